@@ -1,0 +1,74 @@
+//! Return codes and alert descriptions of the MatrixSSL 3.3 API (ABI.md §3.0, §5).
+//!
+//! The core speaks these numbers directly: they are the contract with C callers, and keeping
+//! one set of names avoids a translation table that could drift.
+
+pub const PS_SUCCESS: i32 = 0;
+pub const PS_FAILURE: i32 = -1;
+pub const PS_ARG_FAIL: i32 = -6;
+pub const PS_PLATFORM_FAIL: i32 = -7;
+pub const PS_MEM_FAIL: i32 = -8;
+pub const PS_LIMIT_FAIL: i32 = -9;
+pub const PS_UNSUPPORTED_FAIL: i32 = -10;
+pub const PS_PROTOCOL_FAIL: i32 = -12;
+pub const PS_PARSE_FAIL: i32 = -31;
+pub const PS_CERT_AUTH_FAIL_BC: i32 = -32;
+pub const PS_CERT_AUTH_FAIL_DN: i32 = -33;
+pub const PS_CERT_AUTH_FAIL_SIG: i32 = -34;
+pub const PS_CERT_AUTH_FAIL: i32 = -35;
+pub const PS_CERT_AUTH_PASS: i32 = 1;
+
+pub const MATRIXSSL_SUCCESS: i32 = 0;
+pub const MATRIXSSL_ERROR: i32 = PS_PROTOCOL_FAIL;
+pub const MATRIXSSL_REQUEST_SEND: i32 = 1;
+pub const MATRIXSSL_REQUEST_RECV: i32 = 2;
+pub const MATRIXSSL_REQUEST_CLOSE: i32 = 3;
+pub const MATRIXSSL_APP_DATA: i32 = 4;
+pub const MATRIXSSL_HANDSHAKE_COMPLETE: i32 = 5;
+pub const MATRIXSSL_RECEIVED_ALERT: i32 = 6;
+
+pub const SSL_ALLOW_ANON_CONNECTION: i32 = 254;
+
+/// TLS alert descriptions (RFC 5246 §7.2, plus those later RFCs added).
+pub mod alert {
+    pub const CLOSE_NOTIFY: u8 = 0;
+    pub const UNEXPECTED_MESSAGE: u8 = 10;
+    pub const BAD_RECORD_MAC: u8 = 20;
+    pub const RECORD_OVERFLOW: u8 = 22;
+    pub const HANDSHAKE_FAILURE: u8 = 40;
+    pub const NO_CERTIFICATE: u8 = 41;
+    pub const BAD_CERTIFICATE: u8 = 42;
+    pub const UNSUPPORTED_CERTIFICATE: u8 = 43;
+    pub const CERTIFICATE_REVOKED: u8 = 44;
+    pub const CERTIFICATE_EXPIRED: u8 = 45;
+    pub const CERTIFICATE_UNKNOWN: u8 = 46;
+    pub const ILLEGAL_PARAMETER: u8 = 47;
+    pub const UNKNOWN_CA: u8 = 48;
+    pub const ACCESS_DENIED: u8 = 49;
+    pub const DECODE_ERROR: u8 = 50;
+    pub const DECRYPT_ERROR: u8 = 51;
+    pub const PROTOCOL_VERSION: u8 = 70;
+    pub const INSUFFICIENT_SECURITY: u8 = 71;
+    pub const INTERNAL_ERROR: u8 = 80;
+    pub const INAPPROPRIATE_FALLBACK: u8 = 86;
+    pub const NO_RENEGOTIATION: u8 = 100;
+    pub const UNSUPPORTED_EXTENSION: u8 = 110;
+    pub const UNKNOWN_PSK_IDENTITY: u8 = 115;
+
+    pub const LEVEL_WARNING: u8 = 1;
+    pub const LEVEL_FATAL: u8 = 2;
+}
+
+/// A protocol failure: the fatal alert the local side must send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fatal(pub u8);
+
+impl Fatal {
+    pub const DECODE: Fatal = Fatal(alert::DECODE_ERROR);
+    pub const UNEXPECTED: Fatal = Fatal(alert::UNEXPECTED_MESSAGE);
+    pub const ILLEGAL: Fatal = Fatal(alert::ILLEGAL_PARAMETER);
+    pub const HANDSHAKE: Fatal = Fatal(alert::HANDSHAKE_FAILURE);
+    pub const INTERNAL: Fatal = Fatal(alert::INTERNAL_ERROR);
+    pub const BAD_MAC: Fatal = Fatal(alert::BAD_RECORD_MAC);
+    pub const DECRYPT: Fatal = Fatal(alert::DECRYPT_ERROR);
+}
