@@ -1,0 +1,120 @@
+//! The one wire codec idiom: a bounds-checked `Reader` that can never index past its slice,
+//! and length-prefixed writers. Every parser in the crate is written with these, so a
+//! malformed message can only ever produce `None` (mapped to decode_error by callers).
+
+use crate::error::Fatal;
+
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        Reader { buf, pos: 0 }
+    }
+
+    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let out = self.buf.get(self.pos..end)?;
+        self.pos = end;
+        Some(out)
+    }
+
+    pub fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    pub fn u16(&mut self) -> Option<u16> {
+        self.take(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    pub fn u24(&mut self) -> Option<usize> {
+        self.take(3)
+            .map(|b| (usize::from(b[0]) << 16) | (usize::from(b[1]) << 8) | usize::from(b[2]))
+    }
+
+    /// A vector with a one-byte length prefix.
+    pub fn vec_u8(&mut self) -> Option<&'a [u8]> {
+        let n = self.u8()?;
+        self.take(usize::from(n))
+    }
+
+    pub fn vec_u16(&mut self) -> Option<&'a [u8]> {
+        let n = self.u16()?;
+        self.take(usize::from(n))
+    }
+
+    pub fn vec_u24(&mut self) -> Option<&'a [u8]> {
+        let n = self.u24()?;
+        self.take(n)
+    }
+
+    pub fn rest(&mut self) -> &'a [u8] {
+        let out = self.buf.get(self.pos..).unwrap_or(&[]);
+        self.pos = self.buf.len();
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.buf.len()
+    }
+
+    /// Fails unless everything was consumed: trailing bytes are a decode error.
+    pub fn finish(&self) -> Result<(), Fatal> {
+        if self.is_empty() { Ok(()) } else { Err(Fatal::DECODE) }
+    }
+}
+
+/// Maps "ran out of bytes" to the decode_error alert.
+pub trait OrDecode<T> {
+    fn or_decode(self) -> Result<T, Fatal>;
+}
+
+impl<T> OrDecode<T> for Option<T> {
+    fn or_decode(self) -> Result<T, Fatal> {
+        self.ok_or(Fatal::DECODE)
+    }
+}
+
+pub fn put_u16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_be_bytes());
+}
+
+pub fn put_u24(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+}
+
+/// Writes a length-prefixed block: `prefix_len` bytes of length, then whatever `body` appends.
+pub fn with_len(out: &mut Vec<u8>, prefix_len: usize, body: impl FnOnce(&mut Vec<u8>)) {
+    let at = out.len();
+    out.resize(at + prefix_len, 0);
+    body(out);
+    let n = out.len() - at - prefix_len;
+    let len_bytes = (n as u32).to_be_bytes();
+    out[at..at + prefix_len].copy_from_slice(&len_bytes[4 - prefix_len..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_never_reads_past_end() {
+        let mut r = Reader::new(&[0, 3, 1, 2]);
+        assert_eq!(r.vec_u16(), None);
+        let mut r = Reader::new(&[0, 2, 1, 2, 9]);
+        assert_eq!(r.vec_u16(), Some(&[1u8, 2][..]));
+        assert!(r.finish().is_err());
+        assert_eq!(r.u8(), Some(9));
+        assert!(r.finish().is_ok());
+        assert_eq!(r.u24(), None);
+    }
+
+    #[test]
+    fn with_len_writes_prefix() {
+        let mut v = vec![7];
+        with_len(&mut v, 3, |b| b.extend_from_slice(&[1, 2]));
+        assert_eq!(v, [7, 0, 0, 2, 1, 2]);
+    }
+}

@@ -1,0 +1,545 @@
+//! The sans-IO connection behind `ssl_t`: it owns the input and output buffers in exactly
+//! the shape the MatrixSSL buffer protocol lends them out (ABI.md §3.4–§3.5). Records are
+//! decrypted in place in the input buffer and application plaintext is handed out as a
+//! range of it; outgoing application data is written by the caller straight into the
+//! output buffer and encrypted there.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::error::*;
+use crate::handshake::client::{self, ClientOptions};
+use crate::handshake::server::{ExpectClientHello, ServerOptions};
+use crate::handshake::{Callbacks, Core, Input, Message, State};
+use crate::keys::Keys;
+use crate::msgs::hs;
+use crate::record::{HEADER_LEN, Header, MAX_PLAINTEXT, content};
+use crate::session_cache;
+use crate::suites::TLS1_0;
+
+/// SSL_DEFAULT_IN_BUF_SIZE / SSL_DEFAULT_OUT_BUF_SIZE.
+pub const DEFAULT_BUF_SIZE: usize = 1500;
+/// Largest handshake message we reassemble (certificate chains, huge ClientHellos).
+const MAX_HANDSHAKE_MESSAGE: usize = 256 * 1024;
+/// More consecutive empty application records than this is treated as an attack.
+const MAX_EMPTY_RECORDS: u32 = 1024;
+
+/// Result of a receive call: the return code and, for APP_DATA / RECEIVED_ALERT, where the
+/// plaintext lies in the input buffer.
+pub struct Received {
+    pub rc: i32,
+    pub plaintext: Option<Range<usize>>,
+}
+
+impl Received {
+    fn code(rc: i32) -> Self {
+        Received { rc, plaintext: None }
+    }
+}
+
+/// Room reserved in the output buffer by `write_buf` for one application record.
+struct Reservation {
+    start: usize,
+    room: usize,
+    /// Length of the 1-byte record reserved in front (TLS 1.0 CBC 1/n-1 split), or 0.
+    split_len: usize,
+}
+
+pub struct Connection {
+    pub core: Core,
+    state: Option<Box<dyn State>>,
+    is_client: bool,
+    /// Input buffer; its length is the current buffer size ("insize").
+    inbuf: Vec<u8>,
+    /// Unprocessed bytes are `inbuf[in_start..in_len]`.
+    in_start: usize,
+    in_len: usize,
+    /// Bytes offered by the last `read_buf` (ReceivedData may not report more).
+    read_offer: usize,
+    /// End of the record whose plaintext is currently lent to the application.
+    outstanding: Option<usize>,
+    /// Handshake message reassembly across records.
+    hs_buf: Vec<u8>,
+    reservation: Option<Reservation>,
+    established_once: bool,
+    complete_unreported: bool,
+    completion_reported: bool,
+    empty_records: u32,
+    local_error: bool,
+    peer_error: bool,
+    peer_closed: bool,
+    close_after_sent: bool,
+}
+
+impl Connection {
+    fn new(keys: Arc<Keys>, is_client: bool) -> Self {
+        Connection {
+            core: Core::new(keys),
+            state: None,
+            is_client,
+            inbuf: vec![0; DEFAULT_BUF_SIZE],
+            in_start: 0,
+            in_len: 0,
+            read_offer: 0,
+            outstanding: None,
+            hs_buf: Vec::new(),
+            reservation: None,
+            established_once: false,
+            complete_unreported: false,
+            completion_reported: false,
+            empty_records: 0,
+            local_error: false,
+            peer_error: false,
+            peer_closed: false,
+            close_after_sent: false,
+        }
+    }
+
+    /// A client session with its ClientHello already queued. Errors are API return codes.
+    pub fn new_client(keys: Arc<Keys>, options: ClientOptions) -> Result<Self, i32> {
+        let mut conn = Connection::new(keys, true);
+        conn.core.out.reserve(DEFAULT_BUF_SIZE);
+        conn.state = Some(client::start(&mut conn.core, options)?);
+        Ok(conn)
+    }
+
+    pub fn new_server(keys: Arc<Keys>) -> Self {
+        let mut conn = Connection::new(keys, false);
+        conn.state = Some(Box::new(ExpectClientHello));
+        conn
+    }
+
+    pub fn is_client(&self) -> bool {
+        self.is_client
+    }
+
+    /// Per-session suite restriction (servers, before the ClientHello).
+    pub fn server_options_mut(&mut self) -> &mut ServerOptions {
+        &mut self.core.server_options
+    }
+
+    pub fn handshake_complete(&self) -> bool {
+        self.state.as_ref().is_some_and(|s| s.is_established())
+    }
+
+    /// True once: the handshake completion was just reported to the application, so the
+    /// client's session record should be written now (ABI.md §3.3.2).
+    pub fn take_completion_report(&mut self) -> bool {
+        std::mem::take(&mut self.completion_reported)
+    }
+
+    pub fn inbuf_mut(&mut self) -> &mut [u8] {
+        &mut self.inbuf
+    }
+
+    // ---- receiving ----------------------------------------------------------------
+
+    /// Drops the lent plaintext record (the application is done with it).
+    fn release_outstanding(&mut self) {
+        if let Some(end) = self.outstanding.take() {
+            self.in_start = end;
+        }
+    }
+
+    /// Moves unprocessed bytes to the front of the buffer and shrinks it back to the default
+    /// size when what remains fits.
+    fn compact(&mut self) {
+        if self.in_start > 0 {
+            self.inbuf.copy_within(self.in_start..self.in_len, 0);
+            self.in_len -= self.in_start;
+            self.in_start = 0;
+        }
+        if self.inbuf.len() > DEFAULT_BUF_SIZE && self.in_len <= DEFAULT_BUF_SIZE {
+            let pending_record = Header::parse(&self.inbuf[..self.in_len])
+                .and_then(Result::ok)
+                .is_some_and(|h| h.total_len() > DEFAULT_BUF_SIZE);
+            if !pending_record {
+                self.inbuf.truncate(DEFAULT_BUF_SIZE);
+                self.inbuf.shrink_to(DEFAULT_BUF_SIZE);
+            }
+        }
+    }
+
+    /// `matrixSslGetReadbuf`: where the next bytes go, and how many fit (always > 0).
+    pub fn read_buf(&mut self) -> (usize, usize) {
+        self.release_outstanding();
+        self.compact();
+        // Grow to hold exactly the record being assembled (ABI.md §7.2), so the room
+        // offered is then the number of bytes still missing.
+        if let Some(Ok(h)) = Header::parse(&self.inbuf[..self.in_len]) {
+            if h.total_len() > self.inbuf.len() {
+                self.inbuf.resize(h.total_len(), 0);
+            }
+        }
+        if self.in_len == self.inbuf.len() {
+            self.inbuf.resize(self.in_len + DEFAULT_BUF_SIZE, 0);
+        }
+        self.read_offer = self.inbuf.len() - self.in_len;
+        (self.in_len, self.read_offer)
+    }
+
+    /// `matrixSslReceivedData`.
+    pub fn received(&mut self, bytes: usize, cb: &mut dyn Callbacks) -> Received {
+        if bytes > self.read_offer {
+            return Received::code(PS_ARG_FAIL);
+        }
+        self.read_offer = 0;
+        if bytes > 0 && (self.local_error || self.peer_error || self.peer_closed) {
+            return Received::code(PS_PROTOCOL_FAIL);
+        }
+        self.in_len += bytes;
+        self.release_outstanding();
+        if self.in_start == self.in_len {
+            return Received::code(if bytes == 0 { PS_SUCCESS } else { MATRIXSSL_REQUEST_RECV });
+        }
+        self.process(cb)
+    }
+
+    /// `matrixSslProcessedData`.
+    pub fn processed(&mut self, cb: &mut dyn Callbacks) -> Received {
+        self.release_outstanding();
+        self.read_offer = 0;
+        self.compact();
+        if self.in_len == 0 {
+            return Received::code(MATRIXSSL_SUCCESS);
+        }
+        if self.local_error || self.peer_error || self.peer_closed {
+            return Received::code(PS_PROTOCOL_FAIL);
+        }
+        self.process(cb)
+    }
+
+    /// Decodes buffered records until one must be handed to the application, a reply was
+    /// queued, or the buffer holds no complete record.
+    fn process(&mut self, cb: &mut dyn Callbacks) -> Received {
+        let out_before = self.core.out.len();
+        loop {
+            if self.core.out.len() != out_before {
+                return Received::code(MATRIXSSL_REQUEST_SEND);
+            }
+            let avail = &self.inbuf[self.in_start..self.in_len];
+            let header = match Header::parse(avail) {
+                None => return self.need_more(),
+                Some(Err(f)) => return self.fail(f),
+                Some(Ok(h)) => h,
+            };
+            if avail.len() < header.total_len() {
+                return self.need_more();
+            }
+            let record_start = self.in_start;
+            let body_start = record_start + HEADER_LEN;
+            let record_end = record_start + header.total_len();
+            let range = match self
+                .core
+                .record
+                .open(&header, &mut self.inbuf[body_start..record_end])
+            {
+                Ok(r) => (body_start + r.start)..(body_start + r.end),
+                Err(f) => return self.fail(f),
+            };
+            self.in_start = record_end;
+            let step = match header.typ {
+                content::HANDSHAKE => self.on_handshake(range, cb),
+                content::CHANGE_CIPHER_SPEC => self.on_change_cipher_spec(range, cb),
+                content::ALERT => self.on_alert(range, record_end),
+                _ => self.on_application_data(range, record_end),
+            };
+            match step {
+                Ok(None) => continue,
+                Ok(Some(r)) => return r,
+                Err(f) => return self.fail(f),
+            }
+        }
+    }
+
+    fn need_more(&mut self) -> Received {
+        if self.in_start == self.in_len && self.complete_unreported {
+            self.report_completion();
+            return Received::code(MATRIXSSL_HANDSHAKE_COMPLETE);
+        }
+        if self.in_start == self.in_len && self.in_len > 0 {
+            self.in_start = 0;
+            self.in_len = 0;
+        }
+        Received::code(MATRIXSSL_REQUEST_RECV)
+    }
+
+    fn report_completion(&mut self) {
+        self.complete_unreported = false;
+        self.completion_reported = true;
+    }
+
+    fn on_handshake(
+        &mut self,
+        range: Range<usize>,
+        cb: &mut dyn Callbacks,
+    ) -> Result<Option<Received>, Fatal> {
+        if range.is_empty() {
+            return Err(Fatal::UNEXPECTED);
+        }
+        self.hs_buf.extend_from_slice(&self.inbuf[range]);
+        loop {
+            let Some(len) = self.hs_buf.get(1..4) else { break };
+            let body_len = (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
+            if body_len > MAX_HANDSHAKE_MESSAGE {
+                return Err(Fatal::DECODE);
+            }
+            if self.hs_buf.len() < 4 + body_len {
+                break;
+            }
+            let msg: Vec<u8> = self.hs_buf.drain(..4 + body_len).collect();
+            self.on_handshake_message(&msg, cb)?;
+        }
+        Ok(None)
+    }
+
+    fn on_handshake_message(&mut self, raw: &[u8], cb: &mut dyn Callbacks) -> Result<(), Fatal> {
+        let typ = raw[0];
+        // RFC 5246 §7.4.1.1: a HelloRequest in the middle of a handshake is ignored.
+        if typ == hs::HELLO_REQUEST && self.is_client && !self.handshake_complete() {
+            return if raw.len() == 4 { Ok(()) } else { Err(Fatal::DECODE) };
+        }
+        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let was_established = state.is_established();
+        let msg = Message { typ, body: &raw[4..], raw };
+        let next = state.handle(&mut self.core, cb, Input::Handshake(msg))?;
+        self.after_transition(was_established, next);
+        Ok(())
+    }
+
+    fn after_transition(&mut self, was_established: bool, next: Box<dyn State>) {
+        if next.is_established() && !was_established {
+            self.established_once = true;
+            self.complete_unreported = true;
+        }
+        self.state = Some(next);
+    }
+
+    fn on_change_cipher_spec(
+        &mut self,
+        range: Range<usize>,
+        cb: &mut dyn Callbacks,
+    ) -> Result<Option<Received>, Fatal> {
+        if self.inbuf[range.clone()] != [1] {
+            return Err(Fatal::ILLEGAL);
+        }
+        // A CCS must fall on a handshake message boundary.
+        if !self.hs_buf.is_empty() {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let was_established = state.is_established();
+        let next = state.handle(&mut self.core, cb, Input::ChangeCipherSpec)?;
+        self.after_transition(was_established, next);
+        Ok(None)
+    }
+
+    fn on_alert(&mut self, range: Range<usize>, record_end: usize) -> Result<Option<Received>, Fatal> {
+        if range.len() != 2 {
+            return Err(Fatal::DECODE);
+        }
+        let (level, description) = (self.inbuf[range.start], self.inbuf[range.start + 1]);
+        if level == alert::LEVEL_FATAL {
+            self.peer_error = true;
+            self.invalidate_cached_session();
+        } else if description == alert::CLOSE_NOTIFY {
+            self.peer_closed = true;
+        }
+        self.outstanding = Some(record_end);
+        Ok(Some(Received { rc: MATRIXSSL_RECEIVED_ALERT, plaintext: Some(range) }))
+    }
+
+    fn on_application_data(
+        &mut self,
+        range: Range<usize>,
+        record_end: usize,
+    ) -> Result<Option<Received>, Fatal> {
+        if !self.established_once || !self.core.record.read_secure() {
+            return Err(Fatal::UNEXPECTED);
+        }
+        if range.is_empty() {
+            self.empty_records += 1;
+            if self.empty_records > MAX_EMPTY_RECORDS {
+                return Err(Fatal::UNEXPECTED);
+            }
+        } else {
+            self.empty_records = self.empty_records.saturating_sub(1);
+        }
+        if self.complete_unreported {
+            self.report_completion();
+        }
+        self.outstanding = Some(record_end);
+        Ok(Some(Received { rc: MATRIXSSL_APP_DATA, plaintext: Some(range) }))
+    }
+
+    /// A local protocol failure: queue the fatal alert, drop buffered input, and ask the
+    /// application to flush (ABI.md §7.9).
+    fn fail(&mut self, f: Fatal) -> Received {
+        self.core.send_alert(alert::LEVEL_FATAL, f.0);
+        self.local_error = true;
+        self.close_after_sent = true;
+        self.state = None;
+        self.in_start = 0;
+        self.in_len = 0;
+        self.outstanding = None;
+        self.hs_buf.clear();
+        self.invalidate_cached_session();
+        Received::code(MATRIXSSL_REQUEST_SEND)
+    }
+
+    fn invalidate_cached_session(&self) {
+        if !self.is_client && !self.core.negotiated.session_id.is_empty() {
+            session_cache::remove(&self.core.negotiated.session_id);
+        }
+    }
+
+    /// The session ended in an error (sent or received fatal alert).
+    pub fn errored(&self) -> bool {
+        self.local_error || self.peer_error
+    }
+
+    // ---- sending ------------------------------------------------------------------
+
+    pub fn outdata(&self) -> &[u8] {
+        &self.core.out
+    }
+
+    /// `matrixSslSentData`.
+    pub fn sent(&mut self, bytes: usize) -> i32 {
+        let pending = self.core.out.len();
+        if bytes > pending {
+            return PS_ARG_FAIL;
+        }
+        if bytes == 0 {
+            return if pending > 0 { MATRIXSSL_REQUEST_SEND } else { MATRIXSSL_SUCCESS };
+        }
+        self.core.out.drain(..bytes);
+        self.reservation = None;
+        let mut rc = if self.core.out.is_empty() {
+            if self.close_after_sent { MATRIXSSL_REQUEST_CLOSE } else { MATRIXSSL_SUCCESS }
+        } else {
+            MATRIXSSL_REQUEST_SEND
+        };
+        if self.core.out.len() < DEFAULT_BUF_SIZE && self.core.out.capacity() > 4 * DEFAULT_BUF_SIZE {
+            self.core.out.shrink_to(DEFAULT_BUF_SIZE);
+        }
+        if self.complete_unreported && self.handshake_complete() {
+            self.report_completion();
+            rc = MATRIXSSL_HANDSHAKE_COMPLETE;
+        }
+        rc
+    }
+
+    fn split_applies(&self, len: usize) -> bool {
+        self.is_client
+            && len > 1
+            && self.core.record.write_secure()
+            && self.core.negotiated.version == TLS1_0
+            && self.core.negotiated.suite.is_some_and(|s| !s.bulk.is_aead())
+    }
+
+    /// `matrixSslGetWritebuf`: reserves room for one application record at the tail of the
+    /// output buffer; returns (offset of the plaintext in the output buffer, room).
+    pub fn write_buf(&mut self, requested: usize) -> (usize, usize) {
+        let r = requested.min(MAX_PLAINTEXT);
+        let split_len = if self.split_applies(r) { self.core.record.record_len(1) } else { 0 };
+        let overhead = split_len + self.core.record.record_len(r) - r;
+        let start = self.core.out.len();
+        // Offer all the room the default-size buffer still has, but never more than one
+        // record's worth (ABI.md D3).
+        let room = r.max(DEFAULT_BUF_SIZE.saturating_sub(start + overhead)).min(MAX_PLAINTEXT);
+        let total = split_len + self.core.record.record_len(room);
+        self.core.out.resize(start + total, 0);
+        let at = if split_len > 0 {
+            start + split_len + HEADER_LEN - 1
+        } else {
+            start + HEADER_LEN + self.core.record.prefix_len()
+        };
+        self.reservation = Some(Reservation { start, room, split_len });
+        (at, room)
+    }
+
+    /// Why application data cannot be encoded now, as the API's return code.
+    fn write_refusal(&self) -> Option<i32> {
+        if self.close_after_sent || self.local_error {
+            Some(PS_PROTOCOL_FAIL)
+        } else if self.peer_error || self.peer_closed || !self.handshake_complete() {
+            Some(PS_FAILURE)
+        } else {
+            None
+        }
+    }
+
+    /// `matrixSslEncodeWritebuf`: encrypts the `len` bytes written at the reserved place.
+    pub fn encode_write_buf(&mut self, len: usize) -> i32 {
+        if let Some(rc) = self.write_refusal() {
+            self.abandon_reservation();
+            return rc;
+        }
+        let Some(res) = self.reservation.take() else { return PS_FAILURE };
+        if len > res.room {
+            self.reservation = Some(res);
+            return PS_FAILURE;
+        }
+        let out = &mut self.core.out;
+        let record = &mut self.core.record;
+        if res.split_len == 0 {
+            record.seal_at(out, res.start, content::APPLICATION_DATA, len);
+        } else {
+            let first_at = res.start + res.split_len + HEADER_LEN - 1;
+            if len >= 2 {
+                // 1/n-1 split: the first byte goes alone in the reserved small record.
+                let first = out[first_at];
+                out[res.start + HEADER_LEN] = first;
+                let n1 = record.seal_in(&mut out[res.start..], content::APPLICATION_DATA, 1);
+                let second = res.start + res.split_len;
+                let n2 = record.seal_in(&mut out[second..], content::APPLICATION_DATA, len - 1);
+                out.copy_within(second..second + n2, res.start + n1);
+                out.truncate(res.start + n1 + n2);
+            } else {
+                out.copy_within(first_at..first_at + len, res.start + HEADER_LEN);
+                record.seal_at(out, res.start, content::APPLICATION_DATA, len);
+            }
+        }
+        i32::try_from(self.core.out.len()).unwrap_or(i32::MAX)
+    }
+
+    fn abandon_reservation(&mut self) {
+        if let Some(res) = self.reservation.take() {
+            self.core.out.truncate(res.start);
+        }
+    }
+
+    /// `matrixSslEncodeToOutdata`.
+    pub fn encode_to_outdata(&mut self, data: &[u8]) -> i32 {
+        if data.len() > MAX_PLAINTEXT {
+            return PS_LIMIT_FAIL;
+        }
+        if let Some(rc) = self.write_refusal() {
+            return rc;
+        }
+        self.abandon_reservation();
+        let (at, _) = self.write_buf(data.len());
+        self.core.out[at..at + data.len()].copy_from_slice(data);
+        self.encode_write_buf(data.len())
+    }
+
+    /// `matrixSslEncodeClosureAlert`.
+    pub fn encode_closure_alert(&mut self) -> i32 {
+        if self.close_after_sent {
+            return MATRIXSSL_SUCCESS;
+        }
+        self.close_after_sent = true;
+        if self.peer_error {
+            return MATRIXSSL_ERROR;
+        }
+        self.abandon_reservation();
+        self.core.send_alert(alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
+        MATRIXSSL_SUCCESS
+    }
+
+    /// The session is flagged "close after sent" (closure or fatal alert queued).
+    pub fn closing(&self) -> bool {
+        self.close_after_sent
+    }
+}

@@ -1,0 +1,767 @@
+//! Session exports: `ssl_t` handles, the buffer protocol, callbacks, hello extensions and
+//! the session-resumption record.
+#![allow(non_snake_case)] // the public structs keep MatrixSSL's C member names
+
+use std::sync::Arc;
+
+use libc::c_void;
+use zeroize::Zeroizing;
+
+use super::guard;
+use super::keys::{keys_snapshot, sslKeys_t};
+use super::x509::{CertChainView, psX509Cert_t};
+use crate::conn::{Connection, Received};
+use crate::error::*;
+use crate::handshake::Callbacks;
+use crate::handshake::client::{ClientOptions, ResumeTicket};
+use crate::pki::Certificate;
+use crate::{session_cache, suites};
+
+pub type CertCb = unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32;
+pub type ExtCb = unsafe extern "C" fn(*mut ssl_t, u16, u16, *mut c_void) -> i32;
+
+/// `sslSessionId_t` (ABI.md §6.1): application-allocated, written by the library.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct sslSessionId_t {
+    pub id: [u8; 32],
+    pub masterSecret: [u8; 48],
+    pub cipherId: u32,
+}
+
+const _: () = assert!(size_of::<sslSessionId_t>() == 84);
+
+/// `tlsExtension_t` (ABI.md §6.2).
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct tlsExtension_t {
+    pub pool: *mut i32,
+    pub extType: i32,
+    pub extLen: u32,
+    pub extData: *mut u8,
+    pub next: *mut tlsExtension_t,
+}
+
+const _: () = assert!(size_of::<tlsExtension_t>() == 32);
+
+/// The object behind an `ssl_t *`.
+#[allow(non_camel_case_types)]
+pub struct ssl_t {
+    conn: Connection,
+    sid: *mut sslSessionId_t,
+    cert_cb: Option<CertCb>,
+    ext_cb: Option<ExtCb>,
+    rehandshake_credits: i32,
+}
+
+/// Turns a handle into a reference, or `None` for NULL.
+///
+/// # Safety
+/// `ssl` must be NULL or a live handle returned by this library.
+unsafe fn session<'a>(ssl: *mut ssl_t) -> Option<&'a mut ssl_t> {
+    // SAFETY: the caller passes NULL or a pointer from Box::into_raw that was not freed.
+    unsafe { ssl.as_mut() }
+}
+
+/// Calls the application's callbacks with the handle it knows.
+struct FfiCallbacks {
+    handle: *mut ssl_t,
+    cert_cb: Option<CertCb>,
+    ext_cb: Option<ExtCb>,
+}
+
+impl Callbacks for FfiCallbacks {
+    fn has_certificate_callback(&self) -> bool {
+        self.cert_cb.is_some()
+    }
+
+    fn certificate(&mut self, chain: &[Arc<Certificate>], statuses: &[i32], alert: u8) -> i32 {
+        let Some(cb) = self.cert_cb else { return 0 };
+        let mut view = CertChainView::new(chain, false);
+        view.set_auth_status(statuses);
+        // SAFETY: the application registered `cb` with this prototype; the chain view stays
+        // alive (and its memory valid) for the duration of the call.
+        unsafe { cb(self.handle, view.head(), i32::from(alert)) }
+    }
+
+    fn extension(&mut self, typ: u16, body: &[u8]) -> i32 {
+        let Some(cb) = self.ext_cb else { return 0 };
+        // SAFETY: `body` is valid for `body.len()` bytes during the call; the callback only
+        // reads it (the prototype's `void *` is MatrixSSL's).
+        unsafe { cb(self.handle, typ, body.len() as u16, body.as_ptr() as *mut c_void) }
+    }
+}
+
+impl ssl_t {
+    fn callbacks(&mut self) -> FfiCallbacks {
+        FfiCallbacks { handle: self as *mut ssl_t, cert_cb: self.cert_cb, ext_cb: self.ext_cb }
+    }
+
+    /// Writes the client's session record when completion was just reported.
+    fn after_call(&mut self) {
+        if !self.conn.take_completion_report() || !self.conn.is_client() || self.sid.is_null() {
+            return;
+        }
+        let n = &self.conn.core.negotiated;
+        let Some(suite) = n.suite else { return };
+        let Ok(id) = <[u8; 32]>::try_from(&n.session_id[..]) else { return };
+        // SAFETY: `sid` was given non-NULL to matrixSslNewClientSession and the application
+        // keeps it valid until matrixSslDeleteSession (ABI.md §3.3.1).
+        let sid = unsafe { &mut *self.sid };
+        sid.id = id;
+        sid.masterSecret = *n.master_secret;
+        sid.cipherId = u32::from(suite.id);
+    }
+
+    fn receive_result(&mut self, r: Received, ptbuf: *mut *mut u8, ptlen: *mut u32) -> i32 {
+        self.after_call();
+        let (p, n) = match r.plaintext {
+            Some(range) => {
+                let len = range.len() as u32;
+                (self.conn.inbuf_mut()[range].as_mut_ptr(), len)
+            }
+            None => (std::ptr::null_mut(), 0),
+        };
+        // SAFETY: both out-pointers were checked non-NULL by the caller.
+        unsafe {
+            *ptbuf = p;
+            *ptlen = n;
+        }
+        r.rc
+    }
+}
+
+// ---- library ---------------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn matrixSslOpen() -> i32 {
+    // The PRNG is the OS generator (nothing to seed) and the session cache is kept across
+    // repeated opens (ABI.md D13).
+    guard(PS_FAILURE, || match crate::crypto::rng::random_array::<1>() {
+        Ok(_) => PS_SUCCESS,
+        Err(_) => PS_FAILURE,
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn matrixSslClose() {
+    guard((), session_cache::clear)
+}
+
+// ---- sessions --------------------------------------------------------------------------
+
+fn resume_ticket(sid: &sslSessionId_t) -> Option<ResumeTicket> {
+    if sid.cipherId == 0 {
+        return None;
+    }
+    Some(ResumeTicket {
+        id: sid.id,
+        master_secret: Zeroizing::new(sid.masterSecret),
+        suite: u16::try_from(sid.cipherId).ok()?,
+    })
+}
+
+/// Collects the application's hello extensions (ABI.md §3.7.2 encoding rules).
+///
+/// # Safety
+/// `ext` must be NULL or a list built by matrixSslNewHelloExtension/LoadHelloExtension.
+unsafe fn collect_extensions(mut ext: *const tlsExtension_t) -> Vec<(u16, Vec<u8>)> {
+    let mut out = Vec::new();
+    // SAFETY: nodes are allocated by this library and linked through `next`.
+    while let Some(node) = unsafe { ext.as_ref() } {
+        if node_used(node) {
+            let body = if node.extData.is_null() || node.extLen == 0 {
+                vec![0u8; node.extLen as usize]
+            } else {
+                // SAFETY: extData holds extLen bytes copied by matrixSslLoadHelloExtension.
+                unsafe { std::slice::from_raw_parts(node.extData, node.extLen as usize) }.to_vec()
+            };
+            out.push((node.extType as u16, body));
+        }
+        ext = node.next;
+    }
+    out
+}
+
+/// # Safety
+/// Pointer arguments must be NULL or valid as the MatrixSSL API documents.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslNewClientSession(
+    ssl: *mut *mut ssl_t,
+    keys: *mut sslKeys_t,
+    sid: *mut sslSessionId_t,
+    cipher_spec: u32,
+    cert_cb: Option<CertCb>,
+    extensions: *mut tlsExtension_t,
+    ext_cb: Option<ExtCb>,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        if ssl.is_null() {
+            return PS_ARG_FAIL;
+        }
+        // SAFETY: checked non-NULL above.
+        unsafe { *ssl = std::ptr::null_mut() };
+        // SAFETY: keys is NULL or a handle from matrixSslNewKeys.
+        let Some(keys) = (unsafe { keys_snapshot(keys) }) else { return MATRIXSSL_ERROR };
+        let Ok(cipher_spec) = u16::try_from(cipher_spec) else { return PS_UNSUPPORTED_FAIL };
+        // SAFETY: sid is NULL or application memory of type sslSessionId_t.
+        let mut resume = unsafe { sid.as_mut() }.and_then(|s| {
+            if cipher_spec != 0 && s.cipherId != 0 && s.cipherId != u32::from(cipher_spec) {
+                s.id = [0; 32];
+                s.masterSecret = [0; 48];
+                s.cipherId = 0;
+            }
+            resume_ticket(s)
+        });
+        if resume.as_ref().is_some_and(|t| !suites::globally_enabled(t.suite)) {
+            resume = None;
+        }
+        let options = ClientOptions {
+            max_version: suites::MAX_VERSION,
+            resume,
+            cipher_spec,
+            // SAFETY: extensions is NULL or a list built by this library.
+            user_extensions: unsafe { collect_extensions(extensions) },
+        };
+        match Connection::new_client(keys, options) {
+            Ok(conn) => {
+                let handle = Box::new(ssl_t { conn, sid, cert_cb, ext_cb, rehandshake_credits: 0 });
+                // SAFETY: checked non-NULL above.
+                unsafe { *ssl = Box::into_raw(handle) };
+                MATRIXSSL_REQUEST_SEND
+            }
+            Err(rc) => rc,
+        }
+    })
+}
+
+/// # Safety
+/// `ssl` must be NULL or writable; `keys` NULL or a handle from matrixSslNewKeys.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslNewServerSession(
+    ssl: *mut *mut ssl_t,
+    keys: *mut sslKeys_t,
+    cert_cb: Option<CertCb>,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        if ssl.is_null() {
+            return PS_ARG_FAIL;
+        }
+        // SAFETY: checked non-NULL above.
+        unsafe { *ssl = std::ptr::null_mut() };
+        // SAFETY: keys is NULL or a handle from matrixSslNewKeys.
+        let Some(keys) = (unsafe { keys_snapshot(keys) }) else { return PS_FAILURE };
+        let handle = Box::new(ssl_t {
+            conn: Connection::new_server(keys),
+            sid: std::ptr::null_mut(),
+            cert_cb,
+            ext_cb: None,
+            rehandshake_credits: 1,
+        });
+        // SAFETY: checked non-NULL above.
+        unsafe { *ssl = Box::into_raw(handle) };
+        MATRIXSSL_SUCCESS
+    })
+}
+
+/// # Safety
+/// `ssl` must be NULL or a live handle; it is invalid afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslDeleteSession(ssl: *mut ssl_t) {
+    guard((), || {
+        if ssl.is_null() {
+            return;
+        }
+        // SAFETY: a live handle from Box::into_raw, deleted exactly once (API contract).
+        let s = unsafe { Box::from_raw(ssl) };
+        if !s.conn.is_client() && s.conn.errored() && !s.conn.core.negotiated.session_id.is_empty() {
+            session_cache::remove(&s.conn.core.negotiated.session_id);
+        }
+        drop(s);
+    })
+}
+
+// ---- receiving -------------------------------------------------------------------------
+
+/// # Safety
+/// `ssl` NULL or live; `buf` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetReadbuf(ssl: *mut ssl_t, buf: *mut *mut u8) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if buf.is_null() {
+            return PS_ARG_FAIL;
+        }
+        let (offset, room) = s.conn.read_buf();
+        let p = s.conn.inbuf_mut()[offset..].as_mut_ptr();
+        // SAFETY: checked non-NULL above.
+        unsafe { *buf = p };
+        i32::try_from(room).unwrap_or(i32::MAX)
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live; `ptbuf`/`ptlen` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslReceivedData(
+    ssl: *mut ssl_t,
+    bytes: u32,
+    ptbuf: *mut *mut u8,
+    ptlen: *mut u32,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if ptbuf.is_null() || ptlen.is_null() {
+            return PS_ARG_FAIL;
+        }
+        // SAFETY: checked non-NULL above.
+        unsafe {
+            *ptbuf = std::ptr::null_mut();
+            *ptlen = 0;
+        }
+        let mut cb = s.callbacks();
+        let r = s.conn.received(bytes as usize, &mut cb);
+        s.receive_result(r, ptbuf, ptlen)
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live; `ptbuf`/`ptlen` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslProcessedData(
+    ssl: *mut ssl_t,
+    ptbuf: *mut *mut u8,
+    ptlen: *mut u32,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if ptbuf.is_null() || ptlen.is_null() {
+            return PS_ARG_FAIL;
+        }
+        // SAFETY: checked non-NULL above.
+        unsafe {
+            *ptbuf = std::ptr::null_mut();
+            *ptlen = 0;
+        }
+        let mut cb = s.callbacks();
+        let r = s.conn.processed(&mut cb);
+        s.receive_result(r, ptbuf, ptlen)
+    })
+}
+
+// ---- sending ---------------------------------------------------------------------------
+
+/// # Safety
+/// `ssl` NULL or live; `buf` NULL (poll, ABI.md D2) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetOutdata(ssl: *mut ssl_t, buf: *mut *mut u8) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let pending = s.conn.outdata().len();
+        if !buf.is_null() {
+            // SAFETY: checked non-NULL above; the pointer stays valid until the next call
+            // that changes the output buffer (ABI.md §3.5.1).
+            unsafe { *buf = s.conn.core.out.as_mut_ptr() };
+        }
+        i32::try_from(pending).unwrap_or(i32::MAX)
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslSentData(ssl: *mut ssl_t, bytes: u32) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let rc = s.conn.sent(bytes as usize);
+        s.after_call();
+        rc
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live; `buf` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetWritebuf(ssl: *mut ssl_t, buf: *mut *mut u8, req_len: u32) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if buf.is_null() {
+            return PS_ARG_FAIL;
+        }
+        let (at, room) = s.conn.write_buf(req_len as usize);
+        // SAFETY: checked non-NULL; `at + room` lies inside the output buffer just resized.
+        unsafe { *buf = s.conn.core.out[at..].as_mut_ptr() };
+        i32::try_from(room).unwrap_or(i32::MAX)
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslEncodeWritebuf(ssl: *mut ssl_t, len: u32) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if len >= 1 << 31 {
+            return PS_ARG_FAIL;
+        }
+        s.conn.encode_write_buf(len as usize)
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live; `buf` NULL or `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslEncodeToOutdata(ssl: *mut ssl_t, buf: *mut u8, len: u32) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if buf.is_null() {
+            return PS_ARG_FAIL;
+        }
+        if len as usize > crate::record::MAX_PLAINTEXT {
+            return PS_LIMIT_FAIL;
+        }
+        // SAFETY: the caller provides `len` readable bytes at `buf`.
+        let data = unsafe { std::slice::from_raw_parts(buf, len as usize) };
+        s.conn.encode_to_outdata(data)
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslEncodeClosureAlert(ssl: *mut ssl_t) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        s.conn.encode_closure_alert()
+    })
+}
+
+// ---- rehandshakes ----------------------------------------------------------------------
+
+/// Renegotiation is not available in this build (it arrives with the client-authentication
+/// and renegotiation work): the call fails cleanly without touching the session.
+///
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslEncodeRehandshake(
+    ssl: *mut ssl_t,
+    _keys: *mut sslKeys_t,
+    _cert_cb: Option<CertCb>,
+    _session_option: u32,
+    _cipher_spec: u32,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        if s.conn.closing() {
+            return PS_PROTOCOL_FAIL;
+        }
+        MATRIXSSL_ERROR
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslAddRehandshakeCredits(ssl: *mut ssl_t, credits: i32) {
+    guard((), || {
+        // SAFETY: NULL or a live handle.
+        if let Some(s) = unsafe { session(ssl) } {
+            let sum = s.rehandshake_credits.saturating_add(credits);
+            if sum < 0x8000 {
+                s.rehandshake_credits = sum.max(0);
+            }
+        }
+    })
+}
+
+// ---- suites and status -----------------------------------------------------------------
+
+/// # Safety
+/// `ssl` NULL (global setting) or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslSetCipherSuiteEnabledStatus(
+    ssl: *mut ssl_t,
+    cipher_id: u16,
+    status: u32,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        let enable = match status {
+            1 => true,
+            0 => false,
+            _ => return PS_ARG_FAIL,
+        };
+        if suites::by_id(cipher_id).is_none() {
+            return PS_FAILURE;
+        }
+        // SAFETY: NULL or a live handle.
+        match unsafe { session(ssl) } {
+            None => {
+                suites::set_globally_enabled(cipher_id, enable);
+                PS_SUCCESS
+            }
+            Some(s) if s.conn.is_client() => PS_UNSUPPORTED_FAIL,
+            Some(s) => {
+                let disabled = &mut s.conn.server_options_mut().disabled_suites;
+                if enable {
+                    disabled.retain(|&id| id != cipher_id);
+                } else if !disabled.contains(&cipher_id) {
+                    if disabled.len() >= 8 {
+                        return PS_LIMIT_FAIL;
+                    }
+                    disabled.push(cipher_id);
+                }
+                PS_SUCCESS
+            }
+        }
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live; `anon` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetAnonStatus(ssl: *mut ssl_t, anon: *mut i32) {
+    guard((), || {
+        if anon.is_null() {
+            return;
+        }
+        // SAFETY: NULL or a live handle.
+        let value = unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.core.negotiated.anonymous));
+        // SAFETY: checked non-NULL above.
+        unsafe { *anon = value };
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslHandshakeIsComplete(ssl: *mut ssl_t) -> i32 {
+    guard(0, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.handshake_complete()))
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live; `sid` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSessionId_t) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        // SAFETY: NULL or application memory of type sslSessionId_t.
+        let Some(out) = (unsafe { sid.as_mut() }) else { return PS_ARG_FAIL };
+        if !s.conn.is_client() {
+            return PS_ARG_FAIL;
+        }
+        let n = &s.conn.core.negotiated;
+        match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
+            (Some(suite), Ok(id)) if s.conn.handshake_complete() => {
+                out.id = id;
+                out.masterSecret = *n.master_secret;
+                out.cipherId = u32::from(suite.id);
+                PS_SUCCESS
+            }
+            _ => PS_FAILURE,
+        }
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslSetSessionOption(ssl: *mut ssl_t, option: i32, _arg: *mut c_void) {
+    guard((), || {
+        // SAFETY: NULL or a live handle.
+        let Some(s) = (unsafe { session(ssl) }) else { return };
+        if option == 1 {
+            let is_server = !s.conn.is_client();
+            let n = &mut s.conn.core.negotiated;
+            if is_server && !n.session_id.is_empty() {
+                session_cache::remove(&n.session_id);
+            }
+            s.conn.core.negotiated.session_id.clear();
+        }
+    })
+}
+
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslSetCertValidator(ssl: *mut ssl_t, validator: Option<CertCb>) {
+    guard((), || {
+        // SAFETY: NULL or a live handle.
+        if let (Some(s), Some(v)) = (unsafe { session(ssl) }, validator) {
+            s.cert_cb = Some(v);
+        }
+    })
+}
+
+// ---- matrixssl-rs extensions: what was negotiated --------------------------------------
+
+/// Negotiated protocol version (0x0301..0x0303), or PS_FAILURE before the first handshake.
+///
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetNegotiatedVersion(ssl: *mut ssl_t) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        match unsafe { session(ssl) } {
+            None => PS_ARG_FAIL,
+            Some(s) if s.conn.core.negotiated.version == 0 => PS_FAILURE,
+            Some(s) => i32::from(s.conn.core.negotiated.version),
+        }
+    })
+}
+
+/// Negotiated cipher suite id, or PS_FAILURE before the first handshake.
+///
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetNegotiatedCipher(ssl: *mut ssl_t) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        match unsafe { session(ssl) } {
+            None => PS_ARG_FAIL,
+            Some(s) => s.conn.core.negotiated.suite.map_or(PS_FAILURE, |x| i32::from(x.id)),
+        }
+    })
+}
+
+/// 1 when the last completed handshake resumed a session, else 0.
+///
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslIsResumed(ssl: *mut ssl_t) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        match unsafe { session(ssl) } {
+            None => PS_ARG_FAIL,
+            Some(s) => i32::from(s.conn.core.negotiated.resumed),
+        }
+    })
+}
+
+/// Highest protocol version for sessions created afterwards, both roles (0x0301..0x0303).
+/// Returns PS_SUCCESS, or PS_ARG_FAIL for a version this build does not speak.
+#[unsafe(no_mangle)]
+pub extern "C" fn matrixSslSetMaxProtocolVersion(version: i32) -> i32 {
+    guard(PS_FAILURE, || match u16::try_from(version) {
+        Ok(v) if suites::set_configured_max_version(v) => PS_SUCCESS,
+        _ => PS_ARG_FAIL,
+    })
+}
+
+// ---- hello extensions ------------------------------------------------------------------
+
+/// # Safety
+/// `extension` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslNewHelloExtension(extension: *mut *mut tlsExtension_t) -> i32 {
+    guard(PS_FAILURE, || {
+        if extension.is_null() {
+            return PS_ARG_FAIL;
+        }
+        let node = Box::new(tlsExtension_t {
+            pool: std::ptr::null_mut(),
+            extType: 0,
+            extLen: 0,
+            extData: std::ptr::null_mut(),
+            next: std::ptr::null_mut(),
+        });
+        // SAFETY: checked non-NULL above.
+        unsafe { *extension = Box::into_raw(node) };
+        PS_SUCCESS
+    })
+}
+
+fn boxed_bytes(data: &[u8]) -> *mut u8 {
+    Box::into_raw(data.to_vec().into_boxed_slice()) as *mut u8
+}
+
+/// # Safety
+/// `extension` NULL or a list head from matrixSslNewHelloExtension; `data` NULL or
+/// `length` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslLoadHelloExtension(
+    extension: *mut tlsExtension_t,
+    data: *mut u8,
+    length: u32,
+    ext_type: u32,
+) -> i32 {
+    guard(PS_FAILURE, || {
+        if extension.is_null() || (length > 0 && data.is_null()) {
+            return PS_ARG_FAIL;
+        }
+        // D6: length 0 means an empty body. A non-empty body is copied.
+        let body: &[u8] = if length == 0 {
+            &[]
+        } else {
+            // SAFETY: the caller provides `length` readable bytes.
+            unsafe { std::slice::from_raw_parts(data, length as usize) }
+        };
+        // SAFETY: a list head allocated by matrixSslNewHelloExtension.
+        let mut node = unsafe { &mut *extension };
+        // An empty body is kept as a 1-byte allocation with extLen 0, so that "used" (data
+        // present or length non-zero) stays distinguishable from a fresh head.
+        let fill = |n: &mut tlsExtension_t| {
+            n.extType = ext_type as i32;
+            n.extLen = body.len() as u32;
+            n.extData = if body.is_empty() { boxed_bytes(&[0]) } else { boxed_bytes(body) };
+        };
+        if !node_used(node) {
+            fill(node);
+            return PS_SUCCESS;
+        }
+        // SAFETY: nodes are linked by this library through `next`.
+        while let Some(next) = unsafe { node.next.as_mut() } {
+            node = next;
+        }
+        let mut new = Box::new(tlsExtension_t {
+            pool: std::ptr::null_mut(),
+            extType: 0,
+            extLen: 0,
+            extData: std::ptr::null_mut(),
+            next: std::ptr::null_mut(),
+        });
+        fill(&mut new);
+        node.next = Box::into_raw(new);
+        PS_SUCCESS
+    })
+}
+
+fn node_used(n: &tlsExtension_t) -> bool {
+    n.extLen != 0 || !n.extData.is_null()
+}
+
+/// # Safety
+/// `extension` NULL or a list from matrixSslNewHelloExtension.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslDeleteHelloExtension(extension: *mut tlsExtension_t) {
+    guard((), || {
+        let mut p = extension;
+        while !p.is_null() {
+            // SAFETY: each node was allocated with Box::into_raw by this library.
+            let node = unsafe { Box::from_raw(p) };
+            if !node.extData.is_null() {
+                // SAFETY: extData was allocated by boxed_bytes with extLen bytes (1 for an empty body).
+                let len = (node.extLen as usize).max(1);
+                drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(node.extData, len)) });
+            }
+            p = node.next;
+        }
+    })
+}

@@ -1,0 +1,362 @@
+//! Client handshake states (RSA key exchange; full and resumed handshakes).
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
+use crate::crypto::rng;
+use crate::crypto::rsa::RsaPublicKey;
+use crate::error::{
+    Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL, SSL_ALLOW_ANON_CONNECTION, alert,
+};
+use crate::msgs::{self, ServerHello, ext, hs};
+use crate::pki::verify::{Usage, verify_chain};
+use crate::pki::{Certificate, PublicKey};
+use crate::suites::{self, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV};
+
+/// A session the application asks to resume (from its `sslSessionId_t`).
+#[derive(Clone)]
+pub struct ResumeTicket {
+    pub id: [u8; 32],
+    pub master_secret: Zeroizing<[u8; 48]>,
+    pub suite: u16,
+}
+
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// Highest version offered (TLS 1.2 unless an application or test asks for less).
+    pub max_version: u16,
+    pub resume: Option<ResumeTicket>,
+    /// 0 = the default list; otherwise the one suite to offer.
+    pub cipher_spec: u16,
+    /// Application extensions for the ClientHello (type, body).
+    pub user_extensions: Vec<(u16, Vec<u8>)>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            max_version: MAX_VERSION,
+            resume: None,
+            cipher_spec: 0,
+            user_extensions: Vec::new(),
+        }
+    }
+}
+
+/// Extensions the library owns: an application copy of these is dropped (ABI.md D6).
+const LIBRARY_EXTENSIONS: [u16; 3] =
+    [ext::RENEGOTIATION_INFO, ext::EXTENDED_MASTER_SECRET, ext::SIGNATURE_ALGORITHMS];
+
+fn hello_random() -> Result<[u8; 32], i32> {
+    let mut random: [u8; 32] = rng::random_array().map_err(|_| PS_PLATFORM_FAIL)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as u32);
+    random[..4].copy_from_slice(&now.to_be_bytes());
+    Ok(random)
+}
+
+/// Queues the ClientHello and returns the state waiting for the ServerHello.
+/// Errors are MatrixSSL return codes (ABI.md §3.3.1).
+pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn State>, i32> {
+    let max_version = options.max_version.min(suites::configured_max_version()).clamp(MIN_VERSION, MAX_VERSION);
+    let usable = |id: u16| {
+        suites::by_id(id).is_some_and(|s| s.usable_with(max_version)) && suites::globally_enabled(id)
+    };
+    let have_ca = core.keys.has_rsa_ca();
+    let offered: Vec<u16> = if options.cipher_spec != 0 && options.resume.is_none() {
+        if !usable(options.cipher_spec) || !have_ca {
+            return Err(PS_UNSUPPORTED_FAIL);
+        }
+        vec![options.cipher_spec]
+    } else {
+        let all: Vec<u16> = suites::ALL.iter().map(|s| s.id).filter(|&id| usable(id)).collect();
+        if all.is_empty() || !have_ca {
+            return Err(MATRIXSSL_ERROR);
+        }
+        all
+    };
+    // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
+    if options.resume.as_ref().is_some_and(|t| !offered.contains(&t.suite)) {
+        options.resume = None;
+    }
+    let mut suite_list = offered.clone();
+    suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+
+    let mut extensions = vec![
+        (ext::EXTENDED_MASTER_SECRET, Vec::new()),
+        (ext::SIGNATURE_ALGORITHMS, msgs::signature_algorithms_body()),
+    ];
+    let user: Vec<(u16, Vec<u8>)> = options
+        .user_extensions
+        .iter()
+        .filter(|(t, _)| !LIBRARY_EXTENSIONS.contains(t))
+        .cloned()
+        .collect();
+    extensions.extend(user.iter().cloned());
+
+    let client_random = hello_random()?;
+    let session_id = options.resume.as_ref().map(|t| t.id.to_vec()).unwrap_or_default();
+    let hello =
+        msgs::encode_client_hello(max_version, &client_random, &session_id, &suite_list, &extensions);
+    core.send_handshake(hs::CLIENT_HELLO, &hello);
+    Ok(Box::new(ExpectServerHello {
+        max_version,
+        offered,
+        user_extension_types: user.iter().map(|(t, _)| *t).collect(),
+        client_random,
+        resume: options.resume,
+    }))
+}
+
+/// Everything fixed once the ServerHello is processed.
+struct Params {
+    ks: KeySchedule,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    session_id: Vec<u8>,
+    extended_master_secret: bool,
+}
+
+struct ExpectServerHello {
+    max_version: u16,
+    offered: Vec<u16>,
+    user_extension_types: Vec<u16>,
+    client_random: [u8; 32],
+    resume: Option<ResumeTicket>,
+}
+
+impl State for ExpectServerHello {
+    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        if m.typ != hs::SERVER_HELLO {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let sh = ServerHello::parse(m.body)?;
+        if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
+            return Err(Fatal(alert::PROTOCOL_VERSION));
+        }
+        if !self.offered.contains(&sh.suite) || sh.compression != 0 {
+            return Err(Fatal::ILLEGAL);
+        }
+        let suite = suites::by_id(sh.suite).ok_or(Fatal::ILLEGAL)?;
+        if !suite.usable_with(sh.version) {
+            return Err(Fatal::ILLEGAL);
+        }
+        if !suites::globally_enabled(suite.id) {
+            return Err(Fatal::HANDSHAKE);
+        }
+        let mut secure_renegotiation = false;
+        let mut ems = false;
+        for e in &sh.extensions {
+            match e.typ {
+                ext::RENEGOTIATION_INFO => {
+                    if e.body != [0] {
+                        return Err(Fatal::HANDSHAKE);
+                    }
+                    secure_renegotiation = true;
+                }
+                ext::EXTENDED_MASTER_SECRET => {
+                    if !e.body.is_empty() {
+                        return Err(Fatal::DECODE);
+                    }
+                    ems = true;
+                }
+                t if self.user_extension_types.contains(&t) => {}
+                _ => return Err(Fatal(alert::UNSUPPORTED_EXTENSION)),
+            }
+            if e.typ != ext::RENEGOTIATION_INFO && cb.extension(e.typ, e.body) < 0 {
+                return Err(Fatal(alert::UNSUPPORTED_EXTENSION));
+            }
+        }
+        core.transcript.extend_from_slice(m.raw);
+        core.record.write_version = sh.version;
+        core.record.expected_read_version = Some(sh.version);
+        core.negotiated.secure_renegotiation = secure_renegotiation;
+        let params = Params {
+            ks: KeySchedule { suite, version: sh.version },
+            client_random: self.client_random,
+            server_random: sh.random,
+            session_id: sh.session_id.to_vec(),
+            extended_master_secret: ems,
+        };
+        match self.resume {
+            Some(ticket) if !sh.session_id.is_empty() && sh.session_id == ticket.id => {
+                if ticket.suite != suite.id {
+                    return Err(Fatal::ILLEGAL);
+                }
+                let master = ticket.master_secret;
+                params.ks.install_pending_keys(
+                    &mut core.record,
+                    &master,
+                    &params.client_random,
+                    &params.server_random,
+                    true,
+                );
+                Ok(Box::new(ExpectChangeCipherSpec { params, master, resumed: true }))
+            }
+            _ => Ok(Box::new(ExpectCertificate { params, offered_version: self.max_version })),
+        }
+    }
+}
+
+struct ExpectCertificate {
+    params: Params,
+    /// The version in our ClientHello, which the RSA premaster must carry.
+    offered_version: u16,
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl State for ExpectCertificate {
+    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        if m.typ != hs::CERTIFICATE {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let ders = msgs::parse_certificate_list(m.body)?;
+        if ders.is_empty() {
+            return Err(Fatal(alert::BAD_CERTIFICATE));
+        }
+        let chain = ders
+            .iter()
+            .map(|der| Certificate::from_der(der).map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| Fatal(alert::BAD_CERTIFICATE))?;
+        core.transcript.extend_from_slice(m.raw);
+        let verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Server, now_unix());
+        core.negotiated.anonymous = false;
+        if cb.has_certificate_callback() {
+            match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
+                0 => {}
+                SSL_ALLOW_ANON_CONNECTION => core.negotiated.anonymous = true,
+                r if r < 0 => return Err(Fatal::INTERNAL),
+                r => return Err(Fatal(r as u8)),
+            }
+        } else if verdict.alert != 0 {
+            return Err(Fatal(verdict.alert));
+        }
+        let PublicKey::Rsa(server_key) = &chain[0].public_key else {
+            return Err(Fatal(alert::UNSUPPORTED_CERTIFICATE));
+        };
+        Ok(Box::new(ExpectServerHelloDone {
+            params: self.params,
+            offered_version: self.offered_version,
+            server_key: server_key.clone(),
+            certificate_requested: false,
+        }))
+    }
+}
+
+struct ExpectServerHelloDone {
+    params: Params,
+    offered_version: u16,
+    server_key: RsaPublicKey,
+    certificate_requested: bool,
+}
+
+impl State for ExpectServerHelloDone {
+    fn handle(mut self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        match m.typ {
+            hs::CERTIFICATE_REQUEST if !self.certificate_requested => {
+                msgs::parse_certificate_request(m.body, self.params.ks.version)?;
+                core.transcript.extend_from_slice(m.raw);
+                self.certificate_requested = true;
+                Ok(self)
+            }
+            hs::SERVER_HELLO_DONE => {
+                if !m.body.is_empty() {
+                    return Err(Fatal::DECODE);
+                }
+                core.transcript.extend_from_slice(m.raw);
+                self.send_key_exchange(core)
+            }
+            _ => Err(Fatal::UNEXPECTED),
+        }
+    }
+}
+
+impl ExpectServerHelloDone {
+    fn send_key_exchange(self: Box<Self>, core: &mut Core) -> Next {
+        if self.certificate_requested {
+            // No client identity is used for authentication here: RFC 5246 §7.4.6 says to
+            // answer with an empty certificate list.
+            core.send_handshake(hs::CERTIFICATE, &msgs::encode_certificate_list(std::iter::empty()));
+        }
+        let mut premaster = Zeroizing::new([0u8; 48]);
+        rng::fill(&mut premaster[..]).map_err(|_| Fatal::INTERNAL)?;
+        premaster[..2].copy_from_slice(&self.offered_version.to_be_bytes());
+        let ciphertext = self.server_key.encrypt_pkcs1(&premaster[..]).map_err(|_| Fatal::INTERNAL)?;
+        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &msgs::encode_rsa_client_key_exchange(&ciphertext));
+        let p = &self.params;
+        let master = p.ks.master_secret(
+            &premaster[..],
+            &p.client_random,
+            &p.server_random,
+            p.extended_master_secret.then_some(&core.transcript[..]),
+        );
+        p.ks.install_pending_keys(&mut core.record, &master, &p.client_random, &p.server_random, true);
+        core.send_change_cipher_spec()?;
+        let verify = p.ks.verify_data(&master, true, &core.transcript);
+        core.send_handshake(hs::FINISHED, &verify);
+        core.negotiated.client_verify_data = verify;
+        Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master, resumed: false }))
+    }
+}
+
+struct ExpectChangeCipherSpec {
+    params: Params,
+    master: Zeroizing<[u8; 48]>,
+    resumed: bool,
+}
+
+impl State for ExpectChangeCipherSpec {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::ChangeCipherSpec = input else { return Err(Fatal::UNEXPECTED) };
+        core.record.activate_read()?;
+        Ok(Box::new(ExpectFinished { params: self.params, master: self.master, resumed: self.resumed }))
+    }
+}
+
+struct ExpectFinished {
+    params: Params,
+    master: Zeroizing<[u8; 48]>,
+    resumed: bool,
+}
+
+impl State for ExpectFinished {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        if m.typ != hs::FINISHED {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let p = &self.params;
+        let expected = p.ks.verify_data(&self.master, false, &core.transcript);
+        check_finished(&expected, m.body)?;
+        core.transcript.extend_from_slice(m.raw);
+        core.negotiated.server_verify_data = expected;
+        if self.resumed {
+            core.send_change_cipher_spec()?;
+            let verify = p.ks.verify_data(&self.master, true, &core.transcript);
+            core.send_handshake(hs::FINISHED, &verify);
+            core.negotiated.client_verify_data = verify;
+        }
+        let n = &mut core.negotiated;
+        n.version = p.ks.version;
+        n.suite = Some(p.ks.suite);
+        n.session_id = p.session_id.clone();
+        n.master_secret = self.master.clone();
+        n.resumed = self.resumed;
+        n.extended_master_secret = p.extended_master_secret;
+        core.transcript.clear();
+        Ok(Box::new(Established { is_client: true }))
+    }
+}
+

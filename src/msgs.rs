@@ -1,0 +1,308 @@
+//! Handshake messages: one type per message, each with a strict parser (trailing bytes are
+//! a decode error) and an encoder. Parsed messages borrow from the reassembly buffer.
+
+use crate::codec::{OrDecode, Reader, put_u16, put_u24, with_len};
+use crate::error::Fatal;
+
+pub mod hs {
+    pub const HELLO_REQUEST: u8 = 0;
+    pub const CLIENT_HELLO: u8 = 1;
+    pub const SERVER_HELLO: u8 = 2;
+    pub const CERTIFICATE: u8 = 11;
+    pub const SERVER_KEY_EXCHANGE: u8 = 12;
+    pub const CERTIFICATE_REQUEST: u8 = 13;
+    pub const SERVER_HELLO_DONE: u8 = 14;
+    pub const CERTIFICATE_VERIFY: u8 = 15;
+    pub const CLIENT_KEY_EXCHANGE: u8 = 16;
+    pub const FINISHED: u8 = 20;
+}
+
+pub mod ext {
+    pub const SERVER_NAME: u16 = 0;
+    pub const SIGNATURE_ALGORITHMS: u16 = 13;
+    pub const EXTENDED_MASTER_SECRET: u16 = 23;
+    pub const RENEGOTIATION_INFO: u16 = 0xff01;
+}
+
+/// Signature schemes we can verify, offered in signature_algorithms (RFC 5246 §7.4.1.4.1).
+pub const SUPPORTED_SIGNATURE_SCHEMES: [u16; 9] =
+    [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0201];
+
+/// A raw extension: type and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension<'a> {
+    pub typ: u16,
+    pub body: &'a [u8],
+}
+
+/// Parses an extension block; duplicate types are a decode error (RFC 5246 §7.4.1.4).
+fn parse_extensions<'a>(r: &mut Reader<'a>) -> Result<Vec<Extension<'a>>, Fatal> {
+    let mut out: Vec<Extension<'a>> = Vec::new();
+    if r.is_empty() {
+        return Ok(out);
+    }
+    let mut block = Reader::new(r.vec_u16().or_decode()?);
+    while !block.is_empty() {
+        let typ = block.u16().or_decode()?;
+        let body = block.vec_u16().or_decode()?;
+        if out.iter().any(|e| e.typ == typ) {
+            return Err(Fatal::DECODE);
+        }
+        out.push(Extension { typ, body });
+    }
+    Ok(out)
+}
+
+fn put_extensions(out: &mut Vec<u8>, exts: &[(u16, Vec<u8>)]) {
+    if exts.is_empty() {
+        return;
+    }
+    with_len(out, 2, |b| {
+        for (typ, body) in exts {
+            put_u16(b, *typ);
+            with_len(b, 2, |b| b.extend_from_slice(body));
+        }
+    });
+}
+
+pub fn find_ext<'a>(exts: &[Extension<'a>], typ: u16) -> Option<&'a [u8]> {
+    exts.iter().find(|e| e.typ == typ).map(|e| e.body)
+}
+
+#[derive(Debug)]
+pub struct ClientHello<'a> {
+    pub version: u16,
+    pub random: [u8; 32],
+    pub session_id: &'a [u8],
+    pub suites: Vec<u16>,
+    pub compressions: &'a [u8],
+    pub extensions: Vec<Extension<'a>>,
+}
+
+impl<'a> ClientHello<'a> {
+    pub fn parse(body: &'a [u8]) -> Result<Self, Fatal> {
+        let mut r = Reader::new(body);
+        let version = r.u16().or_decode()?;
+        let random: [u8; 32] = r.take(32).or_decode()?.try_into().map_err(|_| Fatal::DECODE)?;
+        let session_id = r.vec_u8().or_decode()?;
+        if session_id.len() > 32 {
+            return Err(Fatal::ILLEGAL);
+        }
+        let suite_bytes = r.vec_u16().or_decode()?;
+        if suite_bytes.is_empty() || suite_bytes.len() % 2 != 0 {
+            return Err(Fatal::DECODE);
+        }
+        let suites = suite_bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        let compressions = r.vec_u8().or_decode()?;
+        if compressions.is_empty() {
+            return Err(Fatal::DECODE);
+        }
+        let extensions = parse_extensions(&mut r)?;
+        r.finish()?;
+        Ok(ClientHello { version, random, session_id, suites, compressions, extensions })
+    }
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put_u16(out, self.version);
+        out.extend_from_slice(&self.random);
+        with_len(out, 1, |b| b.extend_from_slice(self.session_id));
+        with_len(out, 2, |b| self.suites.iter().for_each(|s| put_u16(b, *s)));
+        with_len(out, 1, |b| b.extend_from_slice(self.compressions));
+    }
+}
+
+/// Encodes a ClientHello body whose extensions are owned values.
+pub fn encode_client_hello(
+    version: u16,
+    random: &[u8; 32],
+    session_id: &[u8],
+    suites: &[u16],
+    extensions: &[(u16, Vec<u8>)],
+) -> Vec<u8> {
+    let hello = ClientHello {
+        version,
+        random: *random,
+        session_id,
+        suites: suites.to_vec(),
+        compressions: &[0],
+        extensions: Vec::new(),
+    };
+    let mut out = Vec::with_capacity(128);
+    hello.encode(&mut out);
+    put_extensions(&mut out, extensions);
+    out
+}
+
+#[derive(Debug)]
+pub struct ServerHello<'a> {
+    pub version: u16,
+    pub random: [u8; 32],
+    pub session_id: &'a [u8],
+    pub suite: u16,
+    pub compression: u8,
+    pub extensions: Vec<Extension<'a>>,
+}
+
+impl<'a> ServerHello<'a> {
+    pub fn parse(body: &'a [u8]) -> Result<Self, Fatal> {
+        let mut r = Reader::new(body);
+        let version = r.u16().or_decode()?;
+        let random: [u8; 32] = r.take(32).or_decode()?.try_into().map_err(|_| Fatal::DECODE)?;
+        let session_id = r.vec_u8().or_decode()?;
+        if session_id.len() > 32 {
+            return Err(Fatal::ILLEGAL);
+        }
+        let suite = r.u16().or_decode()?;
+        let compression = r.u8().or_decode()?;
+        let extensions = parse_extensions(&mut r)?;
+        r.finish()?;
+        Ok(ServerHello { version, random, session_id, suite, compression, extensions })
+    }
+}
+
+pub fn encode_server_hello(
+    version: u16,
+    random: &[u8; 32],
+    session_id: &[u8],
+    suite: u16,
+    extensions: &[(u16, Vec<u8>)],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(96);
+    put_u16(&mut out, version);
+    out.extend_from_slice(random);
+    with_len(&mut out, 1, |b| b.extend_from_slice(session_id));
+    put_u16(&mut out, suite);
+    out.push(0);
+    put_extensions(&mut out, extensions);
+    out
+}
+
+/// Certificate message: a list of DER certificates, leaf first.
+pub fn parse_certificate_list(body: &[u8]) -> Result<Vec<&[u8]>, Fatal> {
+    let mut r = Reader::new(body);
+    let mut list = Reader::new(r.vec_u24().or_decode()?);
+    r.finish()?;
+    let mut certs = Vec::new();
+    while !list.is_empty() {
+        let der = list.vec_u24().or_decode()?;
+        if der.is_empty() {
+            return Err(Fatal::DECODE);
+        }
+        certs.push(der);
+    }
+    Ok(certs)
+}
+
+pub fn encode_certificate_list<'a>(certs: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    with_len(&mut out, 3, |b| {
+        for der in certs {
+            put_u24(b, der.len());
+            b.extend_from_slice(der);
+        }
+    });
+    out
+}
+
+/// RSA ClientKeyExchange: the encrypted premaster (SSL 3.0 would omit the length prefix).
+pub fn parse_rsa_client_key_exchange(body: &[u8]) -> Result<&[u8], Fatal> {
+    let mut r = Reader::new(body);
+    let ct = r.vec_u16().or_decode()?;
+    r.finish()?;
+    Ok(ct)
+}
+
+pub fn encode_rsa_client_key_exchange(ciphertext: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ciphertext.len() + 2);
+    with_len(&mut out, 2, |b| b.extend_from_slice(ciphertext));
+    out
+}
+
+/// CertificateRequest (RFC 5246 §7.4.4): we only need to know that it arrived and its shape
+/// is valid; the client answers with its identity or an empty Certificate.
+pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<(), Fatal> {
+    let mut r = Reader::new(body);
+    let types = r.vec_u8().or_decode()?;
+    if types.is_empty() {
+        return Err(Fatal::DECODE);
+    }
+    if version >= crate::suites::TLS1_2 {
+        let algs = r.vec_u16().or_decode()?;
+        if algs.is_empty() || algs.len() % 2 != 0 {
+            return Err(Fatal::DECODE);
+        }
+    }
+    let mut names = Reader::new(r.vec_u16().or_decode()?);
+    while !names.is_empty() {
+        names.vec_u16().or_decode()?;
+    }
+    r.finish()
+}
+
+/// Wraps a handshake body in its 4-byte header.
+pub fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 4);
+    out.push(typ);
+    put_u24(&mut out, body.len());
+    out.extend_from_slice(body);
+    out
+}
+
+pub fn renegotiation_info_body(verify_data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(verify_data.len() + 1);
+    with_len(&mut out, 1, |b| b.extend_from_slice(verify_data));
+    out
+}
+
+pub fn signature_algorithms_body() -> Vec<u8> {
+    let mut out = Vec::new();
+    with_len(&mut out, 2, |b| SUPPORTED_SIGNATURE_SCHEMES.iter().for_each(|s| put_u16(b, *s)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_hello_round_trips() {
+        let random = [7u8; 32];
+        let exts = vec![(ext::EXTENDED_MASTER_SECRET, vec![]), (ext::SERVER_NAME, vec![1, 2])];
+        let body = encode_client_hello(0x0303, &random, &[1, 2, 3], &[0x2f, 0xff], &exts);
+        let ch = ClientHello::parse(&body).unwrap();
+        assert_eq!(ch.version, 0x0303);
+        assert_eq!(ch.session_id, &[1, 2, 3]);
+        assert_eq!(ch.suites, vec![0x2f, 0xff]);
+        assert_eq!(find_ext(&ch.extensions, ext::SERVER_NAME), Some(&[1u8, 2][..]));
+    }
+
+    #[test]
+    fn truncated_and_trailing_hellos_fail() {
+        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &[]);
+        for n in 0..body.len() {
+            assert!(ClientHello::parse(&body[..n]).is_err(), "prefix {n}");
+        }
+        let mut long = body.clone();
+        long.push(0);
+        assert!(ClientHello::parse(&long).is_err());
+    }
+
+    #[test]
+    fn duplicate_extensions_are_rejected() {
+        let exts = vec![(23, vec![]), (23, vec![])];
+        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts);
+        assert_eq!(ClientHello::parse(&body).err(), Some(Fatal::DECODE));
+    }
+
+    #[test]
+    fn certificate_list_round_trips() {
+        let a = [1u8, 2, 3];
+        let b = [4u8];
+        let body = encode_certificate_list([&a[..], &b[..]].into_iter());
+        assert_eq!(parse_certificate_list(&body).unwrap(), vec![&a[..], &b[..]]);
+        assert!(parse_certificate_list(&body[..body.len() - 1]).is_err());
+    }
+}

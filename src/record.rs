@@ -1,0 +1,216 @@
+//! The record layer: headers, sequence numbers, and the current protection in each
+//! direction. It never interprets handshake content; the handshake installs new
+//! encrypters/decrypters as pending state and the layer switches at ChangeCipherSpec.
+
+use core::ops::Range;
+
+use crate::crypto::cipher::{RecordDecrypter, RecordEncrypter};
+use crate::error::{Fatal, alert};
+
+pub const HEADER_LEN: usize = 5;
+pub const MAX_PLAINTEXT: usize = 16384;
+/// Largest body a peer may send (RFC 5246 §6.2.3: 2^14 + 2048).
+pub const MAX_BODY: usize = MAX_PLAINTEXT + 2048;
+
+pub mod content {
+    pub const CHANGE_CIPHER_SPEC: u8 = 20;
+    pub const ALERT: u8 = 21;
+    pub const HANDSHAKE: u8 = 22;
+    pub const APPLICATION_DATA: u8 = 23;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub typ: u8,
+    pub version: u16,
+    pub len: usize,
+}
+
+impl Header {
+    /// Parses and validates a record header; `None` if fewer than 5 bytes are available.
+    pub fn parse(bytes: &[u8]) -> Option<Result<Header, Fatal>> {
+        let h = bytes.get(..HEADER_LEN)?;
+        let header = Header {
+            typ: h[0],
+            version: u16::from_be_bytes([h[1], h[2]]),
+            len: usize::from(u16::from_be_bytes([h[3], h[4]])),
+        };
+        Some(header.validate())
+    }
+
+    fn validate(self) -> Result<Header, Fatal> {
+        if !(content::CHANGE_CIPHER_SPEC..=content::APPLICATION_DATA).contains(&self.typ) {
+            return Err(Fatal::UNEXPECTED);
+        }
+        if self.version >> 8 != 3 {
+            return Err(Fatal(alert::PROTOCOL_VERSION));
+        }
+        if self.len == 0 {
+            return Err(Fatal::ILLEGAL);
+        }
+        if self.len > MAX_BODY {
+            return Err(Fatal(alert::RECORD_OVERFLOW));
+        }
+        Ok(self)
+    }
+
+    pub fn total_len(&self) -> usize {
+        HEADER_LEN + self.len
+    }
+}
+
+pub fn write_header(out: &mut [u8], typ: u8, version: u16, len: usize) {
+    out[0] = typ;
+    out[1..3].copy_from_slice(&version.to_be_bytes());
+    out[3..5].copy_from_slice(&(len as u16).to_be_bytes());
+}
+
+#[derive(Default)]
+pub struct RecordLayer {
+    decrypter: Option<Box<dyn RecordDecrypter>>,
+    encrypter: Option<Box<dyn RecordEncrypter>>,
+    pending_decrypter: Option<Box<dyn RecordDecrypter>>,
+    pending_encrypter: Option<Box<dyn RecordEncrypter>>,
+    read_seq: u64,
+    write_seq: u64,
+    /// Version placed in outgoing headers: 3.1 until negotiated (ABI.md D12).
+    pub write_version: u16,
+    /// Once negotiated, incoming records must carry exactly this version.
+    pub expected_read_version: Option<u16>,
+}
+
+impl RecordLayer {
+    pub fn new() -> Self {
+        RecordLayer { write_version: 0x0301, ..Default::default() }
+    }
+
+    pub fn read_secure(&self) -> bool {
+        self.decrypter.is_some()
+    }
+
+    pub fn write_secure(&self) -> bool {
+        self.encrypter.is_some()
+    }
+
+    pub fn set_pending(&mut self, enc: Box<dyn RecordEncrypter>, dec: Box<dyn RecordDecrypter>) {
+        self.pending_encrypter = Some(enc);
+        self.pending_decrypter = Some(dec);
+    }
+
+    /// Switches reading to the pending keys (a ChangeCipherSpec arrived).
+    pub fn activate_read(&mut self) -> Result<(), Fatal> {
+        self.decrypter = Some(self.pending_decrypter.take().ok_or(Fatal::UNEXPECTED)?);
+        self.read_seq = 0;
+        Ok(())
+    }
+
+    /// Switches writing to the pending keys (we just sent ChangeCipherSpec).
+    pub fn activate_write(&mut self) -> Result<(), Fatal> {
+        self.encrypter = Some(self.pending_encrypter.take().ok_or(Fatal::INTERNAL)?);
+        self.write_seq = 0;
+        Ok(())
+    }
+
+    /// Bytes between the header and the plaintext under the current write state.
+    pub fn prefix_len(&self) -> usize {
+        self.encrypter.as_ref().map_or(0, |e| e.prefix_len())
+    }
+
+    /// Worst-case bytes after `plain_len` plaintext bytes under the current write state.
+    pub fn suffix_len(&self, plain_len: usize) -> usize {
+        self.encrypter.as_ref().map_or(0, |e| e.suffix_len(plain_len))
+    }
+
+    /// Encoded size of one record carrying `plain_len` bytes (an upper bound for CBC).
+    pub fn record_len(&self, plain_len: usize) -> usize {
+        HEADER_LEN + self.prefix_len() + plain_len + self.suffix_len(plain_len)
+    }
+
+    /// Protects, in place, the record whose header starts at `buf[0]` and whose plaintext
+    /// (`plain_len` bytes) sits right after header and prefix; `buf` must extend to at least
+    /// `record_len(plain_len)`. Returns the finished record's length.
+    pub fn seal_in(&mut self, buf: &mut [u8], typ: u8, plain_len: usize) -> usize {
+        let body_len = match self.encrypter.as_mut() {
+            Some(enc) => enc.seal(self.write_seq, typ, self.write_version, &mut buf[HEADER_LEN..], plain_len),
+            None => plain_len,
+        };
+        self.write_seq = self.write_seq.wrapping_add(1);
+        write_header(buf, typ, self.write_version, body_len);
+        HEADER_LEN + body_len
+    }
+
+    /// `seal_in` for the record starting at `out[start]`, then truncates `out` after it.
+    pub fn seal_at(&mut self, out: &mut Vec<u8>, start: usize, typ: u8, plain_len: usize) {
+        let n = self.seal_in(&mut out[start..], typ, plain_len);
+        out.truncate(start + n);
+    }
+
+    /// Appends `payload` as one or more records of type `typ` (fragmented at 16 KB).
+    pub fn write_records(&mut self, out: &mut Vec<u8>, typ: u8, payload: &[u8]) {
+        let mut chunks = payload.chunks(MAX_PLAINTEXT).peekable();
+        if chunks.peek().is_none() {
+            self.write_one(out, typ, &[]);
+        }
+        for chunk in chunks {
+            self.write_one(out, typ, chunk);
+        }
+    }
+
+    fn write_one(&mut self, out: &mut Vec<u8>, typ: u8, chunk: &[u8]) {
+        let start = out.len();
+        let prefix = self.prefix_len();
+        out.resize(start + self.record_len(chunk.len()), 0);
+        let at = start + HEADER_LEN + prefix;
+        out[at..at + chunk.len()].copy_from_slice(chunk);
+        self.seal_at(out, start, typ, chunk.len());
+    }
+
+    /// Decrypts one record body in place; returns the plaintext range within `body`.
+    pub fn open(&mut self, header: &Header, body: &mut [u8]) -> Result<Range<usize>, Fatal> {
+        if let Some(expected) = self.expected_read_version {
+            if header.version != expected {
+                return Err(Fatal(alert::PROTOCOL_VERSION));
+            }
+        }
+        let range = match self.decrypter.as_mut() {
+            Some(dec) => dec
+                .open(self.read_seq, header.typ, header.version, body)
+                .map_err(|_| Fatal::BAD_MAC)?,
+            None => 0..body.len(),
+        };
+        self.read_seq = self.read_seq.wrapping_add(1);
+        if range.len() > MAX_PLAINTEXT {
+            return Err(Fatal(alert::RECORD_OVERFLOW));
+        }
+        Ok(range)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_validation_follows_rfc_alerts() {
+        assert_eq!(Header::parse(&[22, 3, 1, 0]), None);
+        assert_eq!(Header::parse(&[24, 3, 1, 0, 1]), Some(Err(Fatal::UNEXPECTED)));
+        assert_eq!(Header::parse(&[22, 3, 1, 0, 0]), Some(Err(Fatal::ILLEGAL)));
+        assert_eq!(
+            Header::parse(&[23, 3, 3, 0x48, 0x01]),
+            Some(Err(Fatal(alert::RECORD_OVERFLOW)))
+        );
+        assert_eq!(
+            Header::parse(&[22, 3, 3, 0x10, 0x00]),
+            Some(Ok(Header { typ: 22, version: 0x0303, len: 4096 }))
+        );
+    }
+
+    #[test]
+    fn plaintext_records_are_fragmented() {
+        let mut rl = RecordLayer::new();
+        let mut out = Vec::new();
+        rl.write_records(&mut out, content::HANDSHAKE, &vec![9u8; MAX_PLAINTEXT + 10]);
+        assert_eq!(out.len(), 2 * HEADER_LEN + MAX_PLAINTEXT + 10);
+        assert_eq!(&out[..5], &[22, 3, 1, 0x40, 0]);
+    }
+}

@@ -1,0 +1,134 @@
+//! The cipher suites this library implements, in default preference order (ABI.md D5),
+//! and the process-wide enable flags of `matrixSslSetCipherSuiteEnabledStatus(NULL, ..)`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::crypto::cipher::{BulkCipher, MacAlgorithm};
+use crate::crypto::prf::PrfAlgorithm;
+
+pub const TLS1_0: u16 = 0x0301;
+pub const TLS1_1: u16 = 0x0302;
+pub const TLS1_2: u16 = 0x0303;
+pub const MIN_VERSION: u16 = TLS1_0;
+pub const MAX_VERSION: u16 = TLS1_2;
+
+/// Process-wide highest version for sessions created from now on (an extension of the 3.3
+/// API, `matrixSslSetMaxProtocolVersion`; TLS 1.2 unless an application lowers it).
+static CONFIGURED_MAX_VERSION: std::sync::atomic::AtomicU16 =
+    std::sync::atomic::AtomicU16::new(MAX_VERSION);
+
+pub fn configured_max_version() -> u16 {
+    CONFIGURED_MAX_VERSION.load(Ordering::Relaxed)
+}
+
+/// Returns false for versions this build cannot speak.
+pub fn set_configured_max_version(version: u16) -> bool {
+    if (MIN_VERSION..=MAX_VERSION).contains(&version) {
+        CONFIGURED_MAX_VERSION.store(version, Ordering::Relaxed);
+        true
+    } else {
+        false
+    }
+}
+
+pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
+pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
+
+/// How the premaster secret is agreed and the server authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyExchange {
+    /// The client encrypts the premaster to the server's RSA certificate key.
+    Rsa,
+}
+
+#[derive(Debug)]
+pub struct CipherSuite {
+    pub id: u16,
+    pub name: &'static str,
+    pub kx: KeyExchange,
+    pub bulk: BulkCipher,
+    pub mac: MacAlgorithm,
+    /// The TLS 1.2 PRF hash (TLS 1.0/1.1 always use the MD5/SHA-1 PRF).
+    pub prf12: PrfAlgorithm,
+    /// Suites with SHA-256/384 MACs or AEAD ciphers exist only in TLS 1.2.
+    pub tls12_only: bool,
+}
+
+impl CipherSuite {
+    pub fn usable_with(&self, version: u16) -> bool {
+        !self.tls12_only || version >= TLS1_2
+    }
+
+    pub fn prf_for(&self, version: u16) -> PrfAlgorithm {
+        if version >= TLS1_2 { self.prf12 } else { PrfAlgorithm::Tls10 }
+    }
+}
+
+const fn suite(
+    id: u16,
+    name: &'static str,
+    bulk: BulkCipher,
+    mac: MacAlgorithm,
+    prf12: PrfAlgorithm,
+    tls12_only: bool,
+) -> CipherSuite {
+    CipherSuite { id, name, kx: KeyExchange::Rsa, bulk, mac, prf12, tls12_only }
+}
+
+use BulkCipher::*;
+use MacAlgorithm as M;
+use PrfAlgorithm as P;
+
+/// Default preference order: AEAD, then CBC with SHA-2 MACs, then CBC-SHA.
+pub static ALL: [CipherSuite; 6] = [
+    suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Aes128Gcm, M::None, P::Sha256, true),
+    suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Aes256Gcm, M::None, P::Sha384, true),
+    suite(0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", Aes128Cbc, M::Sha256, P::Sha256, true),
+    suite(0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", Aes256Cbc, M::Sha256, P::Sha256, true),
+    suite(0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", Aes128Cbc, M::Sha1, P::Sha256, false),
+    suite(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", Aes256Cbc, M::Sha1, P::Sha256, false),
+];
+
+static GLOBALLY_ENABLED: [AtomicBool; 6] = [const { AtomicBool::new(true) }; 6];
+
+pub fn by_id(id: u16) -> Option<&'static CipherSuite> {
+    ALL.iter().find(|s| s.id == id)
+}
+
+fn index_of(id: u16) -> Option<usize> {
+    ALL.iter().position(|s| s.id == id)
+}
+
+pub fn globally_enabled(id: u16) -> bool {
+    index_of(id).is_some_and(|i| GLOBALLY_ENABLED[i].load(Ordering::Relaxed))
+}
+
+/// Returns false when the library does not implement `id`.
+pub fn set_globally_enabled(id: u16, enabled: bool) -> bool {
+    match index_of(id) {
+        Some(i) => {
+            GLOBALLY_ENABLED[i].store(enabled, Ordering::Relaxed);
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_findable() {
+        for s in &ALL {
+            assert_eq!(by_id(s.id).map(|x| x.name), Some(s.name));
+        }
+        assert!(by_id(0x0005).is_none());
+    }
+
+    #[test]
+    fn sha2_and_aead_suites_need_tls12() {
+        assert!(!by_id(0x009c).unwrap().usable_with(TLS1_1));
+        assert!(by_id(0x002f).unwrap().usable_with(TLS1_0));
+    }
+}

@@ -1,0 +1,211 @@
+//! In-memory client/server pairs through the sans-IO core: every suite × version, payload
+//! sizes around the record limit, trickle delivery, resumption and tampering.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
+
+use matrixssl::conn::Connection;
+use matrixssl::error::*;
+use matrixssl::handshake::Callbacks;
+use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
+use matrixssl::keys::Keys;
+use matrixssl::pki::Certificate;
+
+struct NoCallbacks;
+
+impl Callbacks for NoCallbacks {
+    fn has_certificate_callback(&self) -> bool {
+        false
+    }
+    fn certificate(&mut self, _: &[Arc<Certificate>], _: &[i32], _: u8) -> i32 {
+        0
+    }
+    fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
+        0
+    }
+}
+
+fn openssl(args: &[&str], dir: &PathBuf) {
+    let st = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+    assert!(st.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+}
+
+/// A CA and a server certificate, made once per test binary.
+fn pki() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("matrixssl-pair-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+            "-days", "30", "-subj", "/CN=Pair Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign"], &dir);
+        openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr",
+            "-subj", "/CN=localhost"], &dir);
+        std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
+        openssl(&["x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
+        dir
+    })
+}
+
+fn path(name: &str) -> Vec<u8> {
+    pki().join(name).to_str().unwrap().as_bytes().to_vec()
+}
+
+fn server_keys() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None).expect("server keys");
+    Arc::new(k)
+}
+
+fn client_keys() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(None, None, None, Some(&path("ca.pem"))).expect("client CA");
+    Arc::new(k)
+}
+
+/// Moves everything `from` has queued into `to`, `chunk` bytes per read, collecting the
+/// plaintext and alerts `to` hands out. Returns the last non-data return code seen.
+fn pump(from: &mut Connection, to: &mut Connection, chunk: usize, got: &mut Vec<u8>, alerts: &mut Vec<[u8; 2]>) -> i32 {
+    let data = from.outdata().to_vec();
+    if data.is_empty() {
+        return 0;
+    }
+    from.sent(data.len());
+    let mut last = 0;
+    let mut off = 0;
+    while off < data.len() {
+        let (at, room) = to.read_buf();
+        assert!(room > 0);
+        let n = room.min(chunk).min(data.len() - off);
+        to.inbuf_mut()[at..at + n].copy_from_slice(&data[off..off + n]);
+        off += n;
+        let mut r = to.received(n, &mut NoCallbacks);
+        loop {
+            match r.rc {
+                MATRIXSSL_APP_DATA => got.extend_from_slice(&to.inbuf_mut()[r.plaintext.clone().unwrap()]),
+                MATRIXSSL_RECEIVED_ALERT => {
+                    let p = &to.inbuf_mut()[r.plaintext.clone().unwrap()];
+                    alerts.push([p[0], p[1]]);
+                }
+                rc => {
+                    last = rc;
+                    break;
+                }
+            }
+            r = to.processed(&mut NoCallbacks);
+        }
+    }
+    last
+}
+
+struct Pair {
+    client: Connection,
+    server: Connection,
+}
+
+fn handshake(options: ClientOptions, chunk: usize) -> Pair {
+    let mut client = Connection::new_client(client_keys(), options).expect("client");
+    let mut server = Connection::new_server(server_keys());
+    let (mut sink, mut alerts) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        pump(&mut client, &mut server, chunk, &mut sink, &mut alerts);
+        pump(&mut server, &mut client, chunk, &mut sink, &mut alerts);
+        if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty() {
+            break;
+        }
+    }
+    assert!(alerts.is_empty(), "alerts during handshake: {alerts:?}");
+    assert!(client.handshake_complete() && server.handshake_complete());
+    Pair { client, server }
+}
+
+fn send(from: &mut Connection, data: &[u8]) {
+    for part in data.chunks(16384) {
+        let (at, room) = from.write_buf(part.len());
+        assert!(room >= part.len());
+        from.core.out[at..at + part.len()].copy_from_slice(part);
+        assert!(from.encode_write_buf(part.len()) > 0);
+    }
+    if data.is_empty() {
+        assert!(from.encode_to_outdata(&[]) > 0);
+    }
+}
+
+fn exchange(p: &mut Pair, size: usize, chunk: usize) {
+    let payload: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
+    let (mut got, mut alerts) = (Vec::new(), Vec::new());
+    send(&mut p.client, &payload);
+    pump(&mut p.client, &mut p.server, chunk, &mut got, &mut alerts);
+    assert_eq!(got, payload, "client->server {size}");
+    got.clear();
+    send(&mut p.server, &payload);
+    pump(&mut p.server, &mut p.client, chunk, &mut got, &mut alerts);
+    assert_eq!(got, payload, "server->client {size}");
+    assert!(alerts.is_empty());
+}
+
+const SUITES: [u16; 6] = [0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d];
+
+#[test]
+fn every_suite_and_version_moves_data_both_ways() {
+    for version in [0x0301u16, 0x0302, 0x0303] {
+        for suite in SUITES {
+            if version < 0x0303 && suite > 0x0035 {
+                continue;
+            }
+            let opts = ClientOptions { cipher_spec: suite, max_version: version, ..Default::default() };
+            let mut p = handshake(opts, usize::MAX);
+            let n = &p.client.core.negotiated;
+            assert_eq!((n.version, n.suite.unwrap().id), (version, suite));
+            for size in [0, 1, 2, 100, 16383, 16384, 16385, 70000] {
+                exchange(&mut p, size, usize::MAX);
+            }
+        }
+    }
+}
+
+#[test]
+fn default_offer_negotiates_tls12_aead() {
+    let p = handshake(ClientOptions::default(), usize::MAX);
+    let n = &p.server.core.negotiated;
+    assert_eq!((n.version, n.suite.unwrap().id), (0x0303, 0x009c));
+    assert!(n.extended_master_secret && n.secure_renegotiation);
+}
+
+#[test]
+fn trickle_delivery_one_byte_at_a_time() {
+    let opts = ClientOptions { max_version: 0x0301, cipher_spec: 0x002f, ..Default::default() };
+    let mut p = handshake(opts, 1);
+    exchange(&mut p, 300, 1);
+    exchange(&mut p, 5000, 7);
+}
+
+#[test]
+fn resumption_by_session_id() {
+    let first = handshake(ClientOptions::default(), usize::MAX);
+    let n = &first.client.core.negotiated;
+    let ticket = ResumeTicket {
+        id: n.session_id.clone().try_into().unwrap(),
+        master_secret: n.master_secret.clone(),
+        suite: n.suite.unwrap().id,
+    };
+    let mut second = handshake(ClientOptions { resume: Some(ticket), ..Default::default() }, usize::MAX);
+    assert!(second.client.core.negotiated.resumed && second.server.core.negotiated.resumed);
+    exchange(&mut second, 1000, usize::MAX);
+}
+
+#[test]
+fn tampered_record_gets_bad_record_mac() {
+    let mut p = handshake(ClientOptions::default(), usize::MAX);
+    send(&mut p.client, b"hello");
+    let last = p.client.core.out.len() - 1;
+    p.client.core.out[last] ^= 1;
+    let (mut got, mut alerts) = (Vec::new(), Vec::new());
+    let rc = pump(&mut p.client, &mut p.server, usize::MAX, &mut got, &mut alerts);
+    assert_eq!(rc, MATRIXSSL_REQUEST_SEND);
+    assert!(got.is_empty());
+    pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+    assert_eq!(alerts, vec![[2, 20]]);
+}
