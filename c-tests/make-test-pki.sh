@@ -1,0 +1,136 @@
+#!/bin/sh
+# Generates the certificate and key fixtures used by the C tests (keys_api.c and others).
+#
+#   make-test-pki.sh OUTDIR
+#
+# Everything is created fresh with the openssl CLI (OpenSSL 1.1.1 or 3.x), so no key
+# material is checked in and nothing expires. Files written to OUTDIR:
+#
+#   ca.{pem,der} ca.key                 root CA, RSA 2048, sha256WithRSAEncryption
+#   inter.{pem,der} inter.key           intermediate CA signed by the root
+#   server.{pem,der}                    leaf "localhost" signed by the intermediate
+#                                        (SAN DNS:localhost, IP:127.0.0.1)
+#   server-chain.pem / server-chain.der leaf then intermediate (PEM blocks / DER concatenated)
+#   server-pkcs1.{pem,der}              leaf key, PKCS#1 RSAPrivateKey
+#   server-pkcs8.{pem,der}              leaf key, unencrypted PKCS#8 PrivateKeyInfo
+#   server-pkcs8-enc.pem                leaf key, PKCS#8 PBES2/PBKDF2-HMAC-SHA1/des-ede3-cbc,
+#                                        password "secret"
+#   server-legacy-enc.pem               leaf key, PKCS#1 with Proc-Type: 4,ENCRYPTED and
+#                                        DEK-Info: DES-EDE3-CBC, password "secret"
+#   mismatch-key.{pem,der}              an RSA 2048 key (PKCS#1) matching no certificate
+#   server-trunc.der                    server.der cut in half
+#   legacy-ca.{pem,der} legacy-ca.key   root CA, RSA 1024, sha1WithRSAEncryption
+#   legacy-server.{pem,der}             leaf "legacy.localhost" signed by legacy-ca (1024/SHA-1)
+#   legacy-server-key.{pem,der}         its key, PKCS#1
+#   other-ca.{pem,der} other-ca.key     an unrelated root CA (RSA 2048, SHA-256)
+#   ca-bundle.pem                       ca.pem followed by other-ca.pem
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 OUTDIR" >&2
+    exit 2
+fi
+out=$1
+mkdir -p "$out"
+cd "$out"
+
+days=3650
+pass=secret
+
+# Extension sections for CA and leaf certificates.
+cat > exts.cnf <<'CNF'
+[ca]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[leaf]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[legacyleaf]
+basicConstraints = CA:false
+subjectAltName = DNS:legacy.localhost
+
+# openssl req insists on these sections whenever -config is given.
+[req]
+distinguished_name = dn
+[dn]
+CNF
+
+# PKCS#1 PEM key of the given size (openssl 3 writes PKCS#8 by default).
+genkey() { # file bits
+    openssl genrsa -out "$1.tmp" "$2" 2>/dev/null
+    openssl rsa -in "$1.tmp" -traditional -out "$1" 2>/dev/null \
+        || openssl rsa -in "$1.tmp" -out "$1" 2>/dev/null
+    rm -f "$1.tmp"
+}
+
+# Self-signed CA: key file, subject, digest.
+selfsign() { # name subject digest
+    openssl req -new -x509 -key "$1.key" -subj "$2" -"$3" -days "$days" \
+        -set_serial "0x$(openssl rand -hex 8)" \
+        -extensions ca -config exts.cnf -out "$1.pem"
+}
+
+# Certificate signed by an issuer: name, subject, issuer name, extension section, digest.
+issue() { # name subject issuer section digest
+    openssl req -new -key "$1.key" -subj "$2" -config exts.cnf -out "$1.csr"
+    openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" \
+        -set_serial "0x$(openssl rand -hex 8)" -days "$days" -"$5" \
+        -extfile exts.cnf -extensions "$4" -out "$1.pem" 2>/dev/null
+    rm -f "$1.csr"
+}
+
+todir() { openssl x509 -in "$1.pem" -outform DER -out "$1.der"; }
+
+# Main chain: root -> intermediate -> server (RSA 2048, SHA-256).
+genkey ca.key 2048
+selfsign ca "/C=US/ST=California/L=Test City/O=matrixssl-rs tests/OU=Test PKI/CN=Test Root CA" sha256
+genkey inter.key 2048
+issue inter "/C=US/O=matrixssl-rs tests/OU=Test PKI/CN=Test Intermediate CA" ca ca sha256
+genkey server.key 2048
+issue server "/C=US/ST=California/O=matrixssl-rs tests/CN=localhost" inter leaf sha256
+for c in ca inter server; do todir "$c"; done
+cat server.pem inter.pem > server-chain.pem
+cat server.der inter.der > server-chain.der
+
+# Every encoding of the server key.
+cp server.key server-pkcs1.pem
+openssl rsa -in server.key -outform DER -out server-pkcs1.der 2>/dev/null
+openssl pkcs8 -topk8 -nocrypt -in server.key -out server-pkcs8.pem
+openssl pkcs8 -topk8 -nocrypt -in server.key -outform DER -out server-pkcs8.der
+openssl pkcs8 -topk8 -in server.key -v2 des3 -v2prf hmacWithSHA1 \
+    -passout "pass:$pass" -out server-pkcs8-enc.pem
+openssl rsa -in server.key -traditional -des3 -passout "pass:$pass" \
+    -out server-legacy-enc.pem 2>/dev/null \
+    || openssl rsa -in server.key -des3 -passout "pass:$pass" -out server-legacy-enc.pem
+
+# A key that matches nothing, and a truncated certificate.
+genkey mismatch-key.pem 2048
+openssl rsa -in mismatch-key.pem -outform DER -out mismatch-key.der 2>/dev/null
+size=$(wc -c < server.der)
+head -c $((size / 2)) server.der > server-trunc.der
+
+# Legacy chain: RSA 1024 with SHA-1 signatures (accepted by default, ABI.md D9).
+genkey legacy-ca.key 1024
+selfsign legacy-ca "/C=US/O=matrixssl-rs tests/CN=Legacy Test CA" sha1
+genkey legacy-server.key 1024
+issue legacy-server "/C=US/O=matrixssl-rs tests/CN=legacy.localhost" legacy-ca legacyleaf sha1
+for c in legacy-ca legacy-server; do todir "$c"; done
+cp legacy-server.key legacy-server-key.pem
+openssl rsa -in legacy-server.key -outform DER -out legacy-server-key.der 2>/dev/null
+
+# An unrelated root.
+genkey other-ca.key 2048
+selfsign other-ca "/C=US/O=Unrelated Org/CN=Unrelated Root CA" sha256
+todir other-ca
+cat ca.pem other-ca.pem > ca-bundle.pem
+
+rm -f exts.cnf
+echo "test PKI written to $out"

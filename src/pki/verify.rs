@@ -1,0 +1,683 @@
+//! Certificate chain verification (ABI.md §3.6.2–3.6.3, §7.10, decision D9).
+//!
+//! Trust is decided by webpki (path building, validity dates, basic constraints, EKU,
+//! name constraints). Alongside it runs the 3.3 link walk (chain[i] issued by
+//! chain[i+1], the top by a loaded CA: DN hash, cA flag, signature), which gives each
+//! certificate the `authStatus` callbacks see and keeps 3.3's choice between
+//! bad_certificate and unknown_ca. When both fail, the walk's alert wins: a date or
+//! usage alert must never hide an untrusted chain from a callback that tolerates, say,
+//! expired certificates.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+
+use super::certificate::Certificate;
+use crate::error::{
+    PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG, PS_CERT_AUTH_PASS, alert,
+};
+
+/// Outcome of [`verify_chain`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainVerdict {
+    /// 0 when the chain is valid, else the alert description for the certificate
+    /// callback (and the fatal alert when there is no callback).
+    pub alert: u8,
+    /// `authStatus` per chain certificate: `PS_CERT_AUTH_PASS` (1) for links that
+    /// validated, a `PS_CERT_AUTH_FAIL_*` code (−32 BC, −33 DN, −34 SIG) at the first
+    /// failing link, 0 beyond it.
+    pub statuses: Vec<i32>,
+}
+
+/// What the verified certificate is for (its extended key usage, when it has one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    /// A server's certificate, verified by a client.
+    Server,
+    /// A client's certificate, verified by a server.
+    Client,
+}
+
+// ---------------------------------------------------------------------------------------
+// Signature algorithms
+
+#[cfg(not(feature = "strict-cert-algorithms"))]
+mod legacy {
+    use super::*;
+    use ring::signature as sig;
+    use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, alg_id};
+
+    /// RSA PKCS#1 v1.5 with keys from 1024 bits (ring's legacy verifiers): MatrixSSL-era PKIs
+    /// are full of SHA-1 and 1024-bit chains (D9 accepts them unless `strict-cert-algorithms`).
+    #[derive(Debug)]
+    pub(super) struct LegacyRsa {
+        signature_alg_id: AlgorithmIdentifier,
+        verification: &'static dyn ring::signature::VerificationAlgorithm,
+    }
+
+    impl SignatureVerificationAlgorithm for LegacyRsa {
+        fn verify_signature(
+            &self,
+            public_key: &[u8],
+            message: &[u8],
+            signature: &[u8],
+        ) -> Result<(), InvalidSignature> {
+            ring::signature::UnparsedPublicKey::new(self.verification, public_key)
+                .verify(message, signature)
+                .map_err(|_| InvalidSignature)
+        }
+
+        fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+            alg_id::RSA_ENCRYPTION
+        }
+
+        fn signature_alg_id(&self) -> AlgorithmIdentifier {
+            self.signature_alg_id
+        }
+    }
+
+    /// AlgorithmIdentifier contents: OID sha1WithRSAEncryption, NULL parameters.
+    const RSA_PKCS1_SHA1: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
+    ]);
+    /// The same with the parameters omitted (seen from some encoders).
+    const RSA_PKCS1_SHA1_ABSENT_PARAMS: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05,
+    ]);
+    const RSA_PKCS1_SHA256_ABSENT_PARAMS: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+    ]);
+    const RSA_PKCS1_SHA512_ABSENT_PARAMS: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d,
+    ]);
+
+    pub(super) static RSA_SHA1: LegacyRsa = LegacyRsa {
+        signature_alg_id: RSA_PKCS1_SHA1,
+        verification: &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+    };
+    pub(super) static RSA_SHA1_ABSENT: LegacyRsa = LegacyRsa {
+        signature_alg_id: RSA_PKCS1_SHA1_ABSENT_PARAMS,
+        verification: &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+    };
+    pub(super) static RSA_SHA256: LegacyRsa = LegacyRsa {
+        signature_alg_id: alg_id::RSA_PKCS1_SHA256,
+        verification: &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+    };
+    pub(super) static RSA_SHA256_ABSENT: LegacyRsa = LegacyRsa {
+        signature_alg_id: RSA_PKCS1_SHA256_ABSENT_PARAMS,
+        verification: &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+    };
+    pub(super) static RSA_SHA512: LegacyRsa = LegacyRsa {
+        signature_alg_id: alg_id::RSA_PKCS1_SHA512,
+        verification: &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+    };
+    pub(super) static RSA_SHA512_ABSENT: LegacyRsa = LegacyRsa {
+        signature_alg_id: RSA_PKCS1_SHA512_ABSENT_PARAMS,
+        verification: &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+    };
+}
+
+/// Algorithms accepted in certificate signatures. The legacy verifiers come first
+/// because webpki (like `signature_ok`) uses the first algorithm matching both the
+/// signature and the key algorithm identifiers. ring has no ECDSA-with-SHA-1 verifier,
+/// so that combination is not offered; MD2/MD5 never are (D9).
+pub fn supported_algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+    use webpki::ring as w;
+    #[cfg(not(feature = "strict-cert-algorithms"))]
+    static ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
+        &legacy::RSA_SHA1,
+        &legacy::RSA_SHA1_ABSENT,
+        &legacy::RSA_SHA256,
+        &legacy::RSA_SHA256_ABSENT,
+        &legacy::RSA_SHA512,
+        &legacy::RSA_SHA512_ABSENT,
+        w::RSA_PKCS1_2048_8192_SHA384,
+        w::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+        w::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        w::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        w::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        w::ECDSA_P256_SHA256,
+        w::ECDSA_P256_SHA384,
+        w::ECDSA_P384_SHA256,
+        w::ECDSA_P384_SHA384,
+        w::ED25519,
+    ];
+    #[cfg(feature = "strict-cert-algorithms")]
+    static ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
+        w::RSA_PKCS1_2048_8192_SHA256,
+        w::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+        w::RSA_PKCS1_2048_8192_SHA384,
+        w::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+        w::RSA_PKCS1_2048_8192_SHA512,
+        w::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        w::RSA_PKCS1_3072_8192_SHA384,
+        w::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        w::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        w::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        w::ECDSA_P256_SHA256,
+        w::ECDSA_P256_SHA384,
+        w::ECDSA_P384_SHA256,
+        w::ECDSA_P384_SHA384,
+        w::ED25519,
+    ];
+    ALGS
+}
+
+/// Whether `issuer`'s key verifies `cert`'s signature with one of the supported
+/// algorithms (the same selection rule as webpki). Used by the link walk and by the
+/// loaders' chain check.
+pub fn signature_ok(cert: &Certificate, issuer: &Certificate) -> bool {
+    supported_algorithms()
+        .iter()
+        .find(|alg| {
+            alg.signature_alg_id().as_ref() == cert.sig_alg_id.as_slice()
+                && alg.public_key_alg_id().as_ref() == issuer.public_key_alg_id.as_slice()
+        })
+        .is_some_and(|alg| {
+            alg.verify_signature(&issuer.public_key_bits, cert.tbs_der(), &cert.signature)
+                .is_ok()
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// The 3.3 link walk
+
+/// One link as 3.3 checks it: DN hash, then the issuer's cA flag (v3 issuers only), then
+/// the signature.
+fn link_status(cert: &Certificate, issuer: &Certificate) -> i32 {
+    if cert.issuer.hash != issuer.subject.hash {
+        PS_CERT_AUTH_FAIL_DN
+    } else if issuer.version >= 2 && issuer.ca == 0 {
+        PS_CERT_AUTH_FAIL_BC
+    } else if !signature_ok(cert, issuer) {
+        PS_CERT_AUTH_FAIL_SIG
+    } else {
+        PS_CERT_AUTH_PASS
+    }
+}
+
+/// The top certificate against every trusted CA; the most telling failure is kept
+/// (a matching CA whose signature fails beats one without cA beats no DN match).
+fn anchor_status(cert: &Certificate, trusted: &[Arc<Certificate>]) -> i32 {
+    let rank = |s: i32| match s {
+        PS_CERT_AUTH_FAIL_SIG => 2,
+        PS_CERT_AUTH_FAIL_BC => 1,
+        _ => 0,
+    };
+    let mut best = PS_CERT_AUTH_FAIL_DN;
+    for ca in trusted {
+        let s = link_status(cert, ca);
+        if s == PS_CERT_AUTH_PASS {
+            return s;
+        }
+        if rank(s) > rank(best) {
+            best = s;
+        }
+    }
+    best
+}
+
+/// Per-certificate statuses and the 3.3 alert (0, bad_certificate or unknown_ca).
+fn link_walk(chain: &[Arc<Certificate>], trusted: &[Arc<Certificate>]) -> (Vec<i32>, u8) {
+    let mut statuses = Vec::with_capacity(chain.len());
+    let mut walk_alert = 0;
+    for (i, cert) in chain.iter().enumerate() {
+        let status = match chain.get(i + 1) {
+            Some(issuer) => link_status(cert, issuer),
+            None => anchor_status(cert, trusted),
+        };
+        statuses.push(status);
+        if status != PS_CERT_AUTH_PASS {
+            let inside_chain = i + 1 < chain.len();
+            walk_alert = if status == PS_CERT_AUTH_FAIL_SIG || inside_chain {
+                alert::BAD_CERTIFICATE
+            } else {
+                alert::UNKNOWN_CA
+            };
+            break;
+        }
+    }
+    statuses.resize(chain.len(), 0);
+    (statuses, walk_alert)
+}
+
+// ---------------------------------------------------------------------------------------
+// webpki
+
+fn webpki_verify(
+    chain: &[Arc<Certificate>],
+    trusted: &[Arc<Certificate>],
+    usage: Usage,
+    now_unix: u64,
+) -> Result<(), webpki::Error> {
+    let Some((leaf, rest)) = chain.split_first() else {
+        return Err(webpki::Error::BadDer);
+    };
+    let leaf_der = CertificateDer::from(leaf.der.as_slice());
+    let end_entity = webpki::EndEntityCert::try_from(&leaf_der)?;
+    let anchor_ders: Vec<CertificateDer<'_>> = trusted
+        .iter()
+        .map(|c| CertificateDer::from(c.der.as_slice()))
+        .collect();
+    // A CA webpki cannot read is simply not an anchor (it may still be fine for 3.3's walk).
+    let anchors: Vec<TrustAnchor<'_>> = anchor_ders
+        .iter()
+        .filter_map(|d| webpki::anchor_from_trusted_cert(d).ok())
+        .collect();
+    let intermediates: Vec<CertificateDer<'_>> = rest
+        .iter()
+        .map(|c| CertificateDer::from(c.der.as_slice()))
+        .collect();
+    let eku = match usage {
+        Usage::Server => webpki::KeyUsage::server_auth(),
+        Usage::Client => webpki::KeyUsage::client_auth(),
+    };
+    end_entity
+        .verify_for_usage(
+            supported_algorithms(),
+            &anchors,
+            &intermediates,
+            UnixTime::since_unix_epoch(Duration::from_secs(now_unix)),
+            eku,
+            None,
+            None,
+        )
+        .map(|_| ())
+}
+
+/// D9 mapping of webpki's verdict to an alert.
+#[allow(deprecated)] // RequiredEkuNotFound is still produced by older code paths.
+fn alert_for(err: &webpki::Error) -> u8 {
+    use webpki::Error as E;
+    match err {
+        E::CertExpired { .. } | E::CertNotValidYet { .. } => alert::CERTIFICATE_EXPIRED,
+        E::UnknownIssuer => alert::UNKNOWN_CA,
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            alert::CERTIFICATE_UNKNOWN
+        }
+        E::CertRevoked => alert::CERTIFICATE_REVOKED,
+        // Bad signatures, unsupported algorithms, malformed certificates, CA/path-length/
+        // name constraints inside the chain, v1 certificates outside the anchors.
+        _ => alert::BAD_CERTIFICATE,
+    }
+}
+
+fn within_validity(cert: &Certificate, now_unix: u64) -> bool {
+    let now = i64::try_from(now_unix).unwrap_or(i64::MAX);
+    cert.not_before_unix <= now && now <= cert.not_after_unix
+}
+
+/// Verifies `chain` (leaf first, as received; `chain[1..]` are offered as
+/// intermediates) against the `trusted` CAs at `now_unix`, for `usage`. Host names are
+/// not checked (the application does that in its callback, as with 3.3).
+pub fn verify_chain(
+    chain: &[Arc<Certificate>],
+    trusted: &[Arc<Certificate>],
+    usage: Usage,
+    now_unix: u64,
+) -> ChainVerdict {
+    if chain.is_empty() {
+        return ChainVerdict {
+            alert: alert::BAD_CERTIFICATE,
+            statuses: Vec::new(),
+        };
+    }
+    let (statuses, walk_alert) = link_walk(chain, trusted);
+    let leaf_is_trusted = chain
+        .first()
+        .is_some_and(|leaf| trusted.iter().any(|ca| ca.der == leaf.der));
+    let alert = if walk_alert == 0 && leaf_is_trusted {
+        // A self-signed peer certificate loaded as a CA: 3.3 accepted it and webpki has
+        // no notion of it (it refuses CA certificates as end entities); only the dates
+        // remain to check.
+        let leaf_ok = chain.first().is_some_and(|l| within_validity(l, now_unix));
+        if leaf_ok {
+            0
+        } else {
+            alert::CERTIFICATE_EXPIRED
+        }
+    } else {
+        match webpki_verify(chain, trusted, usage, now_unix) {
+            Ok(()) => 0,
+            Err(_) if walk_alert != 0 => walk_alert,
+            Err(e) => alert_for(&e),
+        }
+    };
+    let statuses = if alert == 0 {
+        vec![PS_CERT_AUTH_PASS; chain.len()]
+    } else {
+        statuses
+    };
+    ChainVerdict { alert, statuses }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pki::testpki::{self, Material, TempDir};
+
+    fn cert(der: &[u8]) -> Arc<Certificate> {
+        Arc::new(Certificate::from_der(der).unwrap())
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+
+    fn chain_of(ms: &[&Material]) -> Vec<Arc<Certificate>> {
+        ms.iter().map(|m| cert(&m.cert_der)).collect()
+    }
+
+    const PASS: i32 = PS_CERT_AUTH_PASS;
+
+    #[test]
+    fn valid_rsa2048_sha256_chain() {
+        let pki = testpki::std_pki();
+        let chain = chain_of(&[&pki.leaf, &pki.inter]);
+        let roots = chain_of(&[&pki.root]);
+        let v = verify_chain(&chain, &roots, Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS, PASS]
+            }
+        );
+        // The root may be sent too.
+        let with_root = chain_of(&[&pki.leaf, &pki.inter, &pki.root]);
+        assert_eq!(
+            verify_chain(&with_root, &roots, Usage::Server, now()).alert,
+            0
+        );
+        // Trusting the intermediate directly is enough.
+        let inter = chain_of(&[&pki.inter]);
+        assert_eq!(verify_chain(&chain, &inter, Usage::Server, now()).alert, 0);
+    }
+
+    #[test]
+    fn legacy_sha1_1024_chain_accepted_unless_strict() {
+        let pki = testpki::legacy_pki();
+        let leaf = cert(&pki.leaf.cert_der);
+        assert_eq!(leaf.cert_algorithm, 649);
+        assert_eq!(leaf.public_key_size, 128);
+        let chain = chain_of(&[&pki.leaf, &pki.inter]);
+        let roots = chain_of(&[&pki.root]);
+        let v = verify_chain(&chain, &roots, Usage::Server, now());
+        if cfg!(feature = "strict-cert-algorithms") {
+            assert_eq!(v.alert, alert::BAD_CERTIFICATE);
+            assert_eq!(v.statuses, vec![PS_CERT_AUTH_FAIL_SIG, 0]);
+        } else {
+            assert_eq!(
+                v,
+                ChainVerdict {
+                    alert: 0,
+                    statuses: vec![PASS, PASS]
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn unrelated_root_is_unknown_ca() {
+        let pki = testpki::std_pki();
+        let chain = chain_of(&[&pki.leaf, &pki.inter]);
+        let v = verify_chain(&chain, &chain_of(&[&pki.other_root]), Usage::Server, now());
+        assert_eq!(v.alert, alert::UNKNOWN_CA);
+        // The chain itself is fine; only the top link (to a CA) fails on the DN.
+        assert_eq!(v.statuses, vec![PASS, PS_CERT_AUTH_FAIL_DN]);
+        // Leaf alone from an unrelated CA: the 3.3 transcript (alert 48, leaf −33).
+        let leaf = chain_of(&[&pki.leaf]);
+        let v = verify_chain(&leaf, &chain_of(&[&pki.other_root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 48,
+                statuses: vec![PS_CERT_AUTH_FAIL_DN]
+            }
+        );
+        // No CA loaded at all.
+        assert_eq!(
+            verify_chain(&chain, &[], Usage::Server, now()).alert,
+            alert::UNKNOWN_CA
+        );
+        // Missing intermediate.
+        let v = verify_chain(&leaf, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(v.alert, alert::UNKNOWN_CA);
+    }
+
+    #[test]
+    fn tampered_signature_is_bad_certificate() {
+        let pki = testpki::std_pki();
+        let mut der = pki.leaf.cert_der.clone();
+        let last = der.len() - 1;
+        der[last] ^= 0x01; // last signature byte
+        let chain = vec![cert(&der), cert(&pki.inter.cert_der)];
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 42,
+                statuses: vec![PS_CERT_AUTH_FAIL_SIG, 0]
+            }
+        );
+        // Tampering the signed part (a serial byte) has the same effect.
+        let mut der = pki.inter.cert_der.clone();
+        let c = Certificate::from_der(&der).unwrap();
+        let pos = der
+            .windows(c.serial.len())
+            .position(|w| w == c.serial.as_slice())
+            .unwrap();
+        der[pos + 1] ^= 0x80;
+        let chain = vec![cert(&pki.leaf.cert_der), cert(&der)];
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 42,
+                statuses: vec![PASS, PS_CERT_AUTH_FAIL_SIG]
+            }
+        );
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        let pki = testpki::std_pki();
+        let chain = chain_of(&[&pki.leaf, &pki.inter]);
+        let roots = chain_of(&[&pki.root]);
+        let leaf = &chain[0];
+        let after = u64::try_from(leaf.not_after_unix).unwrap() + 1;
+        let before = u64::try_from(leaf.not_before_unix).unwrap() - 1;
+        for t in [after, before] {
+            let v = verify_chain(&chain, &roots, Usage::Server, t);
+            assert_eq!(
+                v,
+                ChainVerdict {
+                    alert: 45,
+                    statuses: vec![PASS, PASS]
+                }
+            );
+        }
+        // An untrusted chain stays unknown_ca even when also expired.
+        let v = verify_chain(&chain, &chain_of(&[&pki.other_root]), Usage::Server, after);
+        assert_eq!(v.alert, alert::UNKNOWN_CA);
+    }
+
+    #[test]
+    fn expired_leaf_issued_with_openssl_ca() {
+        let pki = testpki::std_pki();
+        let dir = TempDir::new("expired");
+        let expired = testpki::issue_with_dates(
+            &dir,
+            &pki.inter,
+            "/CN=expired.example",
+            "20200101000000Z",
+            "20210101000000Z",
+        );
+        let c = cert(&expired.cert_der);
+        assert_eq!(c.not_after, "210101000000Z");
+        assert_eq!(c.not_after_unix, 1_609_459_200);
+        let chain = vec![c, cert(&pki.inter.cert_der)];
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 45,
+                statuses: vec![PASS, PASS]
+            }
+        );
+    }
+
+    #[test]
+    fn key_usage_is_checked() {
+        let pki = testpki::std_pki();
+        let dir = TempDir::new("eku");
+        let client_only = testpki::issue(
+            &dir,
+            &pki.inter,
+            "client",
+            "/CN=client",
+            "client_ext",
+            "sha256",
+            2048,
+        );
+        let chain = vec![cert(&client_only.cert_der), cert(&pki.inter.cert_der)];
+        let roots = chain_of(&[&pki.root]);
+        assert_eq!(verify_chain(&chain, &roots, Usage::Client, now()).alert, 0);
+        let v = verify_chain(&chain, &roots, Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: alert::CERTIFICATE_UNKNOWN,
+                statuses: vec![PASS, PASS]
+            }
+        );
+    }
+
+    #[test]
+    fn non_ca_issuer_inside_chain_is_bad_certificate() {
+        let pki = testpki::std_pki();
+        let dir = TempDir::new("notca");
+        // A leaf-profile certificate (CA:FALSE) used to sign another one.
+        let grandchild =
+            testpki::issue(&dir, &pki.leaf, "gc", "/CN=gc", "leaf_ext", "sha256", 2048);
+        let chain = chain_of(&[&grandchild, &pki.leaf, &pki.inter]);
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 42,
+                statuses: vec![PS_CERT_AUTH_FAIL_BC, 0, 0]
+            }
+        );
+    }
+
+    #[test]
+    fn out_of_order_chain() {
+        let pki = testpki::std_pki();
+        let chain = chain_of(&[&pki.leaf, &pki.root, &pki.inter]);
+        // 3.3 insisted on child-to-parent order; webpki (authoritative under D9) builds
+        // the path from the certificates offered, so a valid but shuffled chain passes.
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS, PASS, PASS]
+            }
+        );
+        // With an unrelated root, the walk's verdict (bad link inside) wins.
+        let v = verify_chain(&chain, &chain_of(&[&pki.other_root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 42,
+                statuses: vec![PS_CERT_AUTH_FAIL_DN, 0, 0]
+            }
+        );
+    }
+
+    #[test]
+    fn self_signed_certificate_loaded_as_ca() {
+        let dir = TempDir::new("selfsigned");
+        let me = testpki::self_signed(&dir, "me", "/CN=localhost", "sha256", 2048);
+        let chain = chain_of(&[&me]);
+        let v = verify_chain(&chain, &chain, Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS]
+            }
+        );
+        let c = &chain[0];
+        let late = u64::try_from(c.not_after_unix).unwrap() + 10;
+        assert_eq!(verify_chain(&chain, &chain, Usage::Server, late).alert, 45);
+        // Not loaded: unknown CA.
+        let pki = testpki::std_pki();
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(v.alert, alert::UNKNOWN_CA);
+    }
+
+    #[test]
+    fn md5_signatures_fail() {
+        let pki = testpki::std_pki();
+        let dir = TempDir::new("md5");
+        let md5 = testpki::issue(&dir, &pki.root, "md5", "/CN=md5", "leaf_ext", "md5", 2048);
+        let c = cert(&md5.cert_der);
+        assert_eq!(c.cert_algorithm, 648);
+        let v = verify_chain(&[c], &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 42,
+                statuses: vec![PS_CERT_AUTH_FAIL_SIG]
+            }
+        );
+    }
+
+    #[test]
+    fn ecdsa_chain() {
+        let dir = TempDir::new("ec");
+        let root = testpki::self_signed_ec(&dir, "ecroot", "/CN=EC Root");
+        let leaf = testpki::issue_ec(&dir, &root, "ecleaf", "/CN=ec.example");
+        let chain = chain_of(&[&leaf]);
+        let v = verify_chain(&chain, &chain_of(&[&root]), Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS]
+            }
+        );
+        // An RSA leaf under an EC root (mixed algorithms in one chain).
+        let rsa_leaf = testpki::issue(
+            &dir, &root, "rsaleaf", "/CN=rsa", "leaf_ext", "sha256", 2048,
+        );
+        let v = verify_chain(
+            &chain_of(&[&rsa_leaf]),
+            &chain_of(&[&root]),
+            Usage::Server,
+            now(),
+        );
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS]
+            }
+        );
+        // An EC chain against an RSA root only.
+        let pki = testpki::std_pki();
+        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        assert_eq!(v.alert, alert::UNKNOWN_CA);
+    }
+
+    #[test]
+    fn empty_chain() {
+        assert_eq!(verify_chain(&[], &[], Usage::Server, now()).alert, 42);
+    }
+}
