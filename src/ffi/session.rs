@@ -137,15 +137,20 @@ impl ssl_t {
 pub extern "C" fn matrixSslOpen() -> i32 {
     // The PRNG is the OS generator (nothing to seed) and the session cache is kept across
     // repeated opens (ABI.md D13).
-    guard(PS_FAILURE, || match crate::crypto::rng::random_array::<1>() {
-        Ok(_) => PS_SUCCESS,
-        Err(_) => PS_FAILURE,
+    guard(PS_FAILURE, || {
+        if super::util::core_open() < 0 {
+            return PS_FAILURE;
+        }
+        PS_SUCCESS
     })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn matrixSslClose() {
-    guard((), session_cache::clear)
+    guard((), || {
+        session_cache::clear();
+        super::util::core_close();
+    })
 }
 
 // ---- sessions --------------------------------------------------------------------------
@@ -191,9 +196,9 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
     keys: *mut sslKeys_t,
     sid: *mut sslSessionId_t,
     cipher_spec: u32,
-    cert_cb: Option<CertCb>,
+    cert_cb: Option<unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32>,
     extensions: *mut tlsExtension_t,
-    ext_cb: Option<ExtCb>,
+    ext_cb: Option<unsafe extern "C" fn(*mut ssl_t, u16, u16, *mut c_void) -> i32>,
 ) -> i32 {
     guard(PS_FAILURE, || {
         if ssl.is_null() {
@@ -241,7 +246,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
 pub unsafe extern "C" fn matrixSslNewServerSession(
     ssl: *mut *mut ssl_t,
     keys: *mut sslKeys_t,
-    cert_cb: Option<CertCb>,
+    cert_cb: Option<unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32>,
 ) -> i32 {
     guard(PS_FAILURE, || {
         if ssl.is_null() {
@@ -456,7 +461,7 @@ pub unsafe extern "C" fn matrixSslEncodeClosureAlert(ssl: *mut ssl_t) -> i32 {
 pub unsafe extern "C" fn matrixSslEncodeRehandshake(
     ssl: *mut ssl_t,
     _keys: *mut sslKeys_t,
-    _cert_cb: Option<CertCb>,
+    _cert_cb: Option<unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32>,
     _session_option: u32,
     _cipher_spec: u32,
 ) -> i32 {
@@ -598,11 +603,21 @@ pub unsafe extern "C" fn matrixSslSetSessionOption(ssl: *mut ssl_t, option: i32,
 /// # Safety
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn matrixSslSetCertValidator(ssl: *mut ssl_t, validator: Option<CertCb>) {
+pub unsafe extern "C" fn matrixSslSetCertValidator(
+    ssl: *mut ssl_t,
+    validator: Option<unsafe extern "C" fn(*mut c_void, *mut psX509Cert_t, i32) -> i32>,
+) {
     guard((), || {
         // SAFETY: NULL or a live handle.
         if let (Some(s), Some(v)) = (unsafe { session(ssl) }, validator) {
-            s.cert_cb = Some(v);
+            // SAFETY: the 3.3 prototype spells the first parameter `void *`; it receives
+            // the `ssl_t *` handle either way, so both function-pointer types are ABI-identical.
+            s.cert_cb = Some(unsafe {
+                std::mem::transmute::<
+                    unsafe extern "C" fn(*mut c_void, *mut psX509Cert_t, i32) -> i32,
+                    CertCb,
+                >(v)
+            });
         }
     })
 }
