@@ -91,7 +91,11 @@ static int32 pump(ssl_t *from, sink_t *fromSink, ssl_t *to, sink_t *toSink, uint
         if (n > room) n = room;
         memcpy(in, copy + sent, n);
         sent += n;
-        consume(to, matrixSslReceivedData(to, n, &pt, &ptlen), pt, ptlen, toSink);
+        {
+            /* (the return value must be taken before pt/ptlen are read) */
+            int32 rc = matrixSslReceivedData(to, n, &pt, &ptlen);
+            consume(to, rc, pt, ptlen, toSink);
+        }
     }
     free(copy);
     return total;
