@@ -56,6 +56,11 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// Bytes not yet consumed.
+    pub fn rest_len(&self) -> usize {
+        self.buf.len().saturating_sub(self.pos)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pos >= self.buf.len()
     }

@@ -29,6 +29,11 @@ impl Keys {
             .filter(|id| matches!(*id.key, PrivateKey::Rsa(_)))
     }
 
+    /// PLACEHOLDER until EC identities land.
+    pub fn ec_identity(&self) -> Option<&Identity> {
+        None
+    }
+
     /// A client may offer RSA suites only with at least one RSA-keyed CA (ABI.md §7.6).
     pub fn has_rsa_ca(&self) -> bool {
         self.ca_certs

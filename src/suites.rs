@@ -39,6 +39,21 @@ pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
 pub enum KeyExchange {
     /// The client encrypts the premaster to the server's RSA certificate key.
     Rsa,
+    /// Ephemeral ECDH, parameters signed with the server's RSA key.
+    EcdheRsa,
+    /// Ephemeral ECDH, parameters signed with the server's ECDSA key.
+    EcdheEcdsa,
+}
+
+impl KeyExchange {
+    pub fn is_ecdhe(self) -> bool {
+        matches!(self, KeyExchange::EcdheRsa | KeyExchange::EcdheEcdsa)
+    }
+
+    /// The certificate key type this key exchange authenticates with.
+    pub fn needs_ec_identity(self) -> bool {
+        self == KeyExchange::EcdheEcdsa
+    }
 }
 
 #[derive(Debug)]
@@ -67,29 +82,51 @@ impl CipherSuite {
 const fn suite(
     id: u16,
     name: &'static str,
+    kx: KeyExchange,
     bulk: BulkCipher,
     mac: MacAlgorithm,
     prf12: PrfAlgorithm,
-    tls12_only: bool,
 ) -> CipherSuite {
-    CipherSuite { id, name, kx: KeyExchange::Rsa, bulk, mac, prf12, tls12_only }
+    // Only the SHA-1 MAC suites predate TLS 1.2.
+    let tls12_only = !matches!(mac, MacAlgorithm::Sha1);
+    CipherSuite { id, name, kx, bulk, mac, prf12, tls12_only }
 }
 
 use BulkCipher::*;
+use KeyExchange::{EcdheEcdsa as EE, EcdheRsa as ER, Rsa};
 use MacAlgorithm as M;
 use PrfAlgorithm as P;
 
-/// Default preference order: AEAD, then CBC with SHA-2 MACs, then CBC-SHA.
-pub static ALL: [CipherSuite; 6] = [
-    suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Aes128Gcm, M::None, P::Sha256, true),
-    suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Aes256Gcm, M::None, P::Sha384, true),
-    suite(0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", Aes128Cbc, M::Sha256, P::Sha256, true),
-    suite(0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", Aes256Cbc, M::Sha256, P::Sha256, true),
-    suite(0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", Aes128Cbc, M::Sha1, P::Sha256, false),
-    suite(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", Aes256Cbc, M::Sha1, P::Sha256, false),
+const SUITE_COUNT: usize = 20;
+
+/// Default preference order (ABI.md D5): forward secrecy with AEAD first (AES-GCM, then
+/// ChaCha20-Poly1305), then ECDHE with CBC, then RSA key exchange (AEAD, CBC-SHA256,
+/// CBC-SHA). Within a step ECDSA precedes RSA; the server only considers suites its
+/// identities can authenticate.
+pub static ALL: [CipherSuite; SUITE_COUNT] = [
+    suite(0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", EE, Aes128Gcm, M::None, P::Sha256),
+    suite(0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", ER, Aes128Gcm, M::None, P::Sha256),
+    suite(0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", EE, Aes256Gcm, M::None, P::Sha384),
+    suite(0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ER, Aes256Gcm, M::None, P::Sha384),
+    suite(0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", EE, ChaCha20Poly1305, M::None, P::Sha256),
+    suite(0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", ER, ChaCha20Poly1305, M::None, P::Sha256),
+    suite(0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", EE, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", ER, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", EE, Aes256Cbc, M::Sha384, P::Sha384),
+    suite(0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", ER, Aes256Cbc, M::Sha384, P::Sha384),
+    suite(0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", EE, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", ER, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", EE, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", ER, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Rsa, Aes128Gcm, M::None, P::Sha256),
+    suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Rsa, Aes256Gcm, M::None, P::Sha384),
+    suite(0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", Rsa, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", Rsa, Aes256Cbc, M::Sha256, P::Sha256),
+    suite(0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", Rsa, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", Rsa, Aes256Cbc, M::Sha1, P::Sha256),
 ];
 
-static GLOBALLY_ENABLED: [AtomicBool; 6] = [const { AtomicBool::new(true) }; 6];
+static GLOBALLY_ENABLED: [AtomicBool; SUITE_COUNT] = [const { AtomicBool::new(true) }; SUITE_COUNT];
 
 pub fn by_id(id: u16) -> Option<&'static CipherSuite> {
     ALL.iter().find(|s| s.id == id)
@@ -130,5 +167,15 @@ mod tests {
     fn sha2_and_aead_suites_need_tls12() {
         assert!(!by_id(0x009c).unwrap().usable_with(TLS1_1));
         assert!(by_id(0x002f).unwrap().usable_with(TLS1_0));
+        assert!(by_id(0xc013).unwrap().usable_with(TLS1_0));
+        assert!(!by_id(0xc027).unwrap().usable_with(TLS1_1));
+    }
+
+    #[test]
+    fn sha384_suites_use_the_sha384_prf() {
+        for s in &ALL {
+            let wants_384 = s.name.ends_with("SHA384");
+            assert_eq!(s.prf12 == PrfAlgorithm::Sha384, wants_384, "{}", s.name);
+        }
     }
 }

@@ -1,10 +1,12 @@
-//! Client handshake states (RSA key exchange; full and resumed handshakes).
+//! Client handshake states: RSA and ECDHE key exchange, full and resumed handshakes.
 
 use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
+use super::ecdhe::{self, KeyShare};
 use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
+use crate::codec::{OrDecode, Reader};
 use crate::crypto::rng;
 use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{
@@ -12,8 +14,8 @@ use crate::error::{
 };
 use crate::msgs::{self, ServerHello, ext, hs};
 use crate::pki::verify::{Usage, verify_chain};
-use crate::pki::{Certificate, PublicKey};
-use crate::suites::{self, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV};
+use crate::pki::{Certificate, PublicKey, sign};
+use crate::suites::{self, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2};
 
 /// A session the application asks to resume (from its `sslSessionId_t`).
 #[derive(Clone)]
@@ -46,8 +48,13 @@ impl Default for ClientOptions {
 }
 
 /// Extensions the library owns: an application copy of these is dropped (ABI.md D6).
-const LIBRARY_EXTENSIONS: [u16; 3] =
-    [ext::RENEGOTIATION_INFO, ext::EXTENDED_MASTER_SECRET, ext::SIGNATURE_ALGORITHMS];
+const LIBRARY_EXTENSIONS: [u16; 5] = [
+    ext::RENEGOTIATION_INFO,
+    ext::EXTENDED_MASTER_SECRET,
+    ext::SIGNATURE_ALGORITHMS,
+    ecdhe::EXT_SUPPORTED_GROUPS,
+    ecdhe::EXT_EC_POINT_FORMATS,
+];
 
 fn hello_random() -> Result<[u8; 32], i32> {
     let mut random: [u8; 32] = rng::random_array().map_err(|_| PS_PLATFORM_FAIL)?;
@@ -65,7 +72,8 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     let usable = |id: u16| {
         suites::by_id(id).is_some_and(|s| s.usable_with(max_version)) && suites::globally_enabled(id)
     };
-    let have_ca = core.keys.has_rsa_ca();
+    // Without a trusted CA no server could be authenticated (ABI.md §7.6).
+    let have_ca = !core.keys.ca_certs.is_empty();
     let offered: Vec<u16> = if options.cipher_spec != 0 && options.resume.is_none() {
         if !usable(options.cipher_spec) || !have_ca {
             return Err(PS_UNSUPPORTED_FAIL);
@@ -85,10 +93,15 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     let mut suite_list = offered.clone();
     suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
 
-    let mut extensions = vec![
-        (ext::EXTENDED_MASTER_SECRET, Vec::new()),
-        (ext::SIGNATURE_ALGORITHMS, msgs::signature_algorithms_body()),
-    ];
+    let mut extensions = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
+    if max_version >= TLS1_2 {
+        extensions.push((ext::SIGNATURE_ALGORITHMS, msgs::signature_algorithms_body()));
+    }
+    let offers_ecdhe = offered.iter().any(|&id| suites::by_id(id).is_some_and(|s| s.kx.is_ecdhe()));
+    if offers_ecdhe {
+        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, ecdhe::supported_groups_body()));
+        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
+    }
     let user: Vec<(u16, Vec<u8>)> = options
         .user_extensions
         .iter()
@@ -164,10 +177,19 @@ impl State for ExpectServerHello {
                     }
                     ems = true;
                 }
+                ecdhe::EXT_EC_POINT_FORMATS if suite.kx.is_ecdhe() => {
+                    let mut r = Reader::new(e.body);
+                    let formats = r.vec_u8().or_decode()?;
+                    r.finish()?;
+                    if !formats.contains(&0) {
+                        return Err(Fatal::ILLEGAL);
+                    }
+                }
                 t if self.user_extension_types.contains(&t) => {}
                 _ => return Err(Fatal(alert::UNSUPPORTED_EXTENSION)),
             }
-            if e.typ != ext::RENEGOTIATION_INFO && cb.extension(e.typ, e.body) < 0 {
+            let library_owned = matches!(e.typ, ext::RENEGOTIATION_INFO | ecdhe::EXT_EC_POINT_FORMATS);
+            if !library_owned && cb.extension(e.typ, e.body) < 0 {
                 return Err(Fatal(alert::UNSUPPORTED_EXTENSION));
             }
         }
@@ -242,13 +264,77 @@ impl State for ExpectCertificate {
         } else if verdict.alert != 0 {
             return Err(Fatal(verdict.alert));
         }
-        let PublicKey::Rsa(server_key) = &chain[0].public_key else {
-            return Err(Fatal(alert::UNSUPPORTED_CERTIFICATE));
+        let leaf_key = chain[0].public_key.clone();
+        let kx = self.params.ks.suite.kx;
+        match (&leaf_key, kx) {
+            (PublicKey::Rsa(key), KeyExchange::Rsa) => Ok(Box::new(ExpectServerHelloDone {
+                params: self.params,
+                offered_version: self.offered_version,
+                exchange: PeerExchange::Rsa(key.clone()),
+                certificate_requested: false,
+            })),
+            (PublicKey::Rsa(_), KeyExchange::EcdheRsa) | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa) => {
+                Ok(Box::new(ExpectServerKeyExchange {
+                    params: self.params,
+                    offered_version: self.offered_version,
+                    leaf_key,
+                }))
+            }
+            _ => Err(Fatal(alert::UNSUPPORTED_CERTIFICATE)),
+        }
+    }
+}
+
+/// What the client's ClientKeyExchange is computed from.
+enum PeerExchange {
+    /// Encrypt a premaster to the server's RSA key.
+    Rsa(RsaPublicKey),
+    /// Agree with the server's ephemeral point.
+    Ecdhe { group: u16, point: Vec<u8> },
+}
+
+struct ExpectServerKeyExchange {
+    params: Params,
+    offered_version: u16,
+    leaf_key: PublicKey,
+}
+
+impl State for ExpectServerKeyExchange {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        if m.typ != hs::SERVER_KEY_EXCHANGE {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let mut r = Reader::new(m.body);
+        let (group, point) = ecdhe::parse_server_params(&mut r)?;
+        let params_len = m.body.len() - r.rest_len();
+        if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
+            return Err(Fatal::ILLEGAL);
+        }
+        let p = &self.params;
+        let mut signed = Vec::with_capacity(64 + params_len);
+        signed.extend_from_slice(&p.client_random);
+        signed.extend_from_slice(&p.server_random);
+        signed.extend_from_slice(&m.body[..params_len]);
+        let verified = if p.ks.version >= TLS1_2 {
+            let scheme = r.u16().or_decode()?;
+            let sig = r.vec_u16().or_decode()?;
+            r.finish()?;
+            if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+                return Err(Fatal::ILLEGAL);
+            }
+            sign::verify_tls12(&self.leaf_key, scheme, &signed, sig)
+        } else {
+            let sig = r.vec_u16().or_decode()?;
+            r.finish()?;
+            sign::verify_legacy(&self.leaf_key, &signed, sig)
         };
+        verified.map_err(|_| Fatal::DECRYPT)?;
+        core.transcript.extend_from_slice(m.raw);
         Ok(Box::new(ExpectServerHelloDone {
+            exchange: PeerExchange::Ecdhe { group, point: point.to_vec() },
             params: self.params,
             offered_version: self.offered_version,
-            server_key: server_key.clone(),
             certificate_requested: false,
         }))
     }
@@ -257,7 +343,7 @@ impl State for ExpectCertificate {
 struct ExpectServerHelloDone {
     params: Params,
     offered_version: u16,
-    server_key: RsaPublicKey,
+    exchange: PeerExchange,
     certificate_requested: bool,
 }
 
@@ -290,14 +376,30 @@ impl ExpectServerHelloDone {
             // answer with an empty certificate list.
             core.send_handshake(hs::CERTIFICATE, &msgs::encode_certificate_list(std::iter::empty()));
         }
-        let mut premaster = Zeroizing::new([0u8; 48]);
-        rng::fill(&mut premaster[..]).map_err(|_| Fatal::INTERNAL)?;
-        premaster[..2].copy_from_slice(&self.offered_version.to_be_bytes());
-        let ciphertext = self.server_key.encrypt_pkcs1(&premaster[..]).map_err(|_| Fatal::INTERNAL)?;
-        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &msgs::encode_rsa_client_key_exchange(&ciphertext));
+        let premaster = match &self.exchange {
+            PeerExchange::Rsa(server_key) => {
+                let mut premaster = Zeroizing::new(vec![0u8; 48]);
+                rng::fill(&mut premaster[..]).map_err(|_| Fatal::INTERNAL)?;
+                premaster[..2].copy_from_slice(&self.offered_version.to_be_bytes());
+                let ciphertext = server_key.encrypt_pkcs1(&premaster).map_err(|_| Fatal::INTERNAL)?;
+                core.send_handshake(
+                    hs::CLIENT_KEY_EXCHANGE,
+                    &msgs::encode_rsa_client_key_exchange(&ciphertext),
+                );
+                premaster
+            }
+            PeerExchange::Ecdhe { group, point } => {
+                let share = KeyShare::generate(*group)?;
+                let mut body = Vec::with_capacity(share.public.len() + 1);
+                crate::codec::with_len(&mut body, 1, |b| b.extend_from_slice(&share.public));
+                let premaster = share.agree(point)?;
+                core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &body);
+                premaster
+            }
+        };
         let p = &self.params;
         let master = p.ks.master_secret(
-            &premaster[..],
+            &premaster,
             &p.client_random,
             &p.server_random,
             p.extended_master_secret.then_some(&core.transcript[..]),

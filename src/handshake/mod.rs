@@ -3,6 +3,7 @@
 //! to send. A message no state expects cannot be processed: it is unexpected_message.
 
 pub mod client;
+pub mod ecdhe;
 mod keysched;
 pub mod server;
 

@@ -1,14 +1,17 @@
-//! Server handshake states (RSA key exchange; full and resumed handshakes).
+//! Server handshake states: RSA and ECDHE key exchange, full and resumed handshakes.
 
 use zeroize::Zeroizing;
 
+use super::ecdhe::{self, KeyShare};
 use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
+use crate::codec::{Reader, put_u16, with_len};
 use crate::crypto::rng;
 use crate::error::{Fatal, alert};
+use crate::keys::Identity;
 use crate::msgs::{self, ClientHello, ext, find_ext, hs};
-use crate::pki::PrivateKey;
+use crate::pki::{PrivateKey, sign};
 use crate::session_cache::{self, CachedSession};
-use crate::suites::{self, CipherSuite, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV};
+use crate::suites::{self, CipherSuite, KeyExchange, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2};
 
 /// Per-session restrictions set through the API before the ClientHello arrives.
 #[derive(Clone)]
@@ -45,15 +48,73 @@ fn server_random() -> Result<[u8; 32], Fatal> {
     Ok(random)
 }
 
-fn choose_suite(core: &Core, offered: &[u16], version: u16) -> Option<&'static CipherSuite> {
+/// What the ClientHello says about elliptic curves and signatures.
+struct ClientCapabilities {
+    /// The group we would use for ECDHE, if the client can do it with us at all.
+    ecdhe_group: Option<u16>,
+    /// signature_algorithms (TLS 1.2), with RFC 5246 §7.4.1.4.1's default when absent.
+    signature_schemes: Vec<u16>,
+}
+
+impl ClientCapabilities {
+    fn from_hello(ch: &ClientHello<'_>, version: u16) -> Result<Self, Fatal> {
+        // RFC 8422 §4: no supported_groups means the client supports any curve; pick P-256.
+        let groups = match find_ext(&ch.extensions, ecdhe::EXT_SUPPORTED_GROUPS) {
+            Some(body) => ecdhe::parse_u16_list(body)?,
+            None => vec![ecdhe::SECP256R1],
+        };
+        let uncompressed = match find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS) {
+            Some(body) => {
+                let mut r = Reader::new(body);
+                let formats = r.vec_u8().ok_or(Fatal::DECODE)?;
+                r.finish()?;
+                formats.contains(&0)
+            }
+            None => true,
+        };
+        let ecdhe_group = ecdhe::SUPPORTED_GROUPS
+            .iter()
+            .copied()
+            .find(|g| uncompressed && groups.contains(g));
+        let signature_schemes = match find_ext(&ch.extensions, ext::SIGNATURE_ALGORITHMS) {
+            Some(body) if version >= TLS1_2 => ecdhe::parse_u16_list(body)?,
+            _ => vec![0x0201, 0x0203],
+        };
+        Ok(ClientCapabilities { ecdhe_group, signature_schemes })
+    }
+}
+
+/// The identity that authenticates `kx`.
+fn identity_for(core: &Core, kx: KeyExchange) -> Option<&Identity> {
+    if kx.needs_ec_identity() { core.keys.ec_identity() } else { core.keys.rsa_identity() }
+}
+
+/// Can we sign ServerKeyExchange with `identity` in a way the client accepts?
+fn can_sign(identity: &Identity, caps: &ClientCapabilities, version: u16) -> bool {
+    if version < TLS1_2 {
+        return sign::can_sign_legacy(&identity.key);
+    }
+    let ours = sign::supported_schemes_for(&identity.key);
+    ours.iter().any(|s| caps.signature_schemes.contains(s))
+}
+
+/// Server preference order among the suites offered, limited to what our identities can
+/// authenticate and the client's groups and signature algorithms allow.
+fn choose_suite(
+    core: &Core,
+    offered: &[u16],
+    version: u16,
+    caps: &ClientCapabilities,
+) -> Option<&'static CipherSuite> {
     let options = &core.server_options;
-    let can_authenticate = core.keys.rsa_identity().is_some();
     suites::ALL.iter().find(|s| {
         offered.contains(&s.id)
             && suites::globally_enabled(s.id)
             && !options.disabled_suites.contains(&s.id)
             && s.usable_with(version)
-            && can_authenticate
+            && identity_for(core, s.kx).is_some_and(|id| {
+                !s.kx.is_ecdhe() || (caps.ecdhe_group.is_some() && can_sign(id, caps, version))
+            })
     })
 }
 
@@ -96,11 +157,11 @@ impl State for ExpectClientHello {
                 && cached.extended_master_secret == ems
         });
 
+        let caps = ClientCapabilities::from_hello(&ch, version)?;
         let (suite, session_id) = match &resumable {
             Some(cached) => (suites::by_id(cached.suite).ok_or(Fatal::INTERNAL)?, cached.id.to_vec()),
             None => {
-                let suite = choose_suite(core, &ch.suites, version)
-                    .ok_or(Fatal::HANDSHAKE)?;
+                let suite = choose_suite(core, &ch.suites, version, &caps).ok_or(Fatal::HANDSHAKE)?;
                 let id: [u8; 32] = rng::random_array().map_err(|_| Fatal::INTERNAL)?;
                 (suite, id.to_vec())
             }
@@ -121,6 +182,9 @@ impl State for ExpectClientHello {
         }
         if ems {
             extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+        }
+        if suite.kx.is_ecdhe() && find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS).is_some() {
+            extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
         }
         let hello = msgs::encode_server_hello(
             version,
@@ -151,18 +215,54 @@ impl State for ExpectClientHello {
                 Ok(Box::new(ExpectChangeCipherSpec { params, master, resumed: true }))
             }
             None => {
-                let identity = core.keys.rsa_identity().ok_or(Fatal::HANDSHAKE)?;
+                let identity = identity_for(core, suite.kx).ok_or(Fatal::HANDSHAKE)?.clone();
                 let chain = msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]));
                 core.send_handshake(hs::CERTIFICATE, &chain);
+                let share = match caps.ecdhe_group.filter(|_| suite.kx.is_ecdhe()) {
+                    Some(group) => {
+                        let share = KeyShare::generate(group)?;
+                        let body = server_key_exchange(&params, &identity, &caps, &share)?;
+                        core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body);
+                        Some(share)
+                    }
+                    None => None,
+                };
                 core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
-                Ok(Box::new(ExpectClientKeyExchange { params }))
+                Ok(Box::new(ExpectClientKeyExchange { params, share }))
             }
         }
     }
 }
 
+/// ServerKeyExchange for ECDHE: our point, signed over both randoms (RFC 8422 §5.4).
+fn server_key_exchange(
+    params: &Params,
+    identity: &Identity,
+    caps: &ClientCapabilities,
+    share: &KeyShare,
+) -> Result<Vec<u8>, Fatal> {
+    let ec_params = ecdhe::encode_server_params(share.group, &share.public);
+    let mut signed = Vec::with_capacity(64 + ec_params.len());
+    signed.extend_from_slice(&params.client_random);
+    signed.extend_from_slice(&params.server_random);
+    signed.extend_from_slice(&ec_params);
+    let mut body = ec_params;
+    if params.ks.version >= TLS1_2 {
+        let (scheme, sig) = sign::sign_tls12(&identity.key, &caps.signature_schemes, &signed)
+            .map_err(|_| Fatal::INTERNAL)?;
+        put_u16(&mut body, scheme);
+        with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+    } else {
+        let sig = sign::sign_legacy(&identity.key, &signed).map_err(|_| Fatal::INTERNAL)?;
+        with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+    }
+    Ok(body)
+}
+
 struct ExpectClientKeyExchange {
     params: Params,
+    /// Our ECDHE share, or `None` for RSA key exchange.
+    share: Option<KeyShare>,
 }
 
 impl State for ExpectClientKeyExchange {
@@ -171,18 +271,22 @@ impl State for ExpectClientKeyExchange {
         if m.typ != hs::CLIENT_KEY_EXCHANGE {
             return Err(Fatal::UNEXPECTED);
         }
-        let ciphertext = msgs::parse_rsa_client_key_exchange(m.body)?;
+        let premaster: Zeroizing<Vec<u8>> = match self.share {
+            Some(share) => share.agree(ecdhe::parse_client_share(m.body)?)?,
+            None => {
+                let ciphertext = msgs::parse_rsa_client_key_exchange(m.body)?;
+                let identity = core.keys.rsa_identity().ok_or(Fatal::INTERNAL)?;
+                let PrivateKey::Rsa(key) = &*identity.key else { return Err(Fatal::INTERNAL) };
+                // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
+                // time, so the failure only shows up as a Finished mismatch.
+                let pm = key.decrypt_premaster(ciphertext, self.params.client_version);
+                Zeroizing::new(pm.to_vec())
+            }
+        };
         core.transcript.extend_from_slice(m.raw);
-        let identity = core.keys.rsa_identity().ok_or(Fatal::INTERNAL)?;
-        #[allow(irrefutable_let_patterns)] // more key types arrive with ECDHE suites
-        let PrivateKey::Rsa(key) = &*identity.key else { return Err(Fatal::INTERNAL) };
-        // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant time,
-        // so the failure only shows up as a Finished mismatch.
-        let premaster: Zeroizing<[u8; 48]> =
-            key.decrypt_premaster(ciphertext, self.params.client_version);
         let p = &self.params;
         let master = p.ks.master_secret(
-            &*premaster,
+            &premaster,
             &p.client_random,
             &p.server_random,
             p.extended_master_secret.then_some(&core.transcript[..]),

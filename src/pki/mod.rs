@@ -7,6 +7,7 @@ mod keycrypt;
 pub mod load;
 pub mod pem;
 pub mod privkey;
+pub mod sign;
 pub mod verify;
 
 pub use certificate::{Certificate, DistinguishedName, DnAttribute, GeneralName, PublicKey};
