@@ -23,6 +23,12 @@ pub const DEFAULT_BUF_SIZE: usize = 1500;
 const MAX_HANDSHAKE_MESSAGE: usize = 256 * 1024;
 /// More consecutive empty application records than this is treated as an attack.
 const MAX_EMPTY_RECORDS: u32 = 1024;
+/// A server earns one rehandshake credit per this many bytes of application records sent
+/// (BYTES_BEFORE_RH_CREDIT), up to MAX_RH_CREDITS.
+const BYTES_BEFORE_RH_CREDIT: usize = 20 * 1024 * 1024;
+const MAX_RH_CREDITS: i32 = 0x7fff;
+/// DEFAULT_RH_CREDITS: peer-initiated handshakes a new server session accepts.
+const DEFAULT_RH_CREDITS: i32 = 1;
 
 /// Result of a receive call: the return code and, for APP_DATA / RECEIVED_ALERT, where the
 /// plaintext lies in the input buffer.
@@ -65,6 +71,8 @@ pub struct Connection {
     complete_unreported: bool,
     completion_reported: bool,
     empty_records: u32,
+    /// Application record bytes encoded since the last rehandshake credit was earned.
+    bytes_toward_credit: usize,
     local_error: bool,
     peer_error: bool,
     peer_closed: bool,
@@ -88,6 +96,7 @@ impl Connection {
             complete_unreported: false,
             completion_reported: false,
             empty_records: 0,
+            bytes_toward_credit: 0,
             local_error: false,
             peer_error: false,
             peer_closed: false,
@@ -105,6 +114,7 @@ impl Connection {
 
     pub fn new_server(keys: Arc<Keys>) -> Self {
         let mut conn = Connection::new(keys, false);
+        conn.core.rehandshake_credits = DEFAULT_RH_CREDITS;
         conn.state = Some(Box::new(ExpectClientHello));
         conn
     }
@@ -459,11 +469,16 @@ impl Connection {
         (at, room)
     }
 
-    /// Why application data cannot be encoded now, as the API's return code.
+    /// Why application data cannot be encoded now, as the API's return code. During a
+    /// rehandshake data keeps flowing under the keys in force.
     fn write_refusal(&self) -> Option<i32> {
         if self.close_after_sent || self.local_error {
             Some(PS_PROTOCOL_FAIL)
-        } else if self.peer_error || self.peer_closed || !self.handshake_complete() {
+        } else if self.peer_error
+            || self.peer_closed
+            || !self.established_once
+            || !self.core.record.write_secure()
+        {
             Some(PS_FAILURE)
         } else {
             None
@@ -501,7 +516,73 @@ impl Connection {
                 record.seal_at(out, res.start, content::APPLICATION_DATA, len);
             }
         }
+        if !self.is_client {
+            self.earn_rehandshake_credit(self.core.out.len() - res.start);
+        }
         i32::try_from(self.core.out.len()).unwrap_or(i32::MAX)
+    }
+
+    fn earn_rehandshake_credit(&mut self, record_bytes: usize) {
+        self.bytes_toward_credit += record_bytes;
+        if self.bytes_toward_credit >= BYTES_BEFORE_RH_CREDIT {
+            self.bytes_toward_credit -= BYTES_BEFORE_RH_CREDIT;
+            self.core.rehandshake_credits = (self.core.rehandshake_credits + 1).min(MAX_RH_CREDITS);
+        }
+    }
+
+    /// `matrixSslAddRehandshakeCredits`: clamped to 0..0x8000 (ABI.md D7).
+    pub fn add_rehandshake_credits(&mut self, credits: i32) {
+        let sum = self.core.rehandshake_credits.saturating_add(credits);
+        if sum <= MAX_RH_CREDITS {
+            self.core.rehandshake_credits = sum.max(0);
+        }
+    }
+
+    /// `matrixSslEncodeRehandshake`: a client queues a new ClientHello, a server a
+    /// HelloRequest. `new_keys` replaces the key container; `full` forgets the session so
+    /// the handshake cannot be resumed; `cipher_spec` (client) restricts the offer.
+    pub fn encode_rehandshake(&mut self, new_keys: Option<Arc<Keys>>, full: bool, cipher_spec: u16) -> i32 {
+        if self.close_after_sent {
+            return PS_PROTOCOL_FAIL;
+        }
+        if self.errored() || self.peer_closed || !self.handshake_complete() {
+            return MATRIXSSL_ERROR;
+        }
+        if !crate::handshake::renegotiation_allowed(&self.core) {
+            return MATRIXSSL_ERROR;
+        }
+        let current_suite = self.core.negotiated.suite.map_or(0, |s| s.id);
+        let full = full
+            || new_keys.is_some()
+            || (self.is_client && cipher_spec != 0 && cipher_spec != current_suite);
+        if let Some(keys) = new_keys {
+            self.core.keys = keys;
+        }
+        if full {
+            self.invalidate_cached_session();
+            self.core.negotiated.session_id.clear();
+        }
+        self.abandon_reservation();
+        if self.is_client {
+            let mut options = self.core.renegotiation_options();
+            if cipher_spec != 0 {
+                options.cipher_spec = cipher_spec;
+                if full {
+                    options.resume = None;
+                }
+            } else {
+                options.cipher_spec = 0;
+            }
+            match client::start(&mut self.core, options) {
+                Ok(state) => self.state = Some(state),
+                Err(rc) => return rc,
+            }
+        } else {
+            // HelloRequest is not part of any handshake transcript (RFC 5246 §7.4.1.1).
+            let out = &mut self.core.out;
+            self.core.record.write_records(out, content::HANDSHAKE, &[hs::HELLO_REQUEST, 0, 0, 0]);
+        }
+        MATRIXSSL_SUCCESS
     }
 
     fn abandon_reservation(&mut self) {

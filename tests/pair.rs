@@ -209,3 +209,57 @@ fn tampered_record_gets_bad_record_mac() {
     pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
     assert_eq!(alerts, vec![[2, 20]]);
 }
+
+/// Runs a rehandshake started by `encode_rehandshake` on one side to completion, with
+/// application data in flight both ways while it runs.
+fn rehandshake(p: &mut Pair, from_client: bool, full: bool, cipher_spec: u16) -> (Vec<[u8; 2]>, Vec<u8>) {
+    let starter = if from_client { &mut p.client } else { &mut p.server };
+    assert_eq!(starter.encode_rehandshake(None, full, cipher_spec), MATRIXSSL_SUCCESS);
+    send(&mut p.client, b"during-c");
+    send(&mut p.server, b"during-s");
+    let (mut got, mut alerts) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        pump(&mut p.client, &mut p.server, usize::MAX, &mut got, &mut alerts);
+        pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+        if p.client.handshake_complete() && p.server.handshake_complete() && p.client.outdata().is_empty() && p.server.outdata().is_empty() {
+            break;
+        }
+    }
+    (alerts, got)
+}
+
+#[test]
+fn rehandshakes_from_either_side_keep_data_flowing() {
+    let mut p = handshake(ClientOptions::default(), usize::MAX);
+    p.server.add_rehandshake_credits(10);
+    exchange(&mut p, 100, usize::MAX);
+    for (from_client, full, spec) in [(true, false, 0), (false, false, 0), (true, true, 0), (false, true, 0), (true, true, 0x002f)] {
+        let (alerts, got) = rehandshake(&mut p, from_client, full, spec);
+        assert!(alerts.is_empty(), "{alerts:?}");
+        let text = String::from_utf8_lossy(&got);
+        assert!(text.contains("during-c") && text.contains("during-s"), "{text}");
+        assert!(p.client.handshake_complete() && p.server.handshake_complete());
+        assert_eq!(p.client.core.negotiated.resumed, !full, "from_client={from_client} full={full}");
+        if spec != 0 {
+            assert_eq!(p.server.core.negotiated.suite.unwrap().id, spec);
+        }
+        exchange(&mut p, 20000, usize::MAX);
+    }
+}
+
+#[test]
+fn rehandshake_without_credit_is_declined() {
+    let mut p = handshake(ClientOptions::default(), usize::MAX);
+    let (alerts, _) = rehandshake(&mut p, true, false, 0);
+    assert!(alerts.is_empty());
+    // The default single credit is spent: the next request gets a no_renegotiation warning.
+    assert_eq!(p.client.encode_rehandshake(None, false, 0), MATRIXSSL_SUCCESS);
+    let (mut got, mut alerts) = (Vec::new(), Vec::new());
+    pump(&mut p.client, &mut p.server, usize::MAX, &mut got, &mut alerts);
+    pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+    assert_eq!(alerts, vec![[1, 100]]);
+    // The server's session stays usable.
+    send(&mut p.server, b"still here");
+    pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+    assert_eq!(got, b"still here");
+}

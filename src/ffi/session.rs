@@ -51,7 +51,6 @@ pub struct ssl_t {
     sid: *mut sslSessionId_t,
     cert_cb: Option<CertCb>,
     ext_cb: Option<ExtCb>,
-    rehandshake_credits: i32,
 }
 
 /// Turns a handle into a reference, or `None` for NULL.
@@ -230,7 +229,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
         };
         match Connection::new_client(keys, options) {
             Ok(conn) => {
-                let handle = Box::new(ssl_t { conn, sid, cert_cb, ext_cb, rehandshake_credits: 0 });
+                let handle = Box::new(ssl_t { conn, sid, cert_cb, ext_cb });
                 // SAFETY: checked non-NULL above.
                 unsafe { *ssl = Box::into_raw(handle) };
                 MATRIXSSL_REQUEST_SEND
@@ -261,7 +260,6 @@ pub unsafe extern "C" fn matrixSslNewServerSession(
             sid: std::ptr::null_mut(),
             cert_cb,
             ext_cb: None,
-            rehandshake_credits: 1,
         });
         // SAFETY: checked non-NULL above.
         unsafe { *ssl = Box::into_raw(handle) };
@@ -452,28 +450,46 @@ pub unsafe extern "C" fn matrixSslEncodeClosureAlert(ssl: *mut ssl_t) -> i32 {
 
 // ---- rehandshakes ----------------------------------------------------------------------
 
-/// Renegotiation is not available in this build (it arrives with the client-authentication
-/// and renegotiation work): the call fails cleanly without touching the session.
+/// `matrixSslEncodeRehandshake` (ABI.md §3.8.1). Settings only ever "upgrade": a new key
+/// container, a new certificate callback (client), SSL_OPTION_FULL_HANDSHAKE or a different
+/// suite force a full handshake; otherwise the current session is resumed.
 ///
 /// # Safety
-/// `ssl` NULL or live.
+/// `ssl` NULL or live; `keys` NULL or a handle from matrixSslNewKeys.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslEncodeRehandshake(
     ssl: *mut ssl_t,
-    _keys: *mut sslKeys_t,
-    _cert_cb: Option<unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32>,
-    _session_option: u32,
-    _cipher_spec: u32,
+    keys: *mut sslKeys_t,
+    cert_cb: Option<unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32>,
+    session_option: u32,
+    cipher_spec: u32,
 ) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
         let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
-        if s.conn.closing() {
-            return PS_PROTOCOL_FAIL;
+        let Ok(cipher_spec) = u16::try_from(cipher_spec) else { return PS_UNSUPPORTED_FAIL };
+        let new_keys = if keys.is_null() {
+            None
+        } else {
+            // SAFETY: a handle from matrixSslNewKeys (checked non-NULL).
+            match unsafe { keys_snapshot(keys) } {
+                Some(k) => Some(k),
+                None => return PS_ARG_FAIL,
+            }
+        };
+        let mut full = session_option == SSL_OPTION_FULL_HANDSHAKE;
+        if s.conn.is_client() && cert_cb.is_some() {
+            full = true;
         }
-        MATRIXSSL_ERROR
+        let rc = s.conn.encode_rehandshake(new_keys, full, cipher_spec);
+        if rc == MATRIXSSL_SUCCESS && cert_cb.is_some() {
+            s.cert_cb = cert_cb;
+        }
+        rc
     })
 }
+
+const SSL_OPTION_FULL_HANDSHAKE: u32 = 1;
 
 /// # Safety
 /// `ssl` NULL or live.
@@ -482,10 +498,7 @@ pub unsafe extern "C" fn matrixSslAddRehandshakeCredits(ssl: *mut ssl_t, credits
     guard((), || {
         // SAFETY: NULL or a live handle.
         if let Some(s) = unsafe { session(ssl) } {
-            let sum = s.rehandshake_credits.saturating_add(credits);
-            if sum < 0x8000 {
-                s.rehandshake_credits = sum.max(0);
-            }
+            s.conn.add_rehandshake_credits(credits);
         }
     })
 }

@@ -68,7 +68,10 @@ fn hello_random() -> Result<[u8; 32], i32> {
 /// Queues the ClientHello and returns the state waiting for the ServerHello.
 /// Errors are MatrixSSL return codes (ABI.md §3.3.1).
 pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn State>, i32> {
-    let max_version = options.max_version.min(suites::configured_max_version()).clamp(MIN_VERSION, MAX_VERSION);
+    let max_version =
+        options.max_version.min(suites::configured_max_version()).clamp(MIN_VERSION, MAX_VERSION);
+    core.client_options.max_version = max_version;
+    core.client_options.cipher_spec = options.cipher_spec;
     let usable = |id: u16| {
         suites::by_id(id).is_some_and(|s| s.usable_with(max_version)) && suites::globally_enabled(id)
     };
@@ -90,10 +93,22 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     if options.resume.as_ref().is_some_and(|t| !offered.contains(&t.suite)) {
         options.resume = None;
     }
+    // RFC 5746: the initial hello signals support with the SCSV; a renegotiating one
+    // proves continuity with our last verify_data (and carries no application extensions,
+    // as in MatrixSSL 3.3).
+    let renegotiating = core.negotiated.version != 0;
+    let secure = renegotiating && core.negotiated.secure_renegotiation;
     let mut suite_list = offered.clone();
-    suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
-
     let mut extensions = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
+    if renegotiating {
+        options.user_extensions.clear();
+    }
+    if secure {
+        let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data);
+        extensions.push((ext::RENEGOTIATION_INFO, body));
+    } else if !renegotiating {
+        suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    }
     if max_version >= TLS1_2 {
         extensions.push((ext::SIGNATURE_ALGORITHMS, msgs::signature_algorithms_body()));
     }
@@ -115,7 +130,12 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     let hello =
         msgs::encode_client_hello(max_version, &client_random, &session_id, &suite_list, &extensions);
     core.send_handshake(hs::CLIENT_HELLO, &hello);
+    let expected_renegotiation_info = secure.then(|| {
+        let n = &core.negotiated;
+        msgs::renegotiation_info_body(&[&n.client_verify_data[..], &n.server_verify_data[..]].concat())
+    });
     Ok(Box::new(ExpectServerHello {
+        expected_renegotiation_info,
         max_version,
         offered,
         user_extension_types: user.iter().map(|(t, _)| *t).collect(),
@@ -134,6 +154,8 @@ struct Params {
 }
 
 struct ExpectServerHello {
+    /// For a renegotiation: the renegotiation_info body the server must echo.
+    expected_renegotiation_info: Option<Vec<u8>>,
     max_version: u16,
     offered: Vec<u16>,
     user_extension_types: Vec<u16>,
@@ -166,7 +188,8 @@ impl State for ExpectServerHello {
         for e in &sh.extensions {
             match e.typ {
                 ext::RENEGOTIATION_INFO => {
-                    if e.body != [0] {
+                    let expected = self.expected_renegotiation_info.as_deref().unwrap_or(&[0]);
+                    if e.body != expected {
                         return Err(Fatal::HANDSHAKE);
                     }
                     secure_renegotiation = true;
@@ -192,6 +215,14 @@ impl State for ExpectServerHello {
             if !library_owned && cb.extension(e.typ, e.body) < 0 {
                 return Err(Fatal(alert::UNSUPPORTED_EXTENSION));
             }
+        }
+        let must_be_secure = self.expected_renegotiation_info.is_some()
+            || cfg!(feature = "require-secure-rehandshakes");
+        if must_be_secure && !secure_renegotiation {
+            return Err(Fatal::HANDSHAKE);
+        }
+        if core.negotiated.version != 0 && sh.version != core.negotiated.version {
+            return Err(Fatal(alert::PROTOCOL_VERSION));
         }
         core.transcript.extend_from_slice(m.raw);
         core.record.write_version = sh.version;

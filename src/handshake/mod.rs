@@ -81,6 +81,10 @@ pub struct Core {
     pub negotiated: Negotiated,
     /// Per-session server settings (suite restrictions, highest version).
     pub server_options: server::ServerOptions,
+    /// Client settings for renegotiations (the suite asked for, the highest version).
+    pub client_options: client::ClientOptions,
+    /// Server: how many more peer-initiated handshakes this session accepts.
+    pub rehandshake_credits: i32,
 }
 
 impl Core {
@@ -92,6 +96,8 @@ impl Core {
             keys,
             negotiated: Negotiated::default(),
             server_options: server::ServerOptions::default(),
+            client_options: client::ClientOptions::default(),
+            rehandshake_credits: 0,
         }
     }
 
@@ -106,6 +112,21 @@ impl Core {
     pub fn send_change_cipher_spec(&mut self) -> Result<(), Fatal> {
         self.record.write_records(&mut self.out, content::CHANGE_CIPHER_SPEC, &[1]);
         self.record.activate_write()
+    }
+
+    /// Options for a client renegotiation: same suite choice and version cap, resuming the
+    /// current session when it has a resumable id.
+    pub fn renegotiation_options(&self) -> client::ClientOptions {
+        let n = &self.negotiated;
+        let resume = match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
+            (Some(suite), Ok(id)) => Some(client::ResumeTicket {
+                id,
+                master_secret: n.master_secret.clone(),
+                suite: suite.id,
+            }),
+            _ => None,
+        };
+        client::ClientOptions { resume, user_extensions: Vec::new(), ..self.client_options.clone() }
     }
 
     pub fn send_alert(&mut self, level: u8, description: u8) {
@@ -130,25 +151,47 @@ pub trait State: Send {
     }
 }
 
-/// The state reached after a completed handshake. Renegotiation is not offered by this
-/// build: a peer's request is declined with a no_renegotiation warning (RFC 5246 §7.2.2),
-/// which leaves the connection usable.
+/// The state reached after a completed handshake. A peer's request for a new handshake
+/// (HelloRequest to a client, ClientHello to a server) starts one when RFC 5746 secure
+/// renegotiation is in force (or the insecure-rehandshakes feature allows it) and, on a
+/// server, a rehandshake credit is left; otherwise it is declined with a no_renegotiation
+/// warning, which leaves the connection usable (RFC 5246 §7.2.2).
 pub struct Established {
     pub is_client: bool,
 }
 
+/// May a new handshake run on this connection?
+pub fn renegotiation_allowed(core: &Core) -> bool {
+    core.negotiated.secure_renegotiation || cfg!(feature = "insecure-rehandshakes")
+}
+
 impl State for Established {
-    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         use crate::error::alert;
         use crate::msgs::hs;
-        match input {
-            Input::Handshake(m) if self.is_client && m.typ == hs::HELLO_REQUEST => {
-                core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
-                Ok(self)
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        match m.typ {
+            hs::HELLO_REQUEST if self.is_client => {
+                if !m.body.is_empty() {
+                    return Err(Fatal::DECODE);
+                }
+                if !renegotiation_allowed(core) {
+                    core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
+                    return Ok(self);
+                }
+                let options = core.renegotiation_options();
+                client::start(core, options).map_err(|_| Fatal::INTERNAL)
             }
-            Input::Handshake(m) if !self.is_client && m.typ == hs::CLIENT_HELLO => {
-                core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
-                Ok(self)
+            hs::CLIENT_HELLO if !self.is_client => {
+                if core.rehandshake_credits <= 0 {
+                    core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
+                    return Ok(self);
+                }
+                core.rehandshake_credits -= 1;
+                if !renegotiation_allowed(core) {
+                    return Err(Fatal::HANDSHAKE);
+                }
+                Box::new(server::ExpectClientHello).handle(core, cb, Input::Handshake(m))
             }
             _ => Err(Fatal::UNEXPECTED),
         }

@@ -137,12 +137,30 @@ impl State for ExpectClientHello {
         if !ch.compressions.contains(&0) {
             return Err(Fatal::ILLEGAL);
         }
+        let renegotiating = core.negotiated.version != 0;
+        if renegotiating && version != core.negotiated.version {
+            return Err(Fatal(alert::PROTOCOL_VERSION));
+        }
+        // RFC 5746 §3.6/§3.7: the initial hello carries an empty renegotiation_info (or the
+        // SCSV); a renegotiating one carries the client's last verify_data and never the SCSV.
         let reneg_ext = find_ext(&ch.extensions, ext::RENEGOTIATION_INFO);
-        if reneg_ext.is_some_and(|body| body != [0]) {
+        let has_scsv = ch.suites.contains(&TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+        let secure_renegotiation = if renegotiating {
+            let expected = msgs::renegotiation_info_body(&core.negotiated.client_verify_data);
+            match reneg_ext {
+                Some(body) if !has_scsv && body == expected => true,
+                None if !has_scsv && !core.negotiated.secure_renegotiation => false,
+                _ => return Err(Fatal::HANDSHAKE),
+            }
+        } else {
+            if reneg_ext.is_some_and(|body| body != [0]) {
+                return Err(Fatal::HANDSHAKE);
+            }
+            reneg_ext.is_some() || has_scsv
+        };
+        if !secure_renegotiation && cfg!(feature = "require-secure-rehandshakes") {
             return Err(Fatal::HANDSHAKE);
         }
-        let secure_renegotiation =
-            reneg_ext.is_some() || ch.suites.contains(&TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
         let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
             Some([]) => true,
             Some(_) => return Err(Fatal::DECODE),
@@ -178,7 +196,12 @@ impl State for ExpectClientHello {
 
         let mut extensions = Vec::new();
         if secure_renegotiation {
-            extensions.push((ext::RENEGOTIATION_INFO, msgs::renegotiation_info_body(&[])));
+            let mut verify_data = Vec::new();
+            if renegotiating {
+                verify_data.extend_from_slice(&core.negotiated.client_verify_data);
+                verify_data.extend_from_slice(&core.negotiated.server_verify_data);
+            }
+            extensions.push((ext::RENEGOTIATION_INFO, msgs::renegotiation_info_body(&verify_data)));
         }
         if ems {
             extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
