@@ -221,25 +221,35 @@ pub fn encode_rsa_client_key_exchange(ciphertext: &[u8]) -> Vec<u8> {
     out
 }
 
-/// CertificateRequest (RFC 5246 §7.4.4): we only need to know that it arrived and its shape
-/// is valid; the client answers with its identity or an empty Certificate.
-pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<(), Fatal> {
+/// What a CertificateRequest (RFC 5246 §7.4.4) asks for.
+#[derive(Debug, Clone, Default)]
+pub struct CertificateRequest {
+    /// ClientCertificateType values (1 rsa_sign, 64 ecdsa_sign, ...).
+    pub types: Vec<u8>,
+    /// TLS 1.2 signature schemes the server accepts (empty before TLS 1.2).
+    pub schemes: Vec<u16>,
+}
+
+pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<CertificateRequest, Fatal> {
     let mut r = Reader::new(body);
     let types = r.vec_u8().or_decode()?;
     if types.is_empty() {
         return Err(Fatal::DECODE);
     }
+    let mut schemes = Vec::new();
     if version >= crate::suites::TLS1_2 {
         let algs = r.vec_u16().or_decode()?;
         if algs.is_empty() || algs.len() % 2 != 0 {
             return Err(Fatal::DECODE);
         }
+        schemes = algs.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
     }
     let mut names = Reader::new(r.vec_u16().or_decode()?);
     while !names.is_empty() {
         names.vec_u16().or_decode()?;
     }
-    r.finish()
+    r.finish()?;
+    Ok(CertificateRequest { types: types.to_vec(), schemes })
 }
 
 /// Wraps a handshake body in its 4-byte header.

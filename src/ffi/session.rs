@@ -255,8 +255,11 @@ pub unsafe extern "C" fn matrixSslNewServerSession(
         unsafe { *ssl = std::ptr::null_mut() };
         // SAFETY: keys is NULL or a handle from matrixSslNewKeys.
         let Some(keys) = (unsafe { keys_snapshot(keys) }) else { return PS_FAILURE };
+        let mut conn = Connection::new_server(keys);
+        // A server certificate callback requests client authentication (ABI.md D21).
+        conn.server_options_mut().client_auth = cert_cb.is_some();
         let handle = Box::new(ssl_t {
-            conn: Connection::new_server(keys),
+            conn,
             sid: std::ptr::null_mut(),
             cert_cb,
             ext_cb: None,
@@ -477,9 +480,11 @@ pub unsafe extern "C" fn matrixSslEncodeRehandshake(
                 None => return PS_ARG_FAIL,
             }
         };
-        let mut full = session_option == SSL_OPTION_FULL_HANDSHAKE;
-        if s.conn.is_client() && cert_cb.is_some() {
-            full = true;
+        // A new certificate callback forces a full handshake; on a server it also turns on
+        // client authentication for it (ABI.md §3.6.4).
+        let full = session_option == SSL_OPTION_FULL_HANDSHAKE || cert_cb.is_some();
+        if !s.conn.is_client() && cert_cb.is_some() && s.conn.handshake_complete() {
+            s.conn.server_options_mut().client_auth = true;
         }
         let rc = s.conn.encode_rehandshake(new_keys, full, cipher_spec);
         if rc == MATRIXSSL_SUCCESS && cert_cb.is_some() {
@@ -602,6 +607,12 @@ pub unsafe extern "C" fn matrixSslSetSessionOption(ssl: *mut ssl_t, option: i32,
     guard((), || {
         // SAFETY: NULL or a live handle.
         let Some(s) = (unsafe { session(ssl) }) else { return };
+        // Commercial options: client authentication off/on for the next handshake.
+        match option {
+            2 if !s.conn.is_client() => s.conn.server_options_mut().client_auth = false,
+            3 if !s.conn.is_client() => s.conn.server_options_mut().client_auth = true,
+            _ => {}
+        }
         if option == 1 {
             let is_server = !s.conn.is_client();
             let n = &mut s.conn.core.negotiated;

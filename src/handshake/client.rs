@@ -302,7 +302,7 @@ impl State for ExpectCertificate {
                 params: self.params,
                 offered_version: self.offered_version,
                 exchange: PeerExchange::Rsa(key.clone()),
-                certificate_requested: false,
+                certificate_request: None,
             })),
             (PublicKey::Rsa(_), KeyExchange::EcdheRsa) | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa) => {
                 Ok(Box::new(ExpectServerKeyExchange {
@@ -366,7 +366,7 @@ impl State for ExpectServerKeyExchange {
             exchange: PeerExchange::Ecdhe { group, point: point.to_vec() },
             params: self.params,
             offered_version: self.offered_version,
-            certificate_requested: false,
+            certificate_request: None,
         }))
     }
 }
@@ -375,17 +375,17 @@ struct ExpectServerHelloDone {
     params: Params,
     offered_version: u16,
     exchange: PeerExchange,
-    certificate_requested: bool,
+    certificate_request: Option<msgs::CertificateRequest>,
 }
 
 impl State for ExpectServerHelloDone {
     fn handle(mut self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
         match m.typ {
-            hs::CERTIFICATE_REQUEST if !self.certificate_requested => {
-                msgs::parse_certificate_request(m.body, self.params.ks.version)?;
+            hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
+                let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
                 core.transcript.extend_from_slice(m.raw);
-                self.certificate_requested = true;
+                self.certificate_request = Some(request);
                 Ok(self)
             }
             hs::SERVER_HELLO_DONE => {
@@ -402,10 +402,20 @@ impl State for ExpectServerHelloDone {
 
 impl ExpectServerHelloDone {
     fn send_key_exchange(self: Box<Self>, core: &mut Core) -> Next {
-        if self.certificate_requested {
-            // No client identity is used for authentication here: RFC 5246 §7.4.6 says to
-            // answer with an empty certificate list.
-            core.send_handshake(hs::CERTIFICATE, &msgs::encode_certificate_list(std::iter::empty()));
+        // RFC 5246 §7.4.6: answer a CertificateRequest with our chain when we hold an
+        // identity the server can accept, otherwise with an empty list.
+        let client_identity = self
+            .certificate_request
+            .as_ref()
+            .and_then(|req| choose_client_identity(core, req, self.params.ks.version));
+        if self.certificate_request.is_some() {
+            let chain = client_identity.as_ref().map_or(Vec::new(), |(id, _)| {
+                id.chain.iter().map(|c| c.der.clone()).collect()
+            });
+            core.send_handshake(
+                hs::CERTIFICATE,
+                &msgs::encode_certificate_list(chain.iter().map(|d| &d[..])),
+            );
         }
         let premaster = match &self.exchange {
             PeerExchange::Rsa(server_key) => {
@@ -435,6 +445,20 @@ impl ExpectServerHelloDone {
             &p.server_random,
             p.extended_master_secret.then_some(&core.transcript[..]),
         );
+        if let Some((identity, schemes)) = client_identity {
+            let mut body = Vec::new();
+            if p.ks.version >= TLS1_2 {
+                let (scheme, sig) = sign::sign_tls12(&identity.key, &schemes, &core.transcript)
+                    .map_err(|_| Fatal::INTERNAL)?;
+                crate::codec::put_u16(&mut body, scheme);
+                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+            } else {
+                let sig =
+                    sign::sign_legacy(&identity.key, &core.transcript).map_err(|_| Fatal::INTERNAL)?;
+                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+            }
+            core.send_handshake(hs::CERTIFICATE_VERIFY, &body);
+        }
         p.ks.install_pending_keys(&mut core.record, &master, &p.client_random, &p.server_random, true);
         core.send_change_cipher_spec()?;
         let verify = p.ks.verify_data(&master, true, &core.transcript);
@@ -442,6 +466,33 @@ impl ExpectServerHelloDone {
         core.negotiated.client_verify_data = verify;
         Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master, resumed: false }))
     }
+}
+
+/// The identity to authenticate with: its key type was requested and (TLS 1.2) it can sign
+/// with a scheme the server accepts. Returns the identity and the server's schemes.
+fn choose_client_identity(
+    core: &Core,
+    request: &msgs::CertificateRequest,
+    version: u16,
+) -> Option<(crate::keys::Identity, Vec<u16>)> {
+    const RSA_SIGN: u8 = 1;
+    const ECDSA_SIGN: u8 = 64;
+    let candidates = [
+        (RSA_SIGN, core.keys.rsa_identity()),
+        (ECDSA_SIGN, core.keys.ec_identity()),
+    ];
+    candidates.into_iter().find_map(|(typ, identity)| {
+        let identity = identity?;
+        if !request.types.contains(&typ) {
+            return None;
+        }
+        let usable = if version >= TLS1_2 {
+            sign::supported_schemes_for(&identity.key).iter().any(|s| request.schemes.contains(s))
+        } else {
+            sign::can_sign_legacy(&identity.key)
+        };
+        usable.then(|| (identity.clone(), request.schemes.clone()))
+    })
 }
 
 struct ExpectChangeCipherSpec {

@@ -9,7 +9,9 @@ use crate::crypto::rng;
 use crate::error::{Fatal, alert};
 use crate::keys::Identity;
 use crate::msgs::{self, ClientHello, ext, find_ext, hs};
-use crate::pki::{PrivateKey, sign};
+use crate::pki::verify::{Usage, verify_chain};
+use crate::pki::{Certificate, PrivateKey, PublicKey, sign};
+use std::sync::Arc;
 use crate::session_cache::{self, CachedSession};
 use crate::suites::{self, CipherSuite, KeyExchange, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2};
 
@@ -19,11 +21,17 @@ pub struct ServerOptions {
     pub disabled_suites: Vec<u16>,
     /// Highest version this session negotiates.
     pub max_version: u16,
+    /// Request and verify a client certificate in full handshakes.
+    pub client_auth: bool,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        ServerOptions { disabled_suites: Vec::new(), max_version: suites::configured_max_version() }
+        ServerOptions {
+            disabled_suites: Vec::new(),
+            max_version: suites::configured_max_version(),
+            client_auth: false,
+        }
     }
 }
 
@@ -250,8 +258,14 @@ impl State for ExpectClientHello {
                     }
                     None => None,
                 };
+                if core.server_options.client_auth {
+                    let request = certificate_request(core, version)?;
+                    core.send_handshake(hs::CERTIFICATE_REQUEST, &request);
+                    core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
+                    return Ok(Box::new(ExpectClientCertificate { params, share }));
+                }
                 core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
-                Ok(Box::new(ExpectClientKeyExchange { params, share }))
+                Ok(Box::new(ExpectClientKeyExchange { params, share, client_key: None }))
             }
         }
     }
@@ -282,10 +296,98 @@ fn server_key_exchange(
     Ok(body)
 }
 
+/// CertificateRequest (RFC 5246 §7.4.4): RSA and ECDSA signing certificates, the schemes we
+/// verify (TLS 1.2), and the names of the CAs we trust.
+fn certificate_request(core: &Core, version: u16) -> Result<Vec<u8>, Fatal> {
+    if core.keys.ca_certs.is_empty() && !cfg!(feature = "server-empty-cert-request") {
+        // Nothing could validate a client certificate (SERVER_CAN_SEND_EMPTY_CERT_REQUEST
+        // is off): refuse rather than pretend to authenticate.
+        return Err(Fatal::HANDSHAKE);
+    }
+    let mut body = Vec::new();
+    with_len(&mut body, 1, |b| b.extend_from_slice(&[1, 64]));
+    if version >= TLS1_2 {
+        with_len(&mut body, 2, |b| {
+            msgs::SUPPORTED_SIGNATURE_SCHEMES.iter().for_each(|s| put_u16(b, *s))
+        });
+    }
+    with_len(&mut body, 2, |b| {
+        for ca in &core.keys.ca_certs {
+            with_len(b, 2, |b| b.extend_from_slice(&ca.subject.der));
+        }
+    });
+    Ok(body)
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+struct ExpectClientCertificate {
+    params: Params,
+    share: Option<KeyShare>,
+}
+
+impl State for ExpectClientCertificate {
+    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        if m.typ != hs::CERTIFICATE {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let ders = msgs::parse_certificate_list(m.body)?;
+        core.transcript.extend_from_slice(m.raw);
+        core.negotiated.anonymous = false;
+        if ders.is_empty() {
+            // RFC 5246 §7.4.6: without a certificate the server may continue
+            // unauthenticated or fail with handshake_failure. MatrixSSL's
+            // SERVER_WILL_ACCEPT_EMPTY_CLIENT_CERT_MSG lets the callback decide.
+            if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback() {
+                return Err(Fatal::HANDSHAKE);
+            }
+            match cb.certificate(&[], &[], alert::BAD_CERTIFICATE) {
+                0 => {}
+                crate::error::SSL_ALLOW_ANON_CONNECTION => core.negotiated.anonymous = true,
+                r if r < 0 => return Err(Fatal::INTERNAL),
+                r => return Err(Fatal(r as u8)),
+            }
+            return Ok(Box::new(ExpectClientKeyExchange {
+                params: self.params,
+                share: self.share,
+                client_key: None,
+            }));
+        }
+        let chain = ders
+            .iter()
+            .map(|der| Certificate::from_der(der).map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| Fatal(alert::BAD_CERTIFICATE))?;
+        let verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Client, now_unix());
+        if cb.has_certificate_callback() {
+            match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
+                0 => {}
+                crate::error::SSL_ALLOW_ANON_CONNECTION => core.negotiated.anonymous = true,
+                r if r < 0 => return Err(Fatal::INTERNAL),
+                r => return Err(Fatal(r as u8)),
+            }
+        } else if verdict.alert != 0 {
+            return Err(Fatal(verdict.alert));
+        }
+        Ok(Box::new(ExpectClientKeyExchange {
+            params: self.params,
+            share: self.share,
+            client_key: Some(chain[0].public_key.clone()),
+        }))
+    }
+}
+
 struct ExpectClientKeyExchange {
     params: Params,
     /// Our ECDHE share, or `None` for RSA key exchange.
     share: Option<KeyShare>,
+    /// The client's certificate key, when it sent one: a CertificateVerify must follow.
+    client_key: Option<PublicKey>,
 }
 
 impl State for ExpectClientKeyExchange {
@@ -315,7 +417,44 @@ impl State for ExpectClientKeyExchange {
             p.extended_master_secret.then_some(&core.transcript[..]),
         );
         p.ks.install_pending_keys(&mut core.record, &master, &p.client_random, &p.server_random, false);
-        Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master, resumed: false }))
+        match self.client_key {
+            Some(client_key) => {
+                Ok(Box::new(ExpectCertificateVerify { params: self.params, master, client_key }))
+            }
+            None => Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master, resumed: false })),
+        }
+    }
+}
+
+struct ExpectCertificateVerify {
+    params: Params,
+    master: Zeroizing<[u8; 48]>,
+    client_key: PublicKey,
+}
+
+impl State for ExpectCertificateVerify {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        if m.typ != hs::CERTIFICATE_VERIFY {
+            return Err(Fatal::UNEXPECTED);
+        }
+        let mut r = Reader::new(m.body);
+        let verified = if self.params.ks.version >= TLS1_2 {
+            let scheme = r.u16().ok_or(Fatal::DECODE)?;
+            let sig = r.vec_u16().ok_or(Fatal::DECODE)?;
+            r.finish()?;
+            if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+                return Err(Fatal::ILLEGAL);
+            }
+            sign::verify_tls12(&self.client_key, scheme, &core.transcript, sig)
+        } else {
+            let sig = r.vec_u16().ok_or(Fatal::DECODE)?;
+            r.finish()?;
+            sign::verify_legacy(&self.client_key, &core.transcript, sig)
+        };
+        verified.map_err(|_| Fatal::DECRYPT)?;
+        core.transcript.extend_from_slice(m.raw);
+        Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master: self.master, resumed: false }))
     }
 }
 
