@@ -45,6 +45,11 @@ fn pki() -> &'static PathBuf {
         std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
         openssl(&["x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
             "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
+        openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "cli.key", "-out", "cli.csr",
+            "-subj", "/CN=Pair Test Client"], &dir);
+        std::fs::write(dir.join("cli.cnf"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").unwrap();
+        openssl(&["x509", "-req", "-in", "cli.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "cli.pem", "-days", "30", "-extfile", "cli.cnf"], &dir);
         dir
     })
 }
@@ -56,6 +61,19 @@ fn path(name: &str) -> Vec<u8> {
 fn server_keys() -> Arc<Keys> {
     let mut k = Keys::default();
     k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None).expect("server keys");
+    Arc::new(k)
+}
+
+/// Server identity plus the CA that issued client certificates.
+fn server_keys_with_ca() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, Some(&path("ca.pem"))).unwrap();
+    Arc::new(k)
+}
+
+fn client_keys_with_identity() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(Some(&path("cli.pem")), Some(&path("cli.key")), None, Some(&path("ca.pem"))).unwrap();
     Arc::new(k)
 }
 
@@ -106,8 +124,16 @@ struct Pair {
 }
 
 fn handshake(options: ClientOptions, chunk: usize) -> Pair {
-    let mut client = Connection::new_client(client_keys(), options).expect("client");
-    let mut server = Connection::new_server(server_keys());
+    let client = Connection::new_client(client_keys(), options).expect("client");
+    let server = Connection::new_server(server_keys());
+    let (pair, alerts) = drive(client, server, chunk);
+    assert!(alerts.is_empty(), "alerts during handshake: {alerts:?}");
+    assert!(pair.client.handshake_complete() && pair.server.handshake_complete());
+    pair
+}
+
+/// Runs a handshake between the given endpoints; returns them and every alert seen.
+fn drive(mut client: Connection, mut server: Connection, chunk: usize) -> (Pair, Vec<[u8; 2]>) {
     let (mut sink, mut alerts) = (Vec::new(), Vec::new());
     for _ in 0..10 {
         pump(&mut client, &mut server, chunk, &mut sink, &mut alerts);
@@ -115,10 +141,13 @@ fn handshake(options: ClientOptions, chunk: usize) -> Pair {
         if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty() {
             break;
         }
+        if client.errored() || server.errored() {
+            pump(&mut client, &mut server, chunk, &mut sink, &mut alerts);
+            pump(&mut server, &mut client, chunk, &mut sink, &mut alerts);
+            break;
+        }
     }
-    assert!(alerts.is_empty(), "alerts during handshake: {alerts:?}");
-    assert!(client.handshake_complete() && server.handshake_complete());
-    Pair { client, server }
+    (Pair { client, server }, alerts)
 }
 
 fn send(from: &mut Connection, data: &[u8]) {
@@ -262,4 +291,28 @@ fn rehandshake_without_credit_is_declined() {
     send(&mut p.server, b"still here");
     pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
     assert_eq!(got, b"still here");
+}
+
+#[test]
+fn client_authentication_in_every_version() {
+    for version in [0x0301u16, 0x0302, 0x0303] {
+        let opts = ClientOptions { max_version: version, ..Default::default() };
+        let client = Connection::new_client(client_keys_with_identity(), opts).unwrap();
+        let mut server = Connection::new_server(server_keys_with_ca());
+        server.server_options_mut().client_auth = true;
+        let (mut p, alerts) = drive(client, server, usize::MAX);
+        assert!(alerts.is_empty(), "v{version:04x}: {alerts:?}");
+        assert!(p.server.handshake_complete() && p.client.handshake_complete());
+        exchange(&mut p, 5000, usize::MAX);
+    }
+}
+
+#[test]
+fn client_without_certificate_is_refused() {
+    let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+    let mut server = Connection::new_server(server_keys_with_ca());
+    server.server_options_mut().client_auth = true;
+    let (p, alerts) = drive(client, server, usize::MAX);
+    assert!(!p.server.handshake_complete());
+    assert_eq!(alerts, vec![[2, 40]]);
 }
