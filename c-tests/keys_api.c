@@ -1,5 +1,6 @@
 /*
- * keys_api.c: every key-loading return code of the MatrixSSL 3.3 API (ABI.md §3.2, §3.11),
+ * keys_api.c: every key-loading return code of the MatrixSSL 3.3 API (ABI.md §3.2, §3.11,
+ * including the ECDSA loaders matrixSslLoadEcKeys[Mem]),
  * exercised from C through the installed headers, plus the certificate views the library
  * publishes in sslKeys_t (keys->cert, keys->privKey, keys->CAcerts; ABI.md §6.3-§6.11) and
  * psX509ParseCert/psX509FreeCert (ABI.md §4.5).
@@ -457,8 +458,278 @@ static void test_load_mem(void)
     free(legacy.buf); free(legacy_key.buf); free(legacy_ca.buf); free(cas.buf); free(copy.buf);
 }
 
+/* keys->cert / privKey after loading the P-256 chain (ec-server, ec-inter). */
+static void check_ec_view(const sslKeys_t *k, blob_t leaf_der)
+{
+    const psX509Cert_t *c = k->cert;
+
+    CHECK(c != NULL);
+    if (c == NULL) {
+        return;
+    }
+    CHECK(cn_is(c, "localhost"));
+    CHECK(c->issuer.commonName != NULL &&
+          strcmp(c->issuer.commonName, "Test EC Intermediate CA") == 0);
+    CHECK(c->publicKey.type == PS_ECC);
+    CHECK(c->publicKey.keysize == 32);
+    CHECK(c->pubKeyAlgorithm == OID_ECDSA_KEY_ALG);
+    CHECK(c->certAlgorithm == OID_SHA256_ECDSA_SIG);
+    CHECK(c->sigAlgorithm == OID_SHA256_ECDSA_SIG);
+    CHECK(c->unparsedBin != NULL && c->binLen == (uint32)leaf_der.len &&
+          memcmp(c->unparsedBin, leaf_der.buf, (size_t)leaf_der.len) == 0);
+    CHECK(cn_is(c->next, "Test EC Intermediate CA"));
+    CHECK(c->next != NULL && c->next->next == NULL && c->next->extensions.bc.cA != 0);
+    CHECK(k->privKey != NULL && k->privKey->type == PS_ECC && k->privKey->keysize == 32);
+}
+
+static void test_ec_load_files(void)
+{
+    sslKeys_t *k;
+    psX509Cert_t *cert;
+    blob_t leaf = load("ec-server.der");
+
+    EXPECT_RC(matrixSslLoadEcKeys(NULL, NULL, NULL, NULL, NULL), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(NULL, path("ec-server.pem"), path("ec-server-sec1.pem"), NULL,
+                                  path("ec-ca.pem")), PS_ARG_FAIL);
+
+    /* Nothing at all is a success and loads nothing. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, NULL, NULL, NULL, NULL), PS_SUCCESS);
+    check_no_identity(k);
+    CHECK(k->CAcerts == NULL);
+    matrixSslDeleteKeys(k);
+
+    /* Chain as a ';' list, SEC1 key, CA bundle mixing RSA and ECDSA roots. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec-inter.pem"),
+                                  path("ec-server-sec1.pem"), NULL, path("mixed-ca-bundle.pem")),
+              PS_SUCCESS);
+    check_ec_view(k, leaf);
+    CHECK(chain_len(k->CAcerts) == 3 && cn_is(k->CAcerts, "Test Root CA") &&
+          cn_is(k->CAcerts->next, "Test EC Root CA"));
+    CHECK(k->CAcerts != NULL && k->CAcerts->next != NULL &&
+          k->CAcerts->publicKey.type == PS_RSA && k->CAcerts->next->publicKey.type == PS_ECC);
+    /* Both slots of this loader are taken now; the CA slot is shared with the RSA loader. */
+    cert = k->cert;
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1.pem"),
+                                  NULL, NULL), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, NULL, NULL, NULL, path("ec-ca.pem")), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadRsaKeys(k, NULL, NULL, NULL, path("ca.pem")), PS_UNSUPPORTED_FAIL);
+    CHECK(k->cert == cert && chain_len(k->CAcerts) == 3);
+    matrixSslDeleteKeys(k);
+
+    /* Chain file with two blocks and every key encoding (plain and encrypted). */
+    {
+        static const char *const plain[] = { "ec-server-sec1.pem", "ec-server-pkcs8.pem" };
+        int i;
+        for (i = 0; i < 2; i++) {
+            k = new_keys();
+            EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path(plain[i]), NULL,
+                                          path("ec-ca.pem")), PS_SUCCESS);
+            check_ec_view(k, leaf);
+            CHECK(cn_is(k->CAcerts, "Test EC Root CA"));
+            matrixSslDeleteKeys(k);
+        }
+    }
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1-enc.pem"),
+                                  NULL, NULL), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1-enc.pem"),
+                                  "wrong", NULL), PS_FAILURE);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-pkcs8-enc.pem"),
+                                  NULL, NULL), PS_FAILURE);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-pkcs8-enc.pem"),
+                                  "wrong", NULL), PS_FAILURE);
+    check_no_identity(k);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1-enc.pem"),
+                                  "secret", NULL), PS_SUCCESS);
+    check_ec_view(k, leaf);
+    matrixSslDeleteKeys(k);
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-pkcs8-enc.pem"),
+                                  "secret", NULL), PS_SUCCESS);
+    check_ec_view(k, leaf);
+    matrixSslDeleteKeys(k);
+
+    /* P-384 chain (SHA-384 signature), root sent along. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec384-server.pem", "ec384-ca.pem"),
+                                  path("ec384-server-key.pem"), NULL, path("ec384-ca.pem")),
+              PS_SUCCESS);
+    CHECK(chain_len(k->cert) == 2 && k->cert != NULL && k->cert->publicKey.type == PS_ECC &&
+          k->cert->publicKey.keysize == 48 && k->cert->certAlgorithm == OID_SHA384_ECDSA_SIG);
+    CHECK(k->privKey != NULL && k->privKey->type == PS_ECC && k->privKey->keysize == 48);
+    matrixSslDeleteKeys(k);
+
+    /* Mixed chain: ECDSA leaf signed by the RSA intermediate. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-mixed-server-chain.pem"),
+                                  path("ec-mixed-server-key.pem"), NULL, path("ca.pem")),
+              PS_SUCCESS);
+    CHECK(chain_len(k->cert) == 2 && k->cert != NULL && k->cert->publicKey.type == PS_ECC &&
+          k->cert->certAlgorithm == OID_SHA256_RSA_SIG);
+    CHECK(cn_is(k->cert->next, "Test Intermediate CA"));
+    matrixSslDeleteKeys(k);
+
+    /* Failures: missing files, wrong kinds, mismatches, broken chains, wrong algorithm. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("missing.pem"), path("ec-server-sec1.pem"), NULL,
+                                  NULL), PS_PLATFORM_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, NULL, NULL, NULL, path("missing-ca.pem")),
+              PS_PLATFORM_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server.der"), path("ec-server-sec1.pem"), NULL,
+                                  NULL), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server.pem"), path("ec-server-sec1.der"), NULL,
+                                  NULL), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, NULL, NULL, NULL, path("ec-server-sec1.pem")),
+              PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server.pem"), NULL, NULL, NULL), PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, NULL, path("ec-server-sec1.pem"), NULL, NULL),
+              PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server.pem"), path("ec-mismatch-key.pem"), NULL,
+                                  NULL), PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server.pem"), path("ec384-server-key.pem"), NULL,
+                                  NULL), PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("server.pem"), path("ec-server-sec1.pem"), NULL, NULL),
+              PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec-ca.pem"),
+                                  path("ec-server-sec1.pem"), NULL, NULL), PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec384-ca.pem"),
+                                  path("ec-server-sec1.pem"), NULL, NULL), PS_CERT_AUTH_FAIL);
+    /* An RSA identity given to the EC loader, and the reverse: unsupported key algorithm. */
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("server-chain.pem"), path("server-pkcs1.pem"), NULL,
+                                  NULL), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1.pem"),
+                                   NULL, NULL), PS_UNSUPPORTED_FAIL);
+    check_no_identity(k);
+    CHECK(k->CAcerts == NULL);
+    /* Still usable after all that. */
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-pkcs8.pem"),
+                                  NULL, path("ec-ca.pem")), PS_SUCCESS);
+    check_ec_view(k, leaf);
+    matrixSslDeleteKeys(k);
+
+    free(leaf.buf);
+}
+
+static void test_ec_load_mem(void)
+{
+    sslKeys_t *k;
+    blob_t leaf = load("ec-server.der"), chain = load("ec-server-chain.der");
+    blob_t sec1 = load("ec-server-sec1.der"), pkcs8 = load("ec-server-pkcs8.der");
+    blob_t ca = load("ec-ca.der"), mixed = load("mixed-ca-bundle.der");
+    blob_t leaf384 = load("ec384-server.der"), key384 = load("ec384-server-key.der");
+    blob_t mismatch = load("ec-mismatch-key.der"), pem = load("ec-server.pem");
+    blob_t rsa_chain = load("server-chain.der"), rsa_key = load("server-pkcs1.der");
+    blob_t mixed_chain = load("ec-mixed-server-chain.der");
+    blob_t mixed_key = load("ec-mixed-server-key.der");
+    blob_t copy = concat(chain, sec1);
+
+    EXPECT_RC(matrixSslLoadEcKeysMem(NULL, NULL, 0, NULL, 0, NULL, 0), PS_ARG_FAIL);
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, NULL, 77, NULL, -1, NULL, 5), PS_SUCCESS);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, -1, sec1.buf, sec1.len, NULL, 0), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, NULL, 0, NULL, 0, ca.buf, -1), PS_ARG_FAIL);
+    check_no_identity(k);
+
+    /* DER chain + SEC1 key + mixed CA list, from a buffer overwritten afterwards. */
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, copy.buf, chain.len, copy.buf + chain.len, sec1.len,
+                                     mixed.buf, mixed.len), PS_SUCCESS);
+    memset(copy.buf, 0, (size_t)copy.len);
+    check_ec_view(k, leaf);
+    CHECK(chain_len(k->CAcerts) == 3);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, chain.len, pkcs8.buf, pkcs8.len, NULL, 0),
+              PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadRsaKeysMem(k, NULL, 0, NULL, 0, ca.buf, ca.len), PS_UNSUPPORTED_FAIL);
+    check_ec_view(k, leaf);
+    matrixSslDeleteKeys(k);
+
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, chain.len, pkcs8.buf, pkcs8.len, ca.buf,
+                                     ca.len), PS_SUCCESS);
+    check_ec_view(k, leaf);
+    matrixSslDeleteKeys(k);
+
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, leaf384.buf, leaf384.len, key384.buf, key384.len, NULL,
+                                     0), PS_SUCCESS);
+    CHECK(k->privKey != NULL && k->privKey->keysize == 48);
+    matrixSslDeleteKeys(k);
+
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, mixed_chain.buf, mixed_chain.len, mixed_key.buf,
+                                     mixed_key.len, NULL, 0), PS_SUCCESS);
+    CHECK(chain_len(k->cert) == 2);
+    matrixSslDeleteKeys(k);
+
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, pem.buf, pem.len, sec1.buf, sec1.len, NULL, 0),
+              PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, chain.len / 2, sec1.buf, sec1.len, NULL, 0),
+              PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, chain.len, sec1.buf, sec1.len / 2, NULL, 0),
+              PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, chain.len, NULL, 0, NULL, 0),
+              PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, chain.buf, chain.len, mismatch.buf, mismatch.len, NULL,
+                                     0), PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, rsa_chain.buf, rsa_chain.len, rsa_key.buf, rsa_key.len,
+                                     NULL, 0), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadRsaKeysMem(k, chain.buf, chain.len, pkcs8.buf, pkcs8.len, NULL, 0),
+              PS_UNSUPPORTED_FAIL);
+    check_no_identity(k);
+    CHECK(k->CAcerts == NULL);
+    matrixSslDeleteKeys(k);
+
+    free(leaf.buf); free(chain.buf); free(sec1.buf); free(pkcs8.buf); free(ca.buf);
+    free(mixed.buf); free(leaf384.buf); free(key384.buf); free(mismatch.buf); free(pem.buf);
+    free(rsa_chain.buf); free(rsa_key.buf); free(mixed_chain.buf); free(mixed_key.buf);
+    free(copy.buf);
+}
+
+/* One container holding an RSA and an ECDSA identity: keys->cert shows the RSA one. */
+static void test_both_identities(void)
+{
+    sslKeys_t *k = new_keys();
+    blob_t rsa_leaf = load("server.der"), rsa_inter = load("inter.der");
+    blob_t ec_leaf = load("ec-server.der");
+
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1.pem"),
+                                  NULL, path("mixed-ca-bundle.pem")), PS_SUCCESS);
+    check_ec_view(k, ec_leaf);
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("server-chain.pem"), path("server-pkcs1.pem"), NULL,
+                                   NULL), PS_SUCCESS);
+    CHECK(k->cert != NULL && k->cert->publicKey.type == PS_RSA);
+    CHECK(k->cert != NULL && k->cert->binLen == (uint32)rsa_leaf.len);
+    CHECK(cn_is(k->cert != NULL ? k->cert->next : NULL, "Test Intermediate CA"));
+    CHECK(k->privKey != NULL && k->privKey->type == PS_RSA && k->privKey->keysize == 256);
+    CHECK(chain_len(k->CAcerts) == 3);
+    /* Each identity slot is now taken. */
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("server-chain.pem"), path("server-pkcs1.pem"), NULL,
+                                   NULL), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1.pem"),
+                                  NULL, NULL), PS_UNSUPPORTED_FAIL);
+    matrixSslDeleteKeys(k);
+
+    /* RSA first, then ECDSA: the view stays on the RSA identity. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("server-chain.pem"), path("server-pkcs1.pem"), NULL,
+                                   path("ca.pem")), PS_SUCCESS);
+    check_main_view(k, rsa_leaf, rsa_inter);
+    EXPECT_RC(matrixSslLoadEcKeysMem(k, ec_leaf.buf, ec_leaf.len, NULL, 0, NULL, 0),
+              PS_CERT_AUTH_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-pkcs8.pem"),
+                                  NULL, NULL), PS_SUCCESS);
+    check_main_view(k, rsa_leaf, rsa_inter);
+    matrixSslDeleteKeys(k);
+
+    free(rsa_leaf.buf);
+    free(rsa_inter.buf);
+    free(ec_leaf.buf);
+}
+
 /* Loaders whose algorithms are later capabilities: argument checks, then
- * PS_UNSUPPORTED_FAIL. Update the expectations when PKCS#12, ECC, DH and PSK land. */
+ * PS_UNSUPPORTED_FAIL. Update the expectations when PKCS#12, DH and PSK land. */
 static void test_unsupported_loaders(void)
 {
     sslKeys_t *k = new_keys();
@@ -472,13 +743,6 @@ static void test_unsupported_loaders(void)
     EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)p12, pass, -1, NULL, 0, 0), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)p12, pass, 6, NULL, 0, 0),
               PS_UNSUPPORTED_FAIL);
-
-    EXPECT_RC(matrixSslLoadEcKeys(NULL, NULL, NULL, NULL, NULL), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadEcKeys(k, path("server.pem"), path("server-pkcs1.pem"), NULL, NULL),
-              PS_UNSUPPORTED_FAIL);
-    EXPECT_RC(matrixSslLoadEcKeysMem(NULL, NULL, 0, NULL, 0, NULL, 0), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadEcKeysMem(k, ca.buf, -1, NULL, 0, NULL, 0), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadEcKeysMem(k, NULL, 0, NULL, 0, ca.buf, ca.len), PS_UNSUPPORTED_FAIL);
 
     EXPECT_RC(matrixSslLoadDhParams(NULL, path("dh.pem")), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadDhParams(k, NULL), PS_ARG_FAIL);
@@ -553,6 +817,9 @@ int main(int argc, char **argv)
     test_new_delete();
     test_load_files();
     test_load_mem();
+    test_ec_load_files();
+    test_ec_load_mem();
+    test_both_identities();
     test_unsupported_loaders();
     test_x509_parse();
     matrixSslClose();

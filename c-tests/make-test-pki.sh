@@ -24,6 +24,29 @@
 #   legacy-server-key.{pem,der}         its key, PKCS#1
 #   other-ca.{pem,der} other-ca.key     an unrelated root CA (RSA 2048, SHA-256)
 #   ca-bundle.pem                       ca.pem followed by other-ca.pem
+#
+# ECDSA (matrixSslLoadEcKeys[Mem]):
+#   ec-ca.{pem,der} ec-ca.key           root CA, P-256, ecdsa-with-SHA256
+#   ec-inter.{pem,der} ec-inter.key     intermediate CA, P-256, signed by ec-ca
+#   ec-server.{pem,der}                 leaf "localhost" (P-256) signed by ec-inter
+#                                        (SAN DNS:localhost, IP:127.0.0.1; keyUsage
+#                                        digitalSignature)
+#   ec-server-chain.pem / .der          ec-server then ec-inter
+#   ec-server-sec1.{pem,der}            its key, SEC1 ECPrivateKey ("EC PRIVATE KEY")
+#   ec-server-pkcs8.{pem,der}           its key, unencrypted PKCS#8
+#   ec-server-pkcs8-enc.pem             its key, PKCS#8 PBES2/PBKDF2-HMAC-SHA256/aes-256-cbc,
+#                                        password "secret"
+#   ec-server-sec1-enc.pem              its key, SEC1 with Proc-Type: 4,ENCRYPTED and
+#                                        DEK-Info: DES-EDE3-CBC, password "secret"
+#   ec384-ca.{pem,der} ec384-ca.key     root CA, P-384, ecdsa-with-SHA384
+#   ec384-server.{pem,der}              leaf "localhost" (P-384) signed by ec384-ca (SHA-384)
+#   ec384-server-key.{pem,der}          its key, SEC1
+#   ec-mismatch-key.{pem,der}           a P-256 key (SEC1) matching no certificate
+#   ec-mixed-server.{pem,der}           leaf "localhost" (P-256) signed by the RSA inter
+#   ec-mixed-server-chain.{pem,der}     ec-mixed-server then inter
+#   ec-mixed-server-key.{pem,der}       its key, SEC1
+#   mixed-ca-bundle.{pem,der}           ca, ec-ca and ec384-ca (RSA and ECDSA roots; DER
+#                                        concatenated)
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -57,6 +80,14 @@ authorityKeyIdentifier = keyid:always
 basicConstraints = CA:false
 subjectAltName = DNS:legacy.localhost
 
+[ecleaf]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
 # openssl req insists on these sections whenever -config is given.
 [req]
 distinguished_name = dn
@@ -69,6 +100,16 @@ genkey() { # file bits
     openssl rsa -in "$1.tmp" -traditional -out "$1" 2>/dev/null \
         || openssl rsa -in "$1.tmp" -out "$1" 2>/dev/null
     rm -f "$1.tmp"
+}
+
+# SEC1 PEM EC key on a named curve.
+genec() { # file curve
+    openssl ecparam -name "$2" -genkey -noout -out "$1"
+}
+
+# SEC1 PEM key to SEC1 DER.
+ecder() { # in out
+    openssl ec -in "$1" -outform DER -out "$2" 2>/dev/null
 }
 
 # Self-signed CA: key file, subject, digest.
@@ -131,6 +172,52 @@ genkey other-ca.key 2048
 selfsign other-ca "/C=US/O=Unrelated Org/CN=Unrelated Root CA" sha256
 todir other-ca
 cat ca.pem other-ca.pem > ca-bundle.pem
+
+# ECDSA chain: P-256 root -> P-256 intermediate -> P-256 server.
+genec ec-ca.key prime256v1
+selfsign ec-ca "/C=US/O=matrixssl-rs tests/OU=Test PKI/CN=Test EC Root CA" sha256
+genec ec-inter.key prime256v1
+issue ec-inter "/C=US/O=matrixssl-rs tests/OU=Test PKI/CN=Test EC Intermediate CA" ec-ca ca sha256
+genec ec-server.key prime256v1
+issue ec-server "/C=US/ST=California/O=matrixssl-rs tests/CN=localhost" ec-inter ecleaf sha256
+for c in ec-ca ec-inter ec-server; do todir "$c"; done
+cat ec-server.pem ec-inter.pem > ec-server-chain.pem
+cat ec-server.der ec-inter.der > ec-server-chain.der
+
+# Every encoding of the EC server key.
+cp ec-server.key ec-server-sec1.pem
+ecder ec-server.key ec-server-sec1.der
+openssl pkcs8 -topk8 -nocrypt -in ec-server.key -out ec-server-pkcs8.pem
+openssl pkcs8 -topk8 -nocrypt -in ec-server.key -outform DER -out ec-server-pkcs8.der
+openssl pkcs8 -topk8 -in ec-server.key -v2 aes-256-cbc -v2prf hmacWithSHA256 \
+    -passout "pass:$pass" -out ec-server-pkcs8-enc.pem
+openssl ec -in ec-server.key -des3 -passout "pass:$pass" -out ec-server-sec1-enc.pem 2>/dev/null
+
+# P-384 chain: root -> server, SHA-384 signatures.
+genec ec384-ca.key secp384r1
+selfsign ec384-ca "/C=US/O=matrixssl-rs tests/CN=Test EC P-384 Root CA" sha384
+genec ec384-server.key secp384r1
+issue ec384-server "/C=US/O=matrixssl-rs tests/CN=localhost" ec384-ca ecleaf sha384
+for c in ec384-ca ec384-server; do todir "$c"; done
+cp ec384-server.key ec384-server-key.pem
+ecder ec384-server.key ec384-server-key.der
+
+# An EC key that matches nothing.
+genec ec-mismatch-key.pem prime256v1
+ecder ec-mismatch-key.pem ec-mismatch-key.der
+
+# Mixed chain: a P-256 server certificate signed by the RSA intermediate.
+genec ec-mixed-server.key prime256v1
+issue ec-mixed-server "/C=US/O=matrixssl-rs tests/CN=localhost" inter ecleaf sha256
+todir ec-mixed-server
+cat ec-mixed-server.pem inter.pem > ec-mixed-server-chain.pem
+cat ec-mixed-server.der inter.der > ec-mixed-server-chain.der
+cp ec-mixed-server.key ec-mixed-server-key.pem
+ecder ec-mixed-server.key ec-mixed-server-key.der
+
+# A CA bundle mixing RSA and ECDSA roots.
+cat ca.pem ec-ca.pem ec384-ca.pem > mixed-ca-bundle.pem
+cat ca.der ec-ca.der ec384-ca.der > mixed-ca-bundle.der
 
 rm -f exts.cnf
 echo "test PKI written to $out"

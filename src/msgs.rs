@@ -24,9 +24,11 @@ pub mod ext {
     pub const RENEGOTIATION_INFO: u16 = 0xff01;
 }
 
-/// Signature schemes we can verify, offered in signature_algorithms (RFC 5246 §7.4.1.4.1).
-pub const SUPPORTED_SIGNATURE_SCHEMES: [u16; 9] =
-    [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0201];
+/// Signature schemes we verify, offered in signature_algorithms (RFC 5246 §7.4.1.4.1) and
+/// CertificateRequest, strongest first; SHA-1 last, for peers that have nothing else.
+pub const SUPPORTED_SIGNATURE_SCHEMES: [u16; 11] = [
+    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201,
+];
 
 /// A raw extension: type and body.
 #[derive(Debug, Clone, PartialEq, Eq)]

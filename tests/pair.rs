@@ -199,7 +199,7 @@ fn every_suite_and_version_moves_data_both_ways() {
 fn default_offer_negotiates_tls12_aead() {
     let p = handshake(ClientOptions::default(), usize::MAX);
     let n = &p.server.core.negotiated;
-    assert_eq!((n.version, n.suite.unwrap().id), (0x0303, 0x009c));
+    assert_eq!((n.version, n.suite.unwrap().id), (0x0303, 0xc02f));
     assert!(n.extended_master_secret && n.secure_renegotiation);
 }
 

@@ -32,9 +32,11 @@ const SSL_PSK_MAX_ID_SIZE: u32 = 128;
 pub struct sslKeys_t {
     /// Always NULL.
     pub pool: *mut psPool_t,
-    /// Identity chain, leaf first, with DER in `unparsedBin`; NULL if none.
+    /// Identity chain, leaf first, with DER in `unparsedBin`; NULL if none. With both an RSA
+    /// and an ECDSA identity loaded, the RSA one is shown.
     pub cert: *mut psX509Cert_t,
-    /// Identity key (`type`, `keysize`, RSA `size` only); NULL if none.
+    /// Identity key (`type`, `keysize`, RSA `size` only) of the identity shown in `cert`;
+    /// NULL if none.
     pub privKey: *mut psPubKey_t,
     /// Trusted CA certificates (no DER); NULL if none.
     pub CAcerts: *mut psX509Cert_t,
@@ -158,8 +160,9 @@ fn same_identity(a: Option<&Identity>, b: Option<&Identity>) -> bool {
 /// `keys` must be a live handle and the caller must hold its lock (`state`).
 unsafe fn publish(keys: *mut sslKeys_t, state: &mut KeysState, next: &Keys) {
     let old = &state.keys;
-    if !same_identity(old.identity.as_ref(), next.identity.as_ref()) {
-        let (cert, priv_key) = match &next.identity {
+    // One identity is shown: RSA if loaded, else EC (`Keys::primary_identity`).
+    if !same_identity(old.primary_identity(), next.primary_identity()) {
+        let (cert, priv_key) = match next.primary_identity() {
             Some(id) => {
                 let view = CertChainView::new(&id.chain, true);
                 let key = identity_key_view(id);
@@ -357,33 +360,46 @@ pub unsafe extern "C" fn matrixSslLoadPkcs12(
     })
 }
 
-/// ECDSA identity/CA loader (ABI.md §3.11). ECC key loading is a later capability; until then
-/// every call with a valid `keys` returns `PS_UNSUPPORTED_FAIL`.
+/// Loads an ECDSA identity (PEM chain + PEM P-256/P-384 key: SEC1 or PKCS#8, plain or
+/// encrypted) and/or trusted CAs (RSA and ECDSA mixed) from files (ABI.md §3.11). Return codes
+/// as [`matrixSslLoadRsaKeys`]. The ECDSA identity has its own slot beside the RSA one; the
+/// CA list is shared with the RSA loaders (filled once). An RSA key is
+/// `PS_UNSUPPORTED_FAIL`.
 ///
 /// # Safety
-/// `keys` must be NULL or a live handle; the strings are not read.
+/// `keys` must be NULL or a live handle; each string NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslLoadEcKeys(
     keys: *mut sslKeys_t,
-    _certFile: *const c_char,
-    _privFile: *const c_char,
-    _privPass: *const c_char,
-    _CAfile: *const c_char,
+    certFile: *const c_char,
+    privFile: *const c_char,
+    privPass: *const c_char,
+    CAfile: *const c_char,
 ) -> i32 {
     guard(PS_FAILURE, || {
         if keys.is_null() {
-            PS_ARG_FAIL
-        } else {
-            PS_UNSUPPORTED_FAIL
+            return PS_ARG_FAIL;
         }
+        // SAFETY: NULL or NUL-terminated per the caller contract; only read during the call.
+        let (cert, key, pass, ca) = unsafe {
+            (
+                cstr_or_none(certFile),
+                cstr_or_none(privFile),
+                cstr_or_none(privPass),
+                cstr_or_none(CAfile),
+            )
+        };
+        // SAFETY: forwarded caller contract.
+        unsafe { load_into(keys, |k| k.load_ec_files(cert, key, pass, ca)) }
     })
 }
 
-/// DER form of [`matrixSslLoadEcKeys`] (ABI.md §3.11): argument checks as for
-/// `matrixSslLoadRsaKeysMem`, then `PS_UNSUPPORTED_FAIL` until ECC key loading lands.
+/// DER form of [`matrixSslLoadEcKeys`] (ABI.md §3.11): SEC1 or unencrypted PKCS#8 key. NULL
+/// buffers are absent whatever the length; a negative length with a non-NULL buffer is
+/// `PS_ARG_FAIL`.
 ///
 /// # Safety
-/// `keys` must be NULL or a live handle; the buffers are not read.
+/// `keys` must be NULL or a live handle; each buffer NULL or `len` readable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslLoadEcKeysMem(
     keys: *mut sslKeys_t,
@@ -395,15 +411,23 @@ pub unsafe extern "C" fn matrixSslLoadEcKeysMem(
     CAlen: i32,
 ) -> i32 {
     guard(PS_FAILURE, || {
-        let negative = |p: *mut u8, len: i32| !p.is_null() && len < 0;
-        if keys.is_null()
-            || negative(certBuf, certLen)
-            || negative(privBuf, privLen)
-            || negative(CAbuf, CAlen)
-        {
+        if keys.is_null() {
             return PS_ARG_FAIL;
         }
-        PS_UNSUPPORTED_FAIL
+        // SAFETY: each buffer is NULL or readable for its length per the caller contract;
+        // the slices are only read during this call (the loader copies what it keeps).
+        let args = unsafe {
+            (
+                mem_arg(certBuf, certLen),
+                mem_arg(privBuf, privLen),
+                mem_arg(CAbuf, CAlen),
+            )
+        };
+        let (Ok(cert), Ok(key), Ok(ca)) = args else {
+            return PS_ARG_FAIL;
+        };
+        // SAFETY: forwarded caller contract.
+        unsafe { load_into(keys, |k| k.load_ec_mem(cert, key, ca)) }
     })
 }
 
@@ -517,7 +541,7 @@ mod tests {
             assert!((*k).pool.is_null() && (*k).cert.is_null());
             assert!((*k).privKey.is_null() && (*k).CAcerts.is_null());
             let snap = keys_snapshot(k).expect("live handle");
-            assert!(snap.identity.is_none() && snap.ca_certs.is_empty());
+            assert!(snap.primary_identity().is_none() && snap.ca_certs.is_empty());
             assert!(keys_snapshot(ptr::null()).is_none());
             matrixSslDeleteKeys(k);
         }
@@ -589,8 +613,8 @@ mod tests {
             assert_eq!(head_cn((*k).CAcerts), "Test CA");
             assert!((*(*k).CAcerts).unparsedBin.is_null());
             let snap = keys_snapshot(k).expect("live");
-            assert_eq!(snap.identity.as_ref().map(|i| i.chain.len()), Some(1));
-            assert!(before.identity.is_none());
+            assert_eq!(snap.rsa_identity().map(|i| i.chain.len()), Some(1));
+            assert!(before.primary_identity().is_none());
 
             // The slot is taken; the views do not move.
             let (cert_view, ca_view) = ((*k).cert, (*k).CAcerts);
@@ -605,6 +629,73 @@ mod tests {
             );
             assert_eq!(rc, PS_UNSUPPORTED_FAIL);
             assert_eq!(((*k).cert, (*k).CAcerts), (cert_view, ca_view));
+            matrixSslDeleteKeys(k);
+        }
+    }
+
+    #[test]
+    fn ec_identity_view_and_rsa_precedence() {
+        use crate::ffi::x509::{PS_ECC, PS_RSA};
+        let ec = crate::pki::testpki::ec_pki();
+        let rsa = crate::pki::testpki::std_pki();
+        let mut chain = [ec.leaf.cert_der.clone(), ec.inter.cert_der.clone()].concat();
+        let mut key = ec.leaf.key_pkcs1_der.clone();
+        let mut cas = [rsa.root.cert_der.clone(), ec.root.cert_der.clone()].concat();
+        let (mut rsa_cert, mut rsa_key) =
+            (rsa.leaf.cert_der.clone(), rsa.leaf.key_pkcs1_der.clone());
+        let len = |v: &Vec<u8>| v.len() as i32;
+        let n = ptr::null_mut();
+        let k = new_keys();
+        // SAFETY: `k` is live until deleted; the buffers are readable for their lengths.
+        unsafe {
+            let rc = matrixSslLoadEcKeysMem(
+                k,
+                chain.as_mut_ptr(),
+                len(&chain),
+                key.as_mut_ptr(),
+                len(&key),
+                cas.as_mut_ptr(),
+                len(&cas),
+            );
+            assert_eq!(rc, PS_SUCCESS);
+            assert_eq!(head_cn((*k).cert), "localhost");
+            assert_eq!(head_cn((*(*k).cert).next), "Test EC Intermediate CA");
+            let pk = &*(*k).privKey;
+            assert_eq!((pk.r#type, pk.keysize), (PS_ECC, 32));
+            assert_eq!(head_cn((*k).CAcerts), "Test Root CA");
+            assert_eq!(head_cn((*(*k).CAcerts).next), "Test EC Root CA");
+            let snap = keys_snapshot(k).expect("live");
+            assert!(snap.ec_identity().is_some() && snap.rsa_identity().is_none());
+
+            // Second EC identity: refused. RSA identity: accepted, and shown from now on.
+            let rc = matrixSslLoadEcKeysMem(
+                k,
+                chain.as_mut_ptr(),
+                len(&chain),
+                key.as_mut_ptr(),
+                len(&key),
+                n,
+                0,
+            );
+            assert_eq!(rc, PS_UNSUPPORTED_FAIL);
+            let rc = matrixSslLoadRsaKeysMem(
+                k,
+                rsa_cert.as_mut_ptr(),
+                len(&rsa_cert),
+                rsa_key.as_mut_ptr(),
+                len(&rsa_key),
+                n,
+                0,
+            );
+            assert_eq!(rc, PS_SUCCESS);
+            let pk = &*(*k).privKey;
+            assert_eq!((pk.r#type, pk.keysize), (PS_RSA, 256));
+            let c = &*(*k).cert;
+            assert!(c.next.is_null());
+            let der = std::slice::from_raw_parts(c.unparsedBin, c.binLen as usize);
+            assert_eq!(der, &rsa_cert[..]);
+            let snap = keys_snapshot(k).expect("live");
+            assert!(snap.ec_identity().is_some() && snap.rsa_identity().is_some());
             matrixSslDeleteKeys(k);
         }
     }
@@ -715,18 +806,22 @@ mod tests {
                 matrixSslLoadEcKeys(ptr::null_mut(), s, s, s, s),
                 PS_ARG_FAIL
             );
+            // "x" names no file.
             assert_eq!(
                 matrixSslLoadEcKeys(k, s, s, ptr::null(), s),
-                PS_UNSUPPORTED_FAIL
+                crate::error::PS_PLATFORM_FAIL
             );
             assert_eq!(
                 matrixSslLoadEcKeysMem(ptr::null_mut(), p, 2, p, 2, p, 2),
                 PS_ARG_FAIL
             );
             assert_eq!(matrixSslLoadEcKeysMem(k, p, 2, p, -2, n, 0), PS_ARG_FAIL);
+            assert_eq!(matrixSslLoadEcKeysMem(k, n, 0, n, 0, p, -1), PS_ARG_FAIL);
+            // NULL with any length is absent; b is no certificate.
+            assert_eq!(matrixSslLoadEcKeysMem(k, n, 5, n, -5, n, -5), PS_SUCCESS);
             assert_eq!(
                 matrixSslLoadEcKeysMem(k, p, 2, p, 2, n, -5),
-                PS_UNSUPPORTED_FAIL
+                crate::error::PS_PARSE_FAIL
             );
 
             assert_eq!(matrixSslLoadDhParams(ptr::null_mut(), s), PS_ARG_FAIL);

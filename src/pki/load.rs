@@ -1,8 +1,17 @@
-//! The loaders behind `matrixSslLoadRsaKeys` / `matrixSslLoadRsaKeysMem`
-//! (ABI.md §3.2.3, §3.2.4).
+//! The loaders behind `matrixSslLoadRsaKeys[Mem]` (ABI.md §3.2.3, §3.2.4) and
+//! `matrixSslLoadEcKeys[Mem]` (§3.11).
 //!
 //! Everything is parsed and checked into locals first and assigned to the container at
 //! the very end, so a failing call leaves `Keys` exactly as it was.
+//!
+//! The RSA and EC loaders differ only in the identity slot they fill and the key
+//! algorithm they accept. Slots: an RSA identity load fails with `PS_UNSUPPORTED_FAIL`
+//! only if an RSA identity is already loaded, an EC identity load only if an EC identity
+//! is; the CA list is one slot shared by both loaders (any second CA load fails), and
+//! either loader's CA list may mix RSA and ECDSA certificates. A key of the other
+//! loader's algorithm (an RSA key given to the EC loader or the reverse) is
+//! `PS_UNSUPPORTED_FAIL`, like any key algorithm the loader does not support; a key of
+//! the right algorithm that does not match the leaf is `PS_CERT_AUTH_FAIL`.
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -17,6 +26,22 @@ use super::verify::signature_ok;
 use crate::error::{PS_CERT_AUTH_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL};
 use crate::keys::{Identity, Keys};
 
+/// The identity kind a loader fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Rsa,
+    Ec,
+}
+
+impl Slot {
+    fn accepts(self, key: &PrivateKey) -> bool {
+        match self {
+            Slot::Rsa => key.is_rsa(),
+            Slot::Ec => key.is_ec(),
+        }
+    }
+}
+
 impl Keys {
     /// `matrixSslLoadRsaKeys`: PEM files. `cert_files` and `ca_files` are `;`-separated
     /// lists of file names (as the C strings' bytes), each file holding one or more
@@ -28,7 +53,53 @@ impl Keys {
         priv_pass: Option<&[u8]>,
         ca_files: Option<&[u8]>,
     ) -> Result<(), i32> {
+        self.load_files(Slot::Rsa, cert_files, priv_file, priv_pass, ca_files)
+    }
+
+    /// `matrixSslLoadEcKeys`: as [`Keys::load_rsa_files`] for an ECDSA identity (P-256 or
+    /// P-384 key: SEC1 `EC PRIVATE KEY` or PKCS#8, plain or encrypted).
+    pub fn load_ec_files(
+        &mut self,
+        cert_files: Option<&[u8]>,
+        priv_file: Option<&[u8]>,
+        priv_pass: Option<&[u8]>,
+        ca_files: Option<&[u8]>,
+    ) -> Result<(), i32> {
+        self.load_files(Slot::Ec, cert_files, priv_file, priv_pass, ca_files)
+    }
+
+    /// `matrixSslLoadRsaKeysMem`: DER only. `cert_der` and `ca_der` are one or more
+    /// concatenated certificates; `priv_der` is PKCS#1, or unencrypted PKCS#8.
+    pub fn load_rsa_mem(
+        &mut self,
+        cert_der: Option<&[u8]>,
+        priv_der: Option<&[u8]>,
+        ca_der: Option<&[u8]>,
+    ) -> Result<(), i32> {
+        self.load_mem(Slot::Rsa, cert_der, priv_der, ca_der)
+    }
+
+    /// `matrixSslLoadEcKeysMem`: as [`Keys::load_rsa_mem`] for an ECDSA identity; `priv_der`
+    /// is SEC1 or unencrypted PKCS#8.
+    pub fn load_ec_mem(
+        &mut self,
+        cert_der: Option<&[u8]>,
+        priv_der: Option<&[u8]>,
+        ca_der: Option<&[u8]>,
+    ) -> Result<(), i32> {
+        self.load_mem(Slot::Ec, cert_der, priv_der, ca_der)
+    }
+
+    fn load_files(
+        &mut self,
+        slot: Slot,
+        cert_files: Option<&[u8]>,
+        priv_file: Option<&[u8]>,
+        priv_pass: Option<&[u8]>,
+        ca_files: Option<&[u8]>,
+    ) -> Result<(), i32> {
         self.check_slots(
+            slot,
             cert_files.is_some() || priv_file.is_some(),
             ca_files.is_some(),
         )?;
@@ -40,39 +111,58 @@ impl Keys {
             })
             .transpose()?;
         let cas = ca_files.map(read_cert_files).transpose()?;
-        self.install(chain, key, cas)
+        self.install(slot, chain, key, cas)
     }
 
-    /// `matrixSslLoadRsaKeysMem`: DER only. `cert_der` and `ca_der` are one or more
-    /// concatenated certificates; `priv_der` is PKCS#1, or unencrypted PKCS#8.
-    pub fn load_rsa_mem(
+    fn load_mem(
         &mut self,
+        slot: Slot,
         cert_der: Option<&[u8]>,
         priv_der: Option<&[u8]>,
         ca_der: Option<&[u8]>,
     ) -> Result<(), i32> {
-        self.check_slots(cert_der.is_some() || priv_der.is_some(), ca_der.is_some())?;
+        self.check_slots(
+            slot,
+            cert_der.is_some() || priv_der.is_some(),
+            ca_der.is_some(),
+        )?;
         let chain = cert_der.map(parse_der_chain).transpose()?;
         let key = priv_der.map(PrivateKey::from_der_any).transpose()?;
         let cas = ca_der.map(parse_der_chain).transpose()?;
-        self.install(chain, key, cas)
+        self.install(slot, chain, key, cas)
     }
 
-    /// Each slot (identity, CA list) may be filled once.
-    fn check_slots(&self, identity: bool, cas: bool) -> Result<(), i32> {
-        if (identity && self.identity.is_some()) || (cas && !self.ca_certs.is_empty()) {
+    fn identity_slot(&mut self, slot: Slot) -> &mut Option<Identity> {
+        match slot {
+            Slot::Rsa => &mut self.rsa_identity,
+            Slot::Ec => &mut self.ec_identity,
+        }
+    }
+
+    /// Each slot (the loader's identity, the shared CA list) may be filled once.
+    fn check_slots(&self, slot: Slot, identity: bool, cas: bool) -> Result<(), i32> {
+        let taken = match slot {
+            Slot::Rsa => self.rsa_identity.is_some(),
+            Slot::Ec => self.ec_identity.is_some(),
+        };
+        if (identity && taken) || (cas && !self.ca_certs.is_empty()) {
             return Err(PS_UNSUPPORTED_FAIL);
         }
         Ok(())
     }
 
-    /// Checks the identity (both halves, key matches leaf, chain links) and commits.
+    /// Checks the identity (key algorithm, both halves, key matches leaf, chain links) and
+    /// commits.
     fn install(
         &mut self,
+        slot: Slot,
         chain: Option<Vec<Certificate>>,
         key: Option<PrivateKey>,
         cas: Option<Vec<Certificate>>,
     ) -> Result<(), i32> {
+        if key.as_ref().is_some_and(|k| !slot.accepts(k)) {
+            return Err(PS_UNSUPPORTED_FAIL);
+        }
         let identity = match (chain, key) {
             (None, None) => None,
             (Some(chain), Some(key)) => {
@@ -85,7 +175,7 @@ impl Keys {
             _ => return Err(PS_CERT_AUTH_FAIL),
         };
         if let Some(identity) = identity {
-            self.identity = Some(identity);
+            *self.identity_slot(slot) = Some(identity);
         }
         if let Some(cas) = cas {
             self.ca_certs = cas.into_iter().map(Arc::new).collect();
@@ -95,8 +185,8 @@ impl Keys {
 }
 
 /// Key matches the child-most certificate, and each certificate is issued (DN) and
-/// signed by the next one. The top need not be self-signed or trusted, and dates are
-/// not looked at (3.3 semantics).
+/// signed by the next one (RSA or ECDSA signatures, in any mix). The top need not be
+/// self-signed or trusted, and dates are not looked at (3.3 semantics).
 fn check_identity(chain: &[Certificate], key: &PrivateKey) -> Result<(), i32> {
     let leaf = chain.first().ok_or(PS_PARSE_FAIL)?;
     if !key.matches(&leaf.public_key) {
@@ -185,13 +275,22 @@ mod tests {
             .into_bytes()
     }
 
-    fn snapshot(k: &Keys) -> (Option<Vec<Vec<u8>>>, Vec<Vec<u8>>) {
+    type Snapshot = (Option<Vec<Vec<u8>>>, Option<Vec<Vec<u8>>>, Vec<Vec<u8>>);
+
+    fn snapshot(k: &Keys) -> Snapshot {
+        let ders = |id: &Option<Identity>| {
+            id.as_ref()
+                .map(|i| i.chain.iter().map(|c| c.der.clone()).collect())
+        };
         (
-            k.identity
-                .as_ref()
-                .map(|i| i.chain.iter().map(|c| c.der.clone()).collect()),
+            ders(&k.rsa_identity),
+            ders(&k.ec_identity),
             k.ca_certs.iter().map(|c| c.der.clone()).collect(),
         )
+    }
+
+    fn empty(k: &Keys) -> bool {
+        k.rsa_identity.is_none() && k.ec_identity.is_none() && k.ca_certs.is_empty()
     }
 
     #[test]
@@ -223,6 +322,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(snapshot(&k2).0, snapshot(&keys).0);
+        assert!(keys.ec_identity().is_none() && !keys.has_ec_ca());
     }
 
     #[test]
@@ -306,7 +406,7 @@ mod tests {
             let a = ca.map(|n| p(&dir, n));
             let got = keys.load_rsa_files(c.as_deref(), k.as_deref(), None, a.as_deref());
             assert_eq!(got, Err(code), "{cert:?} {key:?} {ca:?}");
-            assert!(keys.identity.is_none() && keys.ca_certs.is_empty());
+            assert!(empty(&keys));
         }
         // An empty file list names no file.
         let mut keys = Keys::default();
@@ -346,7 +446,7 @@ mod tests {
             ),
             Err(PS_PARSE_FAIL)
         );
-        assert!(fresh.identity.is_none() && fresh.ca_certs.is_empty());
+        assert!(empty(&fresh));
         // The container is still usable afterwards.
         fresh
             .load_rsa_files(
@@ -397,7 +497,7 @@ mod tests {
             let load = |pass: Option<&[u8]>| {
                 let mut keys = Keys::default();
                 keys.load_rsa_files(Some(&p(&dir, "leaf.crt")), Some(&p(&dir, file)), pass, None)
-                    .map(|()| keys.identity.is_some())
+                    .map(|()| keys.rsa_identity.is_some())
             };
             assert_eq!(load(Some(b"pw")), Ok(true), "{file}");
             assert_eq!(load(Some(b"wrong")), Err(PS_FAILURE), "{file}");
@@ -416,7 +516,8 @@ mod tests {
         let mut keys = Keys::default();
         keys.load_rsa_mem(Some(&chain), Some(&pki.leaf.key_pkcs1_der), Some(&cas))
             .unwrap();
-        assert_eq!(keys.identity.as_ref().unwrap().chain.len(), 2);
+        assert_eq!(keys.rsa_identity().unwrap().chain.len(), 2);
+        assert!(keys.ec_identity().is_none());
         assert_eq!(keys.ca_certs.len(), 2);
 
         let mut k8 = Keys::default();
@@ -464,7 +565,7 @@ mod tests {
         for (c, k, a, code) in cases {
             let mut keys = Keys::default();
             assert_eq!(keys.load_rsa_mem(c, k, a), Err(code));
-            assert!(keys.identity.is_none() && keys.ca_certs.is_empty());
+            assert!(empty(&keys));
         }
     }
 
@@ -487,5 +588,319 @@ mod tests {
             assert_eq!(got, Ok(()));
             assert!(!keys.has_rsa_ca());
         }
+    }
+
+    /// Writes the EC test PKI (and the RSA one) into `dir`.
+    fn ec_files(dir: &TempDir) -> &'static testpki::EcPki {
+        files(dir);
+        let ec = testpki::ec_pki();
+        let w = |name: &str, data: &[u8]| std::fs::write(dir.path(name), data).unwrap();
+        w("ec-leaf.crt", &ec.leaf.cert_pem);
+        w("ec-inter.crt", &ec.inter.cert_pem);
+        w("ec-root.crt", &ec.root.cert_pem);
+        w("ec-other.crt", &ec.other_root.cert_pem);
+        w("ec-leaf.key", &ec.leaf.key_pem);
+        w("ec-leaf-p8.key", &ec.leaf.key_pkcs8_pem);
+        w("ec-inter.key", &ec.inter.key_pem);
+        w("ec384.crt", &ec.leaf384.cert_pem);
+        w("ec384.key", &ec.leaf384.key_pem);
+        w("mixed.crt", &ec.mixed_leaf.cert_pem);
+        w("mixed.key", &ec.mixed_leaf.key_pkcs8_pem);
+        let pki = testpki::std_pki();
+        let mut roots = pki.root.cert_pem.clone();
+        roots.extend_from_slice(&ec.root.cert_pem);
+        w("mixed-roots.crt", &roots);
+        ec
+    }
+
+    #[test]
+    fn ec_files_identity_and_mixed_cas() {
+        let dir = TempDir::new("load-ec");
+        let ec = ec_files(&dir);
+        for key in ["ec-leaf.key", "ec-leaf-p8.key"] {
+            let mut keys = Keys::default();
+            keys.load_ec_files(
+                Some(&p(&dir, "ec-leaf.crt;ec-inter.crt")),
+                Some(&p(&dir, key)),
+                None,
+                Some(&p(&dir, "mixed-roots.crt")),
+            )
+            .unwrap();
+            let id = keys.ec_identity().unwrap();
+            assert_eq!(id.chain.len(), 2);
+            assert_eq!(id.chain[0].der, ec.leaf.cert_der);
+            assert!(id.key.is_ec());
+            assert!(keys.rsa_identity().is_none());
+            assert_eq!(keys.primary_identity().map(|i| i.chain.len()), Some(2));
+            assert_eq!(keys.ca_certs.len(), 2);
+            assert!(keys.has_rsa_ca() && keys.has_ec_ca() && keys.has_ca());
+        }
+        // P-384 leaf directly under the P-384 root (root sent too); mixed chain: P-256 leaf
+        // signed by the RSA intermediate.
+        let mut keys = Keys::default();
+        keys.load_ec_files(
+            Some(&p(&dir, "ec384.crt;ec-root.crt")),
+            Some(&p(&dir, "ec384.key")),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(keys.ec_identity().unwrap().chain.len(), 2);
+        assert!(!keys.has_ca());
+        let mut keys = Keys::default();
+        keys.load_ec_files(
+            Some(&p(&dir, "mixed.crt;inter.crt")),
+            Some(&p(&dir, "mixed.key")),
+            None,
+            Some(&p(&dir, "ec-root.crt")),
+        )
+        .unwrap();
+        assert!(keys.has_ec_ca() && !keys.has_rsa_ca());
+    }
+
+    #[test]
+    fn rsa_and_ec_identities_share_one_container() {
+        let dir = TempDir::new("load-both");
+        ec_files(&dir);
+        let mut keys = Keys::default();
+        keys.load_rsa_files(
+            Some(&p(&dir, "leaf.crt;inter.crt")),
+            Some(&p(&dir, "leaf.key")),
+            None,
+            Some(&p(&dir, "root.crt")),
+        )
+        .unwrap();
+        // The EC identity slot is free; the CA slot is not (shared by both loaders).
+        assert_eq!(
+            keys.load_ec_files(None, None, None, Some(&p(&dir, "ec-root.crt"))),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        keys.load_ec_files(
+            Some(&p(&dir, "ec-leaf.crt;ec-inter.crt")),
+            Some(&p(&dir, "ec-leaf.key")),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(keys.rsa_identity().unwrap().key.is_rsa());
+        assert!(keys.ec_identity().unwrap().key.is_ec());
+        assert!(keys.primary_identity().unwrap().key.is_rsa());
+        let before = snapshot(&keys);
+        assert_eq!(
+            keys.load_ec_files(
+                Some(&p(&dir, "ec384.crt")),
+                Some(&p(&dir, "ec384.key")),
+                None,
+                None
+            ),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        assert_eq!(
+            keys.load_rsa_files(
+                Some(&p(&dir, "leaf.crt")),
+                Some(&p(&dir, "leaf.key")),
+                None,
+                None
+            ),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        assert_eq!(
+            keys.load_ec_mem(None, None, Some(&testpki::ec_pki().root.cert_der)),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        assert_eq!(snapshot(&keys), before);
+
+        // EC first, then RSA, also works.
+        let mut keys = Keys::default();
+        keys.load_ec_files(
+            Some(&p(&dir, "ec-leaf.crt;ec-inter.crt")),
+            Some(&p(&dir, "ec-leaf.key")),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(keys.primary_identity().unwrap().key.is_ec());
+        keys.load_rsa_files(
+            Some(&p(&dir, "leaf.crt")),
+            Some(&p(&dir, "leaf.key")),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(keys.primary_identity().unwrap().key.is_rsa());
+    }
+
+    #[test]
+    fn ec_loader_errors() {
+        let dir = TempDir::new("load-ec-err");
+        ec_files(&dir);
+        type Case<'a> = (&'a str, &'a str, i32);
+        let ec_cases: Vec<Case> = vec![
+            // RSA identity given to the EC loader: unsupported key algorithm.
+            ("leaf.crt", "leaf.key", PS_UNSUPPORTED_FAIL),
+            // EC key of another certificate; EC key with an RSA certificate.
+            ("ec-leaf.crt", "ec-inter.key", PS_CERT_AUTH_FAIL),
+            ("leaf.crt", "ec-leaf.key", PS_CERT_AUTH_FAIL),
+            // Chains that do not verify: wrong issuer, reversed order.
+            ("ec-leaf.crt;ec-other.crt", "ec-leaf.key", PS_CERT_AUTH_FAIL),
+            ("ec-leaf.crt;ec-root.crt", "ec-leaf.key", PS_CERT_AUTH_FAIL),
+            (
+                "ec-inter.crt;ec-leaf.crt",
+                "ec-inter.key",
+                PS_CERT_AUTH_FAIL,
+            ),
+            ("mixed.crt;root.crt", "mixed.key", PS_CERT_AUTH_FAIL),
+            ("ec-leaf.crt", "missing.key", PS_PLATFORM_FAIL),
+            ("ec-leaf.crt", "ec-leaf.crt", PS_PARSE_FAIL),
+        ];
+        for (cert, key, code) in ec_cases {
+            let mut keys = Keys::default();
+            let got = keys.load_ec_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
+            assert_eq!(got, Err(code), "{cert} {key}");
+            assert!(empty(&keys));
+        }
+        // EC identity given to the RSA loader.
+        let mut keys = Keys::default();
+        assert_eq!(
+            keys.load_rsa_files(
+                Some(&p(&dir, "ec-leaf.crt")),
+                Some(&p(&dir, "ec-leaf.key")),
+                None,
+                None
+            ),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        // Halves.
+        assert_eq!(
+            keys.load_ec_files(Some(&p(&dir, "ec-leaf.crt")), None, None, None),
+            Err(PS_CERT_AUTH_FAIL)
+        );
+        assert_eq!(
+            keys.load_ec_files(None, Some(&p(&dir, "ec-leaf.key")), None, None),
+            Err(PS_CERT_AUTH_FAIL)
+        );
+        assert!(empty(&keys));
+    }
+
+    #[test]
+    fn encrypted_ec_key_files() {
+        let dir = TempDir::new("load-ec-enc");
+        ec_files(&dir);
+        openssl(
+            &dir,
+            &[
+                "ec",
+                "-aes256",
+                "-in",
+                "ec-leaf.key",
+                "-out",
+                "legacy.key",
+                "-passout",
+                "pass:pw",
+            ],
+        );
+        openssl(
+            &dir,
+            &[
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "des3",
+                "-in",
+                "ec-leaf.key",
+                "-out",
+                "p8.key",
+                "-passout",
+                "pass:pw",
+            ],
+        );
+        for (file, none_code) in [("legacy.key", PS_ARG_FAIL), ("p8.key", PS_FAILURE)] {
+            let load = |pass: Option<&[u8]>| {
+                let mut keys = Keys::default();
+                keys.load_ec_files(
+                    Some(&p(&dir, "ec-leaf.crt")),
+                    Some(&p(&dir, file)),
+                    pass,
+                    None,
+                )
+                .map(|()| keys.ec_identity.is_some())
+            };
+            assert_eq!(load(Some(b"pw")), Ok(true), "{file}");
+            assert_eq!(load(Some(b"wrong")), Err(PS_FAILURE), "{file}");
+            assert_eq!(load(None), Err(none_code), "{file}");
+        }
+    }
+
+    #[test]
+    fn ec_mem_loader() {
+        let ec = testpki::ec_pki();
+        let pki = testpki::std_pki();
+        let chain = [ec.leaf.cert_der.clone(), ec.inter.cert_der.clone()].concat();
+        let cas = [pki.root.cert_der.clone(), ec.root.cert_der.clone()].concat();
+        for key in [&ec.leaf.key_pkcs1_der, &ec.leaf.key_pkcs8_der] {
+            let mut keys = Keys::default();
+            keys.load_ec_mem(Some(&chain), Some(key), Some(&cas))
+                .unwrap();
+            assert_eq!(keys.ec_identity().unwrap().chain.len(), 2);
+            assert!(keys.has_rsa_ca() && keys.has_ec_ca());
+        }
+        let mut keys = Keys::default();
+        keys.load_ec_mem(
+            Some(&ec.leaf384.cert_der),
+            Some(&ec.leaf384.key_pkcs1_der),
+            None,
+        )
+        .unwrap();
+        let mixed = [ec.mixed_leaf.cert_der.clone(), pki.inter.cert_der.clone()].concat();
+        keys.load_rsa_mem(None, None, Some(&pki.root.cert_der))
+            .unwrap();
+        assert!(keys.ec_identity().is_some() && keys.has_rsa_ca() && !keys.has_ec_ca());
+        let mut keys = Keys::default();
+        keys.load_ec_mem(Some(&mixed), Some(&ec.mixed_leaf.key_pkcs8_der), None)
+            .unwrap();
+
+        let rsa_chain = [pki.leaf.cert_der.clone(), pki.inter.cert_der.clone()].concat();
+        let bad_link = [ec.leaf.cert_der.clone(), ec.other_root.cert_der.clone()].concat();
+        type Case<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, i32);
+        let cases: Vec<Case> = vec![
+            (
+                Some(&ec.leaf.cert_pem),
+                Some(&ec.leaf.key_pkcs1_der),
+                PS_PARSE_FAIL,
+            ),
+            (Some(&chain), Some(&ec.leaf.key_pem), PS_PARSE_FAIL),
+            (
+                Some(&chain),
+                Some(&ec.leaf.key_pkcs1_der[..40]),
+                PS_PARSE_FAIL,
+            ),
+            (
+                Some(&rsa_chain),
+                Some(&pki.leaf.key_pkcs1_der),
+                PS_UNSUPPORTED_FAIL,
+            ),
+            (
+                Some(&chain),
+                Some(&ec.inter.key_pkcs1_der),
+                PS_CERT_AUTH_FAIL,
+            ),
+            (
+                Some(&bad_link),
+                Some(&ec.leaf.key_pkcs1_der),
+                PS_CERT_AUTH_FAIL,
+            ),
+            (Some(&chain), None, PS_CERT_AUTH_FAIL),
+        ];
+        for (c, k, code) in cases {
+            let mut keys = Keys::default();
+            assert_eq!(keys.load_ec_mem(c, k, None), Err(code));
+            assert!(empty(&keys));
+        }
+        // The RSA DER loader refuses EC keys.
+        let mut keys = Keys::default();
+        assert_eq!(
+            keys.load_rsa_mem(Some(&chain), Some(&ec.leaf.key_pkcs8_der), None),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod certificate;
 mod der;
+pub mod eckey;
 mod keycrypt;
 pub mod load;
 pub mod pem;
@@ -11,6 +12,7 @@ pub mod sign;
 pub mod verify;
 
 pub use certificate::{Certificate, DistinguishedName, DnAttribute, GeneralName, PublicKey};
+pub use eckey::{Curve, EcPrivateKey};
 pub use privkey::PrivateKey;
 
 /// Test fixtures: keys and certificates made with the `openssl` CLI in temporary
@@ -137,6 +139,36 @@ commonName = supplied
         pub other_root: Material,
     }
 
+    /// ECDSA test PKI, see [`ec_pki`].
+    pub(crate) struct EcPki {
+        /// P-384, self-signed with ecdsa-with-SHA384.
+        pub root: Material,
+        /// P-256 CA issued by `root` (SHA-384).
+        pub inter: Material,
+        /// P-256 leaf `localhost` issued by `inter` (SHA-256).
+        pub leaf: Material,
+        /// P-384 leaf issued directly by `root` (SHA-384).
+        pub leaf384: Material,
+        /// An unrelated P-256 root.
+        pub other_root: Material,
+        /// A P-256 leaf issued by the RSA intermediate of [`std_pki`] (mixed chain).
+        pub mixed_leaf: Material,
+    }
+
+    /// Key algorithm of generated material.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) enum KeySpec {
+        Rsa(u32),
+        /// openssl curve name (prime256v1, secp384r1, ...).
+        Ec(&'static str),
+    }
+
+    impl KeySpec {
+        fn is_ec(self) -> bool {
+            matches!(self, KeySpec::Ec(_))
+        }
+    }
+
     fn serial() -> String {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let t = std::time::SystemTime::now()
@@ -150,23 +182,14 @@ commonName = supplied
         )
     }
 
-    fn gen_key(dir: &TempDir, name: &str, ec: bool, bits: u32) {
+    fn gen_key(dir: &TempDir, name: &str, spec: KeySpec) {
         let key = format!("{name}.key");
-        if ec {
-            openssl(
+        match spec {
+            KeySpec::Ec(curve) => openssl(
                 dir,
-                &[
-                    "ecparam",
-                    "-name",
-                    "prime256v1",
-                    "-genkey",
-                    "-noout",
-                    "-out",
-                    &key,
-                ],
-            );
-        } else {
-            openssl(dir, &["genrsa", "-out", &key, &bits.to_string()]);
+                &["ecparam", "-name", curve, "-genkey", "-noout", "-out", &key],
+            ),
+            KeySpec::Rsa(bits) => openssl(dir, &["genrsa", "-out", &key, &bits.to_string()]),
         }
     }
 
@@ -234,17 +257,15 @@ commonName = supplied
         (crt, key)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn self_signed_inner(
         dir: &TempDir,
         name: &str,
         subj: &str,
         md: &str,
-        bits: u32,
-        ec: bool,
+        spec: KeySpec,
         ext: &str,
     ) -> Material {
-        gen_key(dir, name, ec, bits);
+        gen_key(dir, name, spec);
         csr(dir, name, subj);
         let (key, csr_f, crt) = (
             format!("{name}.key"),
@@ -273,7 +294,7 @@ commonName = supplied
                 &crt,
             ],
         );
-        collect(dir, name, ec)
+        collect(dir, name, spec.is_ec())
     }
 
     /// A self-signed CA (or, with `selfsigned_ext`, a self-signed server certificate).
@@ -284,30 +305,49 @@ commonName = supplied
         md: &str,
         bits: u32,
     ) -> Material {
-        self_signed_inner(dir, name, subj, md, bits, false, "selfsigned_ext")
+        self_signed_inner(dir, name, subj, md, KeySpec::Rsa(bits), "selfsigned_ext")
     }
 
+    /// A self-signed P-256 CA (SHA-256).
     pub(crate) fn self_signed_ec(dir: &TempDir, name: &str, subj: &str) -> Material {
-        self_signed_inner(dir, name, subj, "sha256", 0, true, "ca_ext")
+        self_signed_inner(
+            dir,
+            name,
+            subj,
+            "sha256",
+            KeySpec::Ec("prime256v1"),
+            "ca_ext",
+        )
+    }
+
+    /// A self-signed CA of any key algorithm.
+    pub(crate) fn root_with(
+        dir: &TempDir,
+        name: &str,
+        subj: &str,
+        md: &str,
+        spec: KeySpec,
+    ) -> Material {
+        self_signed_inner(dir, name, subj, md, spec, "ca_ext")
     }
 
     fn root(dir: &TempDir, name: &str, subj: &str, md: &str, bits: u32) -> Material {
-        self_signed_inner(dir, name, subj, md, bits, false, "ca_ext")
+        self_signed_inner(dir, name, subj, md, KeySpec::Rsa(bits), "ca_ext")
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn issue_inner(
+    /// A certificate of any key algorithm for `subj`, issued by `issuer` with the `ext`
+    /// profile and the `md` digest.
+    pub(crate) fn issue_with(
         dir: &TempDir,
         issuer: &Material,
         name: &str,
         subj: &str,
         ext: &str,
         md: &str,
-        bits: u32,
-        ec: bool,
+        spec: KeySpec,
     ) -> Material {
         let (ca_crt, ca_key) = place_issuer(dir, issuer);
-        gen_key(dir, name, ec, bits);
+        gen_key(dir, name, spec);
         csr(dir, name, subj);
         let (csr_f, crt) = (format!("{name}.csr"), format!("{name}.crt"));
         openssl(
@@ -334,7 +374,7 @@ commonName = supplied
                 &crt,
             ],
         );
-        collect(dir, name, ec)
+        collect(dir, name, spec.is_ec())
     }
 
     /// An RSA certificate for `subj` issued by `issuer` with the `ext` profile.
@@ -347,12 +387,20 @@ commonName = supplied
         md: &str,
         bits: u32,
     ) -> Material {
-        issue_inner(dir, issuer, name, subj, ext, md, bits, false)
+        issue_with(dir, issuer, name, subj, ext, md, KeySpec::Rsa(bits))
     }
 
     /// A P-256 leaf issued by `issuer`.
     pub(crate) fn issue_ec(dir: &TempDir, issuer: &Material, name: &str, subj: &str) -> Material {
-        issue_inner(dir, issuer, name, subj, "leaf_ext", "sha256", 0, true)
+        issue_with(
+            dir,
+            issuer,
+            name,
+            subj,
+            "leaf_ext",
+            "sha256",
+            KeySpec::Ec("prime256v1"),
+        )
     }
 
     /// An RSA-2048 leaf with explicit validity dates (`YYYYMMDDHHMMSSZ`), issued with
@@ -370,7 +418,7 @@ commonName = supplied
         std::fs::write(dir.path("index.txt"), b"").expect("index");
         std::fs::write(dir.path("serial"), b"4A01\n").expect("serial");
         std::fs::create_dir_all(dir.path("newcerts")).expect("newcerts");
-        gen_key(dir, name, false, 2048);
+        gen_key(dir, name, KeySpec::Rsa(2048));
         csr(dir, name, subj);
         openssl(
             dir,
@@ -447,6 +495,75 @@ commonName = supplied
     pub(crate) fn std_pki() -> &'static Pki {
         static PKI: OnceLock<Pki> = OnceLock::new();
         PKI.get_or_init(|| make_pki("sha256", 2048))
+    }
+
+    /// ECDSA chains (P-384 root, P-256 intermediate and leaf, a P-384 leaf, an unrelated
+    /// root) and a P-256 leaf under the RSA intermediate of [`std_pki`].
+    pub(crate) fn ec_pki() -> &'static EcPki {
+        static PKI: OnceLock<EcPki> = OnceLock::new();
+        PKI.get_or_init(|| {
+            let dir = TempDir::new("ecpki");
+            let p256 = KeySpec::Ec("prime256v1");
+            let p384 = KeySpec::Ec("secp384r1");
+            let root = root_with(
+                &dir,
+                "ecroot",
+                "/C=US/O=matrixssl-rs test/CN=Test EC Root CA",
+                "sha384",
+                p384,
+            );
+            let inter = issue_with(
+                &dir,
+                &root,
+                "ecinter",
+                "/C=US/O=matrixssl-rs test/CN=Test EC Intermediate CA",
+                "ca_ext",
+                "sha384",
+                p256,
+            );
+            let leaf = issue_with(
+                &dir,
+                &inter,
+                "ecleaf",
+                "/C=US/O=matrixssl-rs test/CN=localhost",
+                "leaf_ext",
+                "sha256",
+                p256,
+            );
+            let leaf384 = issue_with(
+                &dir,
+                &root,
+                "ecleaf384",
+                "/C=US/O=matrixssl-rs test/CN=p384.localhost",
+                "leaf_ext",
+                "sha384",
+                p384,
+            );
+            let other_root = root_with(
+                &dir,
+                "ecother",
+                "/C=US/O=Unrelated/CN=Unrelated EC Root",
+                "sha256",
+                p256,
+            );
+            let mixed_leaf = issue_with(
+                &dir,
+                &std_pki().inter,
+                "mixed",
+                "/C=US/O=matrixssl-rs test/CN=mixed.localhost",
+                "leaf_ext",
+                "sha256",
+                p256,
+            );
+            EcPki {
+                root,
+                inter,
+                leaf,
+                leaf384,
+                other_root,
+                mixed_leaf,
+            }
+        })
     }
 
     /// The same shape with RSA-1024 keys and SHA-1 signatures.

@@ -1,21 +1,25 @@
-//! Private keys: PKCS#1 `RSAPrivateKey`, PKCS#8 `PrivateKeyInfo`, their PEM forms and
-//! the two encrypted PEM forms (see `keycrypt`).
+//! Private keys: PKCS#1 `RSAPrivateKey`, SEC1 `ECPrivateKey`, PKCS#8 `PrivateKeyInfo`
+//! holding either, their PEM forms and the two encrypted PEM forms (see `keycrypt`).
 //!
 //! Key material is only borrowed from the (zeroized) input buffers while parsing; the
-//! key object itself is owned and wiped by the crypto module.
+//! key objects themselves are owned and wiped by the crypto modules.
 
 use super::certificate::PublicKey;
 use super::der;
+use super::eckey::{Curve, EcPrivateKey, uncompressed_point};
 use super::keycrypt;
 use super::pem::{PemBlock, parse_pem};
 use crate::crypto::rsa::RsaPrivateKey;
 use crate::error::{PS_FAILURE, PS_PARSE_FAIL, PS_UNSUPPORTED_FAIL};
 
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 
-/// A local private key. More algorithms (EC) will be added as variants.
+/// A local private key.
 pub enum PrivateKey {
     Rsa(RsaPrivateKey),
+    /// ECDSA on P-256 or P-384.
+    Ec(EcPrivateKey),
 }
 
 impl std::fmt::Debug for PrivateKey {
@@ -23,6 +27,7 @@ impl std::fmt::Debug for PrivateKey {
         // Only the public shape: never key material.
         match self {
             PrivateKey::Rsa(k) => write!(f, "PrivateKey::Rsa({} bits)", k.modulus_len() * 8),
+            PrivateKey::Ec(k) => write!(f, "PrivateKey::Ec({})", k.curve().name()),
         }
     }
 }
@@ -50,37 +55,61 @@ impl PrivateKey {
         })
     }
 
-    /// DER PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (unencrypted). Only RSA keys
-    /// for now; other algorithms are `PS_UNSUPPORTED_FAIL`.
+    /// DER SEC1 `ECPrivateKey` naming its curve (P-256 or P-384; other curves are
+    /// `PS_UNSUPPORTED_FAIL`).
+    pub fn from_sec1_der(der_bytes: &[u8]) -> Result<Self, i32> {
+        EcPrivateKey::from_sec1_der(der_bytes, None).map(PrivateKey::Ec)
+    }
+
+    /// DER PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (unencrypted) holding an RSA key
+    /// or an EC key on P-256/P-384; other algorithms and curves are `PS_UNSUPPORTED_FAIL`.
     pub fn from_pkcs8_der(der_bytes: &[u8]) -> Result<Self, i32> {
-        let (oid, private) = der::read_all(der_bytes, |r| {
+        let (oid, alg_id, private) = der::read_all(der_bytes, |r| {
             der::nested(r, der::SEQUENCE, |k| {
                 if der::small_uint(k)? > 1 {
                     return Err(PS_PARSE_FAIL);
                 }
-                let (oid, _) = der::algorithm_identifier(k)?;
+                let (oid, alg_id) = der::algorithm_identifier(k)?;
                 let private = der::expect(k, der::OCTET_STRING)?.as_slice_less_safe();
                 // attributes [0] IMPLICIT SET, publicKey [1] IMPLICIT BIT STRING
                 der::optional(k, der::CONTEXT | der::CONSTRUCTED)?;
                 der::optional(k, der::CONTEXT | 1)?;
-                Ok((oid, private))
+                Ok((oid, alg_id, private))
             })
         })?;
         match oid {
             OID_RSA_ENCRYPTION => Self::from_pkcs1_der(private),
+            OID_EC_PUBLIC_KEY => {
+                let curve = match der::algorithm_parameters(alg_id)? {
+                    Some((der::OID, c)) => {
+                        Curve::from_oid(c.as_slice_less_safe()).ok_or(PS_UNSUPPORTED_FAIL)?
+                    }
+                    // Explicit or inherited curve parameters.
+                    _ => return Err(PS_UNSUPPORTED_FAIL),
+                };
+                EcPrivateKey::from_sec1_der(private, Some(curve)).map(PrivateKey::Ec)
+            }
             _ => Err(PS_UNSUPPORTED_FAIL),
         }
     }
 
-    /// PKCS#1 first, then unencrypted PKCS#8, as the reference's DER loader does.
+    /// PKCS#1 first, then SEC1, then unencrypted PKCS#8 (the reference's DER loader tries
+    /// PKCS#1 then PKCS#8; SEC1 is the EC loaders' native form). The three structures
+    /// differ from their first fields on, so at most one can parse. A well-formed key of an
+    /// algorithm or curve we do not support is `PS_UNSUPPORTED_FAIL`, anything else that
+    /// does not parse `PS_PARSE_FAIL`.
     pub fn from_der_any(der_bytes: &[u8]) -> Result<Self, i32> {
-        match Self::from_pkcs1_der(der_bytes) {
+        if let Ok(key) = Self::from_pkcs1_der(der_bytes) {
+            return Ok(key);
+        }
+        let sec1 = Self::from_sec1_der(der_bytes);
+        if matches!(sec1, Ok(_) | Err(PS_UNSUPPORTED_FAIL)) {
+            return sec1;
+        }
+        match Self::from_pkcs8_der(der_bytes) {
             Ok(key) => Ok(key),
-            Err(_) => match Self::from_pkcs8_der(der_bytes) {
-                Ok(key) => Ok(key),
-                Err(PS_UNSUPPORTED_FAIL) => Err(PS_UNSUPPORTED_FAIL),
-                Err(_) => Err(PS_PARSE_FAIL),
-            },
+            Err(PS_UNSUPPORTED_FAIL) => Err(PS_UNSUPPORTED_FAIL),
+            Err(_) => Err(PS_PARSE_FAIL),
         }
     }
 
@@ -91,6 +120,10 @@ impl PrivateKey {
         Self::from_pem_blocks(&blocks, password)
     }
 
+    /// `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1), `PRIVATE KEY` (PKCS#8), each
+    /// parsed by content whatever the label says, as the reference does; the first two
+    /// possibly with legacy `Proc-Type` encryption; `ENCRYPTED PRIVATE KEY` (PKCS#8 PBES2).
+    ///
     /// Return codes (ABI.md §3.2.3): no key block or malformed → `PS_PARSE_FAIL`;
     /// legacy-encrypted without password → `PS_ARG_FAIL`; wrong password, or encrypted
     /// PKCS#8 without password → `PS_FAILURE`; unsupported algorithm or encryption scheme
@@ -100,9 +133,6 @@ impl PrivateKey {
             .iter()
             .find(|b| b.label.ends_with("PRIVATE KEY"))
             .ok_or(PS_PARSE_FAIL)?;
-        if block.label == "EC PRIVATE KEY" {
-            return Err(PS_UNSUPPORTED_FAIL);
-        }
         // After decryption, anything that does not parse means the password was wrong:
         // the padding check alone lets about 1/256 wrong passwords through.
         let wrong_password = |e: i32| {
@@ -127,19 +157,36 @@ impl PrivateKey {
     pub fn public_key(&self) -> PublicKey {
         match self {
             PrivateKey::Rsa(k) => PublicKey::Rsa(k.public_key()),
+            PrivateKey::Ec(k) => PublicKey::Ec {
+                curve_oid: k.curve().oid().to_vec(),
+                point: k.public_point().to_vec(),
+            },
         }
     }
 
     /// Whether `pk` (typically a certificate's key) is this key's public half: RSA modulus
-    /// and public exponent compared.
+    /// and public exponent compared; EC curve and point compared (a compressed point in
+    /// the certificate is decompressed first).
     pub fn matches(&self, pk: &PublicKey) -> bool {
         match (self, pk) {
             (PrivateKey::Rsa(k), PublicKey::Rsa(p)) => {
                 let mine = k.public_key();
                 mine.modulus_be() == p.modulus_be() && mine.exponent_be() == p.exponent_be()
             }
+            (PrivateKey::Ec(k), PublicKey::Ec { curve_oid, point }) => {
+                Curve::from_oid(curve_oid) == Some(k.curve())
+                    && uncompressed_point(k.curve(), point).as_deref() == Some(k.public_point())
+            }
             _ => false,
         }
+    }
+
+    pub fn is_rsa(&self) -> bool {
+        matches!(self, PrivateKey::Rsa(_))
+    }
+
+    pub fn is_ec(&self) -> bool {
+        matches!(self, PrivateKey::Ec(_))
     }
 }
 
@@ -210,36 +257,115 @@ mod tests {
     }
 
     #[test]
-    fn ec_keys_are_unsupported_for_now() {
-        let dir = TempDir::new("eckey");
+    fn ec_keys_in_every_form_load_and_match() {
+        let ec = testpki::ec_pki();
+        for (m, curve) in [(&ec.leaf, "P-256"), (&ec.leaf384, "P-384")] {
+            let cert = Certificate::from_der(&m.cert_der).unwrap();
+            let other = Certificate::from_der(&ec.inter.cert_der).unwrap();
+            let rsa = leaf_cert();
+            assert!(String::from_utf8_lossy(&m.key_pem).contains("BEGIN EC PRIVATE KEY"));
+            let forms = [
+                PrivateKey::from_sec1_der(&m.key_pkcs1_der).unwrap(),
+                PrivateKey::from_pkcs8_der(&m.key_pkcs8_der).unwrap(),
+                PrivateKey::from_der_any(&m.key_pkcs1_der).unwrap(),
+                PrivateKey::from_der_any(&m.key_pkcs8_der).unwrap(),
+                PrivateKey::from_pem(&m.key_pem, None).unwrap(),
+                PrivateKey::from_pem(&m.key_pkcs8_pem, None).unwrap(),
+            ];
+            for key in &forms {
+                assert!(key.is_ec() && !key.is_rsa());
+                assert!(key.matches(&cert.public_key));
+                assert!(!key.matches(&other.public_key));
+                assert!(!key.matches(&rsa.public_key));
+                assert!(key.matches(&key.public_key()));
+                assert_eq!(format!("{key:?}"), format!("PrivateKey::Ec({curve})"));
+            }
+            // An RSA key never matches an EC certificate.
+            let rsa_key = PrivateKey::from_der_any(&testpki::std_pki().leaf.key_pkcs1_der).unwrap();
+            assert!(!rsa_key.matches(&cert.public_key) && rsa_key.is_rsa());
+        }
+        // `openssl ecparam -genkey` without -noout writes an EC PARAMETERS block first.
+        let dir = TempDir::new("ecparams");
         openssl(
             &dir,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "ec.pem",
-            ],
+            &["ecparam", "-name", "secp384r1", "-genkey", "-out", "k.pem"],
         );
+        let text = std::fs::read(dir.path("k.pem")).unwrap();
+        assert!(String::from_utf8_lossy(&text).contains("BEGIN EC PARAMETERS"));
+        assert!(matches!(
+            PrivateKey::from_pem(&text, None),
+            Ok(PrivateKey::Ec(k)) if k.curve() == crate::pki::Curve::P384
+        ));
+    }
+
+    #[test]
+    fn unsupported_curves_and_algorithms() {
+        let dir = TempDir::new("eckey-unsupported");
+        for curve in ["secp521r1", "secp256k1", "brainpoolP256r1"] {
+            openssl(
+                &dir,
+                &[
+                    "ecparam", "-name", curve, "-genkey", "-noout", "-out", "ec.pem",
+                ],
+            );
+            openssl(
+                &dir,
+                &[
+                    "pkcs8", "-topk8", "-nocrypt", "-in", "ec.pem", "-out", "ec8.pem",
+                ],
+            );
+            for f in ["ec.pem", "ec8.pem"] {
+                let text = std::fs::read(dir.path(f)).unwrap();
+                assert_eq!(
+                    PrivateKey::from_pem(&text, None).err(),
+                    Some(PS_UNSUPPORTED_FAIL),
+                    "{curve} {f}"
+                );
+            }
+        }
         openssl(
             &dir,
-            &[
-                "pkcs8", "-topk8", "-nocrypt", "-in", "ec.pem", "-out", "ec8.pem",
-            ],
+            &["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"],
         );
-        let sec1 = std::fs::read(dir.path("ec.pem")).unwrap();
-        let p8 = std::fs::read(dir.path("ec8.pem")).unwrap();
+        let ed = std::fs::read(dir.path("ed.pem")).unwrap();
         assert_eq!(
-            PrivateKey::from_pem(&sec1, None).err(),
+            PrivateKey::from_pem(&ed, None).err(),
             Some(PS_UNSUPPORTED_FAIL)
         );
-        assert_eq!(
-            PrivateKey::from_pem(&p8, None).err(),
-            Some(PS_UNSUPPORTED_FAIL)
-        );
+    }
+
+    #[test]
+    fn encrypted_ec_keys() {
+        let ec = testpki::ec_pki();
+        let cert = Certificate::from_der(&ec.leaf.cert_der).unwrap();
+        let dir = TempDir::new("eckey-enc");
+        std::fs::write(dir.path("plain.pem"), &ec.leaf.key_pem).unwrap();
+        let enc = |args: &[&str]| {
+            let mut full = args.to_vec();
+            full.extend_from_slice(&["-in", "plain.pem", "-out", "enc.pem", "-passout", "pass:pw"]);
+            openssl(&dir, &full);
+            std::fs::read(dir.path("enc.pem")).unwrap()
+        };
+        let legacy = enc(&["ec", "-aes128"]);
+        let text = String::from_utf8_lossy(&legacy).into_owned();
+        assert!(text.contains("BEGIN EC PRIVATE KEY") && text.contains("Proc-Type: 4,ENCRYPTED"));
+        let p8 = enc(&[
+            "pkcs8",
+            "-topk8",
+            "-v2",
+            "aes-256-cbc",
+            "-v2prf",
+            "hmacWithSHA256",
+        ]);
+        for (pem, none_code) in [(legacy, PS_ARG_FAIL), (p8, PS_FAILURE)] {
+            let key = PrivateKey::from_pem(&pem, Some(b"pw")).unwrap();
+            assert!(key.matches(&cert.public_key));
+            assert_eq!(
+                PrivateKey::from_pem(&pem, Some(b"pW")).err(),
+                Some(PS_FAILURE)
+            );
+            assert_eq!(PrivateKey::from_pem(&pem, None).err(), Some(none_code));
+        }
     }
 
     /// Encrypts the standard leaf key with the openssl CLI and returns the PEM text.

@@ -116,12 +116,59 @@ mod legacy {
         signature_alg_id: RSA_PKCS1_SHA512_ABSENT_PARAMS,
         verification: &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
     };
+
+    /// ecdsa-with-SHA1 (D9 accepts SHA-1 ECDSA chains unless `strict-cert-algorithms`).
+    /// ring has no ECDSA over SHA-1: the RustCrypto verifier of `sign` does it.
+    #[derive(Debug)]
+    pub(super) struct LegacyEcdsaSha1 {
+        public_key_alg_id: AlgorithmIdentifier,
+        curve: crate::pki::Curve,
+    }
+
+    impl SignatureVerificationAlgorithm for LegacyEcdsaSha1 {
+        fn verify_signature(
+            &self,
+            public_key: &[u8],
+            message: &[u8],
+            signature: &[u8],
+        ) -> Result<(), InvalidSignature> {
+            crate::pki::sign::ecdsa_verify(
+                self.curve,
+                public_key,
+                crate::crypto::hash::HashAlgorithm::Sha1,
+                message,
+                signature,
+            )
+            .map_err(|()| InvalidSignature)
+        }
+
+        fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+            self.public_key_alg_id
+        }
+
+        fn signature_alg_id(&self) -> AlgorithmIdentifier {
+            ECDSA_SHA1_ALG
+        }
+    }
+
+    /// AlgorithmIdentifier contents: OID ecdsa-with-SHA1 (1.2.840.10045.4.1), no parameters.
+    const ECDSA_SHA1_ALG: AlgorithmIdentifier =
+        AlgorithmIdentifier::from_slice(&[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01]);
+
+    pub(super) static ECDSA_P256_SHA1: LegacyEcdsaSha1 = LegacyEcdsaSha1 {
+        public_key_alg_id: alg_id::ECDSA_P256,
+        curve: crate::pki::Curve::P256,
+    };
+    pub(super) static ECDSA_P384_SHA1: LegacyEcdsaSha1 = LegacyEcdsaSha1 {
+        public_key_alg_id: alg_id::ECDSA_P384,
+        curve: crate::pki::Curve::P384,
+    };
 }
 
 /// Algorithms accepted in certificate signatures. The legacy verifiers come first
 /// because webpki (like `signature_ok`) uses the first algorithm matching both the
-/// signature and the key algorithm identifiers. ring has no ECDSA-with-SHA-1 verifier,
-/// so that combination is not offered; MD2/MD5 never are (D9).
+/// signature and the key algorithm identifiers. ECDSA with SHA-1 (RustCrypto, ring has
+/// none) is legacy like RSA with SHA-1; MD2/MD5 are never accepted (D9).
 pub fn supported_algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
     use webpki::ring as w;
     #[cfg(not(feature = "strict-cert-algorithms"))]
@@ -132,6 +179,8 @@ pub fn supported_algorithms() -> &'static [&'static dyn SignatureVerificationAlg
         &legacy::RSA_SHA256_ABSENT,
         &legacy::RSA_SHA512,
         &legacy::RSA_SHA512_ABSENT,
+        &legacy::ECDSA_P256_SHA1,
+        &legacy::ECDSA_P384_SHA1,
         w::RSA_PKCS1_2048_8192_SHA384,
         w::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
         w::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
@@ -674,6 +723,53 @@ mod tests {
         let pki = testpki::std_pki();
         let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
         assert_eq!(v.alert, alert::UNKNOWN_CA);
+    }
+
+    #[test]
+    fn ecdsa_sha1_and_p384_chains() {
+        let dir = TempDir::new("ec-sha1");
+        let ec = testpki::ec_pki();
+        // P-384 root → P-256 intermediate (SHA-384) → P-256 leaf; P-384 leaf under the root.
+        let chain = chain_of(&[&ec.leaf, &ec.inter]);
+        let roots = chain_of(&[&ec.root]);
+        assert_eq!(verify_chain(&chain, &roots, Usage::Server, now()).alert, 0);
+        let v = verify_chain(&chain_of(&[&ec.leaf384]), &roots, Usage::Server, now());
+        assert_eq!(v.alert, 0);
+        // ecdsa-with-SHA1 links, P-256 and P-384 issuers.
+        for issuer in [&ec.inter, &ec.root] {
+            let leaf = testpki::issue_with(
+                &dir,
+                issuer,
+                "sha1leaf",
+                "/CN=sha1.example",
+                "leaf_ext",
+                "sha1",
+                testpki::KeySpec::Ec("prime256v1"),
+            );
+            let c = cert(&leaf.cert_der);
+            assert_eq!(c.cert_algorithm, 520);
+            let mut chain = vec![c];
+            if std::ptr::eq(issuer, &ec.inter) {
+                chain.push(cert(&ec.inter.cert_der));
+            }
+            let v = verify_chain(&chain, &roots, Usage::Server, now());
+            if cfg!(feature = "strict-cert-algorithms") {
+                assert_eq!(v.alert, alert::BAD_CERTIFICATE);
+            } else {
+                assert_eq!(v.alert, 0, "{}", issuer.name);
+                assert!(signature_ok(
+                    &chain[0],
+                    &Certificate::from_der(&issuer.cert_der).unwrap()
+                ));
+            }
+            // Tampered: refused either way.
+            let mut der = leaf.cert_der.clone();
+            let n = der.len();
+            der[n - 3] ^= 0x10;
+            let mut bad = vec![cert(&der)];
+            bad.extend(chain.iter().skip(1).cloned());
+            assert_eq!(verify_chain(&bad, &roots, Usage::Server, now()).alert, 42);
+        }
     }
 
     #[test]
