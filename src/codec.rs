@@ -67,7 +67,11 @@ impl<'a> Reader<'a> {
 
     /// Fails unless everything was consumed: trailing bytes are a decode error.
     pub fn finish(&self) -> Result<(), Fatal> {
-        if self.is_empty() { Ok(()) } else { Err(Fatal::DECODE) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Fatal::DECODE)
+        }
     }
 }
 

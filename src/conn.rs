@@ -39,7 +39,10 @@ pub struct Received {
 
 impl Received {
     fn code(rc: i32) -> Self {
-        Received { rc, plaintext: None }
+        Received {
+            rc,
+            plaintext: None,
+        }
     }
 }
 
@@ -176,10 +179,10 @@ impl Connection {
         self.compact();
         // Grow to hold exactly the record being assembled (ABI.md §7.2), so the room
         // offered is then the number of bytes still missing.
-        if let Some(Ok(h)) = Header::parse(&self.inbuf[..self.in_len]) {
-            if h.total_len() > self.inbuf.len() {
-                self.inbuf.resize(h.total_len(), 0);
-            }
+        if let Some(Ok(h)) = Header::parse(&self.inbuf[..self.in_len])
+            && h.total_len() > self.inbuf.len()
+        {
+            self.inbuf.resize(h.total_len(), 0);
         }
         if self.in_len == self.inbuf.len() {
             self.inbuf.resize(self.in_len + DEFAULT_BUF_SIZE, 0);
@@ -200,7 +203,11 @@ impl Connection {
         self.in_len += bytes;
         self.release_outstanding();
         if self.in_start == self.in_len {
-            return Received::code(if bytes == 0 { PS_SUCCESS } else { MATRIXSSL_REQUEST_RECV });
+            return Received::code(if bytes == 0 {
+                PS_SUCCESS
+            } else {
+                MATRIXSSL_REQUEST_RECV
+            });
         }
         self.process(cb)
     }
@@ -288,9 +295,9 @@ impl Connection {
             return Err(Fatal::UNEXPECTED);
         }
         self.hs_buf.extend_from_slice(&self.inbuf[range]);
-        loop {
-            let Some(len) = self.hs_buf.get(1..4) else { break };
-            let body_len = (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
+        while let Some(len) = self.hs_buf.get(1..4) {
+            let body_len =
+                (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
             if body_len > MAX_HANDSHAKE_MESSAGE {
                 return Err(Fatal::DECODE);
             }
@@ -307,11 +314,19 @@ impl Connection {
         let typ = raw[0];
         // RFC 5246 §7.4.1.1: a HelloRequest in the middle of a handshake is ignored.
         if typ == hs::HELLO_REQUEST && self.is_client && !self.handshake_complete() {
-            return if raw.len() == 4 { Ok(()) } else { Err(Fatal::DECODE) };
+            return if raw.len() == 4 {
+                Ok(())
+            } else {
+                Err(Fatal::DECODE)
+            };
         }
         let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
         let was_established = state.is_established();
-        let msg = Message { typ, body: &raw[4..], raw };
+        let msg = Message {
+            typ,
+            body: &raw[4..],
+            raw,
+        };
         let next = state.handle(&mut self.core, cb, Input::Handshake(msg))?;
         self.after_transition(was_established, next);
         Ok(())
@@ -344,7 +359,11 @@ impl Connection {
         Ok(None)
     }
 
-    fn on_alert(&mut self, range: Range<usize>, record_end: usize) -> Result<Option<Received>, Fatal> {
+    fn on_alert(
+        &mut self,
+        range: Range<usize>,
+        record_end: usize,
+    ) -> Result<Option<Received>, Fatal> {
         if range.len() != 2 {
             return Err(Fatal::DECODE);
         }
@@ -356,7 +375,10 @@ impl Connection {
             self.peer_closed = true;
         }
         self.outstanding = Some(record_end);
-        Ok(Some(Received { rc: MATRIXSSL_RECEIVED_ALERT, plaintext: Some(range) }))
+        Ok(Some(Received {
+            rc: MATRIXSSL_RECEIVED_ALERT,
+            plaintext: Some(range),
+        }))
     }
 
     fn on_application_data(
@@ -379,7 +401,10 @@ impl Connection {
             self.report_completion();
         }
         self.outstanding = Some(record_end);
-        Ok(Some(Received { rc: MATRIXSSL_APP_DATA, plaintext: Some(range) }))
+        Ok(Some(Received {
+            rc: MATRIXSSL_APP_DATA,
+            plaintext: Some(range),
+        }))
     }
 
     /// A local protocol failure: queue the fatal alert, drop buffered input, and ask the
@@ -421,16 +446,25 @@ impl Connection {
             return PS_ARG_FAIL;
         }
         if bytes == 0 {
-            return if pending > 0 { MATRIXSSL_REQUEST_SEND } else { MATRIXSSL_SUCCESS };
+            return if pending > 0 {
+                MATRIXSSL_REQUEST_SEND
+            } else {
+                MATRIXSSL_SUCCESS
+            };
         }
         self.core.out.drain(..bytes);
         self.reservation = None;
         let mut rc = if self.core.out.is_empty() {
-            if self.close_after_sent { MATRIXSSL_REQUEST_CLOSE } else { MATRIXSSL_SUCCESS }
+            if self.close_after_sent {
+                MATRIXSSL_REQUEST_CLOSE
+            } else {
+                MATRIXSSL_SUCCESS
+            }
         } else {
             MATRIXSSL_REQUEST_SEND
         };
-        if self.core.out.len() < DEFAULT_BUF_SIZE && self.core.out.capacity() > 4 * DEFAULT_BUF_SIZE {
+        if self.core.out.len() < DEFAULT_BUF_SIZE && self.core.out.capacity() > 4 * DEFAULT_BUF_SIZE
+        {
             self.core.out.shrink_to(DEFAULT_BUF_SIZE);
         }
         if self.complete_unreported && self.handshake_complete() {
@@ -445,19 +479,29 @@ impl Connection {
             && len > 1
             && self.core.record.write_secure()
             && self.core.negotiated.version == TLS1_0
-            && self.core.negotiated.suite.is_some_and(|s| !s.bulk.is_aead())
+            && self
+                .core
+                .negotiated
+                .suite
+                .is_some_and(|s| !s.bulk.is_aead())
     }
 
     /// `matrixSslGetWritebuf`: reserves room for one application record at the tail of the
     /// output buffer; returns (offset of the plaintext in the output buffer, room).
     pub fn write_buf(&mut self, requested: usize) -> (usize, usize) {
         let r = requested.min(MAX_PLAINTEXT);
-        let split_len = if self.split_applies(r) { self.core.record.record_len(1) } else { 0 };
+        let split_len = if self.split_applies(r) {
+            self.core.record.record_len(1)
+        } else {
+            0
+        };
         let overhead = split_len + self.core.record.record_len(r) - r;
         let start = self.core.out.len();
         // Offer all the room the default-size buffer still has, but never more than one
         // record's worth (ABI.md D3).
-        let room = r.max(DEFAULT_BUF_SIZE.saturating_sub(start + overhead)).min(MAX_PLAINTEXT);
+        let room = r
+            .max(DEFAULT_BUF_SIZE.saturating_sub(start + overhead))
+            .min(MAX_PLAINTEXT);
         let total = split_len + self.core.record.record_len(room);
         self.core.out.resize(start + total, 0);
         let at = if split_len > 0 {
@@ -465,7 +509,11 @@ impl Connection {
         } else {
             start + HEADER_LEN + self.core.record.prefix_len()
         };
-        self.reservation = Some(Reservation { start, room, split_len });
+        self.reservation = Some(Reservation {
+            start,
+            room,
+            split_len,
+        });
         (at, room)
     }
 
@@ -491,7 +539,9 @@ impl Connection {
             self.abandon_reservation();
             return rc;
         }
-        let Some(res) = self.reservation.take() else { return PS_FAILURE };
+        let Some(res) = self.reservation.take() else {
+            return PS_FAILURE;
+        };
         if len > res.room {
             self.reservation = Some(res);
             return PS_FAILURE;
@@ -541,7 +591,12 @@ impl Connection {
     /// `matrixSslEncodeRehandshake`: a client queues a new ClientHello, a server a
     /// HelloRequest. `new_keys` replaces the key container; `full` forgets the session so
     /// the handshake cannot be resumed; `cipher_spec` (client) restricts the offer.
-    pub fn encode_rehandshake(&mut self, new_keys: Option<Arc<Keys>>, full: bool, cipher_spec: u16) -> i32 {
+    pub fn encode_rehandshake(
+        &mut self,
+        new_keys: Option<Arc<Keys>>,
+        full: bool,
+        cipher_spec: u16,
+    ) -> i32 {
         if self.close_after_sent {
             return PS_PROTOCOL_FAIL;
         }
@@ -580,7 +635,9 @@ impl Connection {
         } else {
             // HelloRequest is not part of any handshake transcript (RFC 5246 §7.4.1.1).
             let out = &mut self.core.out;
-            self.core.record.write_records(out, content::HANDSHAKE, &[hs::HELLO_REQUEST, 0, 0, 0]);
+            self.core
+                .record
+                .write_records(out, content::HANDSHAKE, &[hs::HELLO_REQUEST, 0, 0, 0]);
         }
         MATRIXSSL_SUCCESS
     }
@@ -615,7 +672,8 @@ impl Connection {
             return MATRIXSSL_ERROR;
         }
         self.abandon_reservation();
-        self.core.send_alert(alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
+        self.core
+            .send_alert(alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
         MATRIXSSL_SUCCESS
     }
 

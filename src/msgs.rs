@@ -85,7 +85,11 @@ impl<'a> ClientHello<'a> {
     pub fn parse(body: &'a [u8]) -> Result<Self, Fatal> {
         let mut r = Reader::new(body);
         let version = r.u16().or_decode()?;
-        let random: [u8; 32] = r.take(32).or_decode()?.try_into().map_err(|_| Fatal::DECODE)?;
+        let random: [u8; 32] = r
+            .take(32)
+            .or_decode()?
+            .try_into()
+            .map_err(|_| Fatal::DECODE)?;
         let session_id = r.vec_u8().or_decode()?;
         if session_id.len() > 32 {
             return Err(Fatal::ILLEGAL);
@@ -104,7 +108,14 @@ impl<'a> ClientHello<'a> {
         }
         let extensions = parse_extensions(&mut r)?;
         r.finish()?;
-        Ok(ClientHello { version, random, session_id, suites, compressions, extensions })
+        Ok(ClientHello {
+            version,
+            random,
+            session_id,
+            suites,
+            compressions,
+            extensions,
+        })
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
@@ -152,7 +163,11 @@ impl<'a> ServerHello<'a> {
     pub fn parse(body: &'a [u8]) -> Result<Self, Fatal> {
         let mut r = Reader::new(body);
         let version = r.u16().or_decode()?;
-        let random: [u8; 32] = r.take(32).or_decode()?.try_into().map_err(|_| Fatal::DECODE)?;
+        let random: [u8; 32] = r
+            .take(32)
+            .or_decode()?
+            .try_into()
+            .map_err(|_| Fatal::DECODE)?;
         let session_id = r.vec_u8().or_decode()?;
         if session_id.len() > 32 {
             return Err(Fatal::ILLEGAL);
@@ -161,7 +176,14 @@ impl<'a> ServerHello<'a> {
         let compression = r.u8().or_decode()?;
         let extensions = parse_extensions(&mut r)?;
         r.finish()?;
-        Ok(ServerHello { version, random, session_id, suite, compression, extensions })
+        Ok(ServerHello {
+            version,
+            random,
+            session_id,
+            suite,
+            compression,
+            extensions,
+        })
     }
 }
 
@@ -244,14 +266,20 @@ pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<Certificat
         if algs.is_empty() || algs.len() % 2 != 0 {
             return Err(Fatal::DECODE);
         }
-        schemes = algs.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        schemes = algs
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
     }
     let mut names = Reader::new(r.vec_u16().or_decode()?);
     while !names.is_empty() {
         names.vec_u16().or_decode()?;
     }
     r.finish()?;
-    Ok(CertificateRequest { types: types.to_vec(), schemes })
+    Ok(CertificateRequest {
+        types: types.to_vec(),
+        schemes,
+    })
 }
 
 /// Wraps a handshake body in its 4-byte header.
@@ -271,7 +299,11 @@ pub fn renegotiation_info_body(verify_data: &[u8]) -> Vec<u8> {
 
 pub fn signature_algorithms_body() -> Vec<u8> {
     let mut out = Vec::new();
-    with_len(&mut out, 2, |b| SUPPORTED_SIGNATURE_SCHEMES.iter().for_each(|s| put_u16(b, *s)));
+    with_len(&mut out, 2, |b| {
+        SUPPORTED_SIGNATURE_SCHEMES
+            .iter()
+            .for_each(|s| put_u16(b, *s))
+    });
     out
 }
 
@@ -282,13 +314,19 @@ mod tests {
     #[test]
     fn client_hello_round_trips() {
         let random = [7u8; 32];
-        let exts = vec![(ext::EXTENDED_MASTER_SECRET, vec![]), (ext::SERVER_NAME, vec![1, 2])];
+        let exts = vec![
+            (ext::EXTENDED_MASTER_SECRET, vec![]),
+            (ext::SERVER_NAME, vec![1, 2]),
+        ];
         let body = encode_client_hello(0x0303, &random, &[1, 2, 3], &[0x2f, 0xff], &exts);
         let ch = ClientHello::parse(&body).unwrap();
         assert_eq!(ch.version, 0x0303);
         assert_eq!(ch.session_id, &[1, 2, 3]);
         assert_eq!(ch.suites, vec![0x2f, 0xff]);
-        assert_eq!(find_ext(&ch.extensions, ext::SERVER_NAME), Some(&[1u8, 2][..]));
+        assert_eq!(
+            find_ext(&ch.extensions, ext::SERVER_NAME),
+            Some(&[1u8, 2][..])
+        );
     }
 
     #[test]

@@ -81,7 +81,10 @@ pub struct RecordLayer {
 
 impl RecordLayer {
     pub fn new() -> Self {
-        RecordLayer { write_version: 0x0301, ..Default::default() }
+        RecordLayer {
+            write_version: 0x0301,
+            ..Default::default()
+        }
     }
 
     pub fn read_secure(&self) -> bool {
@@ -118,7 +121,9 @@ impl RecordLayer {
 
     /// Worst-case bytes after `plain_len` plaintext bytes under the current write state.
     pub fn suffix_len(&self, plain_len: usize) -> usize {
-        self.encrypter.as_ref().map_or(0, |e| e.suffix_len(plain_len))
+        self.encrypter
+            .as_ref()
+            .map_or(0, |e| e.suffix_len(plain_len))
     }
 
     /// Encoded size of one record carrying `plain_len` bytes (an upper bound for CBC).
@@ -131,7 +136,13 @@ impl RecordLayer {
     /// `record_len(plain_len)`. Returns the finished record's length.
     pub fn seal_in(&mut self, buf: &mut [u8], typ: u8, plain_len: usize) -> usize {
         let body_len = match self.encrypter.as_mut() {
-            Some(enc) => enc.seal(self.write_seq, typ, self.write_version, &mut buf[HEADER_LEN..], plain_len),
+            Some(enc) => enc.seal(
+                self.write_seq,
+                typ,
+                self.write_version,
+                &mut buf[HEADER_LEN..],
+                plain_len,
+            ),
             None => plain_len,
         };
         self.write_seq = self.write_seq.wrapping_add(1);
@@ -167,10 +178,10 @@ impl RecordLayer {
 
     /// Decrypts one record body in place; returns the plaintext range within `body`.
     pub fn open(&mut self, header: &Header, body: &mut [u8]) -> Result<Range<usize>, Fatal> {
-        if let Some(expected) = self.expected_read_version {
-            if header.version != expected {
-                return Err(Fatal(alert::PROTOCOL_VERSION));
-            }
+        if let Some(expected) = self.expected_read_version
+            && header.version != expected
+        {
+            return Err(Fatal(alert::PROTOCOL_VERSION));
         }
         let range = match self.decrypter.as_mut() {
             Some(dec) => dec
@@ -193,7 +204,10 @@ mod tests {
     #[test]
     fn header_validation_follows_rfc_alerts() {
         assert_eq!(Header::parse(&[22, 3, 1, 0]), None);
-        assert_eq!(Header::parse(&[24, 3, 1, 0, 1]), Some(Err(Fatal::UNEXPECTED)));
+        assert_eq!(
+            Header::parse(&[24, 3, 1, 0, 1]),
+            Some(Err(Fatal::UNEXPECTED))
+        );
         assert_eq!(Header::parse(&[22, 3, 1, 0, 0]), Some(Err(Fatal::ILLEGAL)));
         assert_eq!(
             Header::parse(&[23, 3, 3, 0x48, 0x01]),
@@ -201,7 +215,11 @@ mod tests {
         );
         assert_eq!(
             Header::parse(&[22, 3, 3, 0x10, 0x00]),
-            Some(Ok(Header { typ: 22, version: 0x0303, len: 4096 }))
+            Some(Ok(Header {
+                typ: 22,
+                version: 0x0303,
+                len: 4096
+            }))
         );
     }
 

@@ -39,12 +39,16 @@ pub fn insert(session: CachedSession) {
     let now = Instant::now();
     with_cache(|cache| {
         cache.retain(|e| now.duration_since(e.created) < ENTRY_LIFE && e.session.id != session.id);
-        if cache.len() >= TABLE_SIZE {
-            if let Some(lru) = (0..cache.len()).min_by_key(|&i| cache[i].accessed) {
-                cache.swap_remove(lru);
-            }
+        if cache.len() >= TABLE_SIZE
+            && let Some(lru) = (0..cache.len()).min_by_key(|&i| cache[i].accessed)
+        {
+            cache.swap_remove(lru);
         }
-        cache.push(Entry { session, created: now, accessed: now });
+        cache.push(Entry {
+            session,
+            created: now,
+            accessed: now,
+        });
     });
 }
 

@@ -75,7 +75,11 @@ impl CipherSuite {
     }
 
     pub fn prf_for(&self, version: u16) -> PrfAlgorithm {
-        if version >= TLS1_2 { self.prf12 } else { PrfAlgorithm::Tls10 }
+        if version >= TLS1_2 {
+            self.prf12
+        } else {
+            PrfAlgorithm::Tls10
+        }
     }
 }
 
@@ -89,7 +93,15 @@ const fn suite(
 ) -> CipherSuite {
     // Only the SHA-1 MAC suites predate TLS 1.2.
     let tls12_only = !matches!(mac, MacAlgorithm::Sha1);
-    CipherSuite { id, name, kx, bulk, mac, prf12, tls12_only }
+    CipherSuite {
+        id,
+        name,
+        kx,
+        bulk,
+        mac,
+        prf12,
+        tls12_only,
+    }
 }
 
 use BulkCipher::*;
@@ -104,26 +116,166 @@ const SUITE_COUNT: usize = 20;
 /// CBC-SHA). Within a step ECDSA precedes RSA; the server only considers suites its
 /// identities can authenticate.
 pub static ALL: [CipherSuite; SUITE_COUNT] = [
-    suite(0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", EE, Aes128Gcm, M::None, P::Sha256),
-    suite(0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", ER, Aes128Gcm, M::None, P::Sha256),
-    suite(0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", EE, Aes256Gcm, M::None, P::Sha384),
-    suite(0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ER, Aes256Gcm, M::None, P::Sha384),
-    suite(0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", EE, ChaCha20Poly1305, M::None, P::Sha256),
-    suite(0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", ER, ChaCha20Poly1305, M::None, P::Sha256),
-    suite(0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", EE, Aes128Cbc, M::Sha256, P::Sha256),
-    suite(0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", ER, Aes128Cbc, M::Sha256, P::Sha256),
-    suite(0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", EE, Aes256Cbc, M::Sha384, P::Sha384),
-    suite(0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", ER, Aes256Cbc, M::Sha384, P::Sha384),
-    suite(0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", EE, Aes128Cbc, M::Sha1, P::Sha256),
-    suite(0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", ER, Aes128Cbc, M::Sha1, P::Sha256),
-    suite(0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", EE, Aes256Cbc, M::Sha1, P::Sha256),
-    suite(0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", ER, Aes256Cbc, M::Sha1, P::Sha256),
-    suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Rsa, Aes128Gcm, M::None, P::Sha256),
-    suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Rsa, Aes256Gcm, M::None, P::Sha384),
-    suite(0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", Rsa, Aes128Cbc, M::Sha256, P::Sha256),
-    suite(0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", Rsa, Aes256Cbc, M::Sha256, P::Sha256),
-    suite(0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", Rsa, Aes128Cbc, M::Sha1, P::Sha256),
-    suite(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", Rsa, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(
+        0xc02b,
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        EE,
+        Aes128Gcm,
+        M::None,
+        P::Sha256,
+    ),
+    suite(
+        0xc02f,
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        ER,
+        Aes128Gcm,
+        M::None,
+        P::Sha256,
+    ),
+    suite(
+        0xc02c,
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        EE,
+        Aes256Gcm,
+        M::None,
+        P::Sha384,
+    ),
+    suite(
+        0xc030,
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        ER,
+        Aes256Gcm,
+        M::None,
+        P::Sha384,
+    ),
+    suite(
+        0xcca9,
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        EE,
+        ChaCha20Poly1305,
+        M::None,
+        P::Sha256,
+    ),
+    suite(
+        0xcca8,
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        ER,
+        ChaCha20Poly1305,
+        M::None,
+        P::Sha256,
+    ),
+    suite(
+        0xc023,
+        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+        EE,
+        Aes128Cbc,
+        M::Sha256,
+        P::Sha256,
+    ),
+    suite(
+        0xc027,
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+        ER,
+        Aes128Cbc,
+        M::Sha256,
+        P::Sha256,
+    ),
+    suite(
+        0xc024,
+        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        EE,
+        Aes256Cbc,
+        M::Sha384,
+        P::Sha384,
+    ),
+    suite(
+        0xc028,
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+        ER,
+        Aes256Cbc,
+        M::Sha384,
+        P::Sha384,
+    ),
+    suite(
+        0xc009,
+        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        EE,
+        Aes128Cbc,
+        M::Sha1,
+        P::Sha256,
+    ),
+    suite(
+        0xc013,
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        ER,
+        Aes128Cbc,
+        M::Sha1,
+        P::Sha256,
+    ),
+    suite(
+        0xc00a,
+        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        EE,
+        Aes256Cbc,
+        M::Sha1,
+        P::Sha256,
+    ),
+    suite(
+        0xc014,
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        ER,
+        Aes256Cbc,
+        M::Sha1,
+        P::Sha256,
+    ),
+    suite(
+        0x009c,
+        "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        Rsa,
+        Aes128Gcm,
+        M::None,
+        P::Sha256,
+    ),
+    suite(
+        0x009d,
+        "TLS_RSA_WITH_AES_256_GCM_SHA384",
+        Rsa,
+        Aes256Gcm,
+        M::None,
+        P::Sha384,
+    ),
+    suite(
+        0x003c,
+        "TLS_RSA_WITH_AES_128_CBC_SHA256",
+        Rsa,
+        Aes128Cbc,
+        M::Sha256,
+        P::Sha256,
+    ),
+    suite(
+        0x003d,
+        "TLS_RSA_WITH_AES_256_CBC_SHA256",
+        Rsa,
+        Aes256Cbc,
+        M::Sha256,
+        P::Sha256,
+    ),
+    suite(
+        0x002f,
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        Rsa,
+        Aes128Cbc,
+        M::Sha1,
+        P::Sha256,
+    ),
+    suite(
+        0x0035,
+        "TLS_RSA_WITH_AES_256_CBC_SHA",
+        Rsa,
+        Aes256Cbc,
+        M::Sha1,
+        P::Sha256,
+    ),
 ];
 
 static GLOBALLY_ENABLED: [AtomicBool; SUITE_COUNT] = [const { AtomicBool::new(true) }; SUITE_COUNT];

@@ -27,8 +27,16 @@ impl Callbacks for NoCallbacks {
 }
 
 fn openssl(args: &[&str], dir: &PathBuf) {
-    let st = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
-    assert!(st.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+    let st = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    assert!(
+        st.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
 }
 
 /// A CA and a server certificate, made once per test binary.
@@ -60,32 +68,52 @@ fn path(name: &str) -> Vec<u8> {
 
 fn server_keys() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None).expect("server keys");
+    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None)
+        .expect("server keys");
     Arc::new(k)
 }
 
 /// Server identity plus the CA that issued client certificates.
 fn server_keys_with_ca() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, Some(&path("ca.pem"))).unwrap();
+    k.load_rsa_files(
+        Some(&path("srv.pem")),
+        Some(&path("srv.key")),
+        None,
+        Some(&path("ca.pem")),
+    )
+    .unwrap();
     Arc::new(k)
 }
 
 fn client_keys_with_identity() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_rsa_files(Some(&path("cli.pem")), Some(&path("cli.key")), None, Some(&path("ca.pem"))).unwrap();
+    k.load_rsa_files(
+        Some(&path("cli.pem")),
+        Some(&path("cli.key")),
+        None,
+        Some(&path("ca.pem")),
+    )
+    .unwrap();
     Arc::new(k)
 }
 
 fn client_keys() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_rsa_files(None, None, None, Some(&path("ca.pem"))).expect("client CA");
+    k.load_rsa_files(None, None, None, Some(&path("ca.pem")))
+        .expect("client CA");
     Arc::new(k)
 }
 
 /// Moves everything `from` has queued into `to`, `chunk` bytes per read, collecting the
 /// plaintext and alerts `to` hands out. Returns the last non-data return code seen.
-fn pump(from: &mut Connection, to: &mut Connection, chunk: usize, got: &mut Vec<u8>, alerts: &mut Vec<[u8; 2]>) -> i32 {
+fn pump(
+    from: &mut Connection,
+    to: &mut Connection,
+    chunk: usize,
+    got: &mut Vec<u8>,
+    alerts: &mut Vec<[u8; 2]>,
+) -> i32 {
     let data = from.outdata().to_vec();
     if data.is_empty() {
         return 0;
@@ -102,7 +130,9 @@ fn pump(from: &mut Connection, to: &mut Connection, chunk: usize, got: &mut Vec<
         let mut r = to.received(n, &mut NoCallbacks);
         loop {
             match r.rc {
-                MATRIXSSL_APP_DATA => got.extend_from_slice(&to.inbuf_mut()[r.plaintext.clone().unwrap()]),
+                MATRIXSSL_APP_DATA => {
+                    got.extend_from_slice(&to.inbuf_mut()[r.plaintext.clone().unwrap()])
+                }
                 MATRIXSSL_RECEIVED_ALERT => {
                     let p = &to.inbuf_mut()[r.plaintext.clone().unwrap()];
                     alerts.push([p[0], p[1]]);
@@ -138,7 +168,8 @@ fn drive(mut client: Connection, mut server: Connection, chunk: usize) -> (Pair,
     for _ in 0..10 {
         pump(&mut client, &mut server, chunk, &mut sink, &mut alerts);
         pump(&mut server, &mut client, chunk, &mut sink, &mut alerts);
-        if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty() {
+        if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty()
+        {
             break;
         }
         if client.errored() || server.errored() {
@@ -184,7 +215,11 @@ fn every_suite_and_version_moves_data_both_ways() {
             if version < 0x0303 && suite > 0x0035 {
                 continue;
             }
-            let opts = ClientOptions { cipher_spec: suite, max_version: version, ..Default::default() };
+            let opts = ClientOptions {
+                cipher_spec: suite,
+                max_version: version,
+                ..Default::default()
+            };
             let mut p = handshake(opts, usize::MAX);
             let n = &p.client.core.negotiated;
             assert_eq!((n.version, n.suite.unwrap().id), (version, suite));
@@ -205,7 +240,11 @@ fn default_offer_negotiates_tls12_aead() {
 
 #[test]
 fn trickle_delivery_one_byte_at_a_time() {
-    let opts = ClientOptions { max_version: 0x0301, cipher_spec: 0x002f, ..Default::default() };
+    let opts = ClientOptions {
+        max_version: 0x0301,
+        cipher_spec: 0x002f,
+        ..Default::default()
+    };
     let mut p = handshake(opts, 1);
     exchange(&mut p, 300, 1);
     exchange(&mut p, 5000, 7);
@@ -220,7 +259,13 @@ fn resumption_by_session_id() {
         master_secret: n.master_secret.clone(),
         suite: n.suite.unwrap().id,
     };
-    let mut second = handshake(ClientOptions { resume: Some(ticket), ..Default::default() }, usize::MAX);
+    let mut second = handshake(
+        ClientOptions {
+            resume: Some(ticket),
+            ..Default::default()
+        },
+        usize::MAX,
+    );
     assert!(second.client.core.negotiated.resumed && second.server.core.negotiated.resumed);
     exchange(&mut second, 1000, usize::MAX);
 }
@@ -232,25 +277,65 @@ fn tampered_record_gets_bad_record_mac() {
     let last = p.client.core.out.len() - 1;
     p.client.core.out[last] ^= 1;
     let (mut got, mut alerts) = (Vec::new(), Vec::new());
-    let rc = pump(&mut p.client, &mut p.server, usize::MAX, &mut got, &mut alerts);
+    let rc = pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut got,
+        &mut alerts,
+    );
     assert_eq!(rc, MATRIXSSL_REQUEST_SEND);
     assert!(got.is_empty());
-    pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+    pump(
+        &mut p.server,
+        &mut p.client,
+        usize::MAX,
+        &mut got,
+        &mut alerts,
+    );
     assert_eq!(alerts, vec![[2, 20]]);
 }
 
 /// Runs a rehandshake started by `encode_rehandshake` on one side to completion, with
 /// application data in flight both ways while it runs.
-fn rehandshake(p: &mut Pair, from_client: bool, full: bool, cipher_spec: u16) -> (Vec<[u8; 2]>, Vec<u8>) {
-    let starter = if from_client { &mut p.client } else { &mut p.server };
-    assert_eq!(starter.encode_rehandshake(None, full, cipher_spec), MATRIXSSL_SUCCESS);
+fn rehandshake(
+    p: &mut Pair,
+    from_client: bool,
+    full: bool,
+    cipher_spec: u16,
+) -> (Vec<[u8; 2]>, Vec<u8>) {
+    let starter = if from_client {
+        &mut p.client
+    } else {
+        &mut p.server
+    };
+    assert_eq!(
+        starter.encode_rehandshake(None, full, cipher_spec),
+        MATRIXSSL_SUCCESS
+    );
     send(&mut p.client, b"during-c");
     send(&mut p.server, b"during-s");
     let (mut got, mut alerts) = (Vec::new(), Vec::new());
     for _ in 0..10 {
-        pump(&mut p.client, &mut p.server, usize::MAX, &mut got, &mut alerts);
-        pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
-        if p.client.handshake_complete() && p.server.handshake_complete() && p.client.outdata().is_empty() && p.server.outdata().is_empty() {
+        pump(
+            &mut p.client,
+            &mut p.server,
+            usize::MAX,
+            &mut got,
+            &mut alerts,
+        );
+        pump(
+            &mut p.server,
+            &mut p.client,
+            usize::MAX,
+            &mut got,
+            &mut alerts,
+        );
+        if p.client.handshake_complete()
+            && p.server.handshake_complete()
+            && p.client.outdata().is_empty()
+            && p.server.outdata().is_empty()
+        {
             break;
         }
     }
@@ -262,13 +347,25 @@ fn rehandshakes_from_either_side_keep_data_flowing() {
     let mut p = handshake(ClientOptions::default(), usize::MAX);
     p.server.add_rehandshake_credits(10);
     exchange(&mut p, 100, usize::MAX);
-    for (from_client, full, spec) in [(true, false, 0), (false, false, 0), (true, true, 0), (false, true, 0), (true, true, 0x002f)] {
+    for (from_client, full, spec) in [
+        (true, false, 0),
+        (false, false, 0),
+        (true, true, 0),
+        (false, true, 0),
+        (true, true, 0x002f),
+    ] {
         let (alerts, got) = rehandshake(&mut p, from_client, full, spec);
         assert!(alerts.is_empty(), "{alerts:?}");
         let text = String::from_utf8_lossy(&got);
-        assert!(text.contains("during-c") && text.contains("during-s"), "{text}");
+        assert!(
+            text.contains("during-c") && text.contains("during-s"),
+            "{text}"
+        );
         assert!(p.client.handshake_complete() && p.server.handshake_complete());
-        assert_eq!(p.client.core.negotiated.resumed, !full, "from_client={from_client} full={full}");
+        assert_eq!(
+            p.client.core.negotiated.resumed, !full,
+            "from_client={from_client} full={full}"
+        );
         if spec != 0 {
             assert_eq!(p.server.core.negotiated.suite.unwrap().id, spec);
         }
@@ -282,21 +379,45 @@ fn rehandshake_without_credit_is_declined() {
     let (alerts, _) = rehandshake(&mut p, true, false, 0);
     assert!(alerts.is_empty());
     // The default single credit is spent: the next request gets a no_renegotiation warning.
-    assert_eq!(p.client.encode_rehandshake(None, false, 0), MATRIXSSL_SUCCESS);
+    assert_eq!(
+        p.client.encode_rehandshake(None, false, 0),
+        MATRIXSSL_SUCCESS
+    );
     let (mut got, mut alerts) = (Vec::new(), Vec::new());
-    pump(&mut p.client, &mut p.server, usize::MAX, &mut got, &mut alerts);
-    pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+    pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut got,
+        &mut alerts,
+    );
+    pump(
+        &mut p.server,
+        &mut p.client,
+        usize::MAX,
+        &mut got,
+        &mut alerts,
+    );
     assert_eq!(alerts, vec![[1, 100]]);
     // The server's session stays usable.
     send(&mut p.server, b"still here");
-    pump(&mut p.server, &mut p.client, usize::MAX, &mut got, &mut alerts);
+    pump(
+        &mut p.server,
+        &mut p.client,
+        usize::MAX,
+        &mut got,
+        &mut alerts,
+    );
     assert_eq!(got, b"still here");
 }
 
 #[test]
 fn client_authentication_in_every_version() {
     for version in [0x0301u16, 0x0302, 0x0303] {
-        let opts = ClientOptions { max_version: version, ..Default::default() };
+        let opts = ClientOptions {
+            max_version: version,
+            ..Default::default()
+        };
         let client = Connection::new_client(client_keys_with_identity(), opts).unwrap();
         let mut server = Connection::new_server(server_keys_with_ca());
         server.server_options_mut().client_auth = true;

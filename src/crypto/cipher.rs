@@ -82,8 +82,14 @@ pub trait RecordEncrypter: Send {
     /// `body[prefix_len()..prefix_len() + plain_len]`, and `body` extends at least
     /// `suffix_len(plain_len)` bytes beyond it. Encrypts in place and returns the final body
     /// length (what goes into the record header's length field).
-    fn seal(&mut self, seq: u64, content_type: u8, version: u16, body: &mut [u8], plain_len: usize)
-    -> usize;
+    fn seal(
+        &mut self,
+        seq: u64,
+        content_type: u8,
+        version: u16,
+        body: &mut [u8],
+        plain_len: usize,
+    ) -> usize;
 }
 
 pub trait RecordDecrypter: Send {

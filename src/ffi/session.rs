@@ -87,13 +87,24 @@ impl Callbacks for FfiCallbacks {
         let Some(cb) = self.ext_cb else { return 0 };
         // SAFETY: `body` is valid for `body.len()` bytes during the call; the callback only
         // reads it (the prototype's `void *` is MatrixSSL's).
-        unsafe { cb(self.handle, typ, body.len() as u16, body.as_ptr() as *mut c_void) }
+        unsafe {
+            cb(
+                self.handle,
+                typ,
+                body.len() as u16,
+                body.as_ptr() as *mut c_void,
+            )
+        }
     }
 }
 
 impl ssl_t {
     fn callbacks(&mut self) -> FfiCallbacks {
-        FfiCallbacks { handle: self as *mut ssl_t, cert_cb: self.cert_cb, ext_cb: self.ext_cb }
+        FfiCallbacks {
+            handle: self as *mut ssl_t,
+            cert_cb: self.cert_cb,
+            ext_cb: self.ext_cb,
+        }
     }
 
     /// Writes the client's session record when completion was just reported.
@@ -103,7 +114,9 @@ impl ssl_t {
         }
         let n = &self.conn.core.negotiated;
         let Some(suite) = n.suite else { return };
-        let Ok(id) = <[u8; 32]>::try_from(&n.session_id[..]) else { return };
+        let Ok(id) = <[u8; 32]>::try_from(&n.session_id[..]) else {
+            return;
+        };
         // SAFETY: `sid` was given non-NULL to matrixSslNewClientSession and the application
         // keeps it valid until matrixSslDeleteSession (ABI.md §3.3.1).
         let sid = unsafe { &mut *self.sid };
@@ -206,8 +219,12 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
         // SAFETY: checked non-NULL above.
         unsafe { *ssl = std::ptr::null_mut() };
         // SAFETY: keys is NULL or a handle from matrixSslNewKeys.
-        let Some(keys) = (unsafe { keys_snapshot(keys) }) else { return MATRIXSSL_ERROR };
-        let Ok(cipher_spec) = u16::try_from(cipher_spec) else { return PS_UNSUPPORTED_FAIL };
+        let Some(keys) = (unsafe { keys_snapshot(keys) }) else {
+            return MATRIXSSL_ERROR;
+        };
+        let Ok(cipher_spec) = u16::try_from(cipher_spec) else {
+            return PS_UNSUPPORTED_FAIL;
+        };
         // SAFETY: sid is NULL or application memory of type sslSessionId_t.
         let mut resume = unsafe { sid.as_mut() }.and_then(|s| {
             if cipher_spec != 0 && s.cipherId != 0 && s.cipherId != u32::from(cipher_spec) {
@@ -217,7 +234,10 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
             }
             resume_ticket(s)
         });
-        if resume.as_ref().is_some_and(|t| !suites::globally_enabled(t.suite)) {
+        if resume
+            .as_ref()
+            .is_some_and(|t| !suites::globally_enabled(t.suite))
+        {
             resume = None;
         }
         let options = ClientOptions {
@@ -229,7 +249,12 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
         };
         match Connection::new_client(keys, options) {
             Ok(conn) => {
-                let handle = Box::new(ssl_t { conn, sid, cert_cb, ext_cb });
+                let handle = Box::new(ssl_t {
+                    conn,
+                    sid,
+                    cert_cb,
+                    ext_cb,
+                });
                 // SAFETY: checked non-NULL above.
                 unsafe { *ssl = Box::into_raw(handle) };
                 MATRIXSSL_REQUEST_SEND
@@ -254,7 +279,9 @@ pub unsafe extern "C" fn matrixSslNewServerSession(
         // SAFETY: checked non-NULL above.
         unsafe { *ssl = std::ptr::null_mut() };
         // SAFETY: keys is NULL or a handle from matrixSslNewKeys.
-        let Some(keys) = (unsafe { keys_snapshot(keys) }) else { return PS_FAILURE };
+        let Some(keys) = (unsafe { keys_snapshot(keys) }) else {
+            return PS_FAILURE;
+        };
         let mut conn = Connection::new_server(keys);
         // A server certificate callback requests client authentication (ABI.md D21).
         conn.server_options_mut().client_auth = cert_cb.is_some();
@@ -280,7 +307,8 @@ pub unsafe extern "C" fn matrixSslDeleteSession(ssl: *mut ssl_t) {
         }
         // SAFETY: a live handle from Box::into_raw, deleted exactly once (API contract).
         let s = unsafe { Box::from_raw(ssl) };
-        if !s.conn.is_client() && s.conn.errored() && !s.conn.core.negotiated.session_id.is_empty() {
+        if !s.conn.is_client() && s.conn.errored() && !s.conn.core.negotiated.session_id.is_empty()
+        {
             session_cache::remove(&s.conn.core.negotiated.session_id);
         }
         drop(s);
@@ -295,7 +323,9 @@ pub unsafe extern "C" fn matrixSslDeleteSession(ssl: *mut ssl_t) {
 pub unsafe extern "C" fn matrixSslGetReadbuf(ssl: *mut ssl_t, buf: *mut *mut u8) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         if buf.is_null() {
             return PS_ARG_FAIL;
         }
@@ -318,7 +348,9 @@ pub unsafe extern "C" fn matrixSslReceivedData(
 ) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         if ptbuf.is_null() || ptlen.is_null() {
             return PS_ARG_FAIL;
         }
@@ -343,7 +375,9 @@ pub unsafe extern "C" fn matrixSslProcessedData(
 ) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         if ptbuf.is_null() || ptlen.is_null() {
             return PS_ARG_FAIL;
         }
@@ -366,7 +400,9 @@ pub unsafe extern "C" fn matrixSslProcessedData(
 pub unsafe extern "C" fn matrixSslGetOutdata(ssl: *mut ssl_t, buf: *mut *mut u8) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         let pending = s.conn.outdata().len();
         if !buf.is_null() {
             // SAFETY: checked non-NULL above; the pointer stays valid until the next call
@@ -383,7 +419,9 @@ pub unsafe extern "C" fn matrixSslGetOutdata(ssl: *mut ssl_t, buf: *mut *mut u8)
 pub unsafe extern "C" fn matrixSslSentData(ssl: *mut ssl_t, bytes: u32) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         let rc = s.conn.sent(bytes as usize);
         s.after_call();
         rc
@@ -393,10 +431,16 @@ pub unsafe extern "C" fn matrixSslSentData(ssl: *mut ssl_t, bytes: u32) -> i32 {
 /// # Safety
 /// `ssl` NULL or live; `buf` NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn matrixSslGetWritebuf(ssl: *mut ssl_t, buf: *mut *mut u8, req_len: u32) -> i32 {
+pub unsafe extern "C" fn matrixSslGetWritebuf(
+    ssl: *mut ssl_t,
+    buf: *mut *mut u8,
+    req_len: u32,
+) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         if buf.is_null() {
             return PS_ARG_FAIL;
         }
@@ -413,7 +457,9 @@ pub unsafe extern "C" fn matrixSslGetWritebuf(ssl: *mut ssl_t, buf: *mut *mut u8
 pub unsafe extern "C" fn matrixSslEncodeWritebuf(ssl: *mut ssl_t, len: u32) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         if len >= 1 << 31 {
             return PS_ARG_FAIL;
         }
@@ -427,7 +473,9 @@ pub unsafe extern "C" fn matrixSslEncodeWritebuf(ssl: *mut ssl_t, len: u32) -> i
 pub unsafe extern "C" fn matrixSslEncodeToOutdata(ssl: *mut ssl_t, buf: *mut u8, len: u32) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         if buf.is_null() {
             return PS_ARG_FAIL;
         }
@@ -446,7 +494,9 @@ pub unsafe extern "C" fn matrixSslEncodeToOutdata(ssl: *mut ssl_t, buf: *mut u8,
 pub unsafe extern "C" fn matrixSslEncodeClosureAlert(ssl: *mut ssl_t) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         s.conn.encode_closure_alert()
     })
 }
@@ -469,8 +519,12 @@ pub unsafe extern "C" fn matrixSslEncodeRehandshake(
 ) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
-        let Ok(cipher_spec) = u16::try_from(cipher_spec) else { return PS_UNSUPPORTED_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
+        let Ok(cipher_spec) = u16::try_from(cipher_spec) else {
+            return PS_UNSUPPORTED_FAIL;
+        };
         let new_keys = if keys.is_null() {
             None
         } else {
@@ -559,7 +613,8 @@ pub unsafe extern "C" fn matrixSslGetAnonStatus(ssl: *mut ssl_t, anon: *mut i32)
             return;
         }
         // SAFETY: NULL or a live handle.
-        let value = unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.core.negotiated.anonymous));
+        let value =
+            unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.core.negotiated.anonymous));
         // SAFETY: checked non-NULL above.
         unsafe { *anon = value };
     })
@@ -581,9 +636,13 @@ pub unsafe extern "C" fn matrixSslHandshakeIsComplete(ssl: *mut ssl_t) -> i32 {
 pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSessionId_t) -> i32 {
     guard(PS_FAILURE, || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return PS_ARG_FAIL };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return PS_ARG_FAIL;
+        };
         // SAFETY: NULL or application memory of type sslSessionId_t.
-        let Some(out) = (unsafe { sid.as_mut() }) else { return PS_ARG_FAIL };
+        let Some(out) = (unsafe { sid.as_mut() }) else {
+            return PS_ARG_FAIL;
+        };
         if !s.conn.is_client() {
             return PS_ARG_FAIL;
         }
@@ -603,10 +662,16 @@ pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSes
 /// # Safety
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn matrixSslSetSessionOption(ssl: *mut ssl_t, option: i32, _arg: *mut c_void) {
+pub unsafe extern "C" fn matrixSslSetSessionOption(
+    ssl: *mut ssl_t,
+    option: i32,
+    _arg: *mut c_void,
+) {
     guard((), || {
         // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else { return };
+        let Some(s) = (unsafe { session(ssl) }) else {
+            return;
+        };
         // Commercial options: client authentication off/on for the next handshake.
         match option {
             2 if !s.conn.is_client() => s.conn.server_options_mut().client_auth = false,
@@ -674,7 +739,12 @@ pub unsafe extern "C" fn matrixSslGetNegotiatedCipher(ssl: *mut ssl_t) -> i32 {
         // SAFETY: NULL or a live handle.
         match unsafe { session(ssl) } {
             None => PS_ARG_FAIL,
-            Some(s) => s.conn.core.negotiated.suite.map_or(PS_FAILURE, |x| i32::from(x.id)),
+            Some(s) => s
+                .conn
+                .core
+                .negotiated
+                .suite
+                .map_or(PS_FAILURE, |x| i32::from(x.id)),
         }
     })
 }
@@ -759,7 +829,11 @@ pub unsafe extern "C" fn matrixSslLoadHelloExtension(
         let fill = |n: &mut tlsExtension_t| {
             n.extType = ext_type as i32;
             n.extLen = body.len() as u32;
-            n.extData = if body.is_empty() { boxed_bytes(&[0]) } else { boxed_bytes(body) };
+            n.extData = if body.is_empty() {
+                boxed_bytes(&[0])
+            } else {
+                boxed_bytes(body)
+            };
         };
         if !node_used(node) {
             fill(node);
@@ -798,7 +872,9 @@ pub unsafe extern "C" fn matrixSslDeleteHelloExtension(extension: *mut tlsExtens
             if !node.extData.is_null() {
                 // SAFETY: extData was allocated by boxed_bytes with extLen bytes (1 for an empty body).
                 let len = (node.extLen as usize).max(1);
-                drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(node.extData, len)) });
+                drop(unsafe {
+                    Box::from_raw(std::ptr::slice_from_raw_parts_mut(node.extData, len))
+                });
             }
             p = node.next;
         }

@@ -15,7 +15,9 @@ use crate::error::{
 use crate::msgs::{self, ServerHello, ext, hs};
 use crate::pki::verify::{Usage, verify_chain};
 use crate::pki::{Certificate, PublicKey, sign};
-use crate::suites::{self, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2};
+use crate::suites::{
+    self, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2,
+};
 
 /// A session the application asks to resume (from its `sslSessionId_t`).
 #[derive(Clone)]
@@ -68,12 +70,15 @@ fn hello_random() -> Result<[u8; 32], i32> {
 /// Queues the ClientHello and returns the state waiting for the ServerHello.
 /// Errors are MatrixSSL return codes (ABI.md §3.3.1).
 pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn State>, i32> {
-    let max_version =
-        options.max_version.min(suites::configured_max_version()).clamp(MIN_VERSION, MAX_VERSION);
+    let max_version = options
+        .max_version
+        .min(suites::configured_max_version())
+        .clamp(MIN_VERSION, MAX_VERSION);
     core.client_options.max_version = max_version;
     core.client_options.cipher_spec = options.cipher_spec;
     let usable = |id: u16| {
-        suites::by_id(id).is_some_and(|s| s.usable_with(max_version)) && suites::globally_enabled(id)
+        suites::by_id(id).is_some_and(|s| s.usable_with(max_version))
+            && suites::globally_enabled(id)
     };
     // Without a trusted CA no server could be authenticated (ABI.md §7.6).
     let have_ca = !core.keys.ca_certs.is_empty();
@@ -83,14 +88,22 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         }
         vec![options.cipher_spec]
     } else {
-        let all: Vec<u16> = suites::ALL.iter().map(|s| s.id).filter(|&id| usable(id)).collect();
+        let all: Vec<u16> = suites::ALL
+            .iter()
+            .map(|s| s.id)
+            .filter(|&id| usable(id))
+            .collect();
         if all.is_empty() || !have_ca {
             return Err(MATRIXSSL_ERROR);
         }
         all
     };
     // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
-    if options.resume.as_ref().is_some_and(|t| !offered.contains(&t.suite)) {
+    if options
+        .resume
+        .as_ref()
+        .is_some_and(|t| !offered.contains(&t.suite))
+    {
         options.resume = None;
     }
     // RFC 5746: the initial hello signals support with the SCSV; a renegotiating one
@@ -112,7 +125,9 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     if max_version >= TLS1_2 {
         extensions.push((ext::SIGNATURE_ALGORITHMS, msgs::signature_algorithms_body()));
     }
-    let offers_ecdhe = offered.iter().any(|&id| suites::by_id(id).is_some_and(|s| s.kx.is_ecdhe()));
+    let offers_ecdhe = offered
+        .iter()
+        .any(|&id| suites::by_id(id).is_some_and(|s| s.kx.is_ecdhe()));
     if offers_ecdhe {
         extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, ecdhe::supported_groups_body()));
         extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
@@ -126,13 +141,24 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     extensions.extend(user.iter().cloned());
 
     let client_random = hello_random()?;
-    let session_id = options.resume.as_ref().map(|t| t.id.to_vec()).unwrap_or_default();
-    let hello =
-        msgs::encode_client_hello(max_version, &client_random, &session_id, &suite_list, &extensions);
+    let session_id = options
+        .resume
+        .as_ref()
+        .map(|t| t.id.to_vec())
+        .unwrap_or_default();
+    let hello = msgs::encode_client_hello(
+        max_version,
+        &client_random,
+        &session_id,
+        &suite_list,
+        &extensions,
+    );
     core.send_handshake(hs::CLIENT_HELLO, &hello);
     let expected_renegotiation_info = secure.then(|| {
         let n = &core.negotiated;
-        msgs::renegotiation_info_body(&[&n.client_verify_data[..], &n.server_verify_data[..]].concat())
+        msgs::renegotiation_info_body(
+            &[&n.client_verify_data[..], &n.server_verify_data[..]].concat(),
+        )
     });
     Ok(Box::new(ExpectServerHello {
         expected_renegotiation_info,
@@ -165,7 +191,9 @@ struct ExpectServerHello {
 
 impl State for ExpectServerHello {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::SERVER_HELLO {
             return Err(Fatal::UNEXPECTED);
         }
@@ -211,7 +239,8 @@ impl State for ExpectServerHello {
                 t if self.user_extension_types.contains(&t) => {}
                 _ => return Err(Fatal(alert::UNSUPPORTED_EXTENSION)),
             }
-            let library_owned = matches!(e.typ, ext::RENEGOTIATION_INFO | ecdhe::EXT_EC_POINT_FORMATS);
+            let library_owned =
+                matches!(e.typ, ext::RENEGOTIATION_INFO | ecdhe::EXT_EC_POINT_FORMATS);
             if !library_owned && cb.extension(e.typ, e.body) < 0 {
                 return Err(Fatal(alert::UNSUPPORTED_EXTENSION));
             }
@@ -229,7 +258,10 @@ impl State for ExpectServerHello {
         core.record.expected_read_version = Some(sh.version);
         core.negotiated.secure_renegotiation = secure_renegotiation;
         let params = Params {
-            ks: KeySchedule { suite, version: sh.version },
+            ks: KeySchedule {
+                suite,
+                version: sh.version,
+            },
             client_random: self.client_random,
             server_random: sh.random,
             session_id: sh.session_id.to_vec(),
@@ -248,9 +280,16 @@ impl State for ExpectServerHello {
                     &params.server_random,
                     true,
                 );
-                Ok(Box::new(ExpectChangeCipherSpec { params, master, resumed: true }))
+                Ok(Box::new(ExpectChangeCipherSpec {
+                    params,
+                    master,
+                    resumed: true,
+                }))
             }
-            _ => Ok(Box::new(ExpectCertificate { params, offered_version: self.max_version })),
+            _ => Ok(Box::new(ExpectCertificate {
+                params,
+                offered_version: self.max_version,
+            })),
         }
     }
 }
@@ -269,7 +308,9 @@ fn now_unix() -> u64 {
 
 impl State for ExpectCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::CERTIFICATE {
             return Err(Fatal::UNEXPECTED);
         }
@@ -304,7 +345,8 @@ impl State for ExpectCertificate {
                 exchange: PeerExchange::Rsa(key.clone()),
                 certificate_request: None,
             })),
-            (PublicKey::Rsa(_), KeyExchange::EcdheRsa) | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa) => {
+            (PublicKey::Rsa(_), KeyExchange::EcdheRsa)
+            | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa) => {
                 Ok(Box::new(ExpectServerKeyExchange {
                     params: self.params,
                     offered_version: self.offered_version,
@@ -332,7 +374,9 @@ struct ExpectServerKeyExchange {
 
 impl State for ExpectServerKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::SERVER_KEY_EXCHANGE {
             return Err(Fatal::UNEXPECTED);
         }
@@ -363,7 +407,10 @@ impl State for ExpectServerKeyExchange {
         verified.map_err(|_| Fatal::DECRYPT)?;
         core.transcript.extend_from_slice(m.raw);
         Ok(Box::new(ExpectServerHelloDone {
-            exchange: PeerExchange::Ecdhe { group, point: point.to_vec() },
+            exchange: PeerExchange::Ecdhe {
+                group,
+                point: point.to_vec(),
+            },
             params: self.params,
             offered_version: self.offered_version,
             certificate_request: None,
@@ -379,8 +426,15 @@ struct ExpectServerHelloDone {
 }
 
 impl State for ExpectServerHelloDone {
-    fn handle(mut self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+    fn handle(
+        mut self: Box<Self>,
+        core: &mut Core,
+        _cb: &mut dyn Callbacks,
+        input: Input<'_>,
+    ) -> Next {
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         match m.typ {
             hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
@@ -422,7 +476,9 @@ impl ExpectServerHelloDone {
                 let mut premaster = Zeroizing::new(vec![0u8; 48]);
                 rng::fill(&mut premaster[..]).map_err(|_| Fatal::INTERNAL)?;
                 premaster[..2].copy_from_slice(&self.offered_version.to_be_bytes());
-                let ciphertext = server_key.encrypt_pkcs1(&premaster).map_err(|_| Fatal::INTERNAL)?;
+                let ciphertext = server_key
+                    .encrypt_pkcs1(&premaster)
+                    .map_err(|_| Fatal::INTERNAL)?;
                 core.send_handshake(
                     hs::CLIENT_KEY_EXCHANGE,
                     &msgs::encode_rsa_client_key_exchange(&ciphertext),
@@ -453,18 +509,28 @@ impl ExpectServerHelloDone {
                 crate::codec::put_u16(&mut body, scheme);
                 crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
             } else {
-                let sig =
-                    sign::sign_legacy(&identity.key, &core.transcript).map_err(|_| Fatal::INTERNAL)?;
+                let sig = sign::sign_legacy(&identity.key, &core.transcript)
+                    .map_err(|_| Fatal::INTERNAL)?;
                 crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
             }
             core.send_handshake(hs::CERTIFICATE_VERIFY, &body);
         }
-        p.ks.install_pending_keys(&mut core.record, &master, &p.client_random, &p.server_random, true);
+        p.ks.install_pending_keys(
+            &mut core.record,
+            &master,
+            &p.client_random,
+            &p.server_random,
+            true,
+        );
         core.send_change_cipher_spec()?;
         let verify = p.ks.verify_data(&master, true, &core.transcript);
         core.send_handshake(hs::FINISHED, &verify);
         core.negotiated.client_verify_data = verify;
-        Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master, resumed: false }))
+        Ok(Box::new(ExpectChangeCipherSpec {
+            params: self.params,
+            master,
+            resumed: false,
+        }))
     }
 }
 
@@ -487,7 +553,9 @@ fn choose_client_identity(
             return None;
         }
         let usable = if version >= TLS1_2 {
-            sign::supported_schemes_for(&identity.key).iter().any(|s| request.schemes.contains(s))
+            sign::supported_schemes_for(&identity.key)
+                .iter()
+                .any(|s| request.schemes.contains(s))
         } else {
             sign::can_sign_legacy(&identity.key)
         };
@@ -503,9 +571,15 @@ struct ExpectChangeCipherSpec {
 
 impl State for ExpectChangeCipherSpec {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::ChangeCipherSpec = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::ChangeCipherSpec = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         core.record.activate_read()?;
-        Ok(Box::new(ExpectFinished { params: self.params, master: self.master, resumed: self.resumed }))
+        Ok(Box::new(ExpectFinished {
+            params: self.params,
+            master: self.master,
+            resumed: self.resumed,
+        }))
     }
 }
 
@@ -517,7 +591,9 @@ struct ExpectFinished {
 
 impl State for ExpectFinished {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::FINISHED {
             return Err(Fatal::UNEXPECTED);
         }
@@ -543,4 +619,3 @@ impl State for ExpectFinished {
         Ok(Box::new(Established { is_client: true }))
     }
 }
-

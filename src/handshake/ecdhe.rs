@@ -37,10 +37,18 @@ pub struct KeyShare {
 impl KeyShare {
     pub fn generate(group: u16) -> Result<KeyShare, Fatal> {
         let alg = algorithm(group).ok_or(Fatal::INTERNAL)?;
-        let secret =
-            EphemeralPrivateKey::generate(alg, &SystemRandom::new()).map_err(|_| Fatal::INTERNAL)?;
-        let public = secret.compute_public_key().map_err(|_| Fatal::INTERNAL)?.as_ref().to_vec();
-        Ok(KeyShare { group, secret, public })
+        let secret = EphemeralPrivateKey::generate(alg, &SystemRandom::new())
+            .map_err(|_| Fatal::INTERNAL)?;
+        let public = secret
+            .compute_public_key()
+            .map_err(|_| Fatal::INTERNAL)?
+            .as_ref()
+            .to_vec();
+        Ok(KeyShare {
+            group,
+            secret,
+            public,
+        })
     }
 
     /// The premaster secret with the peer's point. ring rejects points not on the curve,
@@ -87,7 +95,9 @@ pub fn parse_client_share(body: &[u8]) -> Result<&[u8], Fatal> {
 
 pub fn supported_groups_body() -> Vec<u8> {
     let mut out = Vec::new();
-    with_len(&mut out, 2, |b| SUPPORTED_GROUPS.iter().for_each(|g| put_u16(b, *g)));
+    with_len(&mut out, 2, |b| {
+        SUPPORTED_GROUPS.iter().for_each(|g| put_u16(b, *g))
+    });
     out
 }
 
@@ -104,7 +114,10 @@ pub fn parse_u16_list(body: &[u8]) -> Result<Vec<u16>, Fatal> {
     if list.is_empty() || list.len() % 2 != 0 {
         return Err(Fatal::DECODE);
     }
-    Ok(list.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
+    Ok(list
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect())
 }
 
 #[cfg(test)]
@@ -137,6 +150,9 @@ mod tests {
     fn params_round_trip() {
         let p = encode_server_params(X25519, &[1, 2, 3]);
         let mut r = Reader::new(&p);
-        assert_eq!(parse_server_params(&mut r).unwrap(), (X25519, &[1u8, 2, 3][..]));
+        assert_eq!(
+            parse_server_params(&mut r).unwrap(),
+            (X25519, &[1u8, 2, 3][..])
+        );
     }
 }

@@ -41,7 +41,13 @@ impl KeySchedule {
         match extended {
             Some(transcript) => {
                 let session_hash = self.transcript_hash(transcript);
-                prf(self.prf(), premaster, b"extended master secret", &[&session_hash], &mut *ms);
+                prf(
+                    self.prf(),
+                    premaster,
+                    b"extended master secret",
+                    &[&session_hash],
+                    &mut *ms,
+                );
             }
             None => prf(
                 self.prf(),
@@ -68,15 +74,33 @@ impl KeySchedule {
         let key_len = suite.bulk.key_len();
         let iv_len = suite.bulk.key_block_iv_len();
         let mut block = Zeroizing::new(vec![0u8; 2 * (mac_len + key_len + iv_len)]);
-        prf(self.prf(), master, b"key expansion", &[server_random, client_random], &mut block);
+        prf(
+            self.prf(),
+            master,
+            b"key expansion",
+            &[server_random, client_random],
+            &mut block,
+        );
         let (client_mac, rest) = block.split_at(mac_len);
         let (server_mac, rest) = rest.split_at(mac_len);
         let (client_key, rest) = rest.split_at(key_len);
         let (server_key, rest) = rest.split_at(key_len);
         let (client_iv, server_iv) = rest.split_at(iv_len);
-        let client = DirectionKeys { mac_key: client_mac, enc_key: client_key, iv: client_iv };
-        let server = DirectionKeys { mac_key: server_mac, enc_key: server_key, iv: server_iv };
-        let (mine, theirs) = if is_client { (client, server) } else { (server, client) };
+        let client = DirectionKeys {
+            mac_key: client_mac,
+            enc_key: client_key,
+            iv: client_iv,
+        };
+        let server = DirectionKeys {
+            mac_key: server_mac,
+            enc_key: server_key,
+            iv: server_iv,
+        };
+        let (mine, theirs) = if is_client {
+            (client, server)
+        } else {
+            (server, client)
+        };
         record.set_pending(
             new_encrypter(suite.bulk, suite.mac, self.version, &mine),
             new_decrypter(suite.bulk, suite.mac, self.version, &theirs),
@@ -85,7 +109,11 @@ impl KeySchedule {
 
     /// verify_data of a Finished message over `transcript`.
     pub fn verify_data(&self, master: &[u8; 48], client: bool, transcript: &[u8]) -> Vec<u8> {
-        let label: &[u8] = if client { b"client finished" } else { b"server finished" };
+        let label: &[u8] = if client {
+            b"client finished"
+        } else {
+            b"server finished"
+        };
         let hash = self.transcript_hash(transcript);
         let mut out = vec![0u8; 12];
         prf(self.prf(), master, label, &[&hash], &mut out);

@@ -105,12 +105,14 @@ impl Core {
     pub fn send_handshake(&mut self, typ: u8, body: &[u8]) {
         let msg = handshake_message(typ, body);
         self.transcript.extend_from_slice(&msg);
-        self.record.write_records(&mut self.out, content::HANDSHAKE, &msg);
+        self.record
+            .write_records(&mut self.out, content::HANDSHAKE, &msg);
     }
 
     /// Sends ChangeCipherSpec and switches the write side to the pending keys.
     pub fn send_change_cipher_spec(&mut self) -> Result<(), Fatal> {
-        self.record.write_records(&mut self.out, content::CHANGE_CIPHER_SPEC, &[1]);
+        self.record
+            .write_records(&mut self.out, content::CHANGE_CIPHER_SPEC, &[1]);
         self.record.activate_write()
     }
 
@@ -126,11 +128,16 @@ impl Core {
             }),
             _ => None,
         };
-        client::ClientOptions { resume, user_extensions: Vec::new(), ..self.client_options.clone() }
+        client::ClientOptions {
+            resume,
+            user_extensions: Vec::new(),
+            ..self.client_options.clone()
+        }
     }
 
     pub fn send_alert(&mut self, level: u8, description: u8) {
-        self.record.write_records(&mut self.out, content::ALERT, &[level, description]);
+        self.record
+            .write_records(&mut self.out, content::ALERT, &[level, description]);
     }
 }
 
@@ -169,7 +176,9 @@ impl State for Established {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         use crate::error::alert;
         use crate::msgs::hs;
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         match m.typ {
             hs::HELLO_REQUEST if self.is_client => {
                 if !m.body.is_empty() {
@@ -209,6 +218,13 @@ fn check_finished(expected: &[u8], body: &[u8]) -> Result<(), Fatal> {
     }
     // Accumulate the difference over every byte so the time does not depend on where the
     // first mismatch is.
-    let diff = expected.iter().zip(body).fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    if diff == 0 { Ok(()) } else { Err(Fatal::DECRYPT) }
+    let diff = expected
+        .iter()
+        .zip(body)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    if diff == 0 {
+        Ok(())
+    } else {
+        Err(Fatal::DECRYPT)
+    }
 }

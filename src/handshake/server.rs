@@ -11,9 +11,11 @@ use crate::keys::Identity;
 use crate::msgs::{self, ClientHello, ext, find_ext, hs};
 use crate::pki::verify::{Usage, verify_chain};
 use crate::pki::{Certificate, PrivateKey, PublicKey, sign};
-use std::sync::Arc;
 use crate::session_cache::{self, CachedSession};
-use crate::suites::{self, CipherSuite, KeyExchange, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2};
+use crate::suites::{
+    self, CipherSuite, KeyExchange, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2,
+};
+use std::sync::Arc;
 
 /// Per-session restrictions set through the API before the ClientHello arrives.
 #[derive(Clone)]
@@ -88,13 +90,20 @@ impl ClientCapabilities {
             Some(body) if version >= TLS1_2 => ecdhe::parse_u16_list(body)?,
             _ => vec![0x0201, 0x0203],
         };
-        Ok(ClientCapabilities { ecdhe_group, signature_schemes })
+        Ok(ClientCapabilities {
+            ecdhe_group,
+            signature_schemes,
+        })
     }
 }
 
 /// The identity that authenticates `kx`.
 fn identity_for(core: &Core, kx: KeyExchange) -> Option<&Identity> {
-    if kx.needs_ec_identity() { core.keys.ec_identity() } else { core.keys.rsa_identity() }
+    if kx.needs_ec_identity() {
+        core.keys.ec_identity()
+    } else {
+        core.keys.rsa_identity()
+    }
 }
 
 /// Can we sign ServerKeyExchange with `identity` in a way the client accepts?
@@ -128,7 +137,9 @@ fn choose_suite(
 
 impl State for ExpectClientHello {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::CLIENT_HELLO {
             return Err(Fatal::UNEXPECTED);
         }
@@ -139,7 +150,9 @@ impl State for ExpectClientHello {
         let version = ch.version.min(core.server_options.max_version);
         // RFC 7507: a client that retried with a lower version than we support is being
         // downgraded by an attacker.
-        if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < core.server_options.max_version {
+        if ch.suites.contains(&suites::TLS_FALLBACK_SCSV)
+            && version < core.server_options.max_version
+        {
             return Err(Fatal(alert::INAPPROPRIATE_FALLBACK));
         }
         if !ch.compressions.contains(&0) {
@@ -185,9 +198,13 @@ impl State for ExpectClientHello {
 
         let caps = ClientCapabilities::from_hello(&ch, version)?;
         let (suite, session_id) = match &resumable {
-            Some(cached) => (suites::by_id(cached.suite).ok_or(Fatal::INTERNAL)?, cached.id.to_vec()),
+            Some(cached) => (
+                suites::by_id(cached.suite).ok_or(Fatal::INTERNAL)?,
+                cached.id.to_vec(),
+            ),
             None => {
-                let suite = choose_suite(core, &ch.suites, version, &caps).ok_or(Fatal::HANDSHAKE)?;
+                let suite =
+                    choose_suite(core, &ch.suites, version, &caps).ok_or(Fatal::HANDSHAKE)?;
                 let id: [u8; 32] = rng::random_array().map_err(|_| Fatal::INTERNAL)?;
                 (suite, id.to_vec())
             }
@@ -209,7 +226,10 @@ impl State for ExpectClientHello {
                 verify_data.extend_from_slice(&core.negotiated.client_verify_data);
                 verify_data.extend_from_slice(&core.negotiated.server_verify_data);
             }
-            extensions.push((ext::RENEGOTIATION_INFO, msgs::renegotiation_info_body(&verify_data)));
+            extensions.push((
+                ext::RENEGOTIATION_INFO,
+                msgs::renegotiation_info_body(&verify_data),
+            ));
         }
         if ems {
             extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
@@ -243,11 +263,18 @@ impl State for ExpectClientHello {
                 let verify = params.ks.verify_data(&master, false, &core.transcript);
                 core.send_handshake(hs::FINISHED, &verify);
                 core.negotiated.server_verify_data = verify;
-                Ok(Box::new(ExpectChangeCipherSpec { params, master, resumed: true }))
+                Ok(Box::new(ExpectChangeCipherSpec {
+                    params,
+                    master,
+                    resumed: true,
+                }))
             }
             None => {
-                let identity = identity_for(core, suite.kx).ok_or(Fatal::HANDSHAKE)?.clone();
-                let chain = msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]));
+                let identity = identity_for(core, suite.kx)
+                    .ok_or(Fatal::HANDSHAKE)?
+                    .clone();
+                let chain =
+                    msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]));
                 core.send_handshake(hs::CERTIFICATE, &chain);
                 let share = match caps.ecdhe_group.filter(|_| suite.kx.is_ecdhe()) {
                     Some(group) => {
@@ -265,7 +292,11 @@ impl State for ExpectClientHello {
                     return Ok(Box::new(ExpectClientCertificate { params, share }));
                 }
                 core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
-                Ok(Box::new(ExpectClientKeyExchange { params, share, client_key: None }))
+                Ok(Box::new(ExpectClientKeyExchange {
+                    params,
+                    share,
+                    client_key: None,
+                }))
             }
         }
     }
@@ -308,7 +339,9 @@ fn certificate_request(core: &Core, version: u16) -> Result<Vec<u8>, Fatal> {
     with_len(&mut body, 1, |b| b.extend_from_slice(&[1, 64]));
     if version >= TLS1_2 {
         with_len(&mut body, 2, |b| {
-            msgs::SUPPORTED_SIGNATURE_SCHEMES.iter().for_each(|s| put_u16(b, *s))
+            msgs::SUPPORTED_SIGNATURE_SCHEMES
+                .iter()
+                .for_each(|s| put_u16(b, *s))
         });
     }
     with_len(&mut body, 2, |b| {
@@ -332,7 +365,9 @@ struct ExpectClientCertificate {
 
 impl State for ExpectClientCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::CERTIFICATE {
             return Err(Fatal::UNEXPECTED);
         }
@@ -343,7 +378,8 @@ impl State for ExpectClientCertificate {
             // RFC 5246 §7.4.6: without a certificate the server may continue
             // unauthenticated or fail with handshake_failure. MatrixSSL's
             // SERVER_WILL_ACCEPT_EMPTY_CLIENT_CERT_MSG lets the callback decide.
-            if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback() {
+            if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback()
+            {
                 return Err(Fatal::HANDSHAKE);
             }
             match cb.certificate(&[], &[], alert::BAD_CERTIFICATE) {
@@ -392,7 +428,9 @@ struct ExpectClientKeyExchange {
 
 impl State for ExpectClientKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::CLIENT_KEY_EXCHANGE {
             return Err(Fatal::UNEXPECTED);
         }
@@ -401,7 +439,9 @@ impl State for ExpectClientKeyExchange {
             None => {
                 let ciphertext = msgs::parse_rsa_client_key_exchange(m.body)?;
                 let identity = core.keys.rsa_identity().ok_or(Fatal::INTERNAL)?;
-                let PrivateKey::Rsa(key) = &*identity.key else { return Err(Fatal::INTERNAL) };
+                let PrivateKey::Rsa(key) = &*identity.key else {
+                    return Err(Fatal::INTERNAL);
+                };
                 // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
                 // time, so the failure only shows up as a Finished mismatch.
                 let pm = key.decrypt_premaster(ciphertext, self.params.client_version);
@@ -416,12 +456,24 @@ impl State for ExpectClientKeyExchange {
             &p.server_random,
             p.extended_master_secret.then_some(&core.transcript[..]),
         );
-        p.ks.install_pending_keys(&mut core.record, &master, &p.client_random, &p.server_random, false);
+        p.ks.install_pending_keys(
+            &mut core.record,
+            &master,
+            &p.client_random,
+            &p.server_random,
+            false,
+        );
         match self.client_key {
-            Some(client_key) => {
-                Ok(Box::new(ExpectCertificateVerify { params: self.params, master, client_key }))
-            }
-            None => Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master, resumed: false })),
+            Some(client_key) => Ok(Box::new(ExpectCertificateVerify {
+                params: self.params,
+                master,
+                client_key,
+            })),
+            None => Ok(Box::new(ExpectChangeCipherSpec {
+                params: self.params,
+                master,
+                resumed: false,
+            })),
         }
     }
 }
@@ -434,7 +486,9 @@ struct ExpectCertificateVerify {
 
 impl State for ExpectCertificateVerify {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::CERTIFICATE_VERIFY {
             return Err(Fatal::UNEXPECTED);
         }
@@ -454,7 +508,11 @@ impl State for ExpectCertificateVerify {
         };
         verified.map_err(|_| Fatal::DECRYPT)?;
         core.transcript.extend_from_slice(m.raw);
-        Ok(Box::new(ExpectChangeCipherSpec { params: self.params, master: self.master, resumed: false }))
+        Ok(Box::new(ExpectChangeCipherSpec {
+            params: self.params,
+            master: self.master,
+            resumed: false,
+        }))
     }
 }
 
@@ -466,9 +524,15 @@ struct ExpectChangeCipherSpec {
 
 impl State for ExpectChangeCipherSpec {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::ChangeCipherSpec = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::ChangeCipherSpec = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         core.record.activate_read()?;
-        Ok(Box::new(ExpectFinished { params: self.params, master: self.master, resumed: self.resumed }))
+        Ok(Box::new(ExpectFinished {
+            params: self.params,
+            master: self.master,
+            resumed: self.resumed,
+        }))
     }
 }
 
@@ -480,7 +544,9 @@ struct ExpectFinished {
 
 impl State for ExpectFinished {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else { return Err(Fatal::UNEXPECTED) };
+        let Input::Handshake(m) = input else {
+            return Err(Fatal::UNEXPECTED);
+        };
         if m.typ != hs::FINISHED {
             return Err(Fatal::UNEXPECTED);
         }
