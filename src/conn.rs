@@ -69,6 +69,8 @@ pub struct Connection {
     outstanding: Option<usize>,
     /// Handshake message reassembly across records.
     hs_buf: Vec<u8>,
+    /// Server before its first record: an SSL 2.0-format ClientHello is still acceptable.
+    awaiting_first_hello: bool,
     reservation: Option<Reservation>,
     established_once: bool,
     complete_unreported: bool,
@@ -94,6 +96,7 @@ impl Connection {
             read_offer: 0,
             outstanding: None,
             hs_buf: Vec::new(),
+            awaiting_first_hello: !is_client,
             reservation: None,
             established_once: false,
             complete_unreported: false,
@@ -235,6 +238,14 @@ impl Connection {
                 return Received::code(MATRIXSSL_REQUEST_SEND);
             }
             let avail = &self.inbuf[self.in_start..self.in_len];
+            if self.awaiting_first_hello && avail.first().is_some_and(|b| b & 0x80 != 0) {
+                match self.on_sslv2_hello(cb) {
+                    Ok(None) => continue,
+                    Ok(Some(r)) => return r,
+                    Err(f) => return self.fail(f),
+                }
+            }
+            self.awaiting_first_hello = false;
             let header = match Header::parse(avail) {
                 None => return self.need_more(),
                 Some(Err(f)) => return self.fail(f),
@@ -267,6 +278,28 @@ impl Connection {
                 Err(f) => return self.fail(f),
             }
         }
+    }
+
+    /// An SSL 2.0-format ClientHello (2-byte header with the high bit set), which old
+    /// clients send for compatibility; ABI.md §3.4.2 says servers accept it.
+    fn on_sslv2_hello(&mut self, cb: &mut dyn Callbacks) -> Result<Option<Received>, Fatal> {
+        let avail = &self.inbuf[self.in_start..self.in_len];
+        let Some(h) = avail.get(..2) else { return Ok(Some(self.need_more())) };
+        let len = (usize::from(h[0] & 0x7f) << 8) | usize::from(h[1]);
+        let Some(msg) = avail.get(2..2 + len) else { return Ok(Some(self.need_more())) };
+        let msg = msg.to_vec();
+        self.awaiting_first_hello = false;
+        self.in_start += 2 + len;
+        let body = crate::msgs::sslv2_client_hello_to_v3(&msg)?;
+        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        // The transcript covers the SSL 2.0 message itself (RFC 5246 Appendix E.2).
+        let next = state.handle(
+            &mut self.core,
+            cb,
+            Input::Handshake(Message { typ: hs::CLIENT_HELLO, body: &body, raw: &msg }),
+        )?;
+        self.after_transition(false, next);
+        Ok(None)
     }
 
     fn need_more(&mut self) -> Received {

@@ -282,6 +282,38 @@ pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<Certificat
     })
 }
 
+/// Converts an SSL 2.0-format CLIENT-HELLO (the message after its 2-byte record header,
+/// RFC 5246 Appendix E.2) into an equivalent ClientHello body. Only SSL 3.0+ cipher specs
+/// (first byte 0) survive; there is no session id to resume and no extensions.
+pub fn sslv2_client_hello_to_v3(msg: &[u8]) -> Result<Vec<u8>, Fatal> {
+    let mut r = Reader::new(msg);
+    if r.u8().or_decode()? != hs::CLIENT_HELLO {
+        return Err(Fatal::UNEXPECTED);
+    }
+    let version = r.u16().or_decode()?;
+    let specs_len = usize::from(r.u16().or_decode()?);
+    let session_id_len = usize::from(r.u16().or_decode()?);
+    let challenge_len = usize::from(r.u16().or_decode()?);
+    if specs_len == 0 || specs_len % 3 != 0 || !(16..=32).contains(&challenge_len) {
+        return Err(Fatal::ILLEGAL);
+    }
+    let specs = r.take(specs_len).or_decode()?;
+    r.take(session_id_len).or_decode()?;
+    let challenge = r.take(challenge_len).or_decode()?;
+    r.finish()?;
+    let suites: Vec<u16> = specs
+        .chunks_exact(3)
+        .filter(|c| c[0] == 0)
+        .map(|c| u16::from_be_bytes([c[1], c[2]]))
+        .collect();
+    if suites.is_empty() {
+        return Err(Fatal::HANDSHAKE);
+    }
+    let mut random = [0u8; 32];
+    random[32 - challenge_len..].copy_from_slice(challenge);
+    Ok(encode_client_hello(version, &random, &[], &suites, &[]))
+}
+
 /// Wraps a handshake body in its 4-byte header.
 pub fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 4);
@@ -345,6 +377,18 @@ mod tests {
         let exts = vec![(23, vec![]), (23, vec![])];
         let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts);
         assert_eq!(ClientHello::parse(&body).err(), Some(Fatal::DECODE));
+    }
+
+    #[test]
+    fn sslv2_hello_becomes_a_client_hello() {
+        let mut v2 = vec![1, 3, 1, 0, 6, 0, 0, 0, 16];
+        v2.extend_from_slice(&[0, 0, 0x2f, 0x01, 0x00, 0x80]);
+        v2.extend_from_slice(&[9u8; 16]);
+        let body = sslv2_client_hello_to_v3(&v2).unwrap();
+        let ch = ClientHello::parse(&body).unwrap();
+        assert_eq!((ch.version, ch.suites.clone()), (0x0301, vec![0x2f]));
+        assert_eq!(&ch.random[16..], &[9u8; 16]);
+        assert!(sslv2_client_hello_to_v3(&v2[..v2.len() - 1]).is_err());
     }
 
     #[test]

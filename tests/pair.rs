@@ -437,3 +437,22 @@ fn client_without_certificate_is_refused() {
     assert!(!p.server.handshake_complete());
     assert_eq!(alerts, vec![[2, 40]]);
 }
+
+#[test]
+fn sslv2_format_client_hello_is_answered() {
+    let mut server = Connection::new_server(server_keys());
+    let mut msg = vec![1u8, 3, 1, 0, 6, 0, 0, 0, 16, 0, 0, 0x2f, 0x07, 0x00, 0xc0];
+    msg.extend_from_slice(&[0x5a; 16]);
+    let mut record = vec![0x80 | (msg.len() >> 8) as u8, msg.len() as u8];
+    record.extend_from_slice(&msg);
+    let (at, room) = server.read_buf();
+    assert!(room >= record.len());
+    server.inbuf_mut()[at..at + record.len()].copy_from_slice(&record);
+    let r = server.received(record.len(), &mut NoCallbacks);
+    assert_eq!(r.rc, MATRIXSSL_REQUEST_SEND);
+    let out = server.outdata();
+    // A TLS 1.0 ServerHello choosing TLS_RSA_WITH_AES_128_CBC_SHA.
+    assert_eq!(&out[..3], &[22, 3, 1]);
+    assert_eq!(out[5], 2);
+    assert!(!server.errored());
+}
