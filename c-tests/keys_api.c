@@ -1,6 +1,7 @@
 /*
  * keys_api.c: every key-loading return code of the MatrixSSL 3.3 API (ABI.md §3.2, §3.11,
- * including the ECDSA loaders matrixSslLoadEcKeys[Mem]),
+ * including the ECDSA loaders matrixSslLoadEcKeys[Mem], matrixSslLoadPkcs12,
+ * matrixSslLoadDhParams[Mem] and matrixSslLoadPsk),
  * exercised from C through the installed headers, plus the certificate views the library
  * publishes in sslKeys_t (keys->cert, keys->privKey, keys->CAcerts; ABI.md §6.3-§6.11) and
  * psX509ParseCert/psX509FreeCert (ABI.md §4.5).
@@ -728,43 +729,168 @@ static void test_both_identities(void)
     free(ec_leaf.buf);
 }
 
-/* Loaders whose algorithms are later capabilities: argument checks, then
- * PS_UNSUPPORTED_FAIL. Update the expectations when PKCS#12, DH and PSK land. */
-static void test_unsupported_loaders(void)
+/* matrixSslLoadPkcs12 (ABI.md §3.2.5, D8): legacy (RC2-40/3DES, HMAC-SHA1) and current
+ * (PBES2/AES-256, HMAC-SHA256) files; the chain is stored leaf first whatever the file order;
+ * wrong passwords and MAC passwords, truncation and occupied slots are errors. */
+static void test_pkcs12(void)
 {
-    sslKeys_t *k = new_keys();
-    unsigned char pass[] = "secret", psk[64] = { 1 }, id[129] = "client";
-    char p12[] = "identity.p12";
-    blob_t ca = load("ca.der");
+    sslKeys_t *k;
+    unsigned char pass[] = "secret", wrong[] = "Secret";
+    blob_t leaf = load("server.der"), inter = load("inter.der"), ca = load("ca.der");
+    const char *names[] = { "server-legacy.p12", "server-3des.p12", "server-aes.p12",
+                            "server-nomac.p12" };
+    size_t i;
 
-    EXPECT_RC(matrixSslLoadPkcs12(NULL, (unsigned char *)p12, pass, 6, NULL, 0, 0),
-              PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(NULL, (unsigned char *)path("server-aes.p12"), pass, 6, NULL,
+                                  0, 0), PS_ARG_FAIL);
+    k = new_keys();
     EXPECT_RC(matrixSslLoadPkcs12(k, NULL, pass, 6, NULL, 0, 0), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)p12, pass, -1, NULL, 0, 0), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)p12, pass, 6, NULL, 0, 0),
-              PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-aes.p12"), pass, -1, NULL,
+                                  0, 0), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-aes.p12"), NULL, 6, NULL,
+                                  0, 0), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-aes.p12"), pass, 6, pass,
+                                  -1, 0), PS_ARG_FAIL);
+    /* Parse-stage failures are all PS_PARSE_FAIL: missing file, not PKCS#12, wrong
+     * password, right password but wrong MAC password, truncated file. */
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("missing.p12"), pass, 6, NULL, 0,
+                                  0), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server.der"), pass, 6, NULL, 0,
+                                  0), PS_PARSE_FAIL);
+    for (i = 0; i < 3; i++) {
+        EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path(names[i]), wrong, 6, NULL, 0,
+                                      0), PS_PARSE_FAIL);
+        EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path(names[i]), pass, 6, wrong, 6,
+                                      0), PS_PARSE_FAIL);
+        EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path(names[i]), wrong, 6, pass, 6,
+                                      0), PS_PARSE_FAIL);
+        EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path(names[i]), NULL, 0, NULL, 0,
+                                      0), PS_PARSE_FAIL);
+    }
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-nomac.p12"), wrong, 6,
+                                  NULL, 0, 0), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-trunc.p12"), pass, 6, NULL,
+                                  0, 0), PS_PARSE_FAIL);
+    check_no_identity(k);
+    CHECK(k->CAcerts == NULL);
+    matrixSslDeleteKeys(k);
 
-    EXPECT_RC(matrixSslLoadDhParams(NULL, path("dh.pem")), PS_ARG_FAIL);
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        k = new_keys();
+        /* macPass NULL means "the import password" (mpasslen ignored); also given
+         * explicitly for the second file. */
+        EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path(names[i]), pass, 6,
+                                      i == 1 ? pass : NULL, i == 1 ? 6 : 99, 0), PS_SUCCESS);
+        CHECK(cn_is(k->cert, "localhost") && chain_len(k->cert) == 3);
+        CHECK(k->cert != NULL && k->cert->binLen == (uint32)leaf.len &&
+              memcmp(k->cert->unparsedBin, leaf.buf, (size_t)leaf.len) == 0);
+        if (k->cert != NULL && k->cert->next != NULL) {
+            CHECK(k->cert->next->binLen == (uint32)inter.len &&
+                  memcmp(k->cert->next->unparsedBin, inter.buf, (size_t)inter.len) == 0);
+            CHECK(cn_is(k->cert->next->next, "Test Root CA"));
+        }
+        CHECK(k->privKey != NULL && k->privKey->type == PS_RSA && k->privKey->keysize == 256);
+        CHECK(k->CAcerts == NULL);
+        /* The RSA identity slot is taken (D8: -10 instead of 3.3's silent replacement);
+         * CAs still load into the same container. */
+        EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-aes.p12"), pass, 6, NULL,
+                                      0, 0), PS_UNSUPPORTED_FAIL);
+        EXPECT_RC(matrixSslLoadRsaKeysMem(k, NULL, 0, NULL, 0, ca.buf, ca.len), PS_SUCCESS);
+        CHECK(cn_is(k->CAcerts, "Test Root CA") && chain_len(k->cert) == 3);
+        matrixSslDeleteKeys(k);
+    }
+
+    /* An ECDSA identity fills the EC slot; an RSA one can join it. */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("ec-server.p12"), pass, 6, NULL, 0,
+                                  0), PS_SUCCESS);
+    CHECK(k->privKey != NULL && k->privKey->type == PS_ECC && k->privKey->keysize == 32);
+    CHECK(cn_is(k->cert, "localhost") && chain_len(k->cert) == 2);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-sec1.pem"),
+                                  NULL, NULL), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-legacy.p12"), pass, 6, NULL,
+                                  0, 0), PS_SUCCESS);
+    CHECK(k->privKey != NULL && k->privKey->type == PS_RSA);
+    matrixSslDeleteKeys(k);
+
+    free(leaf.buf);
+    free(inter.buf);
+    free(ca.buf);
+}
+
+/* matrixSslLoadDhParams[Mem] (ABI.md §3.11): PKCS#3 PEM/DER and X9.42 PEM load once per
+ * container; groups under 1024 bits or with a composite prime are refused. */
+static void test_dh_params(void)
+{
+    sslKeys_t *k;
+    blob_t der = load("dh2048.der"), pem = load("dh2048.pem"), small = load("dh512.der");
+    blob_t composite = load("dh-composite.der"), trunc = load("dh-trunc.der");
+    blob_t cert = load("ca.der");
+
+    EXPECT_RC(matrixSslLoadDhParams(NULL, path("dh2048.pem")), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(NULL, der.buf, der.len), PS_ARG_FAIL);
+    k = new_keys();
     EXPECT_RC(matrixSslLoadDhParams(k, NULL), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadDhParams(k, path("dh.pem")), PS_UNSUPPORTED_FAIL);
-    EXPECT_RC(matrixSslLoadDhParamsMem(NULL, ca.buf, ca.len), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadDhParamsMem(k, NULL, 10), PS_ARG_FAIL);
-    EXPECT_RC(matrixSslLoadDhParamsMem(k, ca.buf, ca.len), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, der.buf, 0), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, der.buf, -1), PS_ARG_FAIL);
+    EXPECT_RC(matrixSslLoadDhParams(k, path("missing-dh.pem")), PS_PLATFORM_FAIL);
+    EXPECT_RC(matrixSslLoadDhParams(k, path("ca.pem")), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadDhParams(k, path("dh512.pem")), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, small.buf, small.len), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, composite.buf, composite.len), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, trunc.buf, trunc.len), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, pem.buf, pem.len), PS_PARSE_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, cert.buf, cert.len), PS_PARSE_FAIL);
+    /* None of that filled the slot. */
+    EXPECT_RC(matrixSslLoadDhParams(k, path("dh2048.pem")), PS_SUCCESS);
+    EXPECT_RC(matrixSslLoadDhParams(k, path("dh2048.pem")), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, der.buf, der.len), PS_UNSUPPORTED_FAIL);
+    check_no_identity(k);
+    CHECK(k->CAcerts == NULL);
+    matrixSslDeleteKeys(k);
 
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadDhParamsMem(k, der.buf, der.len), PS_SUCCESS);
+    EXPECT_RC(matrixSslLoadDhParams(k, path("dh-x942.pem")), PS_UNSUPPORTED_FAIL);
+    /* Identity and CAs are separate slots. */
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("server-chain.pem"), path("server-pkcs1.pem"), NULL,
+                                   path("ca.pem")), PS_SUCCESS);
+    matrixSslDeleteKeys(k);
+
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadDhParams(k, path("dh-x942.pem")), PS_SUCCESS);
+    matrixSslDeleteKeys(k);
+
+    free(der.buf); free(pem.buf); free(small.buf); free(composite.buf); free(trunc.buf);
+    free(cert.buf);
+}
+
+/* matrixSslLoadPsk (ABI.md §3.11): limits, copies, any number of keys per container. */
+static void test_psk(void)
+{
+    sslKeys_t *k;
+    unsigned char psk[SSL_PSK_MAX_KEY_SIZE + 1] = { 1 }, id[SSL_PSK_MAX_ID_SIZE + 1];
+
+    memset(id, 'c', sizeof id);
     EXPECT_RC(matrixSslLoadPsk(NULL, psk, 16, id, 6), PS_ARG_FAIL);
+    k = new_keys();
     EXPECT_RC(matrixSslLoadPsk(k, NULL, 16, id, 6), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadPsk(k, psk, 16, NULL, 6), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadPsk(k, psk, 0, id, 6), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadPsk(k, psk, SSL_PSK_MAX_KEY_SIZE + 1, id, 6), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadPsk(k, psk, 16, id, 0), PS_ARG_FAIL);
+    /* An identity longer than the protocol allows here. */
     EXPECT_RC(matrixSslLoadPsk(k, psk, 16, id, SSL_PSK_MAX_ID_SIZE + 1), PS_ARG_FAIL);
     EXPECT_RC(matrixSslLoadPsk(k, psk, SSL_PSK_MAX_KEY_SIZE, id, SSL_PSK_MAX_ID_SIZE),
-              PS_UNSUPPORTED_FAIL);
-
+              PS_SUCCESS);
+    EXPECT_RC(matrixSslLoadPsk(k, psk, 1, id, 1), PS_SUCCESS);
+    EXPECT_RC(matrixSslLoadPsk(k, psk, 16, (unsigned char *)"client", 6), PS_SUCCESS);
+    /* The same identity again is accepted (the first one loaded wins a lookup). */
+    EXPECT_RC(matrixSslLoadPsk(k, psk, 16, (unsigned char *)"client", 6), PS_SUCCESS);
     check_no_identity(k);
     CHECK(k->CAcerts == NULL);
     matrixSslDeleteKeys(k);
-    free(ca.buf);
 }
 
 static void test_x509_parse(void)
@@ -820,7 +946,9 @@ int main(int argc, char **argv)
     test_ec_load_files();
     test_ec_load_mem();
     test_both_identities();
-    test_unsupported_loaders();
+    test_pkcs12();
+    test_dh_params();
+    test_psk();
     test_x509_parse();
     matrixSslClose();
 

@@ -47,6 +47,24 @@
 #   ec-mixed-server-key.{pem,der}       its key, SEC1
 #   mixed-ca-bundle.{pem,der}           ca, ec-ca and ec384-ca (RSA and ECDSA roots; DER
 #                                        concatenated)
+#
+# DH parameters (matrixSslLoadDhParams[Mem]):
+#   dh2048.{pem,der}                    RFC 7919 ffdhe2048 (PKCS#3 DHParameter)
+#   dh-x942.pem                         RFC 5114 2048-bit group, "X9.42 DH PARAMETERS"
+#   dh512.{pem,der}                     a 512-bit safe-prime group (too small: refused)
+#   dh-composite.der                    dh2048.der with one byte of p changed (not prime)
+#   dh-trunc.der                        dh2048.der cut short
+#
+# PKCS#12 (matrixSslLoadPkcs12), all with password "secret", holding the server key, server
+# certificate and (in that order, i.e. not leaf-first) ca and inter:
+#   server-legacy.p12                   RC2-40 certificates, 3DES key, HMAC-SHA1 MAC (what
+#                                        `openssl pkcs12 -legacy` and 3.3-era tools write)
+#   server-3des.p12                     PBE-SHA1-3DES for both, HMAC-SHA1 MAC
+#   server-aes.p12                      PBES2 (PBKDF2, AES-256-CBC) for both, HMAC-SHA256 MAC
+#                                        (the OpenSSL 3 default)
+#   server-nomac.p12                    as server-aes.p12 without a MAC
+#   ec-server.p12                       ec-server key and certificate with ec-inter (PBES2)
+#   server-trunc.p12                    server-legacy.p12 cut short
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -218,6 +236,36 @@ ecder ec-mixed-server.key ec-mixed-server-key.der
 # A CA bundle mixing RSA and ECDSA roots.
 cat ca.pem ec-ca.pem ec384-ca.pem > mixed-ca-bundle.pem
 cat ca.der ec-ca.der ec384-ca.der > mixed-ca-bundle.der
+
+# DH parameters.
+openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh2048.pem
+openssl dhparam -in dh2048.pem -outform DER -out dh2048.der
+openssl genpkey -genparam -algorithm DHX -pkeyopt dh_rfc5114:2 -out dh-x942.pem
+openssl dhparam -out dh512.pem 512 2>/dev/null
+openssl dhparam -in dh512.pem -outform DER -out dh512.der
+cp dh2048.der dh-composite.der
+printf '\125' | dd of=dh-composite.der bs=1 seek=100 conv=notrunc 2>/dev/null
+head -c 200 dh2048.der > dh-trunc.der
+
+# PKCS#12. OpenSSL 1.1.1 has no -legacy option but writes that format by default.
+cat ca.pem inter.pem > p12-extra.pem
+p12() { # out extra-args...
+    o=$1
+    shift
+    openssl pkcs12 -export -in server.pem -inkey server.key -certfile p12-extra.pem \
+        -passout "pass:$pass" -out "$o" "$@"
+}
+p12 server-legacy.p12 -legacy 2>/dev/null \
+    || p12 server-legacy.p12 -certpbe PBE-SHA1-RC2-40 -keypbe PBE-SHA1-3DES -macalg sha1
+p12 server-3des.p12 -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1
+p12 server-aes.p12 -certpbe AES-256-CBC -keypbe AES-256-CBC -macalg sha256
+p12 server-nomac.p12 -certpbe AES-256-CBC -keypbe AES-256-CBC -nomac
+openssl pkcs12 -export -in ec-server.pem -inkey ec-server.key -certfile ec-inter.pem \
+    -passout "pass:$pass" -certpbe AES-256-CBC -keypbe AES-256-CBC -macalg sha256 \
+    -out ec-server.p12
+size=$(wc -c < server-legacy.p12)
+head -c $((size - 40)) server-legacy.p12 > server-trunc.p12
+rm -f p12-extra.pem
 
 rm -f exts.cnf
 echo "test PKI written to $out"

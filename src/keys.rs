@@ -1,5 +1,5 @@
-//! The key container behind `sslKeys_t`: up to two local identities (one RSA, one ECDSA)
-//! and the trusted CAs.
+//! The key container behind `sslKeys_t`: up to two local identities (one RSA, one ECDSA),
+//! the trusted CAs, the server's DH parameters and the pre-shared keys.
 //!
 //! Sessions hold an `Arc<Keys>` snapshot, so a container can be shared by any number of
 //! sessions and threads; loading more material into the C handle replaces the snapshot
@@ -9,10 +9,20 @@
 //! (`matrixSslLoadEcKeys[Mem]`) and the CA list are each filled at most once. The CA list is
 //! one slot shared by both loaders: it may mix RSA and ECDSA roots, but is loaded by one
 //! call (a second CA load by either loader fails with `PS_UNSUPPORTED_FAIL`, as in 3.3).
+//! DH parameters (`pki::dhparams`) are one more slot, filled at most once; PSKs are a list
+//! that only grows. PKCS#12 (`pki::pkcs12`) fills the RSA or EC identity slot.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use zeroize::Zeroizing;
+
+use crate::crypto::dh::DhGroup;
+use crate::error::PS_ARG_FAIL;
 use crate::pki::{Certificate, PrivateKey, PublicKey};
+
+/// `SSL_PSK_MAX_KEY_SIZE` / `SSL_PSK_MAX_ID_SIZE` (ABI.md §3.11).
+pub const PSK_MAX_KEY_SIZE: usize = 64;
+pub const PSK_MAX_ID_SIZE: usize = 128;
 
 #[derive(Clone, Default)]
 pub struct Keys {
@@ -21,7 +31,33 @@ pub struct Keys {
     /// Identity whose leaf and key are EC on P-256/P-384 (the loaders guarantee it).
     pub ec_identity: Option<Identity>,
     pub ca_certs: Vec<Arc<Certificate>>,
+    /// Server DH group for DHE suites (`matrixSslLoadDhParams[Mem]`); `None` means the
+    /// built-in RFC 7919 ffdhe2048 group (see [`Keys::server_dh_group`]).
+    pub dh_params: Option<Arc<DhGroup>>,
+    /// Pre-shared keys in load order (`matrixSslLoadPsk`).
+    pub psks: Vec<Psk>,
 }
+
+/// One pre-shared key and its identity.
+#[derive(Clone)]
+pub struct Psk {
+    /// 1 to [`PSK_MAX_ID_SIZE`] bytes, sent in the clear (ClientKeyExchange).
+    pub identity: Vec<u8>,
+    /// 1 to [`PSK_MAX_KEY_SIZE`] bytes.
+    pub key: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Psk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The identity is public; the key never printed.
+        f.debug_struct("Psk")
+            .field("identity", &String::from_utf8_lossy(&self.identity))
+            .field("key_len", &self.key.len())
+            .finish()
+    }
+}
+
+static FFDHE2048: LazyLock<Arc<DhGroup>> = LazyLock::new(|| Arc::new(DhGroup::ffdhe2048()));
 
 /// A certificate chain (leaf first) and the private key of its leaf.
 #[derive(Clone)]
@@ -66,5 +102,89 @@ impl Keys {
     /// reverse, so a client that can verify ECDSA signatures may want only this.
     pub fn has_ca(&self) -> bool {
         !self.ca_certs.is_empty()
+    }
+
+    /// The group a DHE server uses: the loaded parameters, else RFC 7919 ffdhe2048.
+    pub fn server_dh_group(&self) -> Arc<DhGroup> {
+        self.dh_params
+            .clone()
+            .unwrap_or_else(|| Arc::clone(&FFDHE2048))
+    }
+
+    /// `matrixSslLoadPsk`: appends a copy of (`key`, `id`). `PS_ARG_FAIL` unless
+    /// 1 ≤ key length ≤ 64 and 1 ≤ identity length ≤ 128 (ABI.md §3.11). Identities need not
+    /// be unique; a lookup finds the first one loaded.
+    pub fn add_psk(&mut self, key: &[u8], id: &[u8]) -> Result<(), i32> {
+        if !(1..=PSK_MAX_KEY_SIZE).contains(&key.len())
+            || !(1..=PSK_MAX_ID_SIZE).contains(&id.len())
+        {
+            return Err(PS_ARG_FAIL);
+        }
+        self.psks.push(Psk {
+            identity: id.to_vec(),
+            key: Zeroizing::new(key.to_vec()),
+        });
+        Ok(())
+    }
+
+    /// The server's lookup by the identity a client sent (first match in load order).
+    /// Identities are public, so the comparison need not be constant-time.
+    pub fn psk_for_identity(&self, id: &[u8]) -> Option<&Psk> {
+        self.psks.iter().find(|p| p.identity == id)
+    }
+
+    /// The key a client uses: the first one loaded.
+    pub fn first_psk(&self) -> Option<&Psk> {
+        self.psks.first()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psks_in_load_order_with_limits() {
+        let mut keys = Keys::default();
+        assert!(keys.first_psk().is_none());
+        assert!(keys.psk_for_identity(b"a").is_none());
+        keys.add_psk(&[1; 16], b"alice").unwrap();
+        keys.add_psk(&[2; 64], &[b'b'; 128]).unwrap();
+        keys.add_psk(&[3; 1], b"alice").unwrap();
+        assert_eq!(keys.psks.len(), 3);
+        assert_eq!(keys.first_psk().unwrap().identity, b"alice");
+        assert_eq!(
+            keys.psk_for_identity(b"alice").unwrap().key.as_slice(),
+            &[1; 16]
+        );
+        assert_eq!(
+            keys.psk_for_identity(&[b'b'; 128]).unwrap().key.as_slice(),
+            &[2; 64]
+        );
+        assert!(keys.psk_for_identity(b"alic").is_none());
+        assert!(keys.psk_for_identity(b"").is_none());
+        for (k, id) in [
+            (&[][..], &b"x"[..]),
+            (&[0; 65][..], &b"x"[..]),
+            (&[0; 16][..], &[][..]),
+            (&[0; 16][..], &[b'x'; 129][..]),
+        ] {
+            assert_eq!(keys.add_psk(k, id), Err(PS_ARG_FAIL));
+        }
+        assert_eq!(keys.psks.len(), 3);
+        // Clones share nothing mutable; the key is not in the Debug output.
+        let copy = keys.clone();
+        assert_eq!(copy.psks.len(), 3);
+        let dbg = format!("{:?}", copy.psks[0]);
+        assert!(dbg.contains("alice") && dbg.contains("key_len: 16"));
+    }
+
+    #[test]
+    fn default_dh_group_is_ffdhe2048() {
+        let keys = Keys::default();
+        assert!(keys.dh_params.is_none());
+        let g = keys.server_dh_group();
+        assert_eq!(*g, DhGroup::ffdhe2048());
+        assert!(Arc::ptr_eq(&g, &keys.server_dh_group()));
     }
 }

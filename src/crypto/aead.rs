@@ -77,9 +77,7 @@ impl AeadState {
             BulkCipher::Aes128Gcm => &AES_128_GCM,
             BulkCipher::Aes256Gcm => &AES_256_GCM,
             BulkCipher::ChaCha20Poly1305 => &CHACHA20_POLY1305,
-            BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => {
-                panic!("aead::new called with a CBC cipher")
-            }
+            other => panic!("aead::new called with {other:?}, not an AEAD"),
         };
         let key = UnboundKey::new(alg, keys.enc_key).expect("AEAD key length from the key block");
         let nonce = if bulk == BulkCipher::ChaCha20Poly1305 {

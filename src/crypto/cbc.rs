@@ -1,31 +1,35 @@
-//! TLS CBC record protection: HMAC (SHA-1/SHA-256/SHA-384) then AES-CBC (RFC 5246 §6.2.3.2).
+//! CBC record protection, MAC-then-encrypt: TLS (RFC 5246 §6.2.3.2) with AES or 3DES and an
+//! HMAC (SHA-1/SHA-256/SHA-384), and, with the `ssl3` feature, SSL 3.0 (RFC 6101 §5.2.3.2)
+//! with its own MAC and padding rules. The MAC itself lives in `recmac` (and `ssl3`).
 //!
-//! Sealing: MAC over seq ‖ type ‖ version ‖ length ‖ plaintext, append the MAC and minimal
-//! padding (every pad byte equal to the pad length), encrypt in place. TLS 1.0 chains the IV
-//! from the key block and then from the last ciphertext block of the previous record; TLS 1.1+
-//! sends a fresh random IV as the record prefix.
+//! Sealing: MAC over the record pseudo-header and the plaintext, append the MAC and minimal
+//! padding (every pad byte equal to the pad length, which SSL 3.0 also accepts), encrypt in
+//! place. SSL 3.0 and TLS 1.0 chain the IV from the key block and then from the last
+//! ciphertext block of the previous record; TLS 1.1+ sends a fresh random IV as the record
+//! prefix.
 //!
 //! Opening is constant-time with respect to the padding and the MAC (the Lucky 13 attack,
 //! AlFardan & Paterson 2013): padding validity, the plaintext length it implies and the MAC
 //! comparison only ever feed masks, never branches or addresses, and the number of hash
-//! compressions does not depend on them. See `CbcDecrypter::check`.
+//! compressions does not depend on them. See `CbcDecrypter::check`. (SSL 3.0 stays open to
+//! POODLE whatever the implementation does: its padding is not covered by the MAC.)
 
 use super::cipher::{
     BadRecord, BulkCipher, DirectionKeys, MacAlgorithm, RecordDecrypter, RecordEncrypter,
 };
+use super::recmac::{RecordMac, TlsHmac};
 use super::rng;
 use aes::cipher::{
-    BlockCipher, BlockDecryptMut, BlockEncryptMut, BlockSizeUser, InnerIvInit, KeyInit,
-    consts::U16, inout::InOutBuf,
+    Block, BlockCipher, BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit, inout::InOutBuf,
 };
 use aes::{Aes128Dec, Aes128Enc, Aes256Dec, Aes256Enc};
 use core::hint::black_box;
 use core::ops::Range;
+use des::TdesEde3;
 use sha2::Digest;
 use sha2::digest::core_api::BlockSizeUser as DigestBlockSize;
 use zeroize::Zeroizing;
 
-const BLOCK: usize = 16;
 /// Largest MAC (SHA-384).
 const MAX_MAC: usize = 48;
 /// TLS padding is at most 255 bytes plus the length byte.
@@ -54,91 +58,35 @@ fn ct_le(a: usize, b: usize) -> usize {
     !ct_lt(b, a)
 }
 
-// ---------------------------------------------------------------------------------------
-// HMAC with precomputed key states.
-
-/// Hash usable for the record MAC: SHA-1/SHA-256 (64-byte blocks) or SHA-384 (128-byte).
-trait MacHash: Digest + DigestBlockSize + Clone + Send + 'static {}
-impl MacHash for sha1::Sha1 {}
-impl MacHash for sha2::Sha256 {}
-impl MacHash for sha2::Sha384 {}
-
 /// Number of compression-function calls to hash `len` bytes with a Merkle–Damgård hash of
 /// block size `block`: the message, one 0x80 byte and a length field of `block / 8` bytes,
-/// rounded up to whole blocks. The digest crates' SHA-1/SHA-2 buffers are "eager", so
+/// rounded up to whole blocks. The digest crates' MD5/SHA-1/SHA-2 buffers are "eager", so
 /// this is exactly how many times they compress, however the input is split.
 fn compressions(len: usize, block: usize) -> usize {
     (len + 1 + block / 8).div_ceil(block)
 }
 
-struct Hmac<D: MacHash> {
-    /// State after absorbing `key ^ ipad` (one block).
-    inner: D,
-    /// State after absorbing `key ^ opad`.
-    outer: D,
-}
-
-impl<D: MacHash> Hmac<D> {
-    fn block_len() -> usize {
-        <D as DigestBlockSize>::block_size()
-    }
-
-    fn new(key: &[u8]) -> Self {
-        let b = Self::block_len();
-        let mut k = Zeroizing::new(vec![0u8; b]);
-        if key.len() > b {
-            let h = D::digest(key);
-            k[..h.len()].copy_from_slice(&h);
-        } else {
-            k[..key.len()].copy_from_slice(key);
-        }
-        let mut pad = Zeroizing::new(vec![0u8; b]);
-        for (p, x) in pad.iter_mut().zip(k.iter()) {
-            *p = x ^ 0x36;
-        }
-        let inner = D::new_with_prefix(&pad[..]);
-        for (p, x) in pad.iter_mut().zip(k.iter()) {
-            *p = x ^ 0x5c;
-        }
-        let outer = D::new_with_prefix(&pad[..]);
-        Hmac { inner, outer }
-    }
-
-    /// HMAC(header ‖ data) into `out[..mac_len]`.
-    fn compute(&self, header: &[u8; 13], data: &[u8], out: &mut [u8]) {
-        let mut inner = self.inner.clone();
-        inner.update(header);
-        inner.update(data);
-        let mut outer = self.outer.clone();
-        outer.update(inner.finalize());
-        let tag = outer.finalize();
-        out[..tag.len()].copy_from_slice(&tag);
-    }
-}
-
-/// seq ‖ type ‖ version ‖ length: the MAC's record header (RFC 5246 §6.2.3.1).
-fn mac_header(seq: u64, content_type: u8, version: u16, len: usize) -> [u8; 13] {
-    let mut h = [0u8; 13];
-    h[..8].copy_from_slice(&seq.to_be_bytes());
-    h[8] = content_type;
-    h[9..11].copy_from_slice(&version.to_be_bytes());
-    // A record carries at most 2^14 + 2048 bytes, so the length fits 16 bits.
-    h[11..13].copy_from_slice(&(len as u16).to_be_bytes());
-    h
-}
-
 // ---------------------------------------------------------------------------------------
 // Construction.
 
-/// Whether records carry their IV (TLS 1.1+) or chain it from the previous record (TLS 1.0).
+/// Block ciphers of the CBC suites: AES (16-byte blocks) and 3DES (8-byte blocks).
+trait CbcCipher: BlockCipher + KeyInit + Clone + Send + 'static {}
+impl<C: BlockCipher + KeyInit + Clone + Send + 'static> CbcCipher for C {}
+
+fn block_len<C: CbcCipher>() -> usize {
+    C::block_size()
+}
+
+/// Whether records carry their IV (TLS 1.1+) or chain it from the previous record (SSL 3.0,
+/// TLS 1.0).
 fn explicit_iv(version: u16) -> bool {
     version >= 0x0302
 }
 
-fn chained_iv(keys: &DirectionKeys<'_>) -> [u8; BLOCK] {
-    let mut iv = [0u8; BLOCK];
-    // The key block always yields a 16-byte CBC IV; TLS 1.1+ simply never uses it.
-    if let Some(src) = keys.iv.get(..BLOCK) {
+fn chained_iv<C: CbcCipher>(keys: &DirectionKeys<'_>) -> Block<C> {
+    let mut iv = Block::<C>::default();
+    // The key block always yields a one-block CBC IV; TLS 1.1+ simply never uses it.
+    if let Some(src) = keys.iv.get(..iv.len()) {
         iv.copy_from_slice(src);
     }
     iv
@@ -147,7 +95,35 @@ fn chained_iv(keys: &DirectionKeys<'_>) -> [u8; BLOCK] {
 /// Keys are sliced from the key block with the lengths `bulk`/`mac` declare; a mismatch is a
 /// bug in the caller, not an input error, hence the panics.
 fn cipher_key<C: KeyInit>(key: &[u8]) -> C {
-    C::new_from_slice(key).expect("AES key length from the key block")
+    C::new_from_slice(key).expect("block cipher key length from the key block")
+}
+
+/// Calls `make::<C, M>` with the MAC type for (`mac`, `version`): the TLS HMAC, or the
+/// SSL 3.0 MAC for version 0x0300 (feature `ssl3`).
+macro_rules! dispatch_mac {
+    ($make:ident, $c:ty, $mac:expr, $version:expr, $keys:expr) => {{
+        #[cfg(feature = "ssl3")]
+        if $version == super::ssl3::SSL3_VERSION {
+            use super::ssl3::Ssl3MacForLegacyUseOnly as S3;
+            return match $mac {
+                MacAlgorithm::Sha1 => $make::<$c, S3<sha1::Sha1>>($version, $keys),
+                #[cfg(any(feature = "rc4-suites", feature = "null-suites"))]
+                MacAlgorithm::Md5 => $make::<$c, S3<md5::Md5>>($version, $keys),
+                _ => panic!("cbc: SSL 3.0 has no {:?} MAC", $mac),
+            };
+        }
+        assert!(
+            $version >= 0x0301,
+            "cbc: protocol version {:#06x} is not enabled in this build",
+            $version
+        );
+        match $mac {
+            MacAlgorithm::Sha1 => $make::<$c, TlsHmac<sha1::Sha1>>($version, $keys),
+            MacAlgorithm::Sha256 => $make::<$c, TlsHmac<sha2::Sha256>>($version, $keys),
+            MacAlgorithm::Sha384 => $make::<$c, TlsHmac<sha2::Sha384>>($version, $keys),
+            _ => panic!("cbc: {:?} is not a CBC suite MAC", $mac),
+        }
+    }};
 }
 
 pub(super) fn new_encrypter(
@@ -156,36 +132,31 @@ pub(super) fn new_encrypter(
     version: u16,
     keys: &DirectionKeys<'_>,
 ) -> Box<dyn RecordEncrypter> {
-    fn make<C, D>(version: u16, keys: &DirectionKeys<'_>) -> Box<dyn RecordEncrypter>
+    fn make<C, M>(version: u16, keys: &DirectionKeys<'_>) -> Box<dyn RecordEncrypter>
     where
-        C: BlockEncryptMut + BlockCipher + BlockSizeUser<BlockSize = U16> + KeyInit + Clone,
-        C: Send + 'static,
-        D: MacHash,
+        C: CbcCipher + BlockEncryptMut,
+        M: RecordMac,
     {
-        Box::new(CbcEncrypter::<C, D> {
+        Box::new(CbcEncrypter::<C, M> {
             cipher: cipher_key(keys.enc_key),
-            mac: Hmac::new(keys.mac_key),
+            mac: M::new(keys.mac_key),
             explicit_iv: explicit_iv(version),
-            iv: chained_iv(keys),
+            iv: chained_iv::<C>(keys),
             iv_counter: 0,
         })
     }
-    match (bulk, mac) {
-        (BulkCipher::Aes128Cbc, MacAlgorithm::Sha1) => make::<Aes128Enc, sha1::Sha1>(version, keys),
-        (BulkCipher::Aes128Cbc, MacAlgorithm::Sha256) => {
-            make::<Aes128Enc, sha2::Sha256>(version, keys)
-        }
-        (BulkCipher::Aes128Cbc, MacAlgorithm::Sha384) => {
-            make::<Aes128Enc, sha2::Sha384>(version, keys)
-        }
-        (BulkCipher::Aes256Cbc, MacAlgorithm::Sha1) => make::<Aes256Enc, sha1::Sha1>(version, keys),
-        (BulkCipher::Aes256Cbc, MacAlgorithm::Sha256) => {
-            make::<Aes256Enc, sha2::Sha256>(version, keys)
-        }
-        (BulkCipher::Aes256Cbc, MacAlgorithm::Sha384) => {
-            make::<Aes256Enc, sha2::Sha384>(version, keys)
-        }
-        _ => panic!("cbc::new_encrypter: {bulk:?} with {mac:?} is not a CBC suite"),
+    fn with_mac<C: CbcCipher + BlockEncryptMut>(
+        mac: MacAlgorithm,
+        version: u16,
+        keys: &DirectionKeys<'_>,
+    ) -> Box<dyn RecordEncrypter> {
+        dispatch_mac!(make, C, mac, version, keys)
+    }
+    match bulk {
+        BulkCipher::Aes128Cbc => with_mac::<Aes128Enc>(mac, version, keys),
+        BulkCipher::Aes256Cbc => with_mac::<Aes256Enc>(mac, version, keys),
+        BulkCipher::TripleDesCbc => with_mac::<TdesEde3>(mac, version, keys),
+        _ => panic!("cbc::new_encrypter: {bulk:?} is not a CBC cipher"),
     }
 }
 
@@ -195,97 +166,94 @@ pub(super) fn new_decrypter(
     version: u16,
     keys: &DirectionKeys<'_>,
 ) -> Box<dyn RecordDecrypter> {
-    fn make<C, D>(version: u16, keys: &DirectionKeys<'_>) -> Box<dyn RecordDecrypter>
+    fn make<C, M>(version: u16, keys: &DirectionKeys<'_>) -> Box<dyn RecordDecrypter>
     where
-        C: BlockDecryptMut + BlockCipher + BlockSizeUser<BlockSize = U16> + KeyInit + Clone,
-        C: Send + 'static,
-        D: MacHash,
+        C: CbcCipher + BlockDecryptMut,
+        M: RecordMac,
     {
-        Box::new(CbcDecrypter::<C, D> {
+        Box::new(CbcDecrypter::<C, M> {
             cipher: cipher_key(keys.enc_key),
-            mac: Hmac::new(keys.mac_key),
+            mac: M::new(keys.mac_key),
             explicit_iv: explicit_iv(version),
-            iv: chained_iv(keys),
+            iv: chained_iv::<C>(keys),
         })
     }
-    match (bulk, mac) {
-        (BulkCipher::Aes128Cbc, MacAlgorithm::Sha1) => make::<Aes128Dec, sha1::Sha1>(version, keys),
-        (BulkCipher::Aes128Cbc, MacAlgorithm::Sha256) => {
-            make::<Aes128Dec, sha2::Sha256>(version, keys)
-        }
-        (BulkCipher::Aes128Cbc, MacAlgorithm::Sha384) => {
-            make::<Aes128Dec, sha2::Sha384>(version, keys)
-        }
-        (BulkCipher::Aes256Cbc, MacAlgorithm::Sha1) => make::<Aes256Dec, sha1::Sha1>(version, keys),
-        (BulkCipher::Aes256Cbc, MacAlgorithm::Sha256) => {
-            make::<Aes256Dec, sha2::Sha256>(version, keys)
-        }
-        (BulkCipher::Aes256Cbc, MacAlgorithm::Sha384) => {
-            make::<Aes256Dec, sha2::Sha384>(version, keys)
-        }
-        _ => panic!("cbc::new_decrypter: {bulk:?} with {mac:?} is not a CBC suite"),
+    fn with_mac<C: CbcCipher + BlockDecryptMut>(
+        mac: MacAlgorithm,
+        version: u16,
+        keys: &DirectionKeys<'_>,
+    ) -> Box<dyn RecordDecrypter> {
+        dispatch_mac!(make, C, mac, version, keys)
+    }
+    match bulk {
+        BulkCipher::Aes128Cbc => with_mac::<Aes128Dec>(mac, version, keys),
+        BulkCipher::Aes256Cbc => with_mac::<Aes256Dec>(mac, version, keys),
+        BulkCipher::TripleDesCbc => with_mac::<TdesEde3>(mac, version, keys),
+        _ => panic!("cbc::new_decrypter: {bulk:?} is not a CBC cipher"),
     }
 }
 
 /// Length of the encrypted part (after any explicit IV) for `content_len` = plaintext + MAC:
 /// the smallest multiple of the block size that leaves room for the padding length byte.
-fn padded_len(content_len: usize) -> usize {
-    (content_len + 1).div_ceil(BLOCK) * BLOCK
+fn padded_len(content_len: usize, block: usize) -> usize {
+    (content_len + 1).div_ceil(block) * block
 }
 
 /// Smallest encrypted part that can hold a MAC and the padding length byte.
-fn min_encrypted_len(mac_len: usize) -> usize {
-    padded_len(mac_len)
+fn min_encrypted_len(mac_len: usize, block: usize) -> usize {
+    padded_len(mac_len, block)
 }
 
 // ---------------------------------------------------------------------------------------
 // Sealing.
 
-struct CbcEncrypter<C, D: MacHash> {
+struct CbcEncrypter<C: CbcCipher, M> {
     cipher: C,
-    mac: Hmac<D>,
+    mac: M,
     explicit_iv: bool,
-    /// TLS 1.0: the IV for the next record (key block IV, then last ciphertext block).
-    iv: [u8; BLOCK],
+    /// SSL 3.0 / TLS 1.0: the IV for the next record (key block IV, then last ciphertext
+    /// block).
+    iv: Block<C>,
     /// Counter for the fallback IV derivation when the system RNG fails.
     iv_counter: u64,
 }
 
-impl<C, D> CbcEncrypter<C, D>
+impl<C, M> CbcEncrypter<C, M>
 where
-    C: BlockEncryptMut + BlockCipher + BlockSizeUser<BlockSize = U16> + Clone,
-    D: MacHash,
+    C: CbcCipher + BlockEncryptMut,
+    M: RecordMac,
 {
-    fn mac_len() -> usize {
-        <D as Digest>::output_size()
-    }
-
     /// A fresh, unpredictable IV for one TLS 1.1+ record. Normally random; should the OS
     /// generator ever fail, the IV is the block cipher applied under the record key to a
     /// never-repeating counter (NIST SP 800-38A, appendix C), which is equally unpredictable
     /// to anyone without the key, so sealing never has to fail.
-    fn fresh_iv(&mut self) -> [u8; BLOCK] {
-        let mut iv = [0u8; BLOCK];
+    fn fresh_iv(&mut self) -> Block<C> {
+        let mut iv = Block::<C>::default();
         if rng::fill(&mut iv).is_err() {
             self.iv_counter = self.iv_counter.wrapping_add(1);
+            // Blocks are 8 or 16 bytes: the counter always fits.
             iv[..8].copy_from_slice(&self.iv_counter.to_be_bytes());
-            self.cipher.encrypt_block_mut((&mut iv).into());
+            self.cipher.encrypt_block_mut(&mut iv);
         }
         iv
     }
 }
 
-impl<C, D> RecordEncrypter for CbcEncrypter<C, D>
+impl<C, M> RecordEncrypter for CbcEncrypter<C, M>
 where
-    C: BlockEncryptMut + BlockCipher + BlockSizeUser<BlockSize = U16> + Clone + Send,
-    D: MacHash,
+    C: CbcCipher + BlockEncryptMut,
+    M: RecordMac,
 {
     fn prefix_len(&self) -> usize {
-        if self.explicit_iv { BLOCK } else { 0 }
+        if self.explicit_iv {
+            block_len::<C>()
+        } else {
+            0
+        }
     }
 
     fn suffix_len(&self, plain_len: usize) -> usize {
-        padded_len(plain_len + Self::mac_len()) - plain_len
+        padded_len(plain_len + M::mac_len(), block_len::<C>()) - plain_len
     }
 
     fn seal(
@@ -296,10 +264,11 @@ where
         body: &mut [u8],
         plain_len: usize,
     ) -> usize {
+        let block = block_len::<C>();
         let prefix = self.prefix_len();
-        let mac_len = Self::mac_len();
+        let mac_len = M::mac_len();
         let content_len = plain_len + mac_len;
-        let enc_len = padded_len(content_len);
+        let enc_len = padded_len(content_len, block);
         let total = prefix + enc_len;
         assert!(
             body.len() >= total,
@@ -309,8 +278,10 @@ where
         let (head, rest) = body.split_at_mut(prefix);
         let data = &mut rest[..enc_len];
         let (plain, tail) = data.split_at_mut(plain_len);
-        let header = mac_header(seq, content_type, version, plain_len);
-        self.mac.compute(&header, plain, &mut tail[..mac_len]);
+        self.mac
+            .compute(seq, content_type, version, plain, &mut tail[..mac_len]);
+        // Minimal padding, every byte equal to its length: what TLS requires and SSL 3.0
+        // allows (its padding is shorter than a block, which minimal padding always is).
         let pad = (enc_len - content_len - 1) as u8;
         tail[mac_len..].fill(pad);
 
@@ -319,13 +290,13 @@ where
             head.copy_from_slice(&iv);
             iv
         } else {
-            self.iv
+            self.iv.clone()
         };
-        let mut enc = cbc::Encryptor::<C>::inner_iv_init(self.cipher.clone(), (&iv).into());
+        let mut enc = cbc::Encryptor::<C>::inner_iv_init(self.cipher.clone(), &iv);
         let (blocks, _) = InOutBuf::from(&mut *data).into_chunks();
         enc.encrypt_blocks_inout_mut(blocks);
         if !self.explicit_iv {
-            self.iv.copy_from_slice(&data[enc_len - BLOCK..]);
+            self.iv.copy_from_slice(&data[enc_len - block..]);
         }
         total
     }
@@ -334,12 +305,12 @@ where
 // ---------------------------------------------------------------------------------------
 // Opening.
 
-struct CbcDecrypter<C, D: MacHash> {
+struct CbcDecrypter<C: CbcCipher, M> {
     cipher: C,
-    mac: Hmac<D>,
+    mac: M,
     explicit_iv: bool,
-    /// TLS 1.0: the IV for the next record.
-    iv: [u8; BLOCK],
+    /// SSL 3.0 / TLS 1.0: the IV for the next record.
+    iv: Block<C>,
 }
 
 /// Zeros fed to a scratch hash to spend the compressions a shorter MAC input saved. Padding
@@ -347,29 +318,26 @@ struct CbcDecrypter<C, D: MacHash> {
 /// or 3 (128-byte blocks): 384 bytes either way.
 static DUMMY: [u8; 384] = [0u8; 384];
 
-impl<C, D> CbcDecrypter<C, D>
+impl<C, M> CbcDecrypter<C, M>
 where
-    C: BlockDecryptMut + BlockCipher + BlockSizeUser<BlockSize = U16> + Clone,
-    D: MacHash,
+    C: CbcCipher + BlockDecryptMut,
+    M: RecordMac,
 {
-    fn mac_len() -> usize {
-        <D as Digest>::output_size()
-    }
-
     /// Checks padding and MAC of the decrypted `data` (encrypted part of the record) in
     /// constant time; returns the plaintext length, or `None` for any failure.
     ///
     /// How each step avoids leaking the padding length `pad` or its validity:
-    /// 1. Padding: every one of the last min(256, n) bytes is examined; a mask says whether it
-    ///    lies inside the claimed padding, and mismatches only clear the `good` mask. An
-    ///    invalid padding is then treated as `pad = 0` (by masking), so the MAC is still
-    ///    computed over a well-defined length.
-    /// 2. MAC: the HMAC is computed over the candidate length `len = n - mac - 1 - pad`, and a
+    /// 1. Padding: TLS — every one of the last min(256, n) bytes is examined; a mask says
+    ///    whether it lies inside the claimed padding, and mismatches only clear the `good`
+    ///    mask. SSL 3.0 — the padding bytes are arbitrary, only `pad < block` is checked (by
+    ///    mask). An invalid padding is then treated as `pad = 0` (by masking), so the MAC is
+    ///    still computed over a well-defined length.
+    /// 2. MAC: the MAC is computed over the candidate length `len = n - mac - 1 - pad`, and a
     ///    scratch hash then absorbs as many dummy blocks as the maximum length (`pad = 0`)
     ///    would have cost more. The total number of compression-function calls is therefore
     ///    `compressions(max) + 2` for every record of a given size. What remains variable is
     ///    only which plaintext bytes the hash reads, not how much work it does. (A fully
-    ///    data-oblivious variant needs the raw compression function, which the `sha1`/`sha2`
+    ///    data-oblivious variant needs the raw compression function, which the digest
     ///    crates expose only behind their `compress` feature.)
     /// 3. The received MAC sits at a secret offset. It is gathered by reading every byte of
     ///    the window where it can be, OR-ing the masked bytes into a buffer indexed by a
@@ -378,35 +346,40 @@ where
     /// 4. The two MACs are compared by accumulating XOR differences.
     fn check(&self, seq: u64, content_type: u8, version: u16, data: &[u8]) -> Option<usize> {
         let n = data.len();
-        let mac_len = Self::mac_len();
+        let mac_len = M::mac_len();
         // Public facts: the caller checked n >= min_encrypted_len(mac_len) > mac_len.
         let max_len = n - mac_len - 1;
 
         // 1. Padding.
         let pad = usize::from(data[n - 1]);
         let mut good = ct_le(pad + 1 + mac_len, n);
-        let scan = n.min(MAX_PAD);
-        for i in 1..=scan {
-            let b = usize::from(data[n - i]);
-            let in_pad = ct_le(i, pad + 1);
-            good &= !(in_pad & !ct_eq(b, pad));
+        if M::ssl3_padding() {
+            good &= ct_lt(pad, block_len::<C>());
+        } else {
+            let scan = n.min(MAX_PAD);
+            for i in 1..=scan {
+                let b = usize::from(data[n - i]);
+                let in_pad = ct_le(i, pad + 1);
+                good &= !(in_pad & !ct_eq(b, pad));
+            }
         }
         let pad = pad & good;
         let len = max_len - pad;
 
         // 2. MAC over the candidate length, then dummy compressions up to the maximum.
         let mut expected = Zeroizing::new([0u8; MAX_MAC]);
-        let header = mac_header(seq, content_type, version, len);
         self.mac.compute(
-            &header,
+            seq,
+            content_type,
+            version,
             data.get(..len).unwrap_or_default(),
             &mut expected[..],
         );
-        let block = Hmac::<D>::block_len();
-        let inner_prefix = block + header.len();
+        let block = <M::Hash as DigestBlockSize>::block_size();
+        let inner_prefix = M::inner_prefix_len();
         let extra = compressions(inner_prefix + max_len, block)
             .saturating_sub(compressions(inner_prefix + len, block));
-        let mut dummy = D::new();
+        let mut dummy = M::Hash::new();
         dummy.update(&DUMMY[..(extra * block).min(DUMMY.len())]);
         black_box(&dummy);
 
@@ -445,10 +418,10 @@ where
     }
 }
 
-impl<C, D> RecordDecrypter for CbcDecrypter<C, D>
+impl<C, M> RecordDecrypter for CbcDecrypter<C, M>
 where
-    C: BlockDecryptMut + BlockCipher + BlockSizeUser<BlockSize = U16> + Clone + Send,
-    D: MacHash,
+    C: CbcCipher + BlockDecryptMut,
+    M: RecordMac,
 {
     fn open(
         &mut self,
@@ -457,20 +430,21 @@ where
         version: u16,
         body: &mut [u8],
     ) -> Result<Range<usize>, BadRecord> {
-        let prefix = if self.explicit_iv { BLOCK } else { 0 };
+        let block = block_len::<C>();
+        let prefix = if self.explicit_iv { block } else { 0 };
         // Length checks use only public information (the record length).
-        if body.len() < self.min_body_len() || !(body.len() - prefix).is_multiple_of(BLOCK) {
+        if body.len() < self.min_body_len() || !(body.len() - prefix).is_multiple_of(block) {
             return Err(BadRecord);
         }
         let (head, data) = body.split_at_mut(prefix);
-        let mut iv = [0u8; BLOCK];
-        if self.explicit_iv {
-            iv.copy_from_slice(head);
+        let iv = if self.explicit_iv {
+            Block::<C>::clone_from_slice(head)
         } else {
-            iv = self.iv;
-            self.iv.copy_from_slice(&data[data.len() - BLOCK..]);
-        }
-        let mut dec = cbc::Decryptor::<C>::inner_iv_init(self.cipher.clone(), (&iv).into());
+            let iv = self.iv.clone();
+            self.iv.copy_from_slice(&data[data.len() - block..]);
+            iv
+        };
+        let mut dec = cbc::Decryptor::<C>::inner_iv_init(self.cipher.clone(), &iv);
         let (blocks, _) = InOutBuf::from(&mut *data).into_chunks();
         dec.decrypt_blocks_inout_mut(blocks);
         match self.check(seq, content_type, version, data) {
@@ -480,19 +454,23 @@ where
     }
 
     fn min_body_len(&self) -> usize {
-        let prefix = if self.explicit_iv { BLOCK } else { 0 };
-        prefix + min_encrypted_len(Self::mac_len())
+        let block = block_len::<C>();
+        let prefix = if self.explicit_iv { block } else { 0 };
+        prefix + min_encrypted_len(M::mac_len(), block)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::cipher::{self, RecordDecrypter, RecordEncrypter};
+    use super::super::recmac::tls_mac_header as mac_header;
     use super::*;
     use std::io::Write;
     use std::process::{Command, Stdio};
 
-    const SUITES: [(BulkCipher, MacAlgorithm); 6] = [
+    const SUITES: [(BulkCipher, MacAlgorithm); 8] = [
+        (BulkCipher::TripleDesCbc, MacAlgorithm::Sha1),
+        (BulkCipher::TripleDesCbc, MacAlgorithm::Sha256),
         (BulkCipher::Aes128Cbc, MacAlgorithm::Sha1),
         (BulkCipher::Aes128Cbc, MacAlgorithm::Sha256),
         (BulkCipher::Aes128Cbc, MacAlgorithm::Sha384),
@@ -517,8 +495,13 @@ mod tests {
                 enc: (0..bulk.key_len() as u8)
                     .map(|i| i.wrapping_mul(13) ^ 0xa5)
                     .collect(),
-                iv: (0..16u8).map(|i| i ^ 0x3c).collect(),
+                iv: (0..bulk.key_block_iv_len() as u8)
+                    .map(|i| i ^ 0x3c)
+                    .collect(),
             }
+        }
+        fn block(&self) -> usize {
+            self.iv.len()
         }
         fn dir(&self) -> DirectionKeys<'_> {
             DirectionKeys {
@@ -556,9 +539,10 @@ mod tests {
                 let k = Keys::new(bulk, mac);
                 let mut enc = cipher::new_encrypter(bulk, mac, version, &k.dir());
                 let mut dec = cipher::new_decrypter(bulk, mac, version, &k.dir());
-                let prefix = if version >= 0x0302 { 16 } else { 0 };
+                let block = k.block();
+                let prefix = if version >= 0x0302 { block } else { 0 };
                 assert_eq!(enc.prefix_len(), prefix);
-                assert_eq!(dec.min_body_len(), prefix + padded_len(mac.len()));
+                assert_eq!(dec.min_body_len(), prefix + padded_len(mac.len(), block));
                 // Several records in a row: TLS 1.0 chains IVs across them.
                 for (seq, len) in [0usize, 1, 15, 16, 17, 31, 100, 1000, 16384]
                     .into_iter()
@@ -566,9 +550,9 @@ mod tests {
                 {
                     let plain: Vec<u8> = (0..len).map(|i| (i * 31 + seq) as u8).collect();
                     let rec = seal(enc.as_mut(), seq as u64, version, &plain);
-                    assert_eq!((rec.len() - prefix) % 16, 0);
+                    assert_eq!((rec.len() - prefix) % block, 0);
                     assert!(rec.len() > prefix + len + mac.len());
-                    assert!(rec.len() <= prefix + len + mac.len() + 16);
+                    assert!(rec.len() <= prefix + len + mac.len() + block);
                     let got = open(dec.as_mut(), seq as u64, version, &rec);
                     assert_eq!(
                         got.as_deref(),
@@ -582,13 +566,15 @@ mod tests {
 
     #[test]
     fn explicit_ivs_are_fresh() {
-        let (bulk, mac) = SUITES[0];
-        let k = Keys::new(bulk, mac);
-        let mut enc = cipher::new_encrypter(bulk, mac, 0x0302, &k.dir());
-        let a = seal(enc.as_mut(), 0, 0x0302, b"same");
-        let b = seal(enc.as_mut(), 0, 0x0302, b"same");
-        assert_ne!(a[..16], b[..16]);
-        assert_ne!(a[16..], b[16..]);
+        for (bulk, mac) in [SUITES[0], SUITES[2]] {
+            let k = Keys::new(bulk, mac);
+            let b = k.block();
+            let mut enc = cipher::new_encrypter(bulk, mac, 0x0302, &k.dir());
+            let r1 = seal(enc.as_mut(), 0, 0x0302, b"same");
+            let r2 = seal(enc.as_mut(), 0, 0x0302, b"same");
+            assert_ne!(r1[..b], r2[..b]);
+            assert_ne!(r1[b..], r2[b..]);
+        }
     }
 
     /// Flips one bit at each position of each region of the record: every one must fail.
@@ -623,7 +609,7 @@ mod tests {
                     "wrong type"
                 );
                 // Truncations: not a block multiple, a block short, shorter than the minimum.
-                for cut in [1, 16, rec.len() - dec.min_body_len() + 1] {
+                for cut in [1, k.block(), rec.len() - dec.min_body_len() + 1] {
                     let mut dec = cipher::new_decrypter(bulk, mac, version, &k.dir());
                     assert_eq!(
                         open(dec.as_mut(), 9, version, &rec[..rec.len() - cut]),
@@ -652,17 +638,18 @@ mod tests {
             &k.mac,
             &[&mac_header(5, 23, 0x0303, plain.len()), plain],
         );
-        let iv = [0x77u8; 16];
+        let iv = vec![0x77u8; k.block()];
         let mut data = [plain, &tag, padding].concat();
-        assert_eq!(data.len() % 16, 0);
-        let (blocks, _) = InOutBuf::from(&mut data[..]).into_chunks();
+        assert_eq!(data.len() % k.block(), 0);
+        fn enc<C: CbcCipher + BlockEncryptMut>(key: &[u8], iv: &[u8], data: &mut [u8]) {
+            let (blocks, _) = InOutBuf::from(data).into_chunks();
+            cbc::Encryptor::<C>::inner_iv_init(cipher_key(key), iv.into())
+                .encrypt_blocks_inout_mut(blocks);
+        }
         match bulk {
-            BulkCipher::Aes128Cbc => {
-                cbc::Encryptor::<Aes128Enc>::inner_iv_init(cipher_key(&k.enc), (&iv).into())
-                    .encrypt_blocks_inout_mut(blocks)
-            }
-            _ => cbc::Encryptor::<Aes256Enc>::inner_iv_init(cipher_key(&k.enc), (&iv).into())
-                .encrypt_blocks_inout_mut(blocks),
+            BulkCipher::Aes128Cbc => enc::<Aes128Enc>(&k.enc, &iv, &mut data),
+            BulkCipher::Aes256Cbc => enc::<Aes256Enc>(&k.enc, &iv, &mut data),
+            _ => enc::<TdesEde3>(&k.enc, &iv, &mut data),
         }
         [&iv[..], &data].concat()
     }
@@ -677,7 +664,7 @@ mod tests {
                 let plain: Vec<u8> = (0..plain_len).map(|i| i as u8).collect();
                 let content = plain_len + mac.len();
                 for pad in 0..=255usize {
-                    if (content + pad + 1) % 16 != 0 {
+                    if (content + pad + 1) % k.block() != 0 {
                         continue;
                     }
                     let padding = vec![pad as u8; pad + 1];
@@ -699,7 +686,7 @@ mod tests {
                     }
                 }
                 // Padding length larger than the record: rejected, no panic.
-                let fill = 16 - (content % 16);
+                let fill = k.block() - (content % k.block());
                 let rec = handmade(bulk, mac, &k, &plain, &vec![0xffu8; fill]);
                 let mut dec = cipher::new_decrypter(bulk, mac, 0x0303, &k.dir());
                 let mut body = rec.clone();
@@ -809,6 +796,59 @@ mod tests {
             );
             assert_eq!(rec, ct, "record {seq}");
             iv = rec[rec.len() - 16..].to_vec();
+        }
+    }
+
+    /// TLS 1.1 SSL_RSA_WITH_3DES_EDE_CBC_SHA (8-byte blocks, explicit 8-byte IV) and TLS 1.0
+    /// IV chaining with 3DES, against `openssl enc -des-ede3-cbc -nopad` and
+    /// `openssl dgst -sha1 -mac HMAC`.
+    #[test]
+    fn tdes_cbc_sha_records_match_openssl() {
+        let (bulk, mac) = (BulkCipher::TripleDesCbc, MacAlgorithm::Sha1);
+        assert_eq!((bulk.key_len(), bulk.key_block_iv_len()), (24, 8));
+        assert!(!bulk.is_aead());
+        let k = Keys::new(bulk, mac);
+        for version in [0x0301u16, 0x0302] {
+            let mut enc = cipher::new_encrypter(bulk, mac, version, &k.dir());
+            let mut chained = k.iv.clone();
+            for (seq, plain) in [(0u64, &b"3DES record"[..]), (1, &[0x5au8; 45][..])] {
+                let rec = seal(enc.as_mut(), seq, version, plain);
+                let (iv, body) = if version >= 0x0302 {
+                    (rec[..8].to_vec(), &rec[8..])
+                } else {
+                    (chained.clone(), &rec[..])
+                };
+                let mac_input = [&mac_header(seq, 23, version, plain.len())[..], plain].concat();
+                let tag = openssl(
+                    &[
+                        "dgst",
+                        "-sha1",
+                        "-mac",
+                        "HMAC",
+                        "-macopt",
+                        &format!("hexkey:{}", hex(&k.mac)),
+                        "-binary",
+                    ],
+                    &mac_input,
+                );
+                let content = plain.len() + tag.len();
+                let pad = 7 - content % 8;
+                let padded = [plain, &tag, &vec![pad as u8; pad + 1]].concat();
+                let ct = openssl(
+                    &[
+                        "enc",
+                        "-des-ede3-cbc",
+                        "-nopad",
+                        "-K",
+                        &hex(&k.enc),
+                        "-iv",
+                        &hex(&iv),
+                    ],
+                    &padded,
+                );
+                assert_eq!(body, &ct[..], "{version:x} record {seq}");
+                chained = rec[rec.len() - 8..].to_vec();
+            }
         }
     }
 }

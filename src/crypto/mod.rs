@@ -1,12 +1,19 @@
 //! Cryptographic building blocks used by the record layer and the handshake.
 //!
-//! `ring` provides everything it offers; the gaps (RSA private operation, AES-CBC, MD5,
-//! the TLS 1.0/1.1 PRF, constant-time CBC MAC checking) are filled here.
+//! `ring` provides everything it offers; the gaps (RSA private operation, AES-CBC, 3DES, MD5,
+//! the TLS 1.0/1.1 PRF, constant-time CBC MAC checking, finite-field Diffie-Hellman, and the
+//! feature-gated legacy pieces: RC4/NULL records and SSL 3.0) are filled here.
 
 mod aead;
 mod cbc;
 pub mod cipher;
+pub mod dh;
 pub mod hash;
 pub mod prf;
+mod recmac;
 pub mod rng;
 pub mod rsa;
+#[cfg(feature = "ssl3")]
+pub mod ssl3;
+#[cfg(any(feature = "rc4-suites", feature = "null-suites"))]
+mod stream;

@@ -14,7 +14,7 @@ use core::ffi::c_char;
 use core::ptr;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_SUCCESS, PS_UNSUPPORTED_FAIL};
+use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_SUCCESS};
 use crate::ffi::x509::{CertChainView, PubKeyView, key_type, psPool_t, psPubKey_t, psX509Cert_t};
 use crate::ffi::{cstr_or_none, guard, slice_or_none};
 use crate::keys::{Identity, Keys};
@@ -330,9 +330,13 @@ pub unsafe extern "C" fn matrixSslLoadRsaKeysMem(
     })
 }
 
-/// PKCS#12 identity loader (ABI.md §3.2.5). Argument checks only for now: PKCS#12 parsing is
-/// a later capability (its own issue), until then every valid call returns
-/// `PS_UNSUPPORTED_FAIL`.
+/// PKCS#12 identity loader (ABI.md §3.2.5; `pki::pkcs12`): the key and its chain go into the
+/// RSA or EC identity slot by key algorithm. Returns 0; `PS_ARG_FAIL` for a NULL `keys` or
+/// `p12File`, a negative length, or a length without password bytes; `PS_PARSE_FAIL` for any
+/// parse-stage failure (missing file, wrong password, MAC mismatch, unsupported contents);
+/// `PS_CERT_AUTH_FAIL` if the key matches no certificate or the chain does not link;
+/// `PS_UNSUPPORTED_FAIL` if that identity slot is already loaded (D8 divergence). `flags` is
+/// reserved (ignored). A NULL `importPass` with length 0 is the empty password.
 ///
 /// # Safety
 /// `keys` must be NULL or a live handle; `p12File` NULL or NUL-terminated; passwords NULL or
@@ -356,7 +360,21 @@ pub unsafe extern "C" fn matrixSslLoadPkcs12(
         if (importPass.is_null() && ipasslen > 0) || (!macPass.is_null() && mpasslen < 0) {
             return PS_ARG_FAIL;
         }
-        PS_UNSUPPORTED_FAIL
+        // SAFETY: `p12File` is non-NULL and NUL-terminated, the passwords are NULL or readable
+        // for their (checked non-negative) lengths, per the caller contract; all are only read
+        // during this call.
+        let (file, import, mac) = unsafe {
+            (
+                cstr_or_none(p12File.cast_const().cast()),
+                slice_or_none(importPass, i64::from(ipasslen)).unwrap_or_default(),
+                slice_or_none(macPass, i64::from(mpasslen)),
+            )
+        };
+        let Some(file) = file else {
+            return PS_ARG_FAIL;
+        };
+        // SAFETY: forwarded caller contract.
+        unsafe { load_into(keys, |k| k.load_pkcs12(file, import, mac)) }
     })
 }
 
@@ -431,11 +449,15 @@ pub unsafe extern "C" fn matrixSslLoadEcKeysMem(
     })
 }
 
-/// PEM DH parameters loader (ABI.md §3.11). DHE suites are a later capability; until then
-/// valid calls return `PS_UNSUPPORTED_FAIL`.
+/// PEM DH parameters loader (ABI.md §3.11; `pki::dhparams`): the first `DH PARAMETERS`
+/// (PKCS#3) or `X9.42 DH PARAMETERS` block of the file, used by DHE servers instead of the
+/// built-in ffdhe2048 group. Returns 0; `PS_ARG_FAIL` (NULL argument); `PS_PLATFORM_FAIL`
+/// (file unreadable); `PS_PARSE_FAIL` (malformed, or not a DH group at all);
+/// `PS_UNSUPPORTED_FAIL` (parameters already loaded, or a group under 1024 / over 8192 bits
+/// or with a composite p).
 ///
 /// # Safety
-/// `keys` must be NULL or a live handle; `paramFile` is not read.
+/// `keys` must be NULL or a live handle; `paramFile` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslLoadDhParams(
     keys: *mut sslKeys_t,
@@ -445,15 +467,20 @@ pub unsafe extern "C" fn matrixSslLoadDhParams(
         if keys.is_null() || paramFile.is_null() {
             return PS_ARG_FAIL;
         }
-        PS_UNSUPPORTED_FAIL
+        // SAFETY: non-NULL and NUL-terminated per the caller contract; read during the call.
+        let Some(file) = (unsafe { cstr_or_none(paramFile) }) else {
+            return PS_ARG_FAIL;
+        };
+        // SAFETY: forwarded caller contract.
+        unsafe { load_into(keys, |k| k.load_dh_params_file(file)) }
     })
 }
 
-/// DER DH parameters loader (ABI.md §3.11): NULL `keys`/`dhBin` or a length ≤ 0 is
-/// `PS_ARG_FAIL`; otherwise `PS_UNSUPPORTED_FAIL` until DHE suites land.
+/// DER DH parameters loader (ABI.md §3.11): PKCS#3 `DHParameter`. NULL `keys`/`dhBin` or a
+/// length ≤ 0 is `PS_ARG_FAIL`; other codes as [`matrixSslLoadDhParams`].
 ///
 /// # Safety
-/// `keys` must be NULL or a live handle; `dhBin` is not read.
+/// `keys` must be NULL or a live handle; `dhBin` NULL or readable for `dhBinLen` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslLoadDhParamsMem(
     keys: *mut sslKeys_t,
@@ -464,15 +491,21 @@ pub unsafe extern "C" fn matrixSslLoadDhParamsMem(
         if keys.is_null() || dhBin.is_null() || dhBinLen <= 0 {
             return PS_ARG_FAIL;
         }
-        PS_UNSUPPORTED_FAIL
+        // SAFETY: non-NULL and readable for `dhBinLen` (> 0) bytes per the caller contract;
+        // only read during this call (the group is copied).
+        let Some(der) = (unsafe { slice_or_none(dhBin, i64::from(dhBinLen)) }) else {
+            return PS_ARG_FAIL;
+        };
+        // SAFETY: forwarded caller contract.
+        unsafe { load_into(keys, |k| k.load_dh_params_der(der)) }
     })
 }
 
-/// Pre-shared key loader (ABI.md §3.11): `1 ≤ keyLen ≤ 64`, `1 ≤ idLen ≤ 128`, no NULLs, else
-/// `PS_ARG_FAIL`; valid calls return `PS_UNSUPPORTED_FAIL` until PSK suites land.
+/// Pre-shared key loader (ABI.md §3.11): appends a copy of (`key`, `id`); keys stay in load
+/// order. `1 ≤ keyLen ≤ 64`, `1 ≤ idLen ≤ 128`, no NULLs, else `PS_ARG_FAIL`.
 ///
 /// # Safety
-/// `keys` must be NULL or a live handle; `key`/`id` are not read.
+/// `keys` must be NULL or a live handle; `key`/`id` NULL or readable for their lengths.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslLoadPsk(
     keys: *mut sslKeys_t,
@@ -490,14 +523,26 @@ pub unsafe extern "C" fn matrixSslLoadPsk(
         {
             return PS_ARG_FAIL;
         }
-        PS_UNSUPPORTED_FAIL
+        // SAFETY: both non-NULL and readable for their (bounded, checked) lengths per the
+        // caller contract; only read during this call (the container copies them).
+        let (key, id) = unsafe {
+            (
+                slice_or_none(key, i64::from(keyLen)),
+                slice_or_none(id, i64::from(idLen)),
+            )
+        };
+        let (Some(key), Some(id)) = (key, id) else {
+            return PS_ARG_FAIL;
+        };
+        // SAFETY: forwarded caller contract.
+        unsafe { load_into(keys, |k| k.add_psk(key, id)) }
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::PS_CERT_AUTH_FAIL;
+    use crate::error::{PS_CERT_AUTH_FAIL, PS_UNSUPPORTED_FAIL};
     use crate::pki::DnAttribute;
     use std::ffi::CStr;
 
@@ -763,6 +808,52 @@ mod tests {
     }
 
     #[test]
+    fn psk_and_dh_loaders_fill_the_container() {
+        let k = new_keys();
+        let (mut key, mut id) = ([7u8; 64], [b'i'; 128]);
+        // PKCS#3 DHParameter { p, g } of RFC 7919 ffdhe2048.
+        let group = crate::crypto::dh::DhGroup::ffdhe2048();
+        let mut dh = vec![0x30, 0x82, 0x01, 0x08, 0x02, 0x82, 0x01, 0x01, 0x00];
+        dh.extend_from_slice(group.p_be());
+        dh.extend_from_slice(&[0x02, 0x01, 0x02]);
+        // SAFETY: `k` is live until deleted; the buffers are readable for their lengths.
+        unsafe {
+            let before = keys_snapshot(k).expect("live");
+            assert_eq!(
+                matrixSslLoadPsk(k, key.as_mut_ptr(), 64, id.as_mut_ptr(), 128),
+                0
+            );
+            assert_eq!(
+                matrixSslLoadPsk(k, key.as_mut_ptr(), 1, id.as_mut_ptr(), 5),
+                0
+            );
+            // The container copied the bytes.
+            key.fill(0);
+            id.fill(0);
+            let snap = keys_snapshot(k).expect("live");
+            assert_eq!(snap.psks.len(), 2);
+            assert_eq!(snap.first_psk().unwrap().key.as_slice(), &[7u8; 64]);
+            assert_eq!(
+                snap.psk_for_identity(b"iiiii").unwrap().key.as_slice(),
+                &[7]
+            );
+            assert!(before.psks.is_empty(), "earlier snapshots do not change");
+
+            let len = dh.len() as i32;
+            assert_eq!(matrixSslLoadDhParamsMem(k, dh.as_mut_ptr(), len), 0);
+            assert_eq!(
+                matrixSslLoadDhParamsMem(k, dh.as_mut_ptr(), len),
+                PS_UNSUPPORTED_FAIL
+            );
+            let snap = keys_snapshot(k).expect("live");
+            assert_eq!(snap.server_dh_group().bits(), 2048);
+            assert_eq!(snap.psks.len(), 2);
+            assert!((*k).cert.is_null() && (*k).CAcerts.is_null());
+            matrixSslDeleteKeys(k);
+        }
+    }
+
+    #[test]
     fn argument_checks() {
         let k = new_keys();
         let b = [0x30u8, 0x00];
@@ -796,9 +887,15 @@ mod tests {
             assert_eq!(matrixSslLoadPkcs12(k, p, n, 2, n, 0, 0), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadPkcs12(k, p, p, -1, n, 0, 0), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadPkcs12(k, p, p, 2, p, -1, 0), PS_ARG_FAIL);
+            // `b` names no file: a parse-stage failure (ABI.md §3.2.5).
+            let f = c"/nonexistent/x.p12".as_ptr().cast_mut().cast::<u8>();
             assert_eq!(
-                matrixSslLoadPkcs12(k, p, p, 2, n, -1, 0),
-                PS_UNSUPPORTED_FAIL
+                matrixSslLoadPkcs12(k, f, p, 2, n, -1, 0),
+                crate::error::PS_PARSE_FAIL
+            );
+            assert_eq!(
+                matrixSslLoadPkcs12(k, f, n, 0, n, 0, 0),
+                crate::error::PS_PARSE_FAIL
             );
 
             let s = c"x".as_ptr();
@@ -826,11 +923,14 @@ mod tests {
 
             assert_eq!(matrixSslLoadDhParams(ptr::null_mut(), s), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadDhParams(k, ptr::null()), PS_ARG_FAIL);
-            assert_eq!(matrixSslLoadDhParams(k, s), PS_UNSUPPORTED_FAIL);
+            assert_eq!(matrixSslLoadDhParams(k, s), crate::error::PS_PLATFORM_FAIL);
             assert_eq!(matrixSslLoadDhParamsMem(ptr::null_mut(), p, 2), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadDhParamsMem(k, n, 2), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadDhParamsMem(k, p, 0), PS_ARG_FAIL);
-            assert_eq!(matrixSslLoadDhParamsMem(k, p, 2), PS_UNSUPPORTED_FAIL);
+            assert_eq!(
+                matrixSslLoadDhParamsMem(k, p, 2),
+                crate::error::PS_PARSE_FAIL
+            );
 
             assert_eq!(matrixSslLoadPsk(ptr::null_mut(), p, 1, p, 1), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadPsk(k, n, 1, p, 1), PS_ARG_FAIL);
@@ -839,7 +939,8 @@ mod tests {
             assert_eq!(matrixSslLoadPsk(k, p, 65, p, 1), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadPsk(k, p, 1, p, 0), PS_ARG_FAIL);
             assert_eq!(matrixSslLoadPsk(k, p, 1, p, 129), PS_ARG_FAIL);
-            assert_eq!(matrixSslLoadPsk(k, p, 64, p, 128), PS_UNSUPPORTED_FAIL);
+            let snap = keys_snapshot(k).expect("live");
+            assert!(snap.psks.is_empty() && snap.dh_params.is_none());
 
             // Nothing above changed the container.
             assert!((*k).cert.is_null() && (*k).CAcerts.is_null());

@@ -3,6 +3,7 @@
 //! Every exported function runs its body inside [`guard`], so a Rust panic becomes an error
 //! code instead of unwinding into C, and every pointer is checked before it is used.
 
+pub mod crypto_api;
 pub mod keys;
 pub mod session;
 pub mod util;

@@ -399,6 +399,8 @@ struct Store {
 }
 
 /// A C view (`psX509Cert_t` chain) of a certificate chain, owning all its memory.
+///
+/// Every live view is entered in [`VIEW_INDEX`] (see there) and leaves it when dropped.
 pub(crate) struct CertChainView {
     /// The certificates, in chain order; each one's `next` points to the following one.
     certs: Vec<Owned<psX509Cert_t>>,
@@ -408,6 +410,57 @@ pub(crate) struct CertChainView {
     rsa_keys: Vec<Owned<pubKeyUnion_t>>,
     /// Every byte/string buffer the structs point to.
     bufs: Vec<Owned<[u8]>>,
+    /// This view's entries in [`VIEW_INDEX`], removed on drop.
+    indexed: Vec<IndexKey>,
+}
+
+/// What a [`VIEW_INDEX`] address is the address of.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum IndexKind {
+    /// A `psX509Cert_t`.
+    Cert,
+    /// The `pubKeyUnion_t` (= `psRsaKey_t`) a certificate's `publicKey.key` points to.
+    RsaKey,
+}
+
+type IndexKey = (IndexKind, usize);
+
+/// The certificate behind every `psX509Cert_t` (and behind its `psRsaKey_t`) of every live
+/// [`CertChainView`], by address: parsed chains, the chains and CA lists published in
+/// `sslKeys_t`, and peer chains shown to certificate callbacks.
+///
+/// The crypto API takes these C pointers back (`psX509AuthenticateCert`, `psRsaEncryptPub` on
+/// `&cert->publicKey.key->rsa`, ...; src/ffi/crypto_api.rs). A lookup only compares
+/// addresses, so a pointer the library never handed out is simply not found. Entries are
+/// added while a view is built and removed in its `Drop`, before its allocations are
+/// freed, so an address is never found after its memory could have been reused.
+static VIEW_INDEX: Mutex<BTreeMap<IndexKey, Arc<Certificate>>> = Mutex::new(BTreeMap::new());
+
+fn view_index() -> std::sync::MutexGuard<'static, BTreeMap<IndexKey, Arc<Certificate>>> {
+    VIEW_INDEX.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The certificate shown as `*cert` by a live view; `None` for any other pointer.
+pub(crate) fn indexed_certificate(cert: *const psX509Cert_t) -> Option<Arc<Certificate>> {
+    view_index().get(&(IndexKind::Cert, cert as usize)).cloned()
+}
+
+/// The certificate whose public key a live view shows at `key` (`cert->publicKey.key`, which
+/// is also `&cert->publicKey.key->rsa`); `None` for any other pointer.
+pub(crate) fn indexed_rsa_key_owner(key: *const psRsaKey_t) -> Option<Arc<Certificate>> {
+    view_index()
+        .get(&(IndexKind::RsaKey, key as usize))
+        .cloned()
+}
+
+impl Drop for CertChainView {
+    fn drop(&mut self) {
+        // Runs before the fields (and so the allocations) are dropped.
+        let mut index = view_index();
+        for key in &self.indexed {
+            index.remove(key);
+        }
+    }
 }
 
 // SAFETY: the view exclusively owns every allocation reachable from its pointers (like a
@@ -421,7 +474,7 @@ impl CertChainView {
     /// are NULL/0 (CA lists, peer chains). `dnenc` is always NULL.
     pub(crate) fn new(certs: &[Arc<Certificate>], store_der: bool) -> Self {
         Self::build(
-            certs.iter().map(|c| &**c),
+            certs,
             Store {
                 der: store_der,
                 dn: false,
@@ -446,26 +499,35 @@ impl CertChainView {
         }
     }
 
-    fn build<'a, I>(certs: I, store: Store) -> Self
-    where
-        I: DoubleEndedIterator<Item = &'a Certificate>,
-    {
+    fn build(certs: &[Arc<Certificate>], store: Store) -> Self {
         let mut view = CertChainView {
             certs: Vec::new(),
             names: Vec::new(),
             rsa_keys: Vec::new(),
             bufs: Vec::new(),
+            indexed: Vec::new(),
         };
+        let mut index_entries = Vec::new();
         // Built from the last certificate back to the leaf so each `next` is known when its
         // predecessor is created (no struct is written after it is allocated).
         let mut next = ptr::null_mut();
-        for cert in certs.rev() {
+        for cert in certs.iter().rev() {
             let c = view.cert(cert, store, next);
+            if !c.publicKey.key.is_null() {
+                index_entries.push(((IndexKind::RsaKey, c.publicKey.key as usize), cert));
+            }
             let owned = Owned::new(Box::new(c));
             next = owned.as_ptr();
+            index_entries.push(((IndexKind::Cert, next as usize), cert));
             view.certs.push(owned);
         }
         view.certs.reverse();
+        let mut index = view_index();
+        for (key, cert) in index_entries {
+            index.insert(key, Arc::clone(cert));
+            view.indexed.push(key);
+        }
+        drop(index);
         view
     }
 
@@ -642,6 +704,11 @@ impl CertChainView {
 /// already freed — is simply not found and ignored, instead of being freed.
 static PARSED_CHAINS: Mutex<BTreeMap<usize, CertChainView>> = Mutex::new(BTreeMap::new());
 
+/// Serializes the unit tests that register chains in [`PARSED_CHAINS`] (here and in
+/// `ffi::crypto_api`): one of them checks that the registry ends up empty.
+#[cfg(test)]
+pub(crate) static PARSED_CHAINS_TEST_LOCK: Mutex<()> = Mutex::new(());
+
 /// Parses one or more concatenated DER certificates into a new chain (ABI.md §4.5).
 ///
 /// Returns the number of bytes consumed, or a negative code. `*outcert` is always written
@@ -678,20 +745,29 @@ pub unsafe extern "C" fn psX509ParseCert(
         let Ok(consumed) = i32::try_from(consumed) else {
             return PS_LIMIT_FAIL;
         };
-        let store = Store {
-            der: flags & CERT_STORE_UNPARSED_BUFFER != 0,
-            dn: flags & CERT_STORE_DN_BUFFER != 0,
-        };
-        let view = CertChainView::build(certs.iter(), store);
-        let head = view.head();
-        PARSED_CHAINS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(head as usize, view);
+        let head = register_parsed_chain(certs, flags);
         // SAFETY: as above; `head` stays valid until `psX509FreeCert(head)`.
         unsafe { *outcert = head };
         consumed
     })
+}
+
+/// Builds the C view of `certs` (non-empty, leaf first) with the `psX509ParseCert` `flags`
+/// and keeps it in [`PARSED_CHAINS`] until `psX509FreeCert(head)`; returns the head. Shared
+/// by `psX509ParseCert` and `psX509ParseCertFile` (src/ffi/crypto_api.rs).
+pub(crate) fn register_parsed_chain(certs: Vec<Certificate>, flags: i32) -> *mut psX509Cert_t {
+    let store = Store {
+        der: flags & CERT_STORE_UNPARSED_BUFFER != 0,
+        dn: flags & CERT_STORE_DN_BUFFER != 0,
+    };
+    let certs: Vec<Arc<Certificate>> = certs.into_iter().map(Arc::new).collect();
+    let view = CertChainView::build(&certs, store);
+    let head = view.head();
+    PARSED_CHAINS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(head as usize, view);
+    head
 }
 
 /// Frees a chain returned by `psX509ParseCert`. NULL, and any pointer that is not the head of
@@ -922,7 +998,7 @@ mod tests {
     fn dn_buffer_is_stored_on_request() {
         let certs = chain();
         let view = CertChainView::build(
-            certs.iter().map(|c| &**c),
+            &certs,
             Store {
                 der: false,
                 dn: true,
@@ -962,6 +1038,36 @@ mod tests {
     }
 
     #[test]
+    fn live_views_are_indexed_until_dropped() {
+        let certs = chain();
+        let view = CertChainView::new(&certs, false);
+        let head = view.head();
+        // SAFETY: reading pointers out of a live view.
+        let (next, leaf_key, inter_key) = unsafe {
+            (
+                (*head).next,
+                (*head).publicKey.key,
+                (*(*head).next).publicKey.key,
+            )
+        };
+        let found = |c: Option<Arc<Certificate>>, want: &Arc<Certificate>| {
+            c.is_some_and(|c| Arc::ptr_eq(&c, want))
+        };
+        assert!(found(indexed_certificate(head), &certs[0]));
+        assert!(found(indexed_certificate(next), &certs[1]));
+        assert!(found(indexed_rsa_key_owner(leaf_key.cast()), &certs[0]));
+        // The EC certificate has no psRsaKey_t; a certificate is not a key.
+        assert!(inter_key.is_null());
+        assert!(indexed_rsa_key_owner(head.cast()).is_none());
+        // Ours, the certificate's entry and its key's entry.
+        assert_eq!(Arc::strong_count(&certs[0]), 3);
+        drop(view);
+        // The index let go of the certificates with the view.
+        assert_eq!(Arc::strong_count(&certs[0]), 1);
+        assert_eq!(Arc::strong_count(&certs[1]), 1);
+    }
+
+    #[test]
     fn view_addresses_are_stable_when_moved() {
         let certs = chain();
         let view = CertChainView::new(&certs, true);
@@ -994,6 +1100,9 @@ mod tests {
 
     #[test]
     fn parse_cert_builds_a_freeable_chain_from_real_der() {
+        let _serial = PARSED_CHAINS_TEST_LOCK
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let der = fixtures::test_ca_der();
         let mut two = der.clone();
         two.extend_from_slice(&der);

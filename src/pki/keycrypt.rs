@@ -107,7 +107,7 @@ where
 
 /// Length of the plaintext before PKCS#7 padding, checked without branching on the
 /// padding bytes (`None` if the padding is invalid).
-fn pkcs7_plain_len(buf: &[u8], block: usize) -> Option<usize> {
+pub(crate) fn pkcs7_plain_len(buf: &[u8], block: usize) -> Option<usize> {
     let last_block = buf.get(buf.len().checked_sub(block)?..)?;
     let pad = *last_block.last()?;
     // bad != 0 iff pad == 0, pad > block, or one of the last `pad` bytes differs.
@@ -283,6 +283,22 @@ pub(crate) fn decrypt_pkcs8(
     if alg_oid != OID_PBES2 {
         return Err(PS_UNSUPPORTED_FAIL);
     }
+    decrypt_pbes2(alg_id, data, password)
+}
+
+/// Whether an AlgorithmIdentifier's OID (contents) is PBES2.
+pub(crate) fn is_pbes2(oid: &[u8]) -> bool {
+    oid == OID_PBES2
+}
+
+/// Decrypts `data` under a PBES2 AlgorithmIdentifier (`alg_id` = its SEQUENCE contents, OID
+/// included) with the raw password bytes. Also used by PKCS#12 for PBES2-encrypted bags
+/// and `EncryptedData`. Codes as [`decrypt_pkcs8`].
+pub(crate) fn decrypt_pbes2(
+    alg_id: &[u8],
+    data: &[u8],
+    password: Option<&[u8]>,
+) -> Result<Zeroizing<Vec<u8>>, i32> {
     let params = match der::algorithm_parameters(alg_id)? {
         Some((der::SEQUENCE, p)) => p.as_slice_less_safe(),
         _ => return Err(PS_PARSE_FAIL),

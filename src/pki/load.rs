@@ -184,6 +184,26 @@ impl Keys {
     }
 }
 
+/// For the other loaders of `pki` (PKCS#12): installs `chain` (leaf first) and `key` into the
+/// identity slot of the key's algorithm, with the same checks as the PEM/DER loaders.
+/// `PS_UNSUPPORTED_FAIL` if that slot is taken (or the key algorithm has none),
+/// `PS_CERT_AUTH_FAIL` if the key does not match the leaf or the chain does not link.
+pub(super) fn install_identity(
+    keys: &mut Keys,
+    chain: Vec<Certificate>,
+    key: PrivateKey,
+) -> Result<(), i32> {
+    let slot = if key.is_rsa() {
+        Slot::Rsa
+    } else if key.is_ec() {
+        Slot::Ec
+    } else {
+        return Err(PS_UNSUPPORTED_FAIL);
+    };
+    keys.check_slots(slot, true, false)?;
+    keys.install(slot, Some(chain), Some(key), None)
+}
+
 /// Key matches the child-most certificate, and each certificate is issued (DN) and
 /// signed by the next one (RSA or ECDSA signatures, in any mix). The top need not be
 /// self-signed or trusted, and dates are not looked at (3.3 semantics).

@@ -1,12 +1,14 @@
 //! Public-key infrastructure: PEM, certificates, private keys, chain verification and the
-//! loaders behind `matrixSslLoad*Keys*`.
+//! loaders behind `matrixSslLoad*Keys*`, `matrixSslLoadPkcs12` and `matrixSslLoadDhParams*`.
 
 pub mod certificate;
 mod der;
+pub mod dhparams;
 pub mod eckey;
 mod keycrypt;
 pub mod load;
 pub mod pem;
+pub mod pkcs12;
 pub mod privkey;
 pub mod sign;
 pub mod verify;

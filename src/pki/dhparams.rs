@@ -1,0 +1,299 @@
+//! Diffie-Hellman parameters for DHE servers: `matrixSslLoadDhParams` (PEM file) and
+//! `matrixSslLoadDhParamsMem` (DER), ABI.md §3.11.
+//!
+//! Formats: PKCS#3 `DHParameter ::= SEQUENCE { prime INTEGER, base INTEGER,
+//! privateValueLength INTEGER OPTIONAL }` (PEM label `DH PARAMETERS`, what `openssl dhparam`
+//! and `openssl genpkey -genparam -algorithm DH` write; the only DER form accepted), and in PEM
+//! also X9.42 / RFC 3279 `DomainParameters ::= SEQUENCE { p, g, q, j OPTIONAL,
+//! validationParms OPTIONAL }` (label `X9.42 DH PARAMETERS`, `-algorithm DHX`), of which p
+//! and g are used. `privateValueLength` is ignored: the exponent length is our policy
+//! (`crypto::dh`).
+//!
+//! Return codes: file unreadable → `PS_PLATFORM_FAIL`; malformed DER/PEM, no parameter block,
+//! or values that are no DH group at all (p even, g outside 2..p-2) → `PS_PARSE_FAIL`;
+//! well-formed groups this library refuses (p under 1024 or over 8192 bits, p composite) →
+//! `PS_UNSUPPORTED_FAIL`; parameters already loaded in this container → `PS_UNSUPPORTED_FAIL`
+//! (checked first).
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::der;
+use super::pem::parse_pem;
+use crate::crypto::dh::{DhGroup, MAX_DH_BITS};
+use crate::error::{PS_PARSE_FAIL, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL};
+use crate::keys::Keys;
+
+/// Smallest group a server may be configured with (issue 6; matches the client default).
+pub const MIN_LOADED_DH_BITS: usize = 1024;
+
+/// Which ASN.1 structure a block holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Format {
+    Pkcs3,
+    X942,
+}
+
+/// (p, g) from a DER structure of the given format.
+fn parse(der_bytes: &[u8], format: Format) -> Result<(&[u8], &[u8]), i32> {
+    der::read_all(der_bytes, |r| {
+        der::nested(r, der::SEQUENCE, |s| {
+            let p = der::unsigned_integer(s)?;
+            let g = der::unsigned_integer(s)?;
+            match format {
+                Format::Pkcs3 => {
+                    // privateValueLength INTEGER OPTIONAL
+                    if !s.at_end() {
+                        der::small_uint(s)?;
+                    }
+                }
+                Format::X942 => {
+                    der::unsigned_integer(s)?; // q
+                    if s.peek(der::INTEGER) {
+                        der::unsigned_integer(s)?; // j
+                    }
+                    der::optional(s, der::SEQUENCE)?; // validationParms
+                }
+            }
+            Ok((p, g))
+        })
+    })
+}
+
+/// Bit length of a big-endian value without leading zero bytes.
+fn bit_len(v: &[u8]) -> usize {
+    let v = v
+        .get(v.iter().take_while(|&&b| b == 0).count()..)
+        .unwrap_or_default();
+    match v.first() {
+        None => 0,
+        Some(&top) => (v.len() - 1) * 8 + (8 - top.leading_zeros() as usize),
+    }
+}
+
+/// Validates (p, g) into a group: size policy, structure, primality (module doc for codes).
+fn group(p: &[u8], g: &[u8]) -> Result<DhGroup, i32> {
+    let bits = bit_len(p);
+    if p.last().is_none_or(|b| b & 1 == 0) {
+        return Err(PS_PARSE_FAIL);
+    }
+    if !(MIN_LOADED_DH_BITS..=MAX_DH_BITS).contains(&bits) {
+        return Err(PS_UNSUPPORTED_FAIL);
+    }
+    let group = DhGroup::from_be(p, g).map_err(|()| PS_PARSE_FAIL)?;
+    group.check_loaded().map_err(|()| PS_UNSUPPORTED_FAIL)
+}
+
+/// A group from DER PKCS#3 `DHParameter`.
+pub fn dh_group_from_der(der_bytes: &[u8]) -> Result<DhGroup, i32> {
+    let (p, g) = parse(der_bytes, Format::Pkcs3)?;
+    group(p, g)
+}
+
+/// A group from the first `DH PARAMETERS` or `X9.42 DH PARAMETERS` PEM block of `text`.
+pub fn dh_group_from_pem(text: &[u8]) -> Result<DhGroup, i32> {
+    let blocks = parse_pem(text)?;
+    let (block, format) = blocks
+        .iter()
+        .find_map(|b| match b.label.as_str() {
+            "DH PARAMETERS" => Some((b, Format::Pkcs3)),
+            "X9.42 DH PARAMETERS" => Some((b, Format::X942)),
+            _ => None,
+        })
+        .ok_or(PS_PARSE_FAIL)?;
+    let (p, g) = parse(&block.der, format)?;
+    group(p, g)
+}
+
+impl Keys {
+    /// `matrixSslLoadDhParams`: the first DH parameter block of a PEM file (module doc).
+    /// `path` is the C string's bytes.
+    pub fn load_dh_params_file(&mut self, path: &[u8]) -> Result<(), i32> {
+        if self.dh_params.is_some() {
+            return Err(PS_UNSUPPORTED_FAIL);
+        }
+        let text = std::fs::read(Path::new(std::ffi::OsStr::from_bytes(path)))
+            .map_err(|_| PS_PLATFORM_FAIL)?;
+        self.dh_params = Some(Arc::new(dh_group_from_pem(&text)?));
+        Ok(())
+    }
+
+    /// `matrixSslLoadDhParamsMem`: DER PKCS#3 `DHParameter` (module doc).
+    pub fn load_dh_params_der(&mut self, der_bytes: &[u8]) -> Result<(), i32> {
+        if self.dh_params.is_some() {
+            return Err(PS_UNSUPPORTED_FAIL);
+        }
+        self.dh_params = Some(Arc::new(dh_group_from_der(der_bytes)?));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pki::testpki::{TempDir, openssl};
+
+    fn read(dir: &TempDir, name: &str) -> Vec<u8> {
+        std::fs::read(dir.path(name)).unwrap()
+    }
+
+    /// ffdhe2048 (PEM and DER), a fresh safe-prime 1024-bit group from `openssl dhparam`, an
+    /// X9.42 group, a 512-bit group, and broken inputs.
+    #[test]
+    fn loads_and_rejects() {
+        let dir = TempDir::new("dhparams");
+        openssl(
+            &dir,
+            &[
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DH",
+                "-pkeyopt",
+                "group:ffdhe2048",
+                "-out",
+                "ff.pem",
+            ],
+        );
+        openssl(
+            &dir,
+            &[
+                "dhparam", "-in", "ff.pem", "-outform", "DER", "-out", "ff.der",
+            ],
+        );
+        openssl(&dir, &["dhparam", "-out", "d1024.pem", "1024"]);
+        openssl(
+            &dir,
+            &[
+                "dhparam",
+                "-in",
+                "d1024.pem",
+                "-outform",
+                "DER",
+                "-out",
+                "d1024.der",
+            ],
+        );
+        openssl(&dir, &["dhparam", "-out", "d512.pem", "512"]);
+        openssl(
+            &dir,
+            &[
+                "dhparam", "-in", "d512.pem", "-outform", "DER", "-out", "d512.der",
+            ],
+        );
+        openssl(
+            &dir,
+            &[
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DHX",
+                "-pkeyopt",
+                "dh_rfc5114:2",
+                "-out",
+                "x942.pem",
+            ],
+        );
+
+        let ff = dh_group_from_pem(&read(&dir, "ff.pem")).unwrap();
+        assert_eq!(ff, DhGroup::ffdhe2048());
+        assert!(ff.is_safe_prime());
+        assert_eq!(dh_group_from_der(&read(&dir, "ff.der")).unwrap(), ff);
+        let d = dh_group_from_pem(&read(&dir, "d1024.pem")).unwrap();
+        assert_eq!(d.bits(), 1024);
+        assert!(d.is_safe_prime(), "openssl dhparam makes safe primes");
+        assert_eq!(dh_group_from_der(&read(&dir, "d1024.der")).unwrap(), d);
+        let x = dh_group_from_pem(&read(&dir, "x942.pem")).unwrap();
+        assert_eq!(x.bits(), 2048);
+        assert!(
+            !x.is_safe_prime(),
+            "RFC 5114 groups have a 224-bit subgroup"
+        );
+
+        // Too small: well-formed but refused.
+        assert_eq!(
+            dh_group_from_pem(&read(&dir, "d512.pem")),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        assert_eq!(
+            dh_group_from_der(&read(&dir, "d512.der")),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        // Composite p of the right size.
+        let ff_der = read(&dir, "ff.der");
+        let mut composite = ff_der.clone();
+        composite[100] ^= 0x04;
+        assert_eq!(dh_group_from_der(&composite), Err(PS_UNSUPPORTED_FAIL));
+        // Even p, g = 1, truncated, trailing junk, PEM given to the DER loader, nothing.
+        let mut even = ff_der.clone();
+        even[264] ^= 0x01;
+        assert_eq!(dh_group_from_der(&even), Err(PS_PARSE_FAIL));
+        let mut g1 = ff_der.clone();
+        *g1.last_mut().unwrap() = 1;
+        assert_eq!(dh_group_from_der(&g1), Err(PS_PARSE_FAIL));
+        for bad in [
+            &ff_der[..ff_der.len() - 1],
+            &[ff_der.as_slice(), &[0]].concat()[..],
+            &read(&dir, "ff.pem")[..],
+            &[][..],
+            &[0x30, 0x00][..],
+        ] {
+            assert_eq!(dh_group_from_der(bad), Err(PS_PARSE_FAIL));
+        }
+        // PEM without a parameter block.
+        assert_eq!(dh_group_from_pem(b"no pem here"), Err(PS_PARSE_FAIL));
+        assert_eq!(
+            dh_group_from_pem(&crate::pki::testpki::std_pki().root.cert_pem),
+            Err(PS_PARSE_FAIL)
+        );
+        // privateValueLength is accepted (and ignored).
+        let mut with_len = ff_der[4..].to_vec();
+        with_len.extend_from_slice(&[0x02, 0x02, 0x01, 0x00]);
+        let with_len = der::encode_tlv(der::SEQUENCE, &with_len);
+        assert_eq!(dh_group_from_der(&with_len).unwrap(), ff);
+    }
+
+    #[test]
+    fn keys_loaders_fill_once() {
+        let dir = TempDir::new("dhparams-keys");
+        openssl(
+            &dir,
+            &[
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DH",
+                "-pkeyopt",
+                "group:ffdhe2048",
+                "-out",
+                "ff.pem",
+            ],
+        );
+        openssl(
+            &dir,
+            &[
+                "dhparam", "-in", "ff.pem", "-outform", "DER", "-out", "ff.der",
+            ],
+        );
+        let path = dir.path_str("ff.pem").into_bytes();
+        let mut keys = Keys::default();
+        assert!(keys.dh_params.is_none());
+        assert_eq!(
+            keys.load_dh_params_file(b"/nonexistent/dh.pem"),
+            Err(PS_PLATFORM_FAIL)
+        );
+        keys.load_dh_params_file(&path).unwrap();
+        assert_eq!(keys.server_dh_group().bits(), 2048);
+        assert_eq!(keys.load_dh_params_file(&path), Err(PS_UNSUPPORTED_FAIL));
+        assert_eq!(
+            keys.load_dh_params_der(&read(&dir, "ff.der")),
+            Err(PS_UNSUPPORTED_FAIL)
+        );
+        let mut keys = Keys::default();
+        assert_eq!(keys.load_dh_params_der(b"junk"), Err(PS_PARSE_FAIL));
+        assert!(keys.dh_params.is_none());
+        keys.load_dh_params_der(&read(&dir, "ff.der")).unwrap();
+        assert!(keys.dh_params.is_some());
+    }
+}
