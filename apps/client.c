@@ -14,6 +14,10 @@
  *              openssl s_server -www or gnutls-serv).
  * -r R reconnects R more times with the same sslSessionId_t and requires resumption.
  * -R 0|1 renegotiates once after the first handshake (0 resumed, 1 full) before the request.
+ * -c/-k load an RSA client identity (matrixSslLoadRsaKeys), -C/-K an ECDSA one
+ * (matrixSslLoadEcKeys); -V caps the protocol version (matrixSslSetMaxProtocolVersion);
+ * -S NAME sends a server_name extension (RFC 6066) built with matrixSslLoadHelloExtension.
+ * Extensions in the server's ServerHello are printed as "server extension type=0x.... len=N".
  *
  * Prints "handshake version=0x.... suite=0x.... resumed=0|1" per connection and finally
  * "RESULT OK" (exit 0) or "RESULT FAIL <reason>" (exit 1).
@@ -28,8 +32,12 @@ typedef struct {
     const char *ca;
     const char *cert;
     const char *key;
+    const char *eccert;
+    const char *eckey;
     const char *keypass;
+    const char *servername; /* -S: server_name extension */
     uint32 suite;
+    uint32 max_version;     /* -V: 0 = library default */
     enum mode mode;
     uint64_t n;
     uint32 reconnects;
@@ -61,13 +69,19 @@ typedef struct {
 } conn_t;
 
 static options_t opt;
+static tlsExtension_t *hello_ext; /* -S: the ClientHello extension list, or NULL */
 
 static void usage(void)
 {
     fprintf(stderr,
-        "usage: client [-h host] [-p port] -a cafile [-c cert -k key [-P pass]]\n"
-        "              [-s suiteid] (-g N | -e N | -x) [-r R] [-F] [-R 0|1] [-t seconds]\n"
+        "usage: client [-h host] [-p port] -a cafile [-c cert -k key] [-C eccert -K eckey]\n"
+        "              [-P pass] [-s suiteid] [-V version] [-S servername]\n"
+        "              (-g N | -e N | -x) [-r R] [-F] [-R 0|1] [-t seconds]\n"
+        "  -c/-k   RSA client certificate (chain) and private key (PEM)\n"
+        "  -C/-K   ECDSA client certificate (chain) and private key (PEM)\n"
         "  -s id   offer only this suite (hex 0x.. or decimal; 0 = library default)\n"
+        "  -V ver  highest protocol version: 0x0301, 0x0302 or 0x0303 (default)\n"
+        "  -S name send a server_name (SNI) extension for this host name\n"
         "  -g N    GET /N and verify the deterministic body\n"
         "  -e N    POST N deterministic bytes to /echo and verify the echo\n"
         "  -x      GET / and print the response (generic HTTPS peers)\n"
@@ -95,6 +109,51 @@ static int32 cert_cb(ssl_t *ssl, psX509Cert_t *cert, int32 alert)
     printf("certificate callback: alert %d, rejecting\n", (int)alert);
     fflush(stdout);
     return alert;
+}
+
+/* Extension callback: reports every extension of the ServerHello (renegotiation_info is
+ * handled by the library and not passed on). */
+static int32 ext_cb(ssl_t *ssl, unsigned short ext_type, unsigned short ext_len, void *e)
+{
+    (void)ssl;
+    (void)e;
+    printf("server extension type=0x%04x len=%u\n", (unsigned)ext_type, (unsigned)ext_len);
+    fflush(stdout);
+    return 0;
+}
+
+/*
+ * Builds the server_name extension body (RFC 6066 3): a ServerNameList holding one host_name
+ * entry. Returns 0, or -1 for an unusable name.
+ */
+static int make_sni_extension(const char *name, tlsExtension_t **out)
+{
+    unsigned char body[5 + 255];
+    size_t n = strlen(name);
+    int32 rc;
+    if (n == 0 || n > 255) {
+        fprintf(stderr, "bad server name (1..255 bytes): %s\n", name);
+        return -1;
+    }
+    body[0] = (unsigned char)(((n + 3) >> 8) & 0xff); /* list length */
+    body[1] = (unsigned char)((n + 3) & 0xff);
+    body[2] = 0;                                       /* name_type host_name */
+    body[3] = (unsigned char)((n >> 8) & 0xff);        /* HostName length */
+    body[4] = (unsigned char)(n & 0xff);
+    memcpy(body + 5, name, n);
+    rc = matrixSslNewHelloExtension(out);
+    if (rc < 0) {
+        fprintf(stderr, "matrixSslNewHelloExtension failed: %d %s\n", (int)rc, rc_name(rc));
+        return -1;
+    }
+    rc = matrixSslLoadHelloExtension(*out, body, (uint32)(n + 5), 0 /* server_name */);
+    if (rc < 0) {
+        fprintf(stderr, "matrixSslLoadHelloExtension failed: %d %s\n", (int)rc, rc_name(rc));
+        matrixSslDeleteHelloExtension(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 static int32 pending_out(conn_t *c)
@@ -514,7 +573,7 @@ static int run_connection(sslKeys_t *keys, sslSessionId_t *sid, int index, char 
         free(c);
         return -1;
     }
-    rc = matrixSslNewClientSession(&c->ssl, keys, sid, opt.suite, cert_cb, NULL, NULL);
+    rc = matrixSslNewClientSession(&c->ssl, keys, sid, opt.suite, cert_cb, hello_ext, ext_cb);
     if (rc != MATRIXSSL_REQUEST_SEND) {
         snprintf(reason, reasonlen, "matrixSslNewClientSession returned %d %s", (int)rc,
             rc_name(rc));
@@ -643,14 +702,24 @@ int main(int argc, char **argv)
     opt.port = "443";
     opt.mode = MODE_GET;
     opt.rehandshake = -1;
-    while ((o = getopt(argc, argv, "h:p:a:c:k:P:s:g:e:xr:FR:t:")) != -1) {
+    while ((o = getopt(argc, argv, "h:p:a:c:k:C:K:P:s:V:S:g:e:xr:FR:t:")) != -1) {
         switch (o) {
         case 'h': opt.host = optarg; break;
         case 'p': opt.port = optarg; break;
         case 'a': opt.ca = optarg; break;
         case 'c': opt.cert = optarg; break;
         case 'k': opt.key = optarg; break;
+        case 'C': opt.eccert = optarg; break;
+        case 'K': opt.eckey = optarg; break;
         case 'P': opt.keypass = optarg; break;
+        case 'S': opt.servername = optarg; break;
+        case 'V':
+            if (parse_u32(optarg, &opt.max_version) != 0 || opt.max_version < 0x0301 ||
+                opt.max_version > 0x0303) {
+                fprintf(stderr, "bad version (0x0301, 0x0302 or 0x0303): %s\n", optarg);
+                return 2;
+            }
+            break;
         case 's':
             if (parse_u32(optarg, &opt.suite) != 0 || opt.suite > 0xffff) {
                 fprintf(stderr, "bad suite id: %s\n", optarg);
@@ -695,7 +764,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc || have_mode != 1 || (opt.cert == NULL) != (opt.key == NULL)) {
+    if (optind != argc || have_mode != 1 || (opt.cert == NULL) != (opt.key == NULL) ||
+        (opt.eccert == NULL) != (opt.eckey == NULL)) {
         usage();
         return 2;
     }
@@ -713,9 +783,38 @@ int main(int argc, char **argv)
         matrixSslClose();
         return 1;
     }
-    rc = matrixSslLoadRsaKeys(keys, opt.cert, opt.key, opt.keypass, opt.ca);
-    if (rc < 0) {
-        printf("RESULT FAIL matrixSslLoadRsaKeys returned %d %s\n", (int)rc, rc_name(rc));
+    if (opt.max_version != 0) {
+        rc = matrixSslSetMaxProtocolVersion((int32)opt.max_version);
+        if (rc < 0) {
+            printf("RESULT FAIL matrixSslSetMaxProtocolVersion returned %d %s\n", (int)rc,
+                rc_name(rc));
+            matrixSslDeleteKeys(keys);
+            matrixSslClose();
+            return 1;
+        }
+    }
+    /* The CA file goes with the first load; an EC-only client loads it with its EC key. */
+    if (opt.cert != NULL || opt.eccert == NULL) {
+        rc = matrixSslLoadRsaKeys(keys, opt.cert, opt.key, opt.keypass, opt.ca);
+        if (rc < 0) {
+            printf("RESULT FAIL matrixSslLoadRsaKeys returned %d %s\n", (int)rc, rc_name(rc));
+            matrixSslDeleteKeys(keys);
+            matrixSslClose();
+            return 1;
+        }
+    }
+    if (opt.eccert != NULL) {
+        rc = matrixSslLoadEcKeys(keys, opt.eccert, opt.eckey, opt.keypass,
+            opt.cert != NULL ? NULL : opt.ca);
+        if (rc < 0) {
+            printf("RESULT FAIL matrixSslLoadEcKeys returned %d %s\n", (int)rc, rc_name(rc));
+            matrixSslDeleteKeys(keys);
+            matrixSslClose();
+            return 1;
+        }
+    }
+    if (opt.servername != NULL && make_sni_extension(opt.servername, &hello_ext) < 0) {
+        printf("RESULT FAIL cannot build the server_name extension\n");
         matrixSslDeleteKeys(keys);
         matrixSslClose();
         return 1;
@@ -724,6 +823,7 @@ int main(int argc, char **argv)
     sid = malloc(sizeof(*sid));
     if (sid == NULL) {
         printf("RESULT FAIL out of memory\n");
+        matrixSslDeleteHelloExtension(hello_ext);
         matrixSslDeleteKeys(keys);
         matrixSslClose();
         return 1;
@@ -738,6 +838,7 @@ int main(int argc, char **argv)
     }
 
     free(sid);
+    matrixSslDeleteHelloExtension(hello_ext);
     matrixSslDeleteKeys(keys);
     matrixSslClose();
     if (result == 0) {

@@ -2,8 +2,9 @@
  * Shared helpers for the example client and server.
  *
  * Only the public MatrixSSL API (matrixssl/matrixsslApi.h) and POSIX system headers are used,
- * so these programs build unchanged against the original MatrixSSL 3.3 headers plus the three
- * matrixssl-rs extension functions declared below.
+ * so these programs build unchanged against the original MatrixSSL 3.3 headers plus the
+ * matrixssl-rs extension functions declared below (and matrixSslLoadEcKeys, which 3.3 has only
+ * in its commercial edition).
  */
 #ifndef APPS_COMMON_H
 #define APPS_COMMON_H
@@ -38,9 +39,12 @@
  * header set that does not.
  */
 #ifndef MATRIXSSL_RS_EXTENSIONS
+PSPUBLIC int32 matrixSslLoadEcKeys(sslKeys_t *keys, const char *certFile,
+    const char *privFile, const char *privPass, const char *CAfile);
 PSPUBLIC int32 matrixSslGetNegotiatedVersion(ssl_t *ssl);
 PSPUBLIC int32 matrixSslGetNegotiatedCipher(ssl_t *ssl);
 PSPUBLIC int32 matrixSslIsResumed(ssl_t *ssl);
+PSPUBLIC int32 matrixSslSetMaxProtocolVersion(int32 version);
 #endif
 
 #if defined(__GNUC__)

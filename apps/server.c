@@ -14,10 +14,19 @@
  * followed by close_notify and the connection is closed (Connection: close).
  *
  * With -R 0|1 the server renegotiates (HelloRequest; 0 = resumed, 1 = full handshake) after
- * reading a GET request and answers once that rehandshake has completed.
+ * reading a GET request and answers once that rehandshake has completed (or right away if the
+ * client refuses it with a no_renegotiation warning).
  *
- * Usage: server [-p port] [-b addr] -c cert.pem -k key.pem [-P keypass] [-a ca.pem] [-A]
- *               [-s suite] [-n max_connections] [-t idle_seconds] [-R 0|1] [-q]
+ * Identities: -c/-k loads an RSA certificate and key (matrixSslLoadRsaKeys), -e/-E an ECDSA
+ * one (matrixSslLoadEcKeys); both may be given, and the same key container then serves
+ * ECDHE_RSA/RSA suites with the first and ECDHE_ECDSA suites with the second.
+ *
+ * Every completed handshake prints "handshake version=.. suite=.. resumed=..", every completed
+ * rehandshake (ours or the client's) the same line prefixed with "re".
+ *
+ * Usage: server [-p port] [-b addr] [-c cert.pem -k key.pem] [-e eccert.pem -E eckey.pem]
+ *               [-P keypass] [-a ca.pem] [-A] [-s suite] [-V version] [-n max_connections]
+ *               [-t idle_seconds] [-R 0|1] [-q]
  */
 #include "common.h"
 
@@ -78,13 +87,18 @@ static void on_signal(int sig)
 static void usage(void)
 {
     fprintf(stderr,
-        "usage: server [-p port] [-b addr] -c certfile -k keyfile [-P keypass] [-a cafile]\n"
-        "              [-A] [-s suiteid] [-n max_connections] [-t idle_seconds] [-R 0|1] [-q]\n"
+        "usage: server [-p port] [-b addr] [-c certfile -k keyfile] [-e eccert -E eckey]\n"
+        "              [-P keypass] [-a cafile] [-A] [-s suiteid] [-V version]\n"
+        "              [-n max_connections] [-t idle_seconds] [-R 0|1] [-q]\n"
         "  -p port   TCP port (0 = pick a free port; prints 'listening on PORT')\n"
         "  -b addr   bind address (default 127.0.0.1)\n"
+        "  -c/-k     RSA certificate (chain) and private key (PEM)\n"
+        "  -e/-E     ECDSA certificate (chain) and private key (PEM); at least one identity\n"
+        "  -P pass   password of the encrypted private key(s)\n"
         "  -a file   trusted CA certificates (PEM) for client authentication\n"
         "  -A        request a client certificate (needs -a)\n"
         "  -s id     enable only this cipher suite (hex 0x.. or decimal)\n"
+        "  -V ver    highest protocol version: 0x0301, 0x0302 or 0x0303 (default)\n"
         "  -n N      exit after N connections have been served (0 = forever)\n"
         "  -t secs   idle timeout per connection (default 30)\n"
         "  -R 0|1    renegotiate before answering a GET (0 resumed, 1 full handshake)\n"
@@ -137,7 +151,12 @@ static int on_handshake_complete(conn_t *c)
 {
     if (c->hs_done) {
         if (!c->rehs_pending) {
-            return 0; /* a rehandshake the client started: nothing to do */
+            /* A rehandshake the client started: report it, nothing else to do. */
+            if (!g.quiet) {
+                printf("re");
+                print_handshake_line(c->ssl);
+            }
+            return 0;
         }
         c->rehs_pending = 0;
         c->rehs_done = 1;
@@ -437,6 +456,16 @@ static int handle_rc(conn_t *c, int32 rc, unsigned char *pt, uint32 ptlen)
                 if (c->req != RESP_DONE && c->req != RESP_GEN && finish_response(c) < 0) {
                     return -1;
                 }
+            } else if (pt[1] == SSL_ALERT_NO_RENEGOTIATION && c->rehs_pending) {
+                /* The client declined our HelloRequest (RFC 5246 7.2.2): carry on with the
+                 * current keys and answer the request that was waiting for it. */
+                logc(c, "%speer refused the renegotiation (alert %ld)", "", pt[1]);
+                c->rehs_pending = 0;
+                c->rehs_done = 1;
+                if (c->req == REQ_WAIT_REHS &&
+                    start_get(c, c->deferred_version, c->deferred_n, c->deferred_head) < 0) {
+                    return -1;
+                }
             } else {
                 logc(c, "%swarning alert %ld", "", pt[1]);
             }
@@ -687,7 +716,8 @@ static int restrict_suites(uint32 keep)
 int main(int argc, char **argv)
 {
     const char *bind_addr = "127.0.0.1", *cert = NULL, *key = NULL, *pass = NULL, *ca = NULL;
-    uint32 port = 443, suite = 0, max_conns = 0, idle_s = 30;
+    const char *eccert = NULL, *eckey = NULL;
+    uint32 port = 443, suite = 0, max_conns = 0, idle_s = 30, max_version = 0;
     unsigned bound_port = 0;
     unsigned long accepted = 0, next_id = 1;
     int lfd, opt, exit_code = 0;
@@ -698,7 +728,7 @@ int main(int argc, char **argv)
     int32 rc;
 
     g.rehandshake = -1;
-    while ((opt = getopt(argc, argv, "p:b:c:k:P:a:As:n:t:R:qh")) != -1) {
+    while ((opt = getopt(argc, argv, "p:b:c:k:e:E:P:a:As:V:n:t:R:qh")) != -1) {
         switch (opt) {
         case 'p':
             if (parse_u32(optarg, &port) != 0 || port > 65535) {
@@ -709,12 +739,21 @@ int main(int argc, char **argv)
         case 'b': bind_addr = optarg; break;
         case 'c': cert = optarg; break;
         case 'k': key = optarg; break;
+        case 'e': eccert = optarg; break;
+        case 'E': eckey = optarg; break;
         case 'P': pass = optarg; break;
         case 'a': ca = optarg; break;
         case 'A': g.client_auth = 1; break;
         case 's':
             if (parse_u32(optarg, &suite) != 0 || suite == 0 || suite > 0xffff) {
                 fprintf(stderr, "bad suite id: %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'V':
+            if (parse_u32(optarg, &max_version) != 0 || max_version < 0x0301 ||
+                max_version > 0x0303) {
+                fprintf(stderr, "bad version (0x0301, 0x0302 or 0x0303): %s\n", optarg);
                 return 2;
             }
             break;
@@ -743,7 +782,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc || cert == NULL || key == NULL) {
+    if (optind != argc || (cert == NULL) != (key == NULL) ||
+        (eccert == NULL) != (eckey == NULL) || (cert == NULL && eccert == NULL)) {
         usage();
         return 2;
     }
@@ -767,12 +807,34 @@ int main(int argc, char **argv)
         matrixSslClose();
         return 1;
     }
-    rc = matrixSslLoadRsaKeys(g.keys, cert, key, pass, ca);
-    if (rc < 0) {
-        fprintf(stderr, "matrixSslLoadRsaKeys failed: %d %s\n", (int)rc, rc_name(rc));
-        matrixSslDeleteKeys(g.keys);
-        matrixSslClose();
-        return 1;
+    if (max_version != 0) {
+        rc = matrixSslSetMaxProtocolVersion((int32)max_version);
+        if (rc < 0) {
+            fprintf(stderr, "matrixSslSetMaxProtocolVersion(0x%04x) failed: %d %s\n",
+                (unsigned)max_version, (int)rc, rc_name(rc));
+            matrixSslDeleteKeys(g.keys);
+            matrixSslClose();
+            return 1;
+        }
+    }
+    /* The CA file (client authentication) goes with the first identity loaded. */
+    if (cert != NULL) {
+        rc = matrixSslLoadRsaKeys(g.keys, cert, key, pass, ca);
+        if (rc < 0) {
+            fprintf(stderr, "matrixSslLoadRsaKeys failed: %d %s\n", (int)rc, rc_name(rc));
+            matrixSslDeleteKeys(g.keys);
+            matrixSslClose();
+            return 1;
+        }
+    }
+    if (eccert != NULL) {
+        rc = matrixSslLoadEcKeys(g.keys, eccert, eckey, pass, cert != NULL ? NULL : ca);
+        if (rc < 0) {
+            fprintf(stderr, "matrixSslLoadEcKeys failed: %d %s\n", (int)rc, rc_name(rc));
+            matrixSslDeleteKeys(g.keys);
+            matrixSslClose();
+            return 1;
+        }
     }
     if (suite != 0 && restrict_suites(suite) < 0) {
         matrixSslDeleteKeys(g.keys);

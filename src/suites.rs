@@ -43,11 +43,49 @@ pub enum KeyExchange {
     EcdheRsa,
     /// Ephemeral ECDH, parameters signed with the server's ECDSA key.
     EcdheEcdsa,
+    /// Ephemeral finite-field DH, parameters signed with the server's RSA key.
+    DheRsa,
+    /// Pre-shared key only (RFC 4279 §2).
+    Psk,
+    /// Ephemeral finite-field DH authenticated by a pre-shared key (RFC 4279 §3).
+    DhePsk,
+    /// Unauthenticated ephemeral DH: no protection against an active attacker.
+    DhAnon,
 }
 
 impl KeyExchange {
     pub fn is_ecdhe(self) -> bool {
         matches!(self, KeyExchange::EcdheRsa | KeyExchange::EcdheEcdsa)
+    }
+
+    pub fn is_dhe(self) -> bool {
+        matches!(
+            self,
+            KeyExchange::DheRsa | KeyExchange::DhePsk | KeyExchange::DhAnon
+        )
+    }
+
+    pub fn uses_psk(self) -> bool {
+        matches!(self, KeyExchange::Psk | KeyExchange::DhePsk)
+    }
+
+    /// The server authenticates with a certificate chain.
+    pub fn needs_certificate(self) -> bool {
+        matches!(
+            self,
+            KeyExchange::Rsa
+                | KeyExchange::EcdheRsa
+                | KeyExchange::EcdheEcdsa
+                | KeyExchange::DheRsa
+        )
+    }
+
+    /// ServerKeyExchange parameters carry the server's signature.
+    pub fn signs_parameters(self) -> bool {
+        matches!(
+            self,
+            KeyExchange::EcdheRsa | KeyExchange::EcdheEcdsa | KeyExchange::DheRsa
+        )
     }
 
     /// The certificate key type this key exchange authenticates with.
@@ -91,8 +129,12 @@ const fn suite(
     mac: MacAlgorithm,
     prf12: PrfAlgorithm,
 ) -> CipherSuite {
-    // Only the SHA-1 MAC suites predate TLS 1.2.
-    let tls12_only = !matches!(mac, MacAlgorithm::Sha1);
+    // SHA-2 MACs and AEAD ciphers arrived with TLS 1.2 (RFC 5246, 5288, 5289, 7905).
+    let tls12_only = matches!(mac, MacAlgorithm::Sha256 | MacAlgorithm::Sha384)
+        || matches!(
+            bulk,
+            BulkCipher::Aes128Gcm | BulkCipher::Aes256Gcm | BulkCipher::ChaCha20Poly1305
+        );
     CipherSuite {
         id,
         name,
@@ -105,177 +147,76 @@ const fn suite(
 }
 
 use BulkCipher::*;
-use KeyExchange::{EcdheEcdsa as EE, EcdheRsa as ER, Rsa};
+#[cfg(feature = "anon-suites")]
+use KeyExchange::DhAnon as DA;
+use KeyExchange::{DhePsk as DP, DheRsa as DR, EcdheEcdsa as EE, EcdheRsa as ER, Psk, Rsa};
 use MacAlgorithm as M;
 use PrfAlgorithm as P;
 
-const SUITE_COUNT: usize = 20;
+const SUITE_COUNT: usize = ALL.len();
 
-/// Default preference order (ABI.md D5): forward secrecy with AEAD first (AES-GCM, then
-/// ChaCha20-Poly1305), then ECDHE with CBC, then RSA key exchange (AEAD, CBC-SHA256,
-/// CBC-SHA). Within a step ECDSA precedes RSA; the server only considers suites its
-/// identities can authenticate.
-pub static ALL: [CipherSuite; SUITE_COUNT] = [
-    suite(
-        0xc02b,
-        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        EE,
-        Aes128Gcm,
-        M::None,
-        P::Sha256,
-    ),
-    suite(
-        0xc02f,
-        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        ER,
-        Aes128Gcm,
-        M::None,
-        P::Sha256,
-    ),
-    suite(
-        0xc02c,
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-        EE,
-        Aes256Gcm,
-        M::None,
-        P::Sha384,
-    ),
-    suite(
-        0xc030,
-        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        ER,
-        Aes256Gcm,
-        M::None,
-        P::Sha384,
-    ),
-    suite(
-        0xcca9,
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-        EE,
-        ChaCha20Poly1305,
-        M::None,
-        P::Sha256,
-    ),
-    suite(
-        0xcca8,
-        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-        ER,
-        ChaCha20Poly1305,
-        M::None,
-        P::Sha256,
-    ),
-    suite(
-        0xc023,
-        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-        EE,
-        Aes128Cbc,
-        M::Sha256,
-        P::Sha256,
-    ),
-    suite(
-        0xc027,
-        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-        ER,
-        Aes128Cbc,
-        M::Sha256,
-        P::Sha256,
-    ),
-    suite(
-        0xc024,
-        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-        EE,
-        Aes256Cbc,
-        M::Sha384,
-        P::Sha384,
-    ),
-    suite(
-        0xc028,
-        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-        ER,
-        Aes256Cbc,
-        M::Sha384,
-        P::Sha384,
-    ),
-    suite(
-        0xc009,
-        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-        EE,
-        Aes128Cbc,
-        M::Sha1,
-        P::Sha256,
-    ),
-    suite(
-        0xc013,
-        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-        ER,
-        Aes128Cbc,
-        M::Sha1,
-        P::Sha256,
-    ),
-    suite(
-        0xc00a,
-        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-        EE,
-        Aes256Cbc,
-        M::Sha1,
-        P::Sha256,
-    ),
-    suite(
-        0xc014,
-        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-        ER,
-        Aes256Cbc,
-        M::Sha1,
-        P::Sha256,
-    ),
-    suite(
-        0x009c,
-        "TLS_RSA_WITH_AES_128_GCM_SHA256",
-        Rsa,
-        Aes128Gcm,
-        M::None,
-        P::Sha256,
-    ),
-    suite(
-        0x009d,
-        "TLS_RSA_WITH_AES_256_GCM_SHA384",
-        Rsa,
-        Aes256Gcm,
-        M::None,
-        P::Sha384,
-    ),
-    suite(
-        0x003c,
-        "TLS_RSA_WITH_AES_128_CBC_SHA256",
-        Rsa,
-        Aes128Cbc,
-        M::Sha256,
-        P::Sha256,
-    ),
-    suite(
-        0x003d,
-        "TLS_RSA_WITH_AES_256_CBC_SHA256",
-        Rsa,
-        Aes256Cbc,
-        M::Sha256,
-        P::Sha256,
-    ),
-    suite(
-        0x002f,
-        "TLS_RSA_WITH_AES_128_CBC_SHA",
-        Rsa,
-        Aes128Cbc,
-        M::Sha1,
-        P::Sha256,
-    ),
-    suite(
-        0x0035,
-        "TLS_RSA_WITH_AES_256_CBC_SHA",
-        Rsa,
-        Aes256Cbc,
-        M::Sha1,
-        P::Sha256,
-    ),
+/// Default preference order (ABI.md D5): forward secrecy with AEAD first (ECDHE with
+/// AES-GCM, then ChaCha20-Poly1305), then ECDHE with CBC, then finite-field DHE, then RSA
+/// key exchange (AEAD, CBC-SHA256, CBC-SHA), then the PSK suites (used only when PSKs are
+/// loaded), then 3DES last. Within a step ECDSA precedes RSA; the server only considers
+/// suites its key material can serve.
+#[rustfmt::skip]
+pub static ALL: &[CipherSuite] = &[
+    suite(0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", EE, Aes128Gcm, M::None, P::Sha256),
+    suite(0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", ER, Aes128Gcm, M::None, P::Sha256),
+    suite(0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", EE, Aes256Gcm, M::None, P::Sha384),
+    suite(0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ER, Aes256Gcm, M::None, P::Sha384),
+    suite(0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", EE, ChaCha20Poly1305, M::None, P::Sha256),
+    suite(0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", ER, ChaCha20Poly1305, M::None, P::Sha256),
+    suite(0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", EE, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", ER, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", EE, Aes256Cbc, M::Sha384, P::Sha384),
+    suite(0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", ER, Aes256Cbc, M::Sha384, P::Sha384),
+    suite(0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", EE, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", ER, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", EE, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", ER, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", DR, Aes128Gcm, M::None, P::Sha256),
+    suite(0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", DR, Aes256Gcm, M::None, P::Sha384),
+    suite(0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", DR, ChaCha20Poly1305, M::None, P::Sha256),
+    suite(0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", DR, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", DR, Aes256Cbc, M::Sha256, P::Sha256),
+    suite(0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", DR, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", DR, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Rsa, Aes128Gcm, M::None, P::Sha256),
+    suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Rsa, Aes256Gcm, M::None, P::Sha384),
+    suite(0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", Rsa, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", Rsa, Aes256Cbc, M::Sha256, P::Sha256),
+    suite(0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", Rsa, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", Rsa, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0x00aa, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", DP, Aes128Gcm, M::None, P::Sha256),
+    suite(0x00ab, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384", DP, Aes256Gcm, M::None, P::Sha384),
+    suite(0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256", Psk, Aes128Gcm, M::None, P::Sha256),
+    suite(0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384", Psk, Aes256Gcm, M::None, P::Sha384),
+    suite(0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256", Psk, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384", Psk, Aes256Cbc, M::Sha384, P::Sha384),
+    suite(0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA", DP, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0x0091, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA", DP, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA", Psk, Aes128Cbc, M::Sha1, P::Sha256),
+    suite(0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA", Psk, Aes256Cbc, M::Sha1, P::Sha256),
+    suite(0x0016, "SSL_DHE_RSA_WITH_3DES_EDE_CBC_SHA", DR, TripleDesCbc, M::Sha1, P::Sha256),
+    suite(0x000a, "SSL_RSA_WITH_3DES_EDE_CBC_SHA", Rsa, TripleDesCbc, M::Sha1, P::Sha256),
+    #[cfg(feature = "rc4-suites")]
+    suite(0x0005, "SSL_RSA_WITH_RC4_128_SHA", Rsa, Rc4_128, M::Sha1, P::Sha256),
+    #[cfg(feature = "rc4-suites")]
+    suite(0x0004, "SSL_RSA_WITH_RC4_128_MD5", Rsa, Rc4_128, M::Md5, P::Sha256),
+    #[cfg(feature = "anon-suites")]
+    suite(0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA", DA, Aes128Cbc, M::Sha1, P::Sha256),
+    #[cfg(feature = "anon-suites")]
+    suite(0x003a, "TLS_DH_anon_WITH_AES_256_CBC_SHA", DA, Aes256Cbc, M::Sha1, P::Sha256),
+    #[cfg(feature = "anon-suites")]
+    suite(0x001b, "SSL_DH_anon_WITH_3DES_EDE_CBC_SHA", DA, TripleDesCbc, M::Sha1, P::Sha256),
+    #[cfg(all(feature = "anon-suites", feature = "rc4-suites"))]
+    suite(0x0018, "SSL_DH_anon_WITH_RC4_128_MD5", DA, Rc4_128, M::Md5, P::Sha256),
+    #[cfg(feature = "null-suites")]
+    suite(0x0002, "SSL_RSA_WITH_NULL_SHA", Rsa, Null, M::Sha1, P::Sha256),
+    #[cfg(feature = "null-suites")]
+    suite(0x0001, "SSL_RSA_WITH_NULL_MD5", Rsa, Null, M::Md5, P::Sha256),
 ];
 
 static GLOBALLY_ENABLED: [AtomicBool; SUITE_COUNT] = [const { AtomicBool::new(true) }; SUITE_COUNT];
@@ -309,7 +250,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_findable() {
-        for s in &ALL {
+        for s in ALL {
             assert_eq!(by_id(s.id).map(|x| x.name), Some(s.name));
         }
         assert!(by_id(0x0005).is_none());
@@ -325,7 +266,7 @@ mod tests {
 
     #[test]
     fn sha384_suites_use_the_sha384_prf() {
-        for s in &ALL {
+        for s in ALL {
             let wants_384 = s.name.ends_with("SHA384");
             assert_eq!(s.prf12 == PrfAlgorithm::Sha384, wants_384, "{}", s.name);
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make demo`: a throwaway PKI in build/demo, our example server on a random port, and our
-# example client doing a GET, a 1 MB POST echo and a resumed reconnection. The server is
-# stopped by PID whatever happens. Prints a short summary; exits 1 if any step failed.
+# `make demo`: a throwaway PKI in build/demo, our example server on a random port with an RSA
+# and an ECDSA identity, and our example client doing a GET, a 1 MB POST echo, a resumed
+# reconnection, an ECDHE_RSA suite and TLS 1.0. The server is stopped by PID whatever happens.
+# Prints a short summary; exits 1 if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +23,8 @@ if ! bash tests/mkpki.sh "$D" >"$D/pki.log" 2>&1; then
     exit 1
 fi
 
-"$BIN/server" -p 0 -c "$D/server.pem" -k "$D/server.key" -t 30 >"$D/server.log" 2>&1 &
+"$BIN/server" -p 0 -c "$D/server.pem" -k "$D/server.key" -e "$D/server-ec.pem" -E "$D/server-ec.key" \
+    -t 30 >"$D/server.log" 2>&1 &
 SPID=$!
 stop_server() {
     if kill -0 "$SPID" 2>/dev/null; then
@@ -72,6 +74,8 @@ demo_step() { # title args...
 demo_step "GET /100000 (body checked byte for byte)" -g 100000
 demo_step "POST /echo with 1 MB (echo checked byte for byte)" -e 1048576
 demo_step "GET /1000 + 2 reconnections resuming the session" -g 1000 -r 2
+demo_step "GET /1000 with TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (RSA identity)" -g 1000 -s 0xc030
+demo_step "GET /1000 at TLS 1.0 (client capped with -V 0x0301)" -g 1000 -V 0x0301
 
 stop_server
 trap - EXIT

@@ -53,6 +53,10 @@ fn pki() -> &'static PathBuf {
         std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
         openssl(&["x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
             "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
+        openssl(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ec.key",
+            "-out", "ec.csr", "-subj", "/CN=localhost"], &dir);
+        openssl(&["x509", "-req", "-in", "ec.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "ec.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
         openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "cli.key", "-out", "cli.csr",
             "-subj", "/CN=Pair Test Client"], &dir);
         std::fs::write(dir.join("cli.cnf"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").unwrap();
@@ -70,6 +74,27 @@ fn server_keys() -> Arc<Keys> {
     let mut k = Keys::default();
     k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None)
         .expect("server keys");
+    Arc::new(k)
+}
+
+/// RSA and ECDSA identities, a PSK and (default) DH parameters: every suite is servable.
+fn full_server_keys() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None)
+        .unwrap();
+    k.load_ec_files(Some(&path("ec.pem")), Some(&path("ec.key")), None, None)
+        .unwrap();
+    k.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
+        .unwrap();
+    Arc::new(k)
+}
+
+fn full_client_keys() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(None, None, None, Some(&path("ca.pem")))
+        .unwrap();
+    k.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
+        .unwrap();
     Arc::new(k)
 }
 
@@ -455,4 +480,69 @@ fn sslv2_format_client_hello_is_answered() {
     assert_eq!(&out[..3], &[22, 3, 1]);
     assert_eq!(out[5], 2);
     assert!(!server.errored());
+}
+
+#[test]
+fn every_compiled_suite_in_every_version_it_allows() {
+    for version in [0x0301u16, 0x0302, 0x0303] {
+        for suite in matrixssl::suites::ALL
+            .iter()
+            .filter(|s| s.usable_with(version))
+        {
+            let opts = ClientOptions {
+                cipher_spec: suite.id,
+                max_version: version,
+                ..Default::default()
+            };
+            let client = Connection::new_client(full_client_keys(), opts).expect("client");
+            let server = Connection::new_server(full_server_keys());
+            let (mut p, alerts) = drive(client, server, usize::MAX);
+            assert!(
+                alerts.is_empty(),
+                "{} v{version:04x}: {alerts:?}",
+                suite.name
+            );
+            let n = &p.client.core.negotiated;
+            assert_eq!(
+                (n.version, n.suite.unwrap().id),
+                (version, suite.id),
+                "{}",
+                suite.name
+            );
+            exchange(&mut p, 20000, usize::MAX);
+        }
+    }
+}
+
+#[test]
+fn unknown_psk_identity_is_refused() {
+    let mut ck = Keys::default();
+    ck.add_psk(b"0123456789abcdef", b"stranger").unwrap();
+    let opts = ClientOptions {
+        cipher_spec: 0x00a8,
+        ..Default::default()
+    };
+    let client = Connection::new_client(Arc::new(ck), opts).unwrap();
+    let (p, alerts) = drive(
+        client,
+        Connection::new_server(full_server_keys()),
+        usize::MAX,
+    );
+    assert!(!p.server.handshake_complete());
+    assert_eq!(alerts, vec![[2, 115]]);
+}
+
+#[test]
+fn psk_only_client_offers_only_psk_suites() {
+    let mut ck = Keys::default();
+    ck.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
+        .unwrap();
+    let client = Connection::new_client(Arc::new(ck), ClientOptions::default()).unwrap();
+    let (p, alerts) = drive(
+        client,
+        Connection::new_server(full_server_keys()),
+        usize::MAX,
+    );
+    assert!(alerts.is_empty(), "{alerts:?}");
+    assert!(p.server.core.negotiated.suite.unwrap().kx.uses_psk());
 }

@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 use super::ecdhe::{self, KeyShare};
 use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
 use crate::codec::{OrDecode, Reader};
+use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
 use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{
@@ -76,14 +77,22 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         .clamp(MIN_VERSION, MAX_VERSION);
     core.client_options.max_version = max_version;
     core.client_options.cipher_spec = options.cipher_spec;
-    let usable = |id: u16| {
-        suites::by_id(id).is_some_and(|s| s.usable_with(max_version))
-            && suites::globally_enabled(id)
-    };
-    // Without a trusted CA no server could be authenticated (ABI.md §7.6).
+    // Key material gates the offer (ABI.md §7.6): certificate suites need a trusted CA to
+    // authenticate the server, PSK suites a loaded PSK.
     let have_ca = !core.keys.ca_certs.is_empty();
+    let have_psk = core.keys.first_psk().is_some();
+    let usable = |id: u16| {
+        suites::by_id(id).is_some_and(|s| {
+            s.usable_with(max_version)
+                && if s.kx.uses_psk() {
+                    have_psk
+                } else {
+                    have_ca || s.kx == KeyExchange::DhAnon
+                }
+        }) && suites::globally_enabled(id)
+    };
     let offered: Vec<u16> = if options.cipher_spec != 0 && options.resume.is_none() {
-        if !usable(options.cipher_spec) || !have_ca {
+        if !usable(options.cipher_spec) {
             return Err(PS_UNSUPPORTED_FAIL);
         }
         vec![options.cipher_spec]
@@ -93,7 +102,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
             .map(|s| s.id)
             .filter(|&id| usable(id))
             .collect();
-        if all.is_empty() || !have_ca {
+        if all.is_empty() {
             return Err(MATRIXSSL_ERROR);
         }
         all
@@ -286,10 +295,19 @@ impl State for ExpectServerHello {
                     resumed: true,
                 }))
             }
-            _ => Ok(Box::new(ExpectCertificate {
+            _ if suite.kx.needs_certificate() => Ok(Box::new(ExpectCertificate {
                 params,
                 offered_version: self.max_version,
             })),
+            _ => {
+                // Anonymous suites report through matrixSslGetAnonStatus (ABI.md D20).
+                core.negotiated.anonymous = suite.kx == KeyExchange::DhAnon;
+                Ok(Box::new(ExpectServerKeyExchange {
+                    params,
+                    offered_version: self.max_version,
+                    leaf_key: None,
+                }))
+            }
         }
     }
 }
@@ -345,12 +363,12 @@ impl State for ExpectCertificate {
                 exchange: PeerExchange::Rsa(key.clone()),
                 certificate_request: None,
             })),
-            (PublicKey::Rsa(_), KeyExchange::EcdheRsa)
+            (PublicKey::Rsa(_), KeyExchange::EcdheRsa | KeyExchange::DheRsa)
             | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa) => {
                 Ok(Box::new(ExpectServerKeyExchange {
                     params: self.params,
                     offered_version: self.offered_version,
-                    leaf_key,
+                    leaf_key: Some(leaf_key),
                 }))
             }
             _ => Err(Fatal(alert::UNSUPPORTED_CERTIFICATE)),
@@ -364,12 +382,20 @@ enum PeerExchange {
     Rsa(RsaPublicKey),
     /// Agree with the server's ephemeral point.
     Ecdhe { group: u16, point: Vec<u8> },
+    /// Agree in the server's finite-field group with its public value.
+    Dhe { group: DhGroup, public: Vec<u8> },
+    /// Plain PSK: nothing but the key.
+    PskOnly,
 }
+
+/// Smallest finite-field DH prime a client accepts (issue: 1024 bits by default).
+const MIN_DH_BITS: usize = 1024;
 
 struct ExpectServerKeyExchange {
     params: Params,
     offered_version: u16,
-    leaf_key: PublicKey,
+    /// The server certificate's key, which signs the parameters (None: unsigned suites).
+    leaf_key: Option<PublicKey>,
 }
 
 impl State for ExpectServerKeyExchange {
@@ -377,40 +403,82 @@ impl State for ExpectServerKeyExchange {
         let Input::Handshake(m) = input else {
             return Err(Fatal::UNEXPECTED);
         };
+        let kx = self.params.ks.suite.kx;
+        // RFC 4279 §2: a plain-PSK server without an identity hint skips this message.
+        if kx == KeyExchange::Psk && m.typ == hs::SERVER_HELLO_DONE {
+            let next = Box::new(ExpectServerHelloDone {
+                exchange: PeerExchange::PskOnly,
+                params: self.params,
+                offered_version: self.offered_version,
+                certificate_request: None,
+            });
+            return next.handle(core, _cb, Input::Handshake(m));
+        }
         if m.typ != hs::SERVER_KEY_EXCHANGE {
             return Err(Fatal::UNEXPECTED);
         }
         let mut r = Reader::new(m.body);
-        let (group, point) = ecdhe::parse_server_params(&mut r)?;
-        let params_len = m.body.len() - r.rest_len();
-        if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
-            return Err(Fatal::ILLEGAL);
+        if kx.uses_psk() {
+            r.vec_u16().or_decode()?; // identity hint: we use our first PSK regardless
         }
-        let p = &self.params;
-        let mut signed = Vec::with_capacity(64 + params_len);
-        signed.extend_from_slice(&p.client_random);
-        signed.extend_from_slice(&p.server_random);
-        signed.extend_from_slice(&m.body[..params_len]);
-        let verified = if p.ks.version >= TLS1_2 {
-            let scheme = r.u16().or_decode()?;
-            let sig = r.vec_u16().or_decode()?;
-            r.finish()?;
-            if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+        let params_start = m.body.len() - r.rest_len();
+        let exchange = if kx.is_ecdhe() {
+            let (group, point) = ecdhe::parse_server_params(&mut r)?;
+            if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
                 return Err(Fatal::ILLEGAL);
             }
-            sign::verify_tls12(&self.leaf_key, scheme, &signed, sig)
-        } else {
-            let sig = r.vec_u16().or_decode()?;
-            r.finish()?;
-            sign::verify_legacy(&self.leaf_key, &signed, sig)
-        };
-        verified.map_err(|_| Fatal::DECRYPT)?;
-        core.transcript.extend_from_slice(m.raw);
-        Ok(Box::new(ExpectServerHelloDone {
-            exchange: PeerExchange::Ecdhe {
+            PeerExchange::Ecdhe {
                 group,
                 point: point.to_vec(),
-            },
+            }
+        } else if kx.is_dhe() {
+            let p = r.vec_u16().or_decode()?;
+            let g = r.vec_u16().or_decode()?;
+            let ys = r.vec_u16().or_decode()?;
+            let group =
+                crate::crypto::dh::validate_peer_group(p, g, MIN_DH_BITS).map_err(|_| {
+                    if p.len() * 8 < MIN_DH_BITS {
+                        Fatal(alert::INSUFFICIENT_SECURITY)
+                    } else {
+                        Fatal::ILLEGAL
+                    }
+                })?;
+            PeerExchange::Dhe {
+                group,
+                public: ys.to_vec(),
+            }
+        } else {
+            PeerExchange::PskOnly
+        };
+        let params_end = m.body.len() - r.rest_len();
+        match &self.leaf_key {
+            Some(leaf_key) => {
+                let p = &self.params;
+                let key_params = &m.body[params_start..params_end];
+                let mut signed = Vec::with_capacity(64 + key_params.len());
+                signed.extend_from_slice(&p.client_random);
+                signed.extend_from_slice(&p.server_random);
+                signed.extend_from_slice(key_params);
+                let verified = if p.ks.version >= TLS1_2 {
+                    let scheme = r.u16().or_decode()?;
+                    let sig = r.vec_u16().or_decode()?;
+                    r.finish()?;
+                    if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+                        return Err(Fatal::ILLEGAL);
+                    }
+                    sign::verify_tls12(leaf_key, scheme, &signed, sig)
+                } else {
+                    let sig = r.vec_u16().or_decode()?;
+                    r.finish()?;
+                    sign::verify_legacy(leaf_key, &signed, sig)
+                };
+                verified.map_err(|_| Fatal::DECRYPT)?;
+            }
+            None => r.finish()?,
+        }
+        core.transcript.extend_from_slice(m.raw);
+        Ok(Box::new(ExpectServerHelloDone {
+            exchange,
             params: self.params,
             offered_version: self.offered_version,
             certificate_request: None,
@@ -471,6 +539,17 @@ impl ExpectServerHelloDone {
                 &msgs::encode_certificate_list(chain.iter().map(|d| &d[..])),
             );
         }
+        let kx = self.params.ks.suite.kx;
+        // RFC 4279: the ClientKeyExchange of PSK suites opens with our identity.
+        let psk = if kx.uses_psk() {
+            Some(core.keys.first_psk().ok_or(Fatal::INTERNAL)?.clone())
+        } else {
+            None
+        };
+        let mut cke = Vec::new();
+        if let Some(psk) = &psk {
+            crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity));
+        }
         let premaster = match &self.exchange {
             PeerExchange::Rsa(server_key) => {
                 let mut premaster = Zeroizing::new(vec![0u8; 48]);
@@ -479,20 +558,26 @@ impl ExpectServerHelloDone {
                 let ciphertext = server_key
                     .encrypt_pkcs1(&premaster)
                     .map_err(|_| Fatal::INTERNAL)?;
-                core.send_handshake(
-                    hs::CLIENT_KEY_EXCHANGE,
-                    &msgs::encode_rsa_client_key_exchange(&ciphertext),
-                );
+                cke.extend_from_slice(&msgs::encode_rsa_client_key_exchange(&ciphertext));
                 premaster
             }
             PeerExchange::Ecdhe { group, point } => {
                 let share = KeyShare::generate(*group)?;
-                let mut body = Vec::with_capacity(share.public.len() + 1);
-                crate::codec::with_len(&mut body, 1, |b| b.extend_from_slice(&share.public));
-                let premaster = share.agree(point)?;
-                core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &body);
-                premaster
+                crate::codec::with_len(&mut cke, 1, |b| b.extend_from_slice(&share.public));
+                share.agree(point)?
             }
+            PeerExchange::Dhe { group, public } => {
+                let pair =
+                    crate::crypto::dh::DhKeyPair::generate(group).map_err(|_| Fatal::INTERNAL)?;
+                crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&pair.public_be()));
+                pair.agree(public).map_err(|_| Fatal::ILLEGAL)?
+            }
+            PeerExchange::PskOnly => Zeroizing::new(Vec::new()),
+        };
+        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke);
+        let premaster = match &psk {
+            Some(psk) => super::psk_premaster(kx, &premaster, &psk.key),
+            None => premaster,
         };
         let p = &self.params;
         let master = p.ks.master_secret(

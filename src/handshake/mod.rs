@@ -211,6 +211,28 @@ impl State for Established {
     }
 }
 
+/// The premaster secret of a PSK suite (RFC 4279 §2, §3): the other secret (DH result, or
+/// as many zero bytes as the PSK for plain PSK) and the PSK, each with a 2-byte length.
+pub fn psk_premaster(
+    kx: crate::suites::KeyExchange,
+    other: &[u8],
+    psk: &[u8],
+) -> Zeroizing<Vec<u8>> {
+    let zeros;
+    let other = if kx == crate::suites::KeyExchange::Psk {
+        zeros = vec![0u8; psk.len()];
+        &zeros[..]
+    } else {
+        other
+    };
+    let mut out = Zeroizing::new(Vec::with_capacity(4 + other.len() + psk.len()));
+    out.extend_from_slice(&(other.len() as u16).to_be_bytes());
+    out.extend_from_slice(other);
+    out.extend_from_slice(&(psk.len() as u16).to_be_bytes());
+    out.extend_from_slice(psk);
+    out
+}
+
 /// Verifies a Finished message body against the expected verify_data in constant time.
 fn check_finished(expected: &[u8], body: &[u8]) -> Result<(), Fatal> {
     if body.len() != expected.len() {

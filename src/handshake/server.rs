@@ -5,6 +5,7 @@ use zeroize::Zeroizing;
 use super::ecdhe::{self, KeyShare};
 use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
 use crate::codec::{Reader, put_u16, with_len};
+use crate::crypto::dh::{DhGroup, DhKeyPair};
 use crate::crypto::rng;
 use crate::error::{Fatal, alert};
 use crate::keys::Identity;
@@ -64,6 +65,8 @@ struct ClientCapabilities {
     ecdhe_group: Option<u16>,
     /// signature_algorithms (TLS 1.2), with RFC 5246 §7.4.1.4.1's default when absent.
     signature_schemes: Vec<u16>,
+    /// supported_groups as sent (None: the extension was absent, any curve will do).
+    groups: Option<Vec<u16>>,
 }
 
 impl ClientCapabilities {
@@ -90,9 +93,11 @@ impl ClientCapabilities {
             Some(body) if version >= TLS1_2 => ecdhe::parse_u16_list(body)?,
             _ => vec![0x0201, 0x0203],
         };
+        let groups = find_ext(&ch.extensions, ecdhe::EXT_SUPPORTED_GROUPS).map(|_| groups);
         Ok(ClientCapabilities {
             ecdhe_group,
             signature_schemes,
+            groups,
         })
     }
 }
@@ -115,6 +120,36 @@ fn can_sign(identity: &Identity, caps: &ClientCapabilities, version: u16) -> boo
     ours.iter().any(|s| caps.signature_schemes.contains(s))
 }
 
+/// Can this server run key exchange `kx` with this client at all?
+fn can_serve(core: &Core, kx: KeyExchange, version: u16, caps: &ClientCapabilities) -> bool {
+    if kx.uses_psk() {
+        return !core.keys.psks.is_empty();
+    }
+    if kx == KeyExchange::DhAnon {
+        return true;
+    }
+    identity_for(core, kx).is_some_and(|id| match kx {
+        KeyExchange::Rsa => true,
+        KeyExchange::DheRsa => can_sign(id, caps, version),
+        KeyExchange::EcdheEcdsa => {
+            caps.ecdhe_group.is_some() && can_sign(id, caps, version) && curve_offered(id, caps)
+        }
+        _ => caps.ecdhe_group.is_some() && can_sign(id, caps, version),
+    })
+}
+
+/// RFC 8422 §5.1: supported_groups also bounds the curve of an ECDSA certificate.
+fn curve_offered(identity: &Identity, caps: &ClientCapabilities) -> bool {
+    let Some(groups) = &caps.groups else {
+        return true;
+    };
+    match &identity.chain[0].public_key {
+        PublicKey::Ec { curve_oid, .. } => crate::pki::eckey::Curve::from_oid(curve_oid)
+            .is_some_and(|c| groups.contains(&c.named_group())),
+        _ => false,
+    }
+}
+
 /// Server preference order among the suites offered, limited to what our identities can
 /// authenticate and the client's groups and signature algorithms allow.
 fn choose_suite(
@@ -129,9 +164,7 @@ fn choose_suite(
             && suites::globally_enabled(s.id)
             && !options.disabled_suites.contains(&s.id)
             && s.usable_with(version)
-            && identity_for(core, s.kx).is_some_and(|id| {
-                !s.kx.is_ecdhe() || (caps.ecdhe_group.is_some() && can_sign(id, caps, version))
-            })
+            && can_serve(core, s.kx, version, caps)
     })
 }
 
@@ -270,22 +303,33 @@ impl State for ExpectClientHello {
                 }))
             }
             None => {
-                let identity = identity_for(core, suite.kx)
-                    .ok_or(Fatal::HANDSHAKE)?
-                    .clone();
-                let chain =
-                    msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]));
-                core.send_handshake(hs::CERTIFICATE, &chain);
-                let share = match caps.ecdhe_group.filter(|_| suite.kx.is_ecdhe()) {
-                    Some(group) => {
-                        let share = KeyShare::generate(group)?;
-                        let body = server_key_exchange(&params, &identity, &caps, &share)?;
-                        core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body);
-                        Some(share)
-                    }
-                    None => None,
+                let kx = suite.kx;
+                let identity = if kx.needs_certificate() {
+                    let identity = identity_for(core, kx).ok_or(Fatal::HANDSHAKE)?.clone();
+                    let chain =
+                        msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]));
+                    core.send_handshake(hs::CERTIFICATE, &chain);
+                    Some(identity)
+                } else {
+                    None
                 };
-                if core.server_options.client_auth {
+                let share = if kx.is_ecdhe() {
+                    ServerShare::Ecdhe(KeyShare::generate(
+                        caps.ecdhe_group.ok_or(Fatal::HANDSHAKE)?,
+                    )?)
+                } else if kx.is_dhe() {
+                    let group = core.keys.server_dh_group();
+                    let pair = DhKeyPair::generate(&group).map_err(|_| Fatal::INTERNAL)?;
+                    ServerShare::Dhe(group, pair)
+                } else {
+                    ServerShare::None
+                };
+                if let Some(body) = server_key_exchange(&params, identity.as_ref(), &caps, &share)?
+                {
+                    core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body);
+                }
+                // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates.
+                if core.server_options.client_auth && kx.needs_certificate() {
                     let request = certificate_request(core, version)?;
                     core.send_handshake(hs::CERTIFICATE_REQUEST, &request);
                     core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
@@ -302,19 +346,47 @@ impl State for ExpectClientHello {
     }
 }
 
-/// ServerKeyExchange for ECDHE: our point, signed over both randoms (RFC 8422 §5.4).
+/// The server's ephemeral key-exchange secret, if the suite has one.
+enum ServerShare {
+    None,
+    Ecdhe(KeyShare),
+    Dhe(Arc<DhGroup>, DhKeyPair),
+}
+
+/// ServerKeyExchange (RFC 5246 §7.4.3, RFC 8422 §5.4, RFC 4279 §2–3): the ephemeral
+/// parameters, signed over both randoms when the suite authenticates the server; a PSK
+/// suite adds an (empty) identity hint. Plain PSK with no hint sends no message at all.
 fn server_key_exchange(
     params: &Params,
-    identity: &Identity,
+    identity: Option<&Identity>,
     caps: &ClientCapabilities,
-    share: &KeyShare,
-) -> Result<Vec<u8>, Fatal> {
-    let ec_params = ecdhe::encode_server_params(share.group, &share.public);
-    let mut signed = Vec::with_capacity(64 + ec_params.len());
+    share: &ServerShare,
+) -> Result<Option<Vec<u8>>, Fatal> {
+    let kx = params.ks.suite.kx;
+    let key_params = match share {
+        ServerShare::None => return Ok(None),
+        ServerShare::Ecdhe(share) => ecdhe::encode_server_params(share.group, &share.public),
+        ServerShare::Dhe(group, pair) => {
+            let mut out = Vec::new();
+            with_len(&mut out, 2, |b| b.extend_from_slice(group.p_be()));
+            with_len(&mut out, 2, |b| b.extend_from_slice(group.g_be()));
+            with_len(&mut out, 2, |b| b.extend_from_slice(&pair.public_be()));
+            out
+        }
+    };
+    let mut body = Vec::new();
+    if kx.uses_psk() {
+        put_u16(&mut body, 0); // no identity hint
+    }
+    body.extend_from_slice(&key_params);
+    if !kx.signs_parameters() {
+        return Ok(Some(body));
+    }
+    let identity = identity.ok_or(Fatal::INTERNAL)?;
+    let mut signed = Vec::with_capacity(64 + key_params.len());
     signed.extend_from_slice(&params.client_random);
     signed.extend_from_slice(&params.server_random);
-    signed.extend_from_slice(&ec_params);
-    let mut body = ec_params;
+    signed.extend_from_slice(&key_params);
     if params.ks.version >= TLS1_2 {
         let (scheme, sig) = sign::sign_tls12(&identity.key, &caps.signature_schemes, &signed)
             .map_err(|_| Fatal::INTERNAL)?;
@@ -324,7 +396,7 @@ fn server_key_exchange(
         let sig = sign::sign_legacy(&identity.key, &signed).map_err(|_| Fatal::INTERNAL)?;
         with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
     }
-    Ok(body)
+    Ok(Some(body))
 }
 
 /// CertificateRequest (RFC 5246 §7.4.4): RSA and ECDSA signing certificates, the schemes we
@@ -360,7 +432,7 @@ fn now_unix() -> u64 {
 
 struct ExpectClientCertificate {
     params: Params,
-    share: Option<KeyShare>,
+    share: ServerShare,
 }
 
 impl State for ExpectClientCertificate {
@@ -420,8 +492,8 @@ impl State for ExpectClientCertificate {
 
 struct ExpectClientKeyExchange {
     params: Params,
-    /// Our ECDHE share, or `None` for RSA key exchange.
-    share: Option<KeyShare>,
+    /// Our ephemeral share (none for RSA and plain PSK key exchange).
+    share: ServerShare,
     /// The client's certificate key, when it sent one: a CertificateVerify must follow.
     client_key: Option<PublicKey>,
 }
@@ -434,10 +506,33 @@ impl State for ExpectClientKeyExchange {
         if m.typ != hs::CLIENT_KEY_EXCHANGE {
             return Err(Fatal::UNEXPECTED);
         }
+        let kx = self.params.ks.suite.kx;
+        let mut r = Reader::new(m.body);
+        // RFC 4279: PSK suites open with the identity the client used.
+        let psk = if kx.uses_psk() {
+            let identity = r.vec_u16().ok_or(Fatal::DECODE)?;
+            let psk = core.keys.psk_for_identity(identity);
+            Some(psk.ok_or(Fatal(alert::UNKNOWN_PSK_IDENTITY))?.key.clone())
+        } else {
+            None
+        };
+        let rest = r.rest();
         let premaster: Zeroizing<Vec<u8>> = match self.share {
-            Some(share) => share.agree(ecdhe::parse_client_share(m.body)?)?,
-            None => {
-                let ciphertext = msgs::parse_rsa_client_key_exchange(m.body)?;
+            ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
+            ServerShare::Dhe(_, pair) => {
+                let mut r = Reader::new(rest);
+                let yc = r.vec_u16().ok_or(Fatal::DECODE)?;
+                r.finish()?;
+                pair.agree(yc).map_err(|_| Fatal::ILLEGAL)?
+            }
+            ServerShare::None if kx == KeyExchange::Psk => {
+                if !rest.is_empty() {
+                    return Err(Fatal::DECODE);
+                }
+                Zeroizing::new(Vec::new())
+            }
+            ServerShare::None => {
+                let ciphertext = msgs::parse_rsa_client_key_exchange(rest)?;
                 let identity = core.keys.rsa_identity().ok_or(Fatal::INTERNAL)?;
                 let PrivateKey::Rsa(key) = &*identity.key else {
                     return Err(Fatal::INTERNAL);
@@ -447,6 +542,10 @@ impl State for ExpectClientKeyExchange {
                 let pm = key.decrypt_premaster(ciphertext, self.params.client_version);
                 Zeroizing::new(pm.to_vec())
             }
+        };
+        let premaster = match psk {
+            Some(key) => super::psk_premaster(kx, &premaster, &key),
+            None => premaster,
         };
         core.transcript.extend_from_slice(m.raw);
         let p = &self.params;

@@ -10,6 +10,13 @@ Every suite x protocol version combination is tried where the suite exists for t
 with the version and suite forced from the peer side; session resumption and payloads up to
 1 MB are checked byte for byte.
 
+ECDHE: every ECDHE_ECDSA/ECDHE_RSA suite with RSA, P-256 and P-384 identities (and RSA + P-256
+in one key container), the group forced and checked, in both roles against OpenSSL and for
+subsets against GnuTLS, Python ssl, tlslite-ng and curl; default negotiation, suite and group
+preference, no-shared-group/suite refusals, client authentication with RSA and ECDSA client
+certificates, renegotiation started by either side (and refused without RFC 5746), and SNI.
+The ECDSA identities come from c-tests/make-test-pki.sh, run once on first use.
+
 All peers listen on 127.0.0.1 with free ports, every blocking step has a timeout, and every
 process started is stopped by PID in a finally block.
 
@@ -74,10 +81,23 @@ class Suite:
     tlslite_cipher: str
     tlslite_mac: str
     tls12_only: bool
+    kx: str = "RSA"  # GnuTLS key-exchange name: RSA, ECDHE-RSA or ECDHE-ECDSA
 
     @property
     def hex(self) -> str:
         return f"0x{self.ident:04X}"
+
+    @property
+    def tlslite_kx(self) -> str:
+        return self.kx.lower().replace("-", "_")
+
+    @property
+    def ecdsa(self) -> bool:
+        return self.kx == "ECDHE-ECDSA"
+
+    @property
+    def ecdhe(self) -> bool:
+        return self.kx.startswith("ECDHE")
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,52 @@ SUITES = [
     Suite(0x009C, "AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "aes128gcm", "aead", True),
     Suite(0x009D, "AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "aes256gcm", "aead", True),
 ]
-SUITE_BY_ID = {s.ident: s for s in SUITES}
+# The ECDHE suites (RFC 8422, RFC 5289, RFC 7905): the same seven with ECDSA and with RSA.
+_EE, _ER = "ECDHE-ECDSA", "ECDHE-RSA"
+ECDHE_SUITES = [
+    Suite(0xC02B, "ECDHE-ECDSA-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "aes128gcm", "aead", True, _EE),
+    Suite(0xC02C, "ECDHE-ECDSA-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "aes256gcm", "aead", True, _EE),
+    Suite(0xCCA9, "ECDHE-ECDSA-CHACHA20-POLY1305", "CHACHA20-POLY1305", "AEAD", "chacha20-poly1305", "aead", True, _EE),
+    Suite(0xC009, "ECDHE-ECDSA-AES128-SHA", "AES-128-CBC", "SHA1", "aes128", "sha", False, _EE),
+    Suite(0xC00A, "ECDHE-ECDSA-AES256-SHA", "AES-256-CBC", "SHA1", "aes256", "sha", False, _EE),
+    Suite(0xC023, "ECDHE-ECDSA-AES128-SHA256", "AES-128-CBC", "SHA256", "aes128", "sha256", True, _EE),
+    Suite(0xC024, "ECDHE-ECDSA-AES256-SHA384", "AES-256-CBC", "SHA384", "aes256", "sha384", True, _EE),
+    Suite(0xC02F, "ECDHE-RSA-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "aes128gcm", "aead", True, _ER),
+    Suite(0xC030, "ECDHE-RSA-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "aes256gcm", "aead", True, _ER),
+    Suite(0xCCA8, "ECDHE-RSA-CHACHA20-POLY1305", "CHACHA20-POLY1305", "AEAD", "chacha20-poly1305", "aead", True, _ER),
+    Suite(0xC013, "ECDHE-RSA-AES128-SHA", "AES-128-CBC", "SHA1", "aes128", "sha", False, _ER),
+    Suite(0xC014, "ECDHE-RSA-AES256-SHA", "AES-256-CBC", "SHA1", "aes256", "sha", False, _ER),
+    Suite(0xC027, "ECDHE-RSA-AES128-SHA256", "AES-128-CBC", "SHA256", "aes128", "sha256", True, _ER),
+    Suite(0xC028, "ECDHE-RSA-AES256-SHA384", "AES-256-CBC", "SHA384", "aes256", "sha384", True, _ER),
+]
+ALL_SUITES = SUITES + ECDHE_SUITES
+SUITE_BY_ID = {s.ident: s for s in ALL_SUITES}
+ECDHE_AEAD_IDS = {s.ident for s in ECDHE_SUITES if s.gnutls_mac == "AEAD"}
+
+
+def suite_by_openssl_name(name: str) -> int:
+    return next((x.ident for x in ALL_SUITES if x.openssl == name), 0)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named group for ECDHE, as each peer spells it."""
+
+    name: str  # IANA name
+    openssl: str  # -groups / curl --curves
+    temp_key: bytes  # regex for s_client's "Server Temp Key:" line
+    shared: bytes  # s_server -www "Shared groups:" name
+    gnutls: str  # priority keyword
+    py: str  # ssl.SSLContext.set_ecdh_curve name
+    tlslite: str
+
+
+GROUPS = [
+    Group("x25519", "X25519", rb"X25519, 253 bits", b"x25519", "GROUP-X25519", "X25519", "x25519"),
+    Group("secp256r1", "P-256", rb"ECDH, prime256v1, 256 bits", b"secp256r1", "GROUP-SECP256R1", "prime256v1", "secp256r1"),
+    Group("secp384r1", "P-384", rb"ECDH, secp384r1, 384 bits", b"secp384r1", "GROUP-SECP384R1", "secp384r1", "secp384r1"),
+]
+GROUP_BY_NAME = {g.openssl: g for g in GROUPS}
 
 VERSIONS = [
     Version("TLS1.2", 0x0303, "-tls1_2", "VERS-TLS1.2", (3, 3), ("--tlsv1.2", "--tls-max", "1.2"), ssl.TLSVersion.TLSv1_2, "TLSv1.2"),
@@ -498,7 +563,8 @@ class PyServer:
 
     Records (version, suite id, resumed) for each completed handshake."""
 
-    def __init__(self, kind: str, pki: Pki, suite: Suite, version: Version):
+    def __init__(self, kind: str, pki: Pki, suite: Suite, version: Version, ident: Optional["Ident"] = None,
+                 group: Optional[Group] = None):
         self.kind = kind
         self.pki = pki
         self.suite = suite
@@ -514,19 +580,27 @@ class PyServer:
         self._stop = threading.Event()
         if kind == "pyssl":
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(str(pki.cert), str(pki.key))
+            if ident is None:
+                ctx.load_cert_chain(str(pki.cert), str(pki.key))
+            else:
+                ctx.load_cert_chain(str(ident.chain), str(ident.key))
             ctx.minimum_version = version.py
             ctx.maximum_version = version.py
             ctx.set_ciphers(f"{suite.openssl}:@SECLEVEL=0")
+            if group is not None:
+                ctx.set_ecdh_curve(group.py)
             self.ctx = ctx
         else:
             self.chain = X509CertChain()
-            self.chain.parsePemList(pki.cert.read_text())
-            self.key = parsePEMKey(pki.key.read_text(), private=True)
+            self.chain.parsePemList((pki.cert if ident is None else ident.chain).read_text())
+            self.key = parsePEMKey((pki.key if ident is None else ident.key).read_text(), private=True)
             st = HandshakeSettings()
             st.cipherNames = [suite.tlslite_cipher]
             st.macNames = [suite.tlslite_mac]
-            st.keyExchangeNames = ["rsa"]
+            st.keyExchangeNames = [suite.tlslite_kx]
+            if group is not None:
+                st.eccCurves = [group.tlslite]
+                st.keyShares = []
             st.minVersion = version.tlslite
             st.maxVersion = version.tlslite
             self.settings = st
@@ -551,7 +625,7 @@ class PyServer:
                 s = self.ctx.wrap_socket(conn, server_side=True)
                 ver = {"TLSv1": 0x0301, "TLSv1.1": 0x0302, "TLSv1.2": 0x0303, "TLSv1.3": 0x0304}.get(s.version(), 0)
                 name = s.cipher()[0]
-                ident = next((x.ident for x in SUITES if x.openssl == name), 0)
+                ident = suite_by_openssl_name(name)
                 self.handshakes.append((ver, ident, s.session_reused))
                 serve_http(s.recv, s.sendall)
                 try:
@@ -608,17 +682,20 @@ def pyssl_connect(port: int, pki: Pki, suite: Suite, version: Version, session=N
     # suppress_ragged_eofs=False: a missing close_notify from our server is an error.
     s = ctx.wrap_socket(raw, server_hostname="127.0.0.1", session=session, suppress_ragged_eofs=False)
     ver = {"TLSv1": 0x0301, "TLSv1.1": 0x0302, "TLSv1.2": 0x0303}.get(s.version(), 0)
-    ident = next((x.ident for x in SUITES if x.openssl == s.cipher()[0]), 0)
+    ident = suite_by_openssl_name(s.cipher()[0])
     return s, ver, ident, s.session_reused
 
 
-def tlslite_connect(port: int, suite: Suite, version: Version, session=None):
+def tlslite_connect(port: int, suite: Suite, version: Version, session=None, group: Optional[Group] = None):
     raw = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
     c = TLSConnection(raw)
     st = HandshakeSettings()
     st.cipherNames = [suite.tlslite_cipher]
     st.macNames = [suite.tlslite_mac]
-    st.keyExchangeNames = ["rsa"]
+    st.keyExchangeNames = [suite.tlslite_kx]
+    if group is not None:
+        st.eccCurves = [group.tlslite]
+        st.keyShares = []  # (TLS 1.3 key shares must be among eccCurves)
     st.minVersion = version.tlslite
     st.maxVersion = version.tlslite
     c.handshakeClientCert(settings=st, session=session)
@@ -688,6 +765,20 @@ class Harness:
         self.pki = pki
         self.tmp = tmp
         self.verbose = verbose
+        self._ec: Optional[EcPki] = None
+        self._ec_error = ""
+
+    @property
+    def ec(self) -> "EcPki":
+        """The ECDSA identities and the combined CA file, made on first use."""
+        if self._ec is None:
+            check(not self._ec_error, self._ec_error)
+            try:
+                self._ec = EcPki(self)
+            except CaseFailure as e:
+                self._ec_error = f"EC test PKI: {e}"
+                raise CaseFailure(self._ec_error) from None
+        return self._ec
 
     # -- our server ---------------------------------------------------------------------------
     def start_server(self, extra=()) -> tuple[Proc, int]:
@@ -717,9 +808,15 @@ class Harness:
         )
 
     # -- our client ---------------------------------------------------------------------------
-    def run_client(self, port: int, args, timeout: float = 60) -> tuple[list[tuple[int, int, int]], bytes]:
+    def start_ec_server(self, names, extra=()) -> tuple[Proc, int]:
+        """Our server with the named identities (rsa -> -c/-k, p256/p384 -> -e/-E)."""
+        p = Proc([self.bindir / "server", "-p", "0", *server_id_args(self.ec, names), "-t", "20", *extra], "server")
+        m = p.wait_for(rb"listening on (\d+)", 15)
+        return p, int(m.group(1))
+
+    def run_client(self, port: int, args, timeout: float = 60, ca: Optional[Path] = None) -> tuple[list[tuple[int, int, int]], bytes]:
         r = run(
-            [self.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", self.pki.ca, "-t", "30", *args],
+            [self.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", ca or self.pki.ca, "-t", "30", *args],
             timeout=timeout,
         )
         out = r.stdout
@@ -788,11 +885,12 @@ def gnutls_priority(suite: Suite, ver: Version) -> str:
     )
 
 
-def gnutls_client(h: Harness, port: int, suite: Suite, ver: Version, request: bytes, resume: bool) -> bytes:
+def gnutls_client(h: Harness, port: int, suite: Suite, ver: Version, request: bytes, resume: bool,
+                  priority: str = "", ca: Optional[Path] = None, extra=(), may_fail: bool = False) -> bytes:
     """gnutls-cli sends `request`, keeps stdin open until the server closes, returns stdout."""
     argv = [
-        "gnutls-cli", "--x509cafile", str(h.pki.ca), "-p", str(port),
-        "--priority", gnutls_priority(suite, ver), "--verify-hostname", "127.0.0.1",
+        "gnutls-cli", "--x509cafile", str(ca or h.pki.ca), "-p", str(port),
+        "--priority", priority or gnutls_priority(suite, ver), "--verify-hostname", "127.0.0.1", *extra,
     ]
     if resume:
         argv.append("--resume")
@@ -811,7 +909,7 @@ def gnutls_client(h: Harness, port: int, suite: Suite, ver: Version, request: by
         except OSError:
             pass
         rc = p.wait(IO_TIMEOUT)
-        check(rc == 0 or b"HTTP/1." in p.out, f"gnutls-cli exit {rc}: {tail(p.err)} {tail(p.out)}")
+        check(rc == 0 or may_fail or b"HTTP/1." in p.out, f"gnutls-cli exit {rc}: {tail(p.err)} {tail(p.out)}")
         return bytes(p.out) + b"\n" + bytes(p.err)
     finally:
         p.stop()
@@ -1260,6 +1358,802 @@ def case_client_bad_ca(h: Harness):
 
 
 # ---------------------------------------------------------------------------------------------
+# ECDHE with RSA and ECDSA identities, client authentication, renegotiation, SNI
+
+
+@dataclass(frozen=True)
+class Ident:
+    """A certificate identity. Our programs and the Python peers load `chain` (leaf and
+    intermediates) and `key`; OpenSSL takes the leaf `cert` plus `inter` (-cert_chain)."""
+
+    name: str
+    kind: str  # "rsa" or "ec"
+    cert: Path
+    key: Path
+    chain: Path
+    inter: Optional[Path]
+    subject: bytes  # text of s_server's "Subject:" line for this identity as a client certificate
+    bits: int  # key size
+    curve: Optional[str] = None  # EC identities: the certificate's group (GROUP_BY_NAME key)
+
+
+class EcPki:
+    """ECDSA identities from c-tests/make-test-pki.sh (P-256 leaf under an intermediate and an
+    EC root; P-384 leaf directly under a P-384 root), next to the harness's RSA identities, and
+    one CA file trusting all three roots."""
+
+    def __init__(self, h: "Harness"):
+        fx = h.tmp / "fx"
+        r = run(["sh", ROOT / "c-tests" / "make-test-pki.sh", fx], timeout=120)
+        check(r.returncode == 0, f"make-test-pki.sh failed: {tail(r.stderr)}")
+        p = h.pki
+        self.dir = fx
+        self.ids = {
+            "rsa": Ident("rsa", "rsa", p.cert, p.key, p.cert, None, b"CN=localhost", 2048),
+            "p256": Ident("p256", "ec", fx / "ec-server.pem", fx / "ec-server.key", fx / "ec-server-chain.pem",
+                          fx / "ec-inter.pem", b"O=matrixssl-rs tests, CN=localhost", 256, "P-256"),
+            "p384": Ident("p384", "ec", fx / "ec384-server.pem", fx / "ec384-server.key", fx / "ec384-server.pem",
+                          None, b"O=matrixssl-rs tests, CN=localhost", 384, "P-384"),
+            "rsa-client": Ident("rsa-client", "rsa", p.client_cert, p.client_key, p.client_cert, None,
+                                b"CN=interop client", 2048),
+        }
+        for i in self.ids.values():
+            check(i.chain.is_file() and i.key.is_file(), f"missing fixture {i.chain} / {i.key}")
+        self.ca = h.tmp / "all-ca.pem"
+        self.ca.write_bytes(p.ca.read_bytes() + (fx / "ec-ca.pem").read_bytes() + (fx / "ec384-ca.pem").read_bytes())
+
+
+def server_id_args(e: EcPki, names) -> list:
+    """Our server's identity flags: RSA with -c/-k, ECDSA with -e/-E (both may be given)."""
+    out: list = []
+    for n in names:
+        i = e.ids[n]
+        out += ["-c", i.chain, "-k", i.key] if i.kind == "rsa" else ["-e", i.chain, "-E", i.key]
+    return out
+
+
+def ossl_id_args(i: Ident, prefix: str = "") -> list:
+    """-cert/-key[/-cert_chain] for s_client and s_server (prefix "d" for s_server's second one)."""
+    out = [f"-{prefix}cert", i.cert, f"-{prefix}key", i.key]
+    if i.inter is not None:
+        out += [f"-{prefix}cert_chain", i.inter]
+    return out
+
+
+# Which identity curve each group can be forced with: in TLS 1.2 the client's supported_groups
+# also limits the curve of an ECDSA certificate (RFC 8422 5.1, 5.3) and OpenSSL enforces it, so
+# a client restricted to exactly one group G can only talk ECDHE_ECDSA to a server whose
+# certificate is on G. Offering G plus the certificate's curve works when our server, which
+# picks by its own preference (X25519, P-256, P-384), then still chooses G.
+_PREF = ["X25519", "P-256", "P-384"]
+
+
+def offered_groups(group: Group, suite: Suite, curve: Optional[str]) -> Optional[str]:
+    """The -groups list that makes our server use `group` with a certificate on `curve`, or
+    None if no such list exists."""
+    if not suite.ecdsa or curve is None or curve == group.openssl:
+        return group.openssl
+    if _PREF.index(group.openssl) < _PREF.index(curve):
+        return f"{group.openssl}:{curve}"
+    return None
+
+
+IDENT_CURVE = {"p256": "P-256", "p384": "P-384"}
+
+
+def ec_curve(e: "EcPki", names) -> Optional[str]:
+    return next((e.ids[n].curve for n in names if e.ids[n].kind == "ec"), None)
+
+
+def ossl_version_args(ver: Version, via_v: bool) -> list:
+    """Forces `ver` on the OpenSSL side, or (via_v) lets it offer anything from TLS 1.0 up so
+    that our -V cap decides."""
+    return ["-min_protocol", "TLSv1"] if via_v else [ver.openssl_flag]
+
+
+def our_version_args(ver: Version, via_v: bool) -> list:
+    return ["-V", f"0x{ver.code:04x}"] if via_v else []
+
+
+def check_ossl_client_session(out: bytes, suite: Suite, ver: Version, group: Optional[Group]) -> None:
+    """What s_client reports about the handshake it just did."""
+    m = re.search(rb"New, [^,]+, Cipher is (\S+)", out)
+    check(m is not None, f"no 'New,' session line: {tail(out[:600])}")
+    check(m.group(1).decode() == suite.openssl, f"cipher {m.group(1).decode()} != {suite.openssl}")
+    m = re.search(rb"Protocol *: (\S+)", out)
+    check(m is not None and m.group(1).decode() == ver.proto, f"protocol {m and m.group(1)} != {ver.proto}")
+    if group is not None:
+        m = re.search(rb"Server Temp Key: ([^\n]+)", out)
+        check(m is not None and re.match(group.temp_key, m.group(1)) is not None,
+              f"Server Temp Key {m and m.group(1)!r}, expected {group.name}")
+    m = re.search(rb"Peer signature type: (\S+)", out)
+    want = b"ECDSA" if suite.ecdsa else b"RSA"
+    check(m is not None and m.group(1).startswith(want), f"peer signature type {m and m.group(1)!r} != {want!r}")
+
+
+def case_server_openssl_ec(h: Harness, names, suite: Suite, ver: Version, group: Group, via_v: bool = False,
+                           resume: bool = True, n: int = 20000):
+    """Our server (identities `names`) against s_client forcing the suite and the group."""
+    e = h.ec
+    groups = offered_groups(group, suite, ec_curve(e, names))
+    check(groups is not None, f"{group.openssl} cannot be forced with identities {names}")
+    srv, port = h.start_ec_server(names, our_version_args(ver, via_v))
+    try:
+        sess = h.tmp / f"ossl-{port}.sess"
+        base = [
+            "openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-verify_return_error",
+            "-verify_ip", "127.0.0.1", "-ign_eof", "-cipher", f"{suite.openssl}:@SECLEVEL=0",
+            "-groups", groups, *ossl_version_args(ver, via_v),
+        ]
+        r = run(base + ["-sess_out", sess], input=http_request_get(n))
+        out = r.stdout
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(b"Verify return code: 0 (ok)" in out, "certificate not verified by s_client")
+        check_ossl_client_session(out, suite, ver, group)
+        i = out.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, "no HTTP response in s_client output")
+        check_response_prefix(out[i:], n)
+        expected = [(ver.code, suite.ident, 0)]
+        if resume:
+            r2 = run(base + ["-sess_in", sess], input=http_request_get(100))
+            check(r2.returncode == 0, f"s_client (resume) exit {r2.returncode}: {tail(r2.stderr)}")
+            check(b"Reused, " in r2.stdout, "s_client did not report 'Reused' on the second connection")
+            expected.append((ver.code, suite.ident, 1))
+        h.expect_server_lines(srv, expected)
+    finally:
+        srv.stop()
+
+
+def case_server_gnutls_ec(h: Harness, names, suite: Suite, ver: Version, group: Group, n: int = 20000):
+    e = h.ec
+    srv, port = h.start_ec_server(names)
+    try:
+        prio = (f"NORMAL:-VERS-ALL:+{ver.gnutls}:-CIPHER-ALL:+{suite.gnutls_cipher}:-MAC-ALL:+{suite.gnutls_mac}:"
+                f"-KX-ALL:+{suite.kx}:-GROUP-ALL:+{group.gnutls}")
+        out = gnutls_client(h, port, suite, ver, http_request_get(n), True, priority=prio, ca=e.ca)
+        check(b"Handshake was completed" in out, f"no completed handshake: {tail(out)}")
+        check(b"This is a resumed session" in out, f"gnutls-cli did not resume: {tail(out)}")
+        desc = b"(ECDHE-" + group.gnutls[len("GROUP-"):].encode() + b")"
+        check(desc in out, f"gnutls-cli does not report {desc!r}: {tail(out)}")
+        i = out.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response in gnutls-cli output: {tail(out)}")
+        check_response_prefix(out[i:], n)
+        h.expect_server_lines(srv, [(ver.code, suite.ident, 0), (ver.code, suite.ident, 1)])
+    finally:
+        srv.stop()
+
+
+def ec_pyssl_client_context(h: Harness, suite: Suite, ver: Version, group: Group) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(str(h.ec.ca))
+    ctx.minimum_version = ver.py
+    ctx.maximum_version = ver.py
+    ctx.set_ciphers(f"{suite.openssl}:@SECLEVEL=0")
+    ctx.set_ecdh_curve(group.py)  # (OpenSSL 3: the only group offered)
+    return ctx
+
+
+def case_server_pyssl_ec(h: Harness, names, suite: Suite, ver: Version, group: Group, n: int = 20000):
+    srv, port = h.start_ec_server(names)
+    try:
+        ctx = ec_pyssl_client_context(h, suite, ver, group)
+        s, v, ident, _ = pyssl_connect(port, h.pki, suite, ver, ctx=ctx)
+        try:
+            check((v, ident) == (ver.code, suite.ident), f"negotiated 0x{v:04x}/0x{ident:04x}")
+            check_response(ssl_exchange(s, http_request_get(n)), n)
+            session = s.session
+        finally:
+            s.close()
+        s, v, ident, reused = pyssl_connect(port, h.pki, suite, ver, session=session, ctx=ctx)
+        try:
+            check(reused, "Python ssl client did not resume the session")
+            check_response(ssl_exchange(s, http_request_get(1000)), 1000)
+        finally:
+            s.close()
+        h.expect_server_lines(srv, [(ver.code, suite.ident, 0), (ver.code, suite.ident, 1)])
+    finally:
+        srv.stop()
+
+
+def case_server_tlslite_ec(h: Harness, names, suite: Suite, ver: Version, group: Group, n: int = 5000):
+    if not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    srv, port = h.start_ec_server(names)
+    try:
+        expected = []
+        session = None
+        for k in range(2):
+            c, v, ident, resumed = tlslite_connect(port, suite, ver, session=session, group=group)
+            try:
+                check((v, ident) == (ver.code, suite.ident), f"negotiated 0x{v:04x}/0x{ident:04x}")
+                check(resumed == (k == 1), f"connection {k}: resumed={resumed}")
+                if k == 0:
+                    check(c.session.serverCertChain is not None and c.session.serverCertChain.getNumCerts() >= 1,
+                          "no server certificate")
+                check_response(exchange(c.write, lambda m: bytes(c.read(m, 1)), http_request_get(n)), n)
+                session = c.session
+            finally:
+                try:
+                    c.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            expected.append((ver.code, suite.ident, k))
+        h.expect_server_lines(srv, expected)
+    finally:
+        srv.stop()
+
+
+def case_server_curl_ec(h: Harness, names, suite: Suite, ver: Version, group: Group, n: int = 20000):
+    e = h.ec
+    groups = offered_groups(group, suite, ec_curve(e, names))
+    check(groups is not None, f"{group.openssl} cannot be forced with identities {names}")
+    srv, port = h.start_ec_server(names)
+    try:
+        url = f"https://127.0.0.1:{port}"
+        out1, out2 = h.tmp / f"curl-{port}-1.bin", h.tmp / f"curl-{port}-2.bin"
+        common = ["-sS", "--max-time", str(IO_TIMEOUT), "--cacert", str(e.ca), *ver.curl,
+                  "--ciphers", f"{suite.openssl}:@SECLEVEL=0", "--curves", groups]
+        r = run(["curl", *common, f"{url}/{n}", "-o", str(out1), "--next", *common, f"{url}/777", "-o", str(out2)],
+                timeout=IO_TIMEOUT + 10)
+        check(r.returncode == 0, f"curl exit {r.returncode}: {tail(r.stderr)}")
+        diff = first_mismatch(out1.read_bytes(), body(0, n)) or first_mismatch(out2.read_bytes(), body(0, 777))
+        check(not diff, f"body mismatch: {diff}")
+        h.expect_server_lines(srv, [(ver.code, suite.ident, 0), (ver.code, suite.ident, 1)])
+    finally:
+        srv.stop()
+
+
+def ossl_server(h: Harness, args, port: Optional[int] = None) -> tuple[Proc, int]:
+    """openssl s_server -www on a free port with `args`; returns once it accepts."""
+    port = port or free_port()
+    srv = Proc(["openssl", "s_server", "-accept", str(port), "-www", *args], "openssl s_server")
+    srv.wait_for(rb"ACCEPT", 15)
+    return srv, port
+
+
+def case_client_openssl_ec(h: Harness, ident: str, suite: Suite, ver: Version, group: Group, via_v: bool = False):
+    """Our client (suite pinned with -s) against s_server with `ident`, one group, the version
+    forced by s_server or by our -V."""
+    e = h.ec
+    srv, port = ossl_server(h, [*ossl_id_args(e.ids[ident]), "-cipher", f"{suite.openssl}:@SECLEVEL=0",
+                                "-groups", group.openssl, *ossl_version_args(ver, via_v)])
+    try:
+        hs, out = h.run_client(port, ["-s", suite.hex, "-x", "-r", "1", *our_version_args(ver, via_v)], ca=e.ca)
+        expect_client_lines(hs, suite, ver, [0, 1])
+        check(out.count(b"HTTP/1.0 200 ok") == 2, "expected two s_server -www pages")
+        name = re.escape(suite.openssl.encode())
+        check(re.search(rb"New, [^,]+, Cipher is " + name + rb"\s", out) is not None,
+              "s_server page 1 does not report a new session with the expected cipher")
+        check(re.search(rb"Reused, [^,]+, Cipher is " + name + rb"\s", out) is not None,
+              "s_server page 2 does not report the session as reused")
+        protos = re.findall(rb"Protocol *: (\S+)", out)
+        check(protos == [ver.proto.encode()] * 2, f"s_server protocols {protos} != {ver.proto}")
+        shared = re.findall(rb"Shared groups: (\S+)", out)
+        check(shared[:1] == [group.shared], f"s_server shared groups {shared[:1]} != {group.shared!r}")
+    finally:
+        srv.stop()
+
+
+def case_client_gnutls_ec(h: Harness, ident: str, suite: Suite, ver: Version, group: Group, n: int = 20000):
+    e = h.ec
+    i = e.ids[ident]
+    port = free_port()
+    data = h.tmp / f"gnutls-data-{n}.bin"
+    if not data.exists():
+        data.write_bytes(body(0, n))
+    prio = (f"NORMAL:-VERS-ALL:+{ver.gnutls}:-CIPHER-ALL:+{suite.gnutls_cipher}:-MAC-ALL:+{suite.gnutls_mac}:"
+            f"-KX-ALL:+{suite.kx}:-GROUP-ALL:+{group.gnutls}")
+    srv = Proc(["gnutls-serv", "--http", "-p", str(port), "--x509certfile", i.chain, "--x509keyfile", i.key,
+                "--priority", prio, "--httpdata", data, "-a"], "gnutls-serv")
+    try:
+        wait_port(port, 15, srv)
+        hs, _ = h.run_client(port, ["-s", suite.hex, "-g", str(n), "-r", "1"], ca=e.ca)
+        expect_client_lines(hs, suite, ver, [0, 1])
+    finally:
+        srv.stop()
+
+
+def case_client_py_ec(h: Harness, kind: str, ident: str, suite: Suite, ver: Version, group: Group, n: int = 5000):
+    if kind == "tlslite" and not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    e = h.ec
+    srv = PyServer(kind, h.pki, suite, ver, ident=e.ids[ident], group=group)
+    try:
+        hs, _ = h.run_client(srv.port, ["-s", suite.hex, "-g", str(n), "-r", "1"], ca=e.ca)
+        expect_client_lines(hs, suite, ver, [0, 1])
+        time.sleep(0.05)
+        check(not srv.errors, f"{kind} server: {srv.errors[:2]}")
+        want = [(ver.code, suite.ident, False), (ver.code, suite.ident, True)]
+        check(srv.handshakes == want, f"{kind} server saw {srv.handshakes}, expected {want}")
+    finally:
+        srv.close()
+
+
+# -- defaults and preferences -----------------------------------------------------------------
+
+
+def case_server_openssl_default(h: Harness, names):
+    """A default s_client against our server negotiates TLS 1.2 ECDHE with an AEAD suite."""
+    e = h.ec
+    srv, port = h.start_ec_server(names)
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof",
+                 "-verify_return_error"], input=http_request_get(1000))
+        out = r.stdout
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(re.search(rb"Protocol *: TLSv1.2", out) is not None, "not TLS 1.2")
+        i = out.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, "no HTTP response")
+        check_response_prefix(out[i:], 1000)
+        hs = h.server_handshakes(srv, 1)
+        check(len(hs) == 1 and hs[0][0] == 0x0303 and hs[0][1] in ECDHE_AEAD_IDS,
+              f"server negotiated {fmt_hs(hs)}, expected TLS 1.2 ECDHE AEAD")
+        suite = SUITE_BY_ID[hs[0][1]]
+        check(suite.ecdsa == any(e.ids[n].kind == "ec" for n in names), f"{suite.openssl} with identities {names}")
+        check(re.search(rb"Server Temp Key: X25519", out) is not None, "group is not X25519 (our first choice)")
+    finally:
+        srv.stop()
+
+
+def case_server_suite_preference(h: Harness):
+    """Our server's order wins: offered CBC-SHA first and AES-GCM second, it takes AES-GCM."""
+    e = h.ec
+    srv, port = h.start_ec_server(["rsa"])
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof", "-tls1_2",
+                 "-cipher", "ECDHE-RSA-AES256-SHA:AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256"], input=http_request_get(10))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(b"Cipher is ECDHE-RSA-AES128-GCM-SHA256" in r.stdout, f"cipher: {tail(r.stdout[:800])}")
+        h.expect_server_lines(srv, [(0x0303, 0xC02F, 0)])
+    finally:
+        srv.stop()
+
+
+def case_server_group_preference(h: Harness, offered: str, expected: str):
+    """Our server picks the group by its own preference (X25519, P-256, P-384) among the
+    client's, whatever the client's order."""
+    e = h.ec
+    srv, port = h.start_ec_server(["p256"])
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof", "-tls1_2",
+                 "-groups", offered], input=http_request_get(10))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        g = GROUP_BY_NAME[expected]
+        m = re.search(rb"Server Temp Key: ([^\n]+)", r.stdout)
+        check(m is not None and re.match(g.temp_key, m.group(1)) is not None,
+              f"offered {offered}: Server Temp Key {m and m.group(1)!r}, expected {g.name}")
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_default(h: Harness, dual: bool):
+    """Our client with cipherSpec 0 against a default s_server negotiates TLS 1.2 ECDHE AEAD."""
+    e = h.ec
+    args = ossl_id_args(e.ids["rsa"]) + (ossl_id_args(e.ids["p256"], "d") if dual else [])
+    srv, port = ossl_server(h, args)
+    try:
+        hs, out = h.run_client(port, ["-x"], ca=e.ca)
+        check(len(hs) == 1 and hs[0][0] == 0x0303 and hs[0][1] in ECDHE_AEAD_IDS,
+              f"negotiated {fmt_hs(hs)}, expected TLS 1.2 ECDHE AEAD")
+        check(SUITE_BY_ID[hs[0][1]].ecdsa == dual, f"suite 0x{hs[0][1]:04x} with dual={dual}")
+        check(re.search(rb"Protocol *: TLSv1.2", out) is not None, "s_server page does not say TLSv1.2")
+    finally:
+        srv.stop()
+
+
+def case_server_cert_curve(h: Harness):
+    """RFC 8422 5.1/5.3: a TLS 1.2 client's supported_groups also bounds the curve of the
+    server's ECDSA certificate. s_client offering only X25519 cannot accept our P-256
+    certificate, so a server holding RSA and P-256 identities must pick ECDHE_RSA."""
+    e = h.ec
+    srv, port = h.start_ec_server(["rsa", "p256"])
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof", "-tls1_2",
+                 "-groups", "X25519", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"],
+                input=http_request_get(10))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(b"Cipher is ECDHE-RSA-AES128-GCM-SHA256" in r.stdout, f"cipher: {tail(r.stdout[:800])}")
+        h.expect_server_lines(srv, [(0x0303, 0xC02F, 0)])
+    finally:
+        srv.stop()
+
+
+# -- negative ---------------------------------------------------------------------------------
+
+
+def case_server_refuses(h: Harness, names, args):
+    """s_client `args` shares no group or no suite with our server: handshake_failure (40)."""
+    e = h.ec
+    srv, port = h.start_ec_server(names)
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof", *args],
+                input=http_request_get(10))
+        both = r.stdout + r.stderr
+        check(r.returncode != 0 and b"HTTP/1.0 200 OK" not in r.stdout, "s_client got an answer")
+        check(re.search(rb"alert handshake failure|alert number 40\b", both) is not None,
+              f"expected a handshake_failure alert: {tail(r.stderr)}")
+        check(h.server_handshakes(srv, 1, timeout=0.5) == [], "server completed a handshake")
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
+# -- client authentication --------------------------------------------------------------------
+
+
+def case_server_client_auth_ec(h: Harness, client: str, trusted_ok: bool = True):
+    """Our server (RSA + P-256 identities) with -A: s_client presents an RSA or ECDSA client
+    certificate. With trusted_ok=False the CA file holds only the RSA root, so an ECDSA client
+    certificate must be refused."""
+    e = h.ec
+    ca = e.ca if trusted_ok else h.pki.ca
+    srv, port = h.start_ec_server(["rsa", "p256"], ["-A", "-a", ca])
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof", "-tls1_2",
+                 "-verify_return_error", *ossl_id_args(e.ids[client])], input=http_request_get(1000))
+        if trusted_ok:
+            check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+            check(b"Acceptable client certificate CA names" in r.stdout, "no CertificateRequest seen by s_client")
+            i = r.stdout.find(b"HTTP/1.0 200 OK")
+            check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+            check_response_prefix(r.stdout[i:], 1000)
+            hs = h.server_handshakes(srv, 1)
+            check(len(hs) == 1 and hs[0][1] in ECDHE_AEAD_IDS, f"server handshake lines {fmt_hs(hs)}")
+        else:
+            check(b"HTTP/1.0 200 OK" not in r.stdout, "server answered an untrusted client certificate")
+            check(re.search(rb"alert (unknown ca|bad certificate)|alert number (48|42)\b", r.stdout + r.stderr)
+                  is not None, f"expected unknown_ca or bad_certificate: {tail(r.stderr)}")
+            check(h.server_handshakes(srv, 1, timeout=0.5) == [], "server completed a handshake")
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
+def case_client_client_auth_ec(h: Harness, client: str, server_ident: str = "rsa"):
+    """Our client presents an RSA (-c/-k) or ECDSA (-C/-K) identity to s_server -Verify 1."""
+    e = h.ec
+    i = e.ids[client]
+    srv, port = ossl_server(h, [*ossl_id_args(e.ids[server_ident]), "-Verify", "1", "-CAfile", e.ca,
+                                "-verify_return_error", "-tls1_2"])
+    try:
+        flags = ["-c", i.chain, "-k", i.key] if i.kind == "rsa" else ["-C", i.chain, "-K", i.key]
+        hs, out = h.run_client(port, [*flags, "-x"], ca=e.ca)
+        check(len(hs) == 1 and hs[0][1] in ECDHE_AEAD_IDS, f"handshake lines {fmt_hs(hs)}")
+        check(b"Client certificate\nCertificate:" in out, "s_server page shows no client certificate")
+        check(b"Subject: " in out and i.subject in out, f"s_server page does not name {i.subject!r}")
+        check(f"Public-Key: ({i.bits} bit)".encode() in out, f"s_server page does not show a {i.bits}-bit key")
+    finally:
+        srv.stop()
+
+
+# -- renegotiation ----------------------------------------------------------------------------
+
+
+def case_server_openssl_peer_reneg(h: Harness, times: int = 1):
+    """s_client renegotiates interactively ("R", RFC 5746) and then sends a request. Our server
+    grants one renegotiation per session (ABI.md 7.8): a second "R" gets no_renegotiation."""
+    e = h.ec
+    srv, port = h.start_ec_server(["rsa", "p256"])
+    p = Proc(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-tls1_2",
+              "-verify_return_error"], "openssl s_client", stdin=subprocess.PIPE)
+    try:
+        p.wait_for(rb"Verify return code: 0 \(ok\)", IO_TIMEOUT)
+        check(b"Secure Renegotiation IS supported" in p.out, "s_client does not see RFC 5746 support")
+        p.p.stdin.write(b"R\n")
+        p.p.stdin.flush()
+        p.wait_for(rb"RENEGOTIATING", IO_TIMEOUT, stream="err")
+        rh = h.server_handshakes(srv, 1, timeout=IO_TIMEOUT, rx=REHANDSHAKE_RE)
+        check(len(rh) == 1 and rh[0][1] == 0xC02B, f"server rehandshake lines {fmt_hs(rh)}")
+        if times == 2:
+            p.p.stdin.write(b"R\n")
+            p.p.stdin.flush()
+            p.wait_for(rb"no renegotiation", IO_TIMEOUT, stream="err")
+            p.wait(IO_TIMEOUT)
+            check(len(h.server_handshakes(srv, 2, timeout=0.5, rx=REHANDSHAKE_RE)) == 1,
+                  "server renegotiated twice")
+        else:
+            p.p.stdin.write(http_request_get(5000))
+            p.p.stdin.flush()
+            p.wait_for(rb"HTTP/1.0 200 OK", IO_TIMEOUT)
+            p.p.stdin.close()
+            p.wait(IO_TIMEOUT)
+            out = bytes(p.out)
+            check_response_prefix(out[out.find(b"HTTP/1.0 200 OK"):], 5000)
+            # The request was read after the renegotiation completed.
+            so = bytes(srv.out)
+            check(so.find(b"rehandshake version") < so.find(b"request /5000"),
+                  f"server output order: {tail(so)}")
+        check(srv.running(), "server exited")
+    finally:
+        p.stop()
+        srv.stop()
+
+
+def case_server_gnutls_rehandshake(h: Harness, safe: bool):
+    """gnutls-cli --rehandshake: with RFC 5746 the rehandshake completes and data follows; with
+    %DISABLE_SAFE_RENEGOTIATION (a peer without RFC 5746) the first handshake completes but our
+    server refuses the renegotiation with handshake_failure."""
+    e = h.ec
+    srv, port = h.start_ec_server(["rsa", "p256"])
+    try:
+        prio = "NORMAL:-VERS-ALL:+VERS-TLS1.2" + ("" if safe else ":%DISABLE_SAFE_RENEGOTIATION")
+        out = gnutls_client(h, port, SUITE_BY_ID[0xC02B], VERSION_BY_NAME["TLS1.2"], http_request_get(3000), False,
+                            priority=prio, ca=e.ca, extra=["--rehandshake"], may_fail=not safe)
+        hs = h.server_handshakes(srv, 1)
+        check(len(hs) == 1 and hs[0][:2] == (0x0303, 0xC02B), f"server handshake lines {fmt_hs(hs)}")
+        if safe:
+            check(b"ReHandshake was completed" in out, f"gnutls-cli: {tail(out)}")
+            rh = h.server_handshakes(srv, 1, rx=REHANDSHAKE_RE)
+            check(len(rh) == 1 and rh[0][:2] == (0x0303, 0xC02B), f"server rehandshake lines {fmt_hs(rh)}")
+            i = out.find(b"HTTP/1.0 200 OK")
+            check(i >= 0, f"no HTTP response after the rehandshake: {tail(out)}")
+            check_response_prefix(out[i:], 3000)
+        else:
+            check(b"safe renegotiation" not in out.lower(), "gnutls-cli still negotiated safe renegotiation")
+            check(b"ReHandshake has failed" in out and b"Received alert [40]" in out,
+                  f"expected the rehandshake to be refused with alert 40: {tail(out)}")
+            check(h.server_handshakes(srv, 1, timeout=0.5, rx=REHANDSHAKE_RE) == [], "server renegotiated")
+            check(b"HTTP/1.0 200 OK" not in out, "server answered after refusing")
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
+def case_server_tlslite_reneg_declined(h: Harness):
+    """tlslite-ng never renegotiates: it answers our HelloRequest (-R) with a no_renegotiation
+    warning, after which our server answers the request with the current keys."""
+    if not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    srv, port = h.start_ec_server(["p256"], ["-R", "1"])
+    suite, ver = SUITE_BY_ID[0xC02B], VERSION_BY_NAME["TLS1.2"]
+    try:
+        c, v, ident, _ = tlslite_connect(port, suite, ver)
+        try:
+            check((v, ident) == (ver.code, suite.ident), f"negotiated 0x{v:04x}/0x{ident:04x}")
+            check_response(exchange(c.write, lambda m: bytes(c.read(m, 1)), http_request_get(2000)), 2000)
+        finally:
+            try:
+                c.close()
+            except Exception:  # noqa: BLE001
+                pass
+        srv.wait_for(rb"peer refused the renegotiation \(alert 100\)", 5)
+        check(h.server_handshakes(srv, 1, timeout=0.2, rx=REHANDSHAKE_RE) == [], "a rehandshake was reported")
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_reneg_ec(h: Harness, full: int):
+    """Our client renegotiates (-R) with s_server over ECDHE-ECDSA (RFC 5746)."""
+    e = h.ec
+    suite, ver = SUITE_BY_ID[0xC02B], VERSION_BY_NAME["TLS1.2"]
+    srv, port = ossl_server(h, [*ossl_id_args(e.ids["p256"]), "-client_renegotiation", "-tls1_2",
+                                "-cipher", suite.openssl])
+    try:
+        hs, out = h.run_client(port, ["-s", suite.hex, "-x", "-R", str(full)], ca=e.ca)
+        expect_client_lines(hs, suite, ver, [0])
+        rh = [(int(a, 16), int(b, 16), int(c)) for a, b, c in REHANDSHAKE_RE.findall(out)]
+        check(rh == [(ver.code, suite.ident, 0 if full else 1)], f"rehandshake lines {fmt_hs(rh)}")
+        check(re.search(rb"\b1 server renegotiates", out) is not None, "s_server did not count a renegotiation")
+    finally:
+        srv.stop()
+
+
+# -- server_name ------------------------------------------------------------------------------
+
+
+def case_client_openssl_sni(h: Harness, name: Optional[str]):
+    """Our client's raw server_name extension (-S) against s_server -servername localhost: the
+    matching name selects the second (P-384 ECDSA) identity and is acknowledged in the
+    ServerHello; another name is refused (unrecognized_name, -servername_fatal); without -S
+    the default RSA identity answers."""
+    e = h.ec
+    p384 = e.ids["p384"]
+    srv, port = ossl_server(h, [*ossl_id_args(e.ids["rsa"]), "-servername", "localhost", "-cert2", p384.cert,
+                                "-key2", p384.key, "-servername_fatal", "-tls1_2"])
+    try:
+        args = ["-x"] + (["-S", name] if name else [])
+        if name == "localhost":
+            hs, out = h.run_client(port, args, ca=e.ca)
+            check(b"server extension type=0x0000 len=0" in out, "no server_name acknowledgement in the ServerHello")
+            check(len(hs) == 1 and SUITE_BY_ID.get(hs[0][1], SUITES[0]).ecdsa,
+                  f"negotiated {fmt_hs(hs)}: the SNI-selected ECDSA identity was not used")
+        elif name:
+            r = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", e.ca, "-t", "20", *args],
+                    timeout=40)
+            check(r.returncode == 1 and b"received fatal alert 112" in r.stdout,
+                  f"expected unrecognized_name (112): {tail(r.stdout)}")
+        else:
+            hs, out = h.run_client(port, args, ca=e.ca)
+            check(b"server extension type=0x0000" not in out, "server acknowledged an SNI we did not send")
+            check(len(hs) == 1 and hs[0][1] == 0xC02F, f"negotiated {fmt_hs(hs)}, expected the RSA identity")
+    finally:
+        srv.stop()
+
+
+def case_client_pyssl_sni(h: Harness):
+    """Python's server sees exactly the host name our client put in the extension."""
+    suite, ver = SUITE_BY_ID[0xC02F], VERSION_BY_NAME["TLS1.2"]
+    srv = PyServer("pyssl", h.pki, suite, ver)
+    names: list = []
+    try:
+        srv.ctx.sni_callback = lambda sock, name, ctx: names.append(name)
+        hs, _ = h.run_client(srv.port, ["-S", "sni.test.example", "-g", "100"])
+        expect_client_lines(hs, suite, ver, [0])
+        check(names == ["sni.test.example"], f"server saw server names {names}")
+    finally:
+        srv.close()
+
+
+def ec_server_matrix(quick: bool):
+    """(identity names, suite, version, group, via -V) for our server against s_client: every
+    ECDHE suite with each identity that can serve it (RSA, P-256, P-384) at TLS 1.2 and, for
+    CBC-SHA, TLS 1.1/1.0 forced by s_client; then every suite with RSA and P-256 loaded
+    together, lower versions capped by our -V. Groups rotate through X25519, P-256, P-384."""
+    if quick:
+        v = VERSION_BY_NAME
+        g = GROUP_BY_NAME
+        return [
+            (["p256"], SUITE_BY_ID[0xC02B], v["TLS1.2"], g["X25519"], False),
+            (["p384"], SUITE_BY_ID[0xCCA9], v["TLS1.2"], g["P-384"], False),
+            (["rsa"], SUITE_BY_ID[0xC030], v["TLS1.2"], g["P-256"], False),
+            (["rsa"], SUITE_BY_ID[0xC013], v["TLS1.1"], g["X25519"], False),
+            (["rsa", "p256"], SUITE_BY_ID[0xC00A], v["TLS1.0"], g["P-256"], True),
+            (["rsa", "p256"], SUITE_BY_ID[0xC028], v["TLS1.2"], g["P-384"], False),
+        ]
+    out = []
+    k = 0
+    for names in (["rsa"], ["p256"], ["p384"], ["rsa", "p256"]):
+        curve = next((IDENT_CURVE[n] for n in names if n in IDENT_CURVE), None)
+        for s in ECDHE_SUITES:
+            if len(names) == 1 and s.ecdsa != (names[0] != "rsa"):
+                continue
+            for v in VERSIONS:
+                if s.tls12_only and v.code != 0x0303:
+                    continue
+                # Next group in the rotation that can be forced with this certificate.
+                while offered_groups(GROUPS[k % len(GROUPS)], s, curve) is None:
+                    k += 1
+                out.append((names, s, v, GROUPS[k % len(GROUPS)], len(names) > 1 and v.code != 0x0303))
+                k += 1
+    return out
+
+
+def ec_client_matrix(quick: bool):
+    """(identity, suite, version, group, via -V) for our client against s_server: every ECDHE
+    suite with each identity; TLS 1.1 capped by our -V, TLS 1.0 forced by s_server."""
+    if quick:
+        v = VERSION_BY_NAME
+        g = GROUP_BY_NAME
+        return [
+            ("p256", SUITE_BY_ID[0xC02C], v["TLS1.2"], g["P-256"], False),
+            ("p384", SUITE_BY_ID[0xC023], v["TLS1.2"], g["X25519"], False),
+            ("rsa", SUITE_BY_ID[0xCCA8], v["TLS1.2"], g["P-384"], False),
+            ("p256", SUITE_BY_ID[0xC009], v["TLS1.1"], g["X25519"], True),
+            ("rsa", SUITE_BY_ID[0xC014], v["TLS1.0"], g["P-256"], False),
+        ]
+    out = []
+    k = 1
+    for ident in ("rsa", "p256", "p384"):
+        for s in ECDHE_SUITES:
+            if s.ecdsa != (ident != "rsa"):
+                continue
+            for v in VERSIONS:
+                if s.tls12_only and v.code != 0x0303:
+                    continue
+                out.append((ident, s, v, GROUPS[k % len(GROUPS)], v.code == 0x0302))
+                k += 1
+    return out
+
+
+def add_ec_cases(add, quick: bool) -> None:
+    """ECDHE suites, ECDSA identities, groups, defaults, negative cases, client authentication
+    with both key types, renegotiation from every side, and SNI."""
+    v, g, s = VERSION_BY_NAME, GROUP_BY_NAME, SUITE_BY_ID
+
+    def tag(names, suite, ver, group, via_v=False):
+        ids = "+".join(names) if isinstance(names, list) else names
+        return f"{ids}/{ver.name}/{suite.hex}/{group.openssl}" + ("/-V" if via_v else "")
+
+    for names, suite, ver, group, via_v in ec_server_matrix(quick):
+        add(f"server/openssl/{tag(names, suite, ver, group, via_v)}", case_server_openssl_ec, names, suite, ver,
+            group, via_v, needs="openssl")
+    for ident, suite, ver, group, via_v in ec_client_matrix(quick):
+        add(f"client/openssl/{tag(ident, suite, ver, group, via_v)}", case_client_openssl_ec, ident, suite, ver,
+            group, via_v, needs="openssl")
+
+    # Representative subsets for the other peers: (identity, suite, version, group).
+    server_peers = {
+        "gnutls": (case_server_gnutls_ec, "gnutls-cli", [
+            ("p256", 0xC02B, "TLS1.2", "X25519"), ("p384", 0xC024, "TLS1.2", "P-384"),
+            ("rsa", 0xCCA8, "TLS1.2", "P-256"), ("p256", 0xC009, "TLS1.0", "P-256"),
+            ("rsa", 0xC014, "TLS1.1", "P-384")]),
+        "pyssl": (case_server_pyssl_ec, "", [
+            ("p384", 0xC02C, "TLS1.2", "P-384"), ("p256", 0xCCA9, "TLS1.2", "P-256"),
+            ("rsa", 0xC027, "TLS1.2", "P-256"), ("p256", 0xC00A, "TLS1.1", "P-256"),
+            ("rsa", 0xC013, "TLS1.0", "X25519")]),
+        "tlslite": (case_server_tlslite_ec, "", [
+            ("p256", 0xC023, "TLS1.2", "P-256"), ("rsa", 0xC030, "TLS1.2", "X25519"),
+            ("p384", 0xC009, "TLS1.0", "P-384"), ("rsa", 0xCCA8, "TLS1.2", "P-384")]),
+        "curl": (case_server_curl_ec, "curl", [
+            ("p256", 0xC02B, "TLS1.2", "X25519"), ("rsa", 0xC028, "TLS1.2", "P-384"),
+            ("p384", 0xC00A, "TLS1.1", "P-256")]),
+    }
+    for peer, (fn, needs, rows) in server_peers.items():
+        for ident, sid, vn, gn in rows[:2] if quick else rows:
+            add(f"server/{peer}/{tag([ident], s[sid], v[vn], g[gn])}", fn, [ident], s[sid], v[vn], g[gn], needs=needs)
+    client_peers = {
+        "gnutls": ([("p256", 0xC02C, "TLS1.2", "P-256"), ("rsa", 0xC02F, "TLS1.2", "X25519"),
+                    ("p384", 0xC00A, "TLS1.0", "P-384"), ("p384", 0xCCA9, "TLS1.2", "X25519")]),
+        "pyssl": ([("p256", 0xC024, "TLS1.2", "P-384"), ("rsa", 0xCCA8, "TLS1.2", "P-256"),
+                   ("p384", 0xC009, "TLS1.1", "X25519")]),
+        "tlslite": ([("p256", 0xC02B, "TLS1.2", "X25519"), ("rsa", 0xC014, "TLS1.0", "P-256"),
+                     ("p384", 0xC02C, "TLS1.2", "P-384")]),
+    }
+    for peer, rows in client_peers.items():
+        for ident, sid, vn, gn in rows[:2] if quick else rows:
+            name = f"client/{peer}/{tag(ident, s[sid], v[vn], g[gn])}"
+            if peer == "gnutls":
+                add(name, case_client_gnutls_ec, ident, s[sid], v[vn], g[gn], needs="gnutls-serv")
+            else:
+                add(name, case_client_py_ec, peer, ident, s[sid], v[vn], g[gn])
+
+    # Defaults and preferences.
+    add("server/openssl/default-rsa", case_server_openssl_default, ["rsa"], needs="openssl")
+    add("server/openssl/default-rsa+p256", case_server_openssl_default, ["rsa", "p256"], needs="openssl")
+    add("server/openssl/suite-preference", case_server_suite_preference, needs="openssl")
+    add("server/openssl/group-preference-x25519", case_server_group_preference, "P-384:P-256:X25519", "X25519",
+        needs="openssl")
+    if not quick:
+        add("server/openssl/group-preference-p256", case_server_group_preference, "P-384:P-256", "P-256",
+            needs="openssl")
+    add("server/openssl/ecdsa-cert-curve-not-offered-uses-rsa", case_server_cert_curve, needs="openssl")
+    add("client/openssl/default-rsa", case_client_openssl_default, False, needs="openssl")
+    add("client/openssl/default-rsa+p256", case_client_openssl_default, True, needs="openssl")
+
+    # A client sharing no group or no suite with us gets handshake_failure.
+    only_ecdhe = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
+    add("server/openssl/no-shared-group-x448", case_server_refuses, ["rsa", "p256"],
+        ["-tls1_2", "-groups", "X448", "-cipher", only_ecdhe], needs="openssl")
+    add("server/openssl/no-shared-group-ffdhe2048", case_server_refuses, ["rsa", "p256"],
+        ["-groups", "ffdhe2048", "-cipher", only_ecdhe], needs="openssl")
+    add("server/openssl/no-shared-suite-ecdsa-only-client", case_server_refuses, ["rsa"],
+        ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA"], needs="openssl")
+    if not quick:
+        add("server/openssl/no-shared-suite-rsa-only-client", case_server_refuses, ["p256"],
+            ["-tls1_2", "-cipher", "AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"], needs="openssl")
+        add("server/openssl/ecdsa-cert-curve-not-offered-refused", case_server_refuses, ["p256"],
+            ["-tls1_2", "-groups", "X25519:P-384", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"], needs="openssl")
+
+    # Client authentication with RSA and ECDSA client identities, both directions.
+    for client in ("rsa-client", "p256") if quick else ("rsa-client", "p256", "p384"):
+        add(f"server/openssl/client-auth-{client}", case_server_client_auth_ec, client, needs="openssl")
+        add(f"client/openssl/client-auth-{client}", case_client_client_auth_ec, client, needs="openssl")
+    add("server/openssl/client-auth-untrusted-ecdsa", case_server_client_auth_ec, "p256", False, needs="openssl")
+    if not quick:
+        add("client/openssl/client-auth-p256-to-ecdsa-server", case_client_client_auth_ec, "p256", "p384",
+            needs="openssl")
+
+    # Renegotiation started by the peer (RFC 5746 and without it) and by us.
+    add("server/openssl/peer-reneg-R", case_server_openssl_peer_reneg, 1, needs="openssl")
+    if not quick:
+        add("server/openssl/peer-reneg-R-twice-no-credit", case_server_openssl_peer_reneg, 2, needs="openssl")
+    add("server/gnutls/rehandshake", case_server_gnutls_rehandshake, True, needs="gnutls-cli")
+    add("server/gnutls/rehandshake-without-rfc5746-refused", case_server_gnutls_rehandshake, False,
+        needs="gnutls-cli")
+    add("server/tlslite/reneg-declined-by-peer", case_server_tlslite_reneg_declined)
+    for full in (1,) if quick else (0, 1):
+        add(f"client/openssl/reneg-ecdsa-{'full' if full else 'resumed'}", case_client_openssl_reneg_ec, full,
+            needs="openssl")
+
+    # server_name.
+    add("client/openssl/sni-localhost", case_client_openssl_sni, "localhost", needs="openssl")
+    add("client/openssl/sni-mismatch-fatal", case_client_openssl_sni, "other.example", needs="openssl")
+    if not quick:
+        add("client/openssl/sni-absent", case_client_openssl_sni, None, needs="openssl")
+    add("client/pyssl/sni", case_client_pyssl_sni)
+
+
+# ---------------------------------------------------------------------------------------------
 # Driver
 
 
@@ -1334,6 +2228,7 @@ def main() -> int:
         add(f"server/openssl/reneg-{kind}", case_server_reneg, "openssl", full, needs="openssl")
         add(f"server/pyssl/reneg-{kind}", case_server_reneg, "pyssl", full)
     add("client/unknown-ca-rejected", case_client_bad_ca)
+    add_ec_cases(add, quick)
 
     if args.filter:
         rx = re.compile(args.filter)
