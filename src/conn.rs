@@ -284,9 +284,13 @@ impl Connection {
     /// clients send for compatibility; ABI.md §3.4.2 says servers accept it.
     fn on_sslv2_hello(&mut self, cb: &mut dyn Callbacks) -> Result<Option<Received>, Fatal> {
         let avail = &self.inbuf[self.in_start..self.in_len];
-        let Some(h) = avail.get(..2) else { return Ok(Some(self.need_more())) };
+        let Some(h) = avail.get(..2) else {
+            return Ok(Some(self.need_more()));
+        };
         let len = (usize::from(h[0] & 0x7f) << 8) | usize::from(h[1]);
-        let Some(msg) = avail.get(2..2 + len) else { return Ok(Some(self.need_more())) };
+        let Some(msg) = avail.get(2..2 + len) else {
+            return Ok(Some(self.need_more()));
+        };
         let msg = msg.to_vec();
         self.awaiting_first_hello = false;
         self.in_start += 2 + len;
@@ -296,7 +300,11 @@ impl Connection {
         let next = state.handle(
             &mut self.core,
             cb,
-            Input::Handshake(Message { typ: hs::CLIENT_HELLO, body: &body, raw: &msg }),
+            Input::Handshake(Message {
+                typ: hs::CLIENT_HELLO,
+                body: &body,
+                raw: &msg,
+            }),
         )?;
         self.after_transition(false, next);
         Ok(None)
