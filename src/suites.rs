@@ -6,10 +6,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::crypto::cipher::{BulkCipher, MacAlgorithm};
 use crate::crypto::prf::PrfAlgorithm;
 
+/// SSL 3.0 (RFC 6101), only with the `ssl3` feature.
+pub const SSL3: u16 = 0x0300;
 pub const TLS1_0: u16 = 0x0301;
 pub const TLS1_1: u16 = 0x0302;
 pub const TLS1_2: u16 = 0x0303;
-pub const MIN_VERSION: u16 = TLS1_0;
+pub const MIN_VERSION: u16 = if cfg!(feature = "ssl3") { SSL3 } else { TLS1_0 };
 pub const MAX_VERSION: u16 = TLS1_2;
 
 /// Process-wide highest version for sessions created from now on (an extension of the 3.3
@@ -109,6 +111,14 @@ pub struct CipherSuite {
 
 impl CipherSuite {
     pub fn usable_with(&self, version: u16) -> bool {
+        if version < TLS1_0 {
+            // SSL 3.0 predates the ECC and PSK suites (RFC 4492, 4279 define them for TLS).
+            return !self.tls12_only
+                && matches!(
+                    self.kx,
+                    KeyExchange::Rsa | KeyExchange::DheRsa | KeyExchange::DhAnon
+                );
+        }
         !self.tls12_only || version >= TLS1_2
     }
 
@@ -253,7 +263,8 @@ mod tests {
         for s in ALL {
             assert_eq!(by_id(s.id).map(|x| x.name), Some(s.name));
         }
-        assert!(by_id(0x0005).is_none());
+        assert_eq!(by_id(0x0005).is_some(), cfg!(feature = "rc4-suites"));
+        assert!(by_id(0x1234).is_none());
     }
 
     #[test]

@@ -235,7 +235,7 @@ impl State for ExpectServerHello {
                     if !e.body.is_empty() {
                         return Err(Fatal::DECODE);
                     }
-                    ems = true;
+                    ems = sh.version > suites::SSL3;
                 }
                 ecdhe::EXT_EC_POINT_FORMATS if suite.kx.is_ecdhe() => {
                     let mut r = Reader::new(e.body);
@@ -530,7 +530,13 @@ impl ExpectServerHelloDone {
             .certificate_request
             .as_ref()
             .and_then(|req| choose_client_identity(core, req, self.params.ks.version));
-        if self.certificate_request.is_some() {
+        let ssl3 = self.params.ks.version == suites::SSL3;
+        // SSL 3.0 has no empty Certificate: the answer is a no_certificate warning, and this
+        // client authenticates only over TLS.
+        let client_identity = if ssl3 { None } else { client_identity };
+        if ssl3 && self.certificate_request.is_some() {
+            core.send_alert(alert::LEVEL_WARNING, alert::NO_CERTIFICATE);
+        } else if self.certificate_request.is_some() {
             let chain = client_identity.as_ref().map_or(Vec::new(), |(id, _)| {
                 id.chain.iter().map(|c| c.der.clone()).collect()
             });
@@ -558,7 +564,11 @@ impl ExpectServerHelloDone {
                 let ciphertext = server_key
                     .encrypt_pkcs1(&premaster)
                     .map_err(|_| Fatal::INTERNAL)?;
-                cke.extend_from_slice(&msgs::encode_rsa_client_key_exchange(&ciphertext));
+                if self.params.ks.version == suites::SSL3 {
+                    cke.extend_from_slice(&ciphertext); // SSL 3.0: no length prefix
+                } else {
+                    cke.extend_from_slice(&msgs::encode_rsa_client_key_exchange(&ciphertext));
+                }
                 premaster
             }
             PeerExchange::Ecdhe { group, point } => {

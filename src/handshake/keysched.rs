@@ -21,6 +21,11 @@ impl KeySchedule {
         self.suite.prf_for(self.version)
     }
 
+    /// SSL 3.0 derives everything from MD5/SHA-1 constructions of its own (RFC 6101).
+    fn is_ssl3(&self) -> bool {
+        cfg!(feature = "ssl3") && self.version == crate::suites::SSL3
+    }
+
     /// Hash of the transcript as the Finished/EMS computations need it.
     pub fn transcript_hash(&self, transcript: &[u8]) -> Vec<u8> {
         match self.prf() {
@@ -37,6 +42,14 @@ impl KeySchedule {
         server_random: &[u8; 32],
         extended: Option<&[u8]>,
     ) -> Zeroizing<[u8; 48]> {
+        #[cfg(feature = "ssl3")]
+        if self.is_ssl3() {
+            return crate::crypto::ssl3::master_secret_for_legacy_use_only(
+                premaster,
+                client_random,
+                server_random,
+            );
+        }
         let mut ms = Zeroizing::new([0u8; 48]);
         match extended {
             Some(transcript) => {
@@ -74,13 +87,23 @@ impl KeySchedule {
         let key_len = suite.bulk.key_len();
         let iv_len = suite.bulk.key_block_iv_len();
         let mut block = Zeroizing::new(vec![0u8; 2 * (mac_len + key_len + iv_len)]);
-        prf(
-            self.prf(),
-            master,
-            b"key expansion",
-            &[server_random, client_random],
-            &mut block,
-        );
+        if self.is_ssl3() {
+            #[cfg(feature = "ssl3")]
+            crate::crypto::ssl3::key_block_for_legacy_use_only(
+                master,
+                client_random,
+                server_random,
+                &mut block,
+            );
+        } else {
+            prf(
+                self.prf(),
+                master,
+                b"key expansion",
+                &[server_random, client_random],
+                &mut block,
+            );
+        }
         let (client_mac, rest) = block.split_at(mac_len);
         let (server_mac, rest) = rest.split_at(mac_len);
         let (client_key, rest) = rest.split_at(key_len);
@@ -114,6 +137,11 @@ impl KeySchedule {
         } else {
             b"server finished"
         };
+        #[cfg(feature = "ssl3")]
+        if self.is_ssl3() {
+            return crate::crypto::ssl3::finished_for_legacy_use_only(master, client, transcript)
+                .to_vec();
+        }
         let hash = self.transcript_hash(transcript);
         let mut out = vec![0u8; 12];
         prf(self.prf(), master, label, &[&hash], &mut out);

@@ -215,8 +215,9 @@ impl State for ExpectClientHello {
         if !secure_renegotiation && cfg!(feature = "require-secure-rehandshakes") {
             return Err(Fatal::HANDSHAKE);
         }
+        // RFC 7627 §5.1: the extended master secret is a TLS mechanism, not SSL 3.0's.
         let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
-            Some([]) => true,
+            Some([]) => version > suites::SSL3,
             Some(_) => return Err(Fatal::DECODE),
             None => false,
         };
@@ -329,7 +330,12 @@ impl State for ExpectClientHello {
                     core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body);
                 }
                 // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates.
-                if core.server_options.client_auth && kx.needs_certificate() {
+                // Client authentication is not offered over SSL 3.0 (its CertificateVerify and
+                // no_certificate rules differ); such sessions complete without it.
+                if core.server_options.client_auth
+                    && kx.needs_certificate()
+                    && version > suites::SSL3
+                {
                     let request = certificate_request(core, version)?;
                     core.send_handshake(hs::CERTIFICATE_REQUEST, &request);
                     core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
@@ -532,7 +538,12 @@ impl State for ExpectClientKeyExchange {
                 Zeroizing::new(Vec::new())
             }
             ServerShare::None => {
-                let ciphertext = msgs::parse_rsa_client_key_exchange(rest)?;
+                // SSL 3.0 sends the encrypted premaster without a length prefix.
+                let ciphertext = if self.params.ks.version == suites::SSL3 {
+                    rest
+                } else {
+                    msgs::parse_rsa_client_key_exchange(rest)?
+                };
                 let identity = core.keys.rsa_identity().ok_or(Fatal::INTERNAL)?;
                 let PrivateKey::Rsa(key) = &*identity.key else {
                     return Err(Fatal::INTERNAL);
