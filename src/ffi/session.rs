@@ -711,6 +711,21 @@ pub unsafe extern "C" fn matrixSslSetCertValidator(
     })
 }
 
+/// Encoded size of one application record of `len` bytes (ABI.md §3.10).
+///
+/// # Safety
+/// `ssl` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn matrixSslGetEncodedSize(ssl: *mut ssl_t, len: u32) -> i32 {
+    guard(PS_FAILURE, || {
+        // SAFETY: NULL or a live handle.
+        match unsafe { session(ssl) } {
+            None => PS_ARG_FAIL,
+            Some(s) => i32::try_from(s.conn.encoded_size(len as usize)).unwrap_or(i32::MAX),
+        }
+    })
+}
+
 // ---- matrixssl-rs extensions: what was negotiated --------------------------------------
 
 /// Negotiated protocol version (0x0301..0x0303), or PS_FAILURE before the first handshake.
