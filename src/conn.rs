@@ -78,6 +78,12 @@ pub struct Connection {
     empty_records: u32,
     /// Application record bytes encoded since the last rehandshake credit was earned.
     bytes_toward_credit: usize,
+    /// The last record received / sealed was larger than the default buffer: the buffer's
+    /// allocation is then kept when its length shrinks back to the default, so a stream of
+    /// large records reuses one allocation instead of a shrink and a regrow per record
+    /// (the sizes the API reports are unchanged; only the capacity stays).
+    large_in: bool,
+    large_out: bool,
     local_error: bool,
     peer_error: bool,
     peer_closed: bool,
@@ -103,6 +109,8 @@ impl Connection {
             completion_reported: false,
             empty_records: 0,
             bytes_toward_credit: 0,
+            large_in: false,
+            large_out: false,
             local_error: false,
             peer_error: false,
             peer_closed: false,
@@ -171,8 +179,14 @@ impl Connection {
                 .is_some_and(|h| h.total_len() > DEFAULT_BUF_SIZE);
             if !pending_record {
                 self.inbuf.truncate(DEFAULT_BUF_SIZE);
-                self.inbuf.shrink_to(DEFAULT_BUF_SIZE);
             }
+        }
+        // The allocation follows the length back down once records are small again.
+        if !self.large_in
+            && self.inbuf.len() <= DEFAULT_BUF_SIZE
+            && self.inbuf.capacity() > DEFAULT_BUF_SIZE
+        {
+            self.inbuf.shrink_to(DEFAULT_BUF_SIZE);
         }
     }
 
@@ -255,6 +269,7 @@ impl Connection {
                 return self.need_more();
             }
             let record_start = self.in_start;
+            self.large_in = header.total_len() > DEFAULT_BUF_SIZE;
             let body_start = record_start + HEADER_LEN;
             let record_end = record_start + header.total_len();
             let range = match self
@@ -377,6 +392,15 @@ impl Connection {
         if next.is_established() && !was_established {
             self.established_once = true;
             self.complete_unreported = true;
+        }
+        if next.is_established() {
+            // An established session keeps no handshake buffers (their capacity would
+            // otherwise stay allocated for the session's lifetime: a few KB with an RSA
+            // chain). A renegotiation starts from empty ones.
+            self.core.transcript = Vec::new();
+            if self.hs_buf.is_empty() {
+                self.hs_buf = Vec::new();
+            }
         }
         self.state = Some(next);
     }
@@ -504,7 +528,9 @@ impl Connection {
         } else {
             MATRIXSSL_REQUEST_SEND
         };
-        if self.core.out.len() < DEFAULT_BUF_SIZE && self.core.out.capacity() > 4 * DEFAULT_BUF_SIZE
+        if self.core.out.len() < DEFAULT_BUF_SIZE
+            && self.core.out.capacity() > 4 * DEFAULT_BUF_SIZE
+            && !self.large_out
         {
             self.core.out.shrink_to(DEFAULT_BUF_SIZE);
         }
@@ -558,6 +584,18 @@ impl Connection {
         (at, room)
     }
 
+    /// `matrixSslGetEncodedSize`: bytes one application record of `len` plaintext bytes
+    /// takes under the current write state, including the 1/n-1 split record when it applies.
+    pub fn encoded_size(&self, len: usize) -> usize {
+        let r = len.min(MAX_PLAINTEXT);
+        let split = if self.split_applies(r) {
+            self.core.record.record_len(1)
+        } else {
+            0
+        };
+        split + self.core.record.record_len(r)
+    }
+
     /// Why application data cannot be encoded now, as the API's return code. During a
     /// rehandshake data keeps flowing under the keys in force.
     fn write_refusal(&self) -> Option<i32> {
@@ -607,6 +645,7 @@ impl Connection {
                 record.seal_at(out, res.start, content::APPLICATION_DATA, len);
             }
         }
+        self.large_out = self.core.out.len() - res.start > DEFAULT_BUF_SIZE;
         if !self.is_client {
             self.earn_rehandshake_credit(self.core.out.len() - res.start);
         }
