@@ -14,8 +14,12 @@
  *              openssl s_server -www or gnutls-serv).
  * -r R reconnects R more times with the same sslSessionId_t and requires resumption.
  * -R 0|1 renegotiates once after the first handshake (0 resumed, 1 full) before the request.
- * -c/-k load an RSA client identity (matrixSslLoadRsaKeys), -C/-K an ECDSA one
- * (matrixSslLoadEcKeys); -V caps the protocol version (matrixSslSetMaxProtocolVersion);
+ * -c/-k load an RSA client identity (matrixSslLoadRsaKeys), -C/-E an ECDSA one
+ * (matrixSslLoadEcKeys), -p12 file -W pass one from PKCS#12 (matrixSslLoadPkcs12); -P is the
+ * password of encrypted PEM keys. -K hexkey -I identity load a pre-shared key
+ * (matrixSslLoadPsk; the library offers the first one loaded): with a PSK and no -a the
+ * client offers only the PSK suites and needs no certificate or CA.
+ * -V caps the protocol version (matrixSslSetMaxProtocolVersion);
  * -S NAME sends a server_name extension (RFC 6066) built with matrixSslLoadHelloExtension.
  * Extensions in the server's ServerHello are printed as "server extension type=0x.... len=N".
  *
@@ -35,6 +39,8 @@ typedef struct {
     const char *eccert;
     const char *eckey;
     const char *keypass;
+    const char *p12;        /* -p12: PKCS#12 client identity */
+    const char *p12pass;    /* -W */
     const char *servername; /* -S: server_name extension */
     uint32 suite;
     uint32 max_version;     /* -V: 0 = library default */
@@ -69,16 +75,24 @@ typedef struct {
 } conn_t;
 
 static options_t opt;
+static app_psks_t psks;   /* -K/-I */
 static tlsExtension_t *hello_ext; /* -S: the ClientHello extension list, or NULL */
 
 static void usage(void)
 {
     fprintf(stderr,
-        "usage: client [-h host] [-p port] -a cafile [-c cert -k key] [-C eccert -K eckey]\n"
-        "              [-P pass] [-s suiteid] [-V version] [-S servername]\n"
+        "usage: client [-h host] [-p port] [-a cafile] [-c cert -k key] [-C eccert -E eckey]\n"
+        "              [-P pass] [-p12 file.p12 -W pass] [-K hexkey -I identity]\n"
+        "              [-s suiteid] [-V version] [-S servername]\n"
         "              (-g N | -e N | -x) [-r R] [-F] [-R 0|1] [-t seconds]\n"
+        "  -a file trusted CA certificates (PEM); needed for certificate-based suites\n"
         "  -c/-k   RSA client certificate (chain) and private key (PEM)\n"
-        "  -C/-K   ECDSA client certificate (chain) and private key (PEM)\n"
+        "  -C/-E   ECDSA client certificate (chain) and private key (PEM)\n"
+        "  -P pass password of the encrypted PEM private key (privPass)\n"
+        "  -p12 f  client identity from a PKCS#12 file (matrixSslLoadPkcs12)\n"
+        "  -W pass password of the PKCS#12 file (import and MAC)\n"
+        "  -K hex  pre-shared key (1..64 bytes in hex), paired with -I; the first pair is used\n"
+        "  -I id   PSK identity (1..128 bytes); a PSK without -a offers only PSK suites\n"
         "  -s id   offer only this suite (hex 0x.. or decimal; 0 = library default)\n"
         "  -V ver  highest protocol version: 0x0301, 0x0302 or 0x0303 (default)\n"
         "  -S name send a server_name (SNI) extension for this host name\n"
@@ -689,9 +703,21 @@ static int run_connection(sslKeys_t *keys, sslSessionId_t *sid, int index, char 
     return ok ? 0 : -1;
 }
 
+#define CLIENT_OPTSTRING "h:p:a:c:k:C:E:P:W:K:I:s:V:S:g:e:xr:FR:t:"
+
+/* Loading failed: print the result line, free the keys and close the library. */
+static int load_failed(sslKeys_t *keys, const char *what, int32 rc)
+{
+    printf("RESULT FAIL %s returned %d %s\n", what, (int)rc, rc_name(rc));
+    matrixSslDeleteKeys(keys);
+    matrixSslClose();
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    int o, k, have_mode = 0, result = 0;
+    int o, k, have_mode = 0, result = 0, bad_word = 0;
+    const char *ca;
     uint32 tmo = 60;
     sslKeys_t *keys = NULL;
     sslSessionId_t *sid;
@@ -702,7 +728,12 @@ int main(int argc, char **argv)
     opt.port = "443";
     opt.mode = MODE_GET;
     opt.rehandshake = -1;
-    while ((o = getopt(argc, argv, "h:p:a:c:k:C:K:P:s:V:S:g:e:xr:FR:t:")) != -1) {
+    opt.p12 = take_word_option(&argc, argv, "-p12", CLIENT_OPTSTRING, &bad_word);
+    if (bad_word) {
+        usage();
+        return 2;
+    }
+    while ((o = getopt(argc, argv, CLIENT_OPTSTRING)) != -1) {
         switch (o) {
         case 'h': opt.host = optarg; break;
         case 'p': opt.port = optarg; break;
@@ -710,8 +741,19 @@ int main(int argc, char **argv)
         case 'c': opt.cert = optarg; break;
         case 'k': opt.key = optarg; break;
         case 'C': opt.eccert = optarg; break;
-        case 'K': opt.eckey = optarg; break;
+        case 'E': opt.eckey = optarg; break;
         case 'P': opt.keypass = optarg; break;
+        case 'W': opt.p12pass = optarg; break;
+        case 'K':
+            if (psk_add_key(&psks, optarg) != 0) {
+                return 2;
+            }
+            break;
+        case 'I':
+            if (psk_add_id(&psks, optarg) != 0) {
+                return 2;
+            }
+            break;
         case 'S': opt.servername = optarg; break;
         case 'V':
             if (parse_u32(optarg, &opt.max_version) != 0 || opt.max_version < 0x0301 ||
@@ -769,6 +811,15 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
+    if (psks.nkeys != psks.nids) {
+        fprintf(stderr, "every -K needs an -I (got %d keys, %d identities)\n", psks.nkeys,
+            psks.nids);
+        return 2;
+    }
+    if (opt.p12pass != NULL && opt.p12 == NULL) {
+        fprintf(stderr, "-W is the password of a -p12 file\n");
+        return 2;
+    }
     opt.timeout_ms = (int)tmo * 1000;
     signal(SIGPIPE, SIG_IGN);
 
@@ -793,25 +844,39 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    /* The CA file goes with the first load; an EC-only client loads it with its EC key. */
-    if (opt.cert != NULL || opt.eccert == NULL) {
-        rc = matrixSslLoadRsaKeys(keys, opt.cert, opt.key, opt.keypass, opt.ca);
+    /* The CA file goes with the first PEM identity loaded, or on its own after the others
+     * (the CA list is filled by one call). A PSK-only client loads no certificate at all. */
+    ca = opt.ca;
+    if (opt.cert != NULL) {
+        rc = matrixSslLoadRsaKeys(keys, opt.cert, opt.key, opt.keypass, ca);
         if (rc < 0) {
-            printf("RESULT FAIL matrixSslLoadRsaKeys returned %d %s\n", (int)rc, rc_name(rc));
-            matrixSslDeleteKeys(keys);
-            matrixSslClose();
-            return 1;
+            return load_failed(keys, "matrixSslLoadRsaKeys", rc);
         }
+        ca = NULL;
     }
     if (opt.eccert != NULL) {
-        rc = matrixSslLoadEcKeys(keys, opt.eccert, opt.eckey, opt.keypass,
-            opt.cert != NULL ? NULL : opt.ca);
+        rc = matrixSslLoadEcKeys(keys, opt.eccert, opt.eckey, opt.keypass, ca);
         if (rc < 0) {
-            printf("RESULT FAIL matrixSslLoadEcKeys returned %d %s\n", (int)rc, rc_name(rc));
-            matrixSslDeleteKeys(keys);
-            matrixSslClose();
-            return 1;
+            return load_failed(keys, "matrixSslLoadEcKeys", rc);
         }
+        ca = NULL;
+    }
+    if (opt.p12 != NULL) {
+        rc = matrixSslLoadPkcs12(keys, (unsigned char *)opt.p12, (unsigned char *)opt.p12pass,
+            opt.p12pass != NULL ? (int32)strlen(opt.p12pass) : 0, NULL, 0, 0);
+        if (rc < 0) {
+            return load_failed(keys, "matrixSslLoadPkcs12", rc);
+        }
+    }
+    if (ca != NULL) {
+        rc = matrixSslLoadRsaKeys(keys, NULL, NULL, NULL, ca);
+        if (rc < 0) {
+            return load_failed(keys, "matrixSslLoadRsaKeys (CA file)", rc);
+        }
+    }
+    rc = psk_load(keys, &psks);
+    if (rc < 0) {
+        return load_failed(keys, "matrixSslLoadPsk", rc);
     }
     if (opt.servername != NULL && make_sni_extension(opt.servername, &hello_ext) < 0) {
         printf("RESULT FAIL cannot build the server_name extension\n");

@@ -3,8 +3,8 @@
  *
  * Only the public MatrixSSL API (matrixssl/matrixsslApi.h) and POSIX system headers are used,
  * so these programs build unchanged against the original MatrixSSL 3.3 headers plus the
- * matrixssl-rs extension functions declared below (and matrixSslLoadEcKeys, which 3.3 has only
- * in its commercial edition).
+ * matrixssl-rs extension functions declared below (and matrixSslLoadEcKeys, matrixSslLoadPsk
+ * and matrixSslLoadDhParams, which 3.3 has only in its commercial edition).
  */
 #ifndef APPS_COMMON_H
 #define APPS_COMMON_H
@@ -41,6 +41,9 @@
 #ifndef MATRIXSSL_RS_EXTENSIONS
 PSPUBLIC int32 matrixSslLoadEcKeys(sslKeys_t *keys, const char *certFile,
     const char *privFile, const char *privPass, const char *CAfile);
+PSPUBLIC int32 matrixSslLoadDhParams(sslKeys_t *keys, const char *paramFile);
+PSPUBLIC int32 matrixSslLoadPsk(sslKeys_t *keys, unsigned char *key, uint32 keyLen,
+    unsigned char *id, uint32 idLen);
 PSPUBLIC int32 matrixSslGetNegotiatedVersion(ssl_t *ssl);
 PSPUBLIC int32 matrixSslGetNegotiatedCipher(ssl_t *ssl);
 PSPUBLIC int32 matrixSslIsResumed(ssl_t *ssl);
@@ -122,6 +125,141 @@ static APP_UNUSED int parse_u32(const char *s, uint32 *out)
     return 0;
 }
 
+/*
+ * Parses a hexadecimal string (even length, no prefix or separators) into out[0..max).
+ * Returns the byte count, or -1 for junk, odd length, empty input or more than max bytes.
+ */
+static APP_UNUSED int parse_hex(const char *s, unsigned char *out, size_t max)
+{
+    size_t n = strlen(s), k;
+    if (n == 0 || n % 2 != 0 || n / 2 > max) {
+        return -1;
+    }
+    for (k = 0; k < n; k += 2) {
+        int hi = isxdigit((unsigned char)s[k]), lo = isxdigit((unsigned char)s[k + 1]);
+        char pair[3];
+        if (!hi || !lo) {
+            return -1;
+        }
+        pair[0] = s[k];
+        pair[1] = s[k + 1];
+        pair[2] = '\0';
+        out[k / 2] = (unsigned char)strtoul(pair, NULL, 16);
+    }
+    return (int)(n / 2);
+}
+
+/*
+ * Removes every "NAME VALUE" pair (NAME an exact word such as "-p12") from argv before getopt
+ * sees it, so a multi-letter option can coexist with single-letter ones ("-p12" would
+ * otherwise be "-p 12"). `optstring` is the getopt string: the values of options taking an
+ * argument are skipped, so "-P -p12" stays a password. Scanning stops at "--". Returns the
+ * last value (NULL if absent), or sets *bad when NAME is the last word.
+ */
+static APP_UNUSED const char *take_word_option(int *argc, char **argv, const char *name,
+    const char *optstring, int *bad)
+{
+    const char *value = NULL;
+    int i = 1, j;
+    while (i < *argc) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            break;
+        }
+        if (strcmp(a, name) == 0) {
+            if (i + 1 >= *argc) {
+                *bad = 1;
+                return NULL;
+            }
+            value = argv[i + 1];
+            for (j = i; j + 2 <= *argc; j++) {
+                argv[j] = argv[j + 2];
+            }
+            *argc -= 2;
+            continue;
+        }
+        if (a[0] == '-' && a[1] != '\0' && a[1] != '-') {
+            /* A cluster like "-qA" or "-p443": only a trailing option letter that takes an
+             * argument and has none attached consumes the next word. */
+            size_t k;
+            for (k = 1; a[k] != '\0'; k++) {
+                const char *o = strchr(optstring, a[k]);
+                if (o != NULL && a[k] != ':' && o[1] == ':') {
+                    if (a[k + 1] == '\0') {
+                        i++; /* the value is the next word */
+                    }
+                    break;
+                }
+            }
+        }
+        i++;
+    }
+    return value;
+}
+
+/*
+ * Pre-shared keys from repeated "-K hexkey" and "-I identity" options: the k-th -K pairs with
+ * the k-th -I (so "-K k1 -I id1 -K k2 -I id2" and "-K k1 -K k2 -I id1 -I id2" are the same).
+ */
+#define APP_MAX_PSKS 16
+#define APP_PSK_MAX_KEY 64  /* SSL_PSK_MAX_KEY_SIZE */
+#define APP_PSK_MAX_ID 128  /* SSL_PSK_MAX_ID_SIZE */
+
+typedef struct {
+    unsigned char key[APP_MAX_PSKS][APP_PSK_MAX_KEY];
+    int key_len[APP_MAX_PSKS];
+    const char *id[APP_MAX_PSKS];
+    int nkeys;
+    int nids;
+} app_psks_t;
+
+/* -K: returns 0, or -1 (message printed) for a bad key or too many. */
+static APP_UNUSED int psk_add_key(app_psks_t *p, const char *hex)
+{
+    int n;
+    if (p->nkeys >= APP_MAX_PSKS) {
+        fprintf(stderr, "at most %d -K options\n", APP_MAX_PSKS);
+        return -1;
+    }
+    n = parse_hex(hex, p->key[p->nkeys], APP_PSK_MAX_KEY);
+    if (n <= 0) {
+        fprintf(stderr, "bad PSK (1..%d bytes as hex digits): %s\n", APP_PSK_MAX_KEY, hex);
+        return -1;
+    }
+    p->key_len[p->nkeys++] = n;
+    return 0;
+}
+
+/* -I: returns 0, or -1 (message printed) for a bad identity or too many. */
+static APP_UNUSED int psk_add_id(app_psks_t *p, const char *id)
+{
+    size_t n = strlen(id);
+    if (p->nids >= APP_MAX_PSKS) {
+        fprintf(stderr, "at most %d -I options\n", APP_MAX_PSKS);
+        return -1;
+    }
+    if (n == 0 || n > APP_PSK_MAX_ID) {
+        fprintf(stderr, "bad PSK identity (1..%d bytes): %s\n", APP_PSK_MAX_ID, id);
+        return -1;
+    }
+    p->id[p->nids++] = id;
+    return 0;
+}
+
+/* matrixSslLoadPsk for every pair, in order. Returns 0 or the failing return code. */
+static APP_UNUSED int32 psk_load(sslKeys_t *keys, app_psks_t *p)
+{
+    int k;
+    for (k = 0; k < p->nkeys; k++) {
+        int32 rc = matrixSslLoadPsk(keys, p->key[k], (uint32)p->key_len[k],
+            (unsigned char *)p->id[k], (uint32)strlen(p->id[k]));
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 /* Every cipher-suite id MatrixSSL (3.3 plus later commercial releases) has a name for. */
 typedef struct {
     uint16 id;
@@ -156,6 +294,10 @@ static const suite_name_t known_suites[] = {
     {0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
     {0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
     {0x009F, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
+    {0x00A8, "TLS_PSK_WITH_AES_128_GCM_SHA256"},
+    {0x00A9, "TLS_PSK_WITH_AES_256_GCM_SHA384"},
+    {0x00AA, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256"},
+    {0x00AB, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384"},
     {0x00AE, "TLS_PSK_WITH_AES_128_CBC_SHA256"},
     {0x00AF, "TLS_PSK_WITH_AES_256_CBC_SHA384"},
     {0xC004, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA"},

@@ -19,14 +19,20 @@
  *
  * Identities: -c/-k loads an RSA certificate and key (matrixSslLoadRsaKeys), -e/-E an ECDSA
  * one (matrixSslLoadEcKeys); both may be given, and the same key container then serves
- * ECDHE_RSA/RSA suites with the first and ECDHE_ECDSA suites with the second.
+ * ECDHE_RSA/RSA suites with the first and ECDHE_ECDSA suites with the second. -P is the
+ * password of encrypted PEM keys (the privPass argument). -p12 file -W pass loads an identity
+ * from PKCS#12 (matrixSslLoadPkcs12) instead. -D loads DH parameters for the DHE suites
+ * (matrixSslLoadDhParams; without it the library uses RFC 7919 ffdhe2048). -K hexkey
+ * -I identity (repeatable, paired in order) load pre-shared keys (matrixSslLoadPsk) for the
+ * PSK and DHE_PSK suites; a PSK-only server needs no certificate.
  *
  * Every completed handshake prints "handshake version=.. suite=.. resumed=..", every completed
  * rehandshake (ours or the client's) the same line prefixed with "re".
  *
  * Usage: server [-p port] [-b addr] [-c cert.pem -k key.pem] [-e eccert.pem -E eckey.pem]
- *               [-P keypass] [-a ca.pem] [-A] [-s suite] [-V version] [-n max_connections]
- *               [-t idle_seconds] [-R 0|1] [-q]
+ *               [-P keypass] [-p12 file.p12 -W pass] [-D dhparams.pem]
+ *               [-K hexkey -I identity]... [-a ca.pem] [-A] [-s suite] [-V version]
+ *               [-n max_connections] [-t idle_seconds] [-R 0|1] [-q]
  */
 #include "common.h"
 
@@ -88,13 +94,20 @@ static void usage(void)
 {
     fprintf(stderr,
         "usage: server [-p port] [-b addr] [-c certfile -k keyfile] [-e eccert -E eckey]\n"
-        "              [-P keypass] [-a cafile] [-A] [-s suiteid] [-V version]\n"
-        "              [-n max_connections] [-t idle_seconds] [-R 0|1] [-q]\n"
+        "              [-P keypass] [-p12 file.p12 -W pass] [-D dhparams.pem]\n"
+        "              [-K hexkey -I identity]... [-a cafile] [-A] [-s suiteid]\n"
+        "              [-V version] [-n max_connections] [-t idle_seconds] [-R 0|1] [-q]\n"
         "  -p port   TCP port (0 = pick a free port; prints 'listening on PORT')\n"
         "  -b addr   bind address (default 127.0.0.1)\n"
         "  -c/-k     RSA certificate (chain) and private key (PEM)\n"
-        "  -e/-E     ECDSA certificate (chain) and private key (PEM); at least one identity\n"
-        "  -P pass   password of the encrypted private key(s)\n"
+        "  -e/-E     ECDSA certificate (chain) and private key (PEM)\n"
+        "  -P pass   password of the encrypted PEM private key(s) (privPass)\n"
+        "  -p12 f    identity (key and chain) from a PKCS#12 file (matrixSslLoadPkcs12)\n"
+        "  -W pass   password of the PKCS#12 file (import and MAC)\n"
+        "  -D file   DH parameters, PEM (default: the library's RFC 7919 ffdhe2048)\n"
+        "  -K hex    pre-shared key (1..64 bytes in hex); repeatable, paired in order with -I\n"
+        "  -I id     PSK identity (1..128 bytes)\n"
+        "            at least one of -c/-k, -e/-E, -p12 or -K/-I; PSK alone needs no certificate\n"
         "  -a file   trusted CA certificates (PEM) for client authentication\n"
         "  -A        request a client certificate (needs -a)\n"
         "  -s id     enable only this cipher suite (hex 0x.. or decimal)\n"
@@ -713,10 +726,23 @@ static int restrict_suites(uint32 keep)
     return 0;
 }
 
+#define SERVER_OPTSTRING "p:b:c:k:e:E:P:W:D:K:I:a:As:V:n:t:R:qh"
+
+/* Loading failed: report, free the keys and close the library. */
+static int load_failed(const char *what, int32 rc)
+{
+    fprintf(stderr, "%s failed: %d %s\n", what, (int)rc, rc_name(rc));
+    matrixSslDeleteKeys(g.keys);
+    matrixSslClose();
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *bind_addr = "127.0.0.1", *cert = NULL, *key = NULL, *pass = NULL, *ca = NULL;
-    const char *eccert = NULL, *eckey = NULL;
+    const char *eccert = NULL, *eckey = NULL, *p12 = NULL, *p12pass = NULL, *dhfile = NULL;
+    static app_psks_t psks;
+    int bad_word = 0;
     uint32 port = 443, suite = 0, max_conns = 0, idle_s = 30, max_version = 0;
     unsigned bound_port = 0;
     unsigned long accepted = 0, next_id = 1;
@@ -728,7 +754,12 @@ int main(int argc, char **argv)
     int32 rc;
 
     g.rehandshake = -1;
-    while ((opt = getopt(argc, argv, "p:b:c:k:e:E:P:a:As:V:n:t:R:qh")) != -1) {
+    p12 = take_word_option(&argc, argv, "-p12", SERVER_OPTSTRING, &bad_word);
+    if (bad_word) {
+        usage();
+        return 2;
+    }
+    while ((opt = getopt(argc, argv, SERVER_OPTSTRING)) != -1) {
         switch (opt) {
         case 'p':
             if (parse_u32(optarg, &port) != 0 || port > 65535) {
@@ -742,6 +773,18 @@ int main(int argc, char **argv)
         case 'e': eccert = optarg; break;
         case 'E': eckey = optarg; break;
         case 'P': pass = optarg; break;
+        case 'W': p12pass = optarg; break;
+        case 'D': dhfile = optarg; break;
+        case 'K':
+            if (psk_add_key(&psks, optarg) != 0) {
+                return 2;
+            }
+            break;
+        case 'I':
+            if (psk_add_id(&psks, optarg) != 0) {
+                return 2;
+            }
+            break;
         case 'a': ca = optarg; break;
         case 'A': g.client_auth = 1; break;
         case 's':
@@ -783,8 +826,18 @@ int main(int argc, char **argv)
         }
     }
     if (optind != argc || (cert == NULL) != (key == NULL) ||
-        (eccert == NULL) != (eckey == NULL) || (cert == NULL && eccert == NULL)) {
+        (eccert == NULL) != (eckey == NULL) ||
+        (cert == NULL && eccert == NULL && p12 == NULL && psks.nkeys == 0)) {
         usage();
+        return 2;
+    }
+    if (psks.nkeys != psks.nids) {
+        fprintf(stderr, "every -K needs an -I (got %d keys, %d identities)\n", psks.nkeys,
+            psks.nids);
+        return 2;
+    }
+    if (p12pass != NULL && p12 == NULL) {
+        fprintf(stderr, "-W is the password of a -p12 file\n");
         return 2;
     }
     g.idle_ms = (int)idle_s * 1000;
@@ -817,24 +870,45 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    /* The CA file (client authentication) goes with the first identity loaded. */
+    /* The CA file (client authentication) goes with the first PEM identity loaded, or on its
+     * own after the others (the CA list is filled by one call). */
     if (cert != NULL) {
         rc = matrixSslLoadRsaKeys(g.keys, cert, key, pass, ca);
         if (rc < 0) {
-            fprintf(stderr, "matrixSslLoadRsaKeys failed: %d %s\n", (int)rc, rc_name(rc));
-            matrixSslDeleteKeys(g.keys);
-            matrixSslClose();
-            return 1;
+            return load_failed("matrixSslLoadRsaKeys", rc);
         }
+        ca = NULL;
     }
     if (eccert != NULL) {
-        rc = matrixSslLoadEcKeys(g.keys, eccert, eckey, pass, cert != NULL ? NULL : ca);
+        rc = matrixSslLoadEcKeys(g.keys, eccert, eckey, pass, ca);
         if (rc < 0) {
-            fprintf(stderr, "matrixSslLoadEcKeys failed: %d %s\n", (int)rc, rc_name(rc));
-            matrixSslDeleteKeys(g.keys);
-            matrixSslClose();
-            return 1;
+            return load_failed("matrixSslLoadEcKeys", rc);
         }
+        ca = NULL;
+    }
+    if (p12 != NULL) {
+        /* NULL MAC password: the same as the import password. */
+        rc = matrixSslLoadPkcs12(g.keys, (unsigned char *)p12, (unsigned char *)p12pass,
+            p12pass != NULL ? (int32)strlen(p12pass) : 0, NULL, 0, 0);
+        if (rc < 0) {
+            return load_failed("matrixSslLoadPkcs12", rc);
+        }
+    }
+    if (ca != NULL) {
+        rc = matrixSslLoadRsaKeys(g.keys, NULL, NULL, NULL, ca);
+        if (rc < 0) {
+            return load_failed("matrixSslLoadRsaKeys (CA file)", rc);
+        }
+    }
+    if (dhfile != NULL) {
+        rc = matrixSslLoadDhParams(g.keys, dhfile);
+        if (rc < 0) {
+            return load_failed("matrixSslLoadDhParams", rc);
+        }
+    }
+    rc = psk_load(g.keys, &psks);
+    if (rc < 0) {
+        return load_failed("matrixSslLoadPsk", rc);
     }
     if (suite != 0 && restrict_suites(suite) < 0) {
         matrixSslDeleteKeys(g.keys);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: a throwaway PKI in build/demo, our example server on a random port with an RSA
-# and an ECDSA identity, and our example client doing a GET, a 1 MB POST echo, a resumed
-# reconnection, an ECDHE_RSA suite and TLS 1.0. The server is stopped by PID whatever happens.
+# and an ECDSA identity and two pre-shared keys, and our example client doing a GET, a 1 MB
+# POST echo, a resumed reconnection, an ECDHE_RSA suite, a DHE_RSA suite, TLS 1.0 and a
+# PSK-only connection (no CA or certificate). The server is stopped by PID whatever happens.
 # Prints a short summary; exits 1 if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,8 +24,10 @@ if ! bash tests/mkpki.sh "$D" >"$D/pki.log" 2>&1; then
     exit 1
 fi
 
+PSK1=000102030405060708090a0b0c0d0e0f
+PSK2=f0e1d2c3b4a5968778695a4b3c2d1e0f
 "$BIN/server" -p 0 -c "$D/server.pem" -k "$D/server.key" -e "$D/server-ec.pem" -E "$D/server-ec.key" \
-    -t 30 >"$D/server.log" 2>&1 &
+    -K "$PSK1" -I demo-one -K "$PSK2" -I demo-two -t 30 >"$D/server.log" 2>&1 &
 SPID=$!
 stop_server() {
     if kill -0 "$SPID" 2>/dev/null; then
@@ -57,11 +60,15 @@ echo "demo: server (pid $SPID) listening on 127.0.0.1:$PORT"
 
 results=()
 failed=0
-demo_step() { # title args...
-    local title=$1
+demo_step() { # title [--no-ca] args...
+    local title=$1 ca=(-a "$D/ca.pem")
     shift
+    if [ "${1:-}" = "--no-ca" ]; then
+        ca=()
+        shift
+    fi
     local log="$D/client-$((${#results[@]} + 1)).log"
-    if timeout 120 "$BIN/client" -h 127.0.0.1 -p "$PORT" -a "$D/ca.pem" "$@" >"$log" 2>&1 &&
+    if timeout 120 "$BIN/client" -h 127.0.0.1 -p "$PORT" "${ca[@]}" "$@" >"$log" 2>&1 &&
         grep -q '^RESULT OK' "$log"; then
         results+=("  OK    $title")
     else
@@ -75,7 +82,10 @@ demo_step "GET /100000 (body checked byte for byte)" -g 100000
 demo_step "POST /echo with 1 MB (echo checked byte for byte)" -e 1048576
 demo_step "GET /1000 + 2 reconnections resuming the session" -g 1000 -r 2
 demo_step "GET /1000 with TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (RSA identity)" -g 1000 -s 0xc030
+demo_step "GET /1000 with TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (built-in ffdhe2048 group)" -g 1000 -s 0x009e
 demo_step "GET /1000 at TLS 1.0 (client capped with -V 0x0301)" -g 1000 -V 0x0301
+demo_step "GET /1000 with the second pre-shared key only (no CA, no certificate)" --no-ca \
+    -K "$PSK2" -I demo-two -g 1000
 
 stop_server
 trap - EXIT

@@ -388,6 +388,14 @@ enum PeerExchange {
     PskOnly,
 }
 
+/// Significant bits of a big-endian integer.
+fn bit_length(be: &[u8]) -> usize {
+    match be.iter().position(|&b| b != 0) {
+        Some(i) => (be.len() - i) * 8 - be[i].leading_zeros() as usize,
+        None => 0,
+    }
+}
+
 /// Smallest finite-field DH prime a client accepts (issue: 1024 bits by default).
 const MIN_DH_BITS: usize = 1024;
 
@@ -437,7 +445,7 @@ impl State for ExpectServerKeyExchange {
             let ys = r.vec_u16().or_decode()?;
             let group =
                 crate::crypto::dh::validate_peer_group(p, g, MIN_DH_BITS).map_err(|_| {
-                    if p.len() * 8 < MIN_DH_BITS {
+                    if bit_length(p) < MIN_DH_BITS {
                         Fatal(alert::INSUFFICIENT_SECURITY)
                     } else {
                         Fatal::ILLEGAL
@@ -712,5 +720,16 @@ impl State for ExpectFinished {
         n.extended_master_secret = p.extended_master_secret;
         core.transcript.clear();
         Ok(Box::new(Established { is_client: true }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bit_length_counts_significant_bits() {
+        assert_eq!(super::bit_length(&[0, 0x7f, 0xff]), 15);
+        assert_eq!(super::bit_length(&[0x80; 128]), 1024);
+        assert_eq!(super::bit_length(&[0x7f; 128]), 1023);
+        assert_eq!(super::bit_length(&[0, 0]), 0);
     }
 }

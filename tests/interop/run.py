@@ -17,6 +17,19 @@ preference, no-shared-group/suite refusals, client authentication with RSA and E
 certificates, renegotiation started by either side (and refused without RFC 5746), and SNI.
 The ECDSA identities come from c-tests/make-test-pki.sh, run once on first use.
 
+Finite-field DHE, PSK and legacy suites: every DHE_RSA suite in both roles against OpenSSL
+(TLS 1.2; CBC-SHA also 1.1/1.0) with the built-in ffdhe2048 group and with -D parameter files
+(PKCS#3 and X9.42, ffdhe3072 to show the file is used); weak, composite and malformed groups
+and public values 0, 1, p-1, p that our client and server must refuse (tlslite-ng reports the
+alert, gnutls-serv serves weak groups that OpenSSL 3.0 will not); DH parameter files the
+server must refuse to load; every PSK and DHE_PSK suite in both roles against OpenSSL
+(-psk/-psk_identity, -nocert) with no certificate or CA on our side, several identities in one
+key container, unknown identity (unknown_psk_identity) and wrong key (bad_record_mac); GnuTLS
+(--pskusername/--pskkey, --pskpasswd) and tlslite-ng subsets incl. 3DES in both roles; our
+server's identity from PKCS#12 files (legacy, 3DES, AES, OpenSSL defaults, no MAC, ECDSA) and
+from encrypted PEM keys (openssl rsa -aes256, pkcs8 -topk8 -v2 aes256, legacy Proc-Type), and
+our client's from PKCS#12 for client authentication.
+
 All peers listen on 127.0.0.1 with free ports, every blocking step has a timeout, and every
 process started is stopped by PID in a finally block.
 
@@ -29,6 +42,7 @@ Stdlib only; tlslite-ng is imported when available (the project's .venv has it).
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
 import select
@@ -81,7 +95,8 @@ class Suite:
     tlslite_cipher: str
     tlslite_mac: str
     tls12_only: bool
-    kx: str = "RSA"  # GnuTLS key-exchange name: RSA, ECDHE-RSA or ECDHE-ECDSA
+    kx: str = "RSA"  # GnuTLS key-exchange name: RSA, ECDHE-RSA, ECDHE-ECDSA, DHE-RSA, PSK, DHE-PSK
+    gnutls_ok: bool = True  # GnuTLS implements the suite
 
     @property
     def hex(self) -> str:
@@ -98,6 +113,14 @@ class Suite:
     @property
     def ecdhe(self) -> bool:
         return self.kx.startswith("ECDHE")
+
+    @property
+    def dhe(self) -> bool:
+        return self.kx.startswith("DHE")
+
+    @property
+    def psk(self) -> bool:
+        return self.kx.endswith("PSK")
 
 
 @dataclass(frozen=True)
@@ -138,7 +161,35 @@ ECDHE_SUITES = [
     Suite(0xC027, "ECDHE-RSA-AES128-SHA256", "AES-128-CBC", "SHA256", "aes128", "sha256", True, _ER),
     Suite(0xC028, "ECDHE-RSA-AES256-SHA384", "AES-256-CBC", "SHA384", "aes256", "sha384", True, _ER),
 ]
-ALL_SUITES = SUITES + ECDHE_SUITES
+# Finite-field DHE with RSA (RFC 5246, 5288, 7905), the 3DES suites (on by default, last in
+# preference) and the PSK suites (RFC 4279, 5487; GnuTLS has no PSK CBC-SHA256/384).
+_DR, _PK, _DP = "DHE-RSA", "PSK", "DHE-PSK"
+DHE_SUITES = [
+    Suite(0x009E, "DHE-RSA-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "aes128gcm", "aead", True, _DR),
+    Suite(0x009F, "DHE-RSA-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "aes256gcm", "aead", True, _DR),
+    Suite(0xCCAA, "DHE-RSA-CHACHA20-POLY1305", "CHACHA20-POLY1305", "AEAD", "chacha20-poly1305", "aead", True, _DR),
+    Suite(0x0067, "DHE-RSA-AES128-SHA256", "AES-128-CBC", "SHA256", "aes128", "sha256", True, _DR),
+    Suite(0x006B, "DHE-RSA-AES256-SHA256", "AES-256-CBC", "SHA256", "aes256", "sha256", True, _DR),
+    Suite(0x0033, "DHE-RSA-AES128-SHA", "AES-128-CBC", "SHA1", "aes128", "sha", False, _DR),
+    Suite(0x0039, "DHE-RSA-AES256-SHA", "AES-256-CBC", "SHA1", "aes256", "sha", False, _DR),
+]
+TDES_SUITES = [
+    Suite(0x0016, "DHE-RSA-DES-CBC3-SHA", "3DES-CBC", "SHA1", "3des", "sha", False, _DR),
+    Suite(0x000A, "DES-CBC3-SHA", "3DES-CBC", "SHA1", "3des", "sha", False, "RSA"),
+]
+PSK_SUITES = [
+    Suite(0x008C, "PSK-AES128-CBC-SHA", "AES-128-CBC", "SHA1", "", "", False, _PK),
+    Suite(0x008D, "PSK-AES256-CBC-SHA", "AES-256-CBC", "SHA1", "", "", False, _PK),
+    Suite(0x00A8, "PSK-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "", "", True, _PK),
+    Suite(0x00A9, "PSK-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "", "", True, _PK),
+    Suite(0x00AE, "PSK-AES128-CBC-SHA256", "AES-128-CBC", "SHA256", "", "", True, _PK, False),
+    Suite(0x00AF, "PSK-AES256-CBC-SHA384", "AES-256-CBC", "SHA384", "", "", True, _PK, False),
+    Suite(0x0090, "DHE-PSK-AES128-CBC-SHA", "AES-128-CBC", "SHA1", "", "", False, _DP),
+    Suite(0x0091, "DHE-PSK-AES256-CBC-SHA", "AES-256-CBC", "SHA1", "", "", False, _DP),
+    Suite(0x00AA, "DHE-PSK-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "", "", True, _DP),
+    Suite(0x00AB, "DHE-PSK-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "", "", True, _DP),
+]
+ALL_SUITES = SUITES + ECDHE_SUITES + DHE_SUITES + TDES_SUITES + PSK_SUITES
 SUITE_BY_ID = {s.ident: s for s in ALL_SUITES}
 ECDHE_AEAD_IDS = {s.ident for s in ECDHE_SUITES if s.gnutls_mac == "AEAD"}
 
@@ -564,7 +615,7 @@ class PyServer:
     Records (version, suite id, resumed) for each completed handshake."""
 
     def __init__(self, kind: str, pki: Pki, suite: Suite, version: Version, ident: Optional["Ident"] = None,
-                 group: Optional[Group] = None):
+                 group: Optional[Group] = None, dh_params: Optional[tuple[int, int]] = None):
         self.kind = kind
         self.pki = pki
         self.suite = suite
@@ -603,6 +654,8 @@ class PyServer:
                 st.keyShares = []
             st.minVersion = version.tlslite
             st.maxVersion = version.tlslite
+            if dh_params is not None:
+                st.dhParams = dh_params  # (g, p) for DHE_RSA
             self.settings = st
             self.cache = SessionCache()
         self.thread = threading.Thread(target=self._accept_loop, daemon=True)
@@ -814,9 +867,13 @@ class Harness:
         m = p.wait_for(rb"listening on (\d+)", 15)
         return p, int(m.group(1))
 
-    def run_client(self, port: int, args, timeout: float = 60, ca: Optional[Path] = None) -> tuple[list[tuple[int, int, int]], bytes]:
+    def run_client(self, port: int, args, timeout: float = 60, ca: Optional[Path] = None,
+                   with_ca: bool = True) -> tuple[list[tuple[int, int, int]], bytes]:
+        """Runs our client to completion and requires RESULT OK; with_ca=False passes no -a
+        (PSK-only operation)."""
+        ca_args = ["-a", ca or self.pki.ca] if with_ca else []
         r = run(
-            [self.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", ca or self.pki.ca, "-t", "30", *args],
+            [self.bindir / "client", "-h", "127.0.0.1", "-p", str(port), *ca_args, "-t", "30", *args],
             timeout=timeout,
         )
         out = r.stdout
@@ -886,8 +943,10 @@ def gnutls_priority(suite: Suite, ver: Version) -> str:
 
 
 def gnutls_client(h: Harness, port: int, suite: Suite, ver: Version, request: bytes, resume: bool,
-                  priority: str = "", ca: Optional[Path] = None, extra=(), may_fail: bool = False) -> bytes:
-    """gnutls-cli sends `request`, keeps stdin open until the server closes, returns stdout."""
+                  priority: str = "", ca: Optional[Path] = None, extra=(), may_fail: bool = False,
+                  rc_box: Optional[list] = None) -> bytes:
+    """gnutls-cli sends `request`, keeps stdin open until the server closes, returns stdout
+    (and appends its exit status to rc_box if given)."""
     argv = [
         "gnutls-cli", "--x509cafile", str(ca or h.pki.ca), "-p", str(port),
         "--priority", priority or gnutls_priority(suite, ver), "--verify-hostname", "127.0.0.1", *extra,
@@ -909,6 +968,8 @@ def gnutls_client(h: Harness, port: int, suite: Suite, ver: Version, request: by
         except OSError:
             pass
         rc = p.wait(IO_TIMEOUT)
+        if rc_box is not None:
+            rc_box.append(rc)
         check(rc == 0 or may_fail or b"HTTP/1." in p.out, f"gnutls-cli exit {rc}: {tail(p.err)} {tail(p.out)}")
         return bytes(p.out) + b"\n" + bytes(p.err)
     finally:
@@ -1506,10 +1567,14 @@ def case_server_openssl_ec(h: Harness, names, suite: Suite, ver: Version, group:
 
 def case_server_gnutls_ec(h: Harness, names, suite: Suite, ver: Version, group: Group, n: int = 20000):
     e = h.ec
+    # As with s_client: a TLS 1.2 client must also offer the ECDSA certificate's curve.
+    groups = offered_groups(group, suite, ec_curve(e, names))
+    check(groups is not None, f"{group.openssl} cannot be forced with identities {names}")
+    gnutls_groups = ":".join(f"+{GROUP_BY_NAME[g].gnutls}" for g in groups.split(":"))
     srv, port = h.start_ec_server(names)
     try:
         prio = (f"NORMAL:-VERS-ALL:+{ver.gnutls}:-CIPHER-ALL:+{suite.gnutls_cipher}:-MAC-ALL:+{suite.gnutls_mac}:"
-                f"-KX-ALL:+{suite.kx}:-GROUP-ALL:+{group.gnutls}")
+                f"-KX-ALL:+{suite.kx}:-GROUP-ALL:{gnutls_groups}")
         out = gnutls_client(h, port, suite, ver, http_request_get(n), True, priority=prio, ca=e.ca)
         check(b"Handshake was completed" in out, f"no completed handshake: {tail(out)}")
         check(b"This is a resumed session" in out, f"gnutls-cli did not resume: {tail(out)}")
@@ -1816,7 +1881,7 @@ def case_client_client_auth_ec(h: Harness, client: str, server_ident: str = "rsa
     srv, port = ossl_server(h, [*ossl_id_args(e.ids[server_ident]), "-Verify", "1", "-CAfile", e.ca,
                                 "-verify_return_error", "-tls1_2"])
     try:
-        flags = ["-c", i.chain, "-k", i.key] if i.kind == "rsa" else ["-C", i.chain, "-K", i.key]
+        flags = ["-c", i.chain, "-k", i.key] if i.kind == "rsa" else ["-C", i.chain, "-E", i.key]
         hs, out = h.run_client(port, [*flags, "-x"], ca=e.ca)
         check(len(hs) == 1 and hs[0][1] in ECDHE_AEAD_IDS, f"handshake lines {fmt_hs(hs)}")
         check(b"Client certificate\nCertificate:" in out, "s_server page shows no client certificate")
@@ -2154,6 +2219,761 @@ def add_ec_cases(add, quick: bool) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Finite-field DHE, PSK, 3DES, PKCS#12 and encrypted PEM keys
+#
+# Peers and what they can do here (OpenSSL 3.0, GnuTLS 3.7, tlslite-ng 0.8):
+# - OpenSSL: every DHE_RSA, PSK and DHE_PSK suite. This build has no 3DES suites at all (even
+#   with @SECLEVEL=0), so its 3DES cases skip and GnuTLS/tlslite-ng cover 3DES. OpenSSL 3.0
+#   refuses to *serve* DH groups under 1024 bits at any security level ("dh key too small"),
+#   so weak groups come from gnutls-serv (%PROFILE_VERY_WEAK) and tlslite-ng, which also
+#   reports the alert our client sends.
+# - GnuTLS: DHE_RSA, 3DES, PSK and DHE_PSK except the PSK CBC-SHA256/384 suites. gnutls-cli
+#   3.7 crashes (SIGSEGV) after every DHE-PSK handshake, against gnutls-serv too: that case
+#   skips when it happens.
+# - tlslite-ng: DHE_RSA and 3DES; its PSK support is TLS 1.3 only.
+
+KEY_PASS = "interop-pass"  # password of the encrypted PEM keys made here
+P12_PASS = "secret"  # password of the PKCS#12 fixtures (c-tests/make-test-pki.sh)
+PSK_ID, PSK_KEY = "interop-client", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+# Several identities in one key container (-K/-I repeated); the clients pick one of them.
+PSKS = [("alice", "a1" * 16), ("bob", "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"), ("carol", "c3" * 48)]
+ALERT_NAMES = {20: "bad_record_mac", 40: "handshake_failure", 47: "illegal_parameter",
+               71: "insufficient_security", 115: "unknown_psk_identity"}
+
+
+def pem_der(path: Path) -> bytes:
+    """The DER inside the first PEM block of a file (or the file itself if it is DER)."""
+    raw = path.read_bytes()
+    m = re.search(rb"-----BEGIN [^-]+-----\r?\n(.*?)-----END ", raw, re.S)
+    return base64.b64decode(m.group(1)) if m else raw
+
+
+def der_integers(der: bytes) -> list[int]:
+    """The INTEGERs at the start of a DER SEQUENCE (PKCS#3 DHParameter: p, g; X9.42: p, g, q)."""
+
+    def tlv(buf: bytes, i: int):
+        check(i + 2 <= len(buf), "truncated DER")
+        tag, n = buf[i], buf[i + 1]
+        i += 2
+        if n & 0x80:
+            k = n & 0x7F
+            n = int.from_bytes(buf[i : i + k], "big")
+            i += k
+        return tag, buf[i : i + n], i + n
+
+    tag, seq, _ = tlv(der, 0)
+    check(tag == 0x30, "not a DER SEQUENCE")
+    out, i = [], 0
+    while i < len(seq):
+        tag, val, i = tlv(seq, i)
+        if tag != 0x02:
+            break
+        out.append(int.from_bytes(val, "big"))
+    return out
+
+
+def dh_params_of(path: Path) -> tuple[int, int]:
+    """(g, p) of a DH parameter file, as tlslite-ng's dhParams wants them."""
+    ints = der_integers(pem_der(path))
+    check(len(ints) >= 2, f"{path.name}: no p and g")
+    return ints[1], ints[0]
+
+
+def der_to_pem(der: bytes, label: str) -> bytes:
+    b64 = base64.encodebytes(der).replace(b"\n", b"")
+    lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
+    return b"-----BEGIN %s-----\n" % label.encode() + b"\n".join(lines) + b"\n-----END %s-----\n" % label.encode()
+
+
+class DhPki:
+    """DH parameters, PKCS#12 files and encrypted keys: the c-tests/make-test-pki.sh fixtures
+    (the RSA chain server.pem <- inter.pem <- ca.pem, its key in several encodings, the .p12
+    files, dh2048/dh512/dh-x942/dh-composite) plus what is made here with the openssl CLI."""
+
+    def __init__(self, h: "Harness"):
+        fx = h.ec.dir
+        d = h.tmp / "dh"
+        d.mkdir(exist_ok=True)
+        self.fx, self.dir = fx, d
+        self.ca = fx / "ca.pem"
+
+        def ossl(*args, timeout: float = 60):
+            r = run(["openssl", *args], timeout=timeout, cwd=d)
+            check(r.returncode == 0, f"openssl {' '.join(map(str, args[:3]))} failed: {tail(r.stderr)}")
+
+        ossl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe3072", "-out", "ffdhe3072.pem")
+        ossl("dhparam", "-out", "dh1023.pem", "1023", timeout=120)  # a 1023-bit safe prime
+        ossl("dhparam", "-dsaparam", "-out", "dh1024-dsa.pem", "1024")  # 1024-bit, not a safe prime
+        (d / "dh-composite.pem").write_bytes(der_to_pem((fx / "dh-composite.der").read_bytes(), "DH PARAMETERS"))
+        (d / "dh-trunc.pem").write_bytes(der_to_pem((fx / "dh-trunc.der").read_bytes(), "DH PARAMETERS"))
+        key = fx / "server.key"
+        pw = f"pass:{KEY_PASS}"
+        # OpenSSL 3: `rsa -aes256` writes encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256, AES-256);
+        # with -traditional the legacy "Proc-Type: 4,ENCRYPTED" + DEK-Info AES-256-CBC form.
+        ossl("rsa", "-in", key, "-aes256", "-passout", pw, "-out", "key-rsa-aes256.pem")
+        ossl("rsa", "-in", key, "-traditional", "-aes256", "-passout", pw, "-out", "key-rsa-trad-aes256.pem")
+        ossl("pkcs8", "-topk8", "-v2", "aes256", "-in", key, "-passout", pw, "-out", "key-pkcs8-aes256.pem")
+        # PKCS#12 with this OpenSSL's default algorithms (no -certpbe/-keypbe/-macalg).
+        ossl("pkcs12", "-export", "-in", fx / "server.pem", "-inkey", key, "-certfile", fx / "inter.pem",
+             "-passout", f"pass:{P12_PASS}", "-out", "server-default.p12")
+        self.keys = {  # name -> (file, password)
+            "rsa-aes256": (d / "key-rsa-aes256.pem", KEY_PASS),
+            "rsa-traditional-aes256": (d / "key-rsa-trad-aes256.pem", KEY_PASS),
+            "pkcs8-v2-aes256": (d / "key-pkcs8-aes256.pem", KEY_PASS),
+            "legacy-des3": (fx / "server-legacy-enc.pem", P12_PASS),
+            "pkcs8-des3": (fx / "server-pkcs8-enc.pem", P12_PASS),
+        }
+        self.p12 = {  # name -> (file, CA that verifies its chain)
+            "legacy": (fx / "server-legacy.p12", fx / "ca.pem"),
+            "3des": (fx / "server-3des.p12", fx / "ca.pem"),
+            "aes": (fx / "server-aes.p12", fx / "ca.pem"),
+            "default": (d / "server-default.p12", fx / "ca.pem"),
+            "nomac": (fx / "server-nomac.p12", fx / "ca.pem"),
+            "ec": (fx / "ec-server.p12", fx / "ec-ca.pem"),
+        }
+
+
+def dh_pki(h: "Harness") -> DhPki:
+    """The DH/PKCS#12 fixtures, made on first use (a failure is remembered)."""
+    cached = getattr(h, "_dh", None)
+    if isinstance(cached, DhPki):
+        return cached
+    check(cached is None, str(cached))
+    try:
+        h._dh = DhPki(h)  # type: ignore[attr-defined]
+    except CaseFailure as e:
+        h._dh = f"DH test fixtures: {e}"  # type: ignore[attr-defined]
+        raise CaseFailure(h._dh) from None  # type: ignore[attr-defined]
+    return h._dh  # type: ignore[attr-defined]
+
+
+def start_plain_server(h: "Harness", args) -> tuple[Proc, int]:
+    """Our server with exactly `args` (no default identity)."""
+    p = Proc([h.bindir / "server", "-p", "0", "-t", "20", *args], "server")
+    m = p.wait_for(rb"listening on (\d+)", 15)
+    return p, int(m.group(1))
+
+
+def psk_server_args(psks) -> list:
+    out: list = []
+    for ident, key in psks:
+        out += ["-K", key, "-I", ident]
+    return out
+
+
+def s_client(port: int, args, request: bytes = b"") -> subprocess.CompletedProcess:
+    return run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-ign_eof", *args], input=request)
+
+
+def skip_if_no_cipher(r: subprocess.CompletedProcess, suite: Suite) -> None:
+    if b"no cipher match" in r.stderr:
+        raise CaseSkip(f"this OpenSSL has no {suite.openssl} (3DES suites need enable-weak-ssl-ciphers)")
+
+
+def check_ossl_new_session(out: bytes, suite: Suite, ver: Version, temp_key: Optional[bytes]) -> None:
+    m = re.search(rb"New, [^,]+, Cipher is (\S+)", out)
+    check(m is not None, f"no 'New,' session line: {tail(out[:600])}")
+    check(m.group(1).decode() == suite.openssl, f"cipher {m.group(1).decode()} != {suite.openssl}")
+    m = re.search(rb"Protocol *: (\S+)", out)
+    check(m is not None and m.group(1).decode() == ver.proto, f"protocol {m and m.group(1)} != {ver.proto}")
+    if temp_key is not None:
+        m = re.search(rb"Server Temp Key: ([^\n]+)", out)
+        check(m is not None and m.group(1).strip() == temp_key,
+              f"Server Temp Key {m and m.group(1)!r}, expected {temp_key!r}")
+
+
+def ossl_alert(text: bytes) -> Optional[int]:
+    """The alert number OpenSSL reports having received ("SSL alert number N")."""
+    m = re.search(rb"SSL alert number (\d+)", text)
+    return int(m.group(1)) if m else None
+
+
+def server_session_roundtrip(h: Harness, srv: Proc, port: int, suite: Suite, ver: Version, args,
+                             temp_key: Optional[bytes], resume: bool = True, n: int = 20000) -> None:
+    """s_client (`args` adds the suite-specific options) fetches /n, checks what it negotiated,
+    then resumes; our server must report both handshakes."""
+    sess = h.tmp / f"ossl-{port}.sess"
+    base = [*args, ver.openssl_flag, "-cipher", f"{suite.openssl}:@SECLEVEL=0"]
+    r = s_client(port, base + ["-sess_out", sess], http_request_get(n))
+    skip_if_no_cipher(r, suite)
+    out = r.stdout
+    check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+    check_ossl_new_session(out, suite, ver, temp_key)
+    i = out.find(b"HTTP/1.0 200 OK")
+    check(i >= 0, f"no HTTP response in s_client output: {tail(r.stderr)}")
+    check_response_prefix(out[i:], n)
+    expected = [(ver.code, suite.ident, 0)]
+    if resume:
+        r2 = s_client(port, base + ["-sess_in", sess], http_request_get(100))
+        check(r2.returncode == 0, f"s_client (resume) exit {r2.returncode}: {tail(r2.stderr)}")
+        check(b"Reused, " in r2.stdout, "s_client did not report 'Reused' on the second connection")
+        expected.append((ver.code, suite.ident, 1))
+    h.expect_server_lines(srv, expected)
+
+
+# -- our server against s_client ---------------------------------------------------------------
+
+
+def case_server_openssl_dhe(h: Harness, suite: Suite, ver: Version, dh: Optional[str] = None, bits: int = 2048):
+    """DHE_RSA (and 3DES) with the built-in ffdhe2048 group or `-D <file>`; s_client must
+    report the group size as "Server Temp Key: DH, <bits> bits"."""
+    extra: list = []
+    if dh is not None:
+        d = dh_pki(h)
+        extra = ["-D", (d.fx / dh) if (d.fx / dh).exists() else (d.dir / dh)]
+    srv, port = h.start_server(extra)
+    try:
+        args = ["-CAfile", h.pki.ca, "-verify_return_error", "-verify_ip", "127.0.0.1"]
+        temp = f"DH, {bits} bits".encode() if suite.dhe else None
+        server_session_roundtrip(h, srv, port, suite, ver, args, temp)
+    finally:
+        srv.stop()
+
+
+def case_server_openssl_psk(h: Harness, suite: Suite, ver: Version, psks=None, use: int = 0,
+                            with_cert: bool = False):
+    """PSK/DHE_PSK: our server holds `psks` (and no certificate unless with_cert), s_client
+    connects with -psk/-psk_identity of psks[use]."""
+    psks = psks or [(PSK_ID, PSK_KEY)]
+    extra = ["-c", h.pki.cert, "-k", h.pki.key] if with_cert else []
+    srv, port = start_plain_server(h, extra + psk_server_args(psks))
+    try:
+        ident, key = psks[use]
+        temp = b"DH, 2048 bits" if suite.dhe else None
+        server_session_roundtrip(h, srv, port, suite, ver, ["-psk", key, "-psk_identity", ident], temp)
+    finally:
+        srv.stop()
+
+
+def case_server_psk_refused(h: Harness, ident: str, key: str, alert: int):
+    """A client PSK our server cannot use: an unknown identity gets unknown_psk_identity (115);
+    a known identity with another key fails the Finished check, bad_record_mac (20)."""
+    srv, port = start_plain_server(h, psk_server_args(PSKS))
+    try:
+        r = s_client(port, ["-psk", key, "-psk_identity", ident, "-tls1_2", "-cipher", "PSK-AES128-GCM-SHA256"],
+                     http_request_get(10))
+        both = r.stdout + r.stderr
+        check(b"HTTP/1.0 200 OK" not in r.stdout, "s_client got an answer")
+        got = ossl_alert(both)
+        check(got == alert, f"s_client saw alert {got}, expected {alert} ({ALERT_NAMES[alert]}): {tail(r.stderr)}")
+        check(h.server_handshakes(srv, 1, timeout=0.5) == [], "server completed a handshake")
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
+def case_server_preference(h: Harness, extra, cipher: str, want: Suite, args=()):
+    """Our server's order decides among the client's suites (s_client lists them weakest first)."""
+    srv, port = h.start_server(extra)
+    try:
+        r = s_client(port, ["-CAfile", h.pki.ca, "-tls1_2", "-cipher", f"{cipher}:@SECLEVEL=0", *args],
+                     http_request_get(10))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(f"Cipher is {want.openssl}".encode() in r.stdout, f"cipher: {tail(r.stdout[:800])}")
+        h.expect_server_lines(srv, [(0x0303, want.ident, 0)])
+    finally:
+        srv.stop()
+
+
+# -- our client against s_server ---------------------------------------------------------------
+
+
+def check_www_pages(out: bytes, suite: Suite, ver: Version, count: int = 2) -> None:
+    """What s_server -www reports on its pages: a new session, then (count 2) a reused one."""
+    check(out.count(b"HTTP/1.0 200 ok") == count, f"expected {count} s_server -www pages")
+    name = re.escape(suite.openssl.encode())
+    check(re.search(rb"New, [^,]+, Cipher is " + name + rb"\s", out) is not None,
+          "s_server page 1 does not report a new session with the expected cipher")
+    if count == 2:
+        check(re.search(rb"Reused, [^,]+, Cipher is " + name + rb"\s", out) is not None,
+              "s_server page 2 does not report the session as reused")
+    protos = re.findall(rb"Protocol *: (\S+)", out)
+    check(protos == [ver.proto.encode()] * count, f"s_server protocols {protos} != {ver.proto}")
+
+
+def case_client_openssl_dhe(h: Harness, suite: Suite, ver: Version, dh: Optional[str] = "dh2048.pem"):
+    """Our client (suite pinned) against s_server -dhparam <file> (None: OpenSSL's automatic
+    group), with a resumed reconnection."""
+    args = ["-cert", h.pki.cert, "-key", h.pki.key, ver.openssl_flag, "-cipher", f"{suite.openssl}:@SECLEVEL=0"]
+    if dh is not None:
+        d = dh_pki(h)
+        args += ["-dhparam", (d.fx / dh) if (d.fx / dh).exists() else (d.dir / dh)]
+    port = free_port()
+    srv = Proc(["openssl", "s_server", "-accept", str(port), "-www", *args], "openssl s_server")
+    try:
+        try:
+            srv.wait_for(rb"ACCEPT", 15)
+        except CaseFailure:
+            if b"no cipher match" in srv.err:
+                raise CaseSkip(f"this OpenSSL has no {suite.openssl} "
+                               "(3DES suites need enable-weak-ssl-ciphers)") from None
+            raise
+        hs, out = h.run_client(port, ["-s", suite.hex, "-x", "-r", "1"])
+        expect_client_lines(hs, suite, ver, [0, 1])
+        check_www_pages(out, suite, ver)
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_psk(h: Harness, suite: Suite, ver: Version):
+    """Our client with only -K/-I (no CA, no certificate) against s_server -nocert -psk."""
+    srv, port = ossl_server(h, ["-nocert", "-psk", PSK_KEY, "-psk_identity", PSK_ID, ver.openssl_flag,
+                                "-cipher", f"{suite.openssl}:@SECLEVEL=0"])
+    try:
+        hs, out = h.run_client(port, ["-K", PSK_KEY, "-I", PSK_ID, "-s", suite.hex, "-x", "-r", "1"], with_ca=False)
+        expect_client_lines(hs, suite, ver, [0, 1])
+        check_www_pages(out, suite, ver)
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_psk_default(h: Harness):
+    """Our client offering every suite it can (cipherSpec 0) with only a PSK: s_server accepting
+    all PSK and DHE_PSK suites gets our first choice, TLS_DHE_PSK_WITH_AES_128_GCM_SHA256."""
+    srv, port = ossl_server(h, ["-nocert", "-psk", PSK_KEY, "-psk_identity", PSK_ID,
+                                "-cipher", "PSK:DHE-PSK:@SECLEVEL=0"])
+    try:
+        hs, out = h.run_client(port, ["-K", PSK_KEY, "-I", PSK_ID, "-x"], with_ca=False)
+        check(hs == [(0x0303, 0x00AA, 0)], f"negotiated {fmt_hs(hs)}, expected TLS 1.2 DHE_PSK AES-128-GCM")
+        check(b"Cipher is DHE-PSK-AES128-GCM-SHA256" in out, "s_server page names another cipher")
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_psk_wrong_key(h: Harness):
+    """Same identity, different key: s_server cannot decrypt our Finished (bad_record_mac)."""
+    srv, port = ossl_server(h, ["-nocert", "-psk", PSK_KEY, "-psk_identity", PSK_ID, "-tls1_2",
+                                "-cipher", "PSK-AES128-GCM-SHA256"])
+    try:
+        r = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-K", "00" + PSK_KEY[2:], "-I", PSK_ID,
+                 "-t", "20", "-x"], timeout=40)
+        check(r.returncode == 1 and b"received fatal alert 20" in r.stdout,
+              f"expected bad_record_mac (20) from s_server: {tail(r.stdout)}")
+    finally:
+        srv.stop()
+
+
+# -- weak or malformed DH from the server, bad public values to the server --------------------
+
+
+def tlslite_dh_public_override(fn):
+    """Makes tlslite-ng (in this process) send fn(p) as its DH public value."""
+    from tlslite import keyexchange  # type: ignore
+
+    class _Override:
+        def __enter__(self):
+            self.orig = keyexchange.FFDHKeyExchange.calc_public_value
+
+            def patched(kex, private, point_format=None):  # noqa: ARG001
+                return fn(kex.prime)
+
+            keyexchange.FFDHKeyExchange.calc_public_value = patched
+            return self
+
+        def __exit__(self, *exc):
+            keyexchange.FFDHKeyExchange.calc_public_value = self.orig
+            return False
+
+    return _Override()
+
+
+PUBLIC_VALUES = {"0": lambda p: 0, "1": lambda p: 1, "p-1": lambda p: p - 1, "p": lambda p: p}
+
+
+def case_client_dhe_refused(h: Harness, params: str, public: Optional[str], alerts: set):
+    """A tlslite-ng DHE_RSA server sends a group our client must refuse (too small, composite)
+    or a public value it must refuse (0, 1, p-1, p): our client sends one of `alerts`."""
+    if not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    d = dh_pki(h)
+    path = (d.fx / params) if (d.fx / params).exists() else (d.dir / params)
+    suite, ver = SUITE_BY_ID[0x009E], VERSION_BY_NAME["TLS1.2"]
+    override = tlslite_dh_public_override(PUBLIC_VALUES[public]) if public else None
+    srv = PyServer("tlslite", h.pki, suite, ver, dh_params=dh_params_of(path))
+    try:
+        if override:
+            override.__enter__()
+        r = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(srv.port), "-a", h.pki.ca, "-t", "20",
+                 "-s", suite.hex, "-g", "10"], timeout=40)
+        check(r.returncode == 1 and b"RESULT FAIL" in r.stdout, f"client accepted: {tail(r.stdout)}")
+        check(HANDSHAKE_RE.search(r.stdout) is None, "client reported a completed handshake")
+        deadline = time.monotonic() + 5
+        while not srv.errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+        names = {ALERT_NAMES[a] for a in alerts}
+        got = " ".join(srv.errors)
+        check(any(f"TLSRemoteAlert: {n}" in got for n in names),
+              f"tlslite-ng server saw {srv.errors}, expected an alert in {sorted(names)}")
+    finally:
+        if override:
+            override.__exit__(None, None, None)
+        srv.close()
+
+
+def case_client_gnutls_weak_dh(h: Harness, params: str):
+    """gnutls-serv serving a weak group (%PROFILE_VERY_WEAK): our client refuses it."""
+    d = dh_pki(h)
+    path = (d.fx / params) if (d.fx / params).exists() else (d.dir / params)
+    port = free_port()
+    srv = Proc(["gnutls-serv", "--http", "-p", str(port), "--x509certfile", h.pki.cert, "--x509keyfile", h.pki.key,
+                "--dhparams", path, "--priority",
+                "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA:%PROFILE_VERY_WEAK", "-a"], "gnutls-serv")
+    try:
+        wait_port(port, 15, srv)
+        r = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", h.pki.ca, "-t", "20", "-g", "10"],
+                timeout=40)
+        check(r.returncode == 1 and b"library closed the connection after sending an alert" in r.stdout,
+              f"expected our client to refuse with an alert: {tail(r.stdout)}")
+        check(HANDSHAKE_RE.search(r.stdout) is None, "client reported a completed handshake")
+    finally:
+        srv.stop()
+
+
+def case_server_dhe_bad_client_public(h: Harness, public: str):
+    """A tlslite-ng client sends a DH public value of 0, 1, p-1 or p: our server answers
+    illegal_parameter (47) and completes no handshake."""
+    if not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    from tlslite.errors import TLSRemoteAlert  # type: ignore
+
+    srv, port = h.start_server()
+    try:
+        suite, ver = SUITE_BY_ID[0x009E], VERSION_BY_NAME["TLS1.2"]
+        with tlslite_dh_public_override(PUBLIC_VALUES[public]):
+            try:
+                c, _, _, _ = tlslite_connect(port, suite, ver)
+                c.close()
+                raise CaseFailure("the handshake completed")
+            except TLSRemoteAlert as e:
+                check(str(e) == "illegal_parameter", f"tlslite-ng got alert {e}, expected illegal_parameter")
+        check(h.server_handshakes(srv, 1, timeout=0.5) == [], "server completed a handshake")
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
+def case_server_dh_load_rejected(h: Harness, params: str, code: int):
+    """-D with unusable parameters: matrixSslLoadDhParams fails with the documented code and the
+    server does not start (-10 under 1024 bits or composite p, -31 malformed, -7 no file)."""
+    d = dh_pki(h)
+    path = (d.fx / params) if (d.fx / params).exists() else (d.dir / params)
+    r = run([h.bindir / "server", "-p", "0", "-c", h.pki.cert, "-k", h.pki.key, "-D", path, "-n", "1"], timeout=20)
+    check(r.returncode == 1, f"server exit {r.returncode}: {tail(r.stdout)} {tail(r.stderr)}")
+    m = re.search(rb"matrixSslLoadDhParams failed: (-?\d+)", r.stderr)
+    check(m is not None and int(m.group(1)) == code,
+          f"expected matrixSslLoadDhParams to return {code}: {tail(r.stderr)}")
+    check(b"listening on" not in r.stdout, "server started anyway")
+
+
+# -- GnuTLS and tlslite-ng ---------------------------------------------------------------------
+
+
+def gnutls_kx_priority(suite: Suite, ver: Version) -> str:
+    return (f"NORMAL:-VERS-ALL:+{ver.gnutls}:-CIPHER-ALL:+{suite.gnutls_cipher}:-MAC-ALL:+{suite.gnutls_mac}:"
+            f"-KX-ALL:+{suite.kx}")
+
+
+def case_server_gnutls_kx(h: Harness, suite: Suite, ver: Version, n: int = 20000, dh: Optional[str] = None,
+                          group: bytes = b"DHE-FFDHE2048"):
+    """gnutls-cli against our server for DHE_RSA, 3DES, PSK and DHE_PSK suites, resuming.
+    gnutls-cli names the DH group it got: DHE-FFDHE2048 for the built-in RFC 7919 group,
+    DHE-CUSTOM<bits> for anything else (so -D <file> shows that the file is used)."""
+    psk = suite.psk
+    extra_srv: list = []
+    if dh is not None:
+        d = dh_pki(h)
+        extra_srv = ["-D", (d.fx / dh) if (d.fx / dh).exists() else (d.dir / dh)]
+    srv, port = start_plain_server(h, (psk_server_args([(PSK_ID, PSK_KEY)]) if psk else
+                                       ["-c", h.pki.cert, "-k", h.pki.key]) + extra_srv)
+    try:
+        extra = ["--pskusername", PSK_ID, "--pskkey", PSK_KEY] if psk else []
+        rcs: list = []
+        out = gnutls_client(h, port, suite, ver, http_request_get(n), True, priority=gnutls_kx_priority(suite, ver),
+                            extra=extra, may_fail=True, rc_box=rcs)
+        if rcs and rcs[0] == -signal.SIGSEGV and suite.kx == "DHE-PSK":
+            raise CaseSkip("gnutls-cli crashed (SIGSEGV) after the DHE-PSK handshake (GnuTLS 3.7 bug, "
+                           "also against gnutls-serv)")
+        check(b"Handshake was completed" in out, f"no completed handshake: {tail(out)}")
+        check(b"This is a resumed session" in out, f"gnutls-cli did not resume: {tail(out)}")
+        if suite.dhe and suite.kx == "DHE-RSA":
+            check(b"(" + group + b")" in out, f"gnutls-cli does not report {group.decode()}: {tail(out)}")
+        i = out.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response in gnutls-cli output: {tail(out)}")
+        check_response_prefix(out[i:], n)
+        h.expect_server_lines(srv, [(ver.code, suite.ident, 0), (ver.code, suite.ident, 1)])
+    finally:
+        srv.stop()
+
+
+def case_client_gnutls_kx(h: Harness, suite: Suite, ver: Version, n: int = 20000):
+    """Our client against gnutls-serv for DHE_RSA, 3DES, PSK (--pskpasswd) and DHE_PSK suites."""
+    port = free_port()
+    data = h.tmp / f"gnutls-data-{n}.bin"
+    if not data.exists():
+        data.write_bytes(body(0, n))
+    if suite.psk:
+        pw = h.tmp / "gnutls-psk.txt"
+        pw.write_text(f"{PSK_ID}:{PSK_KEY}\n")
+        ident = ["--pskpasswd", pw]
+        client = ["-K", PSK_KEY, "-I", PSK_ID]
+    else:
+        ident = ["--x509certfile", h.pki.cert, "--x509keyfile", h.pki.key]
+        client = []
+    srv = Proc(["gnutls-serv", "--http", "-p", str(port), *ident, "--priority", gnutls_kx_priority(suite, ver),
+                "--httpdata", data, "-a"], "gnutls-serv")
+    try:
+        wait_port(port, 15, srv)
+        hs, _ = h.run_client(port, [*client, "-s", suite.hex, "-g", str(n), "-r", "1"], with_ca=not suite.psk)
+        expect_client_lines(hs, suite, ver, [0, 1])
+    finally:
+        srv.stop()
+
+
+# -- identities from PKCS#12 and encrypted PEM keys --------------------------------------------
+
+
+def case_server_identity(h: Harness, kind: str, name: str):
+    """Our server loads its identity from a PKCS#12 file (-p12/-W) or an encrypted PEM key
+    (-c/-k/-P); s_client verifies the chain it sends (leaf and intermediate) and gets a page."""
+    d = dh_pki(h)
+    if kind == "p12":
+        p12, ca = d.p12[name]
+        args = ["-p12", p12, "-W", P12_PASS]
+    else:
+        key, pw = d.keys[name]
+        args, ca = ["-c", d.fx / "server-chain.pem", "-k", key, "-P", pw], d.ca
+    srv, port = start_plain_server(h, args)
+    try:
+        r = s_client(port, ["-CAfile", ca, "-verify_return_error", "-verify_ip", "127.0.0.1", "-tls1_2"],
+                     http_request_get(1000))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(b"Verify return code: 0 (ok)" in r.stdout, "chain not verified by s_client")
+        check(re.search(rb"(?m)^ 1 s:.*Intermediate CA", r.stdout) is not None,
+              f"the intermediate certificate was not sent: {tail(r.stdout[:1200])}")
+        i = r.stdout.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, "no HTTP response")
+        check_response_prefix(r.stdout[i:], 1000)
+        check(len(h.server_handshakes(srv, 1)) == 1, "server reported no handshake")
+    finally:
+        srv.stop()
+
+
+def case_server_identity_rejected(h: Harness, args_fn, what: str, code: int):
+    """A wrong or missing password: the loader fails with the documented code, no server."""
+    d = dh_pki(h)
+    r = run([h.bindir / "server", "-p", "0", *args_fn(d), "-n", "1"], timeout=20)
+    check(r.returncode == 1, f"server exit {r.returncode}: {tail(r.stdout)} {tail(r.stderr)}")
+    m = re.search(rb"" + re.escape(what.encode()) + rb" failed: (-?\d+)", r.stderr)
+    check(m is not None and int(m.group(1)) == code, f"expected {what} to return {code}: {tail(r.stderr)}")
+
+
+def case_client_p12_client_auth(h: Harness):
+    """Our client presents the identity of a PKCS#12 file (-p12/-W) to s_server -Verify 1."""
+    d = dh_pki(h)
+    srv, port = ossl_server(h, ["-cert", h.pki.cert, "-key", h.pki.key, "-Verify", "1", "-CAfile", d.ca,
+                                "-verify_return_error", "-tls1_2"])
+    try:
+        hs, out = h.run_client(port, ["-p12", d.p12["aes"][0], "-W", P12_PASS, "-x"])
+        check(len(hs) == 1, f"handshake lines {fmt_hs(hs)}")
+        check(b"Client certificate\nCertificate:" in out, "s_server page shows no client certificate")
+        check(b"Subject: C=US, ST=California, O=matrixssl-rs tests, CN=localhost" in out,
+              "s_server page does not show the p12 subject")
+    finally:
+        srv.stop()
+
+
+# -- our two programs --------------------------------------------------------------------------
+
+
+def case_ours_psk_only(h: Harness, suite_hex: str, which: int):
+    """Our server and client with PSKs only (no certificate or CA on either side); the client
+    uses identity `which` of the server's list."""
+    srv, port = start_plain_server(h, psk_server_args(PSKS))
+    try:
+        ident, key = PSKS[which]
+        args = ["-K", key, "-I", ident, "-g", "70000", "-r", "1"] + (["-s", suite_hex] if suite_hex else [])
+        hs, _ = h.run_client(port, args, with_ca=False)
+        check(len(hs) == 2 and hs[1][2] == 1, f"handshake lines {fmt_hs(hs)}")
+        check(SUITE_BY_ID[hs[0][1]].psk, f"negotiated non-PSK suite 0x{hs[0][1]:04x}")
+        if suite_hex:
+            check(hs[0][1] == int(suite_hex, 16), f"negotiated 0x{hs[0][1]:04x}")
+        h.expect_server_lines(srv, hs)
+    finally:
+        srv.stop()
+
+
+def case_ours_psk_unknown(h: Harness):
+    """Our client's identity is not in our server's list: the client reports alert 115."""
+    srv, port = start_plain_server(h, psk_server_args(PSKS))
+    try:
+        r = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-K", PSK_KEY, "-I", "mallory",
+                 "-t", "20", "-g", "10"], timeout=40)
+        check(r.returncode == 1 and b"received fatal alert 115" in r.stdout,
+              f"expected unknown_psk_identity (115): {tail(r.stdout)}")
+    finally:
+        srv.stop()
+
+
+def dhe_server_matrix(quick: bool):
+    """(suite, version) for DHE_RSA against s_client: every suite at TLS 1.2, CBC-SHA also at
+    TLS 1.1/1.0."""
+    v, s = VERSION_BY_NAME, SUITE_BY_ID
+    if quick:
+        return [(s[0x009E], v["TLS1.2"]), (s[0xCCAA], v["TLS1.2"]), (s[0x006B], v["TLS1.2"]),
+                (s[0x0033], v["TLS1.0"])]
+    return [(x, ver) for x in DHE_SUITES for ver in VERSIONS if ver.code == 0x0303 or not x.tls12_only]
+
+
+def psk_matrix(quick: bool):
+    v, s = VERSION_BY_NAME, SUITE_BY_ID
+    if quick:
+        return [(s[0x008C], v["TLS1.2"]), (s[0x00A9], v["TLS1.2"]), (s[0x00AF], v["TLS1.2"]),
+                (s[0x00AA], v["TLS1.2"]), (s[0x0091], v["TLS1.1"])]
+    return [(x, ver) for x in PSK_SUITES for ver in VERSIONS if ver.code == 0x0303 or not x.tls12_only]
+
+
+def add_dhe_psk_cases(add, quick: bool) -> None:
+    """Finite-field DHE, PSK/DHE_PSK, 3DES, DH parameters, PKCS#12 and encrypted keys."""
+    v, s = VERSION_BY_NAME, SUITE_BY_ID
+    t12, t11, t10 = v["TLS1.2"], v["TLS1.1"], v["TLS1.0"]
+
+    # DHE_RSA, our server: built-in ffdhe2048, -D dh2048.pem (the same group from a file),
+    # -D ffdhe3072 (a group that shows the file is used) and -D X9.42 parameters.
+    for suite, ver in dhe_server_matrix(quick):
+        tag = f"{ver.name}/{suite.hex}"
+        add(f"server/openssl/dhe/{tag}/builtin", case_server_openssl_dhe, suite, ver, needs="openssl")
+        add(f"server/openssl/dhe/{tag}/D-dh2048", case_server_openssl_dhe, suite, ver, "dh2048.pem",
+            needs="openssl")
+    add("server/openssl/dhe/TLS1.2/0x009F/D-ffdhe3072", case_server_openssl_dhe, s[0x009F], t12, "ffdhe3072.pem",
+        3072, needs="openssl")
+    add("server/openssl/dhe/TLS1.2/0x009E/D-x942", case_server_openssl_dhe, s[0x009E], t12, "dh-x942.pem",
+        needs="openssl")
+    for suite in TDES_SUITES:  # skipped where OpenSSL has no 3DES
+        add(f"server/openssl/3des/TLS1.2/{suite.hex}", case_server_openssl_dhe, suite, t12, needs="openssl")
+    add("server/openssl/dhe-preferred-over-rsa", case_server_preference, [],
+        "AES128-SHA:AES256-GCM-SHA384:DHE-RSA-AES128-SHA", s[0x0033], needs="openssl")
+
+    # DHE_RSA, our client against s_server -dhparam (and OpenSSL's automatic group).
+    for suite, ver in dhe_server_matrix(quick):
+        add(f"client/openssl/dhe/{ver.name}/{suite.hex}", case_client_openssl_dhe, suite, ver, needs="openssl")
+    add("client/openssl/dhe/TLS1.2/0x009F/auto-group", case_client_openssl_dhe, s[0x009F], t12, None,
+        needs="openssl")
+    add("client/openssl/dhe/TLS1.2/0x009E/1024-bit-accepted", case_client_openssl_dhe, s[0x009E], t12,
+        "dh1024-dsa.pem", needs="openssl")
+    if not quick:
+        add("client/openssl/dhe/TLS1.2/0xCCAA/ffdhe3072", case_client_openssl_dhe, s[0xCCAA], t12,
+            "ffdhe3072.pem", needs="openssl")
+        for suite in TDES_SUITES:
+            add(f"client/openssl/3des/TLS1.2/{suite.hex}", case_client_openssl_dhe, suite, t12, needs="openssl")
+
+    # Groups and public values our client must refuse (tlslite-ng reports the alert we send;
+    # RFC 5246 names insufficient_security or handshake_failure for a too-weak group).
+    weak = {71, 40}
+    add("client/tlslite/dhe-refused/512-bit", case_client_dhe_refused, "dh512.pem", None, weak)
+    add("client/tlslite/dhe-refused/1023-bit", case_client_dhe_refused, "dh1023.pem", None, weak)
+    add("client/tlslite/dhe-refused/composite-p", case_client_dhe_refused, "dh-composite.der", None, {47, 40})
+    for pub in ("0", "1", "p-1") if quick else ("0", "1", "p-1", "p"):
+        add(f"client/tlslite/dhe-refused/Ys={pub}", case_client_dhe_refused, "dh2048.pem", pub, {47})
+        add(f"server/tlslite/dhe-refused/Yc={pub}", case_server_dhe_bad_client_public, pub)
+    if not quick:
+        add("client/gnutls/dhe-refused/512-bit", case_client_gnutls_weak_dh, "dh512.pem", needs="gnutls-serv")
+        add("client/gnutls/dhe-refused/1023-bit", case_client_gnutls_weak_dh, "dh1023.pem", needs="gnutls-serv")
+    for params, code in (("dh512.pem", -10), ("dh-composite.pem", -10), ("dh-trunc.pem", -31), ("ca.pem", -31),
+                         ("no-such-file.pem", -7)):
+        if quick and params not in ("dh512.pem", "dh-composite.pem"):
+            continue
+        add(f"server/dh-load-rejected/{params}", case_server_dh_load_rejected, params, code)
+
+    # PSK and DHE_PSK, both directions against OpenSSL.
+    for suite, ver in psk_matrix(quick):
+        tag = f"{ver.name}/{suite.hex}"
+        add(f"server/openssl/psk/{tag}", case_server_openssl_psk, suite, ver, needs="openssl")
+        add(f"client/openssl/psk/{tag}", case_client_openssl_psk, suite, ver, needs="openssl")
+    add("server/openssl/psk/several-ids-second", case_server_openssl_psk, s[0x00A8], t12, PSKS, 1, needs="openssl")
+    add("server/openssl/psk/several-ids-third-dhe", case_server_openssl_psk, s[0x0091], t12, PSKS, 2,
+        needs="openssl")
+    add("server/openssl/psk/with-certificate-too", case_server_openssl_psk, s[0x00AB], t12, PSKS, 0, True,
+        needs="openssl")
+    add("server/openssl/psk/unknown-identity-115", case_server_psk_refused, "mallory", PSK_KEY, 115,
+        needs="openssl")
+    add("server/openssl/psk/wrong-key-20", case_server_psk_refused, "bob", PSKS[0][1], 20, needs="openssl")
+    add("client/openssl/psk/default-offer", case_client_openssl_psk_default, needs="openssl")
+    add("client/openssl/psk/wrong-key-20", case_client_openssl_psk_wrong_key, needs="openssl")
+    add("ours/psk-only/default", case_ours_psk_only, "", 1)
+    add("ours/psk-only/0x0090-third-id", case_ours_psk_only, "0x0090", 2)
+    add("ours/psk-unknown-identity-115", case_ours_psk_unknown)
+
+    # GnuTLS: DHE_RSA, 3DES, PSK, DHE_PSK (no PSK CBC-SHA256/384 there).
+    server_rows = [(0x009E, t12), (0xCCAA, t12), (0x0039, t10), (0x0016, t11), (0x000A, t12), (0x0016, t12),
+                   (0x000A, t10), (0x008C, t12), (0x008D, t11), (0x00A8, t12), (0x00A9, t12), (0x00AA, t12)]
+    client_rows = [(0x009F, t12), (0x0067, t12), (0x0033, t11), (0x0016, t12), (0x000A, t11), (0x0016, t10),
+                   (0x008C, t12), (0x00A9, t12), (0x0090, t12), (0x0091, t10), (0x00AA, t12), (0x00AB, t12)]
+    if quick:
+        server_rows = [(0x009E, t12), (0x0016, t11), (0x000A, t12), (0x00A8, t12)]
+        client_rows = [(0x009F, t12), (0x000A, t11), (0x00A9, t12), (0x00AB, t12)]
+    for sid, ver in server_rows:
+        add(f"server/gnutls/{ver.name}/{s[sid].hex}", case_server_gnutls_kx, s[sid], ver, needs="gnutls-cli")
+    for sid, ver in client_rows:
+        add(f"client/gnutls/{ver.name}/{s[sid].hex}", case_client_gnutls_kx, s[sid], ver, needs="gnutls-serv")
+    add("server/gnutls/3des-last-in-preference", case_server_gnutls_3des_last, needs="gnutls-cli")
+    add("server/gnutls/TLS1.2/0x009E/D-x942", case_server_gnutls_kx, s[0x009E], t12, 20000, "dh-x942.pem",
+        b"DHE-CUSTOM2048", needs="gnutls-cli")
+    if not quick:
+        add("server/gnutls/TLS1.2/0x0067/D-dh2048", case_server_gnutls_kx, s[0x0067], t12, 20000, "dh2048.pem",
+            needs="gnutls-cli")
+        add("server/gnutls/TLS1.2/0x0016/D-ffdhe3072", case_server_gnutls_kx, s[0x0016], t12, 20000,
+            "ffdhe3072.pem", b"DHE-FFDHE3072", needs="gnutls-cli")
+
+    # tlslite-ng: DHE_RSA and 3DES in both directions; Python ssl and curl as extra clients.
+    tl_server = [(0x009E, t12), (0x0067, t12), (0x0033, t10), (0x0016, t12), (0x000A, t11), (0xCCAA, t12)]
+    tl_client = [(0x009F, t12), (0x006B, t12), (0x0039, t11), (0x0016, t10), (0x000A, t12)]
+    for sid, ver in tl_server[:3] if quick else tl_server:
+        add(f"server/tlslite/{ver.name}/{s[sid].hex}", case_server_tlslite, s[sid], ver, get=5000)
+    for sid, ver in tl_client[:3] if quick else tl_client:
+        add(f"client/tlslite/{ver.name}/{s[sid].hex}", case_client_py, "tlslite", s[sid], ver, n=5000)
+    if not quick:
+        for sid, ver in ((0x009F, t12), (0x0039, t10), (0xCCAA, t12)):
+            add(f"server/pyssl/{ver.name}/{s[sid].hex}", case_server_pyssl, s[sid], ver)
+        add(f"server/curl/TLS1.2/{s[0x009E].hex}", case_server_curl, s[0x009E], t12, needs="curl")
+
+    # Identities from PKCS#12 files and encrypted PEM keys (-P is the privPass argument).
+    for name in ("legacy", "3des", "aes", "default") if quick else ("legacy", "3des", "aes", "default", "nomac", "ec"):
+        add(f"server/openssl/identity/p12-{name}", case_server_identity, "p12", name, needs="openssl")
+    for name in ("rsa-aes256", "pkcs8-v2-aes256", "rsa-traditional-aes256") if quick else \
+            ("rsa-aes256", "pkcs8-v2-aes256", "rsa-traditional-aes256", "legacy-des3", "pkcs8-des3"):
+        add(f"server/openssl/identity/pem-{name}", case_server_identity, "pem", name, needs="openssl")
+    add("server/identity-rejected/p12-wrong-password", case_server_identity_rejected,
+        lambda d: ["-p12", d.p12["aes"][0], "-W", "wrong"], "matrixSslLoadPkcs12", -31)
+    add("server/identity-rejected/pem-wrong-password", case_server_identity_rejected,
+        lambda d: ["-c", d.fx / "server-chain.pem", "-k", d.keys["pkcs8-v2-aes256"][0], "-P", "wrong"],
+        "matrixSslLoadRsaKeys", -1)
+    if not quick:
+        add("server/identity-rejected/pem-legacy-no-password", case_server_identity_rejected,
+            lambda d: ["-c", d.fx / "server-chain.pem", "-k", d.keys["rsa-traditional-aes256"][0]],
+            "matrixSslLoadRsaKeys", -6)
+        add("server/identity-rejected/pkcs8-no-password", case_server_identity_rejected,
+            lambda d: ["-c", d.fx / "server-chain.pem", "-k", d.keys["pkcs8-v2-aes256"][0]],
+            "matrixSslLoadRsaKeys", -1)
+    add("client/openssl/client-auth-p12", case_client_p12_client_auth, needs="openssl")
+
+
+def case_server_gnutls_3des_last(h: Harness):
+    """3DES is our last choice: a client listing 3DES first still gets AES (RSA key exchange
+    and DHE_RSA both offered)."""
+    srv, port = h.start_server()
+    try:
+        prio = ("NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+3DES-CBC:+AES-128-CBC:-MAC-ALL:+SHA1:"
+                "-KX-ALL:+RSA:+DHE-RSA")
+        out = gnutls_client(h, port, SUITE_BY_ID[0x002F], VERSION_BY_NAME["TLS1.2"], http_request_get(10), False,
+                            priority=prio)
+        check(b"(AES-128-CBC)" in out, f"gnutls-cli did not negotiate AES-128-CBC: {tail(out)}")
+        hs = h.server_handshakes(srv, 1)
+        check(hs == [(0x0303, 0x0033, 0)], f"server negotiated {fmt_hs(hs)}, expected DHE_RSA AES-128-CBC")
+    finally:
+        srv.stop()
+
+
+# ---------------------------------------------------------------------------------------------
 # Driver
 
 
@@ -2229,6 +3049,7 @@ def main() -> int:
         add(f"server/pyssl/reneg-{kind}", case_server_reneg, "pyssl", full)
     add("client/unknown-ca-rejected", case_client_bad_ca)
     add_ec_cases(add, quick)
+    add_dhe_psk_cases(add, quick)
 
     if args.filter:
         rx = re.compile(args.filter)
