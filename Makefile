@@ -47,7 +47,7 @@ MATRIX_LIBS = $$($(PKG_ENV) $(PKG_CONFIG) --libs matrixssl) -Wl,-rpath,$(STAGE)/
 APP_CFLAGS := -std=c99 -O2 -g -Wall -Wextra -Werror
 CTEST_CFLAGS := -O1 -g -Wall -Wextra
 
-.PHONY: all build stage apps ctests install test interop demo deps clean distclean
+.PHONY: all build stage apps ctests install test interop demo bench fuzz deps clean distclean
 
 all: build stage apps ctests
 
@@ -110,6 +110,10 @@ interop: all
 
 demo: all
 	@bash tests/demo.sh
+
+# Side-by-side benchmark against OpenSSL libssl and rustls; writes BENCHMARKS.md.
+bench: stage
+	bash bench/run.sh
 
 # Test prerequisites, installed only when missing (apt-get update runs once, first).
 deps:

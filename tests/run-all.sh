@@ -110,7 +110,7 @@ pki_ok=1
 step c-tests/pki 300 bash c-tests/make-test-pki.sh "$PKI" || pki_ok=0
 if command -v valgrind >/dev/null 2>&1; then
     VG=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
-        --track-origins=no)
+        --track-origins=no --suppressions="$PWD/tests/valgrind.supp")
 else
     echo "note: valgrind not found; C tests run without it (make deps installs it)"
     VG=()
@@ -153,6 +153,13 @@ if [ "$build_ok" -eq 1 ]; then
     step interop 1500 "$PYTHON" tests/interop/run.py
 else
     not_run interop "build failed"
+fi
+
+# 6. The benchmark harness in smoke mode (a few iterations, no timing claims) so it never rots.
+if [ "$build_ok" -eq 1 ]; then
+    step bench-smoke 1200 bash bench/run.sh --smoke
+else
+    not_run bench-smoke "build failed"
 fi
 
 echo
