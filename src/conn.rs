@@ -210,6 +210,9 @@ impl Connection {
 
     /// `matrixSslReceivedData`.
     pub fn received(&mut self, bytes: usize, cb: &mut dyn Callbacks) -> Received {
+        // Anything decoding produces (replies, alerts) must follow the encoded output, not an
+        // abandoned reservation.
+        self.abandon_reservation();
         if bytes > self.read_offer {
             return Received::code(PS_ARG_FAIL);
         }
@@ -231,6 +234,7 @@ impl Connection {
 
     /// `matrixSslProcessedData`.
     pub fn processed(&mut self, cb: &mut dyn Callbacks) -> Received {
+        self.abandon_reservation();
         self.release_outstanding();
         self.read_offer = 0;
         self.compact();
@@ -500,13 +504,19 @@ impl Connection {
 
     // ---- sending ------------------------------------------------------------------
 
+    /// Encoded bytes waiting to be sent: room reserved by `write_buf` behind them is not
+    /// output until `encode_write_buf` fills it.
     pub fn outdata(&self) -> &[u8] {
-        &self.core.out
+        let end = self
+            .reservation
+            .as_ref()
+            .map_or(self.core.out.len(), |r| r.start);
+        &self.core.out[..end]
     }
 
     /// `matrixSslSentData`.
     pub fn sent(&mut self, bytes: usize) -> i32 {
-        let pending = self.core.out.len();
+        let pending = self.outdata().len();
         if bytes > pending {
             return PS_ARG_FAIL;
         }
@@ -517,8 +527,10 @@ impl Connection {
                 MATRIXSSL_SUCCESS
             };
         }
+        // Sending between GetWritebuf and EncodeWritebuf breaks rule R5: the reservation is
+        // abandoned rather than moved under the application's pointer.
+        self.abandon_reservation();
         self.core.out.drain(..bytes);
-        self.reservation = None;
         let mut rc = if self.core.out.is_empty() {
             if self.close_after_sent {
                 MATRIXSSL_REQUEST_CLOSE
@@ -556,6 +568,8 @@ impl Connection {
     /// `matrixSslGetWritebuf`: reserves room for one application record at the tail of the
     /// output buffer; returns (offset of the plaintext in the output buffer, room).
     pub fn write_buf(&mut self, requested: usize) -> (usize, usize) {
+        // A second GetWritebuf re-reserves at the same place (ABI.md §3.5.3).
+        self.abandon_reservation();
         let r = requested.min(MAX_PLAINTEXT);
         let split_len = if self.split_applies(r) {
             self.core.record.record_len(1)

@@ -1,0 +1,201 @@
+//! Regression tests for the output buffer while a `GetWritebuf` reservation is open: the
+//! reserved (not yet encoded) room must never be handed out as data to send, and output
+//! the library produces meanwhile (an alert, a handshake reply) must not land behind it.
+//! A reservation is abandoned by any other call (ABI.md §3.0 R5, §3.5.3).
+
+use std::sync::{Arc, OnceLock};
+
+use matrixssl::conn::Connection;
+use matrixssl::error::*;
+use matrixssl::handshake::Callbacks;
+use matrixssl::handshake::client::ClientOptions;
+use matrixssl::keys::Keys;
+use matrixssl::pki::Certificate;
+
+struct NoCallbacks;
+
+impl Callbacks for NoCallbacks {
+    fn has_certificate_callback(&self) -> bool {
+        false
+    }
+    fn certificate(&mut self, _: &[Arc<Certificate>], _: &[i32], _: u8) -> i32 {
+        0
+    }
+    fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
+        0
+    }
+}
+
+fn pki() -> &'static std::path::Path {
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("matrixssl-bufproto-{}", std::process::id()));
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests/make-test-pki.sh");
+        let out = std::process::Command::new("sh")
+            .arg(script)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir
+    })
+}
+
+fn path(name: &str) -> Vec<u8> {
+    pki().join(name).into_os_string().into_encoded_bytes()
+}
+
+fn pair() -> (Connection, Connection) {
+    let mut sk = Keys::default();
+    sk.load_rsa_files(
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
+        None,
+        None,
+    )
+    .unwrap();
+    let mut ck = Keys::default();
+    ck.load_rsa_files(None, None, None, Some(&path("ca.pem")))
+        .unwrap();
+    let mut client = Connection::new_client(Arc::new(ck), ClientOptions::default()).unwrap();
+    let mut server = Connection::new_server(Arc::new(sk));
+    for _ in 0..6 {
+        pump(&mut client, &mut server);
+        pump(&mut server, &mut client);
+    }
+    assert!(client.handshake_complete() && server.handshake_complete());
+    (client, server)
+}
+
+/// Sends everything `from` has to `to`; returns (application data, alerts, last code).
+fn pump(from: &mut Connection, to: &mut Connection) -> (Vec<u8>, Vec<[u8; 2]>, i32) {
+    let data = from.outdata().to_vec();
+    let (mut app, mut alerts, mut last) = (Vec::new(), Vec::new(), 0);
+    if data.is_empty() {
+        return (app, alerts, last);
+    }
+    from.sent(data.len());
+    let mut off = 0;
+    while off < data.len() {
+        let (at, room) = to.read_buf();
+        let n = room.min(data.len() - off);
+        to.inbuf_mut()[at..at + n].copy_from_slice(&data[off..off + n]);
+        off += n;
+        let mut r = to.received(n, &mut NoCallbacks);
+        loop {
+            match r.rc {
+                MATRIXSSL_APP_DATA => app.extend_from_slice(&to.inbuf_mut()[r.plaintext.unwrap()]),
+                MATRIXSSL_RECEIVED_ALERT => {
+                    let p = &to.inbuf_mut()[r.plaintext.unwrap()];
+                    alerts.push([p[0], p[1]]);
+                }
+                rc => {
+                    last = rc;
+                    break;
+                }
+            }
+            r = to.processed(&mut NoCallbacks);
+        }
+        if last < 0 {
+            break;
+        }
+    }
+    (app, alerts, last)
+}
+
+#[test]
+fn reservation_is_not_pending_output() {
+    let (mut client, mut server) = pair();
+    assert_eq!(
+        client.encode_to_outdata(b"queued"),
+        client.outdata().len() as i32
+    );
+    let pending = client.outdata().len();
+    let (_, room) = client.write_buf(100);
+    assert!(room >= 100);
+    // GetOutdata reports what is encoded, not the room reserved behind it.
+    assert_eq!(client.outdata().len(), pending);
+    // The application flushes instead of encoding (the reservation is abandoned): the peer
+    // gets exactly the queued record.
+    let (app, alerts, _) = pump(&mut client, &mut server);
+    assert_eq!(
+        (app.as_slice(), alerts.as_slice()),
+        (&b"queued"[..], &[][..])
+    );
+    assert!(client.outdata().is_empty());
+    // And the session goes on normally.
+    assert!(client.encode_to_outdata(b"next") > 0);
+    let (app, _, _) = pump(&mut client, &mut server);
+    assert_eq!(app, b"next");
+}
+
+#[test]
+fn output_produced_while_reserved_goes_out_intact() {
+    // The server reserves room, then receives a renegotiating ClientHello: its ServerHello
+    // flight must reach the client intact.
+    let (mut client, mut server) = pair();
+    server.add_rehandshake_credits(1);
+    let _ = server.write_buf(200);
+    assert_eq!(client.encode_rehandshake(None, true, 0), MATRIXSSL_SUCCESS);
+    pump(&mut client, &mut server);
+    let (_, alerts, last) = pump(&mut server, &mut client);
+    assert!(alerts.is_empty() && last >= 0, "{alerts:?} {last}");
+    for _ in 0..4 {
+        pump(&mut client, &mut server);
+        pump(&mut server, &mut client);
+    }
+    assert!(client.handshake_complete() && server.handshake_complete());
+    assert!(!client.errored() && !server.errored());
+
+    // A reservation, then a record that fails: the fatal alert must reach the peer.
+    let (mut client, mut server) = pair();
+    let _ = server.write_buf(50);
+    client.encode_to_outdata(b"x");
+    let last = client.core.out.len() - 1;
+    client.core.out[last] ^= 1;
+    pump(&mut client, &mut server);
+    let (_, alerts, _) = pump(&mut server, &mut client);
+    assert_eq!(alerts, vec![[2, alert::BAD_RECORD_MAC]]);
+}
+
+#[test]
+fn partial_send_with_a_reservation_open() {
+    let (mut client, mut server) = pair();
+    client.encode_to_outdata(b"first record");
+    let total = client.outdata().len();
+    let _ = client.write_buf(64);
+    // SentData of part of the pending bytes, then of the rest.
+    let head = client.outdata()[..10].to_vec();
+    assert_eq!(client.sent(10), MATRIXSSL_REQUEST_SEND);
+    let rest = client.outdata().to_vec();
+    assert_eq!(rest.len(), total - 10);
+    assert_eq!(client.sent(rest.len()), MATRIXSSL_SUCCESS);
+    let wire = [head, rest].concat();
+    let (at, room) = server.read_buf();
+    assert!(room >= wire.len());
+    server.inbuf_mut()[at..at + wire.len()].copy_from_slice(&wire);
+    let r = server.received(wire.len(), &mut NoCallbacks);
+    assert_eq!(r.rc, MATRIXSSL_APP_DATA);
+    assert_eq!(&server.inbuf_mut()[r.plaintext.unwrap()], b"first record");
+    assert_eq!(server.processed(&mut NoCallbacks).rc, MATRIXSSL_SUCCESS);
+}
+
+#[test]
+fn second_write_buf_reserves_at_the_same_place() {
+    let (mut client, mut server) = pair();
+    let (at1, _) = client.write_buf(300);
+    let (at2, room) = client.write_buf(10);
+    assert_eq!(at1, at2, "GetWritebuf again re-reserves at the same place");
+    client.core.out[at2..at2 + 5].copy_from_slice(b"hello");
+    assert!(room >= 5);
+    assert_eq!(client.encode_write_buf(5), client.outdata().len() as i32);
+    let (app, alerts, last) = pump(&mut client, &mut server);
+    assert_eq!(app, b"hello");
+    assert!(alerts.is_empty());
+    assert_eq!(last, MATRIXSSL_SUCCESS);
+}

@@ -1,0 +1,2473 @@
+//! Hostile peers at the record level. `matrixssl::conn::Connection` runs as server and as
+//! client against scripted peers built from the crate's own pieces (record layer, key
+//! schedule, message codecs), which send exactly the malformed, reordered, oversized or
+//! forged bytes each test needs. Every test asserts the alert the connection queues (read
+//! back from its output, decrypted when the keys are on) or a clean close, and every loop
+//! is bounded, so a hang or panic in the engine fails the test.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use aes::cipher::{BlockEncrypt, KeyInit, generic_array::GenericArray};
+use matrixssl::conn::Connection;
+use matrixssl::crypto::prf::prf;
+use matrixssl::crypto::rsa::RsaPublicKey;
+use matrixssl::error::*;
+use matrixssl::handshake::client::ClientOptions;
+use matrixssl::handshake::{Callbacks, KeySchedule};
+use matrixssl::keys::Keys;
+use matrixssl::msgs::{self, ClientHello, ServerHello, ext, handshake_message, hs};
+use matrixssl::pki::{Certificate, PrivateKey, PublicKey};
+use matrixssl::record::{Header, RecordLayer, content};
+use matrixssl::suites::{self, CipherSuite};
+
+// ---- fixtures ---------------------------------------------------------------------------
+
+/// The test PKI of c-tests/make-test-pki.sh, generated once per test binary.
+fn pki() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("matrixssl-hostile-{}", std::process::id()));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests/make-test-pki.sh");
+        let out = std::process::Command::new("sh")
+            .arg(&script)
+            .arg(&dir)
+            .output()
+            .expect("run make-test-pki.sh");
+        assert!(
+            out.status.success(),
+            "make-test-pki.sh: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir
+    })
+}
+
+fn path(name: &str) -> Vec<u8> {
+    pki().join(name).into_os_string().into_encoded_bytes()
+}
+
+/// RSA and ECDSA server identities, and the root CA for client certificates.
+fn server_keys() -> Arc<Keys> {
+    static K: OnceLock<Arc<Keys>> = OnceLock::new();
+    K.get_or_init(|| {
+        let mut k = Keys::default();
+        k.load_rsa_files(
+            Some(&path("server-chain.pem")),
+            Some(&path("server.key")),
+            None,
+            Some(&path("ca.pem")),
+        )
+        .expect("server RSA identity");
+        k.load_ec_files(
+            Some(&path("ec-server-chain.pem")),
+            Some(&path("ec-server.key")),
+            None,
+            None,
+        )
+        .expect("server EC identity");
+        Arc::new(k)
+    })
+    .clone()
+}
+
+/// Every test root (RSA and ECDSA).
+fn client_keys() -> Arc<Keys> {
+    static K: OnceLock<Arc<Keys>> = OnceLock::new();
+    K.get_or_init(|| {
+        let mut k = Keys::default();
+        k.load_rsa_files(None, None, None, Some(&path("mixed-ca-bundle.pem")))
+            .expect("client CAs");
+        Arc::new(k)
+    })
+    .clone()
+}
+
+struct NoCallbacks;
+
+impl Callbacks for NoCallbacks {
+    fn has_certificate_callback(&self) -> bool {
+        false
+    }
+    fn certificate(&mut self, _: &[Arc<Certificate>], _: &[i32], _: u8) -> i32 {
+        0
+    }
+    fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
+        0
+    }
+}
+
+// ---- wire helpers -----------------------------------------------------------------------
+
+const TLS10: u16 = 0x0301;
+const TLS11: u16 = 0x0302;
+const TLS12: u16 = 0x0303;
+
+fn record(typ: u8, version: u16, body: &[u8]) -> Vec<u8> {
+    let mut r = vec![typ];
+    r.extend_from_slice(&version.to_be_bytes());
+    r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    r.extend_from_slice(body);
+    r
+}
+
+/// Splits a byte stream into (type, version, body) records; a trailing partial record is
+/// returned as a record with whatever body bytes there are.
+fn split_records(wire: &[u8]) -> Vec<(u8, u16, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        let end = (5 + len).min(rest.len());
+        out.push((
+            rest[0],
+            u16::from_be_bytes([rest[1], rest[2]]),
+            rest[5..end].to_vec(),
+        ));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Splits a handshake byte stream into complete messages (header included).
+fn split_messages(stream: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = stream;
+    while rest.len() >= 4 {
+        let len = (usize::from(rest[1]) << 16) | (usize::from(rest[2]) << 8) | usize::from(rest[3]);
+        if rest.len() < 4 + len {
+            break;
+        }
+        out.push(rest[..4 + len].to_vec());
+        rest = &rest[4 + len..];
+    }
+    out
+}
+
+/// What a connection handed out while receiving.
+#[derive(Debug, Default)]
+struct Got {
+    /// Every non-data return code, in order.
+    rcs: Vec<i32>,
+    app: Vec<u8>,
+    alerts: Vec<[u8; 2]>,
+}
+
+impl Got {
+    fn last(&self) -> i32 {
+        *self.rcs.last().unwrap_or(&i32::MIN)
+    }
+}
+
+/// Delivers `bytes` to `conn`, `chunk` bytes per `ReceivedData`, handing out every record
+/// (`ProcessedData` loop). Output the connection queues is left in place. When it asks to
+/// send, the rest of what is buffered is decoded with `ReceivedData(0)`, as the API allows.
+fn feed(conn: &mut Connection, bytes: &[u8], chunk: usize) -> Got {
+    let mut got = Got::default();
+    let mut off = 0;
+    let mut guard = 0;
+    while off < bytes.len() {
+        guard += 1;
+        assert!(guard < 1_000_000, "feed made no progress");
+        let (at, room) = conn.read_buf();
+        assert!(room > 0, "GetReadbuf offered no room");
+        let n = room.min(chunk).min(bytes.len() - off);
+        conn.inbuf_mut()[at..at + n].copy_from_slice(&bytes[off..off + n]);
+        off += n;
+        let r = conn.received(n, &mut NoCallbacks);
+        collect(conn, r, &mut got);
+        // A negative code ends the session; so does a fatal alert queued for sending (the
+        // application flushes it and closes).
+        if got.last() < 0 || (got.last() == MATRIXSSL_REQUEST_SEND && conn.closing()) {
+            return got;
+        }
+    }
+    for _ in 0..100 {
+        if got.last() != MATRIXSSL_REQUEST_SEND {
+            break;
+        }
+        let r = conn.received(0, &mut NoCallbacks);
+        if matches!(r.rc, PS_SUCCESS | MATRIXSSL_REQUEST_RECV) {
+            break; // nothing (complete) was left behind the flight
+        }
+        collect(conn, r, &mut got);
+    }
+    got
+}
+
+fn collect(conn: &mut Connection, mut r: matrixssl::conn::Received, got: &mut Got) {
+    for _ in 0..100_000 {
+        match r.rc {
+            MATRIXSSL_APP_DATA => {
+                let range = r.plaintext.clone().expect("APP_DATA without plaintext");
+                got.app.extend_from_slice(&conn.inbuf_mut()[range]);
+            }
+            MATRIXSSL_RECEIVED_ALERT => {
+                let range = r.plaintext.clone().expect("ALERT without plaintext");
+                let p = &conn.inbuf_mut()[range];
+                assert_eq!(p.len(), 2);
+                got.alerts.push([p[0], p[1]]);
+            }
+            rc => {
+                got.rcs.push(rc);
+                return;
+            }
+        }
+        r = conn.processed(&mut NoCallbacks);
+    }
+    panic!("ProcessedData loop did not end");
+}
+
+/// Takes (and reports sent) everything `conn` queued.
+fn take_out(conn: &mut Connection) -> Vec<u8> {
+    let v = conn.outdata().to_vec();
+    if !v.is_empty() {
+        conn.sent(v.len());
+    }
+    v
+}
+
+/// The connection failed with a plaintext fatal alert `desc`, and closes after sending it.
+#[track_caller]
+fn assert_plain_fatal(conn: &mut Connection, desc: u8, what: &str) {
+    assert!(conn.errored(), "{what}: session not in the error state");
+    let out = conn.outdata().to_vec();
+    let last = split_records(&out).pop();
+    assert_eq!(
+        last,
+        Some((
+            content::ALERT,
+            last.as_ref().map_or(0, |r| r.1),
+            vec![2, desc]
+        )),
+        "{what}: expected fatal alert {desc}"
+    );
+    assert_eq!(conn.sent(out.len()), MATRIXSSL_REQUEST_CLOSE, "{what}");
+    // Whatever arrives afterwards is refused, without panicking.
+    let (at, _) = conn.read_buf();
+    conn.inbuf_mut()[at] = 22;
+    assert_eq!(
+        conn.received(1, &mut NoCallbacks).rc,
+        PS_PROTOCOL_FAIL,
+        "{what}"
+    );
+}
+
+/// A server that has just received `bytes` (delivered whole) must have failed with `desc`.
+#[track_caller]
+fn server_rejects(bytes: &[u8], desc: u8, what: &str) {
+    let mut server = Connection::new_server(server_keys());
+    let got = feed(&mut server, bytes, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+    assert_plain_fatal(&mut server, desc, what);
+}
+
+/// Extensions as (type, body) pairs.
+type Extensions = Vec<(u16, Vec<u8>)>;
+
+fn client_hello_body(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    msgs::encode_client_hello(version, &[7; 32], &[], suites, exts)
+}
+
+fn client_hello_record(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let msg = handshake_message(hs::CLIENT_HELLO, &client_hello_body(version, suites, exts));
+    record(content::HANDSHAKE, TLS10, &msg)
+}
+
+// ---- a scripted peer -------------------------------------------------------------------
+
+/// One side of a handshake written by hand: it sends what the test asks, reads what the
+/// connection answers, and keeps transcript and keys so it can continue — or forge.
+/// RSA key exchange only (the scripted side never needs to sign).
+struct Script {
+    is_client: bool,
+    rl: RecordLayer,
+    transcript: Vec<u8>,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    /// Client: the version offered (premaster prefix). Server: the client's version.
+    hello_version: u16,
+    version: u16,
+    suite: Option<&'static CipherSuite>,
+    server_key: Option<RsaPublicKey>,
+    ems: bool,
+    master: [u8; 48],
+    hs_buf: Vec<u8>,
+    /// The last ciphertext block we sent (TLS 1.0 CBC IV chaining for hand-built records).
+    last_block: Vec<u8>,
+    /// Next write sequence number for hand-built records.
+    write_seq: u64,
+}
+
+/// What a scripted peer read.
+#[derive(Debug, Default)]
+struct Read {
+    messages: Vec<Vec<u8>>,
+    alerts: Vec<[u8; 2]>,
+    app: Vec<u8>,
+    ccs: usize,
+}
+
+impl Script {
+    fn new(is_client: bool) -> Self {
+        Script {
+            is_client,
+            rl: RecordLayer::new(),
+            transcript: Vec::new(),
+            client_random: [0x11; 32],
+            server_random: [0x22; 32],
+            hello_version: TLS12,
+            version: TLS12,
+            suite: None,
+            server_key: None,
+            ems: false,
+            master: [0; 48],
+            hs_buf: Vec::new(),
+            last_block: Vec::new(),
+            write_seq: 0,
+        }
+    }
+
+    fn ks(&self) -> KeySchedule {
+        KeySchedule {
+            suite: self.suite.expect("suite negotiated"),
+            version: self.version,
+        }
+    }
+
+    /// Records of type `typ` under our current write state.
+    fn seal(&mut self, typ: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.rl.write_records(&mut out, typ, payload);
+        self.write_seq += payload.len().div_ceil(16384).max(1) as u64;
+        if let Some(last) = split_records(&out).pop() {
+            self.last_block = last.2[last.2.len().saturating_sub(16)..].to_vec();
+        }
+        out
+    }
+
+    /// A handshake message: added to the transcript and sealed.
+    fn send_hs(&mut self, typ: u8, body: &[u8]) -> Vec<u8> {
+        let msg = handshake_message(typ, body);
+        self.transcript.extend_from_slice(&msg);
+        self.seal(content::HANDSHAKE, &msg)
+    }
+
+    /// Reads the peer's output: CCS switches our read keys; handshake messages are returned
+    /// whole (not yet in the transcript).
+    fn read(&mut self, wire: &[u8]) -> Read {
+        let mut got = Read::default();
+        for (typ, version, mut body) in split_records(wire) {
+            let header = Header {
+                typ,
+                version,
+                len: body.len(),
+            };
+            let range = self
+                .rl
+                .open(&header, &mut body)
+                .unwrap_or_else(|f| panic!("scripted peer cannot open a record: {f:?}"));
+            let plain = &body[range];
+            match typ {
+                content::CHANGE_CIPHER_SPEC => {
+                    got.ccs += 1;
+                    self.rl.activate_read().expect("CCS without pending keys");
+                }
+                content::ALERT => got.alerts.push([plain[0], plain[1]]),
+                content::HANDSHAKE => {
+                    self.hs_buf.extend_from_slice(plain);
+                    let msgs = split_messages(&self.hs_buf);
+                    let used: usize = msgs.iter().map(Vec::len).sum();
+                    self.hs_buf.drain(..used);
+                    got.messages.extend(msgs);
+                }
+                _ => got.app.extend_from_slice(plain),
+            }
+        }
+        got
+    }
+
+    // -- as a client --
+
+    fn client_hello(&mut self, version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        self.hello_version = version;
+        let body = msgs::encode_client_hello(version, &self.client_random, &[], suites, exts);
+        self.send_hs(hs::CLIENT_HELLO, &body)
+    }
+
+    /// Interprets a server flight (ServerHello, Certificate, ServerHelloDone, Finished).
+    /// Returns the alerts it carried.
+    fn absorb_server(&mut self, wire: &[u8]) -> Read {
+        let got = self.read(wire);
+        for m in &got.messages {
+            match m[0] {
+                hs::SERVER_HELLO => {
+                    let sh = ServerHello::parse(&m[4..]).expect("ServerHello");
+                    self.server_random = sh.random;
+                    self.version = sh.version;
+                    self.suite = suites::by_id(sh.suite);
+                    self.ems =
+                        msgs::find_ext(&sh.extensions, ext::EXTENDED_MASTER_SECRET).is_some();
+                    self.rl.write_version = sh.version;
+                }
+                hs::CERTIFICATE => {
+                    let ders = msgs::parse_certificate_list(&m[4..]).expect("Certificate");
+                    let leaf = Certificate::from_der(ders[0]).expect("leaf");
+                    if let PublicKey::Rsa(k) = leaf.public_key {
+                        self.server_key = Some(k);
+                    }
+                }
+                hs::FINISHED => {
+                    let expected = self.ks().verify_data(&self.master, false, &self.transcript);
+                    assert_eq!(&m[4..], &expected[..], "server Finished");
+                }
+                _ => {}
+            }
+            if m[0] != hs::HELLO_REQUEST {
+                self.transcript.extend_from_slice(m);
+            }
+        }
+        got
+    }
+
+    /// A PKCS#1 v1.5 block holding a fresh premaster: 00 02 PS 00 version random(46).
+    fn premaster_block(&self, premaster: &[u8; 48]) -> Vec<u8> {
+        let k = self.server_key.as_ref().expect("server key").modulus_len();
+        let mut em = vec![0x5a; k];
+        em[0] = 0;
+        em[1] = 2;
+        em[k - 49] = 0;
+        em[k - 48..].copy_from_slice(premaster);
+        em
+    }
+
+    /// ClientKeyExchange carrying `ciphertext`; the master secret comes from `premaster`.
+    fn key_exchange_raw(&mut self, premaster: &[u8; 48], ciphertext: &[u8]) -> Vec<u8> {
+        let wire = self.send_hs(
+            hs::CLIENT_KEY_EXCHANGE,
+            &msgs::encode_rsa_client_key_exchange(ciphertext),
+        );
+        let ks = self.ks();
+        let ems = self.ems.then_some(&self.transcript[..]);
+        self.master = *ks.master_secret(premaster, &self.client_random, &self.server_random, ems);
+        wire
+    }
+
+    fn fresh_premaster(&self) -> [u8; 48] {
+        let mut pm = [0x3c; 48];
+        pm[..2].copy_from_slice(&self.hello_version.to_be_bytes());
+        pm
+    }
+
+    /// A correct ClientKeyExchange; `em` may damage the PKCS#1 block before encryption.
+    fn key_exchange(&mut self, damage: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let pm = self.fresh_premaster();
+        let mut em = self.premaster_block(&pm);
+        damage(&mut em);
+        let ct = self
+            .server_key
+            .as_ref()
+            .expect("server key")
+            .public_op(&em)
+            .expect("raw RSA");
+        self.key_exchange_raw(&pm, &ct)
+    }
+
+    /// Installs the pending keys (both directions) from the master secret.
+    fn install_keys(&mut self) {
+        let ks = self.ks();
+        ks.install_pending_keys(
+            &mut self.rl,
+            &self.master,
+            &self.client_random,
+            &self.server_random,
+            self.is_client,
+        );
+    }
+
+    /// ChangeCipherSpec and Finished; `tamper` may change the verify_data.
+    fn finish(&mut self, tamper: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        self.install_keys();
+        let mut wire = self.seal(content::CHANGE_CIPHER_SPEC, &[1]);
+        self.rl.activate_write().expect("pending write keys");
+        self.write_seq = 0;
+        let mut verify = self
+            .ks()
+            .verify_data(&self.master, self.is_client, &self.transcript);
+        tamper(&mut verify);
+        wire.extend(self.send_hs(hs::FINISHED, &verify));
+        wire
+    }
+
+    /// Full RSA handshake against `server`, offering `suite` at `version`. Returns the
+    /// server's last output after our Finished (its CCS + Finished).
+    fn handshake_with(server: &mut Connection, suite: u16, version: u16) -> Script {
+        let mut m = Script::new(true);
+        let hello = m.client_hello(version, &[suite], &[]);
+        let got = feed(server, &hello, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        m.absorb_server(&take_out(server));
+        let mut wire = m.key_exchange(|_| {});
+        wire.extend(m.finish(|_| {}));
+        let got = feed(server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+        let r = m.absorb_server(&take_out(server));
+        assert_eq!(r.ccs, 1, "server CCS");
+        assert!(server.handshake_complete());
+        m
+    }
+
+    // -- as a server (RSA key exchange) --
+
+    /// Reads a ClientHello; returns its extensions' types.
+    fn absorb_client_hello(&mut self, wire: &[u8]) -> Vec<u16> {
+        let got = self.read(wire);
+        let m = got.messages.first().expect("ClientHello");
+        let ch = ClientHello::parse(&m[4..]).expect("ClientHello parse");
+        self.client_random = ch.random;
+        self.hello_version = ch.version;
+        let types = ch.extensions.iter().map(|e| e.typ).collect();
+        self.transcript.extend_from_slice(m);
+        types
+    }
+
+    /// ServerHello (with `exts`) and Certificate, as plaintext records.
+    fn server_flight_without_done(
+        &mut self,
+        version: u16,
+        suite: u16,
+        exts: &[(u16, Vec<u8>)],
+    ) -> Vec<u8> {
+        self.version = version;
+        self.suite = suites::by_id(suite);
+        self.rl.write_version = version;
+        let body =
+            msgs::encode_server_hello(version, &self.server_random, &[0x33; 32], suite, exts);
+        let mut wire = self.send_hs(hs::SERVER_HELLO, &body);
+        let keys = server_keys();
+        let chain = &keys.rsa_identity().expect("RSA identity").chain;
+        let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..]));
+        wire.extend(self.send_hs(hs::CERTIFICATE, &certs));
+        wire
+    }
+
+    /// ServerHello (with `exts`), Certificate, ServerHelloDone, as plaintext records.
+    fn server_flight(&mut self, version: u16, suite: u16, exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let mut wire = self.server_flight_without_done(version, suite, exts);
+        wire.extend(self.send_hs(hs::SERVER_HELLO_DONE, &[]));
+        wire
+    }
+
+    /// Reads the client's ClientKeyExchange, CCS and Finished; checks the Finished.
+    fn absorb_client_final(&mut self, wire: &[u8]) {
+        // The CCS switches keys in the middle of the records: read in two steps.
+        let records = split_records(wire);
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        let mut seen_ccs = false;
+        for (typ, v, body) in records {
+            let r = record(typ, v, &body);
+            if seen_ccs {
+                after.extend(r);
+            } else {
+                if typ == content::CHANGE_CIPHER_SPEC {
+                    seen_ccs = true;
+                }
+                before.extend(r);
+            }
+        }
+        let first = self.read_until_ccs(&before);
+        for m in first {
+            assert_eq!(m[0], hs::CLIENT_KEY_EXCHANGE);
+            let ct = msgs::parse_rsa_client_key_exchange(&m[4..]).expect("CKE");
+            let keys = server_keys();
+            let PrivateKey::Rsa(key) = &*keys.rsa_identity().unwrap().key else {
+                panic!("RSA key")
+            };
+            let pm = key.decrypt_premaster(ct, self.hello_version);
+            self.transcript.extend_from_slice(&m);
+            let ks = self.ks();
+            self.master =
+                *ks.master_secret(&pm[..], &self.client_random, &self.server_random, None);
+            self.install_keys();
+        }
+        self.rl.activate_read().expect("client CCS");
+        let got = self.read(&after);
+        let fin = got.messages.first().expect("client Finished");
+        let expected = self.ks().verify_data(&self.master, true, &self.transcript);
+        assert_eq!(&fin[4..], &expected[..], "client Finished");
+        self.transcript.extend_from_slice(fin);
+    }
+
+    /// Reads plaintext handshake records before a CCS (the CCS itself is skipped).
+    fn read_until_ccs(&mut self, wire: &[u8]) -> Vec<Vec<u8>> {
+        let mut stream = Vec::new();
+        for (typ, _, body) in split_records(wire) {
+            if typ == content::HANDSHAKE {
+                stream.extend(body);
+            }
+        }
+        split_messages(&stream)
+    }
+
+    /// Drives `client` (fresh, ClientHello queued) through a full RSA handshake with no
+    /// server extensions unless given; returns after the client's final flight was checked
+    /// and before our CCS + Finished are sent.
+    fn serve_until_finished(client: &mut Connection, exts: &[(u16, Vec<u8>)]) -> Script {
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(client));
+        let flight = t.server_flight(TLS12, 0x002f, exts);
+        let got = feed(client, &flight, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+        t.absorb_client_final(&take_out(client));
+        t
+    }
+
+    // -- hand-built CBC records (client to server) --
+
+    /// The client-write MAC key, cipher key and IV from the key block.
+    fn client_write_keys(&self) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        let s = self.suite.expect("suite");
+        let (m, k) = (s.mac.len(), s.bulk.key_len());
+        let mut block = vec![0u8; 2 * (m + k + 16)];
+        prf(
+            s.prf_for(self.version),
+            &self.master,
+            b"key expansion",
+            &[&self.server_random, &self.client_random],
+            &mut block,
+        );
+        (
+            block[..m].to_vec(),
+            block[2 * m..2 * m + k].to_vec(),
+            block[2 * (m + k)..2 * (m + k) + 16].to_vec(),
+        )
+    }
+
+    /// One CBC application record built by hand (MAC-then-pad-then-encrypt), with `defect`.
+    fn cbc_record(&mut self, plaintext: &[u8], defect: CbcDefect) -> Vec<u8> {
+        let s = self.suite.expect("suite");
+        let (mac_key, enc_key, _) = self.client_write_keys();
+        let typ = content::APPLICATION_DATA;
+        let mut mac_input = self.write_seq.to_be_bytes().to_vec();
+        mac_input.push(typ);
+        mac_input.extend_from_slice(&self.version.to_be_bytes());
+        mac_input.extend_from_slice(&(plaintext.len() as u16).to_be_bytes());
+        mac_input.extend_from_slice(plaintext);
+        let alg = match s.mac.len() {
+            20 => ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+            32 => ring::hmac::HMAC_SHA256,
+            _ => ring::hmac::HMAC_SHA384,
+        };
+        let mut mac = ring::hmac::sign(&ring::hmac::Key::new(alg, &mac_key), &mac_input)
+            .as_ref()
+            .to_vec();
+        if defect == CbcDefect::BadMac {
+            mac[0] ^= 0x01;
+        }
+        let mut data = plaintext.to_vec();
+        data.extend_from_slice(&mac);
+        let pad = match defect {
+            CbcDefect::LongPadding => 255 - (data.len() + 256) % 16,
+            _ => 15 - data.len() % 16,
+        };
+        data.extend(std::iter::repeat_n(pad as u8, pad + 1));
+        assert_eq!(data.len() % 16, 0);
+        let n = data.len();
+        match defect {
+            CbcDefect::BadPaddingBytes => data[n - 2] ^= 0x01,
+            CbcDefect::PaddingLenTooLong => data[n - 1] = 0xff,
+            _ => {}
+        }
+        let explicit_iv = self.version >= TLS11;
+        let iv = if explicit_iv {
+            vec![0x42; 16]
+        } else {
+            self.last_block.clone()
+        };
+        let mut ct = cbc_encrypt(&enc_key, &iv, &data);
+        if defect == CbcDefect::NotBlockMultiple {
+            ct.pop();
+        }
+        if defect == CbcDefect::TooShort {
+            ct.truncate(16);
+        }
+        let mut body = if explicit_iv { iv } else { Vec::new() };
+        body.extend_from_slice(&ct);
+        if defect == CbcDefect::TooShort && explicit_iv {
+            body.truncate(16);
+        }
+        self.last_block = body[body.len().saturating_sub(16)..].to_vec();
+        self.write_seq += 1;
+        record(typ, self.version, &body)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CbcDefect {
+    None,
+    BadMac,
+    BadPaddingBytes,
+    PaddingLenTooLong,
+    NotBlockMultiple,
+    TooShort,
+    /// 256 bytes of padding: legal in TLS (RFC 5246 §6.2.3.2), must be accepted.
+    LongPadding,
+}
+
+fn cbc_encrypt(key: &[u8], iv: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut prev: [u8; 16] = iv.try_into().expect("16-byte IV");
+    let mut out = Vec::with_capacity(data.len());
+    let encrypt = |block: &mut [u8; 16]| match key.len() {
+        16 => aes::Aes128::new(GenericArray::from_slice(key))
+            .encrypt_block(GenericArray::from_mut_slice(block)),
+        _ => aes::Aes256::new(GenericArray::from_slice(key))
+            .encrypt_block(GenericArray::from_mut_slice(block)),
+    };
+    for chunk in data.chunks(16) {
+        let mut block = [0u8; 16];
+        for i in 0..16 {
+            block[i] = chunk[i] ^ prev[i];
+        }
+        encrypt(&mut block);
+        out.extend_from_slice(&block);
+        prev = block;
+    }
+    out
+}
+
+// ---- real pairs --------------------------------------------------------------------------
+
+/// Moves what `from` queued into `to`; returns what `to` handed out.
+fn pump(from: &mut Connection, to: &mut Connection) -> Got {
+    let data = take_out(from);
+    if data.is_empty() {
+        return Got::default();
+    }
+    feed(to, &data, usize::MAX)
+}
+
+fn real_pair(options: ClientOptions) -> (Connection, Connection) {
+    let mut client = Connection::new_client(client_keys(), options).expect("client");
+    let mut server = Connection::new_server(server_keys());
+    for _ in 0..8 {
+        let a = pump(&mut client, &mut server);
+        let b = pump(&mut server, &mut client);
+        assert!(a.alerts.is_empty() && b.alerts.is_empty(), "{a:?} {b:?}");
+        if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty()
+        {
+            return (client, server);
+        }
+    }
+    panic!("real handshake did not complete");
+}
+
+fn options(suite: u16, version: u16) -> ClientOptions {
+    ClientOptions {
+        cipher_spec: suite,
+        max_version: version,
+        ..Default::default()
+    }
+}
+
+// ---- record layer -------------------------------------------------------------------------
+
+#[test]
+fn malformed_record_headers_get_specific_alerts() {
+    let hello = client_hello_record(TLS12, &[0x002f], &[]);
+    // Record type outside 20..23 (24 = heartbeat).
+    server_rejects(
+        &record(24, TLS10, &[1]),
+        alert::UNEXPECTED_MESSAGE,
+        "type 24",
+    );
+    server_rejects(&record(0, TLS10, &[1]), alert::UNEXPECTED_MESSAGE, "type 0");
+    // Major version other than 3.
+    server_rejects(
+        &record(22, 0x0201, &hello[5..]),
+        alert::PROTOCOL_VERSION,
+        "major 2",
+    );
+    server_rejects(
+        &record(22, 0x0401, &hello[5..]),
+        alert::PROTOCOL_VERSION,
+        "major 4",
+    );
+    // Zero-length record.
+    server_rejects(&[22, 3, 1, 0, 0], alert::ILLEGAL_PARAMETER, "empty record");
+    // Body length above 2^14 + 2048. RFC 5246 §6.2.3 says record_overflow; ABI.md §7.3
+    // records the 3.3 library's illegal_parameter for the same case.
+    server_rejects(
+        &[22, 3, 1, 0x48, 0x01],
+        alert::RECORD_OVERFLOW,
+        "18433-byte body",
+    );
+    server_rejects(
+        &[23, 3, 3, 0xff, 0xff],
+        alert::RECORD_OVERFLOW,
+        "65535-byte body",
+    );
+    // A plaintext record longer than 2^14.
+    let mut big = vec![hs::CLIENT_HELLO, 0, 0x40, 0x01];
+    big.resize(16385, 0);
+    server_rejects(
+        &record(22, TLS10, &big),
+        alert::RECORD_OVERFLOW,
+        "16385 plaintext bytes",
+    );
+    // Application data, alerts of the wrong size, and ChangeCipherSpec before any handshake.
+    server_rejects(
+        &record(23, TLS10, b"GET /"),
+        alert::UNEXPECTED_MESSAGE,
+        "early app data",
+    );
+    server_rejects(
+        &record(21, TLS10, &[2]),
+        alert::DECODE_ERROR,
+        "1-byte alert",
+    );
+    server_rejects(
+        &record(21, TLS10, &[2, 40, 0]),
+        alert::DECODE_ERROR,
+        "3-byte alert",
+    );
+    server_rejects(
+        &record(20, TLS10, &[1]),
+        alert::UNEXPECTED_MESSAGE,
+        "CCS first",
+    );
+    server_rejects(
+        &record(20, TLS10, &[2]),
+        alert::ILLEGAL_PARAMETER,
+        "CCS body 2",
+    );
+    server_rejects(
+        &record(20, TLS10, &[1, 1]),
+        alert::ILLEGAL_PARAMETER,
+        "CCS body 1 1",
+    );
+    // Plain HTTP is not a TLS record.
+    server_rejects(b"GET / HTTP/1.1\r\n\r\n", alert::UNEXPECTED_MESSAGE, "HTTP");
+}
+
+/// An SSL 2.0-format ClientHello (RFC 5246 Appendix E.2): message and 2-byte header.
+fn sslv2_hello(
+    version: u16,
+    specs: &[[u8; 3]],
+    session_id: &[u8],
+    challenge: &[u8],
+) -> (Vec<u8>, Vec<u8>) {
+    let mut msg = vec![hs::CLIENT_HELLO];
+    msg.extend_from_slice(&version.to_be_bytes());
+    msg.extend_from_slice(&((specs.len() * 3) as u16).to_be_bytes());
+    msg.extend_from_slice(&(session_id.len() as u16).to_be_bytes());
+    msg.extend_from_slice(&(challenge.len() as u16).to_be_bytes());
+    specs.iter().for_each(|s| msg.extend_from_slice(s));
+    msg.extend_from_slice(session_id);
+    msg.extend_from_slice(challenge);
+    let mut wire = vec![0x80 | (msg.len() >> 8) as u8, msg.len() as u8];
+    wire.extend_from_slice(&msg);
+    (msg, wire)
+}
+
+#[test]
+fn sslv2_format_hellos() {
+    let specs = [[0x07, 0x00, 0xc0], [0, 0, 0x2f], [0, 0, 0xff]];
+    let challenge = [0x5a; 16];
+    // A whole handshake started by an SSL 2.0 hello: the transcript begins with the SSL 2.0
+    // message, the client random is the challenge right-aligned in 32 bytes.
+    let (msg, wire) = sslv2_hello(TLS11, &specs, &[], &challenge);
+    let mut server = Connection::new_server(server_keys());
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    let mut m = Script::new(true);
+    m.hello_version = TLS11;
+    m.client_random = [0; 32];
+    m.client_random[16..].copy_from_slice(&challenge);
+    m.transcript = msg.clone();
+    m.absorb_server(&take_out(&mut server));
+    assert_eq!((m.version, m.suite.map(|s| s.id)), (TLS11, Some(0x002f)));
+    let mut fin = m.key_exchange(|_| {});
+    fin.extend(m.finish(|_| {}));
+    feed(&mut server, &fin, usize::MAX);
+    let r = m.absorb_server(&take_out(&mut server));
+    assert_eq!(r.ccs, 1);
+    assert!(server.handshake_complete());
+    // Split at every byte boundary.
+    for k in 1..wire.len() {
+        let mut server = Connection::new_server(server_keys());
+        let a = feed(&mut server, &wire[..k], usize::MAX);
+        assert_eq!(a.last(), MATRIXSSL_REQUEST_RECV, "v2 split {k}");
+        let b = feed(&mut server, &wire[k..], usize::MAX);
+        assert_eq!(b.last(), MATRIXSSL_REQUEST_SEND, "v2 split {k}");
+        assert!(!server.errored(), "v2 split {k}");
+    }
+    // Malformed SSL 2.0 hellos.
+    let cases: Vec<(&str, Vec<u8>, u8)> = vec![
+        (
+            "challenge of 15 bytes",
+            sslv2_hello(TLS11, &specs, &[], &[1; 15]).1,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "challenge of 33 bytes",
+            sslv2_hello(TLS11, &specs, &[], &[1; 33]).1,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "no cipher specs",
+            sslv2_hello(TLS11, &[], &[], &challenge).1,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "only SSL 2.0 specs",
+            sslv2_hello(TLS11, &[[0x07, 0, 0xc0]], &[], &challenge).1,
+            alert::HANDSHAKE_FAILURE,
+        ),
+        (
+            "SSL 2.0 version",
+            sslv2_hello(0x0002, &specs, &[], &challenge).1,
+            alert::PROTOCOL_VERSION,
+        ),
+        (
+            "fallback to TLS 1.0",
+            sslv2_hello(TLS10, &[[0, 0, 0x2f], [0, 0x56, 0]], &[], &challenge).1,
+            alert::INAPPROPRIATE_FALLBACK,
+        ),
+    ];
+    for (what, wire, desc) in cases {
+        server_rejects(&wire, desc, what);
+    }
+    let (_, mut bad_type) = sslv2_hello(TLS11, &specs, &[], &challenge);
+    bad_type[2] = 4; // SERVER-HELLO
+    server_rejects(
+        &bad_type,
+        alert::UNEXPECTED_MESSAGE,
+        "SSL 2.0 message type 4",
+    );
+    let (_, mut specs_len) = sslv2_hello(TLS11, &specs, &[], &challenge);
+    specs_len[6] = 8; // cipher specs length not a multiple of 3
+    server_rejects(&specs_len, alert::ILLEGAL_PARAMETER, "specs length 8");
+    let (_, mut long) = sslv2_hello(TLS11, &specs, &[], &challenge);
+    long[10] = 17; // challenge length says 17, one byte more than sent
+    server_rejects(&long, alert::DECODE_ERROR, "challenge overruns");
+    // Only the first message may be in SSL 2.0 format.
+    let mut server = Connection::new_server(server_keys());
+    let hello = client_hello_record(TLS12, &[0x002f], &[]);
+    feed(&mut server, &hello, usize::MAX);
+    take_out(&mut server);
+    let (_, wire) = sslv2_hello(TLS11, &specs, &[], &challenge);
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_plain_fatal(
+        &mut server,
+        alert::UNEXPECTED_MESSAGE,
+        "SSL 2.0 hello second",
+    );
+}
+
+#[test]
+fn malformed_handshake_framing() {
+    let ch = client_hello_body(TLS12, &[0x002f], &[]);
+    // A message announcing more than the reassembly limit (256 KiB) fails at once.
+    server_rejects(
+        &record(22, TLS10, &[1, 0x04, 0x00, 0x01]),
+        alert::DECODE_ERROR,
+        "huge length",
+    );
+    server_rejects(
+        &record(22, TLS10, &[1, 0xff, 0xff, 0xff]),
+        alert::DECODE_ERROR,
+        "2^24-1",
+    );
+    // Unknown message type, HelloRequest and Finished to a fresh server.
+    for typ in [
+        99u8,
+        hs::HELLO_REQUEST,
+        hs::FINISHED,
+        hs::CLIENT_KEY_EXCHANGE,
+        hs::CERTIFICATE,
+    ] {
+        let msg = handshake_message(typ, &[0; 12]);
+        server_rejects(
+            &record(22, TLS10, &msg),
+            alert::UNEXPECTED_MESSAGE,
+            &format!("type {typ}"),
+        );
+    }
+    // Length fields inside the hello.
+    let mut truncated = handshake_message(hs::CLIENT_HELLO, &ch[..ch.len() - 1]);
+    server_rejects(
+        &record(22, TLS10, &truncated),
+        alert::DECODE_ERROR,
+        "truncated hello",
+    );
+    truncated = handshake_message(hs::CLIENT_HELLO, &[&ch[..], &[0]].concat());
+    server_rejects(
+        &record(22, TLS10, &truncated),
+        alert::DECODE_ERROR,
+        "trailing byte",
+    );
+    let mut body = ch.clone();
+    body[34] = 33; // session id length 33
+    body.splice(35..35, [0u8; 33]);
+    let msg = handshake_message(hs::CLIENT_HELLO, &body);
+    server_rejects(
+        &record(22, TLS10, &msg),
+        alert::ILLEGAL_PARAMETER,
+        "33-byte session id",
+    );
+    // Suites: empty list, odd length.
+    let mut empty_suites = ch[..35].to_vec();
+    empty_suites.extend([0, 0, 1, 0]);
+    let msg = handshake_message(hs::CLIENT_HELLO, &empty_suites);
+    server_rejects(&record(22, TLS10, &msg), alert::DECODE_ERROR, "no suites");
+    let mut odd = ch[..35].to_vec();
+    odd.extend([0, 3, 0, 0x2f, 0, 1, 0]);
+    let msg = handshake_message(hs::CLIENT_HELLO, &odd);
+    server_rejects(&record(22, TLS10, &msg), alert::DECODE_ERROR, "odd suites");
+    // Compression: none offered, or only DEFLATE.
+    let mut no_null = ch[..35].to_vec();
+    no_null.extend([0, 2, 0, 0x2f, 1, 1]);
+    let msg = handshake_message(hs::CLIENT_HELLO, &no_null);
+    server_rejects(
+        &record(22, TLS10, &msg),
+        alert::ILLEGAL_PARAMETER,
+        "DEFLATE only",
+    );
+    let mut no_comp = ch[..35].to_vec();
+    no_comp.extend([0, 2, 0, 0x2f, 0]);
+    let msg = handshake_message(hs::CLIENT_HELLO, &no_comp);
+    server_rejects(
+        &record(22, TLS10, &msg),
+        alert::DECODE_ERROR,
+        "no compression",
+    );
+    // Versions: SSL 2, SSL 3 (not built), and no common suite.
+    server_rejects(
+        &client_hello_record(0x0200, &[0x002f], &[]),
+        alert::PROTOCOL_VERSION,
+        "v2",
+    );
+    server_rejects(
+        &client_hello_record(0x0300, &[0x002f], &[]),
+        alert::PROTOCOL_VERSION,
+        "ssl3",
+    );
+    server_rejects(
+        &client_hello_record(TLS12, &[0x0005, 0x1234], &[]),
+        alert::HANDSHAKE_FAILURE,
+        "no suite",
+    );
+    // A TLS 1.2-only suite offered at TLS 1.0 is no common suite either.
+    server_rejects(
+        &client_hello_record(TLS10, &[0x009c], &[]),
+        alert::HANDSHAKE_FAILURE,
+        "009c at 1.0",
+    );
+}
+
+#[test]
+fn future_versions_negotiate_down() {
+    for v in [0x0304u16, 0x03ff] {
+        let mut server = Connection::new_server(server_keys());
+        let got = feed(
+            &mut server,
+            &client_hello_record(v, &[0x002f], &[]),
+            usize::MAX,
+        );
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        let out = take_out(&mut server);
+        let recs = split_records(&out);
+        let sh = ServerHello::parse(&recs[0].2[4..]).expect("ServerHello");
+        assert_eq!(sh.version, TLS12, "client version {v:04x}");
+    }
+}
+
+#[test]
+fn record_version_must_match_after_negotiation() {
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    feed(
+        &mut server,
+        &m.client_hello(TLS12, &[0x002f], &[]),
+        usize::MAX,
+    );
+    m.absorb_server(&take_out(&mut server));
+    let cke = m.key_exchange(|_| {});
+    let mut recs = split_records(&cke);
+    recs[0].1 = TLS10;
+    let wire = record(recs[0].0, recs[0].1, &recs[0].2);
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    // ABI.md §7.3 lists illegal_parameter (3.3); RFC 5246 leaves it open; this library
+    // says protocol_version.
+    assert_plain_fatal(
+        &mut server,
+        alert::PROTOCOL_VERSION,
+        "record version 3.1 after 3.3",
+    );
+}
+
+#[test]
+fn client_hello_split_at_every_byte_boundary() {
+    let mut client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+    let hello = take_out(&mut client);
+    assert!(hello.len() > 100);
+    for k in 1..hello.len() {
+        let mut server = Connection::new_server(server_keys());
+        let a = feed(&mut server, &hello[..k], usize::MAX);
+        assert_eq!(a.rcs, vec![MATRIXSSL_REQUEST_RECV], "split {k}: first part");
+        let b = feed(&mut server, &hello[k..], usize::MAX);
+        assert_eq!(b.last(), MATRIXSSL_REQUEST_SEND, "split {k}: second part");
+        assert!(!server.errored(), "split {k}");
+        let out = take_out(&mut server);
+        assert_eq!(out[0], content::HANDSHAKE, "split {k}");
+        assert_eq!(out[5], hs::SERVER_HELLO, "split {k}");
+    }
+    // The very same hello completes a handshake when split in two at a few points.
+    for k in [1, 5, 6, hello.len() / 2, hello.len() - 1] {
+        let mut client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+        let mut server = Connection::new_server(server_keys());
+        let hello = take_out(&mut client);
+        feed(&mut server, &hello[..k], usize::MAX);
+        feed(&mut server, &hello[k..], usize::MAX);
+        for _ in 0..4 {
+            pump(&mut server, &mut client);
+            pump(&mut client, &mut server);
+        }
+        assert!(
+            client.handshake_complete() && server.handshake_complete(),
+            "split {k}"
+        );
+    }
+}
+
+#[test]
+fn client_hello_fragmented_into_records_at_every_boundary() {
+    let mut client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+    let hello = take_out(&mut client);
+    let msg = split_records(&hello).remove(0).2;
+    for k in 1..msg.len() {
+        let mut wire = record(22, TLS10, &msg[..k]);
+        wire.extend(record(22, TLS10, &msg[k..]));
+        let mut server = Connection::new_server(server_keys());
+        let got = feed(&mut server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "fragment at {k}");
+        assert!(!server.errored(), "fragment at {k}");
+    }
+    // One byte per record.
+    let wire: Vec<u8> = msg.iter().flat_map(|b| record(22, TLS10, &[*b])).collect();
+    let mut server = Connection::new_server(server_keys());
+    let got = feed(&mut server, &wire, 3);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!server.errored());
+    // A ChangeCipherSpec between two fragments of one message is unexpected.
+    let mut wire = record(22, TLS10, &msg[..10]);
+    wire.extend(record(20, TLS10, &[1]));
+    wire.extend(record(22, TLS10, &msg[10..]));
+    server_rejects(&wire, alert::UNEXPECTED_MESSAGE, "CCS inside a message");
+    // So is application data.
+    let mut wire = record(22, TLS10, &msg[..10]);
+    wire.extend(record(23, TLS10, b"x"));
+    server_rejects(
+        &wire,
+        alert::UNEXPECTED_MESSAGE,
+        "app data inside a message",
+    );
+}
+
+#[test]
+fn final_flights_split_at_every_byte_boundary() {
+    // Resumed handshake: the client's CCS + Finished, split everywhere.
+    let (client, _) = real_pair(options(0xc02f, TLS12));
+    let n = &client.core.negotiated;
+    let ticket = matrixssl::handshake::client::ResumeTicket {
+        id: n.session_id.clone().try_into().unwrap(),
+        master_secret: n.master_secret.clone(),
+        suite: n.suite.unwrap().id,
+    };
+    let resume = || ClientOptions {
+        resume: Some(ticket.clone()),
+        ..Default::default()
+    };
+    let mut probe_len = 0;
+    for k in 1.. {
+        let mut client = Connection::new_client(client_keys(), resume()).unwrap();
+        let mut server = Connection::new_server(server_keys());
+        pump(&mut client, &mut server);
+        pump(&mut server, &mut client);
+        let last = take_out(&mut client);
+        probe_len = last.len();
+        if k >= last.len() {
+            break;
+        }
+        let a = feed(&mut server, &last[..k], usize::MAX);
+        assert_eq!(a.last(), MATRIXSSL_REQUEST_RECV, "resumed split {k}");
+        let b = feed(&mut server, &last[k..], usize::MAX);
+        assert_eq!(
+            b.last(),
+            MATRIXSSL_HANDSHAKE_COMPLETE,
+            "resumed split {k}: {b:?}"
+        );
+        assert!(server.core.negotiated.resumed);
+    }
+    assert!(probe_len > 40);
+    // Full handshake: the server's first flight to the client, at a stride of boundaries
+    // (every one near the record headers and message boundaries is covered by the stride
+    // of 7 plus the first 64).
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut server = Connection::new_server(server_keys());
+    pump(&mut client, &mut server);
+    let flight = take_out(&mut server);
+    let cuts: Vec<usize> = (1..64).chain((64..flight.len()).step_by(7)).collect();
+    for k in cuts {
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        take_out(&mut client);
+        let a = feed(&mut client, &flight[..k], usize::MAX);
+        assert_eq!(a.last(), MATRIXSSL_REQUEST_RECV, "server flight split {k}");
+        let b = feed(&mut client, &flight[k..], usize::MAX);
+        // The flight was recorded for another client: its key exchange is queued all the
+        // same (the mismatch only shows at Finished).
+        assert_eq!(
+            b.last(),
+            MATRIXSSL_REQUEST_SEND,
+            "server flight split {k}: {b:?}"
+        );
+        assert!(!client.errored(), "server flight split {k}");
+    }
+}
+
+// ---- handshake order ----------------------------------------------------------------------
+
+#[test]
+fn handshake_messages_out_of_order_to_server() {
+    // After the ClientHello the server expects a ClientKeyExchange.
+    for (typ, body) in [
+        (hs::CLIENT_HELLO, client_hello_body(TLS12, &[0x002f], &[])),
+        (hs::FINISHED, vec![0; 12]),
+        (hs::CERTIFICATE, vec![0, 0, 0]),
+        (hs::CERTIFICATE_VERIFY, vec![4, 1, 0, 0]),
+        (hs::SERVER_HELLO, vec![0; 40]),
+        (hs::HELLO_REQUEST, vec![]),
+    ] {
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        feed(
+            &mut server,
+            &m.client_hello(TLS12, &[0x002f], &[]),
+            usize::MAX,
+        );
+        m.absorb_server(&take_out(&mut server));
+        let wire = m.send_hs(typ, &body);
+        let got = feed(&mut server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "type {typ}");
+        assert_plain_fatal(
+            &mut server,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("type {typ} after hello"),
+        );
+    }
+    // After the ClientKeyExchange: another one, or Finished without ChangeCipherSpec.
+    for typ in [hs::CLIENT_KEY_EXCHANGE, hs::FINISHED] {
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        feed(
+            &mut server,
+            &m.client_hello(TLS12, &[0x002f], &[]),
+            usize::MAX,
+        );
+        m.absorb_server(&take_out(&mut server));
+        let mut wire = m.key_exchange(|_| {});
+        wire.extend(m.send_hs(typ, &[0; 12]));
+        let got = feed(&mut server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        assert_plain_fatal(
+            &mut server,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("type {typ} after CKE"),
+        );
+    }
+}
+
+#[test]
+fn change_cipher_spec_too_early_or_twice() {
+    // Right after the ClientHello (no keys yet).
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    feed(
+        &mut server,
+        &m.client_hello(TLS12, &[0x002f], &[]),
+        usize::MAX,
+    );
+    m.absorb_server(&take_out(&mut server));
+    let got = feed(&mut server, &record(20, TLS12, &[1]), usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_plain_fatal(&mut server, alert::UNEXPECTED_MESSAGE, "CCS before CKE");
+
+    // A second CCS after the first (encrypted under the new keys).
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    feed(
+        &mut server,
+        &m.client_hello(TLS12, &[0x002f], &[]),
+        usize::MAX,
+    );
+    m.absorb_server(&take_out(&mut server));
+    let mut wire = m.key_exchange(|_| {});
+    m.install_keys();
+    wire.extend(m.seal(content::CHANGE_CIPHER_SPEC, &[1]));
+    m.rl.activate_write().unwrap();
+    wire.extend(m.seal(content::CHANGE_CIPHER_SPEC, &[1]));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_plain_fatal(&mut server, alert::UNEXPECTED_MESSAGE, "second CCS");
+
+    // Client side: a CCS right after the ServerHello of a full handshake.
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut t = Script::new(false);
+    t.absorb_client_hello(&take_out(&mut client));
+    let flight = t.server_flight(TLS12, 0x002f, &[(ext::RENEGOTIATION_INFO, vec![0])]);
+    let sh = split_records(&flight).remove(0);
+    let mut wire = record(sh.0, sh.1, &sh.2[..split_messages(&sh.2)[0].len()]);
+    wire.extend(record(20, TLS12, &[1]));
+    let got = feed(&mut client, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_plain_fatal(
+        &mut client,
+        alert::UNEXPECTED_MESSAGE,
+        "client: CCS after ServerHello",
+    );
+}
+
+#[test]
+fn server_flight_out_of_order_to_client() {
+    // Record a real server flight and rearrange its messages.
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut server = Connection::new_server(server_keys());
+    let hello = take_out(&mut client);
+    feed(&mut server, &hello, usize::MAX);
+    let flight = take_out(&mut server);
+    let stream: Vec<u8> = split_records(&flight)
+        .into_iter()
+        .flat_map(|r| r.2)
+        .collect();
+    let m = split_messages(&stream);
+    assert_eq!(
+        m.iter().map(|x| x[0]).collect::<Vec<_>>(),
+        vec![hs::SERVER_HELLO, hs::CERTIFICATE, hs::SERVER_HELLO_DONE]
+    );
+    let server_key_exchange = handshake_message(hs::SERVER_KEY_EXCHANGE, &[3, 0, 23, 65]);
+    let finished = handshake_message(hs::FINISHED, &[0; 12]);
+    let cases: Vec<(&str, Vec<&[u8]>)> = vec![
+        ("ServerHelloDone first", vec![&m[2]]),
+        ("Certificate first", vec![&m[1]]),
+        ("no Certificate", vec![&m[0], &m[2]]),
+        ("two ServerHellos", vec![&m[0], &m[0]]),
+        ("Certificate twice", vec![&m[0], &m[1], &m[1]]),
+        (
+            "ServerKeyExchange in an RSA suite",
+            vec![&m[0], &m[1], &server_key_exchange],
+        ),
+        (
+            "Finished in place of ServerHelloDone",
+            vec![&m[0], &m[1], &finished],
+        ),
+    ];
+    for (what, msgs) in cases {
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        take_out(&mut client);
+        let wire = record(22, TLS12, &msgs.concat());
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+        assert_plain_fatal(&mut client, alert::UNEXPECTED_MESSAGE, what);
+    }
+    // A HelloRequest in the middle of the handshake is ignored (RFC 5246 §7.4.1.1).
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    take_out(&mut client);
+    let mut wire = record(22, TLS12, &[0, 0, 0, 0]);
+    wire.extend_from_slice(&flight);
+    let got = feed(&mut client, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!client.errored(), "HelloRequest during the handshake");
+    // ...but one with a body is a decode error.
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    take_out(&mut client);
+    let got = feed(
+        &mut client,
+        &record(22, TLS12, &[0, 0, 0, 1, 0]),
+        usize::MAX,
+    );
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_plain_fatal(&mut client, alert::DECODE_ERROR, "HelloRequest with a body");
+}
+
+// ---- extensions ------------------------------------------------------------------------------
+
+#[test]
+fn duplicate_and_unknown_extensions_in_client_hello() {
+    let ems = (ext::EXTENDED_MASTER_SECRET, Vec::new());
+    server_rejects(
+        &client_hello_record(TLS12, &[0x002f], &[ems.clone(), ems.clone()]),
+        alert::DECODE_ERROR,
+        "duplicate extended_master_secret",
+    );
+    server_rejects(
+        &client_hello_record(
+            TLS12,
+            &[0x002f],
+            &[(0x7777, vec![1]), ems.clone(), (0x7777, vec![])],
+        ),
+        alert::DECODE_ERROR,
+        "duplicate unknown extension",
+    );
+    server_rejects(
+        &client_hello_record(TLS12, &[0x002f], &[(ext::EXTENDED_MASTER_SECRET, vec![0])]),
+        alert::DECODE_ERROR,
+        "extended_master_secret with a body",
+    );
+    server_rejects(
+        &client_hello_record(TLS12, &[0x002f], &[(ext::RENEGOTIATION_INFO, vec![1, 0])]),
+        alert::HANDSHAKE_FAILURE,
+        "initial renegotiation_info not empty",
+    );
+    server_rejects(
+        &client_hello_record(TLS12, &[0xc02f], &[(10, vec![0, 3, 0, 23, 0])]),
+        alert::DECODE_ERROR,
+        "supported_groups of odd length",
+    );
+    // An extension block whose length overruns the message.
+    let mut body = client_hello_body(TLS12, &[0x002f], &[(0x7777, vec![1, 2, 3])]);
+    let n = body.len();
+    body[n - 5] = 0xff; // that extension's length
+    let msg = handshake_message(hs::CLIENT_HELLO, &body);
+    server_rejects(
+        &record(22, TLS10, &msg),
+        alert::DECODE_ERROR,
+        "extension overruns",
+    );
+
+    // Unknown extensions (GREASE values, private types, server_name) are ignored and the
+    // handshake completes.
+    let mut exts: Vec<(u16, Vec<u8>)> = (0..16u16).map(|i| (0x0a0a + 0x1010 * i, vec![])).collect();
+    exts.push((0, b"\x00\x0c\x00\x00\x09localhost".to_vec()));
+    exts.push((0xfe0d, vec![9; 300]));
+    exts.push((35, vec![])); // session_ticket: not implemented, ignored
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    let hello = m.client_hello(TLS12, &[0x002f, 0x00ff], &exts);
+    feed(&mut server, &hello, usize::MAX);
+    let r = m.absorb_server(&take_out(&mut server));
+    assert!(r.alerts.is_empty());
+    let mut wire = m.key_exchange(|_| {});
+    wire.extend(m.finish(|_| {}));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    let r = m.absorb_server(&take_out(&mut server));
+    assert_eq!(r.ccs, 1);
+    assert!(server.handshake_complete());
+}
+
+#[test]
+fn bad_extensions_in_server_hello() {
+    let reneg = (ext::RENEGOTIATION_INFO, vec![0]);
+    let cases: Vec<(&str, Extensions, u8)> = vec![
+        (
+            "unsolicited unknown extension",
+            vec![reneg.clone(), (0x7777, vec![])],
+            alert::UNSUPPORTED_EXTENSION,
+        ),
+        (
+            "unsolicited server_name",
+            vec![(0, vec![])],
+            alert::UNSUPPORTED_EXTENSION,
+        ),
+        (
+            "duplicate renegotiation_info",
+            vec![reneg.clone(), reneg.clone()],
+            alert::DECODE_ERROR,
+        ),
+        (
+            "renegotiation_info not empty",
+            vec![(ext::RENEGOTIATION_INFO, vec![1, 7])],
+            alert::HANDSHAKE_FAILURE,
+        ),
+        (
+            "extended_master_secret with a body",
+            vec![(ext::EXTENDED_MASTER_SECRET, vec![0])],
+            alert::DECODE_ERROR,
+        ),
+    ];
+    for (what, exts, desc) in cases {
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(&mut client));
+        let flight = t.server_flight(TLS12, 0x002f, &exts);
+        let got = feed(&mut client, &flight, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        assert_plain_fatal(&mut client, desc, what);
+    }
+    // ServerHello fields: a suite not offered, a compression method, versions.
+    let cases: Vec<(&str, u16, u16, u8)> = vec![
+        ("suite not offered", TLS12, 0x0035, alert::ILLEGAL_PARAMETER),
+        ("unknown suite", TLS12, 0x1234, alert::ILLEGAL_PARAMETER),
+        ("TLS 1.3 version", 0x0304, 0x002f, alert::PROTOCOL_VERSION),
+        ("SSL 3.0 version", 0x0300, 0x002f, alert::PROTOCOL_VERSION),
+    ];
+    for (what, version, suite, desc) in cases {
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(&mut client));
+        let flight = t.server_flight(version, suite, &[]);
+        let got = feed(&mut client, &flight, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        assert_plain_fatal(&mut client, desc, what);
+    }
+    // Certificates: none, and garbage.
+    for (what, list, desc) in [
+        ("empty Certificate", vec![0u8, 0, 0], alert::BAD_CERTIFICATE),
+        (
+            "garbage certificate",
+            vec![0, 0, 6, 0, 0, 3, 0x30, 1, 0],
+            alert::BAD_CERTIFICATE,
+        ),
+        (
+            "bad certificate list length",
+            vec![0, 0, 9, 0, 0, 3, 0x30, 1, 0],
+            alert::DECODE_ERROR,
+        ),
+    ] {
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(&mut client));
+        t.suite = suites::by_id(0x002f);
+        t.rl.write_version = TLS12;
+        let body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]);
+        let mut wire = t.send_hs(hs::SERVER_HELLO, &body);
+        wire.extend(t.send_hs(hs::CERTIFICATE, &list));
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        assert_plain_fatal(&mut client, desc, what);
+    }
+}
+
+// ---- Finished --------------------------------------------------------------------------------
+
+#[test]
+fn bad_finished_from_client() {
+    for (what, tamper, desc) in [
+        (
+            "flipped verify_data",
+            Box::new(|v: &mut Vec<u8>| v[0] ^= 1) as Box<dyn Fn(&mut Vec<u8>)>,
+            alert::DECRYPT_ERROR,
+        ),
+        (
+            "long verify_data",
+            Box::new(|v: &mut Vec<u8>| v.push(0)),
+            alert::DECODE_ERROR,
+        ),
+        (
+            "empty verify_data",
+            Box::new(|v: &mut Vec<u8>| v.clear()),
+            alert::DECODE_ERROR,
+        ),
+    ] {
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        feed(
+            &mut server,
+            &m.client_hello(TLS12, &[0x009c], &[]),
+            usize::MAX,
+        );
+        m.absorb_server(&take_out(&mut server));
+        let mut wire = m.key_exchange(|_| {});
+        wire.extend(m.finish(|v| tamper(v)));
+        let got = feed(&mut server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        // The server has not sent its CCS yet: its alert is plaintext.
+        assert_plain_fatal(&mut server, desc, what);
+    }
+}
+
+#[test]
+fn bad_finished_from_server() {
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut t = Script::serve_until_finished(&mut client, &[(ext::RENEGOTIATION_INFO, vec![0])]);
+    let wire = t.finish(|v| v[11] ^= 0x80);
+    let got = feed(&mut client, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(client.errored() && !client.handshake_complete());
+    // The client's write keys are on: the alert is encrypted; read it with ours.
+    let r = t.read(&take_out(&mut client));
+    assert_eq!(r.alerts, vec![[2, alert::DECRYPT_ERROR]]);
+}
+
+#[test]
+fn scripted_server_handshake_completes() {
+    // Control for the two tests above and below: an untampered scripted server works.
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut t = Script::serve_until_finished(&mut client, &[(ext::RENEGOTIATION_INFO, vec![0])]);
+    let wire = t.finish(|_| {});
+    let got = feed(&mut client, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_HANDSHAKE_COMPLETE, "{got:?}");
+    assert!(client.core.negotiated.secure_renegotiation);
+}
+
+// ---- renegotiation -----------------------------------------------------------------------
+
+#[test]
+fn renegotiation_without_rfc5746_is_refused() {
+    // Server side: the scripted client never signalled RFC 5746, then asks to renegotiate.
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::handshake_with(&mut server, 0x002f, TLS12);
+    assert!(!server.core.negotiated.secure_renegotiation);
+    let hello = m.client_hello(TLS12, &[0x002f], &[]);
+    let got = feed(&mut server, &hello, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(server.errored());
+    let r = m.read(&take_out(&mut server));
+    assert_eq!(r.alerts, vec![[2, alert::HANDSHAKE_FAILURE]]);
+    assert!(server.encode_rehandshake(None, false, 0) < 0);
+
+    // Client side: the scripted server sent no renegotiation_info; its HelloRequest is
+    // declined with a no_renegotiation warning and the connection stays usable.
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut t = Script::serve_until_finished(&mut client, &[]);
+    let fin = t.finish(|_| {});
+    assert_eq!(
+        feed(&mut client, &fin, usize::MAX).last(),
+        MATRIXSSL_HANDSHAKE_COMPLETE
+    );
+    assert!(!client.core.negotiated.secure_renegotiation);
+    assert_eq!(client.encode_rehandshake(None, false, 0), MATRIXSSL_ERROR);
+    let hello_request = t.seal(content::HANDSHAKE, &[0, 0, 0, 0]);
+    let got = feed(&mut client, &hello_request, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!client.errored());
+    let r = t.read(&take_out(&mut client));
+    assert_eq!(r.alerts, vec![[1, alert::NO_RENEGOTIATION]]);
+    let data = t.seal(content::APPLICATION_DATA, b"still there");
+    let got = feed(&mut client, &data, usize::MAX);
+    assert_eq!(got.app, b"still there");
+}
+
+#[test]
+fn renegotiation_with_wrong_binding_is_refused() {
+    // Secure initial handshake, then a renegotiating ClientHello that carries the SCSV,
+    // omits renegotiation_info, or carries the wrong verify_data.
+    for case in 0..3 {
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        let hello = m.client_hello(TLS12, &[0x002f, 0x00ff], &[]);
+        feed(&mut server, &hello, usize::MAX);
+        m.absorb_server(&take_out(&mut server));
+        let mut wire = m.key_exchange(|_| {});
+        wire.extend(m.finish(|_| {}));
+        feed(&mut server, &wire, usize::MAX);
+        m.absorb_server(&take_out(&mut server));
+        assert!(server.core.negotiated.secure_renegotiation);
+        let client_verify = server.core.negotiated.client_verify_data.clone();
+        let (suites, exts): (Vec<u16>, Vec<(u16, Vec<u8>)>) = match case {
+            0 => (
+                vec![0x002f, 0x00ff],
+                vec![(
+                    ext::RENEGOTIATION_INFO,
+                    msgs::renegotiation_info_body(&client_verify),
+                )],
+            ),
+            1 => (vec![0x002f], vec![]),
+            _ => (
+                vec![0x002f],
+                vec![(
+                    ext::RENEGOTIATION_INFO,
+                    msgs::renegotiation_info_body(&[0u8; 12]),
+                )],
+            ),
+        };
+        let hello = m.client_hello(TLS12, &suites, &exts);
+        let got = feed(&mut server, &hello, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "case {case}");
+        let r = m.read(&take_out(&mut server));
+        assert_eq!(r.alerts, vec![[2, alert::HANDSHAKE_FAILURE]], "case {case}");
+    }
+}
+
+// ---- huge hellos ---------------------------------------------------------------------------
+
+#[test]
+fn client_hello_with_thousands_of_suites_and_extensions() {
+    // 32766 suites (the most a ClientHello can carry) with the only one we know last.
+    let mut suites: Vec<u16> = (0..32765u16).map(|i| 0x5700 + i).collect();
+    suites.retain(|s| suites::by_id(*s).is_none() && *s != 0x5600 && *s != 0x00ff);
+    suites.truncate(32765);
+    suites.push(0x002f);
+    let keys = server_keys();
+    let t0 = Instant::now();
+    let mut server = Connection::new_server(keys.clone());
+    let mut m = Script::new(true);
+    let hello = m.client_hello(TLS12, &suites, &[]);
+    assert!(hello.len() > 65_000);
+    let got = feed(&mut server, &hello, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    m.absorb_server(&take_out(&mut server));
+    assert_eq!(m.suite.map(|s| s.id), Some(0x002f));
+    let mut wire = m.key_exchange(|_| {});
+    wire.extend(m.finish(|_| {}));
+    feed(&mut server, &wire, usize::MAX);
+    assert!(server.handshake_complete());
+    let elapsed = t0.elapsed();
+    eprintln!("32766 suites: {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
+
+    // The most distinct empty extensions that fit (16382) with a few suites.
+    let exts: Vec<(u16, Vec<u8>)> = (0..16_382u16)
+        .map(|i| 0x1000 + i)
+        .filter(|t| ![0xff01u16, 23, 13, 10, 11].contains(t))
+        .map(|t| (t, Vec::new()))
+        .collect();
+    let t0 = Instant::now();
+    let mut server = Connection::new_server(keys);
+    let hello = client_hello_record_fragmented(TLS12, &[0x002f], &exts);
+    let got = feed(&mut server, &hello, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!server.errored());
+    let elapsed = t0.elapsed();
+    eprintln!("{} extensions: {elapsed:?}", exts.len());
+    // Generous bound (debug builds are slow); the point is that it finishes.
+    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
+
+    // The same with one duplicate at the very end is a decode error.
+    let mut dup = exts.clone();
+    dup.pop();
+    dup.push(dup[0].clone());
+    server_rejects(
+        &client_hello_record_fragmented(TLS12, &[0x002f], &dup),
+        alert::DECODE_ERROR,
+        "late duplicate",
+    );
+}
+
+/// A ClientHello of any size, fragmented into 16 KiB records.
+fn client_hello_record_fragmented(
+    version: u16,
+    suites: &[u16],
+    exts: &[(u16, Vec<u8>)],
+) -> Vec<u8> {
+    let msg = handshake_message(hs::CLIENT_HELLO, &client_hello_body(version, suites, exts));
+    msg.chunks(16384)
+        .flat_map(|c| record(22, TLS10, c))
+        .collect()
+}
+
+// ---- alerts at every point ------------------------------------------------------------------
+
+/// Stages of a full RSA handshake from the scripted client's side.
+const STAGES: [&str; 5] = [
+    "before ClientHello",
+    "after ClientHello",
+    "after ClientKeyExchange",
+    "after ChangeCipherSpec",
+    "after Finished",
+];
+
+/// Runs the scripted client up to `stage` and then sends `alert` (sealed under whatever
+/// keys are on). Returns the server, the script and what the server reported.
+fn alert_at(stage: usize, level: u8, desc: u8) -> (Connection, Script, Got) {
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    if stage >= 1 {
+        feed(
+            &mut server,
+            &m.client_hello(TLS12, &[0x002f, 0x00ff], &[]),
+            usize::MAX,
+        );
+        m.absorb_server(&take_out(&mut server));
+    }
+    if stage >= 2 {
+        let cke = m.key_exchange(|_| {});
+        assert_eq!(
+            feed(&mut server, &cke, usize::MAX).last(),
+            MATRIXSSL_REQUEST_RECV
+        );
+    }
+    if stage >= 3 {
+        m.install_keys();
+        let ccs = m.seal(content::CHANGE_CIPHER_SPEC, &[1]);
+        m.rl.activate_write().unwrap();
+        assert_eq!(
+            feed(&mut server, &ccs, usize::MAX).last(),
+            MATRIXSSL_REQUEST_RECV
+        );
+    }
+    if stage >= 4 {
+        let verify = m.ks().verify_data(&m.master, true, &m.transcript);
+        let fin = m.send_hs(hs::FINISHED, &verify);
+        assert_eq!(
+            feed(&mut server, &fin, usize::MAX).last(),
+            MATRIXSSL_REQUEST_SEND
+        );
+        m.absorb_server(&take_out(&mut server));
+        assert!(server.handshake_complete());
+    }
+    let got = feed(
+        &mut server,
+        &m.seal(content::ALERT, &[level, desc]),
+        usize::MAX,
+    );
+    (server, m, got)
+}
+
+#[test]
+fn fatal_alerts_at_every_point_to_server() {
+    for (stage, name) in STAGES.iter().enumerate() {
+        for desc in [alert::HANDSHAKE_FAILURE, alert::INTERNAL_ERROR, 255] {
+            let (mut server, mut m, got) = alert_at(stage, alert::LEVEL_FATAL, desc);
+            assert_eq!(got.alerts, vec![[2, desc]], "{name}");
+            assert!(server.errored(), "{name}");
+            assert!(
+                server.outdata().is_empty(),
+                "{name}: nothing is answered to a fatal alert"
+            );
+            // Nothing more is accepted, the session cannot send, and deleting it is fine.
+            let more = m.seal(content::ALERT, &[1, 0]);
+            assert_eq!(
+                feed(&mut server, &more, usize::MAX).last(),
+                PS_PROTOCOL_FAIL,
+                "{name}"
+            );
+            assert!(server.encode_to_outdata(b"x") < 0, "{name}");
+            assert_eq!(server.encode_closure_alert(), MATRIXSSL_ERROR, "{name}");
+        }
+    }
+}
+
+#[test]
+fn warning_alerts_at_every_point_to_server() {
+    // A warning other than close_notify changes nothing: the handshake goes on.
+    for (stage, name) in STAGES.iter().enumerate() {
+        let (mut server, mut m, got) = alert_at(stage, alert::LEVEL_WARNING, 90);
+        assert_eq!(got.alerts, vec![[1, 90]], "{name}");
+        assert!(!server.errored(), "{name}");
+        if stage == 0 {
+            feed(
+                &mut server,
+                &m.client_hello(TLS12, &[0x002f], &[]),
+                usize::MAX,
+            );
+            m.absorb_server(&take_out(&mut server));
+        }
+        if stage <= 1 {
+            let cke = m.key_exchange(|_| {});
+            feed(&mut server, &cke, usize::MAX);
+        }
+        if stage <= 2 {
+            m.install_keys();
+            let ccs = m.seal(content::CHANGE_CIPHER_SPEC, &[1]);
+            m.rl.activate_write().unwrap();
+            feed(&mut server, &ccs, usize::MAX);
+        }
+        if stage <= 3 {
+            let verify = m.ks().verify_data(&m.master, true, &m.transcript);
+            let fin = m.send_hs(hs::FINISHED, &verify);
+            assert_eq!(
+                feed(&mut server, &fin, usize::MAX).last(),
+                MATRIXSSL_REQUEST_SEND,
+                "{name}"
+            );
+            m.absorb_server(&take_out(&mut server));
+        }
+        assert!(server.handshake_complete(), "{name}");
+        let data = m.seal(content::APPLICATION_DATA, b"ping");
+        assert_eq!(feed(&mut server, &data, usize::MAX).app, b"ping", "{name}");
+    }
+    // close_notify at any point: peer closed; later data is refused.
+    for (stage, name) in STAGES.iter().enumerate() {
+        let (mut server, mut m, got) = alert_at(stage, alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
+        assert_eq!(got.alerts, vec![[1, 0]], "{name}");
+        let more = m.seal(content::HANDSHAKE, &[0, 0, 0, 0]);
+        assert_eq!(
+            feed(&mut server, &more, usize::MAX).last(),
+            PS_PROTOCOL_FAIL,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn alerts_at_every_point_to_client() {
+    // The real server injects an alert after each of its flights (encrypted once its
+    // keys are on); the client must report exactly that alert.
+    for point in 0..3 {
+        for level in [alert::LEVEL_WARNING, alert::LEVEL_FATAL] {
+            let desc = if level == alert::LEVEL_FATAL {
+                alert::ACCESS_DENIED
+            } else {
+                90
+            };
+            let mut client = Connection::new_client(client_keys(), options(0xc02f, TLS12)).unwrap();
+            let mut server = Connection::new_server(server_keys());
+            let mut seen = Vec::new();
+            if point == 0 {
+                server.core.send_alert(level, desc);
+                seen.extend(pump(&mut server, &mut client).alerts);
+            }
+            pump(&mut client, &mut server);
+            if point == 1 {
+                server.core.send_alert(level, desc);
+            }
+            seen.extend(pump(&mut server, &mut client).alerts);
+            if !client.errored() {
+                pump(&mut client, &mut server);
+                if point == 2 {
+                    server.core.send_alert(level, desc);
+                }
+                seen.extend(pump(&mut server, &mut client).alerts);
+            }
+            assert_eq!(seen, vec![[level, desc]], "point {point} level {level}");
+            assert_eq!(
+                client.errored(),
+                level == alert::LEVEL_FATAL,
+                "point {point}"
+            );
+            if level == alert::LEVEL_WARNING {
+                assert!(
+                    client.handshake_complete(),
+                    "point {point}: warning stops nothing"
+                );
+            }
+        }
+    }
+}
+
+// ---- downgrade protection ---------------------------------------------------------------
+
+#[test]
+fn fallback_scsv_downgrade_is_refused() {
+    const FALLBACK: u16 = 0x5600;
+    for v in [TLS11, TLS10] {
+        server_rejects(
+            &client_hello_record(v, &[0x002f, FALLBACK], &[]),
+            alert::INAPPROPRIATE_FALLBACK,
+            &format!("fallback to {v:04x}"),
+        );
+    }
+    // At the server's highest version the SCSV is harmless.
+    let mut server = Connection::new_server(server_keys());
+    let got = feed(
+        &mut server,
+        &client_hello_record(TLS12, &[0x002f, FALLBACK], &[]),
+        usize::MAX,
+    );
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!server.errored());
+    // A server capped at TLS 1.1 is not downgraded by a TLS 1.1 fallback.
+    let mut server = Connection::new_server(server_keys());
+    server.server_options_mut().max_version = TLS11;
+    let got = feed(
+        &mut server,
+        &client_hello_record(TLS11, &[0x002f, FALLBACK], &[]),
+        usize::MAX,
+    );
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!server.errored());
+}
+
+// ---- Bleichenbacher ------------------------------------------------------------------------
+
+#[test]
+fn malformed_rsa_premasters_fail_identically_at_finished() {
+    type Damage = Box<dyn Fn(&mut Vec<u8>)>;
+    let cases: Vec<(&str, Damage)> = vec![
+        ("well-formed (control)", Box::new(|_| {})),
+        ("block type 1", Box::new(|em| em[1] = 1)),
+        ("leading byte 1", Box::new(|em| em[0] = 1)),
+        (
+            "no zero separator",
+            Box::new(|em| {
+                let k = em.len();
+                em[k - 49] = 0x5a;
+            }),
+        ),
+        ("separator right after the type", Box::new(|em| em[2] = 0)),
+        (
+            "separator one byte late (47-byte secret)",
+            Box::new(|em| {
+                let k = em.len();
+                em[k - 49] = 0x5a;
+                em[k - 48] = 0;
+            }),
+        ),
+        (
+            "separator one byte early (49-byte secret)",
+            Box::new(|em| {
+                let k = em.len();
+                em[k - 50] = 0;
+            }),
+        ),
+        (
+            "zero inside the padding (PS < 8 bytes)",
+            Box::new(|em| em[5] = 0),
+        ),
+        (
+            "wrong premaster version",
+            Box::new(|em| {
+                let k = em.len();
+                em[k - 48] = 3;
+                em[k - 47] = 1;
+            }),
+        ),
+        (
+            "premaster version 0.0",
+            Box::new(|em| {
+                let k = em.len();
+                em[k - 48] = 0;
+                em[k - 47] = 0;
+            }),
+        ),
+    ];
+    let run =
+        |ciphertext: Option<Vec<u8>>, damage: &dyn Fn(&mut Vec<u8>)| -> (Got, Vec<u8>, Vec<u8>) {
+            let mut server = Connection::new_server(server_keys());
+            let mut m = Script::new(true);
+            feed(
+                &mut server,
+                &m.client_hello(TLS12, &[0x009c], &[]),
+                usize::MAX,
+            );
+            m.absorb_server(&take_out(&mut server));
+            let cke = match ciphertext {
+                Some(ct) => {
+                    let pm = m.fresh_premaster();
+                    m.key_exchange_raw(&pm, &ct)
+                }
+                None => m.key_exchange(damage),
+            };
+            // Nothing may show at the ClientKeyExchange itself.
+            let after_cke = feed(&mut server, &cke, usize::MAX);
+            assert_eq!(after_cke.rcs, vec![MATRIXSSL_REQUEST_RECV]);
+            assert!(server.outdata().is_empty() && !server.errored());
+            let fin = m.finish(|_| {});
+            let got = feed(&mut server, &fin, usize::MAX);
+            let out = take_out(&mut server);
+            (got, out, m.transcript)
+        };
+    let mut outcomes = Vec::new();
+    for (what, damage) in &cases {
+        let (got, out, _) = run(None, damage);
+        outcomes.push((what.to_string(), got.last(), out));
+    }
+    let k = 256; // RSA-2048 modulus length
+    for (what, ct) in [
+        ("ciphertext one byte short", vec![0x42u8; k - 1]),
+        ("ciphertext one byte long", vec![0x42; k + 1]),
+        ("ciphertext not below the modulus", vec![0xff; k]),
+        ("empty ciphertext", vec![]),
+        ("zero ciphertext", vec![0; k]),
+    ] {
+        let (got, out, _) = run(Some(ct), &|_| {});
+        outcomes.push((what.to_string(), got.last(), out));
+    }
+    // The control completes; every defect ends the same way: the client's Finished record
+    // fails to authenticate (the server used a random premaster), bad_record_mac, in a
+    // plaintext alert record of the same bytes.
+    let (control, rest) = outcomes.split_first().unwrap();
+    assert_eq!(control.1, MATRIXSSL_REQUEST_SEND, "control");
+    assert_eq!(
+        split_records(&control.2)[0].0,
+        content::CHANGE_CIPHER_SPEC,
+        "control"
+    );
+    let expected = record(content::ALERT, TLS12, &[2, alert::BAD_RECORD_MAC]);
+    for (what, rc, out) in rest {
+        assert_eq!(*rc, MATRIXSSL_REQUEST_SEND, "{what}");
+        assert_eq!(out, &expected, "{what}");
+    }
+}
+
+// ---- CBC padding and MACs ------------------------------------------------------------------
+
+#[test]
+fn bad_cbc_padding_and_macs_get_bad_record_mac() {
+    let defects = [
+        CbcDefect::BadMac,
+        CbcDefect::BadPaddingBytes,
+        CbcDefect::PaddingLenTooLong,
+        CbcDefect::NotBlockMultiple,
+        CbcDefect::TooShort,
+    ];
+    for (suite, version) in [
+        (0x002f, TLS10),
+        (0x002f, TLS11),
+        (0x002f, TLS12),
+        (0x003d, TLS12),
+    ] {
+        let what = format!("{suite:04x} v{version:04x}");
+        // Controls on one connection: a correct record, and one with 256 bytes of padding.
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::handshake_with(&mut server, suite, version);
+        for (defect, text) in [
+            (CbcDefect::None, &b"plain"[..]),
+            (CbcDefect::LongPadding, b"long padding"),
+            (CbcDefect::None, b""),
+        ] {
+            let rec = m.cbc_record(text, defect);
+            let got = feed(&mut server, &rec, usize::MAX);
+            assert_eq!(got.app, text, "{what} {defect:?}");
+            assert!(!server.errored(), "{what} {defect:?}");
+        }
+        for defect in defects {
+            let mut server = Connection::new_server(server_keys());
+            let mut m = Script::handshake_with(&mut server, suite, version);
+            let rec = m.cbc_record(b"attack at dawn", defect);
+            let got = feed(&mut server, &rec, usize::MAX);
+            assert!(got.app.is_empty(), "{what} {defect:?}");
+            assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what} {defect:?}");
+            assert!(server.errored(), "{what} {defect:?}");
+            let r = m.read(&take_out(&mut server));
+            assert_eq!(
+                r.alerts,
+                vec![[2, alert::BAD_RECORD_MAC]],
+                "{what} {defect:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tampered_replayed_and_truncated_aead_records() {
+    type Attack = fn(&mut Vec<u8>, &[u8]);
+    let attacks: [(&str, Attack); 5] = [
+        ("tag flipped", |r, _| {
+            let n = r.len();
+            r[n - 1] ^= 1;
+        }),
+        ("ciphertext flipped", |r, _| r[5 + 8] ^= 0x80),
+        ("explicit nonce flipped", |r, _| r[5] ^= 1),
+        ("replayed record", |r, prev| *r = prev.to_vec()),
+        ("shorter than nonce + tag", |r, _| {
+            r.truncate(5 + 20);
+            r[3..5].copy_from_slice(&20u16.to_be_bytes());
+        }),
+    ];
+    // (CBC at TLS 1.1: TLS 1.0 would split the record 1/n-1.)
+    for (suite, version) in [
+        (0xc02f, TLS12),
+        (0x009d, TLS12),
+        (0xcca8, TLS12),
+        (0x002f, TLS11),
+    ] {
+        for (what, attack) in attacks {
+            let (mut client, mut server) = real_pair(options(suite, version));
+            client.encode_to_outdata(b"first");
+            let first = take_out(&mut client);
+            assert_eq!(feed(&mut server, &first, usize::MAX).app, b"first");
+            client.encode_to_outdata(b"second record");
+            let mut rec = take_out(&mut client);
+            attack(&mut rec, &first);
+            let got = feed(&mut server, &rec, usize::MAX);
+            assert!(got.app.is_empty(), "{suite:04x} {what}");
+            assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{suite:04x} {what}");
+            let back = pump(&mut server, &mut client);
+            assert_eq!(
+                back.alerts,
+                vec![[2, alert::BAD_RECORD_MAC]],
+                "{suite:04x} {what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn oversized_encrypted_plaintext_is_record_overflow() {
+    let (mut client, mut server) = real_pair(options(0xc02f, TLS12));
+    // Seal 16385 bytes in one record through the client's own record layer.
+    let n = 16385;
+    let start = client.core.out.len();
+    let len = client.core.record.record_len(n);
+    client.core.out.resize(start + len, 0);
+    let out = &mut client.core.out;
+    client
+        .core
+        .record
+        .seal_at(out, start, content::APPLICATION_DATA, n);
+    let rec = take_out(&mut client);
+    let got = feed(&mut server, &rec, usize::MAX);
+    assert!(got.app.is_empty());
+    let back = pump(&mut server, &mut client);
+    assert_eq!(back.alerts, vec![[2, alert::RECORD_OVERFLOW]]);
+}
+
+#[test]
+fn empty_records_are_delivered_until_the_flood_limit() {
+    let (mut client, mut server) = real_pair(options(0xc02f, TLS12));
+    let mut wire = Vec::new();
+    for _ in 0..1024 {
+        client.encode_to_outdata(&[]);
+    }
+    wire.extend(take_out(&mut client));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert!(!server.errored(), "1024 empty records are allowed");
+    assert!(got.app.is_empty());
+    client.encode_to_outdata(&[]);
+    let got = feed(&mut server, &take_out(&mut client), usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    let back = pump(&mut server, &mut client);
+    assert_eq!(back.alerts, vec![[2, alert::UNEXPECTED_MESSAGE]]);
+}
+
+#[test]
+fn post_handshake_garbage_records() {
+    // Encrypted records of every type with hostile contents, after the handshake.
+    let cases: Vec<(&str, u8, Vec<u8>, u8)> = vec![
+        (
+            "empty handshake record",
+            22,
+            vec![],
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "Finished after the handshake",
+            22,
+            handshake_message(hs::FINISHED, &[0; 12]),
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "ServerHello to a server",
+            22,
+            handshake_message(hs::SERVER_HELLO, &[0; 38]),
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "ChangeCipherSpec after the handshake",
+            20,
+            vec![1],
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "bad ChangeCipherSpec",
+            20,
+            vec![7],
+            alert::ILLEGAL_PARAMETER,
+        ),
+        ("alert of 3 bytes", 21, vec![1, 0, 0], alert::DECODE_ERROR),
+        ("empty alert", 21, vec![], alert::DECODE_ERROR),
+        (
+            "truncated renegotiation hello",
+            22,
+            handshake_message(hs::CLIENT_HELLO, &[3, 3]),
+            alert::DECODE_ERROR,
+        ),
+    ];
+    for (what, typ, payload, desc) in cases {
+        let (mut client, mut server) = real_pair(options(0xc02f, TLS12));
+        let mut rec = Vec::new();
+        client.core.record.write_records(&mut rec, typ, &payload);
+        let got = feed(&mut server, &rec, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+        assert!(server.errored(), "{what}");
+        let back = pump(&mut server, &mut client);
+        assert_eq!(back.alerts, vec![[2, desc]], "{what}");
+    }
+}
+
+// ---- hostile finite-field DH parameters -------------------------------------------------
+
+/// A scripted DHE_RSA server flight (TLS 1.2, TLS_DHE_RSA_WITH_AES_128_GCM_SHA256) whose
+/// ServerKeyExchange carries `p`, `g`, `ys`, signed with the real RSA key unless
+/// `bad_signature`.
+fn dhe_flight(
+    client: &mut Connection,
+    p: &[u8],
+    g: &[u8],
+    ys: &[u8],
+    bad_signature: bool,
+) -> Vec<u8> {
+    let mut t = Script::new(false);
+    t.absorb_client_hello(&take_out(client));
+    let mut wire =
+        t.server_flight_without_done(TLS12, 0x009e, &[(ext::RENEGOTIATION_INFO, vec![0])]);
+    let mut params = Vec::new();
+    for v in [p, g, ys] {
+        params.extend_from_slice(&(v.len() as u16).to_be_bytes());
+        params.extend_from_slice(v);
+    }
+    let signed = [&t.client_random[..], &t.server_random[..], &params].concat();
+    let keys = server_keys();
+    let key = &keys.rsa_identity().unwrap().key;
+    let (scheme, mut sig) = matrixssl::pki::sign::sign_tls12(key, &[0x0401], &signed).unwrap();
+    if bad_signature {
+        sig[10] ^= 1;
+    }
+    let mut body = params;
+    body.extend_from_slice(&scheme.to_be_bytes());
+    body.extend_from_slice(&(sig.len() as u16).to_be_bytes());
+    body.extend_from_slice(&sig);
+    wire.extend(t.send_hs(hs::SERVER_KEY_EXCHANGE, &body));
+    wire.extend(t.send_hs(hs::SERVER_HELLO_DONE, &[]));
+    wire
+}
+
+#[test]
+fn hostile_dhe_parameters_are_refused() {
+    let group = matrixssl::crypto::dh::DhGroup::ffdhe2048();
+    let p = group.p_be().to_vec();
+    let minus = |v: &[u8], d: u8| {
+        let mut v = v.to_vec();
+        let n = v.len();
+        v[n - 1] -= d;
+        v
+    };
+    let mut p_big = vec![0xff; 1025]; // 8200 bits: above the 8192-bit limit
+    p_big[0] = 0x01;
+    type Case<'a> = (&'a str, Vec<u8>, Vec<u8>, Vec<u8>, bool, u8);
+    let cases: Vec<Case> = vec![
+        (
+            "512-bit prime field",
+            vec![0xff; 64],
+            vec![2],
+            vec![2],
+            false,
+            alert::INSUFFICIENT_SECURITY,
+        ),
+        (
+            "1016-bit field",
+            vec![0xff; 127],
+            vec![2],
+            vec![2],
+            false,
+            alert::INSUFFICIENT_SECURITY,
+        ),
+        (
+            "even p",
+            minus(&p, 1),
+            vec![2],
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "composite p",
+            minus(&p, 2),
+            vec![2],
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "p above 8192 bits",
+            p_big,
+            vec![2],
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "g = 0",
+            p.clone(),
+            vec![0],
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "g = 1",
+            p.clone(),
+            vec![1],
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "g = p - 1",
+            p.clone(),
+            minus(&p, 1),
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "g = p",
+            p.clone(),
+            p.clone(),
+            vec![2],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "empty p",
+            vec![],
+            vec![2],
+            vec![2],
+            false,
+            alert::INSUFFICIENT_SECURITY,
+        ),
+        (
+            "bad signature",
+            p.clone(),
+            vec![2],
+            vec![2],
+            true,
+            alert::DECRYPT_ERROR,
+        ),
+        // The server's public value is checked when the client computes the premaster.
+        (
+            "Ys = 0",
+            p.clone(),
+            vec![2],
+            vec![0],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "Ys = 1",
+            p.clone(),
+            vec![2],
+            vec![1],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "Ys = p - 1",
+            p.clone(),
+            vec![2],
+            minus(&p, 1),
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "Ys = p",
+            p.clone(),
+            vec![2],
+            p.clone(),
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "empty Ys",
+            p.clone(),
+            vec![2],
+            vec![],
+            false,
+            alert::ILLEGAL_PARAMETER,
+        ),
+    ];
+    for (what, dp, dg, ys, bad_sig, desc) in cases {
+        let mut client = Connection::new_client(client_keys(), options(0x009e, TLS12)).unwrap();
+        let flight = dhe_flight(&mut client, &dp, &dg, &ys, bad_sig);
+        let got = feed(&mut client, &flight, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+        assert_plain_fatal(&mut client, desc, what);
+    }
+    // Control: the genuine group and a valid public value are accepted.
+    let mut client = Connection::new_client(client_keys(), options(0x009e, TLS12)).unwrap();
+    let flight = dhe_flight(&mut client, &p, &[2], &[2], false);
+    let got = feed(&mut client, &flight, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!client.errored());
+    let out = take_out(&mut client);
+    assert_eq!(
+        split_messages(&split_records(&out)[0].2)[0][0],
+        hs::CLIENT_KEY_EXCHANGE
+    );
+}
