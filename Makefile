@@ -47,7 +47,7 @@ MATRIX_LIBS = $$($(PKG_ENV) $(PKG_CONFIG) --libs matrixssl) -Wl,-rpath,$(STAGE)/
 APP_CFLAGS := -std=c99 -O2 -g -Wall -Wextra -Werror
 CTEST_CFLAGS := -O1 -g -Wall -Wextra
 
-.PHONY: all build stage apps ctests install test interop demo bench fuzz deps clean distclean
+.PHONY: all build stage apps ctests install test interop demo bench fuzz load deps clean distclean
 
 all: build stage apps ctests
 
@@ -110,6 +110,15 @@ interop: all
 
 demo: all
 	@bash tests/demo.sh
+
+# Coverage-guided fuzzing (cargo-fuzz, libFuzzer + ASan), FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 300
+fuzz:
+	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# Load test of the example server: 1,000 concurrent connections, 20,000 handshakes.
+load: apps
+	bash tests/load/run.sh
 
 # Side-by-side benchmark against OpenSSL libssl and rustls; writes BENCHMARKS.md.
 bench: stage

@@ -155,7 +155,19 @@ else
     not_run interop "build failed"
 fi
 
-# 6. The benchmark harness in smoke mode (a few iterations, no timing claims) so it never rots.
+# 6. Hardening: the load test in its quick form, and every committed fuzz seed and regression
+#    replayed through the fuzz harnesses on the stable toolchain (deterministic; the
+#    coverage-guided runs themselves are `make fuzz`).
+if [ "$build_ok" -eq 1 ]; then
+    step load-quick 600 bash tests/load/run.sh --quick
+    step fuzz-replay 1500 env MATRIXSSL_FUZZ_PKI="$PWD/$PKI" "$CARGO" run --release \
+        --manifest-path fuzz/Cargo.toml --bin replay
+else
+    not_run load-quick "build failed"
+    not_run fuzz-replay "build failed"
+fi
+
+# 7. The benchmark harness in smoke mode (a few iterations, no timing claims) so it never rots.
 if [ "$build_ok" -eq 1 ]; then
     step bench-smoke 1200 bash bench/run.sh --smoke
 else

@@ -1,0 +1,447 @@
+//! Records the seed corpora in fuzz/seeds/: real handshakes between the library's own
+//! client and server (each direction's bytes), hand-built operation lists for the
+//! `established` target, and the test PKI's certificates and keys.
+//!
+//!   gen_seeds [OUTDIR]      (default: fuzz/seeds)
+//!
+//! The seeds are committed; rerun this only to refresh them. Randomness makes every run
+//! differ byte-wise, which does not matter to the fuzzer.
+
+use std::path::{Path, PathBuf};
+
+use matrixssl::conn::Connection;
+use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
+use matrixssl::suites::ALL;
+use matrixssl_fuzz::{
+    ESTABLISHED_CONFIGS, FIXED_SESSIONS, FuzzCallbacks, fixed_ticket, fixture,
+    install_fixed_sessions, pki_dir, pump,
+};
+
+fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) {
+    let d = dir.join(target);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    std::fs::write(d.join(name), bytes).expect("write seed");
+}
+
+/// Both directions of one connection: handshake, a little data each way, close_notify.
+struct Transcript {
+    c2s: Vec<u8>,
+    s2c: Vec<u8>,
+    ticket: Option<ResumeTicket>,
+}
+
+fn record(options: ClientOptions, client_auth: bool) -> Transcript {
+    let f = fixture();
+    let mut client = Connection::new_client(f.client_keys.clone(), options).expect("client");
+    let mut server = Connection::new_server(f.server_keys.clone());
+    server.server_options_mut().client_auth = client_auth;
+    let mut t = Transcript {
+        c2s: Vec::new(),
+        s2c: Vec::new(),
+        ticket: None,
+    };
+    let mut cb = FuzzCallbacks::accepting();
+    for _ in 0..8 {
+        t.c2s.extend_from_slice(client.outdata());
+        pump(&mut client, &mut server, &mut cb);
+        t.s2c.extend_from_slice(server.outdata());
+        pump(&mut server, &mut client, &mut cb);
+        if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty()
+        {
+            break;
+        }
+    }
+    assert!(client.handshake_complete() && server.handshake_complete());
+    for (from, log) in [(&mut client, &mut t.c2s), (&mut server, &mut t.s2c)] {
+        from.encode_to_outdata(b"GET / HTTP/1.0\r\n\r\n");
+        from.encode_to_outdata(&[]);
+        from.encode_closure_alert();
+        log.extend_from_slice(from.outdata());
+        let n = from.outdata().len();
+        from.sent(n);
+    }
+    let n = &client.core.negotiated;
+    if let (Some(s), Ok(id)) = (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
+        t.ticket = Some(ResumeTicket {
+            id,
+            master_secret: n.master_secret.clone(),
+            suite: s.id,
+        });
+    }
+    t
+}
+
+/// `client_recv`'s suite selector byte for `id` (0 = default list).
+fn suite_selector(id: u16) -> u8 {
+    if id == 0 {
+        return 0;
+    }
+    let i = ALL.iter().position(|s| s.id == id).expect("known suite");
+    if i == 0 { ALL.len() as u8 } else { i as u8 }
+}
+
+fn version_bits(v: u16) -> u8 {
+    match v {
+        0x0303 => 0,
+        0x0302 => 1,
+        _ => 2,
+    }
+}
+
+fn handshake_seeds(out: &Path) {
+    let mut configs: Vec<(String, u16, u16, bool)> = vec![
+        ("default".into(), 0, 0x0303, false),
+        ("default-client-auth".into(), 0, 0x0303, true),
+        ("tls11-default".into(), 0, 0x0302, false),
+        ("tls10-default".into(), 0, 0x0301, false),
+    ];
+    for &(suite, version) in &ESTABLISHED_CONFIGS {
+        configs.push((format!("{suite:04x}-{version:04x}"), suite, version, false));
+    }
+    configs.push(("002f-0303-client-auth".into(), 0x002f, 0x0303, true));
+    for (name, suite, version, client_auth) in configs {
+        let options = ClientOptions {
+            max_version: version,
+            cipher_spec: suite,
+            ..Default::default()
+        };
+        let t = record(options.clone(), client_auth);
+        // server_recv: flags = client_auth | version << 1.
+        let sflags = u8::from(client_auth) | version_bits(version) << 1;
+        let hello_len = record_len(&t.c2s);
+        write(
+            out,
+            "server_recv",
+            &format!("{name}-hello"),
+            &[&[sflags][..], &t.c2s[..hello_len]].concat(),
+        );
+        write(
+            out,
+            "server_recv",
+            &format!("{name}-full"),
+            &[&[sflags][..], &t.c2s].concat(),
+        );
+        // Byte-trickled delivery of the same stream (chunk selector 2 = 1 byte).
+        if suite == 0 {
+            write(
+                out,
+                "server_recv",
+                &format!("{name}-trickle"),
+                &[&[sflags | 2 << 3][..], &t.c2s].concat(),
+            );
+        }
+        let cflags = version_bits(version);
+        write(
+            out,
+            "client_recv",
+            &format!("{name}-full"),
+            &[&[cflags, suite_selector(suite)][..], &t.s2c].concat(),
+        );
+        // A resumed handshake: the server's abbreviated flight.
+        let resumed = record(
+            ClientOptions {
+                resume: t.ticket.clone(),
+                ..options
+            },
+            false,
+        );
+        write(
+            out,
+            "server_recv",
+            &format!("{name}-resumed"),
+            &[&[sflags][..], &resumed.c2s].concat(),
+        );
+        write(
+            out,
+            "client_recv",
+            &format!("{name}-resumed"),
+            &[&[cflags, suite_selector(suite)][..], &resumed.s2c].concat(),
+        );
+    }
+}
+
+/// Abbreviated handshakes resuming the harnesses' fixed sessions, and SSL 2.0-format
+/// hellos.
+fn resumption_and_sslv2_seeds(out: &Path) {
+    for (i, &(_, _, version)) in FIXED_SESSIONS.iter().enumerate() {
+        install_fixed_sessions();
+        let options = ClientOptions {
+            max_version: version,
+            resume: Some(fixed_ticket(i)),
+            ..Default::default()
+        };
+        let t = record(options, false);
+        let v = version_bits(version);
+        write(
+            out,
+            "server_recv",
+            &format!("fixed-session-{i}"),
+            &[&[v << 1][..], &t.c2s].concat(),
+        );
+        write(
+            out,
+            "client_recv",
+            &format!("fixed-session-{i}"),
+            &[&[v | 4, i as u8][..], &t.s2c].concat(),
+        );
+    }
+    for (name, version, specs) in [
+        (
+            "sslv2-hello-tls11",
+            0x0302u16,
+            &[[0x07u8, 0x00, 0xc0], [0, 0, 0x2f], [0, 0, 0xff]][..],
+        ),
+        (
+            "sslv2-hello-tls12",
+            0x0303,
+            &[[0, 0xc0, 0x2f], [0, 0, 0x9c], [0, 0x56, 0]][..],
+        ),
+    ] {
+        let mut msg = vec![1u8];
+        msg.extend_from_slice(&version.to_be_bytes());
+        msg.extend_from_slice(&((specs.len() * 3) as u16).to_be_bytes());
+        msg.extend_from_slice(&[0, 0, 0, 16]);
+        specs.iter().for_each(|s| msg.extend_from_slice(s));
+        msg.extend_from_slice(&[0x5a; 16]);
+        let mut seed = vec![0u8, 0x80 | (msg.len() >> 8) as u8, msg.len() as u8];
+        seed.extend_from_slice(&msg);
+        write(out, "server_recv", name, &seed);
+    }
+}
+
+/// Length of the first record in `wire`.
+fn record_len(wire: &[u8]) -> usize {
+    match wire.get(3..5) {
+        Some(l) => (5 + usize::from(u16::from_be_bytes([l[0], l[1]]))).min(wire.len()),
+        None => wire.len(),
+    }
+}
+
+fn sealed(typ: u8, payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![0, typ];
+    v.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    v.extend_from_slice(payload);
+    v
+}
+
+fn established_seeds(out: &Path) {
+    for cfg in 0..ESTABLISHED_CONFIGS.len() as u8 {
+        for (dir, side) in [(0u8, "to-server"), (0x10u8, "to-client")] {
+            let c = cfg | dir;
+            let mut app = vec![c];
+            app.extend(sealed(23, b"hello"));
+            app.extend(sealed(23, b""));
+            app.extend([3, 0]);
+            write(out, "established", &format!("{cfg}-{side}-appdata"), &app);
+
+            let mut alerts = vec![c];
+            alerts.extend(sealed(21, &[1, 100]));
+            alerts.extend(sealed(21, &[1, 0]));
+            write(out, "established", &format!("{cfg}-{side}-alerts"), &alerts);
+
+            let mut flip = vec![c, 2, 0, 100, 0, 10, 0x01, 3, 2];
+            flip.extend([2, 0x40, 0, 0xff, 0xff, 0x80]);
+            write(out, "established", &format!("{cfg}-{side}-bitflip"), &flip);
+
+            let mut ccs = vec![c];
+            ccs.extend(sealed(20, &[1]));
+            write(out, "established", &format!("{cfg}-{side}-ccs"), &ccs);
+
+            let mut rehs = vec![c, 5, 0, 3, 0];
+            rehs.extend(sealed(23, b"during"));
+            write(
+                out,
+                "established",
+                &format!("{cfg}-{side}-rehandshake"),
+                &rehs,
+            );
+
+            let mut close = vec![c, 4, 1, 3, 21, 3, 3, 0, 2, 3, 0];
+            close.extend(sealed(23, b"after close"));
+            write(out, "established", &format!("{cfg}-{side}-close"), &close);
+        }
+        let mut hello_request = vec![cfg | 0x10];
+        hello_request.extend(sealed(22, &[0, 0, 0, 0]));
+        write(
+            out,
+            "established",
+            &format!("{cfg}-to-client-hello-request"),
+            &hello_request,
+        );
+    }
+}
+
+/// Call sequences for `api_sequence` (opcode: bit 7 side, low bits % 10 operation).
+fn api_sequence_seeds(out: &Path) {
+    const SERVER: u8 = 0x80;
+    let seqs: [(&str, Vec<u8>); 7] = [
+        // GetWritebuf/EncodeWritebuf each way, flushed and delivered.
+        (
+            "writebuf-both-ways",
+            vec![
+                0,
+                0,
+                100,
+                0,
+                100,
+                4,
+                5,
+                0,
+                SERVER,
+                0x40,
+                0,
+                0x40,
+                0,
+                SERVER | 4,
+                SERVER | 5,
+                2,
+            ],
+        ),
+        // A reservation abandoned before the flush (ABI.md R5).
+        ("abandoned-reservation", vec![2, 0, 9, 1, 0, 100, 4, 5, 0]),
+        // EncodeToOutdata, partial SentData, delivery, the rest.
+        ("partial-send", vec![2, 0, 1, 0, 3, 0, 7, 5, 2, 4, 5, 0]),
+        // Client rehandshake with data both ways in flight.
+        (
+            "client-rehandshake",
+            vec![
+                6,
+                1,
+                2,
+                0,
+                10,
+                SERVER | 2,
+                0,
+                20,
+                4,
+                5,
+                0,
+                SERVER | 4,
+                SERVER | 5,
+                0,
+                4,
+                5,
+                0,
+            ],
+        ),
+        // Server rehandshake (HelloRequest) with extra credits.
+        (
+            "server-rehandshake",
+            vec![8, 3, SERVER | 6, 0, SERVER | 4, SERVER | 5, 0, 4, 5, 0],
+        ),
+        // Closure from the client while the server still sends.
+        (
+            "close",
+            vec![SERVER | 2, 0, 50, 7, 4, 5, 0, SERVER | 4, SERVER | 5, 0],
+        ),
+        // ReceivedData(0) / ProcessedData with nothing outstanding, between deliveries.
+        (
+            "poll",
+            vec![
+                9,
+                0,
+                9,
+                1,
+                SERVER | 2,
+                1,
+                0,
+                SERVER | 3,
+                0,
+                9,
+                SERVER | 5,
+                1,
+                9,
+                1,
+            ],
+        ),
+    ];
+    for cfg in 0..ESTABLISHED_CONFIGS.len() as u8 {
+        for (name, ops) in &seqs {
+            write(
+                out,
+                "api_sequence",
+                &format!("{cfg}-{name}"),
+                &[&[cfg][..], ops].concat(),
+            );
+        }
+    }
+}
+
+fn pki_seeds(out: &Path) {
+    let pki = pki_dir();
+    let read = |n: &str| std::fs::read(pki.join(n)).expect("pki file");
+    for name in [
+        "ca.der",
+        "inter.der",
+        "server.der",
+        "server-chain.der",
+        "legacy-server.der",
+        "ec-server.der",
+        "ec-server-chain.der",
+        "ec384-server.der",
+        "ec-mixed-server.der",
+        "mixed-ca-bundle.der",
+    ] {
+        let der = read(name);
+        write(out, "x509", name, &[&[3u8][..], &der].concat());
+        write(
+            out,
+            "x509",
+            &format!("{name}-client"),
+            &[&[0x80u8][..], &der].concat(),
+        );
+    }
+    let pairs = [
+        ("rsa", 0u8, "server.der", "server-pkcs1.der"),
+        ("rsa-pkcs8", 0, "server.der", "server-pkcs8.der"),
+        ("ec", 1, "ec-server.der", "ec-server-sec1.der"),
+        ("ec-pkcs8", 1, "ec-server.der", "ec-server-pkcs8.der"),
+        ("ec384", 1, "ec384-server.der", "ec384-server-key.der"),
+    ];
+    for (name, ec, cert, key) in pairs {
+        let (a, b) = (read(cert), read(key));
+        let split = (a.len() as u16).to_be_bytes();
+        for mode in 0..6u8 {
+            let sel = ec | mode << 1;
+            write(
+                out,
+                "keys_mem",
+                &format!("{name}-mode{mode}"),
+                &[&[sel, split[0], split[1]][..], &a, &b].concat(),
+            );
+        }
+        let ksplit = (b.len() as u16).to_be_bytes();
+        write(
+            out,
+            "keys_mem",
+            &format!("{name}-key-first"),
+            &[&[ec | 1 << 1, ksplit[0], ksplit[1]][..], &b, &a].concat(),
+        );
+    }
+    for name in [
+        "server.key",
+        "server-pkcs8.pem",
+        "server-pkcs8-enc.pem",
+        "server-legacy-enc.pem",
+        "ec-server-sec1.pem",
+        "ec-server-pkcs8.pem",
+        "ec-server-pkcs8-enc.pem",
+        "ec-server-sec1-enc.pem",
+        "server-chain.pem",
+    ] {
+        write(out, "pem", name, &[&[1u8][..], &read(name)].concat());
+    }
+}
+
+fn main() {
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")));
+    handshake_seeds(&out);
+    resumption_and_sslv2_seeds(&out);
+    established_seeds(&out);
+    api_sequence_seeds(&out);
+    pki_seeds(&out);
+    println!("seeds written to {}", out.display());
+}
