@@ -577,9 +577,9 @@ impl RsaPrivateKey {
             self.derived_fallback(ciphertext, &mut fallback);
         }
 
-        if let Some(fast) = &self.fast {
-            return self.decrypt_premaster_fast(fast, ciphertext, client_version, &fallback);
-        }
+        // The aws-lc path is not used here: aws-lc reports bad PKCS#1 padding as an error
+        // (and records it in its error queue), a timing difference a Marvin-style attacker
+        // can measure. The crypto-bigint path below decides everything with masks.
 
         // A ciphertext of the wrong length or not below n is public information, but is
         // still run through the same path (as zero) so every input costs the same.
@@ -608,29 +608,6 @@ impl RsaPrivateKey {
 
         let mut out = Zeroizing::new([0u8; PREMASTER_LEN]);
         for ((o, &m), &f) in out.iter_mut().zip(&em[msg_at..]).zip(fallback.iter()) {
-            *o = f.ct_select(&m, valid);
-        }
-        black_box(&out);
-        out
-    }
-
-    /// [`Self::decrypt_premaster`] on aws-lc-rs: the padding is checked there (in constant
-    /// time), the length and version here, all folded into one mask that picks between the
-    /// message and `fallback` without a branch.
-    fn decrypt_premaster_fast(
-        &self,
-        fast: &fast::FastKey,
-        ciphertext: &[u8],
-        client_version: u16,
-        fallback: &[u8; PREMASTER_LEN],
-    ) -> Zeroizing<[u8; 48]> {
-        let mut buf = Zeroizing::new(vec![0u8; self.public.k.max(PREMASTER_LEN)]);
-        let (ok, len) = fast.decrypt(ciphertext, &mut buf);
-        let mut valid = Choice::from_u8_lsb(ok) & Choice::from_u64_eq(len as u64, 48);
-        let [hi, lo] = client_version.to_be_bytes();
-        valid &= Choice::from_u8_eq(buf[0], hi) & Choice::from_u8_eq(buf[1], lo);
-        let mut out = Zeroizing::new([0u8; PREMASTER_LEN]);
-        for ((o, &m), &f) in out.iter_mut().zip(buf.iter()).zip(fallback.iter()) {
             *o = f.ct_select(&m, valid);
         }
         black_box(&out);

@@ -7,7 +7,6 @@
 //! on the crypto-bigint code in the parent module.
 
 use aws_lc_rs::digest::{self, Digest};
-use aws_lc_rs::rsa::{Pkcs1PrivateDecryptingKey, PrivateDecryptingKey};
 use aws_lc_rs::signature::{self, RsaEncoding, RsaKeyPair};
 use zeroize::Zeroizing;
 
@@ -16,7 +15,6 @@ pub(super) const MIN_BITS: u32 = 2048;
 pub(super) const MAX_BITS: u32 = 8192;
 
 pub(super) struct FastKey {
-    decrypting: Pkcs1PrivateDecryptingKey,
     signing: RsaKeyPair,
     /// Modulus length in bytes.
     k: usize,
@@ -127,16 +125,11 @@ impl FastKey {
     /// keeps using its own arithmetic.
     pub(super) fn new(c: &Components<'_>, k: usize) -> Option<Self> {
         let der = pkcs8(c);
-        let decrypting = PrivateDecryptingKey::from_pkcs8(&der).ok()?;
         let signing = RsaKeyPair::from_pkcs8(&der).ok()?;
-        if signing.public_modulus_len() != k || decrypting.key_size_bytes() != k {
+        if signing.public_modulus_len() != k {
             return None;
         }
-        Some(FastKey {
-            decrypting: Pkcs1PrivateDecryptingKey::new(decrypting).ok()?,
-            signing,
-            k,
-        })
+        Some(FastKey { signing, k })
     }
 
     /// PKCS#1 v1.5 signature over a SHA-256/384/512 DigestInfo; `None` for any other
@@ -159,19 +152,6 @@ impl FastKey {
                 .map(|()| sig)
                 .map_err(|_| ()),
         )
-    }
-
-    /// PKCS#1 v1.5 type 2 decryption into `out` (at least `k` bytes, zeroed by the
-    /// caller). Returns 1 and the message length when the padding is valid, else 0 and 0.
-    ///
-    /// aws-lc checks the padding in constant time but reports a bad one as an error, so
-    /// this is the only data-dependent step: the caller must treat the two outcomes
-    /// identically and pick its result by masking (RFC 5246 §7.4.7.1).
-    pub(super) fn decrypt(&self, ciphertext: &[u8], out: &mut [u8]) -> (u8, usize) {
-        match self.decrypting.decrypt(ciphertext, out) {
-            Ok(m) => (1, m.len()),
-            Err(_) => (0, 0),
-        }
     }
 }
 
