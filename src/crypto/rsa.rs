@@ -2,10 +2,11 @@
 //! exchange), raw PKCS#1 v1.5 signatures (MD5‖SHA-1 for TLS 1.0/1.1, any key size), PKCS#1
 //! v1.5 encryption (client side) and raw public operations.
 //!
-//! Keys of 2048 to 8192 bits sign SHA-2 DigestInfos and decrypt premasters on aws-lc-rs
-//! ([`fast`]), about three times faster. Everything else uses crypto-bigint:
-//! `BoxedMontyForm::pow` is constant-time in the base and the
-//! exponent. The private operation uses CRT with Montgomery parameters computed once per key,
+//! Private operations run on aws-lc ([`fast`]) when it takes the key: SHA-2 DigestInfo
+//! signatures through aws-lc-rs, everything else through aws-lc's raw transform, so the
+//! PKCS#1 checks stay the branch-free code below. Otherwise, and for all public operations,
+//! crypto-bigint: `BoxedMontyForm::pow` is constant-time in the base and the
+//! exponent. That private operation uses CRT with Montgomery parameters computed once per key,
 //! blinds the base with a random `r^e` (refreshed as OpenSSL does, see
 //! `RsaPrivateKey::blinding`), and re-encrypts the result to detect faults (a faulty CRT half
 //! would otherwise reveal a factor of n).
@@ -17,6 +18,7 @@
 mod fast;
 
 use super::rng;
+use crate::ffi::rsa_transform::RawRsaKey;
 use core::hint::black_box;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{
@@ -264,8 +266,10 @@ pub struct RsaPrivateKey {
     rejection_key: hmac::Key,
     /// Cached blinding pair, see [`RsaPrivateKey::blinding`].
     blinding: Mutex<Option<Blinding>>,
-    /// aws-lc-rs copy of the key for the hot operations, when its size allows.
+    /// aws-lc-rs copy of the key for SHA-2 DigestInfo signatures, when its size allows.
     fast: Option<fast::FastKey>,
+    /// aws-lc copy of the key for the raw private operation, when aws-lc takes the key.
+    raw: Option<RawRsaKey>,
 }
 
 /// A blinding pair (r^e, r^-1) mod n in Montgomery form, and how often it was used.
@@ -394,21 +398,22 @@ impl RsaPrivateKey {
         let mut rejection_secret = Zeroizing::new([0u8; 32]);
         rng::fill(&mut rejection_secret[..])?;
         let n_bits = bit_len(trim(n));
+        let c = fast::Components {
+            n,
+            e,
+            d: d_bytes,
+            p: p_bytes,
+            q: q_bytes,
+            dp: dp_bytes,
+            dq: dq_bytes,
+            qinv: qinv_bytes,
+        };
         let fast = if (fast::MIN_BITS..=fast::MAX_BITS).contains(&n_bits) {
-            let c = fast::Components {
-                n,
-                e,
-                d: d_bytes,
-                p: p_bytes,
-                q: q_bytes,
-                dp: dp_bytes,
-                dq: dq_bytes,
-                qinv: qinv_bytes,
-            };
             fast::FastKey::new(&c, public.k)
         } else {
             None
         };
+        let raw = fast::raw_key(&c, public.k);
         let key = RsaPrivateKey {
             public,
             p_params,
@@ -420,11 +425,23 @@ impl RsaPrivateKey {
             rejection_key: hmac::Key::new(hmac::HMAC_SHA256, &rejection_secret[..]),
             blinding: Mutex::new(None),
             fast,
+            raw,
         };
-        // Self-test: e and the CRT exponents must agree (the fault check re-encrypts).
+        // Self-test: e and the CRT exponents must agree (the fault check re-encrypts), and
+        // aws-lc, when used, must compute the same value.
         let probe = BoxedUint::from_be_slice(&[2], key.public.n_precision()).map_err(|_| ())?;
-        if !key.private_raw(&probe)?.ok.to_bool() {
+        let own = key.private_raw(&probe)?;
+        if !own.ok.to_bool() {
             return Err(());
+        }
+        if let Some(raw) = &key.raw {
+            let mut theirs = Zeroizing::new(vec![0u8; key.public.k]);
+            let mut input = vec![0u8; key.public.k];
+            input[key.public.k - 1] = 2;
+            raw.private_transform(&input, &mut theirs)?;
+            if *theirs != *to_be_len(&own.m, key.public.k) {
+                return Err(());
+            }
         }
         Ok(key)
     }
@@ -535,6 +552,14 @@ impl RsaPrivateKey {
     /// most `modulus_len()` bytes and must be below n. `Err` also if a fault is detected.
     pub fn private_op(&self, input: &[u8]) -> Result<Zeroizing<Vec<u8>>, ()> {
         let x = self.public.parse_input(input)?;
+        if let Some(raw) = &self.raw {
+            let k = self.public.k;
+            let mut padded = Zeroizing::new(vec![0u8; k]);
+            padded[k - input.len()..].copy_from_slice(input);
+            let mut out = Zeroizing::new(vec![0u8; k]);
+            raw.private_transform(&padded, &mut out)?;
+            return Ok(out);
+        }
         let r = self.private_raw(&x)?;
         if !r.ok.to_bool() {
             return Err(());
@@ -577,24 +602,34 @@ impl RsaPrivateKey {
             self.derived_fallback(ciphertext, &mut fallback);
         }
 
-        // The aws-lc path is not used here: aws-lc reports bad PKCS#1 padding as an error
-        // (and records it in its error queue), a timing difference a Marvin-style attacker
-        // can measure. The crypto-bigint path below decides everything with masks.
-
-        // A ciphertext of the wrong length or not below n is public information, but is
-        // still run through the same path (as zero) so every input costs the same.
-        let x = if ciphertext.len() == k {
-            self.public.parse_input(ciphertext).ok()
-        } else {
-            None
+        // aws-lc's PKCS#1 decryption is not used: it reports bad padding as an error (and
+        // records it in its error queue), a timing difference a Marvin-style attacker can
+        // measure. Only the raw transform is taken from it; the checks below use masks.
+        let (em, mut valid) = match &self.raw {
+            Some(raw) => {
+                // Its only failures (length, not below n) are public, like the ones below.
+                let mut em = Zeroizing::new(vec![0u8; k]);
+                let ok = raw.private_transform(ciphertext, &mut em).is_ok();
+                (em, Choice::from_u8_lsb(u8::from(ok)))
+            }
+            None => {
+                // A ciphertext of the wrong length or not below n is public information,
+                // but is still run through the same path (as zero) so every input costs
+                // the same.
+                let x = if ciphertext.len() == k {
+                    self.public.parse_input(ciphertext).ok()
+                } else {
+                    None
+                };
+                let valid = Choice::from_u8_lsb(u8::from(x.is_some()));
+                let x =
+                    x.unwrap_or_else(|| BoxedUint::zero_with_precision(self.public.n_precision()));
+                let Ok(r) = self.private_raw(&x) else {
+                    return fallback;
+                };
+                (to_be_len(&r.m, k), valid & r.ok)
+            }
         };
-        let mut valid = Choice::from_u8_lsb(u8::from(x.is_some()));
-        let x = x.unwrap_or_else(|| BoxedUint::zero_with_precision(self.public.n_precision()));
-        let Ok(r) = self.private_raw(&x) else {
-            return fallback;
-        };
-        valid &= r.ok;
-        let em = to_be_len(&r.m, k);
 
         // 00 02 PS(nonzero, k-51 >= 8 bytes) 00 M(48), M starting with client_version.
         let msg_at = k - PREMASTER_LEN;
@@ -804,6 +839,23 @@ mod tests {
         assert_ne!(*key.decrypt_premaster(&ct[1..], 0x0303), pm);
         assert_ne!(*key.decrypt_premaster(&[0xff; 600][..ct.len()], 0x0303), pm);
         assert_ne!(*key.decrypt_premaster(&[], 0x0303), [0u8; 48]);
+
+        // The portable crypto-bigint path (used when aws-lc refuses a key) decrypts the same,
+        // and both private operations agree on random inputs.
+        assert!(key.raw.is_some(), "aws-lc takes {bits}-bit keys");
+        let mut portable = c.key().expect("valid key");
+        portable.raw = None;
+        assert_eq!(*portable.decrypt_premaster(&ct, 0x0303), pm);
+        assert_ne!(*portable.decrypt_premaster(&bad, 0x0303), pm);
+        assert_ne!(*portable.decrypt_premaster(&ct[1..], 0x0303), pm);
+        for _ in 0..4 {
+            let mut x = vec![0u8; key.modulus_len()];
+            rng::fill(&mut x[1..]).unwrap();
+            assert_eq!(
+                *key.private_op(&x).unwrap(),
+                *portable.private_op(&x).unwrap()
+            );
+        }
 
         // A well-formed block of the wrong message length (47 bytes) is rejected too.
         std::fs::write(dir.path("short"), &pm[..47]).unwrap();
@@ -1120,8 +1172,13 @@ mod tests {
             let rate = f64::from(ops) / start.elapsed().as_secs_f64();
             println!("RSA-2048 {name}: {rate:.0} ops/s");
         };
-        bench("private_op (crypto-bigint)", &|| {
+        bench("private_op (aws-lc raw transform)", &|| {
             drop(key.private_op(&input).unwrap())
+        });
+        let mut portable = c.key().unwrap();
+        portable.raw = None;
+        bench("private_op (crypto-bigint)", &|| {
+            drop(portable.private_op(&input).unwrap())
         });
         let info = info_sha256(b"speed");
         bench("sign SHA-256 DigestInfo", &|| {

@@ -1,10 +1,12 @@
-//! The C boundary: the only module with `unsafe`.
+//! The C boundary: the only module with `unsafe`. It also holds the one import from C the
+//! core needs ([`rsa_transform`], aws-lc's raw RSA private operation).
 //!
 //! Every exported function runs its body inside [`guard`], so a Rust panic becomes an error
 //! code instead of unwinding into C, and every pointer is checked before it is used.
 
 pub mod crypto_api;
 pub mod keys;
+pub mod rsa_transform;
 pub mod session;
 pub mod util;
 pub mod x509;

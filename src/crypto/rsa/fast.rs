@@ -1,11 +1,12 @@
-//! The private operations of 2048- to 8192-bit RSA keys on aws-lc-rs: PKCS#1 v1.5 signing of
-//! SHA-256/384/512 DigestInfos and PKCS#1 v1.5 premaster decryption, at about three times
-//! the rate of the crypto-bigint path (and on par with OpenSSL), which bounds every
-//! RSA-authenticated full handshake. aws-lc blinds, uses constant-time modular
-//! exponentiation and verifies each CRT result before releasing it. Everything else (keys
-//! under 2048 bits, the raw MD5‖SHA-1 and SHA-1 signatures, raw private operations) stays
+//! The private operations on aws-lc, at about three to four times the rate of the
+//! crypto-bigint path (and on par with OpenSSL), which bounds every RSA-authenticated full
+//! handshake: PKCS#1 v1.5 signing of SHA-256/384/512 DigestInfos through aws-lc-rs (2048 to
+//! 8192 bits), and the raw private transform (premaster decryption, raw signatures) through
+//! `ffi::rsa_transform` for any size aws-lc takes. aws-lc blinds, uses constant-time modular
+//! exponentiation and verifies each CRT result before releasing it. Keys aws-lc refuses stay
 //! on the crypto-bigint code in the parent module.
 
+use crate::ffi::rsa_transform::RawRsaKey;
 use aws_lc_rs::digest::{self, Digest};
 use aws_lc_rs::signature::{self, RsaEncoding, RsaKeyPair};
 use zeroize::Zeroizing;
@@ -71,15 +72,26 @@ fn put_uint(out: &mut Vec<u8>, value: &[u8]) {
     }
 }
 
-/// PKCS#8 PrivateKeyInfo around an RFC 8017 RSAPrivateKey built from the components (the
-/// form both aws-lc-rs key types import).
-fn pkcs8(c: &Components<'_>) -> Zeroizing<Vec<u8>> {
+/// The RFC 8017 RSAPrivateKey (two-prime, version 0) of the components, DER.
+fn rsa_private_key(c: &Components<'_>) -> Zeroizing<Vec<u8>> {
     let mut fields = Zeroizing::new(vec![0x02, 0x01, 0x00]);
     for v in [c.n, c.e, c.d, c.p, c.q, c.dp, c.dq, c.qinv] {
         put_uint(&mut fields, v);
     }
     let mut rsa_key = Zeroizing::new(Vec::with_capacity(fields.len() + 8));
     put_tlv(&mut rsa_key, 0x30, &fields);
+    rsa_key
+}
+
+/// aws-lc's raw private transform for the key, any size aws-lc takes; `None` if it refuses
+/// the key or disagrees about the modulus length (the caller keeps its own arithmetic).
+pub(super) fn raw_key(c: &Components<'_>, k: usize) -> Option<RawRsaKey> {
+    RawRsaKey::from_pkcs1_der(&rsa_private_key(c)).filter(|raw| raw.modulus_len() == k)
+}
+
+/// PKCS#8 PrivateKeyInfo around the RSAPrivateKey (the form aws-lc-rs imports).
+fn pkcs8(c: &Components<'_>) -> Zeroizing<Vec<u8>> {
+    let rsa_key = rsa_private_key(c);
     // version 0, AlgorithmIdentifier { rsaEncryption, NULL }, OCTET STRING { RSAPrivateKey }
     let mut info = Zeroizing::new(vec![
         0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01,
