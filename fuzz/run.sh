@@ -56,6 +56,8 @@ max_len() {
 
 total_crashes=0
 ran=0
+failed_targets=0
+build_failures=0
 for t in "${targets[@]}"; do
     log=fuzz/logs/$t.log
     art=fuzz/artifacts/$t
@@ -63,6 +65,7 @@ for t in "${targets[@]}"; do
     if ! cargo fuzz build --fuzz-dir fuzz "$t" >"$log" 2>&1; then
         echo "$t: build failed ($log)"
         total_crashes=$((total_crashes + 1))
+        build_failures=$((build_failures + 1))
         continue
     fi
     before=$(ls "$art" | sort)
@@ -103,6 +106,10 @@ for t in "${targets[@]}"; do
         echo "  $art/$a"
     done
     total_crashes=$((total_crashes + n))
+    if [ "$n" -gt 0 ]; then failed_targets=$((failed_targets + 1)); fi
 done
+# The count line `make test` aggregates (a target with a crash or a failed build fails),
+# then the summary line, last.
+echo "fuzz: $((ran - failed_targets)) passed, $((failed_targets + build_failures)) failed"
 echo "FUZZ targets=$ran crashes=$total_crashes"
 [ "$total_crashes" -eq 0 ]

@@ -155,16 +155,20 @@ else
     not_run interop "build failed"
 fi
 
-# 6. Hardening: the load test in its quick form, and every committed fuzz seed and regression
-#    replayed through the fuzz harnesses on the stable toolchain (deterministic; the
-#    coverage-guided runs themselves are `make fuzz`).
+# 6. Hardening: the load test in its quick form; every committed fuzz seed and regression
+#    replayed through the fuzz harnesses on the stable toolchain (deterministic); then each
+#    fuzz target coverage-guided for FUZZ_TEST_SECONDS (default 15) so none rots (the long
+#    runs are `make fuzz`). The first fuzz build (libFuzzer + ASan, cold) takes a few minutes.
 if [ "$build_ok" -eq 1 ]; then
     step load-quick 600 bash tests/load/run.sh --quick
     step fuzz-replay 1500 env MATRIXSSL_FUZZ_PKI="$PWD/$PKI" "$CARGO" run --release \
         --manifest-path fuzz/Cargo.toml --bin replay
+    step fuzz-short 2400 env MATRIXSSL_FUZZ_PKI="$PWD/$PKI" \
+        bash fuzz/run.sh "${FUZZ_TEST_SECONDS:-15}"
 else
     not_run load-quick "build failed"
     not_run fuzz-replay "build failed"
+    not_run fuzz-short "build failed"
 fi
 
 # 7. The benchmark harness in smoke mode (a few iterations, no timing claims) so it never rots.
