@@ -88,6 +88,8 @@ pub struct Connection {
     peer_error: bool,
     peer_closed: bool,
     close_after_sent: bool,
+    /// Our close_notify is queued: no handshake message is acted on any more.
+    closure_sent: bool,
 }
 
 impl Connection {
@@ -115,6 +117,7 @@ impl Connection {
             peer_error: false,
             peer_closed: false,
             close_after_sent: false,
+            closure_sent: false,
         }
     }
 
@@ -313,6 +316,9 @@ impl Connection {
         let msg = msg.to_vec();
         self.awaiting_first_hello = false;
         self.in_start += 2 + len;
+        if self.closure_sent {
+            return Ok(None); // as any handshake message after our close_notify
+        }
         let body = crate::msgs::sslv2_client_hello_to_v3(&msg)?;
         let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
         // The transcript covers the SSL 2.0 message itself (RFC 5246 Appendix E.2).
@@ -371,6 +377,14 @@ impl Connection {
     }
 
     fn on_handshake_message(&mut self, raw: &[u8], cb: &mut dyn Callbacks) -> Result<(), Fatal> {
+        // After our close_notify nothing more may be sent but alerts, so a renegotiation
+        // request (HelloRequest, ClientHello) or the rest of a handshake cannot be answered.
+        // As OpenSSL does after SSL_shutdown has sent close_notify, such messages are
+        // discarded without an alert; application data and alerts are still delivered
+        // (ABI.md §7.9: input after EncodeClosureAlert is decoded normally).
+        if self.closure_sent {
+            return Ok(());
+        }
         let typ = raw[0];
         // RFC 5246 §7.4.1.1: a HelloRequest in the middle of a handshake is ignored.
         if typ == hs::HELLO_REQUEST && self.is_client && !self.handshake_complete() {
@@ -768,6 +782,7 @@ impl Connection {
         self.abandon_reservation();
         self.core
             .send_alert(alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
+        self.closure_sent = true;
         MATRIXSSL_SUCCESS
     }
 

@@ -5,6 +5,7 @@
 //! core types.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod client_sessions;
 pub mod codec;
 pub mod conn;
 pub mod crypto;

@@ -44,15 +44,36 @@ fn parse_extensions<'a>(r: &mut Reader<'a>) -> Result<Vec<Extension<'a>>, Fatal>
         return Ok(out);
     }
     let mut block = Reader::new(r.vec_u16().or_decode()?);
+    let mut seen = TypeSet::new();
     while !block.is_empty() {
         let typ = block.u16().or_decode()?;
         let body = block.vec_u16().or_decode()?;
-        if out.iter().any(|e| e.typ == typ) {
+        if !seen.insert(typ) {
             return Err(Fatal::DECODE);
         }
         out.push(Extension { typ, body });
     }
     Ok(out)
+}
+
+/// One bit per possible u16 extension type (8 KiB on the stack), so the duplicate check is
+/// linear in the number of extensions: a 64 KiB block can hold ~16,000 of them, and a
+/// pairwise comparison would cost a peer-triggered quadratic amount of work.
+struct TypeSet([u64; 1024]);
+
+impl TypeSet {
+    fn new() -> Self {
+        TypeSet([0; 1024])
+    }
+
+    /// Records `typ`; false if it was already present.
+    fn insert(&mut self, typ: u16) -> bool {
+        let word = &mut self.0[usize::from(typ >> 6)];
+        let bit = 1u64 << (typ & 63);
+        let fresh = *word & bit == 0;
+        *word |= bit;
+        fresh
+    }
 }
 
 fn put_extensions(out: &mut Vec<u8>, exts: &[(u16, Vec<u8>)]) {
@@ -377,6 +398,60 @@ mod tests {
         let exts = vec![(23, vec![]), (23, vec![])];
         let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts);
         assert_eq!(ClientHello::parse(&body).err(), Some(Fatal::DECODE));
+    }
+
+    /// The largest extension block a ClientHello can carry: 16,382 empty extensions of
+    /// distinct types, spread over the whole u16 range (both ends included).
+    fn many_distinct_extensions() -> Vec<(u16, Vec<u8>)> {
+        let mut types: Vec<u16> = (0..16_380u16).map(|i| i.wrapping_mul(4) + 1).collect();
+        types.extend([0, 0xffff]);
+        types.into_iter().map(|t| (t, Vec::new())).collect()
+    }
+
+    #[test]
+    fn thousands_of_distinct_extensions_parse() {
+        let exts = many_distinct_extensions();
+        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts);
+        assert!(body.len() > 65_000);
+        let ch = ClientHello::parse(&body).unwrap();
+        assert_eq!(ch.extensions.len(), exts.len());
+        assert!(
+            ch.extensions
+                .iter()
+                .zip(&exts)
+                .all(|(e, (t, _))| e.typ == *t)
+        );
+        assert_eq!(find_ext(&ch.extensions, 0xffff), Some(&[][..]));
+    }
+
+    #[test]
+    fn duplicates_anywhere_in_a_huge_block_are_rejected() {
+        let exts = many_distinct_extensions();
+        let n = exts.len();
+        // (position overwritten, position copied): first pair, first and last, last pair,
+        // and the extreme types 0 and 0xffff repeated.
+        for (at, from) in [
+            (1, 0),
+            (n - 1, 0),
+            (n - 1, n - 2),
+            (5, n - 2),
+            (n - 3, n - 1),
+        ] {
+            let mut dup = exts.clone();
+            dup[at] = dup[from].clone();
+            let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &dup);
+            assert_eq!(
+                ClientHello::parse(&body).err(),
+                Some(Fatal::DECODE),
+                "{at}/{from}"
+            );
+            let sh = encode_server_hello(0x0303, &[0; 32], &[], 0x2f, &dup);
+            assert_eq!(
+                ServerHello::parse(&sh).err(),
+                Some(Fatal::DECODE),
+                "{at}/{from}"
+            );
+        }
     }
 
     #[test]

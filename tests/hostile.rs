@@ -1187,6 +1187,7 @@ fn final_flights_split_at_every_byte_boundary() {
         id: n.session_id.clone().try_into().unwrap(),
         master_secret: n.master_secret.clone(),
         suite: n.suite.unwrap().id,
+        extended_master_secret: n.extended_master_secret,
     };
     let resume = || ClientOptions {
         resume: Some(ticket.clone()),
@@ -1612,6 +1613,129 @@ fn scripted_server_handshake_completes() {
     let got = feed(&mut client, &wire, usize::MAX);
     assert_eq!(got.last(), MATRIXSSL_HANDSHAKE_COMPLETE, "{got:?}");
     assert!(client.core.negotiated.secure_renegotiation);
+}
+
+// ---- resumption and the extended master secret (RFC 7627 §5.3) ---------------------------
+
+#[test]
+fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
+    // (session used EMS, ServerHello has EMS, expected alert): a mismatch either way is
+    // handshake_failure; a match resumes.
+    let cases = [
+        (true, false, Some(alert::HANDSHAKE_FAILURE)),
+        (false, true, Some(alert::HANDSHAKE_FAILURE)),
+        (true, true, None),
+        (false, false, None),
+    ];
+    for (session_ems, hello_ems, desc) in cases {
+        let what = format!("session EMS {session_ems}, ServerHello EMS {hello_ems}");
+        let ticket = matrixssl::handshake::client::ResumeTicket {
+            id: [0x33; 32],
+            master_secret: [0x5c; 48].into(),
+            suite: 0x002f,
+            extended_master_secret: session_ems,
+        };
+        let options = ClientOptions {
+            resume: Some(ticket),
+            ..Default::default()
+        };
+        let mut client = Connection::new_client(client_keys(), options).unwrap();
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(&mut client));
+        t.version = TLS12;
+        t.suite = suites::by_id(0x002f);
+        t.rl.write_version = TLS12;
+        let mut exts = vec![(ext::RENEGOTIATION_INFO, vec![0])];
+        if hello_ems {
+            exts.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+        }
+        let hello = msgs::encode_server_hello(TLS12, &t.server_random, &[0x33; 32], 0x002f, &exts);
+        let mut wire = t.send_hs(hs::SERVER_HELLO, &hello);
+        t.master = [0x5c; 48];
+        wire.extend(t.finish(|_| {}));
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+        match desc {
+            Some(desc) => assert_plain_fatal(&mut client, desc, &what),
+            None => {
+                assert!(!client.errored(), "{what}");
+                assert!(client.handshake_complete(), "{what}");
+                assert!(client.core.negotiated.resumed, "{what}");
+            }
+        }
+    }
+}
+
+/// A ClientHello record offering to resume `id` with suite 0x002f, with or without the
+/// extended_master_secret extension.
+fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
+    let exts: Extensions = if ems {
+        vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())]
+    } else {
+        Vec::new()
+    };
+    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &exts);
+    record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
+}
+
+/// Puts a TLS 1.2 session with suite 0x002f in the server cache (the cache is shared with
+/// tests running in parallel, so each check re-inserts its own entry right before use).
+fn cache_session(id: [u8; 32], ems: bool) {
+    matrixssl::session_cache::insert(matrixssl::session_cache::CachedSession {
+        id,
+        master_secret: [0x6d; 48].into(),
+        suite: 0x002f,
+        version: TLS12,
+        extended_master_secret: ems,
+    });
+}
+
+/// The ServerHello the server answered with, and whether a Certificate followed it.
+fn server_answer(server: &mut Connection) -> (Vec<u8>, bool, bool) {
+    let out = take_out(server);
+    let stream: Vec<u8> = split_records(&out)
+        .into_iter()
+        .take_while(|r| r.0 == content::HANDSHAKE)
+        .flat_map(|r| r.2)
+        .collect();
+    let messages = split_messages(&stream);
+    let sh = ServerHello::parse(&messages[0][4..]).expect("ServerHello");
+    let ems = msgs::find_ext(&sh.extensions, ext::EXTENDED_MASTER_SECRET).is_some();
+    let certificate = messages.iter().any(|m| m[0] == hs::CERTIFICATE);
+    (sh.session_id.to_vec(), ems, certificate)
+}
+
+#[test]
+fn server_keeps_the_master_secret_derivation_of_resumed_sessions() {
+    // Session with EMS, hello without: abort (handshake_failure).
+    let id = [0x5e; 32];
+    cache_session(id, true);
+    server_rejects(
+        &resuming_hello(&id, false),
+        alert::HANDSHAKE_FAILURE,
+        "EMS session, hello without EMS",
+    );
+    // Session with EMS, hello with it: resumed.
+    cache_session(id, true);
+    let mut server = Connection::new_server(server_keys());
+    feed(&mut server, &resuming_hello(&id, true), usize::MAX);
+    assert!(!server.errored());
+    assert_eq!(server_answer(&mut server), (id.to_vec(), true, false));
+
+    // Session without EMS, hello with it: a full handshake with a new session, using EMS.
+    let id = [0x5f; 32];
+    cache_session(id, false);
+    let mut server = Connection::new_server(server_keys());
+    feed(&mut server, &resuming_hello(&id, true), usize::MAX);
+    assert!(!server.errored());
+    let (new_id, ems, certificate) = server_answer(&mut server);
+    assert!(new_id != id && ems && certificate);
+    // Session without EMS, hello without: legacy resumption is still allowed.
+    cache_session(id, false);
+    let mut server = Connection::new_server(server_keys());
+    feed(&mut server, &resuming_hello(&id, false), usize::MAX);
+    assert!(!server.errored());
+    assert_eq!(server_answer(&mut server), (id.to_vec(), false, false));
 }
 
 // ---- renegotiation -----------------------------------------------------------------------
@@ -2406,6 +2530,32 @@ fn hostile_dhe_parameters_are_refused() {
             "bad signature",
             p.clone(),
             vec![2],
+            vec![2],
+            true,
+            alert::DECRYPT_ERROR,
+        ),
+        // The signature is checked before the group: a forged message is refused as such,
+        // without a primality test on the prime it carries.
+        (
+            "bad signature over a composite p",
+            minus(&p, 2),
+            vec![2],
+            vec![2],
+            true,
+            alert::DECRYPT_ERROR,
+        ),
+        (
+            "bad signature over a 512-bit field",
+            vec![0xff; 64],
+            vec![2],
+            vec![2],
+            true,
+            alert::DECRYPT_ERROR,
+        ),
+        (
+            "bad signature with g = 1",
+            p.clone(),
+            vec![1],
             vec![2],
             true,
             alert::DECRYPT_ERROR,

@@ -283,6 +283,7 @@ fn resumption_by_session_id() {
         id: n.session_id.clone().try_into().unwrap(),
         master_secret: n.master_secret.clone(),
         suite: n.suite.unwrap().id,
+        extended_master_secret: n.extended_master_secret,
     };
     let mut second = handshake(
         ClientOptions {
@@ -293,6 +294,32 @@ fn resumption_by_session_id() {
     );
     assert!(second.client.core.negotiated.resumed && second.server.core.negotiated.resumed);
     exchange(&mut second, 1000, usize::MAX);
+}
+
+#[test]
+fn resumption_with_another_master_secret_derivation_is_aborted() {
+    // The session used the extended master secret; a ticket claiming it did not makes the
+    // server's (correct) EMS resumption a mismatch for the client: RFC 7627 §5.3 abort.
+    let first = handshake(ClientOptions::default(), usize::MAX);
+    let n = &first.client.core.negotiated;
+    assert!(n.extended_master_secret);
+    let ticket = ResumeTicket {
+        id: n.session_id.clone().try_into().unwrap(),
+        master_secret: n.master_secret.clone(),
+        suite: n.suite.unwrap().id,
+        extended_master_secret: false,
+    };
+    let client = Connection::new_client(
+        client_keys(),
+        ClientOptions {
+            resume: Some(ticket),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (p, alerts) = drive(client, Connection::new_server(server_keys()), usize::MAX);
+    assert!(p.client.errored() && !p.client.handshake_complete());
+    assert_eq!(alerts, vec![[2, 40]]);
 }
 
 #[test]
@@ -434,6 +461,54 @@ fn rehandshake_without_credit_is_declined() {
         &mut alerts,
     );
     assert_eq!(got, b"still here");
+}
+
+/// `closer` has queued its close_notify (not yet delivered); `asker` then requests a new
+/// handshake. The closer must not answer: its output stays the close_notify alone, and its
+/// session stays usable for reading.
+fn renegotiation_after_close_notify(p: &mut Pair, server_closes: bool) {
+    let (closer, asker) = if server_closes {
+        (&mut p.server, &mut p.client)
+    } else {
+        (&mut p.client, &mut p.server)
+    };
+    assert_eq!(closer.encode_closure_alert(), MATRIXSSL_SUCCESS);
+    let closing = closer.outdata().to_vec();
+    assert_eq!(asker.encode_rehandshake(None, false, 0), MATRIXSSL_SUCCESS);
+    let (mut got, mut alerts) = (Vec::new(), Vec::new());
+    let request = asker.outdata().to_vec();
+    asker.sent(request.len());
+    let (at, room) = closer.read_buf();
+    assert!(room >= request.len());
+    closer.inbuf_mut()[at..at + request.len()].copy_from_slice(&request);
+    let r = closer.received(request.len(), &mut NoCallbacks);
+    assert_eq!(
+        r.rc, MATRIXSSL_REQUEST_RECV,
+        "server_closes={server_closes}"
+    );
+    assert_eq!(
+        closer.outdata(),
+        &closing[..],
+        "server_closes={server_closes}"
+    );
+    assert!(!closer.errored());
+    // Data the peer sends afterwards is still delivered, then its close_notify.
+    send(asker, b"after");
+    asker.encode_closure_alert();
+    pump(asker, closer, usize::MAX, &mut got, &mut alerts);
+    assert_eq!(got, b"after");
+    assert_eq!(alerts, vec![[1, 0]]);
+}
+
+#[test]
+fn renegotiation_is_not_answered_after_close_notify() {
+    // As OpenSSL after SSL_shutdown: a ClientHello to a server, or a HelloRequest to a
+    // client, that has sent close_notify is discarded silently.
+    for server_closes in [true, false] {
+        let mut p = handshake(ClientOptions::default(), usize::MAX);
+        p.server.add_rehandshake_credits(5);
+        renegotiation_after_close_notify(&mut p, server_closes);
+    }
 }
 
 #[test]

@@ -322,6 +322,7 @@ pub fn fixed_ticket(i: usize) -> ResumeTicket {
         id: [id; 32],
         master_secret: FIXED_MASTER.into(),
         suite,
+        extended_master_secret: true,
     }
 }
 
@@ -371,6 +372,7 @@ pub fn established_pair(idx: usize) -> Option<(Connection, Connection)> {
             id,
             master_secret: n.master_secret.clone(),
             suite: s.id,
+            extended_master_secret: n.extended_master_secret,
         });
     }
     // Fatal alerts below must not evict the cached session the next iteration resumes.

@@ -15,7 +15,7 @@ use crate::error::*;
 use crate::handshake::Callbacks;
 use crate::handshake::client::{ClientOptions, ResumeTicket};
 use crate::pki::Certificate;
-use crate::{session_cache, suites};
+use crate::{client_sessions, session_cache, suites};
 
 pub type CertCb = unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32;
 pub type ExtCb = unsafe extern "C" fn(*mut ssl_t, u16, u16, *mut c_void) -> i32;
@@ -123,6 +123,7 @@ impl ssl_t {
         sid.id = id;
         sid.masterSecret = *n.master_secret;
         sid.cipherId = u32::from(suite.id);
+        client_sessions::record(&id, &n.master_secret, n.extended_master_secret);
     }
 
     fn receive_result(&mut self, r: Received, ptbuf: *mut *mut u8, ptlen: *mut u32) -> i32 {
@@ -171,10 +172,17 @@ fn resume_ticket(sid: &sslSessionId_t) -> Option<ResumeTicket> {
     if sid.cipherId == 0 {
         return None;
     }
+    // RFC 7627 §5.3 needs the session's master-secret derivation, which the C record cannot
+    // hold. A record this process did not write (or has forgotten) is not offered for
+    // resumption: the mismatch could not be detected. A full handshake follows, as for any
+    // session the server no longer knows (ABI.md §3.3.2).
+    let extended_master_secret =
+        client_sessions::extended_master_secret(&sid.id, &sid.masterSecret)?;
     Some(ResumeTicket {
         id: sid.id,
         master_secret: Zeroizing::new(sid.masterSecret),
         suite: u16::try_from(sid.cipherId).ok()?,
+        extended_master_secret,
     })
 }
 
@@ -652,6 +660,7 @@ pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSes
                 out.id = id;
                 out.masterSecret = *n.master_secret;
                 out.cipherId = u32::from(suite.id);
+                client_sessions::record(&id, &n.master_secret, n.extended_master_secret);
                 PS_SUCCESS
             }
             _ => PS_FAILURE,

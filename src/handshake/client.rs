@@ -26,6 +26,9 @@ pub struct ResumeTicket {
     pub id: [u8; 32],
     pub master_secret: Zeroizing<[u8; 48]>,
     pub suite: u16,
+    /// The session's master secret was derived with RFC 7627's extended master secret: a
+    /// resumption must agree (§5.3).
+    pub extended_master_secret: bool,
 }
 
 #[derive(Clone)]
@@ -281,6 +284,11 @@ impl State for ExpectServerHello {
                 if ticket.suite != suite.id {
                     return Err(Fatal::ILLEGAL);
                 }
+                // RFC 7627 §5.3: the resumed session must use the master-secret derivation
+                // it was created with; either mismatch aborts with handshake_failure.
+                if ticket.extended_master_secret != ems {
+                    return Err(Fatal::HANDSHAKE);
+                }
                 let master = ticket.master_secret;
                 params.ks.install_pending_keys(
                     &mut core.record,
@@ -399,6 +407,96 @@ fn bit_length(be: &[u8]) -> usize {
 /// Smallest finite-field DH prime a client accepts (issue: 1024 bits by default).
 const MIN_DH_BITS: usize = 1024;
 
+/// ServerKeyExchange parameters as framed on the wire, not yet interpreted.
+enum RawServerParams<'a> {
+    Ecdhe {
+        group: u16,
+        point: &'a [u8],
+    },
+    Dhe {
+        p: &'a [u8],
+        g: &'a [u8],
+        ys: &'a [u8],
+    },
+    /// PSK suites without a key exchange of their own.
+    None,
+}
+
+impl<'a> RawServerParams<'a> {
+    fn parse(kx: KeyExchange, r: &mut Reader<'a>) -> Result<Self, Fatal> {
+        if kx.is_ecdhe() {
+            let (group, point) = ecdhe::parse_server_params(r)?;
+            Ok(RawServerParams::Ecdhe { group, point })
+        } else if kx.is_dhe() {
+            let p = r.vec_u16().or_decode()?;
+            let g = r.vec_u16().or_decode()?;
+            let ys = r.vec_u16().or_decode()?;
+            Ok(RawServerParams::Dhe { p, g, ys })
+        } else {
+            Ok(RawServerParams::None)
+        }
+    }
+
+    /// Checks the group: a curve we implement, or a finite field of acceptable size with a
+    /// prime modulus (the server's public value is checked when the premaster is computed).
+    fn validate(self) -> Result<PeerExchange, Fatal> {
+        match self {
+            RawServerParams::Ecdhe { group, point } => {
+                if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
+                    return Err(Fatal::ILLEGAL);
+                }
+                Ok(PeerExchange::Ecdhe {
+                    group,
+                    point: point.to_vec(),
+                })
+            }
+            RawServerParams::Dhe { p, g, ys } => {
+                let group =
+                    crate::crypto::dh::validate_peer_group(p, g, MIN_DH_BITS).map_err(|_| {
+                        if bit_length(p) < MIN_DH_BITS {
+                            Fatal(alert::INSUFFICIENT_SECURITY)
+                        } else {
+                            Fatal::ILLEGAL
+                        }
+                    })?;
+                Ok(PeerExchange::Dhe {
+                    group,
+                    public: ys.to_vec(),
+                })
+            }
+            RawServerParams::None => Ok(PeerExchange::PskOnly),
+        }
+    }
+}
+
+/// Verifies the signature that follows the parameters in `r` (RFC 5246 §7.4.3: over both
+/// randoms and the parameters); the message must end with it.
+fn verify_server_params(
+    p: &Params,
+    leaf_key: &PublicKey,
+    key_params: &[u8],
+    r: &mut Reader<'_>,
+) -> Result<(), Fatal> {
+    let mut signed = Vec::with_capacity(64 + key_params.len());
+    signed.extend_from_slice(&p.client_random);
+    signed.extend_from_slice(&p.server_random);
+    signed.extend_from_slice(key_params);
+    let verified = if p.ks.version >= TLS1_2 {
+        let scheme = r.u16().or_decode()?;
+        let sig = r.vec_u16().or_decode()?;
+        r.finish()?;
+        if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+            return Err(Fatal::ILLEGAL);
+        }
+        sign::verify_tls12(leaf_key, scheme, &signed, sig)
+    } else {
+        let sig = r.vec_u16().or_decode()?;
+        r.finish()?;
+        sign::verify_legacy(leaf_key, &signed, sig)
+    };
+    verified.map_err(|_| Fatal::DECRYPT)
+}
+
 struct ExpectServerKeyExchange {
     params: Params,
     offered_version: u16,
@@ -429,61 +527,20 @@ impl State for ExpectServerKeyExchange {
         if kx.uses_psk() {
             r.vec_u16().or_decode()?; // identity hint: we use our first PSK regardless
         }
+        // Only the framing is read before the signature is checked: interpreting the
+        // parameters (above all the primality test of a DH prime) is work an unauthenticated
+        // peer must not be able to make us do. A forged message gets decrypt_error cheaply.
         let params_start = m.body.len() - r.rest_len();
-        let exchange = if kx.is_ecdhe() {
-            let (group, point) = ecdhe::parse_server_params(&mut r)?;
-            if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
-                return Err(Fatal::ILLEGAL);
-            }
-            PeerExchange::Ecdhe {
-                group,
-                point: point.to_vec(),
-            }
-        } else if kx.is_dhe() {
-            let p = r.vec_u16().or_decode()?;
-            let g = r.vec_u16().or_decode()?;
-            let ys = r.vec_u16().or_decode()?;
-            let group =
-                crate::crypto::dh::validate_peer_group(p, g, MIN_DH_BITS).map_err(|_| {
-                    if bit_length(p) < MIN_DH_BITS {
-                        Fatal(alert::INSUFFICIENT_SECURITY)
-                    } else {
-                        Fatal::ILLEGAL
-                    }
-                })?;
-            PeerExchange::Dhe {
-                group,
-                public: ys.to_vec(),
-            }
-        } else {
-            PeerExchange::PskOnly
-        };
+        let raw = RawServerParams::parse(kx, &mut r)?;
         let params_end = m.body.len() - r.rest_len();
         match &self.leaf_key {
             Some(leaf_key) => {
-                let p = &self.params;
                 let key_params = &m.body[params_start..params_end];
-                let mut signed = Vec::with_capacity(64 + key_params.len());
-                signed.extend_from_slice(&p.client_random);
-                signed.extend_from_slice(&p.server_random);
-                signed.extend_from_slice(key_params);
-                let verified = if p.ks.version >= TLS1_2 {
-                    let scheme = r.u16().or_decode()?;
-                    let sig = r.vec_u16().or_decode()?;
-                    r.finish()?;
-                    if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
-                        return Err(Fatal::ILLEGAL);
-                    }
-                    sign::verify_tls12(leaf_key, scheme, &signed, sig)
-                } else {
-                    let sig = r.vec_u16().or_decode()?;
-                    r.finish()?;
-                    sign::verify_legacy(leaf_key, &signed, sig)
-                };
-                verified.map_err(|_| Fatal::DECRYPT)?;
+                verify_server_params(&self.params, leaf_key, key_params, &mut r)?;
             }
             None => r.finish()?,
         }
+        let exchange = raw.validate()?;
         core.transcript.extend_from_slice(m.raw);
         Ok(Box::new(ExpectServerHelloDone {
             exchange,

@@ -125,6 +125,7 @@ impl Core {
                 id,
                 master_secret: n.master_secret.clone(),
                 suite: suite.id,
+                extended_master_secret: n.extended_master_secret,
             }),
             _ => None,
         };

@@ -227,8 +227,17 @@ impl State for ExpectClientHello {
                 && ch.suites.contains(&cached.suite)
                 && suites::globally_enabled(cached.suite)
                 && !core.server_options.disabled_suites.contains(&cached.suite)
-                && cached.extended_master_secret == ems
         });
+        // RFC 7627 §5.3: a session created with the extended master secret is not resumed
+        // (nor silently replaced) by a hello without it: abort. One created without it is
+        // not resumed by a hello that has it: a full handshake gives a new session.
+        let resumable = match resumable {
+            Some(cached) if cached.extended_master_secret && !ems => {
+                return Err(Fatal::HANDSHAKE);
+            }
+            Some(cached) if cached.extended_master_secret == ems => Some(cached),
+            _ => None,
+        };
 
         let caps = ClientCapabilities::from_hello(&ch, version)?;
         let (suite, session_id) = match &resumable {

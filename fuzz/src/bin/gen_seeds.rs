@@ -66,6 +66,7 @@ fn record(options: ClientOptions, client_auth: bool) -> Transcript {
             id,
             master_secret: n.master_secret.clone(),
             suite: s.id,
+            extended_master_secret: n.extended_master_secret,
         });
     }
     t
