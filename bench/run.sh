@@ -9,6 +9,10 @@
 #   bench/run.sh --smoke    build and run every harness for a handful of iterations
 #                           (correctness only, no timing claims); ends "N passed, M failed"
 #
+# A full run also runs the statistical timing test (bench/timing_test.c: RSA premaster and
+# CBC padding/MAC checks, Welch's t; about TIMING_SECONDS_CKE + TIMING_SECONDS_CBC CPU
+# seconds, default 30 + 20) and reports it in BENCHMARKS.md.
+#
 # Expects `make` to have built $CARGO_TARGET_DIR/release/libmatrixssl.{so,a} (or target/)
 # and staged the headers in build/stage; builds the library with cargo if it is missing.
 # Harness binaries, fixtures and raw outputs go to build/bench/. Environment: BENCH_REPS,
@@ -53,6 +57,9 @@ log "compiling C harnesses"
 $CC $CFLAGS -DPOSIX -I"$INC" bench/matrixssl_bench.c bench/alloc_count.c \
     -o "$BIN/matrixssl_bench" -L"$REL" -lmatrixssl -Wl,-rpath,"$REL"
 $CC $CFLAGS bench/openssl_bench.c bench/alloc_count.c -o "$BIN/openssl_bench" -lssl -lcrypto
+# libcrypto only for the raw RSA public operation that builds crafted premaster secrets.
+$CC $CFLAGS -DPOSIX -I"$INC" -Ibench bench/timing_test.c bench/timing_rsa.c \
+    -o "$BIN/timing_test" -L"$REL" -lmatrixssl -Wl,-rpath,"$REL" -lcrypto -lm
 
 log "building the rustls harness"
 RUSTLS_TARGET=${BENCH_RUSTLS_TARGET:-$TARGET_DIR/rustls-harness}
@@ -144,6 +151,12 @@ for rep in $(seq 1 "$REPS"); do
         run_one "$lib" "$OUT/raw-$lib-$rep.txt" --seconds "$SECS"
     done
 done
+
+# ---- statistical timing test ----------------------------------------------------------
+log "timing test (about $((${TIMING_SECONDS_CKE:-30} + ${TIMING_SECONDS_CBC:-20})) CPU seconds)"
+"$BIN/timing_test" "$PKI" --seconds-cke "${TIMING_SECONDS_CKE:-30}" \
+    --seconds-cbc "${TIMING_SECONDS_CBC:-20}" >"$OUT/timing.txt"
+grep -E '^TIMING' "$OUT/timing.txt" >&2
 
 # ---- environment and report -----------------------------------------------------------
 ENVF=$OUT/env.txt

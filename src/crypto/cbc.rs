@@ -8,63 +8,34 @@
 //! ciphertext block of the previous record; TLS 1.1+ sends a fresh random IV as the record
 //! prefix.
 //!
+//! Sealing interleaves the two serial computations over the plaintext, the MAC's block
+//! function and the CBC encryption, one hash block at a time (`hash_and_encrypt`): each
+//! waits on its own dependency chain, so the CPU runs them side by side and a record costs
+//! about one CBC encryption instead of that plus a hash.
+//!
 //! Opening is constant-time with respect to the padding and the MAC (the Lucky 13 attack,
 //! AlFardan & Paterson 2013): padding validity, the plaintext length it implies and the MAC
-//! comparison only ever feed masks, never branches or addresses, and the number of hash
-//! compressions does not depend on them. See `CbcDecrypter::check`. (SSL 3.0 stays open to
+//! comparison only ever feed masks, never branches or addresses, and the hash work and
+//! memory accesses do not depend on them. See `CbcDecrypter::check`. (SSL 3.0 stays open to
 //! POODLE whatever the implementation does: its padding is not covered by the MAC.)
 
 use super::cipher::{
     BadRecord, BulkCipher, DirectionKeys, MacAlgorithm, RecordDecrypter, RecordEncrypter,
 };
-use super::recmac::{RecordMac, TlsHmac};
+use super::ct;
+use super::mdhash::{self, BlockHash, Hasher, MAX_OUT};
+use super::recmac::{RecordMac, TlsHmac, tags_match};
 use super::rng;
 use aes::cipher::{
     Block, BlockCipher, BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit, inout::InOutBuf,
 };
 use aes::{Aes128Dec, Aes128Enc, Aes256Dec, Aes256Enc};
-use core::hint::black_box;
 use core::ops::Range;
 use des::TdesEde3;
-use sha2::Digest;
-use sha2::digest::core_api::BlockSizeUser as DigestBlockSize;
 use zeroize::Zeroizing;
 
-/// Largest MAC (SHA-384).
-const MAX_MAC: usize = 48;
 /// TLS padding is at most 255 bytes plus the length byte.
 const MAX_PAD: usize = 256;
-
-// ---------------------------------------------------------------------------------------
-// Constant-time helpers on `usize` masks: all-ones for true, zero for false. The values pass
-// through `black_box` so the optimizer cannot turn mask arithmetic back into branches.
-
-const TOP: u32 = usize::BITS - 1;
-
-fn ct_is_zero(x: usize) -> usize {
-    black_box(((!x & x.wrapping_sub(1)) >> TOP).wrapping_neg())
-}
-
-fn ct_eq(a: usize, b: usize) -> usize {
-    ct_is_zero(a ^ b)
-}
-
-/// `a < b`, for any `a`, `b` (borrow of `a - b`).
-fn ct_lt(a: usize, b: usize) -> usize {
-    black_box(((a ^ ((a ^ b) | (a.wrapping_sub(b) ^ b))) >> TOP).wrapping_neg())
-}
-
-fn ct_le(a: usize, b: usize) -> usize {
-    !ct_lt(b, a)
-}
-
-/// Number of compression-function calls to hash `len` bytes with a Merkle–Damgård hash of
-/// block size `block`: the message, one 0x80 byte and a length field of `block / 8` bytes,
-/// rounded up to whole blocks. The digest crates' MD5/SHA-1/SHA-2 buffers are "eager", so
-/// this is exactly how many times they compress, however the input is split.
-fn compressions(len: usize, block: usize) -> usize {
-    (len + 1 + block / 8).div_ceil(block)
-}
 
 // ---------------------------------------------------------------------------------------
 // Construction.
@@ -106,9 +77,9 @@ macro_rules! dispatch_mac {
         if $version == super::ssl3::SSL3_VERSION {
             use super::ssl3::Ssl3MacForLegacyUseOnly as S3;
             return match $mac {
-                MacAlgorithm::Sha1 => $make::<$c, S3<sha1::Sha1>>($version, $keys),
+                MacAlgorithm::Sha1 => $make::<$c, S3<mdhash::Sha1>>($version, $keys),
                 #[cfg(any(feature = "rc4-suites", feature = "null-suites"))]
-                MacAlgorithm::Md5 => $make::<$c, S3<md5::Md5>>($version, $keys),
+                MacAlgorithm::Md5 => $make::<$c, S3<mdhash::Md5>>($version, $keys),
                 _ => panic!("cbc: SSL 3.0 has no {:?} MAC", $mac),
             };
         }
@@ -118,9 +89,9 @@ macro_rules! dispatch_mac {
             $version
         );
         match $mac {
-            MacAlgorithm::Sha1 => $make::<$c, TlsHmac<sha1::Sha1>>($version, $keys),
-            MacAlgorithm::Sha256 => $make::<$c, TlsHmac<sha2::Sha256>>($version, $keys),
-            MacAlgorithm::Sha384 => $make::<$c, TlsHmac<sha2::Sha384>>($version, $keys),
+            MacAlgorithm::Sha1 => $make::<$c, TlsHmac<mdhash::Sha1>>($version, $keys),
+            MacAlgorithm::Sha256 => $make::<$c, TlsHmac<mdhash::Sha256>>($version, $keys),
+            MacAlgorithm::Sha384 => $make::<$c, TlsHmac<mdhash::Sha384>>($version, $keys),
             _ => panic!("cbc: {:?} is not a CBC suite MAC", $mac),
         }
     }};
@@ -277,14 +248,6 @@ where
 
         let (head, rest) = body.split_at_mut(prefix);
         let data = &mut rest[..enc_len];
-        let (plain, tail) = data.split_at_mut(plain_len);
-        self.mac
-            .compute(seq, content_type, version, plain, &mut tail[..mac_len]);
-        // Minimal padding, every byte equal to its length: what TLS requires and SSL 3.0
-        // allows (its padding is shorter than a block, which minimal padding always is).
-        let pad = (enc_len - content_len - 1) as u8;
-        tail[mac_len..].fill(pad);
-
         let iv = if self.explicit_iv {
             let iv = self.fresh_iv();
             head.copy_from_slice(&iv);
@@ -293,13 +256,53 @@ where
             self.iv.clone()
         };
         let mut enc = cbc::Encryptor::<C>::inner_iv_init(self.cipher.clone(), &iv);
-        let (blocks, _) = InOutBuf::from(&mut *data).into_chunks();
-        enc.encrypt_blocks_inout_mut(blocks);
+        let mut inner = self.mac.inner(seq, content_type, version, plain_len);
+        let (plain, tail) = data.split_at_mut(plain_len);
+        let encrypted = hash_and_encrypt(&mut inner, &mut enc, plain);
+        self.mac.finish(inner, &mut tail[..mac_len]);
+        // Minimal padding, every byte equal to its length: what TLS requires and SSL 3.0
+        // allows (its padding is shorter than a block, which minimal padding always is).
+        let pad = (enc_len - content_len - 1) as u8;
+        tail[mac_len..].fill(pad);
+        encrypt_blocks(&mut enc, &mut data[encrypted..]);
         if !self.explicit_iv {
             self.iv.copy_from_slice(&data[enc_len - block..]);
         }
         total
     }
+}
+
+fn encrypt_blocks<C: CbcCipher + BlockEncryptMut>(enc: &mut cbc::Encryptor<C>, data: &mut [u8]) {
+    let (blocks, _) = InOutBuf::from(data).into_chunks();
+    enc.encrypt_blocks_inout_mut(blocks);
+}
+
+/// Absorbs all of `plain` into the MAC's `inner` hash and CBC-encrypts, in place, every
+/// cipher block of it already hashed; returns how many bytes are encrypted (a whole number
+/// of cipher blocks, the rest waits for the MAC and padding). The loop alternates one hash
+/// block with the cipher blocks it releases (4 AES blocks per SHA-1/SHA-256 block): neither
+/// computation waits for the other, so out-of-order execution overlaps their latencies.
+fn hash_and_encrypt<H: BlockHash, C: CbcCipher + BlockEncryptMut>(
+    inner: &mut Hasher<H>,
+    enc: &mut cbc::Encryptor<C>,
+    plain: &mut [u8],
+) -> usize {
+    let hb = H::BLOCK;
+    let cb = block_len::<C>();
+    // Complete the partially filled hash block (the pseudo-header) first, so that the loop
+    // below hashes whole blocks straight from the record.
+    let mut hashed = ((hb - inner.buffered()) % hb).min(plain.len());
+    inner.update(&plain[..hashed]);
+    let mut encrypted = 0;
+    while plain.len() - hashed >= hb {
+        inner.absorb_blocks(&plain[hashed..hashed + hb]);
+        hashed += hb;
+        let upto = hashed / cb * cb;
+        encrypt_blocks(enc, &mut plain[encrypted..upto]);
+        encrypted = upto;
+    }
+    inner.update(&plain[hashed..]);
+    encrypted
 }
 
 // ---------------------------------------------------------------------------------------
@@ -313,18 +316,14 @@ struct CbcDecrypter<C: CbcCipher, M> {
     iv: Block<C>,
 }
 
-/// Zeros fed to a scratch hash to spend the compressions a shorter MAC input saved. Padding
-/// removes at most 256 bytes, which changes the block count by at most 5 (64-byte blocks)
-/// or 3 (128-byte blocks): 384 bytes either way.
-static DUMMY: [u8; 384] = [0u8; 384];
-
 impl<C, M> CbcDecrypter<C, M>
 where
     C: CbcCipher + BlockDecryptMut,
     M: RecordMac,
 {
     /// Checks padding and MAC of the decrypted `data` (encrypted part of the record) in
-    /// constant time; returns the plaintext length, or `None` for any failure.
+    /// constant time; returns the plaintext length, or `None` for any failure — bad padding
+    /// and bad MAC alike, after the same work.
     ///
     /// How each step avoids leaking the padding length `pad` or its validity:
     /// 1. Padding: TLS — every one of the last min(256, n) bytes is examined; a mask says
@@ -332,13 +331,12 @@ where
     ///    mask. SSL 3.0 — the padding bytes are arbitrary, only `pad < block` is checked (by
     ///    mask). An invalid padding is then treated as `pad = 0` (by masking), so the MAC is
     ///    still computed over a well-defined length.
-    /// 2. MAC: the MAC is computed over the candidate length `len = n - mac - 1 - pad`, and a
-    ///    scratch hash then absorbs as many dummy blocks as the maximum length (`pad = 0`)
-    ///    would have cost more. The total number of compression-function calls is therefore
-    ///    `compressions(max) + 2` for every record of a given size. What remains variable is
-    ///    only which plaintext bytes the hash reads, not how much work it does. (A fully
-    ///    data-oblivious variant needs the raw compression function, which the digest
-    ///    crates expose only behind their `compress` feature.)
+    /// 2. MAC: the plaintext length `len = n - mac - 1 - pad` lies in a public window of
+    ///    256 bytes (SSL 3.0: one block) below `max = n - mac - 1`. The part before the
+    ///    window is hashed normally; the window goes through `Hasher::finish_secret_len`,
+    ///    which compresses every block the longest message would need and keeps the state
+    ///    that ends at `len` by masked selection: the same compressions and memory accesses
+    ///    for every `len`.
     /// 3. The received MAC sits at a secret offset. It is gathered by reading every byte of
     ///    the window where it can be, OR-ing the masked bytes into a buffer indexed by a
     ///    public counter (position mod mac length); this leaves the MAC rotated by a secret
@@ -352,67 +350,60 @@ where
 
         // 1. Padding.
         let pad = usize::from(data[n - 1]);
-        let mut good = ct_le(pad + 1 + mac_len, n);
-        if M::ssl3_padding() {
-            good &= ct_lt(pad, block_len::<C>());
+        let mut good = ct::le(pad + 1 + mac_len, n);
+        let window = if M::ssl3_padding() {
+            good &= ct::lt(pad, block_len::<C>());
+            block_len::<C>() - 1
         } else {
             let scan = n.min(MAX_PAD);
             for i in 1..=scan {
                 let b = usize::from(data[n - i]);
-                let in_pad = ct_le(i, pad + 1);
-                good &= !(in_pad & !ct_eq(b, pad));
+                let in_pad = ct::le(i, pad + 1);
+                good &= !(in_pad & !ct::eq(b, pad));
             }
-        }
+            MAX_PAD - 1
+        };
         let pad = pad & good;
         let len = max_len - pad;
 
-        // 2. MAC over the candidate length, then dummy compressions up to the maximum.
-        let mut expected = Zeroizing::new([0u8; MAX_MAC]);
-        self.mac.compute(
+        // 2. MAC over the secret length.
+        let mut expected = Zeroizing::new([0u8; MAX_OUT]);
+        self.mac.compute_secret_len(
             seq,
             content_type,
             version,
-            data.get(..len).unwrap_or_default(),
+            &data[..max_len],
+            max_len.saturating_sub(window),
+            len,
             &mut expected[..],
         );
-        let block = <M::Hash as DigestBlockSize>::block_size();
-        let inner_prefix = M::inner_prefix_len();
-        let extra = compressions(inner_prefix + max_len, block)
-            .saturating_sub(compressions(inner_prefix + len, block));
-        let mut dummy = M::Hash::new();
-        dummy.update(&DUMMY[..(extra * block).min(DUMMY.len())]);
-        black_box(&dummy);
 
         // 3. Gather the received MAC from data[len..len + mac_len] without secret addresses.
-        let mut rotated = [0u8; MAX_MAC];
+        let mut rotated = [0u8; MAX_OUT];
         let mut rotate_by = 0usize;
         let scan_start = n.saturating_sub(mac_len + MAX_PAD);
         let mac_end = len + mac_len;
         let mut j = 0usize;
         for (i, &b) in data.iter().enumerate().take(n - 1).skip(scan_start) {
-            let in_mac = ct_le(len, i) & ct_lt(i, mac_end);
-            rotate_by |= j & ct_eq(i, len);
+            let in_mac = ct::le(len, i) & ct::lt(i, mac_end);
+            rotate_by |= j & ct::eq(i, len);
             rotated[j] |= b & (in_mac as u8);
             j += 1;
             if j == mac_len {
                 j = 0;
             }
         }
-        let mut received = [0u8; MAX_MAC];
+        let mut received = [0u8; MAX_OUT];
         for (k, out) in received.iter_mut().enumerate().take(mac_len) {
             let mut idx = rotate_by + k;
-            idx -= mac_len & ct_le(mac_len, idx);
+            idx -= mac_len & ct::le(mac_len, idx);
             for (t, &r) in rotated.iter().enumerate().take(mac_len) {
-                *out |= r & (ct_eq(t, idx) as u8);
+                *out |= r & (ct::eq(t, idx) as u8);
             }
         }
 
         // 4. Compare.
-        let mut diff = 0usize;
-        for (a, b) in received.iter().zip(expected.iter()).take(mac_len) {
-            diff |= usize::from(a ^ b);
-        }
-        good &= ct_is_zero(diff);
+        good &= tags_match(&received[..mac_len], &expected[..mac_len]);
         // The verdict itself is public (the record is accepted or the connection dies).
         if good != 0 { Some(len) } else { None }
     }
@@ -620,16 +611,9 @@ mod tests {
         }
     }
 
-    /// Builds a TLS 1.2 record by hand: plaintext ‖ MAC ‖ `padding`, CBC-encrypted under a
-    /// fixed IV, so that any padding (valid, long, or malformed) can be tried.
-    fn handmade(
-        bulk: BulkCipher,
-        mac: MacAlgorithm,
-        k: &Keys,
-        plain: &[u8],
-        padding: &[u8],
-    ) -> Vec<u8> {
-        let tag = super::super::hash::hmac(
+    /// The TLS 1.2 MAC (seq 5, application data) a hand-made record carries.
+    fn handmade_tag(mac: MacAlgorithm, k: &Keys, plain: &[u8]) -> Vec<u8> {
+        super::super::hash::hmac(
             match mac {
                 MacAlgorithm::Sha1 => super::super::hash::HashAlgorithm::Sha1,
                 MacAlgorithm::Sha256 => super::super::hash::HashAlgorithm::Sha256,
@@ -637,9 +621,13 @@ mod tests {
             },
             &k.mac,
             &[&mac_header(5, 23, 0x0303, plain.len()), plain],
-        );
+        )
+    }
+
+    /// CBC-encrypts `data` (a whole number of blocks) under a fixed explicit IV: a TLS 1.2
+    /// record body with whatever plaintext, MAC and padding the test chose.
+    fn encrypt_raw(bulk: BulkCipher, k: &Keys, mut data: Vec<u8>) -> Vec<u8> {
         let iv = vec![0x77u8; k.block()];
-        let mut data = [plain, &tag, padding].concat();
         assert_eq!(data.len() % k.block(), 0);
         fn enc<C: CbcCipher + BlockEncryptMut>(key: &[u8], iv: &[u8], data: &mut [u8]) {
             let (blocks, _) = InOutBuf::from(data).into_chunks();
@@ -652,6 +640,85 @@ mod tests {
             _ => enc::<TdesEde3>(&k.enc, &iv, &mut data),
         }
         [&iv[..], &data].concat()
+    }
+
+    /// Builds a TLS 1.2 record by hand: plaintext ‖ MAC ‖ `padding`, CBC-encrypted under a
+    /// fixed IV, so that any padding (valid, long, or malformed) can be tried.
+    fn handmade(
+        bulk: BulkCipher,
+        mac: MacAlgorithm,
+        k: &Keys,
+        plain: &[u8],
+        padding: &[u8],
+    ) -> Vec<u8> {
+        let tag = handmade_tag(mac, k, plain);
+        encrypt_raw(bulk, k, [plain, &tag, padding].concat())
+    }
+
+    fn open_tls12(bulk: BulkCipher, mac: MacAlgorithm, k: &Keys, rec: &[u8]) -> Option<Vec<u8>> {
+        let mut dec = cipher::new_decrypter(bulk, mac, 0x0303, &k.dir());
+        let mut body = rec.to_vec();
+        dec.open(5, 23, 0x0303, &mut body)
+            .ok()
+            .map(|r| body[r].to_vec())
+    }
+
+    /// For every MAC algorithm and every padding length 0..=255: the valid record is
+    /// accepted; a single flipped bit in the MAC, in the padding or in the ciphertext is
+    /// rejected. Every bit is flipped for a spread of padding lengths, one bit per byte
+    /// (rotating) for all the others, to keep the run short.
+    #[test]
+    fn every_padding_length_accepted_any_bit_flip_rejected() {
+        for (bulk, mac) in SUITES {
+            let k = Keys::new(bulk, mac);
+            let block = k.block();
+            let m = mac.len();
+            for pad in 0..=255usize {
+                let plain_len = 3 + (block - (3 + m + pad + 1) % block) % block;
+                let plain: Vec<u8> = (0..plain_len).map(|i| (i * 11 + pad) as u8).collect();
+                let tag = handmade_tag(mac, &k, &plain);
+                let clear = [&plain[..], &tag, &vec![pad as u8; pad + 1]].concat();
+                let rec = encrypt_raw(bulk, &k, clear.clone());
+                assert_eq!(
+                    open_tls12(bulk, mac, &k, &rec).as_deref(),
+                    Some(&plain[..]),
+                    "{bulk:?} {mac:?} pad {pad}"
+                );
+                let every_bit = matches!(pad, 0..=2 | 15..=17 | 127 | 128 | 254 | 255);
+                let bits = |i: usize| -> Vec<u8> {
+                    if every_bit {
+                        (0..8).collect()
+                    } else {
+                        vec![(i % 8) as u8]
+                    }
+                };
+                // MAC and padding bytes (flipped before encryption).
+                for i in plain_len..clear.len() {
+                    for bit in bits(i) {
+                        let mut bad = clear.clone();
+                        bad[i] ^= 1 << bit;
+                        let rec = encrypt_raw(bulk, &k, bad);
+                        assert_eq!(
+                            open_tls12(bulk, mac, &k, &rec),
+                            None,
+                            "{bulk:?} {mac:?} pad {pad}: clear byte {i} bit {bit}"
+                        );
+                    }
+                }
+                // Ciphertext (and IV) bytes.
+                for i in 0..rec.len() {
+                    for bit in bits(i) {
+                        let mut bad = rec.clone();
+                        bad[i] ^= 1 << bit;
+                        assert_eq!(
+                            open_tls12(bulk, mac, &k, &bad),
+                            None,
+                            "{bulk:?} {mac:?} pad {pad}: record byte {i} bit {bit}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Every legal padding length (up to 255, not only the minimal one) is accepted, which

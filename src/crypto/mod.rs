@@ -7,8 +7,10 @@
 mod aead;
 mod cbc;
 pub mod cipher;
+mod ct;
 pub mod dh;
 pub mod hash;
+pub(crate) mod mdhash;
 pub mod prf;
 mod recmac;
 pub mod rng;

@@ -1,34 +1,26 @@
 //! Record MACs of the MAC-then-encrypt suites (CBC in `cbc`, RC4/NULL in `stream`): the TLS
 //! HMAC over seq ‖ type ‖ version ‖ length ‖ data (RFC 5246 §6.2.3.1) here, and the SSL 3.0
-//! MAC in `ssl3` (feature `ssl3`). Both keep the hash states after absorbing the keyed prefix,
-//! so each record costs no key setup.
+//! MAC in `ssl3` (feature `ssl3`). Both are hash(outer prefix ‖ hash(inner prefix ‖ header ‖
+//! data)) and keep the two hash states after their keyed prefixes, so a record costs no key
+//! setup. The hashes are block-level (`mdhash`): `cbc` needs the inner state to interleave
+//! hashing with encryption and to hash a plaintext of secret length.
 
-use sha2::Digest;
-use sha2::digest::core_api::BlockSizeUser as DigestBlockSize;
 use zeroize::Zeroizing;
 
-/// Hash usable for a record MAC: MD5/SHA-1/SHA-256 (64-byte blocks) or SHA-384 (128-byte).
-pub(super) trait MacHash: Digest + DigestBlockSize + Clone + Send + 'static {}
-impl MacHash for md5::Md5 {}
-impl MacHash for sha1::Sha1 {}
-impl MacHash for sha2::Sha256 {}
-impl MacHash for sha2::Sha384 {}
+use super::ct;
+use super::mdhash::{BlockHash, Hasher, MAX_OUT};
 
 /// One direction's record MAC.
 pub(super) trait RecordMac: Send + 'static {
-    /// The underlying hash (the CBC check spends dummy compressions of it).
-    type Hash: MacHash;
+    /// The underlying hash.
+    type Hash: BlockHash;
 
     fn new(key: &[u8]) -> Self;
 
     /// Length of the tag.
     fn mac_len() -> usize {
-        <Self::Hash as Digest>::output_size()
+        <Self::Hash as BlockHash>::OUT
     }
-
-    /// Bytes the inner hash absorbs before the record data (keyed prefix and pseudo-header):
-    /// what the constant-time CBC check needs to count compression-function calls.
-    fn inner_prefix_len() -> usize;
 
     /// True for SSL 3.0, whose CBC padding bytes are arbitrary and shorter than a block
     /// (RFC 6101 §5.2.3.2); TLS padding repeats its length byte, up to 255 bytes.
@@ -36,16 +28,94 @@ pub(super) trait RecordMac: Send + 'static {
         false
     }
 
-    /// The tag of one record's `data` into `out[..mac_len()]`.
-    fn compute(&self, seq: u64, content_type: u8, version: u16, data: &[u8], out: &mut [u8]);
+    /// The inner hash after its keyed prefix and the pseudo-header of a record of
+    /// `content_type` carrying `len` bytes. (`len` may be secret: it only changes the
+    /// header's contents, never how many bytes are hashed.)
+    fn inner(&self, seq: u64, content_type: u8, version: u16, len: usize) -> Hasher<Self::Hash>;
+
+    /// The outer hash after its keyed prefix.
+    fn outer(&self) -> Hasher<Self::Hash>;
+
+    /// Completes a tag from the inner hash that has absorbed the whole record: the tag into
+    /// `out[..mac_len()]`.
+    fn finish(&self, inner: Hasher<Self::Hash>, out: &mut [u8]) {
+        let mut digest = Zeroizing::new([0u8; MAX_OUT]);
+        inner.finish(&mut digest[..]);
+        self.finish_digest(&digest[..Self::mac_len()], out);
+    }
+
+    /// The outer hash over an inner digest.
+    fn finish_digest(&self, inner_digest: &[u8], out: &mut [u8]) {
+        let mut outer = self.outer();
+        outer.update(inner_digest);
+        outer.finish(out);
+    }
+
+    /// The tag of one record's `data` into `out[..mac_len()]` (the stream suites; CBC
+    /// sealing interleaves the same steps with its encryption).
+    #[cfg_attr(
+        not(any(feature = "rc4-suites", feature = "null-suites")),
+        allow(dead_code)
+    )]
+    fn compute(&self, seq: u64, content_type: u8, version: u16, data: &[u8], out: &mut [u8]) {
+        let mut inner = self.inner(seq, content_type, version, data.len());
+        inner.update(data);
+        self.finish(inner, out);
+    }
+
+    /// The tag of `data[..len]` where `len` is secret, `min <= len <= data.len()` (`min` and
+    /// `data.len()` public): the same hashing work and memory accesses for every `len`
+    /// (see [`Hasher::finish_secret_len`]).
+    #[allow(clippy::too_many_arguments)]
+    fn compute_secret_len(
+        &self,
+        seq: u64,
+        content_type: u8,
+        version: u16,
+        data: &[u8],
+        min: usize,
+        len: usize,
+        out: &mut [u8],
+    ) {
+        let mut inner = self.inner(seq, content_type, version, len);
+        inner.update(&data[..min]);
+        let mut digest = Zeroizing::new([0u8; MAX_OUT]);
+        inner.finish_secret_len(&data[min..], len - min, &mut digest[..]);
+        self.finish_digest(&digest[..Self::mac_len()], out);
+    }
+
+    /// Whether `received` is the tag of `data`, compared in constant time (the MAC sits at
+    /// a public offset: the stream suites).
+    #[cfg_attr(
+        not(any(feature = "rc4-suites", feature = "null-suites")),
+        allow(dead_code)
+    )]
+    fn verify(
+        &self,
+        seq: u64,
+        content_type: u8,
+        version: u16,
+        data: &[u8],
+        received: &[u8],
+    ) -> bool {
+        let mut expected = Zeroizing::new([0u8; MAX_OUT]);
+        self.compute(seq, content_type, version, data, &mut expected[..]);
+        tags_match(received, &expected[..Self::mac_len()]) != 0
+    }
+}
+
+/// Constant-time tag comparison shared by the CBC and stream open paths, as a mask (the
+/// verdict itself is public: the record is accepted or the connection ends).
+pub(super) fn tags_match(received: &[u8], expected: &[u8]) -> usize {
+    ct::bytes_eq(received, expected)
 }
 
 /// HMAC (RFC 2104) with precomputed key states, over the TLS MAC pseudo-header.
-pub(super) struct TlsHmac<D: MacHash> {
+pub(super) struct TlsHmac<H: BlockHash> {
     /// State after absorbing `key ^ ipad` (one block).
-    inner: D,
+    inner: Hasher<H>,
     /// State after absorbing `key ^ opad`.
-    outer: D,
+    outer: Hasher<H>,
 }
 
 /// seq ‖ type ‖ version ‖ length: the MAC's record header (RFC 5246 §6.2.3.1).
@@ -59,70 +129,82 @@ pub(super) fn tls_mac_header(seq: u64, content_type: u8, version: u16, len: usiz
     h
 }
 
-impl<D: MacHash> RecordMac for TlsHmac<D> {
-    type Hash = D;
+impl<H: BlockHash> RecordMac for TlsHmac<H> {
+    type Hash = H;
 
     fn new(key: &[u8]) -> Self {
-        let b = <D as DigestBlockSize>::block_size();
-        let mut k = Zeroizing::new(vec![0u8; b]);
+        let b = H::BLOCK;
+        let mut k = Zeroizing::new([0u8; super::mdhash::MAX_BLOCK]);
         if key.len() > b {
-            let h = D::digest(key);
-            k[..h.len()].copy_from_slice(&h);
+            let mut h = Hasher::<H>::default();
+            h.update(key);
+            h.finish(&mut k[..]);
         } else {
             k[..key.len()].copy_from_slice(key);
         }
-        let mut pad = Zeroizing::new(vec![0u8; b]);
+        let mut pad = Zeroizing::new([0u8; super::mdhash::MAX_BLOCK]);
         for (p, x) in pad.iter_mut().zip(k.iter()) {
             *p = x ^ 0x36;
         }
-        let inner = D::new_with_prefix(&pad[..]);
+        let mut inner = Hasher::default();
+        inner.update(&pad[..b]);
         for (p, x) in pad.iter_mut().zip(k.iter()) {
             *p = x ^ 0x5c;
         }
-        let outer = D::new_with_prefix(&pad[..]);
+        let mut outer = Hasher::default();
+        outer.update(&pad[..b]);
         TlsHmac { inner, outer }
     }
 
-    fn inner_prefix_len() -> usize {
-        <D as DigestBlockSize>::block_size() + 13
+    fn inner(&self, seq: u64, content_type: u8, version: u16, len: usize) -> Hasher<H> {
+        let mut inner = self.inner.clone();
+        inner.update(&tls_mac_header(seq, content_type, version, len));
+        inner
     }
 
-    fn compute(&self, seq: u64, content_type: u8, version: u16, data: &[u8], out: &mut [u8]) {
-        let mut inner = self.inner.clone();
-        inner.update(tls_mac_header(seq, content_type, version, data.len()));
-        inner.update(data);
-        let mut outer = self.outer.clone();
-        outer.update(inner.finalize());
-        let tag = outer.finalize();
-        out[..tag.len()].copy_from_slice(&tag);
+    fn outer(&self) -> Hasher<H> {
+        self.outer.clone()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::hash::{HashAlgorithm, hmac};
+    use super::super::mdhash::{Md5, Sha1, Sha256, Sha384};
     use super::*;
 
     /// Agrees with the handshake HMAC (ring / RFC 2104 by hand for MD5) for every hash and
-    /// for keys shorter and longer than a block.
+    /// for keys shorter and longer than a block; the secret-length tag agrees with the
+    /// plain one for every length.
     #[test]
     fn tls_hmac_matches_reference_hmac() {
-        fn check<D: MacHash>(alg: HashAlgorithm) {
+        fn check<H: BlockHash>(alg: HashAlgorithm) {
             for key_len in [0usize, 16, 20, 64, 130] {
                 let key: Vec<u8> = (0..key_len).map(|i| i as u8 ^ 0x5a).collect();
                 let data = b"record payload";
-                let mac = TlsHmac::<D>::new(&key);
+                let mac = TlsHmac::<H>::new(&key);
                 let mut out = [0u8; 48];
                 mac.compute(7, 23, 0x0301, data, &mut out);
                 let header = tls_mac_header(7, 23, 0x0301, data.len());
                 let expected = hmac(alg, &key, &[&header, data]);
                 assert_eq!(&out[..expected.len()], &expected[..], "{alg:?} {key_len}");
-                assert_eq!(TlsHmac::<D>::mac_len(), expected.len());
+                assert_eq!(TlsHmac::<H>::mac_len(), expected.len());
+                assert!(mac.verify(7, 23, 0x0301, data, &expected));
+                assert!(!mac.verify(8, 23, 0x0301, data, &expected));
+            }
+            let mac = TlsHmac::<H>::new(b"key");
+            let data: Vec<u8> = (0..400u32).map(|i| (i * 7) as u8).collect();
+            for len in 100..=400 {
+                let mut a = [0u8; 48];
+                let mut b = [0u8; 48];
+                mac.compute(1, 23, 0x0303, &data[..len], &mut a);
+                mac.compute_secret_len(1, 23, 0x0303, &data, 100, len, &mut b);
+                assert_eq!(a, b, "{alg:?} {len}");
             }
         }
-        check::<md5::Md5>(HashAlgorithm::Md5);
-        check::<sha1::Sha1>(HashAlgorithm::Sha1);
-        check::<sha2::Sha256>(HashAlgorithm::Sha256);
-        check::<sha2::Sha384>(HashAlgorithm::Sha384);
+        check::<Md5>(HashAlgorithm::Md5);
+        check::<Sha1>(HashAlgorithm::Sha1);
+        check::<Sha256>(HashAlgorithm::Sha256);
+        check::<Sha384>(HashAlgorithm::Sha384);
     }
 }

@@ -15,7 +15,8 @@ use md5::{Digest, Md5};
 use sha1::Sha1;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::recmac::{MacHash, RecordMac};
+use super::mdhash::{BlockHash, Hasher};
+use super::recmac::RecordMac;
 
 /// The record-layer version of SSL 3.0.
 pub const SSL3_VERSION: u16 = 0x0300;
@@ -134,16 +135,16 @@ pub fn certificate_verify_hash_for_legacy_use_only(
 
 /// The SSL 3.0 record MAC (RFC 6101 §5.2.3.1):
 /// hash(secret ‖ pad2 ‖ hash(secret ‖ pad1 ‖ seq ‖ type ‖ length ‖ data)), with MD5 or SHA-1.
-pub(super) struct Ssl3MacForLegacyUseOnly<D: MacHash> {
+pub(super) struct Ssl3MacForLegacyUseOnly<H: BlockHash> {
     /// State after absorbing secret ‖ pad1.
-    inner: D,
+    inner: Hasher<H>,
     /// State after absorbing secret ‖ pad2.
-    outer: D,
+    outer: Hasher<H>,
 }
 
-impl<D: MacHash> Ssl3MacForLegacyUseOnly<D> {
+impl<H: BlockHash> Ssl3MacForLegacyUseOnly<H> {
     fn pad_len() -> usize {
-        if <D as Digest>::output_size() == 16 {
+        if H::OUT == 16 {
             MD5_PAD_LEN
         } else {
             SHA1_PAD_LEN
@@ -151,49 +152,45 @@ impl<D: MacHash> Ssl3MacForLegacyUseOnly<D> {
     }
 }
 
-impl<D: MacHash> RecordMac for Ssl3MacForLegacyUseOnly<D> {
-    type Hash = D;
+impl<H: BlockHash> RecordMac for Ssl3MacForLegacyUseOnly<H> {
+    type Hash = H;
 
     fn new(key: &[u8]) -> Self {
         let pad = Self::pad_len();
-        let inner = D::new()
-            .chain_update(key)
-            .chain_update(&[PAD1; MD5_PAD_LEN][..pad]);
-        let outer = D::new()
-            .chain_update(key)
-            .chain_update(&[PAD2; MD5_PAD_LEN][..pad]);
+        let mut inner = Hasher::default();
+        inner.update(key);
+        inner.update(&[PAD1; MD5_PAD_LEN][..pad]);
+        let mut outer = Hasher::default();
+        outer.update(key);
+        outer.update(&[PAD2; MD5_PAD_LEN][..pad]);
         Ssl3MacForLegacyUseOnly { inner, outer }
-    }
-
-    /// The MAC secret is as long as the hash output (RFC 6101 §6.2.2).
-    fn inner_prefix_len() -> usize {
-        <D as Digest>::output_size() + Self::pad_len() + 11
     }
 
     fn ssl3_padding() -> bool {
         true
     }
 
-    fn compute(&self, seq: u64, content_type: u8, _version: u16, data: &[u8], out: &mut [u8]) {
+    /// seq ‖ type ‖ length: no protocol version in SSL 3.0's pseudo-header.
+    fn inner(&self, seq: u64, content_type: u8, _version: u16, len: usize) -> Hasher<H> {
         let mut header = [0u8; 11];
         header[..8].copy_from_slice(&seq.to_be_bytes());
         header[8] = content_type;
         // A record carries at most 2^14 + 2048 bytes, so the length fits 16 bits.
-        header[9..].copy_from_slice(&(data.len() as u16).to_be_bytes());
-        let inner = self
-            .inner
-            .clone()
-            .chain_update(header)
-            .chain_update(data)
-            .finalize();
-        let tag = self.outer.clone().chain_update(inner).finalize();
-        out[..tag.len()].copy_from_slice(&tag);
+        header[9..].copy_from_slice(&(len as u16).to_be_bytes());
+        let mut inner = self.inner.clone();
+        inner.update(&header);
+        inner
+    }
+
+    fn outer(&self) -> Hasher<H> {
+        self.outer.clone()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::cipher::{self, BadRecord, BulkCipher, DirectionKeys, MacAlgorithm};
+    use super::super::mdhash;
     use super::*;
     use std::io::Write;
     use std::process::{Command, Stdio};
@@ -278,13 +275,21 @@ f0c7905b9c5ded51954adcb3de03d6a5";
         let seq = 0x0102_0304_0506_0708;
         let mut out = [0u8; 20];
         let key = hex("05101b26313c47525d68737e89949faa");
-        Ssl3MacForLegacyUseOnly::<md5::Md5>::new(&key).compute(seq, 23, 0x0300, data, &mut out);
+        Ssl3MacForLegacyUseOnly::<mdhash::Md5>::new(&key).compute(seq, 23, 0x0300, data, &mut out);
         assert_eq!(to_hex(&out[..16]), "ad4a2757c65a8c1fbcbda428dd518f81");
         let key = hex("05101b26313c47525d68737e89949faab5c0cbd6");
-        Ssl3MacForLegacyUseOnly::<Sha1>::new(&key).compute(seq, 23, 0x0300, data, &mut out);
+        Ssl3MacForLegacyUseOnly::<mdhash::Sha1>::new(&key).compute(seq, 23, 0x0300, data, &mut out);
         assert_eq!(to_hex(&out), "11aa68548b8b737ca697edadb32bd2ac3c02e06d");
-        assert_eq!(Ssl3MacForLegacyUseOnly::<Sha1>::inner_prefix_len(), 71);
-        assert_eq!(Ssl3MacForLegacyUseOnly::<md5::Md5>::inner_prefix_len(), 75);
+        // The secret-length form (the CBC check) agrees for every length; the keyed prefix
+        // (60 bytes) leaves the hash mid-block, unlike HMAC's.
+        let mac = Ssl3MacForLegacyUseOnly::<mdhash::Sha1>::new(&key);
+        let long: Vec<u8> = (0..300u32).map(|i| (i * 5) as u8).collect();
+        for len in 40..=300 {
+            let (mut a, mut b) = ([0u8; 20], [0u8; 20]);
+            mac.compute(seq, 23, 0x0300, &long[..len], &mut a);
+            mac.compute_secret_len(seq, 23, 0x0300, &long, 40, len, &mut b);
+            assert_eq!(a, b, "{len}");
+        }
     }
 
     fn openssl_enc(cipher: &str, key: &[u8], iv: &[u8], data: &[u8]) -> Vec<u8> {
@@ -346,7 +351,7 @@ f0c7905b9c5ded51954adcb3de03d6a5";
             let mut enc = cipher::new_encrypter(bulk, MacAlgorithm::Sha1, SSL3_VERSION, &k.dir());
             let mut dec = cipher::new_decrypter(bulk, MacAlgorithm::Sha1, SSL3_VERSION, &k.dir());
             assert_eq!(enc.prefix_len(), 0);
-            let mac = Ssl3MacForLegacyUseOnly::<Sha1>::new(&k.mac);
+            let mac = Ssl3MacForLegacyUseOnly::<mdhash::Sha1>::new(&k.mac);
             let mut iv = k.iv.clone();
             for (seq, plain) in [(0u64, &b"first"[..]), (1, &[0x33u8; 100][..])] {
                 let mut body = vec![0u8; plain.len() + enc.suffix_len(plain.len())];
@@ -376,7 +381,7 @@ f0c7905b9c5ded51954adcb3de03d6a5";
     fn ssl3_padding_rules() {
         let bulk = BulkCipher::Aes128Cbc;
         let k = Keys::new(bulk);
-        let mac = Ssl3MacForLegacyUseOnly::<Sha1>::new(&k.mac);
+        let mac = Ssl3MacForLegacyUseOnly::<mdhash::Sha1>::new(&k.mac);
         let plain = b"0123456789abcdef0123456789a"; // 27 + 20 = 47 bytes of content
         let mut tag = [0u8; 20];
         mac.compute(3, 23, SSL3_VERSION, plain, &mut tag);

@@ -15,20 +15,8 @@ use core::ops::Range;
 use super::cipher::{
     BadRecord, BulkCipher, DirectionKeys, MacAlgorithm, RecordDecrypter, RecordEncrypter,
 };
+use super::mdhash;
 use super::recmac::{RecordMac, TlsHmac};
-use zeroize::Zeroizing;
-
-/// Largest MAC of a stream suite (SHA-1).
-const MAX_MAC: usize = 20;
-
-/// Constant-time equality of two tags (no early exit; the verdict itself is public).
-fn tags_equal(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(diff) == 0
-}
 
 /// A key stream applied in place, continuing across records.
 trait KeyStream: Send + 'static {
@@ -112,8 +100,8 @@ macro_rules! dispatch {
         if $version == super::ssl3::SSL3_VERSION {
             use super::ssl3::Ssl3MacForLegacyUseOnly as S3;
             return match $mac {
-                MacAlgorithm::Md5 => with_stream::<S3<md5::Md5>>(kind, $keys.mac_key),
-                MacAlgorithm::Sha1 => with_stream::<S3<sha1::Sha1>>(kind, $keys.mac_key),
+                MacAlgorithm::Md5 => with_stream::<S3<mdhash::Md5>>(kind, $keys.mac_key),
+                MacAlgorithm::Sha1 => with_stream::<S3<mdhash::Sha1>>(kind, $keys.mac_key),
                 other => panic!("stream: SSL 3.0 has no {other:?} MAC"),
             };
         }
@@ -123,8 +111,8 @@ macro_rules! dispatch {
             $version
         );
         match $mac {
-            MacAlgorithm::Md5 => with_stream::<TlsHmac<md5::Md5>>(kind, $keys.mac_key),
-            MacAlgorithm::Sha1 => with_stream::<TlsHmac<sha1::Sha1>>(kind, $keys.mac_key),
+            MacAlgorithm::Md5 => with_stream::<TlsHmac<mdhash::Md5>>(kind, $keys.mac_key),
+            MacAlgorithm::Sha1 => with_stream::<TlsHmac<mdhash::Sha1>>(kind, $keys.mac_key),
             other => panic!("stream: {other:?} is not a stream suite MAC"),
         }
     }};
@@ -201,10 +189,7 @@ impl<S: KeyStream, M: RecordMac> RecordDecrypter for StreamDecrypter<S, M> {
         self.stream.apply(body);
         let len = body.len() - mac_len;
         let (plain, received) = body.split_at(len);
-        let mut expected = Zeroizing::new([0u8; MAX_MAC]);
-        self.mac
-            .compute(seq, content_type, version, plain, &mut expected[..]);
-        if tags_equal(received, &expected[..mac_len]) {
+        if self.mac.verify(seq, content_type, version, plain, received) {
             Ok(0..len)
         } else {
             Err(BadRecord)
@@ -294,14 +279,6 @@ mod tests {
         let n = enc.seal(seq, 23, version, &mut body, plain.len());
         assert_eq!(n, body.len());
         body
-    }
-
-    #[test]
-    fn tag_comparison() {
-        assert!(tags_equal(b"abc", b"abc"));
-        assert!(!tags_equal(b"abc", b"abd"));
-        assert!(!tags_equal(b"abc", b"ab"));
-        assert!(tags_equal(b"", b""));
     }
 
     #[test]

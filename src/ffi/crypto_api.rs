@@ -15,7 +15,7 @@
 //! * `psDigestContext_t` (SHA-1, MD5): the running state exactly as `struct sha1_state` /
 //!   `struct md5_state` lay it out (length in bits, chaining words, `curlen` buffered bytes,
 //!   64-byte buffer). SHA-1 blocks go through the `sha1` crate's `compress`; the `md-5`
-//!   crate has no public block function, so MD5's (RFC 1321, a few lines) is here.
+//!   crate has no public block function, so MD5's (RFC 1321) is in `crypto::mdhash`.
 //! * `psHmacContext_t`: the inner hash state in the union and `key ^ opad` in `pad`, as 3.3.
 //! * `psRandom_t` / `psYarrow_t`: nothing. Every byte comes from the operating system's
 //!   generator (ABI.md §7.11), which needs no per-caller state; the Yarrow functions are
@@ -51,6 +51,7 @@ use md5::{Digest, Md5};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::hash::{HashAlgorithm, hmac};
+use crate::crypto::mdhash::md5_compress;
 use crate::crypto::rng;
 use crate::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{
@@ -819,104 +820,6 @@ const MD5: BlockHash<4> = BlockHash {
 
 fn sha1_compress(state: &mut [u32; 5], block: &[u8; 64]) {
     sha1::compress(state, &[GenericArray::from(*block)]);
-}
-
-/// MD5 per-step left rotations (RFC 1321 §3.4).
-const MD5_SHIFT: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-
-/// MD5 additive constants: floor(|sin(i + 1)| · 2^32) (RFC 1321 §3.4; checked in the tests).
-const MD5_K: [u32; 64] = [
-    0xd76a_a478,
-    0xe8c7_b756,
-    0x2420_70db,
-    0xc1bd_ceee,
-    0xf57c_0faf,
-    0x4787_c62a,
-    0xa830_4613,
-    0xfd46_9501,
-    0x6980_98d8,
-    0x8b44_f7af,
-    0xffff_5bb1,
-    0x895c_d7be,
-    0x6b90_1122,
-    0xfd98_7193,
-    0xa679_438e,
-    0x49b4_0821,
-    0xf61e_2562,
-    0xc040_b340,
-    0x265e_5a51,
-    0xe9b6_c7aa,
-    0xd62f_105d,
-    0x0244_1453,
-    0xd8a1_e681,
-    0xe7d3_fbc8,
-    0x21e1_cde6,
-    0xc337_07d6,
-    0xf4d5_0d87,
-    0x455a_14ed,
-    0xa9e3_e905,
-    0xfcef_a3f8,
-    0x676f_02d9,
-    0x8d2a_4c8a,
-    0xfffa_3942,
-    0x8771_f681,
-    0x6d9d_6122,
-    0xfde5_380c,
-    0xa4be_ea44,
-    0x4bde_cfa9,
-    0xf6bb_4b60,
-    0xbebf_bc70,
-    0x289b_7ec6,
-    0xeaa1_27fa,
-    0xd4ef_3085,
-    0x0488_1d05,
-    0xd9d4_d039,
-    0xe6db_99e5,
-    0x1fa2_7cf8,
-    0xc4ac_5665,
-    0xf429_2244,
-    0x432a_ff97,
-    0xab94_23a7,
-    0xfc93_a039,
-    0x655b_59c3,
-    0x8f0c_cc92,
-    0xffef_f47d,
-    0x8584_5dd1,
-    0x6fa8_7e4f,
-    0xfe2c_e6e0,
-    0xa301_4314,
-    0x4e08_11a1,
-    0xf753_7e82,
-    0xbd3a_f235,
-    0x2ad7_d2bb,
-    0xeb86_d391,
-];
-
-/// The MD5 block function (RFC 1321 §3.4): four rounds of sixteen steps.
-fn md5_compress(state: &mut [u32; 4], block: &[u8; 64]) {
-    let mut m = [0u32; 16];
-    for (w, b) in m.iter_mut().zip(block.chunks_exact(4)) {
-        *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    let [mut a, mut b, mut c, mut d] = *state;
-    for (i, k) in MD5_K.iter().enumerate() {
-        let (f, g) = match i / 16 {
-            0 => ((b & c) | (!b & d), i),
-            1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-            2 => (b ^ c ^ d, (3 * i + 5) % 16),
-            _ => (c ^ (b | !d), (7 * i) % 16),
-        };
-        let shift = MD5_SHIFT[(i / 16) * 4 + i % 4];
-        let sum = a.wrapping_add(f).wrapping_add(*k).wrapping_add(m[g]);
-        a = d;
-        d = c;
-        c = b;
-        b = b.wrapping_add(sum.rotate_left(shift));
-    }
-    for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-        *s = s.wrapping_add(v);
-    }
-    m.zeroize();
 }
 
 impl<const N: usize> HashState<N> {
@@ -2842,14 +2745,6 @@ mod tests {
             assert_eq!(n as usize, out.len());
         }
         out
-    }
-
-    #[test]
-    fn md5_constants_are_the_sine_table() {
-        for (i, k) in MD5_K.iter().enumerate() {
-            let expected = (((i + 1) as f64).sin().abs() * 4_294_967_296.0).floor() as u32;
-            assert_eq!(*k, expected, "K[{i}]");
-        }
     }
 
     #[test]
