@@ -867,6 +867,24 @@ static void test_dh_params(void)
 }
 
 /* matrixSslLoadPsk (ABI.md §3.11): limits, copies, any number of keys per container. */
+/* A DSA key is never an identity (no constant-time DSA signer; DSA is verify-only, for
+ * clients of DHE_DSS servers): PKCS#8 and OpenSSL's "DSA PRIVATE KEY" are PS_UNSUPPORTED_FAIL
+ * for both loaders, and nothing is kept. */
+static void test_dsa_keys(void)
+{
+    sslKeys_t *k = new_keys();
+
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("dsa-server.pem"), path("dsa-server.key"), NULL,
+                                   NULL), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadRsaKeys(k, path("dsa-server-chain.pem"), path("dsa-trad.key"), NULL,
+                                   NULL), PS_UNSUPPORTED_FAIL);
+    EXPECT_RC(matrixSslLoadEcKeys(k, path("dsa-server.pem"), path("dsa-server.key"), NULL, NULL),
+              PS_UNSUPPORTED_FAIL);
+    check_no_identity(k);
+    CHECK(k->CAcerts == NULL);
+    matrixSslDeleteKeys(k);
+}
+
 static void test_psk(void)
 {
     sslKeys_t *k;
@@ -948,6 +966,7 @@ int main(int argc, char **argv)
     test_both_identities();
     test_pkcs12();
     test_dh_params();
+    test_dsa_keys();
     test_psk();
     test_x509_parse();
     matrixSslClose();

@@ -48,7 +48,18 @@
 #   mixed-ca-bundle.{pem,der}           ca, ec-ca and ec384-ca (RSA and ECDSA roots; DER
 #                                        concatenated)
 #
-# DH parameters (matrixSslLoadDhParams[Mem]):
+# DSA (DHE_DSS suites, feature dss-suites; a client verifies DSA servers, no DSA private key
+# is ever loaded):
+#   dsa-server.pem dsa-server.key       leaf "localhost", DSA p 2048 / q 256, signed by the RSA
+#                                        inter (SHA-256); key in PKCS#8 PEM
+#   dsa-server-chain.pem                dsa-server then inter
+#   dsa1024-server.pem / .key / -chain.pem   the same with DSA p 1024 / q 160
+#   dsa-trad.key                        dsa-server.key as "DSA PRIVATE KEY" (OpenSSL's form)
+#   dsa-ca.pem dsa-ca.key               root CA with a DSA key (self-signed, dsa_with_SHA256)
+#   dsa-signed-server.pem / .key        leaf "localhost" (DSA) signed by dsa-ca: a DSA-signed
+#                                        certificate, which chain validation does not support
+#
+
 #   dh2048.{pem,der}                    RFC 7919 ffdhe2048 (PKCS#3 DHParameter)
 #   dh-x942.pem                         RFC 5114 2048-bit group, "X9.42 DH PARAMETERS"
 #   dh512.{pem,der}                     a 512-bit safe-prime group (too small: refused)
@@ -236,6 +247,25 @@ ecder ec-mixed-server.key ec-mixed-server-key.der
 # A CA bundle mixing RSA and ECDSA roots.
 cat ca.pem ec-ca.pem ec384-ca.pem > mixed-ca-bundle.pem
 cat ca.der ec-ca.der ec384-ca.der > mixed-ca-bundle.der
+
+# DSA identities (see the list above).
+gendsa() { # file pbits qbits
+    openssl genpkey -genparam -algorithm DSA -pkeyopt "dsa_paramgen_bits:$2" \
+        -pkeyopt "dsa_paramgen_q_bits:$3" -out "$1.params" 2>/dev/null
+    openssl genpkey -paramfile "$1.params" -out "$1"
+    rm -f "$1.params"
+}
+gendsa dsa-server.key 2048 256
+issue dsa-server "/C=US/O=matrixssl-rs tests/CN=localhost" inter ecleaf sha256
+cat dsa-server.pem inter.pem > dsa-server-chain.pem
+openssl dsa -in dsa-server.key -out dsa-trad.key 2>/dev/null
+gendsa dsa1024-server.key 1024 160
+issue dsa1024-server "/C=US/O=matrixssl-rs tests/CN=localhost" inter ecleaf sha256
+cat dsa1024-server.pem inter.pem > dsa1024-server-chain.pem
+gendsa dsa-ca.key 2048 256
+selfsign dsa-ca "/C=US/O=matrixssl-rs tests/CN=Test DSA Root CA" sha256
+gendsa dsa-signed-server.key 2048 256
+issue dsa-signed-server "/C=US/O=matrixssl-rs tests/CN=localhost" dsa-ca ecleaf sha256
 
 # DH parameters.
 openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh2048.pem

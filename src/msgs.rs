@@ -350,11 +350,19 @@ pub fn renegotiation_info_body(verify_data: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn signature_algorithms_body() -> Vec<u8> {
+/// The signature_algorithms body: our schemes, then (`with_dsa`: a DHE_DSS suite is
+/// offered) the DSA ones.
+pub fn signature_algorithms_body(with_dsa: bool) -> Vec<u8> {
+    let dsa: &[u16] = if with_dsa {
+        crate::pki::sign::DSA_SCHEMES
+    } else {
+        &[]
+    };
     let mut out = Vec::new();
     with_len(&mut out, 2, |b| {
         SUPPORTED_SIGNATURE_SCHEMES
             .iter()
+            .chain(dsa)
             .for_each(|s| put_u16(b, *s))
     });
     out

@@ -47,6 +47,9 @@ pub enum KeyExchange {
     EcdheEcdsa,
     /// Ephemeral finite-field DH, parameters signed with the server's RSA key.
     DheRsa,
+    /// Ephemeral finite-field DH, parameters signed with the server's DSA key (client only:
+    /// this library holds no DSA private keys).
+    DheDss,
     /// Pre-shared key only (RFC 4279 §2).
     Psk,
     /// Ephemeral finite-field DH authenticated by a pre-shared key (RFC 4279 §3).
@@ -63,7 +66,7 @@ impl KeyExchange {
     pub fn is_dhe(self) -> bool {
         matches!(
             self,
-            KeyExchange::DheRsa | KeyExchange::DhePsk | KeyExchange::DhAnon
+            KeyExchange::DheRsa | KeyExchange::DheDss | KeyExchange::DhePsk | KeyExchange::DhAnon
         )
     }
 
@@ -79,6 +82,7 @@ impl KeyExchange {
                 | KeyExchange::EcdheRsa
                 | KeyExchange::EcdheEcdsa
                 | KeyExchange::DheRsa
+                | KeyExchange::DheDss
         )
     }
 
@@ -86,7 +90,10 @@ impl KeyExchange {
     pub fn signs_parameters(self) -> bool {
         matches!(
             self,
-            KeyExchange::EcdheRsa | KeyExchange::EcdheEcdsa | KeyExchange::DheRsa
+            KeyExchange::EcdheRsa
+                | KeyExchange::EcdheEcdsa
+                | KeyExchange::DheRsa
+                | KeyExchange::DheDss
         )
     }
 
@@ -105,7 +112,7 @@ pub struct CipherSuite {
     pub mac: MacAlgorithm,
     /// The TLS 1.2 PRF hash (TLS 1.0/1.1 always use the MD5/SHA-1 PRF).
     pub prf12: PrfAlgorithm,
-    /// Suites with SHA-256/384 MACs or AEAD ciphers exist only in TLS 1.2.
+    /// AEAD suites and (except for PSK) suites with SHA-256/384 MACs exist only in TLS 1.2.
     pub tls12_only: bool,
 }
 
@@ -139,12 +146,16 @@ const fn suite(
     mac: MacAlgorithm,
     prf12: PrfAlgorithm,
 ) -> CipherSuite {
-    // SHA-2 MACs and AEAD ciphers arrived with TLS 1.2 (RFC 5246, 5288, 5289, 7905).
-    let tls12_only = matches!(mac, MacAlgorithm::Sha256 | MacAlgorithm::Sha384)
-        || matches!(
-            bulk,
-            BulkCipher::Aes128Gcm | BulkCipher::Aes256Gcm | BulkCipher::ChaCha20Poly1305
-        );
+    // SHA-2 MACs and AEAD ciphers arrived with TLS 1.2 (RFC 5246, 5288, 5289, 7905). The
+    // PSK CBC-SHA256/384 suites are the exception: RFC 5487 §3.2 defines them for TLS 1.0
+    // and 1.1 too, with that version's PRF and the suite's HMAC (OpenSSL allows them there).
+    let aead = matches!(
+        bulk,
+        BulkCipher::Aes128Gcm | BulkCipher::Aes256Gcm | BulkCipher::ChaCha20Poly1305
+    );
+    let sha2_mac = matches!(mac, MacAlgorithm::Sha256 | MacAlgorithm::Sha384);
+    let psk = matches!(kx, KeyExchange::Psk | KeyExchange::DhePsk);
+    let tls12_only = aead || (sha2_mac && !psk);
     CipherSuite {
         id,
         name,
@@ -159,6 +170,8 @@ const fn suite(
 use BulkCipher::*;
 #[cfg(feature = "anon-suites")]
 use KeyExchange::DhAnon as DA;
+#[cfg(feature = "dss-suites")]
+use KeyExchange::DheDss as DD;
 use KeyExchange::{DhePsk as DP, DheRsa as DR, EcdheEcdsa as EE, EcdheRsa as ER, Psk, Rsa};
 use MacAlgorithm as M;
 use PrfAlgorithm as P;
@@ -166,10 +179,10 @@ use PrfAlgorithm as P;
 const SUITE_COUNT: usize = ALL.len();
 
 /// Default preference order (ABI.md D5): forward secrecy with AEAD first (ECDHE with
-/// AES-GCM, then ChaCha20-Poly1305), then ECDHE with CBC, then finite-field DHE, then RSA
-/// key exchange (AEAD, CBC-SHA256, CBC-SHA), then the PSK suites (used only when PSKs are
-/// loaded), then 3DES last. Within a step ECDSA precedes RSA; the server only considers
-/// suites its key material can serve.
+/// AES-GCM, then ChaCha20-Poly1305), then ECDHE with CBC, then finite-field DHE (RSA, then
+/// DSS with feature `dss-suites`: client only), then RSA key exchange (AEAD, CBC-SHA256,
+/// CBC-SHA), then the PSK suites (used only when PSKs are loaded), then 3DES last. Within
+/// a step ECDSA precedes RSA; the server only considers suites its key material can serve.
 #[rustfmt::skip]
 pub static ALL: &[CipherSuite] = &[
     suite(0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", EE, Aes128Gcm, M::None, P::Sha256),
@@ -193,6 +206,18 @@ pub static ALL: &[CipherSuite] = &[
     suite(0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", DR, Aes256Cbc, M::Sha256, P::Sha256),
     suite(0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", DR, Aes128Cbc, M::Sha1, P::Sha256),
     suite(0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", DR, Aes256Cbc, M::Sha1, P::Sha256),
+    #[cfg(feature = "dss-suites")]
+    suite(0x00a2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256", DD, Aes128Gcm, M::None, P::Sha256),
+    #[cfg(feature = "dss-suites")]
+    suite(0x00a3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384", DD, Aes256Gcm, M::None, P::Sha384),
+    #[cfg(feature = "dss-suites")]
+    suite(0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", DD, Aes128Cbc, M::Sha256, P::Sha256),
+    #[cfg(feature = "dss-suites")]
+    suite(0x006a, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", DD, Aes256Cbc, M::Sha256, P::Sha256),
+    #[cfg(feature = "dss-suites")]
+    suite(0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", DD, Aes128Cbc, M::Sha1, P::Sha256),
+    #[cfg(feature = "dss-suites")]
+    suite(0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", DD, Aes256Cbc, M::Sha1, P::Sha256),
     suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Rsa, Aes128Gcm, M::None, P::Sha256),
     suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Rsa, Aes256Gcm, M::None, P::Sha384),
     suite(0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", Rsa, Aes128Cbc, M::Sha256, P::Sha256),
@@ -203,6 +228,8 @@ pub static ALL: &[CipherSuite] = &[
     suite(0x00ab, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384", DP, Aes256Gcm, M::None, P::Sha384),
     suite(0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256", Psk, Aes128Gcm, M::None, P::Sha256),
     suite(0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384", Psk, Aes256Gcm, M::None, P::Sha384),
+    suite(0x00b2, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256", DP, Aes128Cbc, M::Sha256, P::Sha256),
+    suite(0x00b3, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384", DP, Aes256Cbc, M::Sha384, P::Sha384),
     suite(0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256", Psk, Aes128Cbc, M::Sha256, P::Sha256),
     suite(0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384", Psk, Aes256Cbc, M::Sha384, P::Sha384),
     suite(0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA", DP, Aes128Cbc, M::Sha1, P::Sha256),
@@ -273,6 +300,20 @@ mod tests {
         assert!(by_id(0x002f).unwrap().usable_with(TLS1_0));
         assert!(by_id(0xc013).unwrap().usable_with(TLS1_0));
         assert!(!by_id(0xc027).unwrap().usable_with(TLS1_1));
+    }
+
+    #[test]
+    fn psk_cbc_sha2_suites_exist_from_tls10() {
+        for id in [0x00ae, 0x00af, 0x00b2, 0x00b3] {
+            let s = by_id(id).unwrap();
+            assert!(s.usable_with(TLS1_0) && s.usable_with(TLS1_1), "{}", s.name);
+            assert_eq!(s.prf_for(TLS1_0), PrfAlgorithm::Tls10, "{}", s.name);
+            assert_ne!(s.prf_for(TLS1_2), PrfAlgorithm::Tls10, "{}", s.name);
+            assert!(!s.usable_with(SSL3), "{}", s.name);
+        }
+        for id in [0x00a8, 0x00a9, 0x00aa, 0x00ab] {
+            assert!(!by_id(id).unwrap().usable_with(TLS1_1));
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use matrixssl::handshake::Callbacks;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
 use matrixssl::keys::Keys;
 use matrixssl::pki::Certificate;
+use matrixssl::suites::KeyExchange;
 
 struct NoCallbacks;
 
@@ -566,9 +567,11 @@ fn every_compiled_suite_in_every_version_it_allows() {
         &[0x0301, 0x0302, 0x0303]
     };
     for &version in versions {
+        // DHE_DSS is client-only (no DSA server identity exists): tested against OpenSSL
+        // and GnuTLS servers in tests/interop/run.py, and refused below.
         for suite in matrixssl::suites::ALL
             .iter()
-            .filter(|s| s.usable_with(version))
+            .filter(|s| s.usable_with(version) && s.kx != KeyExchange::DheDss)
         {
             let opts = ClientOptions {
                 cipher_spec: suite.id,
@@ -592,6 +595,30 @@ fn every_compiled_suite_in_every_version_it_allows() {
             );
             exchange(&mut p, 20000, usize::MAX);
         }
+    }
+}
+
+/// Our server has no DSA identity: a client offering only DHE_DSS suites gets
+/// handshake_failure, whatever else the server holds.
+#[cfg(feature = "dss-suites")]
+#[test]
+fn dhe_dss_offer_is_refused_by_our_server() {
+    for suite in matrixssl::suites::ALL
+        .iter()
+        .filter(|s| s.kx == KeyExchange::DheDss)
+    {
+        let opts = ClientOptions {
+            cipher_spec: suite.id,
+            ..Default::default()
+        };
+        let client = Connection::new_client(full_client_keys(), opts).expect("client");
+        let (p, alerts) = drive(
+            client,
+            Connection::new_server(full_server_keys()),
+            usize::MAX,
+        );
+        assert!(!p.client.handshake_complete(), "{}", suite.name);
+        assert_eq!(alerts, vec![[2, 40]], "{}", suite.name);
     }
 }
 

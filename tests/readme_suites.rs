@@ -19,7 +19,20 @@ fn readme_lists_the_default_suite_order() {
         .filter(|s| {
             !matches!(
                 s.id,
-                0x0005 | 0x0004 | 0x0034 | 0x003a | 0x001b | 0x0018 | 0x0002 | 0x0001
+                0x0005
+                    | 0x0004
+                    | 0x0034
+                    | 0x003a
+                    | 0x001b
+                    | 0x0018
+                    | 0x0002
+                    | 0x0001
+                    | 0x00a2
+                    | 0x00a3
+                    | 0x0040
+                    | 0x006a
+                    | 0x0032
+                    | 0x0038
             )
         })
         .map(|s| format!("0x{:04X} {}", s.id, s.name))

@@ -31,7 +31,8 @@ use super::rng;
 /// (OpenSSL's limit is 10,000 bits; RFC 7919's largest group is 8192).
 pub const MAX_DH_BITS: usize = 8192;
 
-/// The client's default minimum server group size (issue 6: at least 1024 bits by default).
+/// The client's minimum server group size (at least 1024 bits), also the minimum DSA prime
+/// of a DHE_DSS server's key (`crypto::dsa`).
 pub const DEFAULT_MIN_PEER_BITS: usize = 1024;
 
 /// Miller-Rabin rounds for a server's group on the client. The parameters are signed by the

@@ -1,14 +1,16 @@
 //! Cryptographic building blocks used by the record layer and the handshake.
 //!
 //! `ring` provides everything it offers; the gaps (RSA private operation, AES-CBC, 3DES, MD5,
-//! the TLS 1.0/1.1 PRF, constant-time CBC MAC checking, finite-field Diffie-Hellman, and the
-//! feature-gated legacy pieces: RC4/NULL records and SSL 3.0) are filled here.
+//! the TLS 1.0/1.1 PRF, constant-time CBC MAC checking, finite-field Diffie-Hellman, DSA
+//! verification, and the feature-gated legacy pieces: RC4/NULL records and SSL 3.0) are
+//! filled here.
 
 mod aead;
 mod cbc;
 pub mod cipher;
 mod ct;
 pub mod dh;
+pub mod dsa;
 pub mod hash;
 pub(crate) mod mdhash;
 pub mod prf;

@@ -364,7 +364,8 @@ pub(crate) fn key_type(key: &PublicKey) -> i32 {
     match key {
         PublicKey::Rsa(_) => PS_RSA,
         PublicKey::Ec { .. } => PS_ECC,
-        PublicKey::Other => 0,
+        // MatrixSSL 3.3 has no DSA key type.
+        PublicKey::Dsa(_) | PublicKey::Other => 0,
     }
 }
 

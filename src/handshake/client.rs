@@ -134,8 +134,13 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     } else if !renegotiating {
         suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
+    // DSA schemes are advertised only to servers we would let pick a DHE_DSS suite.
+    let offers_dss = offered
+        .iter()
+        .any(|&id| suites::by_id(id).is_some_and(|s| s.kx == KeyExchange::DheDss));
     if max_version >= TLS1_2 {
-        extensions.push((ext::SIGNATURE_ALGORITHMS, msgs::signature_algorithms_body()));
+        let body = msgs::signature_algorithms_body(offers_dss);
+        extensions.push((ext::SIGNATURE_ALGORITHMS, body));
     }
     let offers_ecdhe = offered
         .iter()
@@ -372,13 +377,12 @@ impl State for ExpectCertificate {
                 certificate_request: None,
             })),
             (PublicKey::Rsa(_), KeyExchange::EcdheRsa | KeyExchange::DheRsa)
-            | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa) => {
-                Ok(Box::new(ExpectServerKeyExchange {
-                    params: self.params,
-                    offered_version: self.offered_version,
-                    leaf_key: Some(leaf_key),
-                }))
-            }
+            | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa)
+            | (PublicKey::Dsa(_), KeyExchange::DheDss) => Ok(Box::new(ExpectServerKeyExchange {
+                params: self.params,
+                offered_version: self.offered_version,
+                leaf_key: Some(leaf_key),
+            })),
             _ => Err(Fatal(alert::UNSUPPORTED_CERTIFICATE)),
         }
     }
@@ -404,8 +408,8 @@ fn bit_length(be: &[u8]) -> usize {
     }
 }
 
-/// Smallest finite-field DH prime a client accepts (issue: 1024 bits by default).
-const MIN_DH_BITS: usize = 1024;
+/// Smallest finite-field DH prime a client accepts.
+const MIN_DH_BITS: usize = crate::crypto::dh::DEFAULT_MIN_PEER_BITS;
 
 /// ServerKeyExchange parameters as framed on the wire, not yet interpreted.
 enum RawServerParams<'a> {
@@ -473,6 +477,7 @@ impl<'a> RawServerParams<'a> {
 /// randoms and the parameters); the message must end with it.
 fn verify_server_params(
     p: &Params,
+    kx: KeyExchange,
     leaf_key: &PublicKey,
     key_params: &[u8],
     r: &mut Reader<'_>,
@@ -485,7 +490,11 @@ fn verify_server_params(
         let scheme = r.u16().or_decode()?;
         let sig = r.vec_u16().or_decode()?;
         r.finish()?;
-        if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+        // A scheme we did not advertise is illegal; the DSA ones were advertised whenever a
+        // DHE_DSS suite could be chosen.
+        let advertised = msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme)
+            || (kx == KeyExchange::DheDss && sign::DSA_SCHEMES.contains(&scheme));
+        if !advertised {
             return Err(Fatal::ILLEGAL);
         }
         sign::verify_tls12(leaf_key, scheme, &signed, sig)
@@ -536,7 +545,7 @@ impl State for ExpectServerKeyExchange {
         match &self.leaf_key {
             Some(leaf_key) => {
                 let key_params = &m.body[params_start..params_end];
-                verify_server_params(&self.params, leaf_key, key_params, &mut r)?;
+                verify_server_params(&self.params, kx, leaf_key, key_params, &mut r)?;
             }
             None => r.finish()?,
         }

@@ -128,6 +128,10 @@ fn can_serve(core: &Core, kx: KeyExchange, version: u16, caps: &ClientCapabiliti
     if kx == KeyExchange::DhAnon {
         return true;
     }
+    if kx == KeyExchange::DheDss {
+        // No DSA private key can be loaded (no constant-time DSA signer): client only.
+        return false;
+    }
     identity_for(core, kx).is_some_and(|id| match kx {
         KeyExchange::Rsa => true,
         KeyExchange::DheRsa => can_sign(id, caps, version),
@@ -610,6 +614,11 @@ impl State for ExpectCertificateVerify {
         };
         if m.typ != hs::CERTIFICATE_VERIFY {
             return Err(Fatal::UNEXPECTED);
+        }
+        // Our CertificateRequest asks for RSA and ECDSA certificates only; DSA verification
+        // exists for DHE_DSS servers, not client authentication.
+        if matches!(self.client_key, PublicKey::Dsa(_)) {
+            return Err(Fatal(alert::UNSUPPORTED_CERTIFICATE));
         }
         let mut r = Reader::new(m.body);
         let verified = if self.params.ks.version >= TLS1_2 {

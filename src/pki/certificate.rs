@@ -6,6 +6,7 @@ use std::ops::Range;
 use untrusted::Reader;
 
 use super::der::{self, DerResult};
+use crate::crypto::dsa::DsaPublicKey;
 use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{PS_PARSE_FAIL, PS_UNSUPPORTED_FAIL};
 
@@ -49,7 +50,10 @@ pub enum PublicKey {
         curve_oid: Vec<u8>,
         point: Vec<u8>,
     },
-    /// Any other algorithm: kept so the certificate can still be shown to callbacks.
+    /// id-dsa key with its domain parameters (verify-only: DHE_DSS servers).
+    Dsa(DsaPublicKey),
+    /// Any other algorithm, or a DSA key whose parameters are absent or fail the checks of
+    /// `crypto::dsa`: kept so the certificate can still be shown to callbacks.
     Other,
 }
 
@@ -71,7 +75,7 @@ pub struct Certificate {
     pub not_before_unix: i64,
     pub not_after_unix: i64,
     pub public_key: PublicKey,
-    /// Public key size in bytes (RSA modulus length; EC field size).
+    /// Public key size in bytes (RSA modulus length; EC field size; DSA prime length).
     pub public_key_size: u32,
     /// MatrixSSL OID sums (ABI.md §5.9).
     pub pub_key_algorithm: i32,
@@ -459,15 +463,23 @@ fn parse_spki(r: &mut Reader<'_>) -> DerResult<Spki> {
                 };
                 (key, size, bits)
             }
-            _ => {
-                // Unknown algorithm: keep the octets whatever the unused-bit count.
-                let bits = bit_string
-                    .as_slice_less_safe()
-                    .split_first()
-                    .map(|(_, rest)| rest)
-                    .ok_or(ERR)?;
-                (PublicKey::Other, 0, bits)
+            super::dsa::OID_DSA => {
+                // A DSA key we cannot use still leaves a parseable certificate (as before
+                // DSA was supported): the handshake refuses it for lack of a usable key.
+                let key = der::bit_string_octets(bit_string)
+                    .ok()
+                    .and_then(|bits| super::dsa::parse_public_key(alg_id, bits).ok());
+                let bits = any_bit_string_octets(bit_string)?;
+                match key {
+                    Some(key) => {
+                        let size = u32::try_from(key.p_len()).map_err(|_| ERR)?;
+                        (PublicKey::Dsa(key), size, bits)
+                    }
+                    None => (PublicKey::Other, 0, bits),
+                }
             }
+            // Unknown algorithm: keep the octets whatever the unused-bit count.
+            _ => (PublicKey::Other, 0, any_bit_string_octets(bit_string)?),
         };
         Ok(Spki {
             key,
@@ -477,6 +489,15 @@ fn parse_spki(r: &mut Reader<'_>) -> DerResult<Spki> {
             bits: bits.to_vec(),
         })
     })
+}
+
+/// BIT STRING octets after the unused-bit count, whatever that count is.
+fn any_bit_string_octets(bit_string: untrusted::Input<'_>) -> DerResult<&[u8]> {
+    bit_string
+        .as_slice_less_safe()
+        .split_first()
+        .map(|(_, rest)| rest)
+        .ok_or(ERR)
 }
 
 /// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }

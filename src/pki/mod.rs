@@ -4,6 +4,7 @@
 pub mod certificate;
 mod der;
 pub mod dhparams;
+mod dsa;
 pub mod eckey;
 mod keycrypt;
 pub mod load;

@@ -109,6 +109,7 @@ impl PrivateKey {
         match Self::from_pkcs8_der(der_bytes) {
             Ok(key) => Ok(key),
             Err(PS_UNSUPPORTED_FAIL) => Err(PS_UNSUPPORTED_FAIL),
+            Err(_) if is_traditional_dsa(der_bytes) => Err(PS_UNSUPPORTED_FAIL),
             Err(_) => Err(PS_PARSE_FAIL),
         }
     }
@@ -190,6 +191,23 @@ impl PrivateKey {
     }
 }
 
+/// OpenSSL's traditional `DSA PRIVATE KEY`: SEQUENCE { version 0, p, q, g, y, x }. Well
+/// formed but unsupported: DSA keys are never loaded (no constant-time DSA signer).
+fn is_traditional_dsa(der_bytes: &[u8]) -> bool {
+    der::read_all(der_bytes, |r| {
+        der::nested(r, der::SEQUENCE, |k| {
+            if der::small_uint(k)? != 0 {
+                return Err(PS_PARSE_FAIL);
+            }
+            for _ in 0..5 {
+                der::unsigned_integer(k)?;
+            }
+            Ok(())
+        })
+    })
+    .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +272,54 @@ mod tests {
             Some(PS_PARSE_FAIL)
         );
         assert_eq!(PrivateKey::from_pem(b"", None).err(), Some(PS_PARSE_FAIL));
+    }
+
+    #[test]
+    fn dsa_keys_are_unsupported() {
+        let dir = TempDir::new("dsakey");
+        openssl(
+            &dir,
+            &[
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DSA",
+                "-pkeyopt",
+                "dsa_paramgen_bits:1024",
+                "-out",
+                "params.pem",
+            ],
+        );
+        openssl(
+            &dir,
+            &["genpkey", "-paramfile", "params.pem", "-out", "p8.pem"],
+        );
+        openssl(&dir, &["dsa", "-in", "p8.pem", "-out", "trad.pem"]);
+        openssl(
+            &dir,
+            &[
+                "dsa", "-in", "p8.pem", "-outform", "DER", "-out", "trad.der",
+            ],
+        );
+        let read = |name: &str| std::fs::read(dir.path(name)).unwrap();
+        assert!(String::from_utf8_lossy(&read("trad.pem")).contains("BEGIN DSA PRIVATE KEY"));
+        for pem in ["p8.pem", "trad.pem"] {
+            assert_eq!(
+                PrivateKey::from_pem(&read(pem), None).err(),
+                Some(PS_UNSUPPORTED_FAIL),
+                "{pem}"
+            );
+        }
+        let der = read("trad.der");
+        assert_eq!(
+            PrivateKey::from_der_any(&der).err(),
+            Some(PS_UNSUPPORTED_FAIL)
+        );
+        // Truncated, it is merely malformed.
+        assert_eq!(
+            PrivateKey::from_der_any(&der[..der.len() - 1]).err(),
+            Some(PS_PARSE_FAIL)
+        );
     }
 
     #[test]

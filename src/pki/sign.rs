@@ -14,6 +14,8 @@
 //! * ECDSA: ring for the pairs it has (sign: the curve's own hash; verify: P-256/P-384 with
 //!   SHA-256/384); RustCrypto `p256`/`p384` over a precomputed digest for the rest (SHA-1 in
 //!   every form, SHA-512, and signing with the other curve's hash). See `eckey`.
+//! * DSA (DHE_DSS servers): verify-only, `crypto::dsa` over SHA-1 (TLS 1.0/1.1) or the
+//!   scheme's hash; no DSA private key is ever loaded.
 //!
 //! RSA-PSS is verify-only (we never sign with it), as are the MD5 schemes: never.
 
@@ -31,8 +33,10 @@ use crate::crypto::rsa::RsaPublicKey;
 
 /// TLS 1.2 SignatureScheme code points (hash byte, signature byte).
 pub const RSA_PKCS1_SHA1: u16 = 0x0201;
+pub const DSA_SHA1: u16 = 0x0202;
 pub const ECDSA_SHA1: u16 = 0x0203;
 pub const RSA_PKCS1_SHA256: u16 = 0x0401;
+pub const DSA_SHA256: u16 = 0x0402;
 pub const ECDSA_SECP256R1_SHA256: u16 = 0x0403;
 pub const RSA_PKCS1_SHA384: u16 = 0x0501;
 pub const ECDSA_SECP384R1_SHA384: u16 = 0x0503;
@@ -60,12 +64,17 @@ pub const VERIFY_SCHEMES: &[u16] = &[
     RSA_PKCS1_SHA1,
 ];
 
+/// The DSA schemes [`verify_tls12`] also accepts. A client advertises them only when it
+/// offers a DHE_DSS suite (feature `dss-suites`): nothing else here uses DSA.
+pub const DSA_SCHEMES: &[u16] = &[DSA_SHA256, DSA_SHA1];
+
 /// How a scheme signs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     RsaPkcs1,
     RsaPss,
     Ecdsa,
+    Dsa,
 }
 
 fn scheme_parts(scheme: u16) -> Option<(Kind, HashAlgorithm)> {
@@ -76,6 +85,8 @@ fn scheme_parts(scheme: u16) -> Option<(Kind, HashAlgorithm)> {
         RSA_PKCS1_SHA384 => (Kind::RsaPkcs1, Sha384),
         RSA_PKCS1_SHA512 => (Kind::RsaPkcs1, Sha512),
         ECDSA_SHA1 => (Kind::Ecdsa, Sha1),
+        DSA_SHA1 => (Kind::Dsa, Sha1),
+        DSA_SHA256 => (Kind::Dsa, Sha256),
         ECDSA_SECP256R1_SHA256 => (Kind::Ecdsa, Sha256),
         ECDSA_SECP384R1_SHA384 => (Kind::Ecdsa, Sha384),
         ECDSA_SECP521R1_SHA512 => (Kind::Ecdsa, Sha512),
@@ -404,13 +415,16 @@ pub fn verify_tls12(
             let curve = Curve::from_oid(curve_oid).ok_or(())?;
             ecdsa_verify(curve, point, hash, message, signature)
         }
+        (PublicKey::Dsa(k), Kind::Dsa) => super::dsa::verify(k, &hash.digest(message), signature),
         _ => Err(()),
     }
 }
 
-/// TLS 1.0/1.1: the counterpart of [`sign_legacy`].
+/// TLS 1.0/1.1: the counterpart of [`sign_legacy`], and DSA over SHA-1(message)
+/// (RFC 4346 §7.4.3; verify-only).
 pub fn verify_legacy(key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), ()> {
     match key {
+        PublicKey::Dsa(k) => super::dsa::verify(k, &HashAlgorithm::Sha1.digest(message), signature),
         PublicKey::Rsa(k) => rsa_pkcs1_verify(k, &md5_sha1(message), signature),
         PublicKey::Ec { curve_oid, point } => {
             let curve = Curve::from_oid(curve_oid).ok_or(())?;

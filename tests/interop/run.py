@@ -28,7 +28,14 @@ key container, unknown identity (unknown_psk_identity) and wrong key (bad_record
 (--pskusername/--pskkey, --pskpasswd) and tlslite-ng subsets incl. 3DES in both roles; our
 server's identity from PKCS#12 files (legacy, 3DES, AES, OpenSSL defaults, no MAC, ECDSA) and
 from encrypted PEM keys (openssl rsa -aes256, pkcs8 -topk8 -v2 aes256, legacy Proc-Type), and
-our client's from PKCS#12 for client authentication.
+our client's from PKCS#12 for client authentication. The PSK CBC-SHA256/384 suites also at
+TLS 1.0/1.1 (RFC 5487).
+
+DHE_DSS (feature dss-suites; our client only): every suite and version against s_server with DSA
+certificates (2048/256 and 1024/160 keys under the RSA intermediate), the dsa_sha1 scheme, the
+default offer, a DSA-signed chain and an unknown CA refused, a ServerKeyExchange signature
+tampered by a relay (decrypt_error), and gnutls-serv. A library built without the feature makes
+these cases skip; --lib DIR runs our programs against DIR/libmatrixssl.so.
 
 All peers listen on 127.0.0.1 with free ports, every blocking step has a timeout, and every
 process started is stopped by PID in a finally block.
@@ -182,14 +189,27 @@ PSK_SUITES = [
     Suite(0x008D, "PSK-AES256-CBC-SHA", "AES-256-CBC", "SHA1", "", "", False, _PK),
     Suite(0x00A8, "PSK-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "", "", True, _PK),
     Suite(0x00A9, "PSK-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "", "", True, _PK),
-    Suite(0x00AE, "PSK-AES128-CBC-SHA256", "AES-128-CBC", "SHA256", "", "", True, _PK, False),
-    Suite(0x00AF, "PSK-AES256-CBC-SHA384", "AES-256-CBC", "SHA384", "", "", True, _PK, False),
+    # RFC 5487 defines the PSK CBC-SHA256/384 suites for TLS 1.0 and 1.1 too (legacy PRF).
+    Suite(0x00AE, "PSK-AES128-CBC-SHA256", "AES-128-CBC", "SHA256", "", "", False, _PK, False),
+    Suite(0x00AF, "PSK-AES256-CBC-SHA384", "AES-256-CBC", "SHA384", "", "", False, _PK, False),
+    Suite(0x00B2, "DHE-PSK-AES128-CBC-SHA256", "AES-128-CBC", "SHA256", "", "", False, _DP, False),
+    Suite(0x00B3, "DHE-PSK-AES256-CBC-SHA384", "AES-256-CBC", "SHA384", "", "", False, _DP, False),
     Suite(0x0090, "DHE-PSK-AES128-CBC-SHA", "AES-128-CBC", "SHA1", "", "", False, _DP),
     Suite(0x0091, "DHE-PSK-AES256-CBC-SHA", "AES-256-CBC", "SHA1", "", "", False, _DP),
     Suite(0x00AA, "DHE-PSK-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "", "", True, _DP),
     Suite(0x00AB, "DHE-PSK-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "", "", True, _DP),
 ]
-ALL_SUITES = SUITES + ECDHE_SUITES + DHE_SUITES + TDES_SUITES + PSK_SUITES
+# DHE_DSS (feature dss-suites, client side only: our client against DSA-certificate servers).
+_DD = "DHE-DSS"
+DSS_SUITES = [
+    Suite(0x00A2, "DHE-DSS-AES128-GCM-SHA256", "AES-128-GCM", "AEAD", "aes128gcm", "aead", True, _DD),
+    Suite(0x00A3, "DHE-DSS-AES256-GCM-SHA384", "AES-256-GCM", "AEAD", "aes256gcm", "aead", True, _DD),
+    Suite(0x0040, "DHE-DSS-AES128-SHA256", "AES-128-CBC", "SHA256", "aes128", "sha256", True, _DD),
+    Suite(0x006A, "DHE-DSS-AES256-SHA256", "AES-256-CBC", "SHA256", "aes256", "sha256", True, _DD),
+    Suite(0x0032, "DHE-DSS-AES128-SHA", "AES-128-CBC", "SHA1", "aes128", "sha", False, _DD),
+    Suite(0x0038, "DHE-DSS-AES256-SHA", "AES-256-CBC", "SHA1", "aes256", "sha", False, _DD),
+]
+ALL_SUITES = SUITES + ECDHE_SUITES + DHE_SUITES + TDES_SUITES + PSK_SUITES + DSS_SUITES
 SUITE_BY_ID = {s.ident: s for s in ALL_SUITES}
 ECDHE_AEAD_IDS = {s.ident for s in ECDHE_SUITES if s.gnutls_mac == "AEAD"}
 
@@ -2828,7 +2848,8 @@ def psk_matrix(quick: bool):
     v, s = VERSION_BY_NAME, SUITE_BY_ID
     if quick:
         return [(s[0x008C], v["TLS1.2"]), (s[0x00A9], v["TLS1.2"]), (s[0x00AF], v["TLS1.2"]),
-                (s[0x00AA], v["TLS1.2"]), (s[0x0091], v["TLS1.1"])]
+                (s[0x00AA], v["TLS1.2"]), (s[0x0091], v["TLS1.1"]), (s[0x00AE], v["TLS1.0"]),
+                (s[0x00B3], v["TLS1.1"])]
     return [(x, ver) for x in PSK_SUITES for ver in VERSIONS if ver.code == 0x0303 or not x.tls12_only]
 
 
@@ -2974,6 +2995,246 @@ def case_server_gnutls_3des_last(h: Harness):
 
 
 # ---------------------------------------------------------------------------------------------
+# DHE_DSS: our client against servers with DSA certificates (feature dss-suites)
+
+
+NO_DSS = "the library was built without feature dss-suites (cargo build --release --features " \
+         "dss-suites, then run with --lib target/release)"
+
+
+def dss_fixture(h: Harness, name: str) -> Path:
+    """A DSA fixture from c-tests/make-test-pki.sh (dsa-server, dsa1024-server, ...)."""
+    f = h.ec.dir / name
+    check(f.is_file(), f"missing fixture {f}")
+    return f
+
+
+def run_dss_client(h: Harness, port: int, args, ca: Optional[Path] = None):
+    """Our client; a library without the DHE_DSS suites refuses `-s` with -10
+    (PS_UNSUPPORTED_FAIL) or, offering its defaults, never gets a DSS suite: skip then."""
+    r = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", ca or h.ec.dir / "ca.pem",
+             "-t", "30", *args], timeout=60)
+    if b"matrixSslNewClientSession returned -10" in r.stdout:
+        raise CaseSkip(NO_DSS)
+    return r
+
+
+def dss_server_args(h: Harness, leaf: str, ver: Optional[Version], cipher: str) -> list:
+    chain = [] if leaf == "dsa-signed-server" else ["-cert_chain", dss_fixture(h, "inter.pem")]
+    return ["-cert", dss_fixture(h, f"{leaf}.pem"), "-key", dss_fixture(h, f"{leaf}.key"), *chain,
+            *([ver.openssl_flag] if ver else []), "-cipher", f"{cipher}:@SECLEVEL=0"]
+
+
+def case_client_openssl_dss(h: Harness, suite: Suite, ver: Version, leaf: str = "dsa-server", extra=()):
+    """Our client (suite pinned) against s_server with a DSA certificate (leaf signed by the
+    RSA intermediate): the ServerKeyExchange carries a DSA signature, checked by our client;
+    a resumed reconnection follows."""
+    srv, port = ossl_server(h, [*dss_server_args(h, leaf, ver, suite.openssl), *extra])
+    try:
+        r = run_dss_client(h, port, ["-s", suite.hex, "-x", "-r", "1"])
+        check(r.returncode == 0 and b"RESULT OK" in r.stdout, f"client exit {r.returncode}: {tail(r.stdout[-400:])}")
+        hs = [(int(a, 16), int(b, 16), int(c)) for a, b, c in HANDSHAKE_RE.findall(r.stdout)]
+        expect_client_lines(hs, suite, ver, [0, 1])
+        check_www_pages(r.stdout, suite, ver)
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_dss_default(h: Harness):
+    """Our default offer (cipherSpec 0) to a server that has only a DSA certificate: the first
+    DHE_DSS suite of our list at TLS 1.2, which needs dsa_sha256/dsa_sha1 in our
+    signature_algorithms (OpenSSL does not sign with a scheme the client did not list)."""
+    srv, port = ossl_server(h, dss_server_args(h, "dsa-server", None, "aDSS"))
+    try:
+        r = run_dss_client(h, port, ["-x"])
+        if r.returncode != 0:
+            run_dss_client(h, port, ["-s", "0x0032", "-g", "1"])  # skips if the library lacks DSS
+        check(r.returncode == 0 and b"RESULT OK" in r.stdout, f"client exit {r.returncode}: {tail(r.stdout[-400:])}")
+        hs = [(int(a, 16), int(b, 16), int(c)) for a, b, c in HANDSHAKE_RE.findall(r.stdout)]
+        check(hs == [(0x0303, 0x00A2, 0)], f"negotiated {fmt_hs(hs)}, expected TLS 1.2 DHE_DSS AES-128-GCM")
+    finally:
+        srv.stop()
+
+
+def case_client_dss_refused(h: Harness, leaf: str, ca: str, alerts: set, cipher: str = "DHE-DSS-AES128-SHA"):
+    """Our client must refuse: a DSA-signed certificate chain (webpki has no DSA signature
+    algorithm) or a chain from an unknown CA."""
+    srv, port = ossl_server(h, dss_server_args(h, leaf, VERSION_BY_NAME["TLS1.2"], cipher))
+    try:
+        r = run_dss_client(h, port, ["-s", "0x0032", "-g", "10"], ca=dss_fixture(h, ca))
+        check(r.returncode == 1 and b"RESULT FAIL" in r.stdout, f"client accepted: {tail(r.stdout)}")
+        m = re.search(rb"alert (\d+)", r.stdout)
+        check(m is not None and int(m.group(1)) in alerts,
+              f"expected an alert in {sorted(alerts)}: {tail(r.stdout)}")
+    finally:
+        srv.stop()
+
+
+class SkeTamperProxy:
+    """A TCP relay between our client and a server that flips the last byte of the
+    ServerKeyExchange (the end of its signature) and records what the client sends back."""
+
+    def __init__(self, upstream: int):
+        self.upstream = upstream
+        self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.listen(1)
+        self.lsock.settimeout(IO_TIMEOUT)
+        self.port = self.lsock.getsockname()[1]
+        self.from_client = bytearray()
+        self.tampered = False
+        self.socks: list[socket.socket] = [self.lsock]
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            c, _ = self.lsock.accept()
+            u = socket.create_connection(("127.0.0.1", self.upstream), timeout=IO_TIMEOUT)
+            self.socks += [c, u]
+            threading.Thread(target=self._client_to_server, args=(c, u), daemon=True).start()
+            self._server_to_client(u, c)
+        except OSError:
+            pass
+
+    def _client_to_server(self, c: socket.socket, u: socket.socket) -> None:
+        try:
+            while data := c.recv(65536):
+                self.from_client += data
+                u.sendall(data)
+        except OSError:
+            pass
+
+    def _server_to_client(self, u: socket.socket, c: socket.socket) -> None:
+        buf, hs, ske_end = bytearray(), bytearray(), None
+        try:
+            while data := u.recv(65536):
+                buf += data
+                while len(buf) >= 5 and len(buf) >= 5 + int.from_bytes(buf[3:5], "big"):
+                    n = 5 + int.from_bytes(buf[3:5], "big")
+                    rec = bytearray(buf[:n])
+                    del buf[:n]
+                    if rec[0] == 22 and not self.tampered:
+                        start = len(hs)
+                        hs += rec[5:]
+                        # Walk the handshake messages seen so far for the ServerKeyExchange.
+                        i = 0
+                        while ske_end is None and i + 4 <= len(hs):
+                            length = int.from_bytes(hs[i + 1 : i + 4], "big")
+                            if hs[i] == 12:
+                                ske_end = i + 4 + length - 1
+                            i += 4 + length
+                        if ske_end is not None and start <= ske_end < len(hs):
+                            rec[5 + ske_end - start] ^= 0x01
+                            self.tampered = True
+                    c.sendall(rec)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        for sk in self.socks:
+            try:
+                sk.close()
+            except OSError:
+                pass
+
+
+def case_client_dss_bad_signature(h: Harness, ver: Version):
+    """A DSS ServerKeyExchange signature with one bit flipped: our client sends decrypt_error
+    (51), RFC 5246 §7.4.3 / §7.2.2."""
+    suite = SUITE_BY_ID[0x0032]
+    srv, port = ossl_server(h, dss_server_args(h, "dsa-server", ver, suite.openssl))
+    proxy = SkeTamperProxy(port)
+    try:
+        r = run_dss_client(h, proxy.port, ["-s", suite.hex, "-g", "10"])
+        check(proxy.tampered, "the relay saw no ServerKeyExchange")
+        check(r.returncode == 1 and b"RESULT FAIL" in r.stdout, f"client accepted: {tail(r.stdout)}")
+        alert = bytes([21, 3, ver.code & 0xFF, 0, 2, 2, 51])
+        deadline = time.monotonic() + 5
+        while alert not in proxy.from_client and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(alert in proxy.from_client,
+              f"no fatal decrypt_error alert record from the client: {tail(proxy.from_client)}; {tail(r.stdout)}")
+    finally:
+        proxy.close()
+        srv.stop()
+
+
+def case_client_gnutls_dss(h: Harness, suite: Suite, ver: Version, n: int = 20000):
+    """Our client against gnutls-serv with the DSA certificate (DSA signature schemes enabled
+    in its priority string: GnuTLS leaves them out of NORMAL)."""
+    port = free_port()
+    data = h.tmp / f"gnutls-data-{n}.bin"
+    if not data.exists():
+        data.write_bytes(body(0, n))
+    prio = gnutls_kx_priority(suite, ver) + ":+SIGN-DSA-SHA256:+SIGN-DSA-SHA1"
+    srv = Proc(["gnutls-serv", "--http", "-p", str(port), "--x509certfile", dss_fixture(h, "dsa-server-chain.pem"),
+                "--x509keyfile", dss_fixture(h, "dsa-server.key"), "--priority", prio, "--httpdata", data, "-a"],
+               "gnutls-serv")
+    try:
+        wait_port(port, 15, srv)
+        r = run_dss_client(h, port, ["-s", suite.hex, "-g", str(n), "-r", "1"])
+        check(r.returncode == 0 and b"RESULT OK" in r.stdout, f"client exit {r.returncode}: {tail(r.stdout[-400:])}")
+        hs = [(int(a, 16), int(b, 16), int(c)) for a, b, c in HANDSHAKE_RE.findall(r.stdout)]
+        expect_client_lines(hs, suite, ver, [0, 1])
+    finally:
+        srv.stop()
+
+
+def case_server_dsa_client_cert_refused(h: Harness, ver: Version):
+    """s_client authenticating with a DSA certificate (issued by the CA our server trusts) is
+    refused with unsupported_certificate (43): DSA is verify-only for DHE_DSS servers, and our
+    CertificateRequest asks for RSA and ECDSA certificates. Independent of dss-suites."""
+    fx = h.ec.dir
+    srv, port = start_plain_server(h, ["-c", fx / "server-chain.pem", "-k", fx / "server-pkcs1.pem", "-A",
+                                       "-a", fx / "ca.pem"])
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", fx / "ca.pem", "-ign_eof",
+                 ver.openssl_flag, "-cipher", "DEFAULT:@SECLEVEL=0", "-cert", dss_fixture(h, "dsa-server.pem"),
+                 "-key", dss_fixture(h, "dsa-server.key"), "-cert_chain", fx / "inter.pem"],
+                input=http_request_get(10))
+        check(b"HTTP/1.0 200 OK" not in r.stdout, "server answered a DSA-authenticated client")
+        check(re.search(rb"alert (unsupported certificate)|alert number 43", r.stdout + r.stderr) is not None,
+              f"expected unsupported_certificate (43): {tail(r.stderr)}")
+        check(h.server_handshakes(srv, 1, timeout=1) == [], "server completed a handshake")
+    finally:
+        srv.stop()
+
+
+def add_dss_cases(add, quick: bool) -> None:
+    """DHE_DSS in our client: every suite and version against OpenSSL, both DSA key sizes, the
+    dsa_sha1 scheme, our default offer, refusals (DSA-signed chain, tampered signature), and
+    GnuTLS. Each case skips when the library lacks feature dss-suites."""
+    v, s = VERSION_BY_NAME, SUITE_BY_ID
+    t12, t11, t10 = v["TLS1.2"], v["TLS1.1"], v["TLS1.0"]
+    rows = [(x, ver) for x in DSS_SUITES for ver in VERSIONS if ver.code == 0x0303 or not x.tls12_only]
+    if quick:
+        rows = [(s[0x00A2], t12), (s[0x0040], t12), (s[0x0032], t10), (s[0x0038], t11)]
+    for suite, ver in rows:
+        add(f"client/openssl/dss/{ver.name}/{suite.hex}", case_client_openssl_dss, suite, ver, needs="openssl")
+    add("client/openssl/dss/TLS1.2/0x0032/dsa1024", case_client_openssl_dss, s[0x0032], t12, "dsa1024-server",
+        needs="openssl")
+    add("client/openssl/dss/TLS1.0/0x0038/dsa1024", case_client_openssl_dss, s[0x0038], t10, "dsa1024-server",
+        needs="openssl")
+    add("client/openssl/dss/TLS1.2/0x00A3/dsa_sha1", case_client_openssl_dss, s[0x00A3], t12, "dsa-server",
+        ["-sigalgs", "DSA+SHA1"], needs="openssl")
+    add("client/openssl/dss/default-offer", case_client_openssl_dss_default, needs="openssl")
+    add("client/openssl/dss/dsa-signed-chain-refused", case_client_dss_refused, "dsa-signed-server", "dsa-ca.pem",
+        {42}, needs="openssl")
+    add("client/openssl/dss/unknown-ca-48", case_client_dss_refused, "dsa-server", "other-ca.pem", {48},
+        needs="openssl")
+    for ver in (t12, t10):
+        add(f"client/openssl/dss/{ver.name}/bad-signature-51", case_client_dss_bad_signature, ver, needs="openssl")
+    # TLS 1.0/1.1 only: at TLS 1.2 OpenSSL sends no DSA certificate, as our CertificateRequest
+    # lists no DSA signature scheme.
+    for ver in (t11, t10):
+        add(f"server/openssl/dss/{ver.name}/dsa-client-cert-refused-43", case_server_dsa_client_cert_refused, ver,
+            needs="openssl")
+    for sid, ver in ((0x0032, t12), (0x00A2, t12), (0x0038, t10)) if not quick else ((0x0032, t12),):
+        add(f"client/gnutls/dss/{ver.name}/{s[sid].hex}", case_client_gnutls_dss, s[sid], ver, needs="gnutls-serv")
+
+
+# ---------------------------------------------------------------------------------------------
 # Driver
 
 
@@ -2985,7 +3246,13 @@ def main() -> int:
     ap.add_argument("--list", action="store_true", help="list case names and exit")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--lib", default="", help="directory with a libmatrixssl.so to run our programs with "
+                    "(LD_LIBRARY_PATH), e.g. target/release after a build with --features dss-suites")
     args = ap.parse_args()
+    if args.lib:
+        lib = str(Path(args.lib).resolve())
+        os.environ["LD_LIBRARY_PATH"] = lib + (":" + os.environ["LD_LIBRARY_PATH"]
+                                               if os.environ.get("LD_LIBRARY_PATH") else "")
     # TLS 1.0/1.1 are deprecated in Python's ssl module; testing them is the point here.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -3050,6 +3317,7 @@ def main() -> int:
     add("client/unknown-ca-rejected", case_client_bad_ca)
     add_ec_cases(add, quick)
     add_dhe_psk_cases(add, quick)
+    add_dss_cases(add, quick)
 
     if args.filter:
         rx = re.compile(args.filter)
