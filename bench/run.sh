@@ -95,6 +95,16 @@ if [ "$SMOKE" = 1 ]; then
         pass=$((pass + p))
         fail=$((fail + fl))
     done
+    # The timing test too, for a second per class (no verdicts are claimed from it here).
+    f=$OUT/smoke-timing.txt
+    if "$BIN/timing_test" "$PKI" --seconds-cke 1 --seconds-cbc 1 >"$f" 2>&1 &&
+        grep -q '^TIMING' "$f" && grep -q '^timing-test: done' "$f"; then
+        log "timing test: ran"
+        pass=$((pass + 1))
+    else
+        log "timing test: FAILED ($f)"
+        fail=$((fail + 1))
+    fi
     echo "bench-smoke: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
     exit

@@ -185,6 +185,25 @@ else
     not_run bench-smoke "build failed"
 fi
 
+# 8. The optional features (legacy suites, SSL 3.0, DSS, rehandshake policies): the Rust
+#    tests with every feature, then our client against DSA-certificate servers with a
+#    dss-suites build. Last, because these builds replace target/release/libmatrixssl.so
+#    (build/stage, which the steps above use, keeps the default build).
+if [ "$build_ok" -eq 1 ]; then
+    # (--lib and pair only: the hostile-peer scripts assume the default policy, and feature
+    # require-secure-rehandshakes rightly refuses their hellos without RFC 5746.)
+    step cargo-test-all-features 1500 "$CARGO" test --release --all-features --lib --test pair
+    if step build-dss 1200 "$CARGO" build --release --features dss-suites; then
+        step interop-dss 600 "$PYTHON" tests/interop/run.py --lib "${CARGO_TARGET_DIR:-target}/release" \
+            --filter '/dss/'
+    else
+        not_run interop-dss "dss-suites build failed"
+    fi
+else
+    not_run cargo-test-all-features "build failed"
+    not_run interop-dss "build failed"
+fi
+
 echo
 echo "== summary (logs in $LOGS)"
 printf '   %s\n' "${STEP_LINES[@]}"
