@@ -88,8 +88,11 @@ pub struct Connection {
     peer_error: bool,
     peer_closed: bool,
     close_after_sent: bool,
-    /// Our close_notify is queued: no handshake message is acted on any more.
+    /// Our close_notify is queued: no new handshake is started any more.
     closure_sent: bool,
+    /// A handshake was under way when our close_notify was queued (see
+    /// `on_handshake_message`).
+    handshake_open_at_close: bool,
 }
 
 impl Connection {
@@ -118,6 +121,7 @@ impl Connection {
             peer_closed: false,
             close_after_sent: false,
             closure_sent: false,
+            handshake_open_at_close: false,
         }
     }
 
@@ -377,12 +381,15 @@ impl Connection {
     }
 
     fn on_handshake_message(&mut self, raw: &[u8], cb: &mut dyn Callbacks) -> Result<(), Fatal> {
-        // After our close_notify nothing more may be sent but alerts, so a renegotiation
-        // request (HelloRequest, ClientHello) or the rest of a handshake cannot be answered.
-        // As OpenSSL does after SSL_shutdown has sent close_notify, such messages are
-        // discarded without an alert; application data and alerts are still delivered
-        // (ABI.md §7.9: input after EncodeClosureAlert is decoded normally).
-        if self.closure_sent {
+        // After our close_notify no new handshake is started: a renegotiation request
+        // (HelloRequest, a renegotiating ClientHello) is discarded without an alert, as
+        // OpenSSL does once SSL_shutdown has sent close_notify; application data and alerts
+        // are still delivered (ABI.md §7.9: input after EncodeClosureAlert is decoded
+        // normally). A handshake that was already under way (e.g. our own rehandshake,
+        // still unanswered when the application closed) is still followed to its end, so
+        // the peer's ChangeCipherSpec and the records under the new keys that follow it —
+        // its close_notify among them — can be read instead of failing to decrypt.
+        if self.closure_sent && (!self.handshake_open_at_close || self.handshake_complete()) {
             return Ok(());
         }
         let typ = raw[0];
@@ -782,6 +789,10 @@ impl Connection {
         self.abandon_reservation();
         self.core
             .send_alert(alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
+        if !self.closure_sent {
+            // A server still waiting for its first ClientHello has no handshake under way.
+            self.handshake_open_at_close = !self.handshake_complete() && !self.awaiting_first_hello;
+        }
         self.closure_sent = true;
         MATRIXSSL_SUCCESS
     }

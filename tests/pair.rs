@@ -513,6 +513,50 @@ fn renegotiation_is_not_answered_after_close_notify() {
 }
 
 #[test]
+fn own_rehandshake_in_flight_at_close_notify_is_followed_to_its_end() {
+    // The client asks for a new handshake and closes before the answer arrives: the
+    // server's reply (new keys after its ChangeCipherSpec), data and close_notify are still
+    // read, not refused as undecryptable (found by the api_sequence fuzz target).
+    for full in [false, true] {
+        let mut p = handshake(ClientOptions::default(), usize::MAX);
+        p.server.add_rehandshake_credits(5);
+        assert_eq!(
+            p.client.encode_rehandshake(None, full, 0),
+            MATRIXSSL_SUCCESS
+        );
+        assert_eq!(p.client.encode_closure_alert(), MATRIXSSL_SUCCESS);
+        send(&mut p.server, b"bye");
+        let (mut got, mut alerts) = (Vec::new(), Vec::new());
+        let (mut server_alerts, mut server_closed) = (Vec::new(), false);
+        for _ in 0..6 {
+            pump(
+                &mut p.client,
+                &mut p.server,
+                usize::MAX,
+                &mut Vec::new(),
+                &mut server_alerts,
+            );
+            if !server_alerts.is_empty() && !server_closed {
+                // The server saw the client's close_notify: it closes too.
+                p.server.encode_closure_alert();
+                server_closed = true;
+            }
+            pump(
+                &mut p.server,
+                &mut p.client,
+                usize::MAX,
+                &mut got,
+                &mut alerts,
+            );
+        }
+        assert_eq!(server_alerts, vec![[1, 0]], "full={full}");
+        assert!(!p.client.errored(), "full={full}");
+        assert_eq!(got, b"bye", "full={full}");
+        assert_eq!(alerts, vec![[1, 0]], "full={full}");
+    }
+}
+
+#[test]
 fn client_authentication_in_every_version() {
     for version in [0x0301u16, 0x0302, 0x0303] {
         let opts = ClientOptions {
