@@ -431,7 +431,7 @@ type IndexKey = (IndexKind, usize);
 /// `sslKeys_t`, and peer chains shown to certificate callbacks.
 ///
 /// The crypto API takes these C pointers back (`psX509AuthenticateCert`, `psRsaEncryptPub` on
-/// `&cert->publicKey.key->rsa`, ...; src/ffi/crypto_api.rs). A lookup only compares
+/// `&cert->publicKey.key->rsa`, ...; src/ffi/crypto_api/). A lookup only compares
 /// addresses, so a pointer the library never handed out is simply not found. Entries are
 /// added while a view is built and removed in its `Drop`, before its allocations are
 /// freed, so an address is never found after its memory could have been reused.
@@ -755,7 +755,7 @@ pub unsafe extern "C" fn psX509ParseCert(
 
 /// Builds the C view of `certs` (non-empty, leaf first) with the `psX509ParseCert` `flags`
 /// and keeps it in [`PARSED_CHAINS`] until `psX509FreeCert(head)`; returns the head. Shared
-/// by `psX509ParseCert` and `psX509ParseCertFile` (src/ffi/crypto_api.rs).
+/// by `psX509ParseCert` and `psX509ParseCertFile` (src/ffi/crypto_api/x509.rs).
 pub(crate) fn register_parsed_chain(certs: Vec<Certificate>, flags: i32) -> *mut psX509Cert_t {
     let store = Store {
         der: flags & CERT_STORE_UNPARSED_BUFFER != 0,
