@@ -20,6 +20,9 @@ use crate::suites::{
     self, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2,
 };
 
+mod server_params;
+use server_params::{RawServerParams, verify_server_params};
+
 /// A session the application asks to resume (from its `sslSessionId_t`).
 #[derive(Clone)]
 pub struct ResumeTicket {
@@ -400,112 +403,6 @@ enum PeerExchange {
     PskOnly,
 }
 
-/// Significant bits of a big-endian integer.
-fn bit_length(be: &[u8]) -> usize {
-    match be.iter().position(|&b| b != 0) {
-        Some(i) => (be.len() - i) * 8 - be[i].leading_zeros() as usize,
-        None => 0,
-    }
-}
-
-/// Smallest finite-field DH prime a client accepts.
-const MIN_DH_BITS: usize = crate::crypto::dh::DEFAULT_MIN_PEER_BITS;
-
-/// ServerKeyExchange parameters as framed on the wire, not yet interpreted.
-enum RawServerParams<'a> {
-    Ecdhe {
-        group: u16,
-        point: &'a [u8],
-    },
-    Dhe {
-        p: &'a [u8],
-        g: &'a [u8],
-        ys: &'a [u8],
-    },
-    /// PSK suites without a key exchange of their own.
-    None,
-}
-
-impl<'a> RawServerParams<'a> {
-    fn parse(kx: KeyExchange, r: &mut Reader<'a>) -> Result<Self, Fatal> {
-        if kx.is_ecdhe() {
-            let (group, point) = ecdhe::parse_server_params(r)?;
-            Ok(RawServerParams::Ecdhe { group, point })
-        } else if kx.is_dhe() {
-            let p = r.vec_u16().or_decode()?;
-            let g = r.vec_u16().or_decode()?;
-            let ys = r.vec_u16().or_decode()?;
-            Ok(RawServerParams::Dhe { p, g, ys })
-        } else {
-            Ok(RawServerParams::None)
-        }
-    }
-
-    /// Checks the group: a curve we implement, or a finite field of acceptable size with a
-    /// prime modulus (the server's public value is checked when the premaster is computed).
-    fn validate(self) -> Result<PeerExchange, Fatal> {
-        match self {
-            RawServerParams::Ecdhe { group, point } => {
-                if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
-                    return Err(Fatal::ILLEGAL);
-                }
-                Ok(PeerExchange::Ecdhe {
-                    group,
-                    point: point.to_vec(),
-                })
-            }
-            RawServerParams::Dhe { p, g, ys } => {
-                let group =
-                    crate::crypto::dh::validate_peer_group(p, g, MIN_DH_BITS).map_err(|_| {
-                        if bit_length(p) < MIN_DH_BITS {
-                            Fatal(alert::INSUFFICIENT_SECURITY)
-                        } else {
-                            Fatal::ILLEGAL
-                        }
-                    })?;
-                Ok(PeerExchange::Dhe {
-                    group,
-                    public: ys.to_vec(),
-                })
-            }
-            RawServerParams::None => Ok(PeerExchange::PskOnly),
-        }
-    }
-}
-
-/// Verifies the signature that follows the parameters in `r` (RFC 5246 §7.4.3: over both
-/// randoms and the parameters); the message must end with it.
-fn verify_server_params(
-    p: &Params,
-    kx: KeyExchange,
-    leaf_key: &PublicKey,
-    key_params: &[u8],
-    r: &mut Reader<'_>,
-) -> Result<(), Fatal> {
-    let mut signed = Vec::with_capacity(64 + key_params.len());
-    signed.extend_from_slice(&p.client_random);
-    signed.extend_from_slice(&p.server_random);
-    signed.extend_from_slice(key_params);
-    let verified = if p.ks.version >= TLS1_2 {
-        let scheme = r.u16().or_decode()?;
-        let sig = r.vec_u16().or_decode()?;
-        r.finish()?;
-        // A scheme we did not advertise is illegal; the DSA ones were advertised whenever a
-        // DHE_DSS suite could be chosen.
-        let advertised = msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme)
-            || (kx == KeyExchange::DheDss && sign::DSA_SCHEMES.contains(&scheme));
-        if !advertised {
-            return Err(Fatal::ILLEGAL);
-        }
-        sign::verify_tls12(leaf_key, scheme, &signed, sig)
-    } else {
-        let sig = r.vec_u16().or_decode()?;
-        r.finish()?;
-        sign::verify_legacy(leaf_key, &signed, sig)
-    };
-    verified.map_err(|_| Fatal::DECRYPT)
-}
-
 struct ExpectServerKeyExchange {
     params: Params,
     offered_version: u16,
@@ -786,16 +683,5 @@ impl State for ExpectFinished {
         n.extended_master_secret = p.extended_master_secret;
         core.transcript.clear();
         Ok(Box::new(Established { is_client: true }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn bit_length_counts_significant_bits() {
-        assert_eq!(super::bit_length(&[0, 0x7f, 0xff]), 15);
-        assert_eq!(super::bit_length(&[0x80; 128]), 1024);
-        assert_eq!(super::bit_length(&[0x7f; 128]), 1023);
-        assert_eq!(super::bit_length(&[0, 0]), 0);
     }
 }
