@@ -125,15 +125,32 @@ static void suiteMatrix(uint16 suite)
     free(cs.data);
     free(ss.data);
 
-    /* 8. resumed handshake of a new session with the recorded sslSessionId_t */
+    /* 8. resumed handshake of a new session with the recorded sslSessionId_t (the session
+       was last renegotiated under cliKeys2, step 6) */
     memset(&cs, 0, sizeof cs);
     memset(&ss, 0, sizeof ss);
     CHECK(sid.cipherId != 0, "sid still recorded");
-    matrixSslNewClientSession(&cli, cliKeys, &sid, 0, certCb, NULL, NULL);
+    matrixSslNewClientSession(&cli, cliKeys2, &sid, 0, certCb, NULL, NULL);
     matrixSslNewServerSession(&srv, srvKeys, NULL);
     CHECK(handshake(cli, &cs, srv, &ss, 100000), "%04x resumed handshake", suite);
     CHECK(matrixSslIsResumed(cli) == 1 && matrixSslIsResumed(srv) == 1, "%04x resumed flags",
           suite);
+    matrixSslDeleteSession(cli);
+    matrixSslDeleteSession(srv);
+    free(cs.data);
+    free(ss.data);
+
+    /* 9. the same record offered under other keys (another CA list: other trust) is not
+       resumed: a full handshake authenticates the server under the keys now in use */
+    memset(&cs, 0, sizeof cs);
+    memset(&ss, 0, sizeof ss);
+    matrixSslNewClientSession(&cli, cliKeys, &sid, 0, certCb, NULL, NULL);
+    matrixSslNewServerSession(&srv, srvKeys, NULL);
+    callbackCalls = 0;
+    CHECK(handshake(cli, &cs, srv, &ss, 100000), "%04x handshake under other keys", suite);
+    CHECK(matrixSslIsResumed(cli) == 0 && matrixSslIsResumed(srv) == 0,
+          "%04x not resumed under other keys", suite);
+    CHECK(callbackCalls == 1, "%04x server chain checked again (%d)", suite, callbackCalls);
     matrixSslDeleteSession(cli);
     matrixSslDeleteSession(srv);
     free(cs.data);

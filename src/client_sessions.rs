@@ -1,22 +1,35 @@
 //! What a client remembers about the sessions it recorded for the application
-//! (`sslSessionId_t`, ABI.md §3.3.2): whether each one's master secret was derived with the
-//! extended master secret (RFC 7627). A resuming client must check that the server resumes
-//! with the same derivation (§5.3), but the C record's layout is fixed and has no room for
-//! the flag, so this process-wide table keeps it.
+//! (`sslSessionId_t`, ABI.md §3.3.2) beyond what the C record holds: the version, whether
+//! the master secret was derived with the extended master secret (RFC 7627: a resuming
+//! client must check that the server resumes with the same derivation, §5.3), and what the
+//! session was authenticated with ([`AuthContext`]: our key container, the server's
+//! certificate chain or PSK identity, the anonymous status). The C record's layout is fixed
+//! and has no room for these, so this process-wide table keeps them; a session that is not
+//! in it is not offered for resumption (the checks could not be made).
 //!
 //! Entries are keyed by a digest of session id and master secret: a record rewritten with
-//! another session never matches a stale entry, and the table holds nothing secret. It is
+//! another session never matches a stale entry, and the table holds no secret. It is
 //! bounded; an evicted or never-recorded session is simply unknown.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-/// Sessions remembered (oldest forgotten first): 33 bytes each.
+use crate::handshake::{AuthContext, Negotiated};
+
+/// Sessions remembered (oldest forgotten first).
 pub const CAPACITY: usize = 1024;
+
+/// What is remembered of one session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remembered {
+    pub version: u16,
+    pub extended_master_secret: bool,
+    pub auth: AuthContext,
+}
 
 struct Entry {
     key: [u8; 32],
-    extended_master_secret: bool,
+    session: Remembered,
 }
 
 static TABLE: Mutex<VecDeque<Entry>> = Mutex::new(VecDeque::new());
@@ -37,48 +50,78 @@ fn key(id: &[u8; 32], master_secret: &[u8; 48]) -> [u8; 32] {
     out
 }
 
-/// Remembers how the session (`id`, `master_secret`) derived its master secret.
-pub fn record(id: &[u8; 32], master_secret: &[u8; 48], extended_master_secret: bool) {
+/// Remembers the session (`id`, `master_secret`).
+pub fn record(id: &[u8; 32], master_secret: &[u8; 48], session: Remembered) {
     let key = key(id, master_secret);
     with_table(|table| {
         table.retain(|e| e.key != key);
         if table.len() >= CAPACITY {
             table.pop_front();
         }
-        table.push_back(Entry {
-            key,
-            extended_master_secret,
-        });
+        table.push_back(Entry { key, session });
     });
 }
 
-/// Whether the session used the extended master secret; `None` if it was not recorded
-/// by this process (or has been forgotten).
-pub fn extended_master_secret(id: &[u8; 32], master_secret: &[u8; 48]) -> Option<bool> {
+/// Remembers the session a client handshake just established, when it is resumable
+/// (a 32-byte id, ABI.md D19).
+pub fn remember(n: &Negotiated) {
+    if let Ok(id) = <[u8; 32]>::try_from(&n.session_id[..]) {
+        record(
+            &id,
+            &n.master_secret,
+            Remembered {
+                version: n.version,
+                extended_master_secret: n.extended_master_secret,
+                auth: n.auth.clone(),
+            },
+        );
+    }
+}
+
+/// What was remembered of the session; `None` if it was not recorded by this process (or
+/// has been forgotten).
+pub fn lookup(id: &[u8; 32], master_secret: &[u8; 48]) -> Option<Remembered> {
     let key = key(id, master_secret);
     with_table(|table| {
         table
             .iter()
             .find(|e| e.key == key)
-            .map(|e| e.extended_master_secret)
+            .map(|e| e.session.clone())
     })
+}
+
+/// Forgets the session: after a fatal alert it must not be resumed (RFC 5246 §7.2.2).
+pub fn forget(id: &[u8; 32], master_secret: &[u8; 48]) {
+    let key = key(id, master_secret);
+    with_table(|table| table.retain(|e| e.key != key));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn remembered(version: u16, ems: bool) -> Remembered {
+        Remembered {
+            version,
+            extended_master_secret: ems,
+            auth: AuthContext::default(),
+        }
+    }
+
     #[test]
     fn recorded_sessions_are_found_by_id_and_secret() {
-        record(&[1; 32], &[2; 48], true);
-        record(&[3; 32], &[4; 48], false);
-        assert_eq!(extended_master_secret(&[1; 32], &[2; 48]), Some(true));
-        assert_eq!(extended_master_secret(&[3; 32], &[4; 48]), Some(false));
+        record(&[1; 32], &[2; 48], remembered(0x0303, true));
+        record(&[3; 32], &[4; 48], remembered(0x0301, false));
+        assert_eq!(lookup(&[1; 32], &[2; 48]), Some(remembered(0x0303, true)));
+        assert_eq!(lookup(&[3; 32], &[4; 48]), Some(remembered(0x0301, false)));
         // Same id, other secret: another session.
-        assert_eq!(extended_master_secret(&[1; 32], &[9; 48]), None);
+        assert_eq!(lookup(&[1; 32], &[9; 48]), None);
         // Re-recording replaces the entry.
-        record(&[1; 32], &[2; 48], false);
-        assert_eq!(extended_master_secret(&[1; 32], &[2; 48]), Some(false));
+        record(&[1; 32], &[2; 48], remembered(0x0303, false));
+        assert_eq!(lookup(&[1; 32], &[2; 48]), Some(remembered(0x0303, false)));
+        forget(&[1; 32], &[2; 48]);
+        assert_eq!(lookup(&[1; 32], &[2; 48]), None);
+        assert!(lookup(&[3; 32], &[4; 48]).is_some());
     }
 
     #[test]
@@ -86,7 +129,7 @@ mod tests {
         for i in 0..(CAPACITY + 10) {
             let mut id = [0xee; 32];
             id[..8].copy_from_slice(&(i as u64).to_be_bytes());
-            record(&id, &[0xee; 48], true);
+            record(&id, &[0xee; 48], remembered(0x0303, true));
         }
         with_table(|t| assert!(t.len() <= CAPACITY));
     }

@@ -8,14 +8,14 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::error::*;
-use crate::handshake::client::{self, ClientOptions};
+use crate::handshake::client::{self, ClientOptions, ResumeTicket};
 use crate::handshake::server::{ExpectClientHello, ServerOptions};
 use crate::handshake::{Callbacks, Core, Input, Message, State};
 use crate::keys::Keys;
 use crate::msgs::hs;
 use crate::record::{HEADER_LEN, Header, MAX_PLAINTEXT, content};
-use crate::session_cache;
 use crate::suites::TLS1_0;
+use crate::{client_sessions, session_cache};
 
 /// SSL_DEFAULT_IN_BUF_SIZE / SSL_DEFAULT_OUT_BUF_SIZE.
 pub const DEFAULT_BUF_SIZE: usize = 1500;
@@ -460,7 +460,7 @@ impl Connection {
         let (level, description) = (self.inbuf[range.start], self.inbuf[range.start + 1]);
         if level == alert::LEVEL_FATAL {
             self.peer_error = true;
-            self.invalidate_cached_session();
+            self.forget_session_after_fatal();
         } else if description == alert::CLOSE_NOTIFY {
             self.peer_closed = true;
         }
@@ -508,8 +508,23 @@ impl Connection {
         self.in_len = 0;
         self.outstanding = None;
         self.hs_buf.clear();
-        self.invalidate_cached_session();
+        self.forget_session_after_fatal();
         Received::code(MATRIXSSL_REQUEST_SEND)
+    }
+
+    /// RFC 5246 §7.2.2: the session of a connection that ended in a fatal alert (sent or
+    /// received) must not be resumed. The server drops it from its cache; the client
+    /// forgets both the current session and the one it offered to resume, so neither is
+    /// offered again from the application's session record.
+    fn forget_session_after_fatal(&self) {
+        if !self.is_client {
+            self.invalidate_cached_session();
+            return;
+        }
+        let current = ResumeTicket::from_negotiated(&self.core.negotiated);
+        for ticket in current.iter().chain(&self.core.client_options.resume) {
+            client_sessions::forget(&ticket.id, &ticket.master_secret);
+        }
     }
 
     fn invalidate_cached_session(&self) {

@@ -12,7 +12,7 @@
 //! DH parameters (`pki::dhparams`) are one more slot, filled at most once; PSKs are a list
 //! that only grows. PKCS#12 (`pki::pkcs12`) fills the RSA or EC identity slot.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use zeroize::Zeroizing;
 
@@ -36,6 +36,19 @@ pub struct Keys {
     pub dh_params: Option<Arc<DhGroup>>,
     /// Pre-shared keys in load order (`matrixSslLoadPsk`).
     pub psks: Vec<Psk>,
+    /// [`Keys::context_digest`], computed on first use.
+    context_digest: DigestCache,
+}
+
+/// A lazily computed digest that a clone does not inherit: the loaders clone a container,
+/// change it and publish the clone (copy-on-write), so a copied digest would be stale.
+#[derive(Default)]
+struct DigestCache(OnceLock<[u8; 32]>);
+
+impl Clone for DigestCache {
+    fn clone(&self) -> Self {
+        DigestCache::default()
+    }
 }
 
 /// One pre-shared key and its identity.
@@ -137,6 +150,38 @@ impl Keys {
     pub fn first_psk(&self) -> Option<&Psk> {
         self.psks.first()
     }
+
+    /// An identity of everything in this container that authenticates a session: our own
+    /// certificate chains, the CAs that verify the peer, and the pre-shared keys. A cached
+    /// session records it and is resumed only under a container with the same digest, so a
+    /// session authenticated under one listener's trust settings is never resumed under
+    /// another's (the DH parameters do not authenticate anything and are left out).
+    /// Two containers loaded with the same material have the same digest.
+    pub fn context_digest(&self) -> [u8; 32] {
+        *self.context_digest.0.get_or_init(|| {
+            let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+            let mut item = |tag: u8, bytes: &[u8]| {
+                ctx.update(&[tag]);
+                ctx.update(&(bytes.len() as u64).to_be_bytes());
+                ctx.update(bytes);
+            };
+            for (tag, identity) in [(1, &self.rsa_identity), (2, &self.ec_identity)] {
+                for cert in identity.iter().flat_map(|id| &id.chain) {
+                    item(tag, &cert.der);
+                }
+            }
+            for ca in &self.ca_certs {
+                item(3, &ca.der);
+            }
+            for psk in &self.psks {
+                item(4, &psk.identity);
+                item(5, &psk.key);
+            }
+            let mut out = [0u8; 32];
+            out.copy_from_slice(ctx.finish().as_ref());
+            out
+        })
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +222,32 @@ mod tests {
         assert_eq!(copy.psks.len(), 3);
         let dbg = format!("{:?}", copy.psks[0]);
         assert!(dbg.contains("alice") && dbg.contains("key_len: 16"));
+    }
+
+    #[test]
+    fn context_digest_follows_the_authenticating_contents() {
+        let mut a = Keys::default();
+        a.add_psk(&[1; 16], b"alice").unwrap();
+        let empty = Keys::default().context_digest();
+        let first = a.context_digest();
+        assert_ne!(first, empty);
+        // Same material loaded into another container: same digest.
+        let mut b = Keys::default();
+        b.add_psk(&[1; 16], b"alice").unwrap();
+        assert_eq!(b.context_digest(), first);
+        // Copy-on-write: a changed clone gets a new digest, the original keeps its own.
+        let mut c = a.clone();
+        c.add_psk(&[2; 16], b"bob").unwrap();
+        assert_ne!(c.context_digest(), first);
+        assert_eq!(a.context_digest(), first);
+        // Another key under the same identity is another context.
+        let mut d = Keys::default();
+        d.add_psk(&[9; 16], b"alice").unwrap();
+        assert_ne!(d.context_digest(), first);
+        // DH parameters do not authenticate: no change.
+        let mut e = b.clone();
+        e.dh_params = Some(Arc::new(DhGroup::ffdhe2048()));
+        assert_eq!(e.context_digest(), first);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
+use crate::handshake::AuthContext;
+
 pub const TABLE_SIZE: usize = 32;
 pub const ENTRY_LIFE: Duration = Duration::from_millis(86_400 * 1000);
 
@@ -17,6 +19,9 @@ pub struct CachedSession {
     pub suite: u16,
     pub version: u16,
     pub extended_master_secret: bool,
+    /// What the session was authenticated with: a lookup hands it back and the handshake
+    /// resumes only where it still holds (see `handshake::server`).
+    pub auth: AuthContext,
 }
 
 struct Entry {
@@ -87,6 +92,7 @@ mod tests {
             suite: 0x2f,
             version: 0x0303,
             extended_master_secret: true,
+            auth: AuthContext::default(),
         }
     }
 

@@ -1183,12 +1183,7 @@ fn final_flights_split_at_every_byte_boundary() {
     // Resumed handshake: the client's CCS + Finished, split everywhere.
     let (client, _) = real_pair(options(0xc02f, TLS12));
     let n = &client.core.negotiated;
-    let ticket = matrixssl::handshake::client::ResumeTicket {
-        id: n.session_id.clone().try_into().unwrap(),
-        master_secret: n.master_secret.clone(),
-        suite: n.suite.unwrap().id,
-        extended_master_secret: n.extended_master_secret,
-    };
+    let ticket = matrixssl::handshake::client::ResumeTicket::from_negotiated(n).unwrap();
     let resume = || ClientOptions {
         resume: Some(ticket.clone()),
         ..Default::default()
@@ -1633,7 +1628,9 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
             id: [0x33; 32],
             master_secret: [0x5c; 48].into(),
             suite: 0x002f,
+            version: TLS12,
             extended_master_secret: session_ems,
+            auth: matrixssl::handshake::AuthContext::new(&client_keys()),
         };
         let options = ClientOptions {
             resume: Some(ticket),
@@ -1687,6 +1684,7 @@ fn cache_session(id: [u8; 32], ems: bool) {
         suite: 0x002f,
         version: TLS12,
         extended_master_secret: ems,
+        auth: matrixssl::handshake::AuthContext::new(&server_keys()),
     });
 }
 

@@ -280,12 +280,7 @@ fn trickle_delivery_one_byte_at_a_time() {
 fn resumption_by_session_id() {
     let first = handshake(ClientOptions::default(), usize::MAX);
     let n = &first.client.core.negotiated;
-    let ticket = ResumeTicket {
-        id: n.session_id.clone().try_into().unwrap(),
-        master_secret: n.master_secret.clone(),
-        suite: n.suite.unwrap().id,
-        extended_master_secret: n.extended_master_secret,
-    };
+    let ticket = ResumeTicket::from_negotiated(n).unwrap();
     let mut second = handshake(
         ClientOptions {
             resume: Some(ticket),
@@ -305,10 +300,8 @@ fn resumption_with_another_master_secret_derivation_is_aborted() {
     let n = &first.client.core.negotiated;
     assert!(n.extended_master_secret);
     let ticket = ResumeTicket {
-        id: n.session_id.clone().try_into().unwrap(),
-        master_secret: n.master_secret.clone(),
-        suite: n.suite.unwrap().id,
         extended_master_secret: false,
+        ..ResumeTicket::from_negotiated(n).unwrap()
     };
     let client = Connection::new_client(
         client_keys(),

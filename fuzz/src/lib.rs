@@ -310,6 +310,7 @@ pub fn install_fixed_sessions() {
                 suite,
                 version,
                 extended_master_secret: true,
+                auth: matrixssl::handshake::AuthContext::new(&fixture().server_keys),
             });
         }
     }
@@ -317,12 +318,14 @@ pub fn install_fixed_sessions() {
 
 /// A client's ticket for fixed session `i`.
 pub fn fixed_ticket(i: usize) -> ResumeTicket {
-    let (id, suite, _) = FIXED_SESSIONS[i % FIXED_SESSIONS.len()];
+    let (id, suite, version) = FIXED_SESSIONS[i % FIXED_SESSIONS.len()];
     ResumeTicket {
         id: [id; 32],
         master_secret: FIXED_MASTER.into(),
         suite,
+        version,
         extended_master_secret: true,
+        auth: matrixssl::handshake::AuthContext::new(&fixture().client_keys),
     }
 }
 
@@ -366,14 +369,8 @@ pub fn established_pair(idx: usize) -> Option<(Connection, Connection)> {
         // A stale ticket is dropped by a full handshake, never a failure.
         panic!("handshake failed for suite {suite:04x} version {version:04x}");
     }
-    let n = &client.core.negotiated;
-    if let (Some(s), Ok(id)) = (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
-        TICKETS.lock().unwrap_or_else(|p| p.into_inner())[idx] = Some(ResumeTicket {
-            id,
-            master_secret: n.master_secret.clone(),
-            suite: s.id,
-            extended_master_secret: n.extended_master_secret,
-        });
+    if let Some(ticket) = ResumeTicket::from_negotiated(&client.core.negotiated) {
+        TICKETS.lock().unwrap_or_else(|p| p.into_inner())[idx] = Some(ticket);
     }
     // Fatal alerts below must not evict the cached session the next iteration resumes.
     server.core.negotiated.session_id.clear();

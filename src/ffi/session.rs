@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use libc::c_void;
-use zeroize::Zeroizing;
 
 use super::guard;
 use super::keys::{keys_snapshot, sslKeys_t};
@@ -15,7 +14,7 @@ use crate::error::*;
 use crate::handshake::Callbacks;
 use crate::handshake::client::{ClientOptions, ResumeTicket};
 use crate::pki::Certificate;
-use crate::{client_sessions, session_cache, suites};
+use crate::{session_cache, suites};
 
 pub type CertCb = unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32;
 pub type ExtCb = unsafe extern "C" fn(*mut ssl_t, u16, u16, *mut c_void) -> i32;
@@ -123,7 +122,6 @@ impl ssl_t {
         sid.id = id;
         sid.masterSecret = *n.master_secret;
         sid.cipherId = u32::from(suite.id);
-        client_sessions::record(&id, &n.master_secret, n.extended_master_secret);
     }
 
     fn receive_result(&mut self, r: Received, ptbuf: *mut *mut u8, ptlen: *mut u32) -> i32 {
@@ -172,18 +170,8 @@ fn resume_ticket(sid: &sslSessionId_t) -> Option<ResumeTicket> {
     if sid.cipherId == 0 {
         return None;
     }
-    // RFC 7627 §5.3 needs the session's master-secret derivation, which the C record cannot
-    // hold. A record this process did not write (or has forgotten) is not offered for
-    // resumption: the mismatch could not be detected. A full handshake follows, as for any
-    // session the server no longer knows (ABI.md §3.3.2).
-    let extended_master_secret =
-        client_sessions::extended_master_secret(&sid.id, &sid.masterSecret)?;
-    Some(ResumeTicket {
-        id: sid.id,
-        master_secret: Zeroizing::new(sid.masterSecret),
-        suite: u16::try_from(sid.cipherId).ok()?,
-        extended_master_secret,
-    })
+    let suite = u16::try_from(sid.cipherId).ok()?;
+    ResumeTicket::from_record(&sid.id, &sid.masterSecret, suite)
 }
 
 /// Collects the application's hello extensions (ABI.md §3.7.2 encoding rules).
@@ -254,6 +242,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
             cipher_spec,
             // SAFETY: extensions is NULL or a list built by this library.
             user_extensions: unsafe { collect_extensions(extensions) },
+            ..ClientOptions::default()
         };
         match Connection::new_client(keys, options) {
             Ok(conn) => {
@@ -622,7 +611,7 @@ pub unsafe extern "C" fn matrixSslGetAnonStatus(ssl: *mut ssl_t, anon: *mut i32)
         }
         // SAFETY: NULL or a live handle.
         let value =
-            unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.core.negotiated.anonymous));
+            unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.core.negotiated.auth.anonymous));
         // SAFETY: checked non-NULL above.
         unsafe { *anon = value };
     })
@@ -660,7 +649,6 @@ pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSes
                 out.id = id;
                 out.masterSecret = *n.master_secret;
                 out.cipherId = u32::from(suite.id);
-                client_sessions::record(&id, &n.master_secret, n.extended_master_secret);
                 PS_SUCCESS
             }
             _ => PS_FAILURE,

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::ecdhe::{self, KeyShare};
-use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
+use super::{
+    AuthContext, Callbacks, Core, Established, Input, KeySchedule, Negotiated, Next, PeerIdentity,
+    State, check_finished,
+};
 use crate::codec::{OrDecode, Reader};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
@@ -23,15 +26,50 @@ use crate::suites::{
 mod server_params;
 use server_params::{RawServerParams, verify_server_params};
 
-/// A session the application asks to resume (from its `sslSessionId_t`).
+/// A session the application asks to resume (from its `sslSessionId_t`), or the current
+/// session of a renegotiation.
 #[derive(Clone)]
 pub struct ResumeTicket {
     pub id: [u8; 32],
     pub master_secret: Zeroizing<[u8; 48]>,
     pub suite: u16,
+    /// The session's version: a server that resumes it with another one is refused.
+    pub version: u16,
     /// The session's master secret was derived with RFC 7627's extended master secret: a
     /// resumption must agree (§5.3).
     pub extended_master_secret: bool,
+    /// What the session was authenticated with; a resumed connection carries it on.
+    pub auth: AuthContext,
+}
+
+impl ResumeTicket {
+    /// The ticket for an established session, if it is resumable (a 32-byte id).
+    pub fn from_negotiated(n: &Negotiated) -> Option<Self> {
+        Some(ResumeTicket {
+            id: <[u8; 32]>::try_from(&n.session_id[..]).ok()?,
+            master_secret: n.master_secret.clone(),
+            suite: n.suite?.id,
+            version: n.version,
+            extended_master_secret: n.extended_master_secret,
+            auth: n.auth.clone(),
+        })
+    }
+
+    /// The ticket for a session record the application kept (`sslSessionId_t`): only a
+    /// session this process recorded and still remembers can be checked on resumption, so
+    /// any other record gives `None` and a full handshake follows, as for a session the
+    /// server no longer knows (ABI.md §3.3.2).
+    pub fn from_record(id: &[u8; 32], master_secret: &[u8; 48], suite: u16) -> Option<Self> {
+        let remembered = crate::client_sessions::lookup(id, master_secret)?;
+        Some(ResumeTicket {
+            id: *id,
+            master_secret: Zeroizing::new(*master_secret),
+            suite,
+            version: remembered.version,
+            extended_master_secret: remembered.extended_master_secret,
+            auth: remembered.auth,
+        })
+    }
 }
 
 #[derive(Clone)]
@@ -43,6 +81,9 @@ pub struct ClientOptions {
     pub cipher_spec: u16,
     /// Application extensions for the ClientHello (type, body).
     pub user_extensions: Vec<(u16, Vec<u8>)>,
+    /// Offer RFC 7627's extended master secret. Always on through the C API; off only to
+    /// play a client without it (tests of the triple-handshake defences).
+    pub extended_master_secret: bool,
 }
 
 impl Default for ClientOptions {
@@ -52,6 +93,7 @@ impl Default for ClientOptions {
             resume: None,
             cipher_spec: 0,
             user_extensions: Vec::new(),
+            extended_master_secret: true,
         }
     }
 }
@@ -83,6 +125,16 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         .clamp(MIN_VERSION, MAX_VERSION);
     core.client_options.max_version = max_version;
     core.client_options.cipher_spec = options.cipher_spec;
+    core.client_options.extended_master_secret = options.extended_master_secret;
+    // A session made under other keys (another CA list: other trust) is not resumed: its
+    // server was authenticated by rules that no longer apply. Full handshake instead.
+    if options
+        .resume
+        .as_ref()
+        .is_some_and(|t| t.auth.keys != core.keys.context_digest())
+    {
+        options.resume = None;
+    }
     // Key material gates the offer (ABI.md §7.6): certificate suites need a trusted CA to
     // authenticate the server, PSK suites a loaded PSK.
     let have_ca = !core.keys.ca_certs.is_empty();
@@ -121,13 +173,18 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     {
         options.resume = None;
     }
+    // Remembered so that a fatal alert can make us forget the offered session too.
+    core.client_options.resume = options.resume.clone();
     // RFC 5746: the initial hello signals support with the SCSV; a renegotiating one
     // proves continuity with our last verify_data (and carries no application extensions,
     // as in MatrixSSL 3.3).
     let renegotiating = core.negotiated.version != 0;
     let secure = renegotiating && core.negotiated.secure_renegotiation;
     let mut suite_list = offered.clone();
-    let mut extensions = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
+    let mut extensions = Vec::new();
+    if options.extended_master_secret {
+        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+    }
     if renegotiating {
         options.user_extensions.clear();
     }
@@ -197,6 +254,8 @@ struct Params {
     server_random: [u8; 32],
     session_id: Vec<u8>,
     extended_master_secret: bool,
+    /// What this handshake authenticates, committed to the connection at Finished.
+    auth: AuthContext,
 }
 
 struct ExpectServerHello {
@@ -270,8 +329,14 @@ impl State for ExpectServerHello {
         if must_be_secure && !secure_renegotiation {
             return Err(Fatal::HANDSHAKE);
         }
-        if core.negotiated.version != 0 && sh.version != core.negotiated.version {
+        let renegotiating = core.negotiated.version != 0;
+        if renegotiating && sh.version != core.negotiated.version {
             return Err(Fatal(alert::PROTOCOL_VERSION));
+        }
+        // RFC 7627 §5.4 (triple handshake): once a connection has used the extended master
+        // secret, a renegotiation without it is refused.
+        if renegotiating && core.negotiated.extended_master_secret && !ems {
+            return Err(Fatal::HANDSHAKE);
         }
         core.transcript.extend_from_slice(m.raw);
         core.record.write_version = sh.version;
@@ -286,10 +351,12 @@ impl State for ExpectServerHello {
             server_random: sh.random,
             session_id: sh.session_id.to_vec(),
             extended_master_secret: ems,
+            auth: AuthContext::new(&core.keys),
         };
         match self.resume {
             Some(ticket) if !sh.session_id.is_empty() && sh.session_id == ticket.id => {
-                if ticket.suite != suite.id {
+                // A resumed session keeps the suite and version it was made with.
+                if ticket.suite != suite.id || ticket.version != sh.version {
                     return Err(Fatal::ILLEGAL);
                 }
                 // RFC 7627 §5.3: the resumed session must use the master-secret derivation
@@ -298,6 +365,10 @@ impl State for ExpectServerHello {
                     return Err(Fatal::HANDSHAKE);
                 }
                 let master = ticket.master_secret;
+                // The resumed session is the one the ticket was made by: the same server,
+                // authenticated the same way (ABI.md D20: the same anonymous status).
+                let mut params = params;
+                params.auth = ticket.auth;
                 params.ks.install_pending_keys(
                     &mut core.record,
                     &master,
@@ -316,8 +387,14 @@ impl State for ExpectServerHello {
                 offered_version: self.max_version,
             })),
             _ => {
-                // Anonymous suites report through matrixSslGetAnonStatus (ABI.md D20).
-                core.negotiated.anonymous = suite.kx == KeyExchange::DhAnon;
+                // Anonymous suites report through matrixSslGetAnonStatus (ABI.md D20); a
+                // PSK server is whoever holds the key of the identity we send.
+                let mut params = params;
+                params.auth.anonymous = suite.kx == KeyExchange::DhAnon;
+                if suite.kx.uses_psk() {
+                    let psk = core.keys.first_psk().ok_or(Fatal::INTERNAL)?;
+                    params.auth.peer = PeerIdentity::Psk(psk.identity.clone());
+                }
                 Ok(Box::new(ExpectServerKeyExchange {
                     params,
                     offered_version: self.max_version,
@@ -358,12 +435,15 @@ impl State for ExpectCertificate {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| Fatal(alert::BAD_CERTIFICATE))?;
         core.transcript.extend_from_slice(m.raw);
+        let peer = PeerIdentity::of_chain(ders.iter().copied());
+        super::check_renegotiation_peer(core, &peer)?;
+        let mut params = self.params;
+        params.auth.peer = peer;
         let verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Server, now_unix());
-        core.negotiated.anonymous = false;
         if cb.has_certificate_callback() {
             match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
                 0 => {}
-                SSL_ALLOW_ANON_CONNECTION => core.negotiated.anonymous = true,
+                SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
                 r if r < 0 => return Err(Fatal::INTERNAL),
                 r => return Err(Fatal(r as u8)),
             }
@@ -371,10 +451,10 @@ impl State for ExpectCertificate {
             return Err(Fatal(verdict.alert));
         }
         let leaf_key = chain[0].public_key.clone();
-        let kx = self.params.ks.suite.kx;
+        let kx = params.ks.suite.kx;
         match (&leaf_key, kx) {
             (PublicKey::Rsa(key), KeyExchange::Rsa) => Ok(Box::new(ExpectServerHelloDone {
-                params: self.params,
+                params,
                 offered_version: self.offered_version,
                 exchange: PeerExchange::Rsa(key.clone()),
                 certificate_request: None,
@@ -382,7 +462,7 @@ impl State for ExpectCertificate {
             (PublicKey::Rsa(_), KeyExchange::EcdheRsa | KeyExchange::DheRsa)
             | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa)
             | (PublicKey::Dsa(_), KeyExchange::DheDss) => Ok(Box::new(ExpectServerKeyExchange {
-                params: self.params,
+                params,
                 offered_version: self.offered_version,
                 leaf_key: Some(leaf_key),
             })),
@@ -681,6 +761,9 @@ impl State for ExpectFinished {
         n.master_secret = self.master.clone();
         n.resumed = self.resumed;
         n.extended_master_secret = p.extended_master_secret;
+        n.auth = p.auth.clone();
+        // Remembered for a later resumption from the application's session record.
+        crate::client_sessions::remember(n);
         core.transcript.clear();
         Ok(Box::new(Established { is_client: true }))
     }

@@ -38,6 +38,61 @@ pub trait Callbacks {
     fn extension(&mut self, typ: u16, body: &[u8]) -> i32;
 }
 
+/// Who the peer proved to be in the handshake that created a session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PeerIdentity {
+    /// Nothing: the peer sent no certificate (or the suite is anonymous).
+    #[default]
+    None,
+    /// A certificate chain, by the SHA-256 digest of its DER certificates in order.
+    Certificate([u8; 32]),
+    /// A pre-shared key, by its identity.
+    Psk(Vec<u8>),
+}
+
+impl PeerIdentity {
+    /// The identity of a certificate chain (leaf first).
+    pub fn of_chain<'a>(ders: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        for der in ders {
+            ctx.update(&(der.len() as u64).to_be_bytes());
+            ctx.update(der);
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.finish().as_ref());
+        PeerIdentity::Certificate(out)
+    }
+}
+
+/// What a session was authenticated with. It travels with the session wherever the session
+/// is remembered (the server cache, the client's session records, the connection for its
+/// renegotiations), and a session is resumed only where this context still holds: under
+/// the same key container and client-authentication requirement, and (in a renegotiation)
+/// with the same peer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuthContext {
+    /// [`Keys::context_digest`] of the local keys the session was made under.
+    pub keys: [u8; 32],
+    /// Server: the session was made while client authentication was required.
+    pub client_auth_required: bool,
+    /// Who the peer proved to be.
+    pub peer: PeerIdentity,
+    /// The certificate callback let the peer in with SSL_ALLOW_ANON_CONNECTION, or the
+    /// suite is anonymous (`matrixSslGetAnonStatus`, ABI.md D20). A resumed session reports
+    /// what the session it resumes had.
+    pub anonymous: bool,
+}
+
+impl AuthContext {
+    /// The context a full handshake starts from: our keys, nothing proven yet.
+    pub fn new(keys: &Keys) -> Self {
+        AuthContext {
+            keys: keys.context_digest(),
+            ..AuthContext::default()
+        }
+    }
+}
+
 /// What a finished handshake established; survives into renegotiations.
 pub struct Negotiated {
     pub version: u16,
@@ -50,8 +105,8 @@ pub struct Negotiated {
     pub secure_renegotiation: bool,
     pub client_verify_data: Vec<u8>,
     pub server_verify_data: Vec<u8>,
-    /// The certificate callback let an invalid chain through with SSL_ALLOW_ANON_CONNECTION.
-    pub anonymous: bool,
+    /// What the session was authenticated with (see [`AuthContext`]).
+    pub auth: AuthContext,
 }
 
 impl Default for Negotiated {
@@ -66,7 +121,7 @@ impl Default for Negotiated {
             secure_renegotiation: false,
             client_verify_data: Vec::new(),
             server_verify_data: Vec::new(),
-            anonymous: false,
+            auth: AuthContext::default(),
         }
     }
 }
@@ -119,18 +174,8 @@ impl Core {
     /// Options for a client renegotiation: same suite choice and version cap, resuming the
     /// current session when it has a resumable id.
     pub fn renegotiation_options(&self) -> client::ClientOptions {
-        let n = &self.negotiated;
-        let resume = match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
-            (Some(suite), Ok(id)) => Some(client::ResumeTicket {
-                id,
-                master_secret: n.master_secret.clone(),
-                suite: suite.id,
-                extended_master_secret: n.extended_master_secret,
-            }),
-            _ => None,
-        };
         client::ClientOptions {
-            resume,
+            resume: client::ResumeTicket::from_negotiated(&self.negotiated),
             user_extensions: Vec::new(),
             ..self.client_options.clone()
         }
@@ -210,6 +255,23 @@ impl State for Established {
     fn is_established(&self) -> bool {
         true
     }
+}
+
+/// RFC 7627 §5.4 (the triple-handshake attack): in a renegotiation of a connection whose
+/// session did not use the extended master secret, the peer must present the same
+/// certificate chain as before; a change is handshake_failure. A peer that presented no
+/// certificate before may present one now (a server adding client authentication).
+pub(crate) fn check_renegotiation_peer(core: &Core, peer: &PeerIdentity) -> Result<(), Fatal> {
+    let n = &core.negotiated;
+    let renegotiating = n.version != 0;
+    if renegotiating
+        && !n.extended_master_secret
+        && matches!(n.auth.peer, PeerIdentity::Certificate(_))
+        && n.auth.peer != *peer
+    {
+        return Err(Fatal::HANDSHAKE);
+    }
+    Ok(())
 }
 
 /// The premaster secret of a PSK suite (RFC 4279 §2, §3): the other secret (DH result, or

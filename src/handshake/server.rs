@@ -3,7 +3,10 @@
 use zeroize::Zeroizing;
 
 use super::ecdhe::{self, KeyShare};
-use super::{Callbacks, Core, Established, Input, KeySchedule, Next, State, check_finished};
+use super::{
+    AuthContext, Callbacks, Core, Established, Input, KeySchedule, Next, PeerIdentity, State,
+    check_finished, check_renegotiation_peer,
+};
 use crate::codec::{Reader, put_u16, with_len};
 use crate::crypto::dh::{DhGroup, DhKeyPair};
 use crate::crypto::rng;
@@ -26,6 +29,9 @@ pub struct ServerOptions {
     pub max_version: u16,
     /// Request and verify a client certificate in full handshakes.
     pub client_auth: bool,
+    /// Accept RFC 7627's extended master secret. Always on through the C API; off only to
+    /// play a server without it (tests of the triple-handshake defences).
+    pub extended_master_secret: bool,
 }
 
 impl Default for ServerOptions {
@@ -34,6 +40,7 @@ impl Default for ServerOptions {
             disabled_suites: Vec::new(),
             max_version: suites::configured_max_version(),
             client_auth: false,
+            extended_master_secret: true,
         }
     }
 }
@@ -46,6 +53,8 @@ struct Params {
     client_version: u16,
     session_id: Vec<u8>,
     extended_master_secret: bool,
+    /// What this handshake authenticates, committed to the connection at Finished.
+    auth: AuthContext,
 }
 
 pub struct ExpectClientHello;
@@ -172,6 +181,41 @@ fn choose_suite(
     })
 }
 
+/// May the ClientHello resume this cached session? Only where everything the session was
+/// made under still holds; otherwise a full handshake follows (never an error):
+/// - the same version, and a suite the hello offers and this session may use;
+/// - the same key container contents (our identity, the CAs that verified the client, the
+///   PSKs), so a session from a listener with other keys is not resumed here;
+/// - the same client-authentication requirement, so a session made without client
+///   authentication (on another listener, or before it was required) does not skip it;
+///   a PSK session only while its identity is still loaded;
+/// - in a renegotiation: never while client authentication is being added to the
+///   connection (a rehandshake that adds a certificate callback), and only a session of the
+///   peer this connection already authenticated (RFC 7627 §5.4: no resumption across
+///   connections with a different peer identity).
+fn may_resume(
+    core: &Core,
+    cached: &session_cache::CachedSession,
+    version: u16,
+    offered: &[u16],
+) -> bool {
+    let options = &core.server_options;
+    let same_protection = cached.version == version
+        && offered.contains(&cached.suite)
+        && suites::globally_enabled(cached.suite)
+        && !options.disabled_suites.contains(&cached.suite);
+    let same_context = cached.auth.keys == core.keys.context_digest()
+        && cached.auth.client_auth_required == options.client_auth
+        && match &cached.auth.peer {
+            PeerIdentity::Psk(identity) => core.keys.psk_for_identity(identity).is_some(),
+            _ => true,
+        };
+    let n = &core.negotiated;
+    let renegotiation_ok = n.version == 0
+        || (n.auth.client_auth_required == options.client_auth && n.auth.peer == cached.auth.peer);
+    same_protection && same_context && renegotiation_ok
+}
+
 impl State for ExpectClientHello {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
@@ -199,6 +243,12 @@ impl State for ExpectClientHello {
         if renegotiating && version != core.negotiated.version {
             return Err(Fatal(alert::PROTOCOL_VERSION));
         }
+        // Client authentication is not implemented for SSL 3.0 (its CertificateVerify and
+        // no_certificate rules differ): a server that requires it refuses the handshake
+        // rather than completing it unauthenticated.
+        if core.server_options.client_auth && version <= suites::SSL3 {
+            return Err(Fatal::HANDSHAKE);
+        }
         // RFC 5746 §3.6/§3.7: the initial hello carries an empty renegotiation_info (or the
         // SCSV); a renegotiating one carries the client's last verify_data and never the SCSV.
         let reneg_ext = find_ext(&ch.extensions, ext::RENEGOTIATION_INFO);
@@ -221,17 +271,18 @@ impl State for ExpectClientHello {
         }
         // RFC 7627 §5.1: the extended master secret is a TLS mechanism, not SSL 3.0's.
         let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
-            Some([]) => version > suites::SSL3,
+            Some([]) => version > suites::SSL3 && core.server_options.extended_master_secret,
             Some(_) => return Err(Fatal::DECODE),
             None => false,
         };
+        // RFC 7627 §5.4 (triple handshake): once the connection has used the extended
+        // master secret, a renegotiating hello without it is refused.
+        if renegotiating && core.negotiated.extended_master_secret && !ems {
+            return Err(Fatal::HANDSHAKE);
+        }
 
-        let resumable = session_cache::lookup(ch.session_id).filter(|cached| {
-            cached.version == version
-                && ch.suites.contains(&cached.suite)
-                && suites::globally_enabled(cached.suite)
-                && !core.server_options.disabled_suites.contains(&cached.suite)
-        });
+        let resumable = session_cache::lookup(ch.session_id)
+            .filter(|cached| may_resume(core, cached, version, &ch.suites));
         // RFC 7627 §5.3: a session created with the extended master secret is not resumed
         // (nor silently replaced) by a hello without it: abort. One created without it is
         // not resumed by a hello that has it: a full handshake gives a new session.
@@ -244,16 +295,22 @@ impl State for ExpectClientHello {
         };
 
         let caps = ClientCapabilities::from_hello(&ch, version)?;
-        let (suite, session_id) = match &resumable {
+        let (suite, session_id, auth) = match &resumable {
+            // A resumed session is authenticated as the session it resumes was.
             Some(cached) => (
                 suites::by_id(cached.suite).ok_or(Fatal::INTERNAL)?,
                 cached.id.to_vec(),
+                cached.auth.clone(),
             ),
             None => {
                 let suite =
                     choose_suite(core, &ch.suites, version, &caps).ok_or(Fatal::HANDSHAKE)?;
                 let id: [u8; 32] = rng::random_array().map_err(|_| Fatal::INTERNAL)?;
-                (suite, id.to_vec())
+                let auth = AuthContext {
+                    client_auth_required: core.server_options.client_auth,
+                    ..AuthContext::new(&core.keys)
+                };
+                (suite, id.to_vec(), auth)
             }
         };
         core.transcript.extend_from_slice(m.raw);
@@ -264,6 +321,7 @@ impl State for ExpectClientHello {
             client_version: ch.version,
             session_id,
             extended_master_secret: ems,
+            auth,
         };
 
         let mut extensions = Vec::new();
@@ -342,13 +400,9 @@ impl State for ExpectClientHello {
                 {
                     core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body);
                 }
-                // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates.
-                // Client authentication is not offered over SSL 3.0 (its CertificateVerify and
-                // no_certificate rules differ); such sessions complete without it.
-                if core.server_options.client_auth
-                    && kx.needs_certificate()
-                    && version > suites::SSL3
-                {
+                // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates
+                // (a PSK client authenticates by its key). SSL 3.0 was refused above.
+                if core.server_options.client_auth && kx.needs_certificate() {
                     let request = certificate_request(core, version)?;
                     core.send_handshake(hs::CERTIFICATE_REQUEST, &request);
                     core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
@@ -464,7 +518,7 @@ impl State for ExpectClientCertificate {
         }
         let ders = msgs::parse_certificate_list(m.body)?;
         core.transcript.extend_from_slice(m.raw);
-        core.negotiated.anonymous = false;
+        let mut params = self.params;
         if ders.is_empty() {
             // RFC 5246 §7.4.6: without a certificate the server may continue
             // unauthenticated or fail with handshake_failure. MatrixSSL's
@@ -475,12 +529,12 @@ impl State for ExpectClientCertificate {
             }
             match cb.certificate(&[], &[], alert::BAD_CERTIFICATE) {
                 0 => {}
-                crate::error::SSL_ALLOW_ANON_CONNECTION => core.negotiated.anonymous = true,
+                crate::error::SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
                 r if r < 0 => return Err(Fatal::INTERNAL),
                 r => return Err(Fatal(r as u8)),
             }
             return Ok(Box::new(ExpectClientKeyExchange {
-                params: self.params,
+                params,
                 share: self.share,
                 client_key: None,
             }));
@@ -490,11 +544,14 @@ impl State for ExpectClientCertificate {
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| Fatal(alert::BAD_CERTIFICATE))?;
+        let peer = PeerIdentity::of_chain(ders.iter().copied());
+        check_renegotiation_peer(core, &peer)?;
+        params.auth.peer = peer;
         let verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Client, now_unix());
         if cb.has_certificate_callback() {
             match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
                 0 => {}
-                crate::error::SSL_ALLOW_ANON_CONNECTION => core.negotiated.anonymous = true,
+                crate::error::SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
                 r if r < 0 => return Err(Fatal::INTERNAL),
                 r => return Err(Fatal(r as u8)),
             }
@@ -502,7 +559,7 @@ impl State for ExpectClientCertificate {
             return Err(Fatal(verdict.alert));
         }
         Ok(Box::new(ExpectClientKeyExchange {
-            params: self.params,
+            params,
             share: self.share,
             client_key: Some(chain[0].public_key.clone()),
         }))
@@ -525,18 +582,25 @@ impl State for ExpectClientKeyExchange {
         if m.typ != hs::CLIENT_KEY_EXCHANGE {
             return Err(Fatal::UNEXPECTED);
         }
-        let kx = self.params.ks.suite.kx;
+        let ExpectClientKeyExchange {
+            mut params,
+            share,
+            client_key,
+        } = *self;
+        let kx = params.ks.suite.kx;
         let mut r = Reader::new(m.body);
         // RFC 4279: PSK suites open with the identity the client used.
         let psk = if kx.uses_psk() {
             let identity = r.vec_u16().ok_or(Fatal::DECODE)?;
             let psk = core.keys.psk_for_identity(identity);
-            Some(psk.ok_or(Fatal(alert::UNKNOWN_PSK_IDENTITY))?.key.clone())
+            let key = psk.ok_or(Fatal(alert::UNKNOWN_PSK_IDENTITY))?.key.clone();
+            params.auth.peer = PeerIdentity::Psk(identity.to_vec());
+            Some(key)
         } else {
             None
         };
         let rest = r.rest();
-        let premaster: Zeroizing<Vec<u8>> = match self.share {
+        let premaster: Zeroizing<Vec<u8>> = match share {
             ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
             ServerShare::Dhe(_, pair) => {
                 let mut r = Reader::new(rest);
@@ -552,7 +616,7 @@ impl State for ExpectClientKeyExchange {
             }
             ServerShare::None => {
                 // SSL 3.0 sends the encrypted premaster without a length prefix.
-                let ciphertext = if self.params.ks.version == suites::SSL3 {
+                let ciphertext = if params.ks.version == suites::SSL3 {
                     rest
                 } else {
                     msgs::parse_rsa_client_key_exchange(rest)?
@@ -563,7 +627,7 @@ impl State for ExpectClientKeyExchange {
                 };
                 // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
                 // time, so the failure only shows up as a Finished mismatch.
-                let pm = key.decrypt_premaster(ciphertext, self.params.client_version);
+                let pm = key.decrypt_premaster(ciphertext, params.client_version);
                 Zeroizing::new(pm.to_vec())
             }
         };
@@ -572,7 +636,7 @@ impl State for ExpectClientKeyExchange {
             None => premaster,
         };
         core.transcript.extend_from_slice(m.raw);
-        let p = &self.params;
+        let p = &params;
         let master = p.ks.master_secret(
             &premaster,
             &p.client_random,
@@ -586,14 +650,14 @@ impl State for ExpectClientKeyExchange {
             &p.server_random,
             false,
         );
-        match self.client_key {
+        match client_key {
             Some(client_key) => Ok(Box::new(ExpectCertificateVerify {
-                params: self.params,
+                params,
                 master,
                 client_key,
             })),
             None => Ok(Box::new(ExpectChangeCipherSpec {
-                params: self.params,
+                params,
                 master,
                 resumed: false,
             })),
@@ -695,6 +759,7 @@ impl State for ExpectFinished {
                     suite: p.ks.suite.id,
                     version: p.ks.version,
                     extended_master_secret: p.extended_master_secret,
+                    auth: p.auth.clone(),
                 });
             }
         }
@@ -705,6 +770,7 @@ impl State for ExpectFinished {
         n.master_secret = self.master.clone();
         n.resumed = self.resumed;
         n.extended_master_secret = p.extended_master_secret;
+        n.auth = p.auth.clone();
         core.transcript.clear();
         Ok(Box::new(Established { is_client: false }))
     }

@@ -60,15 +60,7 @@ fn record(options: ClientOptions, client_auth: bool) -> Transcript {
         let n = from.outdata().len();
         from.sent(n);
     }
-    let n = &client.core.negotiated;
-    if let (Some(s), Ok(id)) = (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
-        t.ticket = Some(ResumeTicket {
-            id,
-            master_secret: n.master_secret.clone(),
-            suite: s.id,
-            extended_master_secret: n.extended_master_secret,
-        });
-    }
+    t.ticket = ResumeTicket::from_negotiated(&client.core.negotiated);
     t
 }
 
