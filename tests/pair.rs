@@ -7,8 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use matrixssl::conn::Connection;
 use matrixssl::error::*;
-use matrixssl::handshake::Callbacks;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
+use matrixssl::handshake::{Callbacks, PeerIdentity};
 use matrixssl::keys::Keys;
 use matrixssl::pki::Certificate;
 use matrixssl::suites::KeyExchange;
@@ -58,6 +58,12 @@ fn pki() -> &'static PathBuf {
             "-out", "ec.csr", "-subj", "/CN=localhost"], &dir);
         openssl(&["x509", "-req", "-in", "ec.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
             "-out", "ec.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
+        // A second client identity (ECDSA) for tests where the client's certificate changes.
+        openssl(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+            "cli2.key", "-out", "cli2.csr", "-subj", "/CN=Pair Test Client Two"], &dir);
+        std::fs::write(dir.join("cli2.cnf"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").unwrap();
+        openssl(&["x509", "-req", "-in", "cli2.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "cli2.pem", "-days", "30", "-extfile", "cli2.cnf"], &dir);
         openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "cli.key", "-out", "cli.csr",
             "-subj", "/CN=Pair Test Client"], &dir);
         std::fs::write(dir.join("cli.cnf"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").unwrap();
@@ -690,4 +696,232 @@ fn psk_only_client_offers_only_psk_suites() {
     );
     assert!(alerts.is_empty(), "{alerts:?}");
     assert!(p.server.core.negotiated.suite.unwrap().kx.uses_psk());
+}
+
+// ---- the authentication context across renegotiation and resumption ----------------------
+
+/// An ECDSA server identity under the same CA as `server_keys` (another certificate).
+fn ec_server_keys() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_ec_files(Some(&path("ec.pem")), Some(&path("ec.key")), None, None)
+        .unwrap();
+    Arc::new(k)
+}
+
+/// A second client identity (ECDSA) trusted by `server_keys_with_ca`.
+fn other_client_identity() -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_ec_files(
+        Some(&path("cli2.pem")),
+        Some(&path("cli2.key")),
+        None,
+        Some(&path("ca.pem")),
+    )
+    .unwrap();
+    Arc::new(k)
+}
+
+/// Runs whatever handshake is under way to its end (or failure); returns the alerts seen.
+fn settle(p: &mut Pair) -> Vec<[u8; 2]> {
+    let (mut got, mut alerts) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        pump(
+            &mut p.client,
+            &mut p.server,
+            usize::MAX,
+            &mut got,
+            &mut alerts,
+        );
+        pump(
+            &mut p.server,
+            &mut p.client,
+            usize::MAX,
+            &mut got,
+            &mut alerts,
+        );
+        if p.client.outdata().is_empty() && p.server.outdata().is_empty() {
+            break;
+        }
+    }
+    alerts
+}
+
+fn pair_with(client: Connection, server: Connection) -> Pair {
+    let (p, alerts) = drive(client, server, usize::MAX);
+    assert!(alerts.is_empty(), "{alerts:?}");
+    assert!(p.client.handshake_complete() && p.server.handshake_complete());
+    p
+}
+
+#[test]
+fn renegotiation_without_ems_keeps_the_server_certificate() {
+    // RFC 7627 §5.4 (triple handshake): without the extended master secret, a renegotiation
+    // in which the server presents another certificate is refused by the client.
+    for ems in [false, true] {
+        let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+        let mut server = Connection::new_server(server_keys());
+        server.server_options_mut().extended_master_secret = ems;
+        server.add_rehandshake_credits(5);
+        let mut p = pair_with(client, server);
+        assert_eq!(p.client.core.negotiated.extended_master_secret, ems);
+        // The server renegotiates with other keys: its ECDSA certificate.
+        assert_eq!(
+            p.server.encode_rehandshake(Some(ec_server_keys()), true, 0),
+            MATRIXSSL_SUCCESS
+        );
+        let alerts = settle(&mut p);
+        if ems {
+            assert!(alerts.is_empty(), "{alerts:?}");
+            assert!(p.client.handshake_complete() && !p.client.errored());
+            assert_eq!(p.client.core.negotiated.suite.unwrap().id, 0xc02b);
+        } else {
+            assert_eq!(alerts, vec![[2, 40]], "server told handshake_failure");
+            assert!(p.client.errored());
+        }
+    }
+}
+
+#[test]
+fn renegotiation_without_ems_keeps_the_client_certificate() {
+    for ems in [false, true] {
+        let client =
+            Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+        let mut server = Connection::new_server(server_keys_with_ca());
+        server.server_options_mut().client_auth = true;
+        server.server_options_mut().extended_master_secret = ems;
+        server.add_rehandshake_credits(5);
+        let mut p = pair_with(client, server);
+        // The client renegotiates presenting another certificate.
+        assert_eq!(
+            p.client
+                .encode_rehandshake(Some(other_client_identity()), true, 0),
+            MATRIXSSL_SUCCESS
+        );
+        let alerts = settle(&mut p);
+        if ems {
+            assert!(alerts.is_empty(), "{alerts:?}");
+            assert!(p.server.handshake_complete() && !p.server.errored());
+        } else {
+            assert_eq!(alerts, vec![[2, 40]], "client told handshake_failure");
+            assert!(p.server.errored());
+        }
+    }
+}
+
+#[test]
+fn renegotiation_that_drops_ems_is_refused() {
+    // RFC 7627 §5.4: once the connection used the extended master secret, a renegotiation
+    // without it is refused — by the server (client's hello lacks it) and by the client
+    // (server's hello lacks it).
+    for server_drops in [false, true] {
+        let mut p = handshake(ClientOptions::default(), usize::MAX);
+        p.server.add_rehandshake_credits(5);
+        assert!(p.client.core.negotiated.extended_master_secret);
+        if server_drops {
+            p.server.server_options_mut().extended_master_secret = false;
+        } else {
+            p.client.core.client_options.extended_master_secret = false;
+        }
+        assert_eq!(
+            p.client.encode_rehandshake(None, true, 0),
+            MATRIXSSL_SUCCESS
+        );
+        let alerts = settle(&mut p);
+        assert_eq!(alerts, vec![[2, 40]], "server_drops={server_drops}");
+        assert!(p.client.errored() || p.server.errored());
+    }
+}
+
+#[test]
+fn client_authentication_upgrade_is_never_resumed() {
+    // A server that turns client authentication on for a renegotiation must not let the
+    // client resume its session (which was made without a certificate).
+    let client =
+        Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+    let mut server = Connection::new_server(server_keys_with_ca());
+    server.add_rehandshake_credits(5);
+    let mut p = pair_with(client, server);
+    assert_eq!(p.server.core.negotiated.auth.peer, PeerIdentity::None);
+    p.server.server_options_mut().client_auth = true;
+    // Not a forced full handshake: the client offers its current session.
+    assert_eq!(
+        p.client.encode_rehandshake(None, false, 0),
+        MATRIXSSL_SUCCESS
+    );
+    let alerts = settle(&mut p);
+    assert!(alerts.is_empty(), "{alerts:?}");
+    assert!(p.server.handshake_complete());
+    assert!(
+        !p.server.core.negotiated.resumed,
+        "client authentication was skipped"
+    );
+    assert!(matches!(
+        p.server.core.negotiated.auth.peer,
+        PeerIdentity::Certificate(_)
+    ));
+}
+
+#[test]
+fn resumed_session_keeps_its_version() {
+    // The client refuses a server that resumes a session under another version.
+    let first = handshake(ClientOptions::default(), usize::MAX);
+    let ticket = ResumeTicket {
+        version: 0x0302,
+        ..ResumeTicket::from_negotiated(&first.client.core.negotiated).unwrap()
+    };
+    let client = Connection::new_client(
+        client_keys(),
+        ClientOptions {
+            resume: Some(ticket),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (p, alerts) = drive(client, Connection::new_server(server_keys()), usize::MAX);
+    assert!(p.client.errored());
+    assert_eq!(alerts, vec![[2, 47]]);
+}
+
+#[test]
+fn resumption_needs_the_same_keys_and_client_auth_requirement() {
+    let first = handshake(ClientOptions::default(), usize::MAX);
+    let ticket = ResumeTicket::from_negotiated(&first.client.core.negotiated).unwrap();
+    let resume = || ClientOptions {
+        resume: Some(ticket.clone()),
+        ..Default::default()
+    };
+    // Other server keys (same identity, a CA added): full handshake.
+    let client = Connection::new_client(client_keys(), resume()).unwrap();
+    let p = pair_with(client, Connection::new_server(server_keys_with_ca()));
+    assert!(!p.server.core.negotiated.resumed);
+    // Same keys, client authentication now required: full handshake, which the client
+    // without a certificate cannot complete.
+    let client = Connection::new_client(client_keys(), resume()).unwrap();
+    let mut server = Connection::new_server(server_keys());
+    server.server_options_mut().client_auth = true;
+    let (p, _) = drive(client, server, usize::MAX);
+    assert!(!p.server.core.negotiated.resumed && !p.server.handshake_complete());
+    // The same keys loaded again, same requirement: resumed.
+    let client = Connection::new_client(client_keys(), resume()).unwrap();
+    let p = pair_with(client, Connection::new_server(server_keys()));
+    assert!(p.server.core.negotiated.resumed && p.client.core.negotiated.resumed);
+}
+
+#[test]
+#[cfg(feature = "ssl3")]
+fn ssl3_with_client_authentication_is_refused() {
+    // Client authentication is not implemented for SSL 3.0: a server that requires it
+    // refuses the handshake instead of completing it unauthenticated.
+    let opts = ClientOptions {
+        max_version: 0x0300,
+        cipher_spec: 0x002f,
+        ..Default::default()
+    };
+    let client = Connection::new_client(client_keys_with_identity(), opts).unwrap();
+    let mut server = Connection::new_server(server_keys_with_ca());
+    server.server_options_mut().client_auth = true;
+    server.server_options_mut().max_version = 0x0300;
+    let (p, alerts) = drive(client, server, usize::MAX);
+    assert!(!p.server.handshake_complete());
+    assert_eq!(alerts, vec![[2, 40]]);
 }

@@ -103,6 +103,7 @@ pub fn client_recv(data: &[u8]) {
         cipher_spec,
         user_extensions: vec![(0, b"\x00\x0c\x00\x00\x09localhost".to_vec())],
         resume: (flags & 4 != 0).then(|| crate::fixed_ticket(usize::from(sel))),
+        ..ClientOptions::default()
     };
     let Ok(mut client) = Connection::new_client(f.client_keys.clone(), options) else {
         return; // a TLS 1.2 suite with a lower version cap
