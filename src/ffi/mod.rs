@@ -5,6 +5,7 @@
 //! code instead of unwinding into C, and every pointer is checked before it is used.
 
 pub mod crypto_api;
+mod handle;
 pub mod keys;
 pub mod rsa_transform;
 pub mod session;
