@@ -2,8 +2,8 @@
 //! behind it.
 //!
 //! A handle points to a boxed [`Guarded`] value: a busy flag next to the object, which lives
-//! in an `UnsafeCell`. [`with_handle`] checks the pointer, sets the flag for the length of
-//! the call, catches panics and flattens the body's `Result` to the C return value. The
+//! in an `UnsafeCell`. [`with_handle`] takes the handle (`None` for NULL), sets the flag for
+//! the length of the call, catches panics and flattens the body's `Result` to the C return value. The
 //! object is only ever reached through that call, so while one export runs no other call on
 //! the same handle can create a second `&mut` to it:
 //!
@@ -11,7 +11,7 @@
 //!   own handle back and may pass it to any export; the flag is set, so that export gets
 //!   [`Refused::busy`] and changes nothing (the shared reference to the `Guarded` it reads
 //!   the flag through does not alias the `&mut` to the object, which is inside the cell);
-//! * [`take_handle`] (the delete functions) refuses a busy handle, so a callback cannot free
+//! * [`take_handle`] (`matrixSslDeleteSession`) refuses a busy handle, so a callback cannot free
 //!   the session the library is still working on.
 //!
 //! The flag is atomic, so a handle used from two threads at once (outside the contract,

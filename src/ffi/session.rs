@@ -46,7 +46,7 @@ pub struct tlsExtension_t {
 const _: () = assert!(size_of::<tlsExtension_t>() == 32);
 
 /// The object behind an `ssl_t *`: a [`Session`] reached only through the handle layer
-/// ([`with_handle`]), which refuses calls made on it from inside its own callbacks.
+/// (`handle::with_handle`), which refuses calls made on it from inside its own callbacks.
 #[allow(non_camel_case_types)]
 pub struct ssl_t(Guarded<Session>);
 
