@@ -2,9 +2,13 @@
 //! core needs ([`rsa_transform`], aws-lc's raw RSA private operation).
 //!
 //! Every exported function runs its body inside [`guard`], so a Rust panic becomes an error
-//! code instead of unwinding into C, and every pointer is checked before it is used.
+//! code instead of unwinding into C, and every pointer is checked before it is used. The
+//! exports taking an `ssl_t *` reach the session only through the handle layer
+//! (`handle::with_handle`), which adds the re-entry guard: a call made from inside one of
+//! the session's own callbacks is refused instead of aliasing the session.
 
 pub mod crypto_api;
+mod handle;
 pub mod keys;
 pub mod rsa_transform;
 pub mod session;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use libc::c_void;
 
 use super::guard;
+use super::handle::{Guarded, Handle, Refused, check_arg, into_handle, take_handle, with_handle};
 use super::keys::{keys_snapshot, sslKeys_t};
 use super::x509::{CertChainView, psX509Cert_t};
 use crate::conn::{Connection, Received};
@@ -43,25 +44,31 @@ pub struct tlsExtension_t {
 
 const _: () = assert!(size_of::<tlsExtension_t>() == 32);
 
-/// The object behind an `ssl_t *`.
+/// The object behind an `ssl_t *`: a [`Session`] reached only through the handle layer
+/// (`handle::with_handle`), which refuses calls made on it from inside its own callbacks.
 #[allow(non_camel_case_types)]
-pub struct ssl_t {
+pub struct ssl_t(Guarded<Session>);
+
+impl Handle for ssl_t {
+    type Target = Session;
+    fn guarded(&self) -> &Guarded<Session> {
+        &self.0
+    }
+    fn into_target(self) -> Session {
+        self.0.into_inner()
+    }
+}
+
+/// One TLS session and what the application registered with it.
+pub(crate) struct Session {
     conn: Connection,
     sid: *mut sslSessionId_t,
     cert_cb: Option<CertCb>,
     ext_cb: Option<ExtCb>,
 }
 
-/// Turns a handle into a reference, or `None` for NULL.
-///
-/// # Safety
-/// `ssl` must be NULL or a live handle returned by this library.
-unsafe fn session<'a>(ssl: *mut ssl_t) -> Option<&'a mut ssl_t> {
-    // SAFETY: the caller passes NULL or a pointer from Box::into_raw that was not freed.
-    unsafe { ssl.as_mut() }
-}
-
-/// Calls the application's callbacks with the handle it knows.
+/// Calls the application's callbacks with the handle it knows. A callback that passes the
+/// handle back to the library is refused by the handle layer (the outer call holds it).
 struct FfiCallbacks {
     handle: *mut ssl_t,
     cert_cb: Option<CertCb>,
@@ -78,7 +85,8 @@ impl Callbacks for FfiCallbacks {
         let mut view = CertChainView::new(chain, false);
         view.set_auth_status(statuses);
         // SAFETY: the application registered `cb` with this prototype; the chain view stays
-        // alive (and its memory valid) for the duration of the call.
+        // alive (and its memory valid) for the duration of the call, and the session owning
+        // the chain cannot be deleted from inside it (the handle is busy).
         unsafe { cb(self.handle, view.head(), i32::from(alert)) }
     }
 
@@ -97,10 +105,11 @@ impl Callbacks for FfiCallbacks {
     }
 }
 
-impl ssl_t {
-    fn callbacks(&mut self) -> FfiCallbacks {
+impl Session {
+    /// The callbacks for one call on `handle`, the application's pointer to this session.
+    fn callbacks(&self, handle: *mut ssl_t) -> FfiCallbacks {
         FfiCallbacks {
-            handle: self as *mut ssl_t,
+            handle,
             cert_cb: self.cert_cb,
             ext_cb: self.ext_cb,
         }
@@ -246,14 +255,14 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
         };
         match Connection::new_client(keys, options) {
             Ok(conn) => {
-                let handle = Box::new(ssl_t {
+                let handle = into_handle(ssl_t(Guarded::new(Session {
                     conn,
                     sid,
                     cert_cb,
                     ext_cb,
-                });
+                })));
                 // SAFETY: checked non-NULL above.
-                unsafe { *ssl = Box::into_raw(handle) };
+                unsafe { *ssl = handle };
                 MATRIXSSL_REQUEST_SEND
             }
             Err(rc) => rc,
@@ -282,28 +291,30 @@ pub unsafe extern "C" fn matrixSslNewServerSession(
         let mut conn = Connection::new_server(keys);
         // A server certificate callback requests client authentication (ABI.md D21).
         conn.server_options_mut().client_auth = cert_cb.is_some();
-        let handle = Box::new(ssl_t {
+        let handle = into_handle(ssl_t(Guarded::new(Session {
             conn,
             sid: std::ptr::null_mut(),
             cert_cb,
             ext_cb: None,
-        });
+        })));
         // SAFETY: checked non-NULL above.
-        unsafe { *ssl = Box::into_raw(handle) };
+        unsafe { *ssl = handle };
         MATRIXSSL_SUCCESS
     })
 }
 
+/// Called from inside one of the session's own callbacks, this does nothing: the session
+/// is still in use by the call that invoked the callback (delete it after that returns).
+///
 /// # Safety
-/// `ssl` must be NULL or a live handle; it is invalid afterwards.
+/// `ssl` must be NULL or a live handle; it is invalid afterwards (unless it was in use).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslDeleteSession(ssl: *mut ssl_t) {
     guard((), || {
-        if ssl.is_null() {
+        // SAFETY: NULL or a live handle, deleted exactly once (API contract).
+        let Some(s) = (unsafe { take_handle(ssl) }) else {
             return;
-        }
-        // SAFETY: a live handle from Box::into_raw, deleted exactly once (API contract).
-        let s = unsafe { Box::from_raw(ssl) };
+        };
         if !s.conn.is_client() && s.conn.errored() && !s.conn.core.negotiated.session_id.is_empty()
         {
             session_cache::remove(&s.conn.core.negotiated.session_id);
@@ -318,19 +329,15 @@ pub unsafe extern "C" fn matrixSslDeleteSession(ssl: *mut ssl_t) {
 /// `ssl` NULL or live; `buf` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetReadbuf(ssl: *mut ssl_t, buf: *mut *mut u8) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        if buf.is_null() {
-            return PS_ARG_FAIL;
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        check_arg(!buf.is_null())?;
         let (offset, room) = s.conn.read_buf();
         let p = s.conn.inbuf_mut()[offset..].as_mut_ptr();
         // SAFETY: checked non-NULL above.
         unsafe { *buf = p };
-        i32::try_from(room).unwrap_or(i32::MAX)
+        Ok(i32::try_from(room).unwrap_or(i32::MAX))
     })
 }
 
@@ -343,22 +350,18 @@ pub unsafe extern "C" fn matrixSslReceivedData(
     ptbuf: *mut *mut u8,
     ptlen: *mut u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        if ptbuf.is_null() || ptlen.is_null() {
-            return PS_ARG_FAIL;
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        check_arg(!ptbuf.is_null() && !ptlen.is_null())?;
         // SAFETY: checked non-NULL above.
         unsafe {
             *ptbuf = std::ptr::null_mut();
             *ptlen = 0;
         }
-        let mut cb = s.callbacks();
+        let mut cb = s.callbacks(ssl);
         let r = s.conn.received(bytes as usize, &mut cb);
-        s.receive_result(r, ptbuf, ptlen)
+        Ok(s.receive_result(r, ptbuf, ptlen))
     })
 }
 
@@ -370,22 +373,18 @@ pub unsafe extern "C" fn matrixSslProcessedData(
     ptbuf: *mut *mut u8,
     ptlen: *mut u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        if ptbuf.is_null() || ptlen.is_null() {
-            return PS_ARG_FAIL;
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        check_arg(!ptbuf.is_null() && !ptlen.is_null())?;
         // SAFETY: checked non-NULL above.
         unsafe {
             *ptbuf = std::ptr::null_mut();
             *ptlen = 0;
         }
-        let mut cb = s.callbacks();
+        let mut cb = s.callbacks(ssl);
         let r = s.conn.processed(&mut cb);
-        s.receive_result(r, ptbuf, ptlen)
+        Ok(s.receive_result(r, ptbuf, ptlen))
     })
 }
 
@@ -395,18 +394,16 @@ pub unsafe extern "C" fn matrixSslProcessedData(
 /// `ssl` NULL or live; `buf` NULL (poll, ABI.md D2) or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetOutdata(ssl: *mut ssl_t, buf: *mut *mut u8) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
         let pending = s.conn.outdata().len();
         if !buf.is_null() {
-            // SAFETY: checked non-NULL above; the pointer stays valid until the next call
-            // that changes the output buffer (ABI.md §3.5.1).
+            // SAFETY: checked non-NULL above; the pointer stays valid until the next
+            // call that changes the output buffer (ABI.md §3.5.1).
             unsafe { *buf = s.conn.core.out.as_mut_ptr() };
         }
-        i32::try_from(pending).unwrap_or(i32::MAX)
+        Ok(i32::try_from(pending).unwrap_or(i32::MAX))
     })
 }
 
@@ -414,14 +411,12 @@ pub unsafe extern "C" fn matrixSslGetOutdata(ssl: *mut ssl_t, buf: *mut *mut u8)
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslSentData(ssl: *mut ssl_t, bytes: u32) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
         let rc = s.conn.sent(bytes as usize);
         s.after_call();
-        rc
+        Ok(rc)
     })
 }
 
@@ -433,18 +428,15 @@ pub unsafe extern "C" fn matrixSslGetWritebuf(
     buf: *mut *mut u8,
     req_len: u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        if buf.is_null() {
-            return PS_ARG_FAIL;
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        check_arg(!buf.is_null())?;
         let (at, room) = s.conn.write_buf(req_len as usize);
-        // SAFETY: checked non-NULL; `at + room` lies inside the output buffer just resized.
+        // SAFETY: checked non-NULL; `at + room` lies inside the output buffer just
+        // resized.
         unsafe { *buf = s.conn.core.out[at..].as_mut_ptr() };
-        i32::try_from(room).unwrap_or(i32::MAX)
+        Ok(i32::try_from(room).unwrap_or(i32::MAX))
     })
 }
 
@@ -452,15 +444,11 @@ pub unsafe extern "C" fn matrixSslGetWritebuf(
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslEncodeWritebuf(ssl: *mut ssl_t, len: u32) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        if len >= 1 << 31 {
-            return PS_ARG_FAIL;
-        }
-        s.conn.encode_write_buf(len as usize)
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        check_arg(len < 1 << 31)?;
+        Ok(s.conn.encode_write_buf(len as usize))
     })
 }
 
@@ -468,20 +456,16 @@ pub unsafe extern "C" fn matrixSslEncodeWritebuf(ssl: *mut ssl_t, len: u32) -> i
 /// `ssl` NULL or live; `buf` NULL or `len` readable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslEncodeToOutdata(ssl: *mut ssl_t, buf: *mut u8, len: u32) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        if buf.is_null() {
-            return PS_ARG_FAIL;
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        check_arg(!buf.is_null())?;
         if len as usize > crate::record::MAX_PLAINTEXT {
-            return PS_LIMIT_FAIL;
+            return Err(PS_LIMIT_FAIL);
         }
         // SAFETY: the caller provides `len` readable bytes at `buf`.
         let data = unsafe { std::slice::from_raw_parts(buf, len as usize) };
-        s.conn.encode_to_outdata(data)
+        Ok(s.conn.encode_to_outdata(data))
     })
 }
 
@@ -489,13 +473,9 @@ pub unsafe extern "C" fn matrixSslEncodeToOutdata(ssl: *mut ssl_t, buf: *mut u8,
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslEncodeClosureAlert(ssl: *mut ssl_t) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        s.conn.encode_closure_alert()
-    })
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| Ok(s.conn.encode_closure_alert()))
 }
 
 // ---- rehandshakes ----------------------------------------------------------------------
@@ -514,25 +494,18 @@ pub unsafe extern "C" fn matrixSslEncodeRehandshake(
     session_option: u32,
     cipher_spec: u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
-        let Ok(cipher_spec) = u16::try_from(cipher_spec) else {
-            return PS_UNSUPPORTED_FAIL;
-        };
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        let cipher_spec = u16::try_from(cipher_spec).map_err(|_| PS_UNSUPPORTED_FAIL)?;
         let new_keys = if keys.is_null() {
             None
         } else {
             // SAFETY: a handle from matrixSslNewKeys (checked non-NULL).
-            match unsafe { keys_snapshot(keys) } {
-                Some(k) => Some(k),
-                None => return PS_ARG_FAIL,
-            }
+            Some(unsafe { keys_snapshot(keys) }.ok_or(PS_ARG_FAIL)?)
         };
-        // A new certificate callback forces a full handshake; on a server it also turns on
-        // client authentication for it (ABI.md §3.6.4).
+        // A new certificate callback forces a full handshake; on a server it also turns
+        // on client authentication for it (ABI.md §3.6.4).
         let full = session_option == SSL_OPTION_FULL_HANDSHAKE || cert_cb.is_some();
         if !s.conn.is_client() && cert_cb.is_some() && s.conn.handshake_complete() {
             s.conn.server_options_mut().client_auth = true;
@@ -541,7 +514,7 @@ pub unsafe extern "C" fn matrixSslEncodeRehandshake(
         if rc == MATRIXSSL_SUCCESS && cert_cb.is_some() {
             s.cert_cb = cert_cb;
         }
-        rc
+        Ok(rc)
     })
 }
 
@@ -551,11 +524,11 @@ const SSL_OPTION_FULL_HANDSHAKE: u32 = 1;
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslAddRehandshakeCredits(ssl: *mut ssl_t, credits: i32) {
-    guard((), || {
-        // SAFETY: NULL or a live handle.
-        if let Some(s) = unsafe { session(ssl) } {
-            s.conn.add_rehandshake_credits(credits);
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::NOTHING, |s| {
+        s.conn.add_rehandshake_credits(credits);
+        Ok(())
     })
 }
 
@@ -579,51 +552,59 @@ pub unsafe extern "C" fn matrixSslSetCipherSuiteEnabledStatus(
             return PS_FAILURE;
         }
         // SAFETY: NULL or a live handle.
-        match unsafe { session(ssl) } {
-            None => {
-                suites::set_globally_enabled(cipher_id, enable);
-                PS_SUCCESS
+        let Some(handle) = (unsafe { ssl.as_ref() }) else {
+            suites::set_globally_enabled(cipher_id, enable);
+            return PS_SUCCESS;
+        };
+        with_handle(Some(handle), Refused::CODE, |s| {
+            if s.conn.is_client() {
+                return Err(PS_UNSUPPORTED_FAIL);
             }
-            Some(s) if s.conn.is_client() => PS_UNSUPPORTED_FAIL,
-            Some(s) => {
-                let disabled = &mut s.conn.server_options_mut().disabled_suites;
-                if enable {
-                    disabled.retain(|&id| id != cipher_id);
-                } else if !disabled.contains(&cipher_id) {
-                    if disabled.len() >= 8 {
-                        return PS_LIMIT_FAIL;
-                    }
-                    disabled.push(cipher_id);
+            let disabled = &mut s.conn.server_options_mut().disabled_suites;
+            if enable {
+                disabled.retain(|&id| id != cipher_id);
+            } else if !disabled.contains(&cipher_id) {
+                if disabled.len() >= 8 {
+                    return Err(PS_LIMIT_FAIL);
                 }
-                PS_SUCCESS
+                disabled.push(cipher_id);
             }
-        }
+            Ok(PS_SUCCESS)
+        })
     })
 }
 
+/// Stores 1 in `*anon` when the session is anonymous (D20), else 0; also 0 for a NULL
+/// handle and from inside the session's own callbacks (nothing is settled until the call
+/// that runs the callback returns).
+///
 /// # Safety
 /// `ssl` NULL or live; `anon` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetAnonStatus(ssl: *mut ssl_t, anon: *mut i32) {
-    guard((), || {
-        if anon.is_null() {
-            return;
-        }
-        // SAFETY: NULL or a live handle.
-        let value =
-            unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.core.negotiated.auth.anonymous));
-        // SAFETY: checked non-NULL above.
-        unsafe { *anon = value };
-    })
+    if anon.is_null() {
+        return;
+    }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    let value = with_handle(handle, Refused::NO, |s| {
+        Ok(i32::from(s.conn.core.negotiated.auth.anonymous))
+    });
+    // SAFETY: checked non-NULL above.
+    unsafe { *anon = value };
 }
 
+/// 1 once a handshake has completed and no new one is under way, else 0 (also for a NULL
+/// handle and from inside the session's own callbacks).
+///
 /// # Safety
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslHandshakeIsComplete(ssl: *mut ssl_t) -> i32 {
-    guard(0, || {
-        // SAFETY: NULL or a live handle.
-        unsafe { session(ssl) }.map_or(0, |s| i32::from(s.conn.handshake_complete()))
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::NO, |s| {
+        Ok(i32::from(s.conn.handshake_complete()))
     })
 }
 
@@ -631,20 +612,18 @@ pub unsafe extern "C" fn matrixSslHandshakeIsComplete(ssl: *mut ssl_t) -> i32 {
 /// `ssl` NULL or live; `sid` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSessionId_t) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return PS_ARG_FAIL;
-        };
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
         // SAFETY: NULL or application memory of type sslSessionId_t.
         let Some(out) = (unsafe { sid.as_mut() }) else {
-            return PS_ARG_FAIL;
+            return Err(PS_ARG_FAIL);
         };
         if !s.conn.is_client() {
-            return PS_ARG_FAIL;
+            return Err(PS_ARG_FAIL);
         }
         let n = &s.conn.core.negotiated;
-        match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
+        Ok(match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
             (Some(suite), Ok(id)) if s.conn.handshake_complete() => {
                 out.id = id;
                 out.masterSecret = *n.master_secret;
@@ -652,7 +631,7 @@ pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSes
                 PS_SUCCESS
             }
             _ => PS_FAILURE,
-        }
+        })
     })
 }
 
@@ -664,11 +643,9 @@ pub unsafe extern "C" fn matrixSslSetSessionOption(
     option: i32,
     _arg: *mut c_void,
 ) {
-    guard((), || {
-        // SAFETY: NULL or a live handle.
-        let Some(s) = (unsafe { session(ssl) }) else {
-            return;
-        };
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::NOTHING, |s| {
         // Commercial options: client authentication off/on for the next handshake.
         match option {
             2 if !s.conn.is_client() => s.conn.server_options_mut().client_auth = false,
@@ -683,6 +660,7 @@ pub unsafe extern "C" fn matrixSslSetSessionOption(
             }
             s.conn.core.negotiated.session_id.clear();
         }
+        Ok(())
     })
 }
 
@@ -693,18 +671,20 @@ pub unsafe extern "C" fn matrixSslSetCertValidator(
     ssl: *mut ssl_t,
     validator: Option<unsafe extern "C" fn(*mut c_void, *mut psX509Cert_t, i32) -> i32>,
 ) {
-    guard((), || {
-        // SAFETY: NULL or a live handle.
-        if let (Some(s), Some(v)) = (unsafe { session(ssl) }, validator) {
-            // SAFETY: the 3.3 prototype spells the first parameter `void *`; it receives
-            // the `ssl_t *` handle either way, so both function-pointer types are ABI-identical.
-            s.cert_cb = Some(unsafe {
-                std::mem::transmute::<
-                    unsafe extern "C" fn(*mut c_void, *mut psX509Cert_t, i32) -> i32,
-                    CertCb,
-                >(v)
-            });
-        }
+    let Some(v) = validator else { return };
+    // SAFETY: the 3.3 prototype spells the first parameter `void *`; it receives the
+    // `ssl_t *` handle either way, so both function-pointer types are ABI-identical.
+    let cb = unsafe {
+        std::mem::transmute::<
+            unsafe extern "C" fn(*mut c_void, *mut psX509Cert_t, i32) -> i32,
+            CertCb,
+        >(v)
+    };
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::NOTHING, |s| {
+        s.cert_cb = Some(cb);
+        Ok(())
     })
 }
 
@@ -714,12 +694,10 @@ pub unsafe extern "C" fn matrixSslSetCertValidator(
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetEncodedSize(ssl: *mut ssl_t, len: u32) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        match unsafe { session(ssl) } {
-            None => PS_ARG_FAIL,
-            Some(s) => i32::try_from(s.conn.encoded_size(len as usize)).unwrap_or(i32::MAX),
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        Ok(i32::try_from(s.conn.encoded_size(len as usize)).unwrap_or(i32::MAX))
     })
 }
 
@@ -731,12 +709,12 @@ pub unsafe extern "C" fn matrixSslGetEncodedSize(ssl: *mut ssl_t, len: u32) -> i
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetNegotiatedVersion(ssl: *mut ssl_t) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        match unsafe { session(ssl) } {
-            None => PS_ARG_FAIL,
-            Some(s) if s.conn.core.negotiated.version == 0 => PS_FAILURE,
-            Some(s) => i32::from(s.conn.core.negotiated.version),
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        match s.conn.core.negotiated.version {
+            0 => Err(PS_FAILURE),
+            v => Ok(i32::from(v)),
         }
     })
 }
@@ -747,17 +725,11 @@ pub unsafe extern "C" fn matrixSslGetNegotiatedVersion(ssl: *mut ssl_t) -> i32 {
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslGetNegotiatedCipher(ssl: *mut ssl_t) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        match unsafe { session(ssl) } {
-            None => PS_ARG_FAIL,
-            Some(s) => s
-                .conn
-                .core
-                .negotiated
-                .suite
-                .map_or(PS_FAILURE, |x| i32::from(x.id)),
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        let suite = s.conn.core.negotiated.suite.ok_or(PS_FAILURE)?;
+        Ok(i32::from(suite.id))
     })
 }
 
@@ -767,12 +739,10 @@ pub unsafe extern "C" fn matrixSslGetNegotiatedCipher(ssl: *mut ssl_t) -> i32 {
 /// `ssl` NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn matrixSslIsResumed(ssl: *mut ssl_t) -> i32 {
-    guard(PS_FAILURE, || {
-        // SAFETY: NULL or a live handle.
-        match unsafe { session(ssl) } {
-            None => PS_ARG_FAIL,
-            Some(s) => i32::from(s.conn.core.negotiated.resumed),
-        }
+    // SAFETY: NULL or a live handle.
+    let handle = unsafe { ssl.as_ref() };
+    with_handle(handle, Refused::CODE, |s| {
+        Ok(i32::from(s.conn.core.negotiated.resumed))
     })
 }
 

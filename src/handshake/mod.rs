@@ -29,6 +29,10 @@ pub struct Message<'a> {
 }
 
 /// What the application plugged in: certificate and extension callbacks.
+///
+/// They run in the middle of a state change of the connection that calls them, so an
+/// implementation must not call back into that connection. The C boundary enforces this:
+/// a C callback that passes its `ssl_t` back to the library is refused (src/ffi/handle.rs).
 pub trait Callbacks {
     fn has_certificate_callback(&self) -> bool;
     /// The peer's chain (leaf first), each certificate's link status, and the validation
