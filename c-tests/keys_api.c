@@ -312,18 +312,49 @@ static void test_load_files(void)
     check_no_identity(k);
     CHECK(k->CAcerts == NULL);
 
-    /* Half an identity, a key of another certificate, a chain that does not verify. */
+    /* Half an identity, a key of another certificate. */
     EXPECT_RC(matrixSslLoadRsaKeys(k, path("server.pem"), NULL, NULL, NULL), PS_CERT_AUTH_FAIL);
     EXPECT_RC(matrixSslLoadRsaKeys(k, NULL, path("server-pkcs1.pem"), NULL, NULL),
               PS_CERT_AUTH_FAIL);
     EXPECT_RC(matrixSslLoadRsaKeys(k, path("server.pem"), path("mismatch-key.pem"), NULL, NULL),
               PS_CERT_AUTH_FAIL);
-    EXPECT_RC(matrixSslLoadRsaKeys(k, path_list("server.pem", "other-ca.pem"),
-                                   path("server-pkcs1.pem"), NULL, NULL), PS_CERT_AUTH_FAIL);
-    EXPECT_RC(matrixSslLoadRsaKeys(k, path_list("server.pem", "ca.pem"),
-                                   path("server-pkcs1.pem"), NULL, NULL), PS_CERT_AUTH_FAIL);
     check_no_identity(k);
     CHECK(k->CAcerts == NULL);
+    /* A chain that does not link still loads (D9b: the identity's own chain is not
+     * verified; peers do that), and is kept as given. */
+    {
+        sslKeys_t *u = new_keys();
+        EXPECT_RC(matrixSslLoadRsaKeys(u, path_list("server.pem", "other-ca.pem"),
+                                       path("server-pkcs1.pem"), NULL, NULL), PS_SUCCESS);
+        CHECK(chain_len(u->cert) == 2 && cn_is(u->cert->next, "Unrelated Root CA"));
+        matrixSslDeleteKeys(u);
+        u = new_keys();
+        EXPECT_RC(matrixSslLoadRsaKeys(u, path_list("server.pem", "ca.pem"),
+                                       path("server-pkcs1.pem"), NULL, NULL), PS_SUCCESS);
+        matrixSslDeleteKeys(u);
+        /* v1 certificates (no extensions) load like any other (D9a). */
+        u = new_keys();
+        EXPECT_RC(matrixSslLoadRsaKeys(u, path("v1-server.pem"), path("v1-server.key"), NULL,
+                                       path("v1-ca.pem")), PS_SUCCESS);
+        CHECK(u->cert != NULL && u->cert->version == 0 && u->CAcerts != NULL &&
+              u->CAcerts->version == 0);
+        matrixSslDeleteKeys(u);
+        /* A malformed or mismatched v1 identity fails as any other would. */
+        u = new_keys();
+        EXPECT_RC(matrixSslLoadRsaKeys(u, path("v1-server.pem"), path("server-pkcs1.pem"), NULL,
+                                       NULL), PS_CERT_AUTH_FAIL);
+        {
+            blob_t v1 = load("v1-server.der"), key = load("server-pkcs1.der");
+            EXPECT_RC(matrixSslLoadRsaKeysMem(u, v1.buf, v1.len / 2, key.buf, key.len, NULL, 0),
+                      PS_PARSE_FAIL);
+            EXPECT_RC(matrixSslLoadRsaKeysMem(u, v1.buf, v1.len, key.buf, key.len, NULL, 0),
+                      PS_CERT_AUTH_FAIL);
+            free(v1.buf);
+            free(key.buf);
+        }
+        check_no_identity(u);
+        matrixSslDeleteKeys(u);
+    }
 
     /* Encrypted keys: legacy PEM encryption and PKCS#8 PBES2, password "secret". */
     EXPECT_RC(matrixSslLoadRsaKeys(k, path("server-chain.pem"), path("server-legacy-enc.pem"),
@@ -423,7 +454,7 @@ static void test_load_mem(void)
     check_no_identity(k);
     CHECK(k->CAcerts == NULL);
 
-    /* Half an identity, a mismatched key, a chain that does not verify. */
+    /* Half an identity, a mismatched key. */
     EXPECT_RC(matrixSslLoadRsaKeysMem(k, chain.buf, chain.len, NULL, 0, NULL, 0),
               PS_CERT_AUTH_FAIL);
     EXPECT_RC(matrixSslLoadRsaKeysMem(k, NULL, 0, pkcs1.buf, pkcs1.len, NULL, 0),
@@ -431,9 +462,13 @@ static void test_load_mem(void)
     EXPECT_RC(matrixSslLoadRsaKeysMem(k, chain.buf, chain.len, mismatch.buf, mismatch.len,
                                       NULL, 0), PS_CERT_AUTH_FAIL);
     {
+        /* A chain that does not link loads (D9b). */
         blob_t bad = concat(leaf, other);
-        EXPECT_RC(matrixSslLoadRsaKeysMem(k, bad.buf, bad.len, pkcs1.buf, pkcs1.len, NULL, 0),
-                  PS_CERT_AUTH_FAIL);
+        sslKeys_t *u = new_keys();
+        EXPECT_RC(matrixSslLoadRsaKeysMem(u, bad.buf, bad.len, pkcs1.buf, pkcs1.len, NULL, 0),
+                  PS_SUCCESS);
+        CHECK(chain_len(u->cert) == 2);
+        matrixSslDeleteKeys(u);
         free(bad.buf);
     }
     check_no_identity(k);
@@ -593,10 +628,6 @@ static void test_ec_load_files(void)
                                   NULL), PS_CERT_AUTH_FAIL);
     EXPECT_RC(matrixSslLoadEcKeys(k, path("server.pem"), path("ec-server-sec1.pem"), NULL, NULL),
               PS_CERT_AUTH_FAIL);
-    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec-ca.pem"),
-                                  path("ec-server-sec1.pem"), NULL, NULL), PS_CERT_AUTH_FAIL);
-    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec384-ca.pem"),
-                                  path("ec-server-sec1.pem"), NULL, NULL), PS_CERT_AUTH_FAIL);
     /* An RSA identity given to the EC loader, and the reverse: unsupported key algorithm. */
     EXPECT_RC(matrixSslLoadEcKeys(k, path("server-chain.pem"), path("server-pkcs1.pem"), NULL,
                                   NULL), PS_UNSUPPORTED_FAIL);
@@ -608,6 +639,16 @@ static void test_ec_load_files(void)
     EXPECT_RC(matrixSslLoadEcKeys(k, path("ec-server-chain.pem"), path("ec-server-pkcs8.pem"),
                                   NULL, path("ec-ca.pem")), PS_SUCCESS);
     check_ec_view(k, leaf);
+    matrixSslDeleteKeys(k);
+    /* Chains that do not link load all the same (D9b). */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec-ca.pem"),
+                                  path("ec-server-sec1.pem"), NULL, NULL), PS_SUCCESS);
+    matrixSslDeleteKeys(k);
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadEcKeys(k, path_list("ec-server.pem", "ec384-ca.pem"),
+                                  path("ec-server-sec1.pem"), NULL, NULL), PS_SUCCESS);
+    CHECK(chain_len(k->cert) == 2);
     matrixSslDeleteKeys(k);
 
     free(leaf.buf);
@@ -811,6 +852,17 @@ static void test_pkcs12(void)
     EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-legacy.p12"), pass, 6, NULL,
                                   0, 0), PS_SUCCESS);
     CHECK(k->privKey != NULL && k->privKey->type == PS_RSA);
+    matrixSslDeleteKeys(k);
+
+    /* D9b: a bundle whose "issuer" (inter's DN, another key) did not sign the leaf loads;
+     * the chain is kept as found (serving it: c-tests/legacy_certs.c). */
+    k = new_keys();
+    EXPECT_RC(matrixSslLoadPkcs12(k, (unsigned char *)path("server-unlinked.p12"), pass, 6,
+                                  NULL, 0, 0), PS_SUCCESS);
+    CHECK(cn_is(k->cert, "localhost") && chain_len(k->cert) == 2);
+    CHECK(k->cert != NULL && cn_is(k->cert->next, "Test Intermediate CA") &&
+          !(k->cert->next->binLen == (uint32)inter.len &&
+            memcmp(k->cert->next->unparsedBin, inter.buf, (size_t)inter.len) == 0));
     matrixSslDeleteKeys(k);
 
     free(leaf.buf);

@@ -60,6 +60,21 @@
 #                                        certificate, which chain validation does not support
 #
 
+# Legacy certificates (ABI.md D9a/D9b; X.509 v1 = `openssl x509 -req` without -extfile):
+#   v1-ca.pem v1-ca.key                 self-signed v1 root, RSA 2048, SHA-256
+#   v1-server.{pem,der} v1-server.key   v1 leaf "localhost" signed by v1-ca
+#   v1-ca-server.pem v1-ca-server.key   v1 leaf "localhost" signed by the v3 ca
+#   v1-inter.pem v1-inter.key           v1 "intermediate" signed by ca (never valid as one)
+#   v1-inter-server-chain.pem / .key    v3 leaf "localhost" signed by v1-inter, then v1-inter
+#   md5-server.pem md5-server.key       leaf "localhost" signed by ca with md5WithRSAEncryption
+#   impostor-inter.pem                  self-signed CA with inter's subject DN and another key
+#   server-unlinked.p12                 server key and certificate with impostor-inter as its
+#                                        "chain" (password "secret"): the chain does not link
+# Peer key checks (security issue item 7), leaves "localhost" signed by ca, PKCS#1 keys:
+#   ku-sign-server.pem / .key           keyUsage digitalSignature only
+#   ku-enc-server.pem / .key            keyUsage keyEncipherment only
+#   rsa512-server.pem / .key            RSA 512-bit key
+#
 #   dh2048.{pem,der}                    RFC 7919 ffdhe2048 (PKCS#3 DHParameter)
 #   dh-x942.pem                         RFC 5114 2048-bit group, "X9.42 DH PARAMETERS"
 #   dh512.{pem,der}                     a 512-bit safe-prime group (too small: refused)
@@ -104,6 +119,23 @@ extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = DNS:localhost, IP:127.0.0.1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+
+# A leaf under an issuer without subjectKeyIdentifier (a v1 issuer): no AKI.
+[leafnoaki]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+
+[kusign]
+basicConstraints = CA:false
+keyUsage = critical, digitalSignature
+subjectAltName = DNS:localhost, IP:127.0.0.1
+
+[kuenc]
+basicConstraints = CA:false
+keyUsage = critical, keyEncipherment
+subjectAltName = DNS:localhost, IP:127.0.0.1
 
 [legacyleaf]
 basicConstraints = CA:false
@@ -266,6 +298,43 @@ gendsa dsa-ca.key 2048 256
 selfsign dsa-ca "/C=US/O=matrixssl-rs tests/CN=Test DSA Root CA" sha256
 gendsa dsa-signed-server.key 2048 256
 issue dsa-signed-server "/C=US/O=matrixssl-rs tests/CN=localhost" dsa-ca ecleaf sha256
+
+# Legacy v1 certificates: no -extfile, so openssl writes X.509 v1.
+issue_v1() { # name subject issuer digest
+    openssl req -new -key "$1.key" -subj "$2" -config exts.cnf -out "$1.csr"
+    openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" \
+        -set_serial "0x$(openssl rand -hex 8)" -days "$days" -"$4" -out "$1.pem" 2>/dev/null
+    rm -f "$1.csr"
+}
+genkey v1-ca.key 2048
+openssl req -new -key v1-ca.key -subj "/C=US/O=matrixssl-rs tests/CN=Test v1 Root CA" \
+    -config exts.cnf -out v1-ca.csr
+openssl x509 -req -in v1-ca.csr -signkey v1-ca.key -sha256 -days "$days" \
+    -set_serial "0x$(openssl rand -hex 8)" -out v1-ca.pem 2>/dev/null
+rm -f v1-ca.csr
+genkey v1-server.key 2048
+issue_v1 v1-server "/C=US/O=matrixssl-rs tests/CN=localhost" v1-ca sha256
+todir v1-server
+genkey v1-ca-server.key 2048
+issue_v1 v1-ca-server "/C=US/O=matrixssl-rs tests/CN=localhost" ca sha256
+genkey v1-inter.key 2048
+issue_v1 v1-inter "/C=US/O=matrixssl-rs tests/CN=Test v1 Intermediate" ca sha256
+genkey v1-inter-server.key 2048
+issue v1-inter-server "/C=US/O=matrixssl-rs tests/CN=localhost" v1-inter leafnoaki sha256
+cat v1-inter-server.pem v1-inter.pem > v1-inter-server-chain.pem
+genkey md5-server.key 2048
+issue md5-server "/C=US/O=matrixssl-rs tests/CN=localhost" ca leaf md5
+genkey impostor-inter.key 2048
+selfsign impostor-inter "/C=US/O=matrixssl-rs tests/OU=Test PKI/CN=Test Intermediate CA" sha256
+openssl pkcs12 -export -in server.pem -inkey server.key -certfile impostor-inter.pem \
+    -passout "pass:$pass" -certpbe AES-256-CBC -keypbe AES-256-CBC -macalg sha256 \
+    -out server-unlinked.p12
+genkey ku-sign-server.key 2048
+issue ku-sign-server "/C=US/O=matrixssl-rs tests/CN=localhost" ca kusign sha256
+genkey ku-enc-server.key 2048
+issue ku-enc-server "/C=US/O=matrixssl-rs tests/CN=localhost" ca kuenc sha256
+genkey rsa512-server.key 512
+issue rsa512-server "/C=US/O=matrixssl-rs tests/CN=localhost" ca leaf sha256
 
 # DH parameters.
 openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh2048.pem

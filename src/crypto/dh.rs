@@ -816,8 +816,21 @@ mod tests {
             .unwrap();
         // A random prime is a safe prime with negligible probability.
         assert!(!g.is_safe_prime());
+        // An odd multiple of 3 next to the prime: composite for certain (a flipped bit could
+        // land on another prime, about one time in 350). The value mod 3 is the byte sum
+        // mod 3, as 256 ≡ 1 (mod 3).
         let mut composite = safe.clone();
-        composite[60] ^= 0x01;
+        let last = composite.len() - 1;
+        let r = composite.iter().map(|&b| u32::from(b)).sum::<u32>() % 3;
+        let up = composite[last] < 0xf0;
+        let step = |b: u8, by: u8| if up { b + by } else { b - by };
+        composite[last] = step(
+            composite[last],
+            if up { ((3 - r) % 3) as u8 } else { r as u8 },
+        );
+        if composite[last] % 2 == 0 {
+            composite[last] = step(composite[last], 3);
+        }
         assert!(
             DhGroup::from_be(&composite, &[2])
                 .unwrap()

@@ -30,6 +30,10 @@ use zeroize::{Zeroize, Zeroizing};
 
 /// Smallest modulus accepted, in bits (MatrixSSL accepts 512-bit keys).
 const MIN_MODULUS_BITS: u32 = 512;
+/// Smallest modulus a peer's certificate key may have (security issue item 7): keys under
+/// 1024 bits are factorable with public tools, so they are parsed (3.3 loads 512-bit
+/// identities) but never used to authenticate a peer or to encrypt a premaster to it.
+pub const MIN_PEER_MODULUS_BITS: u32 = 1024;
 /// Largest modulus accepted, in bits: bounds the work an attacker-supplied key can cause.
 const MAX_MODULUS_BITS: u32 = 16384;
 /// Length of the TLS premaster secret.
@@ -165,6 +169,11 @@ impl RsaPublicKey {
     /// Modulus length in bytes.
     pub fn modulus_len(&self) -> usize {
         self.k
+    }
+
+    /// Whether the modulus is long enough for a peer's key ([`MIN_PEER_MODULUS_BITS`]).
+    pub fn is_strong_enough_for_peer(&self) -> bool {
+        self.n().bit_width_vartime() >= MIN_PEER_MODULUS_BITS
     }
 
     /// Minimal big-endian modulus (for matching keys and certificates).

@@ -17,7 +17,7 @@ use crate::error::{
     Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL, SSL_ALLOW_ANON_CONNECTION, alert,
 };
 use crate::msgs::{self, ServerHello, ext, hs};
-use crate::pki::verify::{Usage, verify_chain};
+use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PublicKey, sign};
 use crate::suites::{
     self, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2,
@@ -439,7 +439,13 @@ impl State for ExpectCertificate {
         super::check_renegotiation_peer(core, &peer)?;
         let mut params = self.params;
         params.auth.peer = peer;
-        let verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Server, now_unix());
+        let mut verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Server, now_unix());
+        let kx = params.ks.suite.kx;
+        // Key size and keyUsage: the callback is told, but cannot waive them (see pki::verify).
+        let key_alert = peer_key_alert(&chain[0], KeyUse::for_server_kx(kx));
+        if key_alert != 0 {
+            verdict.alert = key_alert;
+        }
         if cb.has_certificate_callback() {
             match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
                 0 => {}
@@ -450,8 +456,10 @@ impl State for ExpectCertificate {
         } else if verdict.alert != 0 {
             return Err(Fatal(verdict.alert));
         }
+        if key_alert != 0 {
+            return Err(Fatal(key_alert));
+        }
         let leaf_key = chain[0].public_key.clone();
-        let kx = params.ks.suite.kx;
         match (&leaf_key, kx) {
             (PublicKey::Rsa(key), KeyExchange::Rsa) => Ok(Box::new(ExpectServerHelloDone {
                 params,

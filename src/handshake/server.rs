@@ -13,7 +13,7 @@ use crate::crypto::rng;
 use crate::error::{Fatal, alert};
 use crate::keys::Identity;
 use crate::msgs::{self, ClientHello, ext, find_ext, hs};
-use crate::pki::verify::{Usage, verify_chain};
+use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PrivateKey, PublicKey, sign};
 use crate::session_cache::{self, CachedSession};
 use crate::suites::{
@@ -547,7 +547,12 @@ impl State for ExpectClientCertificate {
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         check_renegotiation_peer(core, &peer)?;
         params.auth.peer = peer;
-        let verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Client, now_unix());
+        let mut verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Client, now_unix());
+        // The key signs the CertificateVerify. Told to the callback, not waivable by it.
+        let key_alert = peer_key_alert(&chain[0], KeyUse::Signature);
+        if key_alert != 0 {
+            verdict.alert = key_alert;
+        }
         if cb.has_certificate_callback() {
             match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
                 0 => {}
@@ -557,6 +562,9 @@ impl State for ExpectClientCertificate {
             }
         } else if verdict.alert != 0 {
             return Err(Fatal(verdict.alert));
+        }
+        if key_alert != 0 {
+            return Err(Fatal(key_alert));
         }
         Ok(Box::new(ExpectClientKeyExchange {
             params,

@@ -90,6 +90,10 @@ pub struct Certificate {
     /// present extension, 0 if the extension is absent).
     pub ca: i32,
     pub path_len: i32,
+    /// keyUsage named bits, bit 0 (digitalSignature) as the top bit of the first octet: the
+    /// first two octets of the BIT STRING big-endian (see the `KU_*` constants); `None`
+    /// when the extension is absent, which allows every use (RFC 5280 §4.2.1.3).
+    pub key_usage: Option<u16>,
     pub san: Vec<GeneralName>,
     /// Byte range of the TBSCertificate encoding (header included) inside `der`: the
     /// signed bytes.
@@ -108,12 +112,18 @@ const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+const OID_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
 /// id-at (2.5.4) prefix of the attribute types MatrixSSL keeps.
 const OID_ID_AT: [u8; 2] = [0x55, 0x04];
 
 /// OID sums of the signature algorithms whose TBS digest 3.3 precomputes (ABI.md §6.3).
 pub const OID_MD5_RSA_SIG: i32 = 648;
 pub const OID_SHA1_RSA_SIG: i32 = 649;
+
+/// [`Certificate::key_usage`] bits (RFC 5280 §4.2.1.3).
+pub const KU_DIGITAL_SIGNATURE: u16 = 0x8000;
+pub const KU_KEY_ENCIPHERMENT: u16 = 0x2000;
+pub const KU_KEY_CERT_SIGN: u16 = 0x0400;
 
 const ERR: i32 = PS_PARSE_FAIL;
 
@@ -205,6 +215,10 @@ fn parse_tbs(tbs: &mut Reader<'_>) -> DerResult<Certificate> {
     let spki = parse_spki(tbs)?;
     let unique_issuer_id = unique_id(tbs, der::CONTEXT | 1)?;
     let unique_subject_id = unique_id(tbs, der::CONTEXT | 2)?;
+    // RFC 5280 §4.1.2.8: unique identifiers only in v2 and v3 certificates.
+    if version == 0 && (unique_issuer_id.is_some() || unique_subject_id.is_some()) {
+        return Err(ERR);
+    }
 
     let mut cert = Certificate {
         der: Vec::new(),
@@ -228,6 +242,7 @@ fn parse_tbs(tbs: &mut Reader<'_>) -> DerResult<Certificate> {
         unique_subject_id,
         ca: 0,
         path_len: 0,
+        key_usage: None,
         san: Vec::new(),
         tbs_range: 0..0,
         sig_alg_id: Vec::new(),
@@ -235,6 +250,11 @@ fn parse_tbs(tbs: &mut Reader<'_>) -> DerResult<Certificate> {
         public_key_bits: spki.bits,
     };
     if let Some(exts) = der::optional(tbs, der::CONTEXT | der::CONSTRUCTED | 3)? {
+        // RFC 5280 §4.1.2.9: extensions only in v3. A "v1" certificate carrying, say,
+        // basicConstraints CA:TRUE is malformed, not a legacy CA.
+        if version != 2 {
+            return Err(ERR);
+        }
         exts.read_all(ERR, |r| parse_extensions(r, &mut cert))?;
     }
     Ok(cert)
@@ -539,6 +559,9 @@ fn parse_extensions(r: &mut Reader<'_>, cert: &mut Certificate) -> DerResult<()>
                         cert.path_len = path_len;
                     }
                     OID_SUBJECT_ALT_NAME => cert.san = value.read_all(ERR, parse_san)?,
+                    OID_KEY_USAGE => {
+                        cert.key_usage = Some(value.read_all(ERR, parse_key_usage)?);
+                    }
                     // Everything else is the verifier's business (webpki rejects unknown
                     // critical extensions); 3.3 ignored them at parse time.
                     _ => {}
@@ -567,6 +590,20 @@ fn parse_basic_constraints(r: &mut Reader<'_>) -> DerResult<(i32, i32)> {
         };
         Ok((ca, path_len))
     })
+}
+
+/// KeyUsage ::= BIT STRING: a valid unused-bit count (at most 7, 0 for an empty string);
+/// named bits beyond the ninth (decipherOnly) do not exist and are ignored.
+fn parse_key_usage(r: &mut Reader<'_>) -> DerResult<u16> {
+    let bits = der::expect(r, der::BIT_STRING)?.as_slice_less_safe();
+    match bits {
+        [unused, rest @ ..] if *unused <= 7 && (*unused == 0 || !rest.is_empty()) => {
+            let first = rest.first().copied().unwrap_or(0);
+            let second = rest.get(1).copied().unwrap_or(0);
+            Ok(u16::from_be_bytes([first, second]))
+        }
+        _ => Err(ERR),
+    }
 }
 
 /// GeneralNames ::= SEQUENCE OF GeneralName (context tags [0]..[8]).
@@ -915,6 +952,33 @@ mod tests {
     }
 
     #[test]
+    fn key_usage_bits() {
+        let ku = |bits: &[u8]| {
+            let mut s = spec();
+            s.exts = Some(ext(&[0x55, 0x1d, 0x0f], true, &tlv(3, bits)));
+            Certificate::from_der(&build(&s)).map(|c| c.key_usage)
+        };
+        assert_eq!(
+            Certificate::from_der(&build(&spec())).unwrap().key_usage,
+            None
+        );
+        // digitalSignature | keyEncipherment (5 unused bits), keyCertSign | cRLSign.
+        assert_eq!(
+            ku(&[5, 0xa0]),
+            Ok(Some(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT))
+        );
+        assert_eq!(ku(&[1, 0x06]), Ok(Some(KU_KEY_CERT_SIGN | 0x0200)));
+        // decipherOnly is bit 8: the second octet.
+        assert_eq!(ku(&[7, 0x80, 0x80]), Ok(Some(0x8080)));
+        // No bits at all: present, allowing nothing.
+        assert_eq!(ku(&[0]), Ok(Some(0)));
+        // Not a BIT STRING: unused-bit count over 7, unused bits without octets, empty.
+        assert_eq!(ku(&[8, 0x80]), Err(PS_PARSE_FAIL));
+        assert_eq!(ku(&[3]), Err(PS_PARSE_FAIL));
+        assert_eq!(ku(&[]), Err(PS_PARSE_FAIL));
+    }
+
+    #[test]
     fn v1_certificate_and_generalized_not_before() {
         let mut s = spec();
         s.version = None;
@@ -929,6 +993,27 @@ mod tests {
         assert_eq!(c.not_after_unix, 2_524_607_999);
         s.version = Some(3);
         assert_eq!(Certificate::from_der(&build(&s)).err(), Some(PS_PARSE_FAIL));
+        // Extensions (here a CA:TRUE basicConstraints) or unique identifiers in a v1
+        // certificate (version absent) or a v2 one (extensions) are malformed.
+        let bc = tlv(0x30, &tlv(1, &[0xff]));
+        for version in [None, Some(1)] {
+            let mut ca = spec();
+            ca.version = version;
+            ca.exts = Some(ext(&[0x55, 0x1d, 0x13], true, &bc));
+            assert_eq!(
+                Certificate::from_der(&build(&ca)).err(),
+                Some(PS_PARSE_FAIL)
+            );
+        }
+        let mut uids = spec();
+        uids.version = None;
+        uids.uids = tlv(0x81, &[0, 0xaa]);
+        assert_eq!(
+            Certificate::from_der(&build(&uids)).err(),
+            Some(PS_PARSE_FAIL)
+        );
+        uids.version = Some(1);
+        assert_eq!(Certificate::from_der(&build(&uids)).unwrap().version, 1);
     }
 
     #[test]

@@ -22,7 +22,6 @@ use zeroize::Zeroizing;
 use super::certificate::{Certificate, parse_der_chain};
 use super::pem::parse_pem;
 use super::privkey::PrivateKey;
-use super::verify::signature_ok;
 use crate::error::{PS_CERT_AUTH_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL};
 use crate::keys::{Identity, Keys};
 
@@ -151,8 +150,7 @@ impl Keys {
         Ok(())
     }
 
-    /// Checks the identity (key algorithm, both halves, key matches leaf, chain links) and
-    /// commits.
+    /// Checks the identity (key algorithm, both halves, key matches leaf) and commits.
     fn install(
         &mut self,
         slot: Slot,
@@ -187,7 +185,7 @@ impl Keys {
 /// For the other loaders of `pki` (PKCS#12): installs `chain` (leaf first) and `key` into the
 /// identity slot of the key's algorithm, with the same checks as the PEM/DER loaders.
 /// `PS_UNSUPPORTED_FAIL` if that slot is taken (or the key algorithm has none),
-/// `PS_CERT_AUTH_FAIL` if the key does not match the leaf or the chain does not link.
+/// `PS_CERT_AUTH_FAIL` if the key does not match the leaf.
 pub(super) fn install_identity(
     keys: &mut Keys,
     chain: Vec<Certificate>,
@@ -204,20 +202,14 @@ pub(super) fn install_identity(
     keys.install(slot, Some(chain), Some(key), None)
 }
 
-/// Key matches the child-most certificate, and each certificate is issued (DN) and
-/// signed by the next one (RSA or ECDSA signatures, in any mix). The top need not be
-/// self-signed or trusted, and dates are not looked at (3.3 semantics).
+/// D9b: the key matches the child-most certificate. The rest of the chain was parsed
+/// and is sent as loaded; its links and signatures are not checked here (3.3 did not
+/// either: the peer verifies them), so an identity whose chain a peer would refuse, or
+/// whose issuer certificate is missing or unrelated, still loads and serves.
 fn check_identity(chain: &[Certificate], key: &PrivateKey) -> Result<(), i32> {
     let leaf = chain.first().ok_or(PS_PARSE_FAIL)?;
     if !key.matches(&leaf.public_key) {
         return Err(PS_CERT_AUTH_FAIL);
-    }
-    for pair in chain.windows(2) {
-        if let [child, parent] = pair
-            && (child.issuer.hash != parent.subject.hash || !signature_ok(child, parent))
-        {
-            return Err(PS_CERT_AUTH_FAIL);
-        }
     }
     Ok(())
 }
@@ -406,18 +398,6 @@ mod tests {
             (Some("leaf.crt"), None, None, PS_CERT_AUTH_FAIL),
             (None, Some("leaf.key"), None, PS_CERT_AUTH_FAIL),
             (Some("leaf.crt"), Some("inter.key"), None, PS_CERT_AUTH_FAIL),
-            (
-                Some("leaf.crt;root.crt"),
-                Some("leaf.key"),
-                None,
-                PS_CERT_AUTH_FAIL,
-            ),
-            (
-                Some("inter.crt;leaf.crt"),
-                Some("inter.key"),
-                None,
-                PS_CERT_AUTH_FAIL,
-            ),
         ];
         for (cert, key, ca, code) in cases {
             let mut keys = Keys::default();
@@ -434,6 +414,31 @@ mod tests {
             keys.load_rsa_files(None, None, None, Some(b"")),
             Err(PS_PLATFORM_FAIL)
         );
+    }
+
+    /// D9b: the identity's own chain is parsed and sent as loaded, not verified: a chain
+    /// with a wrong or reversed issuer loads as long as the key matches the first
+    /// certificate.
+    #[test]
+    fn unlinked_chains_load() {
+        let dir = TempDir::new("load-unlinked");
+        files(&dir);
+        for (cert, key) in [
+            ("leaf.crt;root.crt", "leaf.key"),
+            ("inter.crt;leaf.crt", "inter.key"),
+        ] {
+            let mut keys = Keys::default();
+            let got = keys.load_rsa_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
+            assert_eq!(got, Ok(()), "{cert} {key}");
+            assert_eq!(keys.rsa_identity().map(|i| i.chain.len()), Some(2));
+        }
+        let pki = testpki::std_pki();
+        let cas = [pki.root.cert_der.clone(), pki.other_root.cert_der.clone()].concat();
+        let mut keys = Keys::default();
+        keys.load_rsa_mem(Some(&cas), Some(&pki.root.key_pkcs1_der), None)
+            .unwrap();
+        let chain = &keys.rsa_identity().unwrap().chain;
+        assert_eq!(chain[1].der, pki.other_root.cert_der);
     }
 
     #[test]
@@ -575,12 +580,6 @@ mod tests {
                 None,
                 PS_CERT_AUTH_FAIL,
             ),
-            (
-                Some(&cas),
-                Some(&pki.root.key_pkcs1_der),
-                None,
-                PS_CERT_AUTH_FAIL,
-            ),
         ];
         for (c, k, a, code) in cases {
             let mut keys = Keys::default();
@@ -602,12 +601,10 @@ mod tests {
             Some(&legacy.leaf.key_pkcs1_der),
             Some(&ec_root.cert_der),
         );
-        if cfg!(feature = "strict-cert-algorithms") {
-            assert_eq!(got, Err(PS_CERT_AUTH_FAIL));
-        } else {
-            assert_eq!(got, Ok(()));
-            assert!(!keys.has_rsa_ca());
-        }
+        // The identity's own chain signatures are not checked (D9b), so even a build that
+        // refuses SHA-1 and 1024-bit chains from peers loads it.
+        assert_eq!(got, Ok(()));
+        assert!(!keys.has_rsa_ca());
     }
 
     /// Writes the EC test PKI (and the RSA one) into `dir`.
@@ -761,15 +758,6 @@ mod tests {
             // EC key of another certificate; EC key with an RSA certificate.
             ("ec-leaf.crt", "ec-inter.key", PS_CERT_AUTH_FAIL),
             ("leaf.crt", "ec-leaf.key", PS_CERT_AUTH_FAIL),
-            // Chains that do not verify: wrong issuer, reversed order.
-            ("ec-leaf.crt;ec-other.crt", "ec-leaf.key", PS_CERT_AUTH_FAIL),
-            ("ec-leaf.crt;ec-root.crt", "ec-leaf.key", PS_CERT_AUTH_FAIL),
-            (
-                "ec-inter.crt;ec-leaf.crt",
-                "ec-inter.key",
-                PS_CERT_AUTH_FAIL,
-            ),
-            ("mixed.crt;root.crt", "mixed.key", PS_CERT_AUTH_FAIL),
             ("ec-leaf.crt", "missing.key", PS_PLATFORM_FAIL),
             ("ec-leaf.crt", "ec-leaf.crt", PS_PARSE_FAIL),
         ];
@@ -778,6 +766,17 @@ mod tests {
             let got = keys.load_ec_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
             assert_eq!(got, Err(code), "{cert} {key}");
             assert!(empty(&keys));
+        }
+        // Chains that do not verify (wrong issuer, reversed order) load all the same (D9b).
+        for (cert, key) in [
+            ("ec-leaf.crt;ec-other.crt", "ec-leaf.key"),
+            ("ec-leaf.crt;ec-root.crt", "ec-leaf.key"),
+            ("ec-inter.crt;ec-leaf.crt", "ec-inter.key"),
+            ("mixed.crt;root.crt", "mixed.key"),
+        ] {
+            let mut keys = Keys::default();
+            let got = keys.load_ec_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
+            assert_eq!(got, Ok(()), "{cert} {key}");
         }
         // EC identity given to the RSA loader.
         let mut keys = Keys::default();
@@ -904,11 +903,6 @@ mod tests {
                 Some(&ec.inter.key_pkcs1_der),
                 PS_CERT_AUTH_FAIL,
             ),
-            (
-                Some(&bad_link),
-                Some(&ec.leaf.key_pkcs1_der),
-                PS_CERT_AUTH_FAIL,
-            ),
             (Some(&chain), None, PS_CERT_AUTH_FAIL),
         ];
         for (c, k, code) in cases {
@@ -921,6 +915,12 @@ mod tests {
         assert_eq!(
             keys.load_rsa_mem(Some(&chain), Some(&ec.leaf.key_pkcs8_der), None),
             Err(PS_UNSUPPORTED_FAIL)
+        );
+        // A chain whose second certificate did not issue the first loads (D9b).
+        let mut keys = Keys::default();
+        assert_eq!(
+            keys.load_ec_mem(Some(&bad_link), Some(&ec.leaf.key_pkcs1_der), None),
+            Ok(())
         );
     }
 }

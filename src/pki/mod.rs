@@ -85,7 +85,28 @@ extendedKeyUsage = clientAuth
 [selfsigned_ext]
 basicConstraints = critical,CA:TRUE
 subjectAltName = DNS:localhost
+[sign_only_ext]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+[encipher_only_ext]
+basicConstraints = CA:FALSE
+keyUsage = critical,keyEncipherment
+extendedKeyUsage = serverAuth,clientAuth
 ";
+
+    /// The `ext` profile name that means no extensions at all: `openssl x509 -req` without
+    /// `-extfile` makes an X.509 v1 certificate.
+    pub(crate) const V1: &str = "v1";
+
+    /// `-extfile` arguments for an extension profile (none for [`V1`]).
+    fn ext_args(ext: &str) -> Vec<&str> {
+        if ext == V1 {
+            Vec::new()
+        } else {
+            vec!["-extfile", "ext.cnf", "-extensions", ext]
+        }
+    }
 
     const CA_CNF: &str = "\
 [ca]
@@ -260,7 +281,7 @@ commonName = supplied
         (crt, key)
     }
 
-    fn self_signed_inner(
+    pub(crate) fn self_signed_inner(
         dir: &TempDir,
         name: &str,
         subj: &str,
@@ -275,28 +296,24 @@ commonName = supplied
             format!("{name}.csr"),
             format!("{name}.crt"),
         );
-        openssl(
-            dir,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                &csr_f,
-                "-key",
-                &key,
-                "-days",
-                "3650",
-                &format!("-{md}"),
-                "-set_serial",
-                &serial(),
-                "-extfile",
-                "ext.cnf",
-                "-extensions",
-                ext,
-                "-out",
-                &crt,
-            ],
-        );
+        let (md, serial) = (format!("-{md}"), serial());
+        let mut args = vec![
+            "x509",
+            "-req",
+            "-in",
+            &csr_f,
+            "-key",
+            &key,
+            "-days",
+            "3650",
+            &md,
+            "-set_serial",
+            &serial,
+            "-out",
+            &crt,
+        ];
+        args.extend(ext_args(ext));
+        openssl(dir, &args);
         collect(dir, name, spec.is_ec())
     }
 
@@ -353,30 +370,26 @@ commonName = supplied
         gen_key(dir, name, spec);
         csr(dir, name, subj);
         let (csr_f, crt) = (format!("{name}.csr"), format!("{name}.crt"));
-        openssl(
-            dir,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                &csr_f,
-                "-CA",
-                &ca_crt,
-                "-CAkey",
-                &ca_key,
-                "-days",
-                "825",
-                &format!("-{md}"),
-                "-set_serial",
-                &serial(),
-                "-extfile",
-                "ext.cnf",
-                "-extensions",
-                ext,
-                "-out",
-                &crt,
-            ],
-        );
+        let (md, serial) = (format!("-{md}"), serial());
+        let mut args = vec![
+            "x509",
+            "-req",
+            "-in",
+            &csr_f,
+            "-CA",
+            &ca_crt,
+            "-CAkey",
+            &ca_key,
+            "-days",
+            "825",
+            &md,
+            "-set_serial",
+            &serial,
+            "-out",
+            &crt,
+        ];
+        args.extend(ext_args(ext));
+        openssl(dir, &args);
         collect(dir, name, spec.is_ec())
     }
 

@@ -832,4 +832,45 @@ mod tests {
         );
         assert!(keys.rsa_identity().is_none());
     }
+    /// D9b: the bundled chain is not verified. Here the certificate named like the leaf's
+    /// issuer is a re-keyed impostor whose signature does not match: the file used to fail
+    /// with `PS_CERT_AUTH_FAIL`; now it loads, the chain sent as found.
+    #[test]
+    fn unlinked_chain_loads() {
+        let dir = TempDir::new("p12-unlinked");
+        let pki = testpki::std_pki();
+        let impostor = testpki::root_with(
+            &dir,
+            "impostor",
+            "/C=US/O=matrixssl-rs test/CN=Test Intermediate CA",
+            "sha256",
+            testpki::KeySpec::Rsa(2048),
+        );
+        std::fs::write(dir.path("leaf.key"), &pki.leaf.key_pkcs8_pem).unwrap();
+        std::fs::write(dir.path("leaf.crt"), &pki.leaf.cert_pem).unwrap();
+        openssl(
+            &dir,
+            &[
+                "pkcs12",
+                "-export",
+                "-in",
+                "leaf.crt",
+                "-inkey",
+                "leaf.key",
+                "-certfile",
+                "impostor.crt",
+                "-passout",
+                "pass:pw",
+                "-out",
+                "u.p12",
+            ],
+        );
+        let mut keys = Keys::default();
+        keys.load_pkcs12(dir.path_str("u.p12").as_bytes(), b"pw", None)
+            .unwrap();
+        let chain = &keys.rsa_identity().unwrap().chain;
+        assert_eq!(chain.len(), 2);
+        assert_eq!(chain[0].der, pki.leaf.cert_der);
+        assert_eq!(chain[1].der, impostor.cert_der);
+    }
 }

@@ -172,6 +172,23 @@ fn rsa_pkcs1_verify(key: &RsaPublicKey, t: &[u8], signature: &[u8]) -> Result<()
     }
 }
 
+/// PKCS#1 v1.5 verification over MD5 (md5WithRSAEncryption certificates, feature
+/// `md5-cert-signatures` only; TLS itself never signs with MD5 alone, which is why
+/// [`digest_info_prefix`] has no MD5 entry).
+#[cfg(feature = "md5-cert-signatures")]
+pub(crate) fn rsa_pkcs1_md5_verify(
+    key: &RsaPublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), ()> {
+    const MD5_DIGEST_INFO_PREFIX: &[u8] = &[
+        0x30, 0x20, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05,
+        0x00, 0x04, 0x10,
+    ];
+    let t = [MD5_DIGEST_INFO_PREFIX, &HashAlgorithm::Md5.digest(message)].concat();
+    rsa_pkcs1_verify(key, &t, signature)
+}
+
 // ---------------------------------------------------------------------------------------
 // RSA-PSS verification (RFC 8017 §9.1.2, salt length = hash length as TLS requires)
 

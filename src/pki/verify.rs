@@ -7,13 +7,20 @@
 //! bad_certificate and unknown_ca. When both fail, the walk's alert wins: a date or
 //! usage alert must never hide an untrusted chain from a callback that tolerates, say,
 //! expired certificates.
+//!
+//! X.509 v1 certificates (D9a) have no extensions, and webpki reads v3 only: a v1 trust
+//! anchor goes through webpki's v1 anchor reader, and a chain whose leaf is v1 is checked
+//! by the link walk plus dates and path lengths ([`verify_v1_leaf`]). A v1 certificate is
+//! never an intermediate: it cannot say CA:TRUE.
+//!
+//! The peer's leaf key is checked separately ([`peer_key_alert`]): key size and keyUsage.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 
-use super::certificate::Certificate;
+use super::certificate::{Certificate, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, PublicKey};
 use crate::error::{
     PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG, PS_CERT_AUTH_PASS, alert,
 };
@@ -165,11 +172,82 @@ mod legacy {
     };
 }
 
+/// md5WithRSAEncryption, for fleets whose certificates cannot be re-issued (D9a, feature
+/// `md5-cert-signatures`; MD5 collisions are practical, so the feature is off by default).
+/// ring has no MD5: the PKCS#1 v1.5 check of `sign` does it, with keys of 1024 bits and up
+/// like the other legacy RSA verifiers.
+#[cfg(feature = "md5-cert-signatures")]
+mod md5 {
+    use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, alg_id};
+
+    #[derive(Debug)]
+    pub(super) struct RsaMd5 {
+        pub(super) signature_alg_id: AlgorithmIdentifier,
+    }
+
+    impl super::SignatureVerificationAlgorithm for RsaMd5 {
+        fn verify_signature(
+            &self,
+            public_key: &[u8],
+            message: &[u8],
+            signature: &[u8],
+        ) -> Result<(), InvalidSignature> {
+            let key = crate::pki::certificate::parse_rsa_public_key(public_key)
+                .map_err(|_| InvalidSignature)?;
+            if !key.is_strong_enough_for_peer() {
+                return Err(InvalidSignature);
+            }
+            crate::pki::sign::rsa_pkcs1_md5_verify(&key, message, signature)
+                .map_err(|()| InvalidSignature)
+        }
+
+        fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+            alg_id::RSA_ENCRYPTION
+        }
+
+        fn signature_alg_id(&self) -> AlgorithmIdentifier {
+            self.signature_alg_id
+        }
+    }
+
+    /// AlgorithmIdentifier contents: OID md5WithRSAEncryption (1.2.840.113549.1.1.4), NULL.
+    pub(super) static RSA_MD5: RsaMd5 = RsaMd5 {
+        signature_alg_id: AlgorithmIdentifier::from_slice(&[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04, 0x05, 0x00,
+        ]),
+    };
+    /// The same with the parameters omitted.
+    pub(super) static RSA_MD5_ABSENT: RsaMd5 = RsaMd5 {
+        signature_alg_id: AlgorithmIdentifier::from_slice(&[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04,
+        ]),
+    };
+}
+
 /// Algorithms accepted in certificate signatures. The legacy verifiers come first
 /// because webpki (like `signature_ok`) uses the first algorithm matching both the
 /// signature and the key algorithm identifiers. ECDSA with SHA-1 (RustCrypto, ring has
-/// none) is legacy like RSA with SHA-1; MD2/MD5 are never accepted (D9).
+/// none) is legacy like RSA with SHA-1; MD2 is never accepted, MD5 only with the feature
+/// `md5-cert-signatures` (D9, D9a).
 pub fn supported_algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+    #[cfg(feature = "md5-cert-signatures")]
+    {
+        use std::sync::OnceLock;
+        static WITH_MD5: OnceLock<Vec<&'static dyn SignatureVerificationAlgorithm>> =
+            OnceLock::new();
+        WITH_MD5.get_or_init(|| {
+            let mut algs = base_algorithms().to_vec();
+            algs.push(&md5::RSA_MD5);
+            algs.push(&md5::RSA_MD5_ABSENT);
+            algs
+        })
+    }
+    #[cfg(not(feature = "md5-cert-signatures"))]
+    base_algorithms()
+}
+
+/// [`supported_algorithms`] without MD5.
+fn base_algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
     use webpki::ring as w;
     #[cfg(not(feature = "strict-cert-algorithms"))]
     static ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
@@ -232,12 +310,18 @@ pub fn signature_ok(cert: &Certificate, issuer: &Certificate) -> bool {
 // ---------------------------------------------------------------------------------------
 // The 3.3 link walk
 
-/// One link as 3.3 checks it: DN hash, then the issuer's cA flag (v3 issuers only), then
-/// the signature.
-fn link_status(cert: &Certificate, issuer: &Certificate) -> i32 {
+/// One link as 3.3 checks it: DN hash, then the issuer's cA flag, then the signature.
+/// A v1 issuer has no cA flag: 3.3 took it as a CA anywhere, D9a only as a trusted anchor
+/// (`issuer_is_anchor`: a loaded CA, or the very certificate of one sent in the chain).
+fn link_status(cert: &Certificate, issuer: &Certificate, issuer_is_anchor: bool) -> i32 {
+    let issuer_may_sign = if issuer.version >= 2 {
+        issuer.ca != 0
+    } else {
+        issuer_is_anchor
+    };
     if cert.issuer.hash != issuer.subject.hash {
         PS_CERT_AUTH_FAIL_DN
-    } else if issuer.version >= 2 && issuer.ca == 0 {
+    } else if !issuer_may_sign {
         PS_CERT_AUTH_FAIL_BC
     } else if !signature_ok(cert, issuer) {
         PS_CERT_AUTH_FAIL_SIG
@@ -256,7 +340,7 @@ fn anchor_status(cert: &Certificate, trusted: &[Arc<Certificate>]) -> i32 {
     };
     let mut best = PS_CERT_AUTH_FAIL_DN;
     for ca in trusted {
-        let s = link_status(cert, ca);
+        let s = link_status(cert, ca, true);
         if s == PS_CERT_AUTH_PASS {
             return s;
         }
@@ -267,13 +351,17 @@ fn anchor_status(cert: &Certificate, trusted: &[Arc<Certificate>]) -> i32 {
     best
 }
 
+fn is_trusted(cert: &Certificate, trusted: &[Arc<Certificate>]) -> bool {
+    trusted.iter().any(|ca| ca.der == cert.der)
+}
+
 /// Per-certificate statuses and the 3.3 alert (0, bad_certificate or unknown_ca).
 fn link_walk(chain: &[Arc<Certificate>], trusted: &[Arc<Certificate>]) -> (Vec<i32>, u8) {
     let mut statuses = Vec::with_capacity(chain.len());
     let mut walk_alert = 0;
     for (i, cert) in chain.iter().enumerate() {
         let status = match chain.get(i + 1) {
-            Some(issuer) => link_status(cert, issuer),
+            Some(issuer) => link_status(cert, issuer, is_trusted(issuer, trusted)),
             None => anchor_status(cert, trusted),
         };
         statuses.push(status);
@@ -372,9 +460,10 @@ pub fn verify_chain(
             statuses: Vec::new(),
         };
     }
-    let leaf_is_trusted = chain
-        .first()
-        .is_some_and(|leaf| trusted.iter().any(|ca| ca.der == leaf.der));
+    let leaf_is_trusted = chain.first().is_some_and(|leaf| is_trusted(leaf, trusted));
+    if chain.first().is_some_and(|leaf| leaf.version < 2) && !leaf_is_trusted {
+        return verify_v1_leaf(chain, trusted, now_unix);
+    }
     // webpki checks every signature of a chain it accepts, and then every status is PASS:
     // the 3.3-style walk (which checks them again) only runs when its per-certificate
     // statuses or its alert are needed, so a good chain costs one verification per link.
@@ -409,6 +498,104 @@ pub fn verify_chain(
         statuses
     };
     ChainVerdict { alert, statuses }
+}
+
+/// D9a: a chain whose leaf is X.509 v1, which webpki cannot read as an end entity.
+/// The link walk checks each link (DN, issuer cA flag — a v1 issuer only as a trusted
+/// anchor —, signature) up to a loaded CA; then every certificate that is not itself a
+/// loaded CA must be within its dates, and each intermediate's pathLenConstraint must
+/// cover the intermediates below it. A v1 leaf has no extended key usage to check.
+/// What webpki adds for v3 leaves and this path does not: name constraints and the
+/// intermediates' extended key usage; v1 leaves come from private PKIs that use neither.
+fn verify_v1_leaf(
+    chain: &[Arc<Certificate>],
+    trusted: &[Arc<Certificate>],
+    now_unix: u64,
+) -> ChainVerdict {
+    let (statuses, walk_alert) = link_walk(chain, trusted);
+    if walk_alert != 0 {
+        return ChainVerdict {
+            alert: walk_alert,
+            statuses,
+        };
+    }
+    let out_of_date = chain
+        .iter()
+        .any(|c| !is_trusted(c, trusted) && !within_validity(c, now_unix));
+    // chain[i] (i ≥ 1) is a CA with i - 1 intermediates below it; self-issued
+    // certificates do not count (RFC 5280 §4.2.1.9), and loaded CAs are anchors, whose
+    // constraints webpki does not apply either.
+    let path_too_long = chain.iter().enumerate().skip(1).any(|(i, ca)| {
+        let below = chain[1..i]
+            .iter()
+            .filter(|c| c.issuer.hash != c.subject.hash)
+            .count();
+        !is_trusted(ca, trusted)
+            && u32::try_from(ca.path_len).is_ok_and(|limit| below > limit as usize)
+    });
+    let alert = if path_too_long {
+        alert::BAD_CERTIFICATE
+    } else if out_of_date {
+        alert::CERTIFICATE_EXPIRED
+    } else {
+        0
+    };
+    ChainVerdict { alert, statuses }
+}
+
+// ---------------------------------------------------------------------------------------
+// The peer's leaf key
+
+/// What this handshake does with the peer's certificate key (RFC 5246 §7.4.2, §7.4.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// It signs: (EC)DHE ServerKeyExchange parameters, or a client's CertificateVerify.
+    Signature,
+    /// The client encrypts the premaster secret to it (RSA key exchange).
+    Encipherment,
+}
+
+impl KeyUse {
+    /// The use a server certificate's key has under key exchange `kx`.
+    pub fn for_server_kx(kx: crate::suites::KeyExchange) -> KeyUse {
+        if kx == crate::suites::KeyExchange::Rsa {
+            KeyUse::Encipherment
+        } else {
+            KeyUse::Signature
+        }
+    }
+}
+
+/// Checks of the peer's leaf certificate key that no certificate callback may waive,
+/// unlike chain failures (D9): 0 when the key may be used, else the fatal alert.
+///
+/// * An RSA key under 1024 bits ([`MIN_PEER_MODULUS_BITS`](crate::crypto::rsa::MIN_PEER_MODULUS_BITS)) is never used:
+///   bad_certificate, what OpenSSL sends for a key below its security level
+///   (X509_V_ERR_EE_KEY_TOO_SMALL).
+/// * A keyUsage extension, when present, must allow `key_use` (RFC 5280 §4.2.1.3,
+///   RFC 5246 §7.4.2): digitalSignature to sign, keyEncipherment for the RSA premaster.
+///   Otherwise unsupported_certificate, as GnuTLS sends for a key usage violation and as
+///   this library already sends for a key of the wrong type for the suite: the certificate
+///   is fine, just not usable for this exchange.
+///
+/// The handshake shows this alert to the certificate callback (so the application learns
+/// why) and then fails with it whatever the callback returns: the callback decides whom
+/// to trust, not whether a weak or restricted key may be used for something else. OpenSSL
+/// and GnuTLS do not let their verify callbacks override these checks either.
+pub fn peer_key_alert(leaf: &Certificate, key_use: KeyUse) -> u8 {
+    if let PublicKey::Rsa(key) = &leaf.public_key
+        && !key.is_strong_enough_for_peer()
+    {
+        return alert::BAD_CERTIFICATE;
+    }
+    let needed = match key_use {
+        KeyUse::Signature => KU_DIGITAL_SIGNATURE,
+        KeyUse::Encipherment => KU_KEY_ENCIPHERMENT,
+    };
+    match leaf.key_usage {
+        Some(bits) if bits & needed == 0 => alert::UNSUPPORTED_CERTIFICATE,
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
@@ -682,19 +869,292 @@ mod tests {
     }
 
     #[test]
-    fn md5_signatures_fail() {
+    fn md5_signatures_fail_unless_the_feature() {
         let pki = testpki::std_pki();
         let dir = TempDir::new("md5");
         let md5 = testpki::issue(&dir, &pki.root, "md5", "/CN=md5", "leaf_ext", "md5", 2048);
         let c = cert(&md5.cert_der);
         assert_eq!(c.cert_algorithm, 648);
-        let v = verify_chain(&[c], &chain_of(&[&pki.root]), Usage::Server, now());
+        let roots = chain_of(&[&pki.root]);
+        let v = verify_chain(std::slice::from_ref(&c), &roots, Usage::Server, now());
+        // A v1 leaf signed with MD5 (the usual legacy fleet certificate): the same verdict.
+        let md5_v1 = testpki::issue(
+            &dir,
+            &pki.root,
+            "md5v1",
+            "/CN=md5v1",
+            testpki::V1,
+            "md5",
+            2048,
+        );
+        let v1 = verify_chain(&chain_of(&[&md5_v1]), &roots, Usage::Server, now());
+        if cfg!(feature = "md5-cert-signatures") {
+            assert_eq!(
+                v,
+                ChainVerdict {
+                    alert: 0,
+                    statuses: vec![PASS]
+                }
+            );
+            assert_eq!(
+                v1,
+                ChainVerdict {
+                    alert: 0,
+                    statuses: vec![PASS]
+                }
+            );
+            // Still a real signature check.
+            let mut der = md5.cert_der.clone();
+            let n = der.len();
+            der[n - 1] ^= 0x01;
+            assert_eq!(
+                verify_chain(&[cert(&der)], &roots, Usage::Server, now()).alert,
+                42
+            );
+        } else {
+            let refused = ChainVerdict {
+                alert: 42,
+                statuses: vec![PS_CERT_AUTH_FAIL_SIG],
+            };
+            assert_eq!(v, refused);
+            assert_eq!(v1, refused);
+        }
+    }
+
+    fn v1_root(dir: &TempDir, name: &str) -> Material {
+        testpki::self_signed_inner(
+            dir,
+            name,
+            &format!("/CN={name}"),
+            "sha256",
+            testpki::KeySpec::Rsa(2048),
+            testpki::V1,
+        )
+    }
+
+    #[test]
+    fn v1_leaf_under_v3_root_and_intermediate() {
+        let pki = testpki::std_pki();
+        let dir = TempDir::new("v1leaf");
+        let leaf = testpki::issue(
+            &dir,
+            &pki.root,
+            "v1",
+            "/CN=v1.example",
+            testpki::V1,
+            "sha256",
+            2048,
+        );
+        let c = cert(&leaf.cert_der);
+        assert_eq!((c.version, c.key_usage), (0, None));
+        let roots = chain_of(&[&pki.root]);
+        let ok = |n: usize| ChainVerdict {
+            alert: 0,
+            statuses: vec![PASS; n],
+        };
+        for usage in [Usage::Server, Usage::Client] {
+            assert_eq!(
+                verify_chain(&chain_of(&[&leaf]), &roots, usage, now()),
+                ok(1)
+            );
+        }
+        // With the root sent as well.
+        let with_root = chain_of(&[&leaf, &pki.root]);
+        assert_eq!(
+            verify_chain(&with_root, &roots, Usage::Server, now()),
+            ok(2)
+        );
+        // Under a v3 intermediate.
+        let under_inter = testpki::issue(
+            &dir,
+            &pki.inter,
+            "v1i",
+            "/CN=v1i.example",
+            testpki::V1,
+            "sha256",
+            2048,
+        );
+        let chain = chain_of(&[&under_inter, &pki.inter]);
+        assert_eq!(verify_chain(&chain, &roots, Usage::Server, now()), ok(2));
+        // Dates of the leaf and of the intermediate are checked.
+        let after = u64::try_from(chain[0].not_after_unix).unwrap() + 1;
+        assert_eq!(verify_chain(&chain, &roots, Usage::Server, after).alert, 45);
+        let inter_after = u64::try_from(chain[1].not_after_unix).unwrap() + 1;
+        assert_eq!(
+            verify_chain(&chain, &roots, Usage::Server, inter_after).alert,
+            45
+        );
+        // Untrusted, missing intermediate, bad signature: the usual alerts.
+        let v = verify_chain(
+            &chain_of(&[&leaf]),
+            &chain_of(&[&pki.other_root]),
+            Usage::Server,
+            now(),
+        );
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 48,
+                statuses: vec![PS_CERT_AUTH_FAIL_DN]
+            }
+        );
+        let v = verify_chain(&chain_of(&[&under_inter]), &roots, Usage::Server, now());
+        assert_eq!(v.alert, alert::UNKNOWN_CA);
+        let mut der = leaf.cert_der.clone();
+        let n = der.len();
+        der[n - 1] ^= 0x01;
+        let v = verify_chain(&[cert(&der)], &roots, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
                 alert: 42,
                 statuses: vec![PS_CERT_AUTH_FAIL_SIG]
             }
+        );
+    }
+
+    #[test]
+    fn v1_leaf_under_v1_self_signed_root() {
+        let dir = TempDir::new("v1root");
+        let root = v1_root(&dir, "v1root");
+        assert_eq!(cert(&root.cert_der).version, 0);
+        let leaf = testpki::issue(
+            &dir,
+            &root,
+            "v1",
+            "/CN=v1.example",
+            testpki::V1,
+            "sha256",
+            2048,
+        );
+        let roots = chain_of(&[&root]);
+        let v = verify_chain(&chain_of(&[&leaf]), &roots, Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS]
+            }
+        );
+        let v = verify_chain(&chain_of(&[&leaf, &root]), &roots, Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS, PASS]
+            }
+        );
+        // A v3 leaf under the v1 anchor goes through webpki.
+        let v3 = testpki::issue(
+            &dir,
+            &root,
+            "v3",
+            "/CN=v3.example",
+            "leaf_ext",
+            "sha256",
+            2048,
+        );
+        let v = verify_chain(&chain_of(&[&v3]), &roots, Usage::Server, now());
+        assert_eq!(
+            v,
+            ChainVerdict {
+                alert: 0,
+                statuses: vec![PASS]
+            }
+        );
+        // The v1 root sent by a peer whose root is not loaded.
+        let v = verify_chain(&chain_of(&[&leaf, &root]), &[], Usage::Server, now());
+        assert_eq!(v.alert, alert::BAD_CERTIFICATE);
+        assert_eq!(v.statuses, vec![PS_CERT_AUTH_FAIL_BC, 0]);
+    }
+
+    #[test]
+    fn v1_intermediate_is_refused() {
+        let dir = TempDir::new("v1inter");
+        let root = v1_root(&dir, "v1root");
+        let pki = testpki::std_pki();
+        for top in [&root, &pki.root] {
+            let inter = testpki::issue(
+                &dir,
+                top,
+                "v1inter",
+                "/CN=v1 inter",
+                testpki::V1,
+                "sha256",
+                2048,
+            );
+            let roots = chain_of(&[top]);
+            for (name, ext) in [("v3leaf", "leaf_ext"), ("v1leaf", testpki::V1)] {
+                let leaf = testpki::issue(&dir, &inter, name, "/CN=leaf", ext, "sha256", 2048);
+                let chain = chain_of(&[&leaf, &inter]);
+                let v = verify_chain(&chain, &roots, Usage::Server, now());
+                assert_eq!(
+                    v,
+                    ChainVerdict {
+                        alert: 42,
+                        statuses: vec![PS_CERT_AUTH_FAIL_BC, 0]
+                    },
+                    "{name} under {}",
+                    top.name
+                );
+                // Loaded as a CA itself, the v1 certificate is an anchor, not an intermediate.
+                let v = verify_chain(
+                    &chain_of(&[&leaf]),
+                    &chain_of(&[&inter]),
+                    Usage::Server,
+                    now(),
+                );
+                assert_eq!(v.alert, 0, "{name} under a trusted v1 CA");
+            }
+        }
+    }
+
+    #[test]
+    fn peer_key_size_and_key_usage() {
+        let pki = testpki::std_pki();
+        let dir = TempDir::new("peerkey");
+        let issue = |name: &str, ext: &str, bits: u32| {
+            cert(&testpki::issue(&dir, &pki.inter, name, "/CN=k", ext, "sha256", bits).cert_der)
+        };
+        let both = [KeyUse::Signature, KeyUse::Encipherment];
+        let small = issue("small", "leaf_ext", 1016);
+        let small_v1 = issue("smallv1", testpki::V1, 512);
+        let k1024 = issue("k1024", "leaf_ext", 1024);
+        let v1 = issue("v1", testpki::V1, 2048);
+        for key_use in both {
+            assert_eq!(peer_key_alert(&small, key_use), alert::BAD_CERTIFICATE);
+            assert_eq!(peer_key_alert(&small_v1, key_use), alert::BAD_CERTIFICATE);
+            assert_eq!(peer_key_alert(&k1024, key_use), 0);
+            assert_eq!(peer_key_alert(&v1, key_use), 0);
+            assert_eq!(peer_key_alert(&cert(&pki.leaf.cert_der), key_use), 0);
+        }
+        let sign_only = issue("sign", "sign_only_ext", 2048);
+        assert_eq!(sign_only.key_usage, Some(KU_DIGITAL_SIGNATURE));
+        assert_eq!(peer_key_alert(&sign_only, KeyUse::Signature), 0);
+        assert_eq!(
+            peer_key_alert(&sign_only, KeyUse::Encipherment),
+            alert::UNSUPPORTED_CERTIFICATE
+        );
+        let encipher_only = issue("enc", "encipher_only_ext", 2048);
+        assert_eq!(encipher_only.key_usage, Some(KU_KEY_ENCIPHERMENT));
+        assert_eq!(peer_key_alert(&encipher_only, KeyUse::Encipherment), 0);
+        assert_eq!(
+            peer_key_alert(&encipher_only, KeyUse::Signature),
+            alert::UNSUPPORTED_CERTIFICATE
+        );
+        // ECDSA keys have no size floor here (the curves are all strong enough).
+        let ec = testpki::ec_pki();
+        assert_eq!(
+            peer_key_alert(&cert(&ec.leaf.cert_der), KeyUse::Signature),
+            0
+        );
+        assert_eq!(
+            KeyUse::for_server_kx(crate::suites::KeyExchange::Rsa),
+            KeyUse::Encipherment
+        );
+        assert_eq!(
+            KeyUse::for_server_kx(crate::suites::KeyExchange::EcdheRsa),
+            KeyUse::Signature
         );
     }
 

@@ -1439,6 +1439,125 @@ def case_client_bad_ca(h: Harness):
 
 
 # ---------------------------------------------------------------------------------------------
+# Legacy certificates (ABI.md D9a) and peer key checks, with chains made by openssl
+
+
+def make_legacy_pki(h: Harness) -> Path:
+    """X.509 v1 certificates as `openssl x509 -req` without an extension file makes them:
+    v1root (self-signed v1), v1leaf (v1, issued by v1root), v1leaf-v3ca (v1, issued by the
+    interop CA), v1inter (v1, issued by the interop CA) and v3leaf-v1inter (v3, issued by
+    v1inter); ku-sign (v3, keyUsage digitalSignature only, issued by the interop CA)."""
+    d = h.tmp / "legacy"
+    if (d / "done").is_file():
+        return d
+    d.mkdir(exist_ok=True)
+
+    def ossl(*args):
+        r = run(["openssl", *args], timeout=60, cwd=d)
+        check(r.returncode == 0, f"openssl {' '.join(map(str, args[:2]))} failed: {tail(r.stderr)}")
+
+    def issue(name: str, subj: str, ca_cert, ca_key, ext: Optional[str] = None):
+        ossl("genrsa", "-traditional", "-out", f"{name}.key", "2048")
+        ossl("req", "-new", "-key", f"{name}.key", "-subj", subj, "-out", f"{name}.csr")
+        extra = ["-extfile", ext] if ext else []
+        ossl("x509", "-req", "-in", f"{name}.csr", "-CA", ca_cert, "-CAkey", ca_key, "-set_serial",
+             str(int.from_bytes(os.urandom(8), "big")), "-days", "30", "-sha256", "-out", f"{name}.pem", *extra)
+
+    ossl("genrsa", "-traditional", "-out", "v1root.key", "2048")
+    ossl("req", "-new", "-key", "v1root.key", "-subj", "/CN=matrixssl-rs interop v1 root", "-out", "v1root.csr")
+    ossl("x509", "-req", "-in", "v1root.csr", "-signkey", "v1root.key", "-days", "30", "-sha256",
+         "-out", "v1root.pem")
+    issue("v1leaf", "/CN=localhost", "v1root.pem", "v1root.key")
+    issue("v1leaf-v3ca", "/CN=localhost", h.pki.ca, h.pki.dir / "ca.key")
+    issue("v1inter", "/CN=matrixssl-rs interop v1 intermediate", h.pki.ca, h.pki.dir / "ca.key")
+    (d / "leaf.ext").write_text("basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost\n")
+    issue("v3leaf-v1inter", "/CN=localhost", "v1inter.pem", "v1inter.key", "leaf.ext")
+    (d / "v1chain.pem").write_bytes((d / "v1leaf.pem").read_bytes() + (d / "v1root.pem").read_bytes())
+    (d / "ku-sign.ext").write_text("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                                   "subjectAltName=DNS:localhost\n")
+    issue("ku-sign", "/CN=localhost", h.pki.ca, h.pki.dir / "ca.key", "ku-sign.ext")
+    for name in ("v1root", "v1leaf", "v1leaf-v3ca", "v1inter"):
+        r = run(["openssl", "x509", "-in", d / f"{name}.pem", "-noout", "-text"], cwd=d)
+        check(b"Version: 1 (0x0)" in r.stdout, f"{name} is not an X.509 v1 certificate")
+    (d / "done").write_text("")
+    return d
+
+
+def openssl_server(cert, key, extra=()) -> tuple[Proc, int]:
+    port = free_port()
+    srv = Proc(["openssl", "s_server", "-accept", str(port), "-cert", cert, "-key", key, "-www", *extra],
+               "openssl s_server")
+    srv.wait_for(rb"ACCEPT", 15)
+    return srv, port
+
+
+def case_client_openssl_v1(h: Harness, leaf: str, ca: str):
+    """openssl s_server presents an X.509 v1 certificate (and its v1 root where it has one);
+    our client verifies it against `ca` (D9a)."""
+    d = make_legacy_pki(h)
+    ca_path = h.pki.ca if ca == "interop-ca" else d / f"{ca}.pem"
+    srv, port = openssl_server(d / f"{leaf}.pem", d / f"{leaf}.key", ["-tls1_2", "-cert_chain", ca_path])
+    try:
+        suite = SUITE_BY_ID[0x009C]
+        hs, out = h.run_client(port, ["-s", suite.hex, "-x"], ca=ca_path)
+        expect_client_lines(hs, suite, VERSION_BY_NAME["TLS1.2"], [0])
+        check(out.count(b"HTTP/1.0 200 ok") == 1, "no s_server -www page")
+    finally:
+        srv.stop()
+
+
+def client_refuses(h: Harness, port: int, ca: Path, args, alert: int) -> None:
+    rr = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", ca, "-t", "20", "-g", "10", *args],
+             timeout=40)
+    check(rr.returncode == 1 and b"RESULT FAIL" in rr.stdout, f"client accepted: {tail(rr.stdout)}")
+    check(f"alert {alert}".encode() in rr.stdout, f"expected alert {alert}: {tail(rr.stdout)}")
+
+
+def case_client_openssl_v1_intermediate(h: Harness):
+    """A v1 certificate used as an intermediate is refused by our client (bad_certificate)."""
+    d = make_legacy_pki(h)
+    srv, port = openssl_server(d / "v3leaf-v1inter.pem", d / "v3leaf-v1inter.key",
+                               ["-tls1_2", "-cert_chain", d / "v1inter.pem"])
+    try:
+        client_refuses(h, port, h.pki.ca, [], 42)
+    finally:
+        srv.stop()
+
+
+def case_client_openssl_key_usage(h: Harness):
+    """A server certificate whose keyUsage allows only signatures, offered for RSA key exchange:
+    our client refuses it (unsupported_certificate); with ECDHE_RSA it is fine."""
+    d = make_legacy_pki(h)
+    srv, port = openssl_server(d / "ku-sign.pem", d / "ku-sign.key", ["-tls1_2", "-cipher", "ALL:@SECLEVEL=0"])
+    try:
+        client_refuses(h, port, h.pki.ca, ["-s", SUITE_BY_ID[0x002F].hex], 43)
+        suite = SUITE_BY_ID[0xC02F]
+        hs, _ = h.run_client(port, ["-s", suite.hex, "-x"])
+        expect_client_lines(hs, suite, VERSION_BY_NAME["TLS1.2"], [0])
+    finally:
+        srv.stop()
+
+
+def case_server_v1_chain(h: Harness):
+    """Our server serves a v1 leaf with its v1 root; openssl s_client verifies it (D9a)."""
+    d = make_legacy_pki(h)
+    p = Proc([h.bindir / "server", "-p", "0", "-c", d / "v1chain.pem", "-k", d / "v1leaf.key", "-t", "20"],
+             "server")
+    try:
+        m = p.wait_for(rb"listening on (\d+)", 15)
+        port = int(m.group(1))
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", d / "v1root.pem",
+                 "-verify_return_error", "-ign_eof", "-tls1_2"], input=http_request_get(1000))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(b"Verify return code: 0 (ok)" in r.stdout, "v1 chain not verified by s_client")
+        i = r.stdout.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, "no HTTP response in s_client output")
+        check_response_prefix(r.stdout[i:], 1000)
+    finally:
+        p.stop()
+
+
+# ---------------------------------------------------------------------------------------------
 # ECDHE with RSA and ECDSA identities, client authentication, renegotiation, SNI
 
 
@@ -3315,6 +3434,12 @@ def main() -> int:
         add(f"server/openssl/reneg-{kind}", case_server_reneg, "openssl", full, needs="openssl")
         add(f"server/pyssl/reneg-{kind}", case_server_reneg, "pyssl", full)
     add("client/unknown-ca-rejected", case_client_bad_ca)
+    # Legacy X.509 v1 certificates made by openssl (ABI.md D9a) and peer keyUsage checks.
+    add("client/openssl/v1-leaf-v1-root", case_client_openssl_v1, "v1leaf", "v1root", needs="openssl")
+    add("client/openssl/v1-leaf-v3-root", case_client_openssl_v1, "v1leaf-v3ca", "interop-ca", needs="openssl")
+    add("client/openssl/v1-intermediate-refused", case_client_openssl_v1_intermediate, needs="openssl")
+    add("client/openssl/key-usage", case_client_openssl_key_usage, needs="openssl")
+    add("server/openssl/v1-chain", case_server_v1_chain, needs="openssl")
     add_ec_cases(add, quick)
     add_dhe_psk_cases(add, quick)
     add_dss_cases(add, quick)
