@@ -828,7 +828,7 @@ mod tests {
             composite[last],
             if up { ((3 - r) % 3) as u8 } else { r as u8 },
         );
-        if composite[last] % 2 == 0 {
+        if composite[last].is_multiple_of(2) {
             composite[last] = step(composite[last], 3);
         }
         assert!(
