@@ -7,10 +7,20 @@
 #   make demo            throwaway PKI, example server + client: GET, POST echo, resumption
 #   make interop         only the interoperability suite (INTEROP_ARGS=--quick for a subset)
 #   make install PREFIX=/usr/local [DESTDIR=...]
+#                        installs stripped libraries (STRIP=0: as built, with debug info)
+#   make install-debug   make install, plus the debug information of libmatrixssl.so in
+#                        $(PREFIX)/lib/.debug/libmatrixssl.so.debug (found by gdb through the
+#                        .gnu_debuglink the installed library then carries)
+#   make SMALL=1 [...]   any of the above with the small build: Cargo profile `small`
+#                        (size-optimised, full LTO, no debug info) without the default
+#                        `fast-rsa` feature (aws-lc); the whole C API and every default suite
+#                        stay, RSA private operations are about three times slower. Its tree
+#                        is build/small/ (stage, bin), its cargo output $(TARGET_DIR)/small.
 #   make deps            install what the tests need (gnutls-bin, valgrind, Python venv)
 #   make clean
 #
-# Installed layout (build/stage is the same tree with PREFIX=build/stage):
+# Installed layout (build/stage is the same tree with PREFIX=build/stage; the staged
+# libraries keep their debug information for the C tests, valgrind and the benchmarks):
 #   $(PREFIX)/lib/libmatrixssl.so, $(PREFIX)/lib/libmatrixssl.a
 #   $(PREFIX)/include/matrixssl-3.3/...   (the include/ tree; ABI.md §1.3, D18)
 #   $(PREFIX)/lib/pkgconfig/matrixssl.pc
@@ -25,9 +35,23 @@ DESTDIR ?=
 INTEROP_ARGS ?=
 PYTHON ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 
+STRIP ?= 1
+SMALL ?= 0
+
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+ifeq ($(SMALL),1)
+# `cargo rustc` with the two C library crate types only: with the rlib crate type also
+# requested, rustc skips the cross-crate LTO, and the archive then carries every dependency's
+# objects whole (26 MB instead of 5 MB).
+CARGO_BUILD := rustc --profile small --no-default-features --lib --crate-type cdylib \
+	--crate-type staticlib
+REL := $(TARGET_DIR)/small
+BUILD := build/small
+else
+CARGO_BUILD := build --release
 REL := $(TARGET_DIR)/release
 BUILD := build
+endif
 STAGE := $(CURDIR)/$(BUILD)/stage
 BIN := $(BUILD)/bin
 INCNAME := matrixssl-3.3
@@ -47,12 +71,13 @@ MATRIX_LIBS = $$($(PKG_ENV) $(PKG_CONFIG) --libs matrixssl) -Wl,-rpath,$(STAGE)/
 APP_CFLAGS := -std=c99 -O2 -g -Wall -Wextra -Werror
 CTEST_CFLAGS := -O1 -g -Wall -Wextra
 
-.PHONY: all build stage apps ctests install test interop demo bench fuzz load deps clean distclean
+.PHONY: all build stage apps ctests install install-debug test interop demo bench fuzz load deps \
+	clean distclean
 
 all: build stage apps ctests
 
 build:
-	$(CARGO) build --release
+	$(CARGO) $(CARGO_BUILD)
 
 # install_tree(ROOT, PREFIX-IN-PC): lays out lib/, include/matrixssl-3.3/ and the .pc file.
 define install_tree
@@ -83,9 +108,32 @@ endef
 stage: build
 	$(call install_tree,$(STAGE),$(STAGE))
 
+# Installed libraries are stripped: the debug information is most of their size (the
+# release profile keeps it for backtraces and the tools above). The archive keeps its symbol
+# table (the linker needs it); its debug sections go, and so does the LLVM bitcode rustc embeds
+# in its objects (only cross-language LTO reads it).
 install: build
 	$(call install_tree,$(DESTDIR)$(PREFIX),$(PREFIX))
+ifneq ($(STRIP),0)
+	strip --strip-all "$(DESTDIR)$(PREFIX)/lib/libmatrixssl.so"
+	strip --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd \
+	  "$(DESTDIR)$(PREFIX)/lib/libmatrixssl.a"
+endif
 	@echo "installed into $(DESTDIR)$(PREFIX); compile with: cc app.c \$$(pkg-config --cflags --libs matrixssl)"
+
+ifeq ($(SMALL),1)
+install-debug:
+	@echo "install-debug: the small build carries no debug information" >&2; exit 1
+else
+install-debug: install
+	install -d "$(DESTDIR)$(PREFIX)/lib/.debug"
+	objcopy --only-keep-debug "$(REL)/libmatrixssl.so" \
+	  "$(DESTDIR)$(PREFIX)/lib/.debug/libmatrixssl.so.debug"
+	chmod 0644 "$(DESTDIR)$(PREFIX)/lib/.debug/libmatrixssl.so.debug"
+	objcopy --remove-section=.gnu_debuglink \
+	  --add-gnu-debuglink="$(DESTDIR)$(PREFIX)/lib/.debug/libmatrixssl.so.debug" \
+	  "$(DESTDIR)$(PREFIX)/lib/libmatrixssl.so"
+endif
 
 apps: stage
 	@mkdir -p $(BIN)

@@ -26,6 +26,14 @@ SUITES = [
 ]
 AEAD = {name: aead for name, _, aead in SUITES}
 PEERS = ["openssl", "rustls"]
+# Size targets of the installed libraries (decimal MB), as `make install` leaves them:
+# (library, file metric, label, target bytes).
+SIZE_TARGETS = [
+    ("matrixssl", "installed_libmatrixssl_so", "default build, libmatrixssl.so", 4_000_000),
+    ("matrixssl", "installed_libmatrixssl_a", "default build, libmatrixssl.a", None),
+    ("matrixssl-small", "installed_libmatrixssl_so", "small build, libmatrixssl.so", 1_500_000),
+    ("matrixssl-small", "installed_libmatrixssl_a", "small build, libmatrixssl.a", 8_000_000),
+]
 
 
 def load(out):
@@ -258,6 +266,44 @@ def main():
     w(f"Link kinds: {kinds}.")
     w("")
 
+    # Installed artefacts and the small build (make SMALL=1), for information: no targets
+    # on its rates, and its RATIO lines carry their own metric names.
+    small_ratios = []
+    w("## Installed sizes and the small build")
+    w("")
+    w("As `make install` leaves them: the shared library stripped, the archive without debug")
+    w("sections and embedded bitcode. The small build (`make SMALL=1`) is Cargo profile")
+    w("`small` (opt-level s, full LTO) without the default `fast-rsa` feature: the same C API")
+    w("and suites, RSA private operations on crypto-bigint instead of aws-lc.")
+    w("")
+    w("| file | bytes | target | met |")
+    w("|---|---:|---:|---|")
+    sizes = []
+    for lib, metric, label, target in SIZE_TARGETS:
+        v = med(values, lib, metric, "-")
+        if v is None:
+            continue
+        met = "-" if target is None else ("yes" if v <= target else "**no**")
+        if target is not None and v > target:
+            misses.append(f"{label}: {v:,.0f} > {target:,} bytes")
+        w(f"| {label} | {fmt(v)} | {fmt(target) if target else '-'} | {met} |")
+        sizes.append((label, v, target))
+    w("")
+    w("| suite | metric | small build hs/s | default build hs/s | OpenSSL hs/s | small/OpenSSL |")
+    w("|---|---|---:|---:|---:|---:|")
+    for metric in ("full_hs", "resumed_hs"):
+        for suite, _, _ in SUITES:
+            small = med(values, "matrixssl-small", metric, suite)
+            if small is None:
+                continue
+            theirs = med(values, "openssl", metric, suite)
+            r = ratio(small, theirs)
+            if r is not None:
+                small_ratios.append((f"small_{metric}", suite, "openssl", r))
+            w(f"| `{suite}` | {metric} | {fmt(small)}{spread(values, 'matrixssl-small', metric, suite)}"
+              f" | {fmt(med(values, 'matrixssl', metric, suite))} | {fmt(theirs)} | {rfmt(r)} |")
+    w("")
+
     # Targets of issue 7.
     w("## Targets")
     w("")
@@ -301,8 +347,11 @@ def main():
 
     with open(md_path, "w") as f:
         f.write("\n".join(md))
-    for metric, suite, peer, r in ratios:
+    for metric, suite, peer, r in ratios + small_ratios:
         print(f"RATIO metric={metric} suite={suite} peer={peer} value={r:.3f}")
+    for label, v, target in sizes:
+        verdict = "" if target is None else f" target={target} met={'yes' if v <= target else 'no'}"
+        print(f"SIZE {label.replace(', ', ' ').replace(' ', '_')} bytes={v:.0f}{verdict}")
     print(f"bench: wrote {md_path}; {len(misses)} target(s) missed", file=sys.stderr)
     for m in misses:
         print(f"bench: missed: {m}", file=sys.stderr)

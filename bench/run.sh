@@ -5,9 +5,15 @@
 #
 #   bench/run.sh            build, run BENCH_REPS (default 5) repetitions of
 #                           BENCH_SECONDS (default 0.4) CPU seconds per measurement,
-#                           write BENCHMARKS.md and print the RATIO lines
+#                           write BENCHMARKS.md and print the RATIO lines (and SIZE lines:
+#                           installed library sizes of the default and the small build)
 #   bench/run.sh --smoke    build and run every harness for a handful of iterations
 #                           (correctness only, no timing claims); ends "N passed, M failed"
+#
+# A full run also builds the small variant (`make SMALL=1`: Cargo profile `small` without
+# default features, in $CARGO_TARGET_DIR/small; a few minutes the first time), reports its
+# sizes and measures its full and resumed handshake rates (RATIO metric=small_full_hs /
+# small_resumed_hs against OpenSSL, for information).
 #
 # A full run also runs the statistical timing test (bench/timing_test.c: RSA premaster and
 # CBC padding/MAC checks, Welch's t; about TIMING_SECONDS_CKE + TIMING_SECONDS_CBC CPU
@@ -74,6 +80,13 @@ run_one() { # lib outfile args...
         matrixssl) "$BIN/matrixssl_bench" "$PKI" "$@" >"$out" ;;
         openssl) "$BIN/openssl_bench" "$PKI" "$@" >"$out" ;;
         rustls) "$RUSTLS_BIN" "$PKI" "$@" >"$out" ;;
+        # Handshake rates only, reported under their own library name.
+        matrixssl-small)
+            {
+                "$BIN/matrixssl_small_bench" "$PKI" "$@" --metric full_hs
+                "$BIN/matrixssl_small_bench" "$PKI" "$@" --metric resumed_hs
+            } | sed 's/^RESULT lib=matrixssl /RESULT lib=matrixssl-small /' >"$out"
+            ;;
     esac
 }
 
@@ -110,9 +123,32 @@ if [ "$SMOKE" = 1 ]; then
     exit
 fi
 
+# ---- the small build -------------------------------------------------------------------
+SMALL_REL=$TARGET_DIR/small
+log "building the small variant (as make SMALL=1 does)"
+"$CARGO" rustc --profile small --no-default-features --lib --crate-type cdylib \
+    --crate-type staticlib >&2
+$CC $CFLAGS -DPOSIX -I"$INC" bench/matrixssl_bench.c bench/alloc_count.c \
+    -o "$BIN/matrixssl_small_bench" -L"$SMALL_REL" -lmatrixssl -Wl,-rpath,"$SMALL_REL"
+
 # ---- sizes ----------------------------------------------------------------------------
 SIZES=$OUT/sizes.txt
 : >"$SIZES"
+# As `make install` leaves them: the shared library stripped, the archive without debug
+# sections and embedded bitcode (its symbol table stays: the linker needs it).
+installed_size() { # build file -> RESULT line
+    local tmp=$OUT/strip.tmp
+    local flags=(--strip-all)
+    case "$2" in *.a) flags=(--strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd) ;; esac
+    cp "$2" "$tmp"
+    strip "${flags[@]}" "$tmp"
+    echo "RESULT lib=$1 metric=installed_$(basename "$2" | tr . _) suite=- value=$(stat -c %s "$tmp")" >>"$SIZES"
+    rm -f "$tmp"
+}
+installed_size matrixssl "$REL/libmatrixssl.so"
+installed_size matrixssl "$REL/libmatrixssl.a"
+installed_size matrixssl-small "$SMALL_REL/libmatrixssl.so"
+installed_size matrixssl-small "$SMALL_REL/libmatrixssl.a"
 stripped_size() { # file -> bytes of a stripped copy
     local tmp=$OUT/strip.tmp
     cp "$1" "$tmp"
@@ -153,10 +189,11 @@ echo "RESULT lib=rustls metric=size_static_client suite=- value=$(stripped_size 
 
 # ---- timed runs, interleaved ----------------------------------------------------------
 rm -f "$OUT"/raw-*.txt
+TIMED=("${LIBS[@]}" matrixssl-small)
 for rep in $(seq 1 "$REPS"); do
     # Rotate the order so no library always runs first (or right after another).
-    for k in 0 1 2; do
-        lib=${LIBS[$(((rep + k) % 3))]}
+    for k in "${!TIMED[@]}"; do
+        lib=${TIMED[$(((rep + k) % ${#TIMED[@]}))]}
         log "repetition $rep/$REPS: $lib"
         run_one "$lib" "$OUT/raw-$lib-$rep.txt" --seconds "$SECS"
     done

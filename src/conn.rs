@@ -97,8 +97,13 @@ pub struct Connection {
 
 impl Connection {
     fn new(keys: Arc<Keys>, is_client: bool) -> Self {
+        let mut core = Core::new(keys);
+        // Both buffers exist at the default size from the start and never shrink below it
+        // (ABI.md §7.2): applications written for 3.3 keep the GetOutdata pointer across an
+        // encode that fits, so a small record must never reallocate the output buffer.
+        core.out.reserve_exact(DEFAULT_BUF_SIZE);
         Connection {
-            core: Core::new(keys),
+            core,
             state: None,
             is_client,
             inbuf: vec![0; DEFAULT_BUF_SIZE],
@@ -128,7 +133,6 @@ impl Connection {
     /// A client session with its ClientHello already queued. Errors are API return codes.
     pub fn new_client(keys: Arc<Keys>, options: ClientOptions) -> Result<Self, i32> {
         let mut conn = Connection::new(keys, true);
-        conn.core.out.reserve(DEFAULT_BUF_SIZE);
         conn.state = Some(client::start(&mut conn.core, options)?);
         Ok(conn)
     }
@@ -576,9 +580,14 @@ impl Connection {
         } else {
             MATRIXSSL_REQUEST_SEND
         };
+        // Back to exactly the default size once what is pending fits in it (ABI.md §7.2),
+        // never below: the next small record then fits without moving the buffer. Not while
+        // a close is pending (the session is about to end), and not after a large record
+        // (`large_out`: the next one is likely large too).
         if self.core.out.len() < DEFAULT_BUF_SIZE
-            && self.core.out.capacity() > 4 * DEFAULT_BUF_SIZE
+            && self.core.out.capacity() > DEFAULT_BUF_SIZE
             && !self.large_out
+            && !self.close_after_sent
         {
             self.core.out.shrink_to(DEFAULT_BUF_SIZE);
         }
@@ -619,6 +628,12 @@ impl Connection {
         let room = r
             .max(DEFAULT_BUF_SIZE.saturating_sub(start + overhead))
             .min(MAX_PLAINTEXT);
+        // CBC padding makes the overhead of `room` bytes up to a block larger than that of
+        // `r`: trim the extra room so a record that fits never grows (moves) the buffer.
+        let mut room = room;
+        while room > r && start + split_len + self.core.record.record_len(room) > DEFAULT_BUF_SIZE {
+            room -= 1;
+        }
         let total = split_len + self.core.record.record_len(room);
         self.core.out.resize(start + total, 0);
         let at = if split_len > 0 {

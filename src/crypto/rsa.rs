@@ -2,9 +2,9 @@
 //! exchange), raw PKCS#1 v1.5 signatures (MD5‖SHA-1 for TLS 1.0/1.1, any key size), PKCS#1
 //! v1.5 encryption (client side) and raw public operations.
 //!
-//! Private operations run on aws-lc ([`fast`]) when it takes the key: SHA-2 DigestInfo
-//! signatures through aws-lc-rs, everything else through aws-lc's raw transform, so the
-//! PKCS#1 checks stay the branch-free code below. Otherwise, and for all public operations,
+//! Private operations run on aws-lc (`fast`, with the default `fast-rsa` feature) when it
+//! takes the key: SHA-2 DigestInfo signatures through aws-lc-rs, everything else through
+//! aws-lc's raw transform, so the PKCS#1 checks stay the branch-free code below. Otherwise, and for all public operations,
 //! crypto-bigint: `BoxedMontyForm::pow` is constant-time in the base and the
 //! exponent. That private operation uses CRT with Montgomery parameters computed once per key,
 //! blinds the base with a random `r^e` (refreshed as OpenSSL does, see
@@ -15,9 +15,13 @@
 // into an oracle, and callers map every failure to one alert.
 #![allow(clippy::result_unit_err)]
 
+// The aws-lc backend is the default-on `fast-rsa` feature; without it (the small build)
+// crypto-bigint does every private operation.
+#[cfg(feature = "fast-rsa")]
 mod fast;
 
 use super::rng;
+#[cfg(feature = "fast-rsa")]
 use crate::ffi::rsa_transform::RawRsaKey;
 use core::hint::black_box;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
@@ -276,8 +280,10 @@ pub struct RsaPrivateKey {
     /// Cached blinding pair, see [`RsaPrivateKey::blinding`].
     blinding: Mutex<Option<Blinding>>,
     /// aws-lc-rs copy of the key for SHA-2 DigestInfo signatures, when its size allows.
+    #[cfg(feature = "fast-rsa")]
     fast: Option<fast::FastKey>,
     /// aws-lc copy of the key for the raw private operation, when aws-lc takes the key.
+    #[cfg(feature = "fast-rsa")]
     raw: Option<RawRsaKey>,
 }
 
@@ -346,6 +352,7 @@ impl RsaPrivateKey {
         dq: &[u8],
         qinv: &[u8],
     ) -> Result<Self, ()> {
+        #[cfg(feature = "fast-rsa")]
         let (d_bytes, p_bytes, q_bytes, dp_bytes, dq_bytes, qinv_bytes) = (d, p, q, dp, dq, qinv);
         let public = RsaPublicKey::from_components(n, e)?;
         let n_prec = public.n_precision();
@@ -406,23 +413,26 @@ impl RsaPrivateKey {
         }
         let mut rejection_secret = Zeroizing::new([0u8; 32]);
         rng::fill(&mut rejection_secret[..])?;
-        let n_bits = bit_len(trim(n));
-        let c = fast::Components {
-            n,
-            e,
-            d: d_bytes,
-            p: p_bytes,
-            q: q_bytes,
-            dp: dp_bytes,
-            dq: dq_bytes,
-            qinv: qinv_bytes,
+        #[cfg(feature = "fast-rsa")]
+        let (fast, raw) = {
+            let n_bits = bit_len(trim(n));
+            let c = fast::Components {
+                n,
+                e,
+                d: d_bytes,
+                p: p_bytes,
+                q: q_bytes,
+                dp: dp_bytes,
+                dq: dq_bytes,
+                qinv: qinv_bytes,
+            };
+            let fast = if (fast::MIN_BITS..=fast::MAX_BITS).contains(&n_bits) {
+                fast::FastKey::new(&c, public.k)
+            } else {
+                None
+            };
+            (fast, fast::raw_key(&c, public.k))
         };
-        let fast = if (fast::MIN_BITS..=fast::MAX_BITS).contains(&n_bits) {
-            fast::FastKey::new(&c, public.k)
-        } else {
-            None
-        };
-        let raw = fast::raw_key(&c, public.k);
         let key = RsaPrivateKey {
             public,
             p_params,
@@ -433,7 +443,9 @@ impl RsaPrivateKey {
             pq_precision,
             rejection_key: hmac::Key::new(hmac::HMAC_SHA256, &rejection_secret[..]),
             blinding: Mutex::new(None),
+            #[cfg(feature = "fast-rsa")]
             fast,
+            #[cfg(feature = "fast-rsa")]
             raw,
         };
         // Self-test: e and the CRT exponents must agree (the fault check re-encrypts), and
@@ -443,6 +455,7 @@ impl RsaPrivateKey {
         if !own.ok.to_bool() {
             return Err(());
         }
+        #[cfg(feature = "fast-rsa")]
         if let Some(raw) = &key.raw {
             let mut theirs = Zeroizing::new(vec![0u8; key.public.k]);
             let mut input = vec![0u8; key.public.k];
@@ -561,6 +574,7 @@ impl RsaPrivateKey {
     /// most `modulus_len()` bytes and must be below n. `Err` also if a fault is detected.
     pub fn private_op(&self, input: &[u8]) -> Result<Zeroizing<Vec<u8>>, ()> {
         let x = self.public.parse_input(input)?;
+        #[cfg(feature = "fast-rsa")]
         if let Some(raw) = &self.raw {
             let k = self.public.k;
             let mut padded = Zeroizing::new(vec![0u8; k]);
@@ -583,6 +597,7 @@ impl RsaPrivateKey {
         if digest_info.len() + PKCS1_OVERHEAD > k {
             return Err(());
         }
+        #[cfg(feature = "fast-rsa")]
         if let Some(sig) = self
             .fast
             .as_ref()
@@ -614,13 +629,17 @@ impl RsaPrivateKey {
         // aws-lc's PKCS#1 decryption is not used: it reports bad padding as an error (and
         // records it in its error queue), a timing difference a Marvin-style attacker can
         // measure. Only the raw transform is taken from it; the checks below use masks.
-        let (em, mut valid) = match &self.raw {
-            Some(raw) => {
-                // Its only failures (length, not below n) are public, like the ones below.
-                let mut em = Zeroizing::new(vec![0u8; k]);
-                let ok = raw.private_transform(ciphertext, &mut em).is_ok();
-                (em, Choice::from_u8_lsb(u8::from(ok)))
-            }
+        #[cfg(feature = "fast-rsa")]
+        let on_aws_lc = self.raw.as_ref().map(|raw| {
+            // Its only failures (length, not below n) are public, like the ones below.
+            let mut em = Zeroizing::new(vec![0u8; k]);
+            let ok = raw.private_transform(ciphertext, &mut em).is_ok();
+            (em, Choice::from_u8_lsb(u8::from(ok)))
+        });
+        #[cfg(not(feature = "fast-rsa"))]
+        let on_aws_lc = None;
+        let (em, mut valid) = match on_aws_lc {
+            Some(result) => result,
             None => {
                 // A ciphertext of the wrong length or not below n is public information,
                 // but is still run through the same path (as zero) so every input costs
@@ -796,6 +815,18 @@ mod tests {
         (pem, parse_text(&String::from_utf8(text).unwrap()))
     }
 
+    /// The key with its private operations on crypto-bigint, as when aws-lc refuses the
+    /// key or is not built in.
+    fn portable(c: &Components) -> RsaPrivateKey {
+        #[cfg_attr(not(feature = "fast-rsa"), allow(unused_mut))]
+        let mut key = c.key().expect("valid key");
+        #[cfg(feature = "fast-rsa")]
+        {
+            key.raw = None;
+        }
+        key
+    }
+
     fn premaster(version: u16) -> [u8; 48] {
         let mut pm: [u8; 48] = rng::random_array().unwrap();
         pm[..2].copy_from_slice(&version.to_be_bytes());
@@ -807,6 +838,7 @@ mod tests {
         let (pem, c) = generate(&dir, bits);
         let key = c.key().expect("valid key");
         let public = key.public_key();
+        #[cfg(feature = "fast-rsa")]
         assert_eq!(
             key.fast.is_some(),
             bits >= 2048,
@@ -851,9 +883,9 @@ mod tests {
 
         // The portable crypto-bigint path (used when aws-lc refuses a key) decrypts the same,
         // and both private operations agree on random inputs.
+        #[cfg(feature = "fast-rsa")]
         assert!(key.raw.is_some(), "aws-lc takes {bits}-bit keys");
-        let mut portable = c.key().expect("valid key");
-        portable.raw = None;
+        let portable = portable(&c);
         assert_eq!(*portable.decrypt_premaster(&ct, 0x0303), pm);
         assert_ne!(*portable.decrypt_premaster(&bad, 0x0303), pm);
         assert_ne!(*portable.decrypt_premaster(&ct[1..], 0x0303), pm);
@@ -1096,6 +1128,7 @@ mod tests {
             .unwrap();
         c.qinv = inv.retrieve().to_be_bytes().to_vec();
         let key = c.key().expect("valid key with p < q");
+        #[cfg(feature = "fast-rsa")]
         assert_eq!(key.fast.is_some(), bits >= 2048, "aws-lc-rs takes p < q");
         let data = info_sha256(b"swapped");
         let sig = key.sign_pkcs1_raw(&data).unwrap();
@@ -1184,8 +1217,7 @@ mod tests {
         bench("private_op (aws-lc raw transform)", &|| {
             drop(key.private_op(&input).unwrap())
         });
-        let mut portable = c.key().unwrap();
-        portable.raw = None;
+        let portable = portable(&c);
         bench("private_op (crypto-bigint)", &|| {
             drop(portable.private_op(&input).unwrap())
         });

@@ -1,5 +1,6 @@
 //! The C boundary: the only module with `unsafe`. It also holds the one import from C the
-//! core needs ([`rsa_transform`], aws-lc's raw RSA private operation).
+//! core needs (`rsa_transform`, aws-lc's raw RSA private operation, with the default
+//! `fast-rsa` feature).
 //!
 //! Every exported function runs its body inside [`guard`], so a Rust panic becomes an error
 //! code instead of unwinding into C, and every pointer is checked before it is used. The
@@ -10,6 +11,7 @@
 pub mod crypto_api;
 mod handle;
 pub mod keys;
+#[cfg(feature = "fast-rsa")]
 pub mod rsa_transform;
 pub mod session;
 pub mod util;
