@@ -22,7 +22,7 @@ mod fast;
 
 use super::rng;
 #[cfg(feature = "fast-rsa")]
-use crate::ffi::rsa_transform::RawRsaKey;
+use crate::c_imports::rsa_transform::RawRsaKey;
 use core::hint::black_box;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{

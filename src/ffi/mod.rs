@@ -1,6 +1,5 @@
-//! The C boundary: the only module with `unsafe`. It also holds the one import from C the
-//! core needs (`rsa_transform`, aws-lc's raw RSA private operation, with the default
-//! `fast-rsa` feature).
+//! The C boundary: the exports of the MatrixSSL API, and (with `c_imports`, what the core
+//! imports from C) the only module allowed `unsafe` code.
 //!
 //! Every exported function runs its body inside [`guard`], so a Rust panic becomes an error
 //! code instead of unwinding into C, and every pointer is checked before it is used. The
@@ -11,8 +10,6 @@
 pub mod crypto_api;
 mod handle;
 pub mod keys;
-#[cfg(feature = "fast-rsa")]
-pub mod rsa_transform;
 pub mod session;
 pub mod util;
 pub mod x509;

@@ -2,11 +2,11 @@
 //! crypto-bigint path (and on par with OpenSSL), which bounds every RSA-authenticated full
 //! handshake: PKCS#1 v1.5 signing of SHA-256/384/512 DigestInfos through aws-lc-rs (2048 to
 //! 8192 bits), and the raw private transform (premaster decryption, raw signatures) through
-//! `ffi::rsa_transform` for any size aws-lc takes. aws-lc blinds, uses constant-time modular
+//! `c_imports::rsa_transform` for any size aws-lc takes. aws-lc blinds, uses constant-time modular
 //! exponentiation and verifies each CRT result before releasing it. Keys aws-lc refuses stay
 //! on the crypto-bigint code in the parent module.
 
-use crate::ffi::rsa_transform::RawRsaKey;
+use crate::c_imports::rsa_transform::RawRsaKey;
 use aws_lc_rs::digest::{self, Digest};
 use aws_lc_rs::signature::{self, RsaEncoding, RsaKeyPair};
 use zeroize::Zeroizing;
