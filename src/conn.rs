@@ -23,6 +23,15 @@ pub const DEFAULT_BUF_SIZE: usize = 1500;
 const MAX_HANDSHAKE_MESSAGE: usize = 256 * 1024;
 /// More consecutive empty application records than this is treated as an attack.
 const MAX_EMPTY_RECORDS: u32 = 1024;
+/// The warning alert that makes this many in a row is answered with unexpected_message and
+/// ends the session (CVE-2016-8610, "SSL death alert": a peer that streams warnings makes
+/// no progress and would otherwise keep the connection busy forever). "In a row" means
+/// with no handshake record, ChangeCipherSpec or non-empty application data record in
+/// between; close_notify is not counted (it ends the session by itself), and the
+/// no_renegotiation warnings our own rehandshake requests provoke count like any other.
+/// The same bound as OpenSSL's MAX_WARN_ALERT_COUNT: the first four are still reported
+/// to the application as MATRIXSSL_RECEIVED_ALERT.
+const MAX_CONSECUTIVE_WARNING_ALERTS: u32 = 5;
 /// A server earns one rehandshake credit per this many bytes of application records sent
 /// (BYTES_BEFORE_RH_CREDIT), up to MAX_RH_CREDITS.
 const BYTES_BEFORE_RH_CREDIT: usize = 20 * 1024 * 1024;
@@ -76,6 +85,13 @@ pub struct Connection {
     complete_unreported: bool,
     completion_reported: bool,
     empty_records: u32,
+    /// Warning alerts received since the peer last made progress (see
+    /// MAX_CONSECUTIVE_WARNING_ALERTS).
+    warning_alerts: u32,
+    /// The peer's ChangeCipherSpec was processed and its Finished has not arrived yet:
+    /// records are read under keys no Finished has confirmed, so application data is
+    /// refused (see `on_application_data`).
+    awaiting_peer_finished: bool,
     /// Application record bytes encoded since the last rehandshake credit was earned.
     bytes_toward_credit: usize,
     /// The last record received / sealed was larger than the default buffer: the buffer's
@@ -118,6 +134,8 @@ impl Connection {
             complete_unreported: false,
             completion_reported: false,
             empty_records: 0,
+            warning_alerts: 0,
+            awaiting_peer_finished: false,
             bytes_toward_credit: 0,
             large_in: false,
             large_out: false,
@@ -300,7 +318,12 @@ impl Connection {
                 content::HANDSHAKE => self.on_handshake(range, cb),
                 content::CHANGE_CIPHER_SPEC => self.on_change_cipher_spec(range, cb),
                 content::ALERT => self.on_alert(range, record_end),
-                _ => self.on_application_data(range, record_end),
+                content::APPLICATION_DATA => self.on_application_data(range, record_end),
+                // `Header::parse` already refuses every other type (heartbeat, 24, among
+                // them: we do not implement RFC 6520) before any decryption, so this arm
+                // is not reached; it states the rule here too rather than let an unknown
+                // type fall through to application data.
+                _ => Err(Fatal::UNEXPECTED),
             };
             match step {
                 Ok(None) => continue,
@@ -368,6 +391,7 @@ impl Connection {
         if range.is_empty() {
             return Err(Fatal::UNEXPECTED);
         }
+        self.warning_alerts = 0;
         self.hs_buf.extend_from_slice(&self.inbuf[range]);
         while let Some(len) = self.hs_buf.get(1..4) {
             let body_len =
@@ -407,6 +431,9 @@ impl Connection {
         }
         let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
         let was_established = state.is_established();
+        // After the peer's ChangeCipherSpec the only acceptable message is its Finished,
+        // which the state machine checks; either way the window is closed.
+        self.awaiting_peer_finished = false;
         let msg = Message {
             typ,
             body: &raw[4..],
@@ -439,8 +466,11 @@ impl Connection {
         range: Range<usize>,
         cb: &mut dyn Callbacks,
     ) -> Result<Option<Received>, Fatal> {
+        // RFC 5246 §7.1: the message is the single byte 1. Any other body is not a
+        // ChangeCipherSpec at all, so it is refused as an unexpected message (as OpenSSL
+        // does), not as a bad parameter of one.
         if self.inbuf[range.clone()] != [1] {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::UNEXPECTED);
         }
         // A CCS must fall on a handshake message boundary.
         if !self.hs_buf.is_empty() {
@@ -450,6 +480,8 @@ impl Connection {
         let was_established = state.is_established();
         let next = state.handle(&mut self.core, cb, Input::ChangeCipherSpec)?;
         self.after_transition(was_established, next);
+        self.warning_alerts = 0;
+        self.awaiting_peer_finished = true;
         Ok(None)
     }
 
@@ -467,6 +499,11 @@ impl Connection {
             self.forget_session_after_fatal();
         } else if description == alert::CLOSE_NOTIFY {
             self.peer_closed = true;
+        } else {
+            self.warning_alerts += 1;
+            if self.warning_alerts >= MAX_CONSECUTIVE_WARNING_ALERTS {
+                return Err(Fatal::UNEXPECTED);
+            }
         }
         self.outstanding = Some(record_end);
         Ok(Some(Received {
@@ -483,6 +520,14 @@ impl Connection {
         if !self.established_once || !self.core.record.read_secure() {
             return Err(Fatal::UNEXPECTED);
         }
+        // During a renegotiation application data may arrive between the peer's handshake
+        // messages, under the keys in force (RFC 5246 §7.4 leaves the two interleaved), and
+        // is delivered. Between the peer's ChangeCipherSpec and its Finished it would be
+        // read under new keys that no Finished has authenticated yet: refused, as OpenSSL
+        // refuses "application data after CCS before Finished".
+        if self.awaiting_peer_finished {
+            return Err(Fatal::UNEXPECTED);
+        }
         if range.is_empty() {
             self.empty_records += 1;
             if self.empty_records > MAX_EMPTY_RECORDS {
@@ -490,6 +535,7 @@ impl Connection {
             }
         } else {
             self.empty_records = self.empty_records.saturating_sub(1);
+            self.warning_alerts = 0;
         }
         if self.complete_unreported {
             self.report_completion();

@@ -8,9 +8,9 @@
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
-pub mod client_sessions;
 #[allow(unsafe_code)]
 mod c_imports;
+pub mod client_sessions;
 pub mod codec;
 pub mod conn;
 pub mod crypto;

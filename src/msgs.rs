@@ -112,8 +112,10 @@ impl<'a> ClientHello<'a> {
             .try_into()
             .map_err(|_| Fatal::DECODE)?;
         let session_id = r.vec_u8().or_decode()?;
+        // opaque SessionID<0..32> (RFC 5246 §7.4.1.2): a longer one is a malformed
+        // structure, so decode_error (§7.2.2), not a bad value.
         if session_id.len() > 32 {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::DECODE);
         }
         let suite_bytes = r.vec_u16().or_decode()?;
         if suite_bytes.is_empty() || suite_bytes.len() % 2 != 0 {
@@ -190,8 +192,10 @@ impl<'a> ServerHello<'a> {
             .try_into()
             .map_err(|_| Fatal::DECODE)?;
         let session_id = r.vec_u8().or_decode()?;
+        // opaque SessionID<0..32> (RFC 5246 §7.4.1.2): a longer one is a malformed
+        // structure, so decode_error (§7.2.2), not a bad value.
         if session_id.len() > 32 {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::DECODE);
         }
         let suite = r.u16().or_decode()?;
         let compression = r.u8().or_decode()?;

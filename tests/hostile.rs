@@ -559,9 +559,11 @@ impl Script {
         wire
     }
 
-    /// Reads the client's ClientKeyExchange, CCS and Finished; checks the Finished.
+    /// Reads the client's ClientKeyExchange, CCS and Finished (under the keys in force,
+    /// so also in a renegotiation); checks the Finished.
     fn absorb_client_final(&mut self, wire: &[u8]) {
-        // The CCS switches keys in the middle of the records: read in two steps.
+        // The CCS switches keys in the middle of the records: read in two steps, the CCS
+        // itself (whose keys are installed from the ClientKeyExchange) in neither.
         let records = split_records(wire);
         let mut before = Vec::new();
         let mut after = Vec::new();
@@ -570,14 +572,13 @@ impl Script {
             let r = record(typ, v, &body);
             if seen_ccs {
                 after.extend(r);
+            } else if typ == content::CHANGE_CIPHER_SPEC {
+                seen_ccs = true;
             } else {
-                if typ == content::CHANGE_CIPHER_SPEC {
-                    seen_ccs = true;
-                }
                 before.extend(r);
             }
         }
-        let first = self.read_until_ccs(&before);
+        let first = self.read(&before).messages;
         for m in first {
             assert_eq!(m[0], hs::CLIENT_KEY_EXCHANGE);
             let ct = msgs::parse_rsa_client_key_exchange(&m[4..]).expect("CKE");
@@ -598,17 +599,6 @@ impl Script {
         let expected = self.ks().verify_data(&self.master, true, &self.transcript);
         assert_eq!(&fin[4..], &expected[..], "client Finished");
         self.transcript.extend_from_slice(fin);
-    }
-
-    /// Reads plaintext handshake records before a CCS (the CCS itself is skipped).
-    fn read_until_ccs(&mut self, wire: &[u8]) -> Vec<Vec<u8>> {
-        let mut stream = Vec::new();
-        for (typ, _, body) in split_records(wire) {
-            if typ == content::HANDSHAKE {
-                stream.extend(body);
-            }
-        }
-        split_messages(&stream)
     }
 
     /// Drives `client` (fresh, ClientHello queued) through a full RSA handshake with no
@@ -837,14 +827,15 @@ fn malformed_record_headers_get_specific_alerts() {
         alert::UNEXPECTED_MESSAGE,
         "CCS first",
     );
+    // A ChangeCipherSpec whose body is not the single byte 1 is not a ChangeCipherSpec.
     server_rejects(
         &record(20, TLS10, &[2]),
-        alert::ILLEGAL_PARAMETER,
+        alert::UNEXPECTED_MESSAGE,
         "CCS body 2",
     );
     server_rejects(
         &record(20, TLS10, &[1, 1]),
-        alert::ILLEGAL_PARAMETER,
+        alert::UNEXPECTED_MESSAGE,
         "CCS body 1 1",
     );
     // Plain HTTP is not a TLS record.
@@ -1013,10 +1004,20 @@ fn malformed_handshake_framing() {
     body[34] = 33; // session id length 33
     body.splice(35..35, [0u8; 33]);
     let msg = handshake_message(hs::CLIENT_HELLO, &body);
+    // opaque SessionID<0..32>: a longer one is a structure error.
     server_rejects(
         &record(22, TLS10, &msg),
-        alert::ILLEGAL_PARAMETER,
+        alert::DECODE_ERROR,
         "33-byte session id",
+    );
+    let mut body = ch.clone();
+    body[34] = 255;
+    body.splice(35..35, [0u8; 255]);
+    let msg = handshake_message(hs::CLIENT_HELLO, &body);
+    server_rejects(
+        &record(22, TLS10, &msg),
+        alert::DECODE_ERROR,
+        "255-byte session id",
     );
     // Suites: empty list, odd length.
     let mut empty_suites = ch[..35].to_vec();
@@ -2370,8 +2371,28 @@ fn post_handshake_garbage_records() {
             "bad ChangeCipherSpec",
             20,
             vec![7],
-            alert::ILLEGAL_PARAMETER,
+            alert::UNEXPECTED_MESSAGE,
         ),
+        (
+            "empty ChangeCipherSpec",
+            20,
+            vec![],
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "ChangeCipherSpec 1 1",
+            20,
+            vec![1, 1],
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "heartbeat request",
+            24,
+            vec![1, 0, 16, 0xaa],
+            alert::UNEXPECTED_MESSAGE,
+        ),
+        ("record type 25", 25, vec![0; 8], alert::UNEXPECTED_MESSAGE),
+        ("record type 255", 255, vec![1], alert::UNEXPECTED_MESSAGE),
         ("alert of 3 bytes", 21, vec![1, 0, 0], alert::DECODE_ERROR),
         ("empty alert", 21, vec![], alert::DECODE_ERROR),
         (
@@ -2618,4 +2639,538 @@ fn hostile_dhe_parameters_are_refused() {
         split_messages(&split_records(&out)[0].2)[0][0],
         hs::CLIENT_KEY_EXCHANGE
     );
+}
+
+// ---- peers that make no progress or break the record discipline ---------------------------
+
+/// The connection failed with fatal alert `desc`, sent under its current write keys and
+/// read back by `peer`, and closes once that alert is sent.
+#[track_caller]
+fn assert_sealed_fatal(conn: &mut Connection, peer: &mut Script, desc: u8, what: &str) {
+    assert!(conn.errored(), "{what}: session not in the error state");
+    let out = conn.outdata().to_vec();
+    let r = peer.read(&out);
+    assert_eq!(r.alerts, vec![[2, desc]], "{what}");
+    assert!(r.app.is_empty() && r.messages.is_empty(), "{what}: {r:?}");
+    assert_eq!(conn.sent(out.len()), MATRIXSSL_REQUEST_CLOSE, "{what}");
+}
+
+/// `n` warning alerts `desc`, sealed by `m`.
+fn warnings(m: &mut Script, n: usize, desc: u8) -> Vec<u8> {
+    (0..n)
+        .flat_map(|_| m.seal(content::ALERT, &[alert::LEVEL_WARNING, desc]))
+        .collect()
+}
+
+#[test]
+fn warning_alert_flood_is_cut_off() {
+    // Before any handshake: four warnings are reported, the fifth ends the session.
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    let got = feed(&mut server, &warnings(&mut m, 4, 90), usize::MAX);
+    assert_eq!(got.alerts, vec![[1, 90]; 4]);
+    assert!(!server.errored());
+    let got = feed(&mut server, &warnings(&mut m, 1, 90), usize::MAX);
+    assert!(got.alerts.is_empty(), "the fifth is not reported: {got:?}");
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_plain_fatal(&mut server, alert::UNEXPECTED_MESSAGE, "5 warnings first");
+
+    // The flood arriving as one read, in the middle of a handshake (CVE-2016-8610).
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    feed(
+        &mut server,
+        &m.client_hello(TLS12, &[0x002f], &[]),
+        usize::MAX,
+    );
+    m.absorb_server(&take_out(&mut server));
+    let got = feed(&mut server, &warnings(&mut m, 1000, 90), usize::MAX);
+    assert_eq!(got.alerts.len(), 4, "{got:?}");
+    assert_plain_fatal(&mut server, alert::UNEXPECTED_MESSAGE, "flood after hello");
+
+    // Progress resets the count: four warnings before each of the client's records, then
+    // four more between application records, are all reported and harmless.
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    let mut wire = warnings(&mut m, 4, 90);
+    wire.extend(m.client_hello(TLS12, &[0x002f], &[]));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.alerts.len(), 4, "{got:?}");
+    m.absorb_server(&take_out(&mut server));
+    let mut wire = warnings(&mut m, 4, 90);
+    wire.extend(m.key_exchange(|_| {}));
+    wire.extend(warnings(&mut m, 4, 90));
+    m.install_keys();
+    wire.extend(m.seal(content::CHANGE_CIPHER_SPEC, &[1]));
+    m.rl.activate_write().unwrap();
+    wire.extend(warnings(&mut m, 4, 90));
+    let verify = m.ks().verify_data(&m.master, true, &m.transcript);
+    wire.extend(m.send_hs(hs::FINISHED, &verify));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.alerts.len(), 12, "{got:?}");
+    assert!(server.handshake_complete() && !server.errored());
+    m.absorb_server(&take_out(&mut server));
+    let mut wire = warnings(&mut m, 4, 90);
+    wire.extend(m.seal(content::APPLICATION_DATA, b"progress"));
+    wire.extend(warnings(&mut m, 4, 90));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!((got.alerts.len(), &got.app[..]), (8, &b"progress"[..]));
+    assert!(!server.errored());
+    // Empty application records are no progress: they do not reset the count.
+    let mut wire = m.seal(content::APPLICATION_DATA, &[]);
+    wire.extend(warnings(&mut m, 1, 90));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+    assert_sealed_fatal(
+        &mut server,
+        &mut m,
+        alert::UNEXPECTED_MESSAGE,
+        "fifth warning behind an empty record",
+    );
+
+    // close_notify is not a warning to count: it closes the session as always.
+    let mut server = Connection::new_server(server_keys());
+    let mut m = Script::new(true);
+    let mut wire = warnings(&mut m, 4, 90);
+    wire.extend(warnings(&mut m, 1, alert::CLOSE_NOTIFY));
+    let got = feed(&mut server, &wire, usize::MAX);
+    assert_eq!(got.alerts.len(), 5);
+    assert!(!server.errored() && server.outdata().is_empty());
+
+    // Client side, after the handshake: no_renegotiation warnings (which our own
+    // rehandshake requests could provoke) count like any other.
+    let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+    let mut t = Script::serve_until_finished(&mut client, &[(ext::RENEGOTIATION_INFO, vec![0])]);
+    let fin = t.finish(|_| {});
+    assert_eq!(
+        feed(&mut client, &fin, usize::MAX).last(),
+        MATRIXSSL_HANDSHAKE_COMPLETE
+    );
+    let got = feed(
+        &mut client,
+        &warnings(&mut t, 4, alert::NO_RENEGOTIATION),
+        usize::MAX,
+    );
+    assert_eq!(got.alerts, vec![[1, alert::NO_RENEGOTIATION]; 4]);
+    let got = feed(
+        &mut client,
+        &warnings(&mut t, 1, alert::NO_RENEGOTIATION),
+        usize::MAX,
+    );
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert_sealed_fatal(
+        &mut client,
+        &mut t,
+        alert::UNEXPECTED_MESSAGE,
+        "client: 5 warnings",
+    );
+}
+
+#[test]
+fn unknown_record_types_are_unexpected_message() {
+    for typ in [24u8, 19, 25, 99, 255] {
+        // To a server: first record, after the ClientHello, and between the client's CCS
+        // and Finished (under the new keys). A first byte with the high bit set is an SSL
+        // 2.0 header, not a TLS record type (see sslv2_format_hellos).
+        if typ < 0x80 {
+            server_rejects(
+                &record(typ, TLS10, &[1, 0, 3, 1, 2, 3]),
+                alert::UNEXPECTED_MESSAGE,
+                &format!("type {typ} first"),
+            );
+        }
+        let mut server = Connection::new_server(server_keys());
+        let mut wire = Script::new(true).client_hello(TLS12, &[0x002f], &[]);
+        wire.extend(record(typ, TLS12, &[1, 0, 3, 1, 2, 3]));
+        let got = feed(&mut server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        // The server flight is queued, the alert behind it.
+        assert_plain_fatal(
+            &mut server,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("type {typ} after hello"),
+        );
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        feed(
+            &mut server,
+            &m.client_hello(TLS12, &[0x002f], &[]),
+            usize::MAX,
+        );
+        m.absorb_server(&take_out(&mut server));
+        let mut wire = m.key_exchange(|_| {});
+        m.install_keys();
+        wire.extend(m.seal(content::CHANGE_CIPHER_SPEC, &[1]));
+        m.rl.activate_write().unwrap();
+        wire.extend(m.seal(typ, &[1, 0, 3, 1, 2, 3]));
+        let got = feed(&mut server, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        assert_plain_fatal(
+            &mut server,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("type {typ} after CCS"),
+        );
+
+        // To a client: in the server's first flight, and encrypted after the handshake.
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(&mut client));
+        let mut wire = t.server_flight_without_done(TLS12, 0x002f, &[]);
+        wire.extend(record(typ, TLS12, &[1, 0, 3, 1, 2, 3]));
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        assert_plain_fatal(
+            &mut client,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("client: type {typ} in the server flight"),
+        );
+        let (mut client, mut server) = real_pair(options(0xc02f, TLS12));
+        let mut rec = Vec::new();
+        server
+            .core
+            .record
+            .write_records(&mut rec, typ, &[1, 0, 3, 1, 2, 3]);
+        let got = feed(&mut client, &rec, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        assert!(client.errored());
+        let back = pump(&mut client, &mut server);
+        assert_eq!(
+            back.alerts,
+            vec![[2, alert::UNEXPECTED_MESSAGE]],
+            "client: type {typ} after the handshake"
+        );
+    }
+}
+
+#[test]
+fn server_hello_with_long_session_id_is_decode_error() {
+    for len in [33u8, 255] {
+        let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+        let mut t = Script::new(false);
+        t.absorb_client_hello(&take_out(&mut client));
+        let mut body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]);
+        body[34] = len;
+        body.splice(35..35, vec![0x33; usize::from(len)]);
+        let wire = record(
+            content::HANDSHAKE,
+            TLS12,
+            &handshake_message(hs::SERVER_HELLO, &body),
+        );
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+        assert_plain_fatal(
+            &mut client,
+            alert::DECODE_ERROR,
+            &format!("{len}-byte session id"),
+        );
+    }
+}
+
+#[test]
+fn client_key_exchange_without_public_value_is_decode_error() {
+    let mut point = vec![65u8, 4];
+    point.extend([0x01; 64]); // the right length, but not on P-256
+    let x25519_low_order = [&[32u8][..], &[0; 32]].concat();
+    type Case<'a> = (&'a str, u16, Vec<u8>, u8);
+    let cases: Vec<Case> = vec![
+        // ECDHE (ClientECDiffieHellmanPublic: opaque point<1..2^8-1>).
+        ("ECDHE empty body", 0xc02f, vec![], alert::DECODE_ERROR),
+        ("ECDHE empty point", 0xc02f, vec![0], alert::DECODE_ERROR),
+        ("ECDHE length only", 0xc02f, vec![65], alert::DECODE_ERROR),
+        (
+            "ECDHE length past the end",
+            0xc02f,
+            point[..40].to_vec(),
+            alert::DECODE_ERROR,
+        ),
+        (
+            "ECDHE trailing byte",
+            0xc02f,
+            [&point[..], &[0]].concat(),
+            alert::DECODE_ERROR,
+        ),
+        (
+            "ECDHE point off the curve",
+            0xc02f,
+            point.clone(),
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "ECDHE X25519-sized zero point",
+            0xc02f,
+            x25519_low_order,
+            alert::ILLEGAL_PARAMETER,
+        ),
+        // DHE (opaque dh_Yc<1..2^16-1>).
+        ("DHE empty body", 0x009e, vec![], alert::DECODE_ERROR),
+        ("DHE half a length", 0x009e, vec![0], alert::DECODE_ERROR),
+        ("DHE empty value", 0x009e, vec![0, 0], alert::DECODE_ERROR),
+        (
+            "DHE length past the end",
+            0x009e,
+            vec![1, 0, 5],
+            alert::DECODE_ERROR,
+        ),
+        (
+            "DHE trailing byte",
+            0x009e,
+            vec![0, 1, 2, 9],
+            alert::DECODE_ERROR,
+        ),
+        (
+            "DHE value 0",
+            0x009e,
+            vec![0, 1, 0],
+            alert::ILLEGAL_PARAMETER,
+        ),
+        (
+            "DHE value 1",
+            0x009e,
+            vec![0, 1, 1],
+            alert::ILLEGAL_PARAMETER,
+        ),
+    ];
+    for (what, suite, body, desc) in cases {
+        let mut client = Connection::new_client(client_keys(), options(suite, TLS12)).unwrap();
+        let mut server = Connection::new_server(server_keys());
+        pump(&mut client, &mut server);
+        pump(&mut server, &mut client);
+        // The client's real ClientKeyExchange flight is replaced by the hostile message.
+        take_out(&mut client);
+        let cke = record(
+            content::HANDSHAKE,
+            TLS12,
+            &handshake_message(hs::CLIENT_KEY_EXCHANGE, &body),
+        );
+        let got = feed(&mut server, &cke, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+        assert_plain_fatal(&mut server, desc, what);
+    }
+}
+
+/// Where a hostile peer slips an application record into its side of a renegotiation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DataAt {
+    /// Between two of its handshake messages, under the old keys: delivered.
+    BetweenMessages,
+    /// Between its ChangeCipherSpec and its Finished, under unconfirmed new keys: refused.
+    AfterChangeCipherSpec,
+}
+
+/// The scripted peer's ChangeCipherSpec and Finished, with an application record in
+/// between when `at` says so.
+fn ccs_and_finished(m: &mut Script, at: DataAt) -> Vec<u8> {
+    m.install_keys();
+    let mut wire = m.seal(content::CHANGE_CIPHER_SPEC, &[1]);
+    m.rl.activate_write().unwrap();
+    if at == DataAt::AfterChangeCipherSpec {
+        wire.extend(m.seal(content::APPLICATION_DATA, b"unconfirmed keys"));
+    }
+    let verify = m.ks().verify_data(&m.master, m.is_client, &m.transcript);
+    wire.extend(m.send_hs(hs::FINISHED, &verify));
+    wire
+}
+
+#[test]
+fn application_data_inside_a_renegotiation_to_server() {
+    for server_starts in [false, true] {
+        for at in [DataAt::BetweenMessages, DataAt::AfterChangeCipherSpec] {
+            let what = format!("server_starts={server_starts} {at:?}");
+            // A secure (RFC 5746) initial handshake.
+            let mut server = Connection::new_server(server_keys());
+            let mut m = Script::new(true);
+            feed(
+                &mut server,
+                &m.client_hello(TLS12, &[0x002f, 0x00ff], &[]),
+                usize::MAX,
+            );
+            m.absorb_server(&take_out(&mut server));
+            let mut wire = m.key_exchange(|_| {});
+            wire.extend(m.finish(|_| {}));
+            feed(&mut server, &wire, usize::MAX);
+            m.absorb_server(&take_out(&mut server));
+            assert!(server.handshake_complete(), "{what}");
+            if server_starts {
+                assert_eq!(server.encode_rehandshake(None, false, 0), MATRIXSSL_SUCCESS);
+                let r = m.read(&take_out(&mut server));
+                assert_eq!(r.messages, vec![vec![hs::HELLO_REQUEST, 0, 0, 0]], "{what}");
+            }
+            // The renegotiating ClientHello, under the first handshake's keys.
+            m.transcript.clear();
+            m.client_random = [0x44; 32];
+            let binding = msgs::renegotiation_info_body(&server.core.negotiated.client_verify_data);
+            let hello = m.client_hello(TLS12, &[0x002f], &[(ext::RENEGOTIATION_INFO, binding)]);
+            let got = feed(&mut server, &hello, usize::MAX);
+            assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+            m.absorb_server(&take_out(&mut server));
+            let mut wire = m.key_exchange(|_| {});
+            if at == DataAt::BetweenMessages {
+                wire.extend(m.seal(content::APPLICATION_DATA, b"old keys"));
+            }
+            wire.extend(ccs_and_finished(&mut m, at));
+            let got = feed(&mut server, &wire, usize::MAX);
+            assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+            match at {
+                DataAt::BetweenMessages => {
+                    assert_eq!(got.app, b"old keys", "{what}");
+                    let r = m.absorb_server(&take_out(&mut server));
+                    assert_eq!(r.ccs, 1, "{what}");
+                    assert!(server.handshake_complete() && !server.errored(), "{what}");
+                    let data = m.seal(content::APPLICATION_DATA, b"new keys");
+                    assert_eq!(feed(&mut server, &data, usize::MAX).app, b"new keys");
+                }
+                DataAt::AfterChangeCipherSpec => {
+                    assert!(got.app.is_empty(), "{what}: delivered {:?}", got.app);
+                    // The server has not sent its CCS: the alert is under the old keys.
+                    assert_sealed_fatal(&mut server, &mut m, alert::UNEXPECTED_MESSAGE, &what);
+                }
+            }
+        }
+    }
+}
+
+/// ServerHello (a fresh session id), Certificate and ServerHelloDone of a renegotiation,
+/// with RFC 5746's binding to the first handshake and, when `at` says so, an application
+/// record between Certificate and ServerHelloDone.
+fn renegotiation_server_flight(t: &mut Script, client: &Connection, at: DataAt) -> Vec<u8> {
+    let n = &client.core.negotiated;
+    let binding = [&n.client_verify_data[..], &n.server_verify_data[..]].concat();
+    t.server_random = [0x66; 32];
+    let hello = msgs::encode_server_hello(
+        TLS12,
+        &t.server_random,
+        &[0x55; 32],
+        0x002f,
+        &[(
+            ext::RENEGOTIATION_INFO,
+            msgs::renegotiation_info_body(&binding),
+        )],
+    );
+    let mut wire = t.send_hs(hs::SERVER_HELLO, &hello);
+    let keys = server_keys();
+    let chain = &keys.rsa_identity().expect("RSA identity").chain;
+    let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..]));
+    wire.extend(t.send_hs(hs::CERTIFICATE, &certs));
+    if at == DataAt::BetweenMessages {
+        wire.extend(t.seal(content::APPLICATION_DATA, b"old keys"));
+    }
+    wire.extend(t.send_hs(hs::SERVER_HELLO_DONE, &[]));
+    wire
+}
+
+#[test]
+fn application_data_inside_a_renegotiation_to_client() {
+    for client_starts in [false, true] {
+        for at in [DataAt::BetweenMessages, DataAt::AfterChangeCipherSpec] {
+            let what = format!("client_starts={client_starts} {at:?}");
+            let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
+            let mut t =
+                Script::serve_until_finished(&mut client, &[(ext::RENEGOTIATION_INFO, vec![0])]);
+            let fin = t.finish(|_| {});
+            assert_eq!(
+                feed(&mut client, &fin, usize::MAX).last(),
+                MATRIXSSL_HANDSHAKE_COMPLETE,
+                "{what}"
+            );
+            if client_starts {
+                assert_eq!(client.encode_rehandshake(None, true, 0), MATRIXSSL_SUCCESS);
+            } else {
+                let hello_request = t.seal(content::HANDSHAKE, &[hs::HELLO_REQUEST, 0, 0, 0]);
+                let got = feed(&mut client, &hello_request, usize::MAX);
+                assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+            }
+            t.transcript.clear();
+            t.absorb_client_hello(&take_out(&mut client));
+            let flight = renegotiation_server_flight(&mut t, &client, at);
+            let got = feed(&mut client, &flight, usize::MAX);
+            assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+            if at == DataAt::BetweenMessages {
+                assert_eq!(got.app, b"old keys", "{what}");
+            }
+            t.absorb_client_final(&take_out(&mut client));
+            let got = feed(&mut client, &ccs_and_finished(&mut t, at), usize::MAX);
+            match at {
+                DataAt::BetweenMessages => {
+                    assert_eq!(got.last(), MATRIXSSL_HANDSHAKE_COMPLETE, "{what}: {got:?}");
+                    let data = t.seal(content::APPLICATION_DATA, b"new keys");
+                    assert_eq!(feed(&mut client, &data, usize::MAX).app, b"new keys");
+                }
+                DataAt::AfterChangeCipherSpec => {
+                    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}: {got:?}");
+                    assert!(got.app.is_empty(), "{what}: delivered {:?}", got.app);
+                    // The client already sent its CCS: the alert is under the new keys.
+                    assert_sealed_fatal(&mut client, &mut t, alert::UNEXPECTED_MESSAGE, &what);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
+    // The cached session is TLS 1.2 with 0x002f. A hello with its id that does not offer
+    // 0x002f, or that negotiates another version, gets a full handshake on what it offers
+    // (new session id, a Certificate), never the old suite.
+    type Case<'a> = (&'a str, u16, Vec<u16>, Option<(u16, u16)>);
+    let cases: Vec<Case> = vec![
+        (
+            "suite not offered",
+            TLS12,
+            vec![0x0035, 0x00ff],
+            Some((TLS12, 0x0035)),
+        ),
+        (
+            "only other suites, many",
+            TLS12,
+            vec![0x003c, 0x009c, 0x0035, 0x00ff],
+            Some((TLS12, 0x009c)),
+        ),
+        (
+            "TLS 1.1 hello",
+            TLS11,
+            vec![0x002f, 0x00ff],
+            Some((TLS11, 0x002f)),
+        ),
+        (
+            "TLS 1.0 hello",
+            TLS10,
+            vec![0x002f, 0x00ff],
+            Some((TLS10, 0x002f)),
+        ),
+        // Control: the session's own suite and version resume it.
+        ("resumable", TLS12, vec![0x0035, 0x002f, 0x00ff], None),
+    ];
+    for (what, version, offer, full) in cases {
+        let id = [0x5d; 32];
+        cache_session(id, true);
+        let exts = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
+        let body = msgs::encode_client_hello(version, &[7; 32], &id, &offer, &exts);
+        let hello = record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body));
+        let mut server = Connection::new_server(server_keys());
+        let got = feed(&mut server, &hello, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        assert!(!server.errored(), "{what}");
+        let out = take_out(&mut server);
+        let stream: Vec<u8> = split_records(&out)
+            .into_iter()
+            .take_while(|r| r.0 == content::HANDSHAKE)
+            .flat_map(|r| r.2)
+            .collect();
+        let messages = split_messages(&stream);
+        let sh = ServerHello::parse(&messages[0][4..]).expect("ServerHello");
+        let certificate = messages.iter().any(|m| m[0] == hs::CERTIFICATE);
+        match full {
+            Some((v, suite)) => {
+                assert_eq!((sh.version, sh.suite), (v, suite), "{what}");
+                assert!(
+                    sh.session_id != id && certificate,
+                    "{what}: not a full handshake"
+                );
+            }
+            None => {
+                assert_eq!((sh.version, sh.suite), (TLS12, 0x002f), "{what}");
+                assert!(sh.session_id == id && !certificate, "{what}: not resumed");
+            }
+        }
+    }
 }

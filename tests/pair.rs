@@ -925,3 +925,71 @@ fn ssl3_with_client_authentication_is_refused() {
     assert!(!p.server.handshake_complete());
     assert_eq!(alerts, vec![[2, 40]]);
 }
+
+/// The ticket of a finished pair's session.
+fn ticket_of(p: &Pair) -> ResumeTicket {
+    ResumeTicket::from_negotiated(&p.client.core.negotiated).unwrap()
+}
+
+#[test]
+fn resumption_at_another_version_is_a_full_handshake() {
+    // Each first session is cached by the server; the second hello carries its id but
+    // offers a lower or a higher highest version. The server must not resume (the old
+    // version would be imposed on a hello that negotiates another one): a full handshake
+    // at the new version, under a new session id and a new master secret. (Our client
+    // offers every suite when it resumes; a hello that leaves the session's suite out is
+    // in tests/hostile.rs.)
+    for (suite, first_version, second_version) in [
+        (0x002f, 0x0303, 0x0302),
+        (0x002f, 0x0303, 0x0301),
+        (0x002f, 0x0302, 0x0303),
+        (0x0035, 0x0301, 0x0302),
+    ] {
+        let what = format!("{suite:04x}: {first_version:04x} -> {second_version:04x}");
+        let first = handshake(
+            ClientOptions {
+                cipher_spec: suite,
+                max_version: first_version,
+                ..Default::default()
+            },
+            usize::MAX,
+        );
+        let n = &first.server.core.negotiated;
+        assert_eq!((n.suite.unwrap().id, n.version), (suite, first_version));
+        let old_id = n.session_id.clone();
+        let old_master = n.master_secret.clone();
+        let mut second = handshake(
+            ClientOptions {
+                max_version: second_version,
+                resume: Some(ticket_of(&first)),
+                ..Default::default()
+            },
+            usize::MAX,
+        );
+        for (side, n) in [
+            ("client", &second.client.core.negotiated),
+            ("server", &second.server.core.negotiated),
+        ] {
+            assert!(!n.resumed, "{what}: {side} resumed");
+            assert_eq!(n.version, second_version, "{what}: {side}");
+            assert_ne!(n.session_id, old_id, "{what}: {side} kept the session id");
+            assert_ne!(n.master_secret[..], old_master[..], "{what}: {side}");
+        }
+        exchange(&mut second, 1000, usize::MAX);
+        // Control: the same ticket at the session's own version resumes.
+        let resumed = handshake(
+            ClientOptions {
+                max_version: first_version,
+                resume: Some(ticket_of(&first)),
+                ..Default::default()
+            },
+            usize::MAX,
+        );
+        let (c, s) = (
+            &resumed.client.core.negotiated,
+            &resumed.server.core.negotiated,
+        );
+        assert!(c.resumed && s.resumed, "{what}: control");
+        assert_eq!(s.suite.unwrap().id, suite, "{what}: control");
+    }
+}

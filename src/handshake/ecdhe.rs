@@ -82,7 +82,10 @@ pub fn encode_server_params(group: u16, point: &[u8]) -> Vec<u8> {
     out
 }
 
-/// ClientECDiffieHellmanPublic: the client's point.
+/// ClientECDiffieHellmanPublic: the client's point, `opaque point<1..2^8-1>` (RFC 8422
+/// §5.7). A missing point (empty body), an empty one, a length running past the message or
+/// bytes after it are structure errors: decode_error. Whether the point is on the curve is
+/// `KeyShare::agree`'s question (illegal_parameter).
 pub fn parse_client_share(body: &[u8]) -> Result<&[u8], Fatal> {
     let mut r = Reader::new(body);
     let point = r.vec_u8().or_decode()?;
@@ -144,6 +147,18 @@ mod tests {
         assert_eq!(x.agree(&[0u8; 31]).err(), Some(Fatal::ILLEGAL));
         let x = KeyShare::generate(X25519).unwrap();
         assert_eq!(x.agree(&[0u8; 32]).err(), Some(Fatal::ILLEGAL));
+    }
+
+    #[test]
+    fn missing_or_malformed_client_points_are_decode_errors() {
+        for body in [&[][..], &[0], &[5, 1, 2], &[1, 4, 0]] {
+            assert_eq!(
+                parse_client_share(body).err(),
+                Some(Fatal::DECODE),
+                "{body:?}"
+            );
+        }
+        assert_eq!(parse_client_share(&[2, 4, 9]), Ok(&[4u8, 9][..]));
     }
 
     #[test]

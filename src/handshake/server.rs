@@ -611,9 +611,15 @@ impl State for ExpectClientKeyExchange {
         let premaster: Zeroizing<Vec<u8>> = match share {
             ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
             ServerShare::Dhe(_, pair) => {
+                // opaque dh_Yc<1..2^16-1> (RFC 5246 §7.4.7.2): a missing value, an empty
+                // one or a length running past the message is a structure error
+                // (decode_error); a present value outside 2..p-2 is illegal_parameter.
                 let mut r = Reader::new(rest);
                 let yc = r.vec_u16().ok_or(Fatal::DECODE)?;
                 r.finish()?;
+                if yc.is_empty() {
+                    return Err(Fatal::DECODE);
+                }
                 pair.agree(yc).map_err(|_| Fatal::ILLEGAL)?
             }
             ServerShare::None if kx == KeyExchange::Psk => {

@@ -1193,6 +1193,99 @@ def case_server_robustness(h: Harness):
         srv.stop()
 
 
+def tls_record(typ: int, version: int, body: bytes) -> bytes:
+    return bytes([typ]) + version.to_bytes(2, "big") + len(body).to_bytes(2, "big") + body
+
+
+def raw_client_hello() -> bytes:
+    """A TLS 1.2 ClientHello record (TLS_RSA_WITH_AES_128_CBC_SHA and the RFC 5746 SCSV),
+    written out by hand so the peer can follow it with whatever it likes."""
+    body = (b"\x03\x03" + bytes(range(32)) + b"\x00"
+            + b"\x00\x04\x00\x2f\x00\xff" + b"\x01\x00")
+    msg = b"\x01" + len(body).to_bytes(3, "big") + body
+    return tls_record(22, 0x0301, msg)
+
+
+def read_records_until_eof(s: socket.socket) -> list[tuple[int, bytes]]:
+    """Everything the peer sends until it closes, as (type, body) records; a reset after
+    the peer's last bytes counts as its close."""
+    data = b""
+    while True:
+        try:
+            d = s.recv(65536)
+        except ConnectionResetError:
+            break
+        if not d:
+            break
+        data += d
+    records = []
+    while len(data) >= 5:
+        n = int.from_bytes(data[3:5], "big")
+        records.append((data[0], data[5:5 + n]))
+        data = data[5 + n:]
+    check(not data, f"trailing partial record {data.hex()}")
+    return records
+
+
+def read_server_flight(s: socket.socket) -> None:
+    """Reads our server's plaintext first flight up to its ServerHelloDone."""
+    data = b""
+    while True:
+        d = s.recv(65536)
+        check(d, f"the server closed after {len(data)} bytes of its first flight")
+        data += d
+        stream, rest = b"", data
+        while len(rest) >= 5 and len(rest) >= 5 + int.from_bytes(rest[3:5], "big"):
+            n = int.from_bytes(rest[3:5], "big")
+            check(rest[0] == 22, f"record type {rest[0]} in the server's first flight")
+            stream += rest[5:5 + n]
+            rest = rest[5 + n:]
+        while len(stream) >= 4:
+            n = int.from_bytes(stream[1:4], "big")
+            if stream[0] == 14 and n == 0:
+                check(not rest and len(stream) == 4, "bytes after ServerHelloDone")
+                return
+            stream = stream[4 + n:]
+
+
+# name: (send a ClientHello and read the server's flight first, the hostile records)
+HOSTILE_PEERS = {
+    # CVE-2016-8610: warning alerts (user_canceled) that never end, before any handshake
+    # and in the middle of one. The fifth in a row is answered with unexpected_message.
+    "warning-flood-first": (False, tls_record(21, 0x0301, b"\x01\x5a") * 100),
+    "warning-flood-in-handshake": (True, tls_record(21, 0x0303, b"\x01\x5a") * 100),
+    # A heartbeat request (content type 24, RFC 6520, which we do not implement) and an
+    # unassigned content type: unexpected_message, never silence or application data.
+    "heartbeat-first": (False, tls_record(24, 0x0301, b"\x01\x00\x10" + b"\xaa" * 32)),
+    "heartbeat-in-handshake": (True, tls_record(24, 0x0303, b"\x01\x00\x10" + b"\xaa" * 32)),
+    "type-99-in-handshake": (True, tls_record(99, 0x0303, b"\x00" * 8)),
+}
+
+
+def case_server_hostile_peer(h: Harness, kind: str):
+    """A raw-socket peer misbehaves (HOSTILE_PEERS): our server answers with a fatal
+    unexpected_message alert (plaintext: no keys are in force) and closes; the same server
+    process then still serves a normal client."""
+    hello_first, hostile = HOSTILE_PEERS[kind]
+    srv, port = h.start_server()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            if hello_first:
+                s.sendall(raw_client_hello())
+                read_server_flight(s)
+            # One write that the server reads in one go, so no unread bytes are left in
+            # its socket when it closes.
+            s.sendall(hostile)
+            records = read_records_until_eof(s)
+        check(records == [(21, b"\x02\x0a")],
+              f"expected one fatal unexpected_message alert, then EOF; got {[(t, b.hex()) for t, b in records]}")
+        check(srv.running(), "server exited")
+        h.run_client(port, ["-s", "0x002F", "-g", "1000"])
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
 def case_server_pkcs8_key(h: Harness):
     """Server loads a PKCS#8 key and the leaf+CA chain file."""
     p = Proc(
@@ -3411,6 +3504,8 @@ def main() -> int:
     add("server/tlslite/echo-65536", case_server_tlslite, cbc10, t10, echo=65536, resume=False)
     add("server/concurrent-16", case_server_concurrent)
     add("server/robustness", case_server_robustness)
+    for kind in HOSTILE_PEERS:
+        add(f"server/hostile/{kind}", case_server_hostile_peer, kind)
     add("server/pkcs8-key-and-chain", case_server_pkcs8_key)
     add("server/suite-option", case_server_suite_option)
     for n in ([0, MB] if quick else [0, 1, 16385, MB]):
