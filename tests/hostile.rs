@@ -1404,6 +1404,68 @@ fn server_flight_out_of_order_to_client() {
     assert_plain_fatal(&mut client, alert::DECODE_ERROR, "HelloRequest with a body");
 }
 
+/// A server flight for `suite` (TLS 1.2) from a real server holding RSA, ECDSA and PSK
+/// credentials, with a CertificateRequest put in front of its ServerHelloDone.
+fn flight_with_certificate_request(suite: u16) -> (Connection, Vec<u8>) {
+    let psk_keys = || {
+        let mut k = Keys::default();
+        k.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
+            .unwrap();
+        k
+    };
+    let mut ck = psk_keys();
+    ck.load_rsa_files(None, None, None, Some(&path("mixed-ca-bundle.pem")))
+        .unwrap();
+    let mut sk = psk_keys();
+    sk.load_rsa_files(
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
+        None,
+        None,
+    )
+    .unwrap();
+    let mut client = Connection::new_client(Arc::new(ck), options(suite, TLS12)).unwrap();
+    let mut server = Connection::new_server(Arc::new(sk));
+    feed(&mut server, &take_out(&mut client), usize::MAX);
+    let stream: Vec<u8> = split_records(&take_out(&mut server))
+        .into_iter()
+        .flat_map(|r| r.2)
+        .collect();
+    let mut m = split_messages(&stream);
+    assert_eq!(m.last().map(|x| x[0]), Some(hs::SERVER_HELLO_DONE));
+    // rsa_sign; rsa_pkcs1_sha256; no CA names.
+    let request = handshake_message(hs::CERTIFICATE_REQUEST, &[1, 1, 0, 2, 4, 1, 0, 0]);
+    m.insert(m.len() - 1, request);
+    (client, record(22, TLS12, &m.concat()))
+}
+
+#[test]
+fn certificate_request_without_server_certificate_is_refused() {
+    let mut suites = vec![0x008c, 0x00a8, 0x0090];
+    if cfg!(feature = "anon-suites") {
+        suites.push(0x0034);
+    }
+    for suite in suites {
+        let (mut client, wire) = flight_with_certificate_request(suite);
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{suite:04x}: {got:?}");
+        // Nothing but the alert is queued: the request is not answered with a Certificate.
+        assert_eq!(split_records(client.outdata()).len(), 1, "{suite:04x}");
+        assert_plain_fatal(
+            &mut client,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("{suite:04x}"),
+        );
+    }
+    // The same request in a certificate suite is answered (with an empty Certificate here).
+    let (mut client, wire) = flight_with_certificate_request(0x002f);
+    let got = feed(&mut client, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+    assert!(!client.errored());
+    let first = split_records(client.outdata()).remove(0);
+    assert_eq!((first.0, first.2[0]), (content::HANDSHAKE, hs::CERTIFICATE));
+}
+
 // ---- extensions ------------------------------------------------------------------------------
 
 #[test]

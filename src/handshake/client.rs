@@ -475,6 +475,13 @@ impl State for ExpectServerHelloDone {
             return Err(Fatal::UNEXPECTED);
         };
         match m.typ {
+            // A server that sent no certificate may not ask for one (RFC 5246 §7.4.4: an
+            // anonymous server must not; RFC 4279 §2: PSK suites authenticate by the key).
+            // The message has no place in such a handshake, so it is unexpected_message, and
+            // it is never answered with a Certificate.
+            hs::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => {
+                Err(Fatal::UNEXPECTED)
+            }
             hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
                 core.transcript.extend_from_slice(m.raw);
