@@ -17,7 +17,7 @@ use matrixssl::error::*;
 use matrixssl::handshake::client::ClientOptions;
 use matrixssl::handshake::{Callbacks, KeySchedule};
 use matrixssl::keys::Keys;
-use matrixssl::msgs::{self, ClientHello, ServerHello, ext, handshake_message, hs};
+use matrixssl::msgs::{self, ClientHello, ServerHello, ext, hs};
 use matrixssl::pki::{Certificate, PrivateKey, PublicKey};
 use matrixssl::record::{Header, RecordLayer, content};
 use matrixssl::suites::{self, CipherSuite};
@@ -99,6 +99,11 @@ impl Callbacks for NoCallbacks {
 }
 
 // ---- wire helpers -----------------------------------------------------------------------
+
+/// A handshake message with its 4-byte header (test bodies always fit the length field).
+fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
+    msgs::handshake_message(typ, body).expect("handshake body under 2^24 bytes")
+}
 
 const TLS10: u16 = 0x0301;
 const TLS11: u16 = 0x0302;
@@ -267,7 +272,7 @@ fn server_rejects(bytes: &[u8], desc: u8, what: &str) {
 type Extensions = Vec<(u16, Vec<u8>)>;
 
 fn client_hello_body(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
-    msgs::encode_client_hello(version, &[7; 32], &[], suites, exts)
+    msgs::encode_client_hello(version, &[7; 32], &[], suites, exts).unwrap()
 }
 
 fn client_hello_record(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
@@ -392,7 +397,8 @@ impl Script {
 
     fn client_hello(&mut self, version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
         self.hello_version = version;
-        let body = msgs::encode_client_hello(version, &self.client_random, &[], suites, exts);
+        let body =
+            msgs::encode_client_hello(version, &self.client_random, &[], suites, exts).unwrap();
         self.send_hs(hs::CLIENT_HELLO, &body)
     }
 
@@ -446,7 +452,7 @@ impl Script {
     fn key_exchange_raw(&mut self, premaster: &[u8; 48], ciphertext: &[u8]) -> Vec<u8> {
         let wire = self.send_hs(
             hs::CLIENT_KEY_EXCHANGE,
-            &msgs::encode_rsa_client_key_exchange(ciphertext),
+            &msgs::encode_rsa_client_key_exchange(ciphertext).unwrap(),
         );
         let ks = self.ks();
         let ems = self.ems.then_some(&self.transcript[..]);
@@ -543,11 +549,12 @@ impl Script {
         self.suite = suites::by_id(suite);
         self.rl.write_version = version;
         let body =
-            msgs::encode_server_hello(version, &self.server_random, &[0x33; 32], suite, exts);
+            msgs::encode_server_hello(version, &self.server_random, &[0x33; 32], suite, exts)
+                .unwrap();
         let mut wire = self.send_hs(hs::SERVER_HELLO, &body);
         let keys = server_keys();
         let chain = &keys.rsa_identity().expect("RSA identity").chain;
-        let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..]));
+        let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..])).unwrap();
         wire.extend(self.send_hs(hs::CERTIFICATE, &certs));
         wire
     }
@@ -1606,7 +1613,7 @@ fn bad_extensions_in_server_hello() {
         t.absorb_client_hello(&take_out(&mut client));
         t.suite = suites::by_id(0x002f);
         t.rl.write_version = TLS12;
-        let body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]);
+        let body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]).unwrap();
         let mut wire = t.send_hs(hs::SERVER_HELLO, &body);
         wire.extend(t.send_hs(hs::CERTIFICATE, &list));
         let got = feed(&mut client, &wire, usize::MAX);
@@ -1711,7 +1718,8 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
         if hello_ems {
             exts.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
         }
-        let hello = msgs::encode_server_hello(TLS12, &t.server_random, &[0x33; 32], 0x002f, &exts);
+        let hello =
+            msgs::encode_server_hello(TLS12, &t.server_random, &[0x33; 32], 0x002f, &exts).unwrap();
         let mut wire = t.send_hs(hs::SERVER_HELLO, &hello);
         t.master = [0x5c; 48];
         wire.extend(t.finish(|_| {}));
@@ -1736,7 +1744,7 @@ fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
     } else {
         Vec::new()
     };
-    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &exts);
+    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &exts).unwrap();
     record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
 }
 
@@ -1859,7 +1867,7 @@ fn renegotiation_with_wrong_binding_is_refused() {
                 vec![0x002f, 0x00ff],
                 vec![(
                     ext::RENEGOTIATION_INFO,
-                    msgs::renegotiation_info_body(&client_verify),
+                    msgs::renegotiation_info_body(&client_verify).unwrap(),
                 )],
             ),
             1 => (vec![0x002f], vec![]),
@@ -1867,7 +1875,7 @@ fn renegotiation_with_wrong_binding_is_refused() {
                 vec![0x002f],
                 vec![(
                     ext::RENEGOTIATION_INFO,
-                    msgs::renegotiation_info_body(&[0u8; 12]),
+                    msgs::renegotiation_info_body(&[0u8; 12]).unwrap(),
                 )],
             ),
         };
