@@ -90,18 +90,61 @@ pub fn put_u16(out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&v.to_be_bytes());
 }
 
-pub fn put_u24(out: &mut Vec<u8>, v: usize) {
-    out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+/// A body longer than its length field can express. Writing it with a truncated length
+/// would produce a message the peer parses differently from what was meant, so every
+/// encoder reports it instead; the handshake turns it into internal_error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong;
+
+impl From<TooLong> for Fatal {
+    fn from(_: TooLong) -> Fatal {
+        Fatal::INTERNAL
+    }
 }
 
-/// Writes a length-prefixed block: `prefix_len` bytes of length, then whatever `body` appends.
-pub fn with_len(out: &mut Vec<u8>, prefix_len: usize, body: impl FnOnce(&mut Vec<u8>)) {
+pub fn put_u24(out: &mut Vec<u8>, v: usize) -> Result<(), TooLong> {
+    if v >= 1 << 24 {
+        return Err(TooLong);
+    }
+    out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+    Ok(())
+}
+
+/// Writes a length-prefixed block: `prefix_len` (1, 2 or 3) bytes of length, then whatever
+/// `body` appends. Fails, leaving `out` as it was, if the body does not fit the prefix.
+pub fn with_len(
+    out: &mut Vec<u8>,
+    prefix_len: usize,
+    body: impl FnOnce(&mut Vec<u8>),
+) -> Result<(), TooLong> {
+    try_with_len(out, prefix_len, |b| {
+        body(b);
+        Ok(())
+    })
+}
+
+/// `with_len` for a body that is itself made of length-prefixed parts.
+pub fn try_with_len(
+    out: &mut Vec<u8>,
+    prefix_len: usize,
+    body: impl FnOnce(&mut Vec<u8>) -> Result<(), TooLong>,
+) -> Result<(), TooLong> {
+    debug_assert!((1..=3).contains(&prefix_len));
     let at = out.len();
     out.resize(at + prefix_len, 0);
-    body(out);
-    let n = out.len() - at - prefix_len;
-    let len_bytes = (n as u32).to_be_bytes();
-    out[at..at + prefix_len].copy_from_slice(&len_bytes[4 - prefix_len..]);
+    let written = body(out).and_then(|()| {
+        let n = out.len() - at - prefix_len;
+        if n >> (8 * prefix_len) != 0 {
+            return Err(TooLong);
+        }
+        let len_bytes = (n as u32).to_be_bytes();
+        out[at..at + prefix_len].copy_from_slice(&len_bytes[4 - prefix_len..]);
+        Ok(())
+    });
+    if written.is_err() {
+        out.truncate(at);
+    }
+    written
 }
 
 #[cfg(test)]
@@ -123,7 +166,56 @@ mod tests {
     #[test]
     fn with_len_writes_prefix() {
         let mut v = vec![7];
-        with_len(&mut v, 3, |b| b.extend_from_slice(&[1, 2]));
+        with_len(&mut v, 3, |b| b.extend_from_slice(&[1, 2])).unwrap();
         assert_eq!(v, [7, 0, 0, 2, 1, 2]);
+    }
+
+    /// The largest body each prefix can carry is written; one byte more is refused and
+    /// leaves the output untouched.
+    #[test]
+    fn with_len_refuses_bodies_longer_than_the_prefix_allows() {
+        for (prefix_len, max) in [(1, 0xff), (2, 0xffff), (3, 0xff_ffff)] {
+            let mut v = vec![9];
+            with_len(&mut v, prefix_len, |b| b.resize(b.len() + max, 0xaa)).unwrap();
+            assert_eq!(v.len(), 1 + prefix_len + max);
+            assert!(
+                v[1..1 + prefix_len].iter().all(|&x| x == 0xff),
+                "{prefix_len}"
+            );
+
+            let mut v = vec![9];
+            let too_long = with_len(&mut v, prefix_len, |b| b.resize(b.len() + max + 1, 0xaa));
+            assert_eq!(too_long, Err(TooLong), "{prefix_len}");
+            assert_eq!(v, [9]);
+        }
+        // 2^16 and 2^24 bytes: the lengths a cast would have truncated to 0.
+        for (prefix_len, len) in [(2, 1 << 16), (3, 1 << 24)] {
+            let mut v = Vec::new();
+            assert_eq!(
+                with_len(&mut v, prefix_len, |b| b.resize(b.len() + len, 1)),
+                Err(TooLong)
+            );
+            assert!(v.is_empty());
+        }
+    }
+
+    #[test]
+    fn nested_overflow_fails_the_outer_block() {
+        let mut v = vec![1, 2];
+        let r = try_with_len(&mut v, 3, |b| {
+            with_len(b, 1, |b| b.push(5))?;
+            with_len(b, 1, |b| b.resize(b.len() + 256, 0))
+        });
+        assert_eq!(r, Err(TooLong));
+        assert_eq!(v, [1, 2]);
+    }
+
+    #[test]
+    fn put_u24_refuses_2_pow_24() {
+        let mut v = Vec::new();
+        put_u24(&mut v, 0xff_ffff).unwrap();
+        assert_eq!(v, [0xff, 0xff, 0xff]);
+        assert_eq!(put_u24(&mut v, 1 << 24), Err(TooLong));
+        assert_eq!(v.len(), 3);
     }
 }

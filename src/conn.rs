@@ -644,16 +644,18 @@ impl Connection {
         rc
     }
 
-    fn split_applies(&self, len: usize) -> bool {
+    /// The write side is a client's SSL 3.0 / TLS 1.0 CBC cipher, whose predictable record IV
+    /// (the previous record's last ciphertext block) the 1/n-1 split protects (BEAST).
+    fn split_active(&self) -> bool {
         self.is_client
-            && len > 1
             && self.core.record.write_secure()
-            && self.core.negotiated.version == TLS1_0
-            && self
-                .core
-                .negotiated
-                .suite
-                .is_some_and(|s| !s.bulk.is_aead())
+            && self.core.negotiated.version <= TLS1_0
+            && self.core.negotiated.suite.is_some_and(|s| s.bulk.is_cbc())
+    }
+
+    /// An application record of `len` bytes goes out as two records (ABI.md §7.4).
+    fn split_applies(&self, len: usize) -> bool {
+        len > 1 && self.split_active()
     }
 
     /// `matrixSslGetWritebuf`: reserves room for one application record at the tail of the
@@ -736,31 +738,58 @@ impl Connection {
             self.reservation = Some(res);
             return PS_FAILURE;
         }
-        let out = &mut self.core.out;
-        let record = &mut self.core.record;
-        if res.split_len == 0 {
-            record.seal_at(out, res.start, content::APPLICATION_DATA, len);
+        // Where the application wrote its first byte (see `write_buf`).
+        let data_at = if res.split_len > 0 {
+            res.start + res.split_len + HEADER_LEN - 1
         } else {
-            let first_at = res.start + res.split_len + HEADER_LEN - 1;
-            if len >= 2 {
-                // 1/n-1 split: the first byte goes alone in the reserved small record.
-                let first = out[first_at];
-                out[res.start + HEADER_LEN] = first;
-                let n1 = record.seal_in(&mut out[res.start..], content::APPLICATION_DATA, 1);
-                let second = res.start + res.split_len;
-                let n2 = record.seal_in(&mut out[second..], content::APPLICATION_DATA, len - 1);
-                out.copy_within(second..second + n2, res.start + n1);
-                out.truncate(res.start + n1 + n2);
-            } else {
-                out.copy_within(first_at..first_at + len, res.start + HEADER_LEN);
-                record.seal_at(out, res.start, content::APPLICATION_DATA, len);
-            }
+            res.start + HEADER_LEN + self.core.record.prefix_len()
+        };
+        // The split depends on what is sent, not on what GetWritebuf was asked for: room
+        // reserved for 0 or 1 byte may still receive a longer write.
+        if self.split_applies(len) {
+            self.seal_split(res.start, data_at, len);
+        } else {
+            let plain_at = res.start + HEADER_LEN + self.core.record.prefix_len();
+            let out = &mut self.core.out;
+            out.copy_within(data_at..data_at + len, plain_at);
+            self.core
+                .record
+                .seal_at(out, res.start, content::APPLICATION_DATA, len);
         }
         self.large_out = self.core.out.len() - res.start > DEFAULT_BUF_SIZE;
         if !self.is_client {
             self.earn_rehandshake_credit(self.core.out.len() - res.start);
         }
         i32::try_from(self.core.out.len()).unwrap_or(i32::MAX)
+    }
+
+    /// Seals the `len` (≥ 2) plaintext bytes at `out[data_at..]` as the 1/n-1 split pair:
+    /// a record of the first byte, then one of the other `len - 1`, laid out from `start`.
+    /// The split only happens before TLS 1.1, whose records have no explicit IV, so a
+    /// record's plaintext directly follows its header: the second record is sealed in place
+    /// with its header just before `out[data_at + 1]`, then moved once to follow the first.
+    fn seal_split(&mut self, start: usize, data_at: usize, len: usize) {
+        let record = &mut self.core.record;
+        debug_assert_eq!(record.prefix_len(), 0);
+        let out = &mut self.core.out;
+        // The first record is sealed aside because, when GetWritebuf reserved no room for
+        // it (a request of 0 or 1 byte), its place overlaps the second record.
+        let mut first = vec![0; record.record_len(1)];
+        first[HEADER_LEN] = out[data_at];
+        let n1 = record.seal_in(&mut first, content::APPLICATION_DATA, 1);
+        let second_at = data_at + 1 - HEADER_LEN;
+        let sealed_end = second_at + record.record_len(len - 1);
+        if out.len() < sealed_end {
+            out.resize(sealed_end, 0);
+        }
+        let n2 = record.seal_in(&mut out[second_at..], content::APPLICATION_DATA, len - 1);
+        let end = start + n1 + n2;
+        if out.len() < end {
+            out.resize(end, 0);
+        }
+        out.copy_within(second_at..second_at + n2, start + n1);
+        out[start..start + n1].copy_from_slice(&first[..n1]);
+        out.truncate(end);
     }
 
     fn earn_rehandshake_credit(&mut self, record_bytes: usize) {

@@ -1,7 +1,7 @@
 //! Handshake messages: one type per message, each with a strict parser (trailing bytes are
 //! a decode error) and an encoder. Parsed messages borrow from the reassembly buffer.
 
-use crate::codec::{OrDecode, Reader, put_u16, put_u24, with_len};
+use crate::codec::{OrDecode, Reader, TooLong, put_u16, put_u24, try_with_len, with_len};
 use crate::error::Fatal;
 
 pub mod hs {
@@ -76,16 +76,17 @@ impl TypeSet {
     }
 }
 
-fn put_extensions(out: &mut Vec<u8>, exts: &[(u16, Vec<u8>)]) {
+fn put_extensions(out: &mut Vec<u8>, exts: &[(u16, Vec<u8>)]) -> Result<(), TooLong> {
     if exts.is_empty() {
-        return;
+        return Ok(());
     }
-    with_len(out, 2, |b| {
+    try_with_len(out, 2, |b| {
         for (typ, body) in exts {
             put_u16(b, *typ);
-            with_len(b, 2, |b| b.extend_from_slice(body));
+            with_len(b, 2, |b| b.extend_from_slice(body))?;
         }
-    });
+        Ok(())
+    })
 }
 
 pub fn find_ext<'a>(exts: &[Extension<'a>], typ: u16) -> Option<&'a [u8]> {
@@ -141,12 +142,12 @@ impl<'a> ClientHello<'a> {
         })
     }
 
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    pub fn encode(&self, out: &mut Vec<u8>) -> Result<(), TooLong> {
         put_u16(out, self.version);
         out.extend_from_slice(&self.random);
-        with_len(out, 1, |b| b.extend_from_slice(self.session_id));
-        with_len(out, 2, |b| self.suites.iter().for_each(|s| put_u16(b, *s)));
-        with_len(out, 1, |b| b.extend_from_slice(self.compressions));
+        with_len(out, 1, |b| b.extend_from_slice(self.session_id))?;
+        with_len(out, 2, |b| self.suites.iter().for_each(|s| put_u16(b, *s)))?;
+        with_len(out, 1, |b| b.extend_from_slice(self.compressions))
     }
 }
 
@@ -157,7 +158,7 @@ pub fn encode_client_hello(
     session_id: &[u8],
     suites: &[u16],
     extensions: &[(u16, Vec<u8>)],
-) -> Vec<u8> {
+) -> Result<Vec<u8>, TooLong> {
     let hello = ClientHello {
         version,
         random: *random,
@@ -167,9 +168,9 @@ pub fn encode_client_hello(
         extensions: Vec::new(),
     };
     let mut out = Vec::with_capacity(128);
-    hello.encode(&mut out);
-    put_extensions(&mut out, extensions);
-    out
+    hello.encode(&mut out)?;
+    put_extensions(&mut out, extensions)?;
+    Ok(out)
 }
 
 #[derive(Debug)]
@@ -218,15 +219,15 @@ pub fn encode_server_hello(
     session_id: &[u8],
     suite: u16,
     extensions: &[(u16, Vec<u8>)],
-) -> Vec<u8> {
+) -> Result<Vec<u8>, TooLong> {
     let mut out = Vec::with_capacity(96);
     put_u16(&mut out, version);
     out.extend_from_slice(random);
-    with_len(&mut out, 1, |b| b.extend_from_slice(session_id));
+    with_len(&mut out, 1, |b| b.extend_from_slice(session_id))?;
     put_u16(&mut out, suite);
     out.push(0);
-    put_extensions(&mut out, extensions);
-    out
+    put_extensions(&mut out, extensions)?;
+    Ok(out)
 }
 
 /// Certificate message: a list of DER certificates, leaf first.
@@ -245,15 +246,17 @@ pub fn parse_certificate_list(body: &[u8]) -> Result<Vec<&[u8]>, Fatal> {
     Ok(certs)
 }
 
-pub fn encode_certificate_list<'a>(certs: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
+pub fn encode_certificate_list<'a>(
+    certs: impl Iterator<Item = &'a [u8]>,
+) -> Result<Vec<u8>, TooLong> {
     let mut out = Vec::new();
-    with_len(&mut out, 3, |b| {
+    try_with_len(&mut out, 3, |b| {
         for der in certs {
-            put_u24(b, der.len());
-            b.extend_from_slice(der);
+            with_len(b, 3, |b| b.extend_from_slice(der))?;
         }
-    });
-    out
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// RSA ClientKeyExchange: the encrypted premaster (SSL 3.0 would omit the length prefix).
@@ -264,10 +267,10 @@ pub fn parse_rsa_client_key_exchange(body: &[u8]) -> Result<&[u8], Fatal> {
     Ok(ct)
 }
 
-pub fn encode_rsa_client_key_exchange(ciphertext: &[u8]) -> Vec<u8> {
+pub fn encode_rsa_client_key_exchange(ciphertext: &[u8]) -> Result<Vec<u8>, TooLong> {
     let mut out = Vec::with_capacity(ciphertext.len() + 2);
-    with_len(&mut out, 2, |b| b.extend_from_slice(ciphertext));
-    out
+    with_len(&mut out, 2, |b| b.extend_from_slice(ciphertext))?;
+    Ok(out)
 }
 
 /// What a CertificateRequest (RFC 5246 §7.4.4) asks for.
@@ -336,27 +339,27 @@ pub fn sslv2_client_hello_to_v3(msg: &[u8]) -> Result<Vec<u8>, Fatal> {
     }
     let mut random = [0u8; 32];
     random[32 - challenge_len..].copy_from_slice(challenge);
-    Ok(encode_client_hello(version, &random, &[], &suites, &[]))
+    Ok(encode_client_hello(version, &random, &[], &suites, &[])?)
 }
 
 /// Wraps a handshake body in its 4-byte header.
-pub fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
+pub fn handshake_message(typ: u8, body: &[u8]) -> Result<Vec<u8>, TooLong> {
     let mut out = Vec::with_capacity(body.len() + 4);
     out.push(typ);
-    put_u24(&mut out, body.len());
+    put_u24(&mut out, body.len())?;
     out.extend_from_slice(body);
-    out
+    Ok(out)
 }
 
-pub fn renegotiation_info_body(verify_data: &[u8]) -> Vec<u8> {
+pub fn renegotiation_info_body(verify_data: &[u8]) -> Result<Vec<u8>, TooLong> {
     let mut out = Vec::with_capacity(verify_data.len() + 1);
-    with_len(&mut out, 1, |b| b.extend_from_slice(verify_data));
-    out
+    with_len(&mut out, 1, |b| b.extend_from_slice(verify_data))?;
+    Ok(out)
 }
 
 /// The signature_algorithms body: our schemes, then (`with_dsa`: a DHE_DSS suite is
 /// offered) the DSA ones.
-pub fn signature_algorithms_body(with_dsa: bool) -> Vec<u8> {
+pub fn signature_algorithms_body(with_dsa: bool) -> Result<Vec<u8>, TooLong> {
     let dsa: &[u16] = if with_dsa {
         crate::pki::sign::DSA_SCHEMES
     } else {
@@ -368,8 +371,8 @@ pub fn signature_algorithms_body(with_dsa: bool) -> Vec<u8> {
             .iter()
             .chain(dsa)
             .for_each(|s| put_u16(b, *s))
-    });
-    out
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -383,7 +386,7 @@ mod tests {
             (ext::EXTENDED_MASTER_SECRET, vec![]),
             (ext::SERVER_NAME, vec![1, 2]),
         ];
-        let body = encode_client_hello(0x0303, &random, &[1, 2, 3], &[0x2f, 0xff], &exts);
+        let body = encode_client_hello(0x0303, &random, &[1, 2, 3], &[0x2f, 0xff], &exts).unwrap();
         let ch = ClientHello::parse(&body).unwrap();
         assert_eq!(ch.version, 0x0303);
         assert_eq!(ch.session_id, &[1, 2, 3]);
@@ -396,7 +399,7 @@ mod tests {
 
     #[test]
     fn truncated_and_trailing_hellos_fail() {
-        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &[]);
+        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &[]).unwrap();
         for n in 0..body.len() {
             assert!(ClientHello::parse(&body[..n]).is_err(), "prefix {n}");
         }
@@ -408,7 +411,7 @@ mod tests {
     #[test]
     fn duplicate_extensions_are_rejected() {
         let exts = vec![(23, vec![]), (23, vec![])];
-        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts);
+        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts).unwrap();
         assert_eq!(ClientHello::parse(&body).err(), Some(Fatal::DECODE));
     }
 
@@ -423,7 +426,7 @@ mod tests {
     #[test]
     fn thousands_of_distinct_extensions_parse() {
         let exts = many_distinct_extensions();
-        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts);
+        let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts).unwrap();
         assert!(body.len() > 65_000);
         let ch = ClientHello::parse(&body).unwrap();
         assert_eq!(ch.extensions.len(), exts.len());
@@ -451,13 +454,13 @@ mod tests {
         ] {
             let mut dup = exts.clone();
             dup[at] = dup[from].clone();
-            let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &dup);
+            let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &dup).unwrap();
             assert_eq!(
                 ClientHello::parse(&body).err(),
                 Some(Fatal::DECODE),
                 "{at}/{from}"
             );
-            let sh = encode_server_hello(0x0303, &[0; 32], &[], 0x2f, &dup);
+            let sh = encode_server_hello(0x0303, &[0; 32], &[], 0x2f, &dup).unwrap();
             assert_eq!(
                 ServerHello::parse(&sh).err(),
                 Some(Fatal::DECODE),
@@ -482,8 +485,52 @@ mod tests {
     fn certificate_list_round_trips() {
         let a = [1u8, 2, 3];
         let b = [4u8];
-        let body = encode_certificate_list([&a[..], &b[..]].into_iter());
+        let body = encode_certificate_list([&a[..], &b[..]].into_iter()).unwrap();
         assert_eq!(parse_certificate_list(&body).unwrap(), vec![&a[..], &b[..]]);
         assert!(parse_certificate_list(&body[..body.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn oversized_fields_are_refused_not_truncated() {
+        let hello =
+            |exts: &[(u16, Vec<u8>)]| encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], exts);
+        // An extension body fits its own 2-byte field up to 2^16 - 1 bytes, but the block
+        // holding it (and its 4-byte type and length) is limited to 2^16 - 1 bytes too.
+        assert!(hello(&[(0x7777, vec![0; 0xffff - 4])]).is_ok());
+        assert_eq!(hello(&[(0x7777, vec![0; 0xffff - 3])]), Err(TooLong));
+        assert_eq!(hello(&[(0x7777, vec![0; 0x1_0000])]), Err(TooLong));
+        // Session id and suite list.
+        assert_eq!(
+            encode_client_hello(0x0303, &[0; 32], &[0; 256], &[0x2f], &[]),
+            Err(TooLong)
+        );
+        assert_eq!(
+            encode_client_hello(0x0303, &[0; 32], &[], &vec![0x2f; 0x8000], &[]),
+            Err(TooLong)
+        );
+        assert_eq!(
+            encode_server_hello(0x0303, &[0; 32], &[], 0x2f, &[(1, vec![0; 0x1_0000])]),
+            Err(TooLong)
+        );
+        // A certificate of 2^24 bytes, and a list of two 2^23-byte ones (2^24 + 6 in all).
+        let huge = vec![0u8; 1 << 24];
+        assert_eq!(
+            encode_certificate_list([&huge[..]].into_iter()),
+            Err(TooLong)
+        );
+        let half = &huge[..1 << 23];
+        assert_eq!(
+            encode_certificate_list([half, half].into_iter()),
+            Err(TooLong)
+        );
+        assert_eq!(handshake_message(hs::CERTIFICATE, &huge), Err(TooLong));
+        assert_eq!(
+            handshake_message(hs::CERTIFICATE, &huge[1..]).map(|m| m[..4].to_vec()),
+            Ok(vec![hs::CERTIFICATE, 0xff, 0xff, 0xff])
+        );
+        assert_eq!(
+            encode_rsa_client_key_exchange(&huge[..0x1_0000]),
+            Err(TooLong)
+        );
     }
 }

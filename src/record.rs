@@ -60,6 +60,9 @@ impl Header {
 }
 
 pub fn write_header(out: &mut [u8], typ: u8, version: u16, len: usize) {
+    // Bodies are at most one fragment (`MAX_PLAINTEXT`) plus the cipher's overhead, so
+    // the 2-byte field always holds them.
+    debug_assert!(len <= MAX_BODY);
     out[0] = typ;
     out[1..3].copy_from_slice(&version.to_be_bytes());
     out[3..5].copy_from_slice(&(len as u16).to_be_bytes());

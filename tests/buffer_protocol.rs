@@ -51,6 +51,10 @@ fn path(name: &str) -> Vec<u8> {
 }
 
 fn pair() -> (Connection, Connection) {
+    pair_with(ClientOptions::default())
+}
+
+fn pair_with(options: ClientOptions) -> (Connection, Connection) {
     let mut sk = Keys::default();
     sk.load_rsa_files(
         Some(&path("server-chain.pem")),
@@ -62,7 +66,7 @@ fn pair() -> (Connection, Connection) {
     let mut ck = Keys::default();
     ck.load_rsa_files(None, None, None, Some(&path("ca.pem")))
         .unwrap();
-    let mut client = Connection::new_client(Arc::new(ck), ClientOptions::default()).unwrap();
+    let mut client = Connection::new_client(Arc::new(ck), options).unwrap();
     let mut server = Connection::new_server(Arc::new(sk));
     for _ in 0..6 {
         pump(&mut client, &mut server);
@@ -198,4 +202,98 @@ fn second_write_buf_reserves_at_the_same_place() {
     assert_eq!(app, b"hello");
     assert!(alerts.is_empty());
     assert_eq!(last, MATRIXSSL_SUCCESS);
+}
+
+/// A TLS 1.0 pair on TLS_RSA_WITH_AES_128_CBC_SHA: its client splits application records.
+fn tls10_cbc_pair() -> (Connection, Connection) {
+    pair_with(ClientOptions {
+        max_version: 0x0301,
+        cipher_spec: 0x002f,
+        ..ClientOptions::default()
+    })
+}
+
+/// Plaintext lengths of the records `from` has queued, as the peer decodes them one by one
+/// (each MATRIXSSL_APP_DATA result is one record).
+fn delivered_record_lengths(from: &mut Connection, to: &mut Connection) -> Vec<usize> {
+    let data = from.outdata().to_vec();
+    from.sent(data.len());
+    let mut lengths = Vec::new();
+    let mut off = 0;
+    while off < data.len() {
+        let (at, room) = to.read_buf();
+        let n = room.min(data.len() - off);
+        to.inbuf_mut()[at..at + n].copy_from_slice(&data[off..off + n]);
+        off += n;
+        let mut r = to.received(n, &mut NoCallbacks);
+        while r.rc == MATRIXSSL_APP_DATA {
+            lengths.push(r.plaintext.unwrap().len());
+            r = to.processed(&mut NoCallbacks);
+        }
+        assert!(
+            r.rc == MATRIXSSL_SUCCESS || r.rc == MATRIXSSL_REQUEST_RECV,
+            "{}",
+            r.rc
+        );
+    }
+    lengths
+}
+
+/// Writes `len` bytes into room reserved with GetWritebuf(`requested`) and encodes them.
+fn write_after_reserving(conn: &mut Connection, requested: usize, len: usize) {
+    let (at, room) = conn.write_buf(requested);
+    assert!(room >= len, "room {room} for {len}");
+    for (i, b) in conn.core.out[at..at + len].iter_mut().enumerate() {
+        *b = i as u8;
+    }
+    assert_eq!(conn.encode_write_buf(len), conn.outdata().len() as i32);
+}
+
+#[test]
+fn tls10_cbc_client_splits_whatever_was_reserved() {
+    let (mut client, mut server) = tls10_cbc_pair();
+    // The 1/n-1 split follows what is encoded, not what GetWritebuf was asked for.
+    for requested in [0, 1, 2, 1000] {
+        write_after_reserving(&mut client, requested, 1000);
+        assert_eq!(
+            delivered_record_lengths(&mut client, &mut server),
+            [1, 999],
+            "GetWritebuf({requested}) then 1000 bytes"
+        );
+    }
+    // Two bytes split as 1 + 1; one byte and nothing at all are a single record.
+    for (requested, len, records) in [(1, 2, &[1, 1][..]), (1000, 1, &[1]), (5, 0, &[0])] {
+        write_after_reserving(&mut client, requested, len);
+        assert_eq!(
+            delivered_record_lengths(&mut client, &mut server),
+            records,
+            "GetWritebuf({requested}) then {len} bytes"
+        );
+    }
+    // EncodeToOutdata splits the same way, and the bytes arrive intact in order.
+    let payload: Vec<u8> = (0..300).map(|i| (i * 7) as u8).collect();
+    assert!(client.encode_to_outdata(&payload) > 0);
+    let (app, alerts, last) = pump(&mut client, &mut server);
+    assert_eq!((app, alerts, last), (payload, vec![], MATRIXSSL_SUCCESS));
+    // The client's room after the split keeps GetWritebuf's guarantee (at least the request).
+    write_after_reserving(&mut client, 16384, 16384);
+    assert_eq!(
+        delivered_record_lengths(&mut client, &mut server),
+        [1, 16383]
+    );
+}
+
+#[test]
+fn servers_and_later_versions_never_split() {
+    let (mut client, mut server) = tls10_cbc_pair();
+    write_after_reserving(&mut server, 1, 1000);
+    assert_eq!(delivered_record_lengths(&mut server, &mut client), [1000]);
+
+    let (mut client, mut server) = pair_with(ClientOptions {
+        max_version: 0x0302,
+        cipher_spec: 0x002f,
+        ..ClientOptions::default()
+    });
+    write_after_reserving(&mut client, 1000, 1000);
+    assert_eq!(delivered_record_lengths(&mut client, &mut server), [1000]);
 }

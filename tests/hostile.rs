@@ -17,7 +17,7 @@ use matrixssl::error::*;
 use matrixssl::handshake::client::ClientOptions;
 use matrixssl::handshake::{Callbacks, KeySchedule};
 use matrixssl::keys::Keys;
-use matrixssl::msgs::{self, ClientHello, ServerHello, ext, handshake_message, hs};
+use matrixssl::msgs::{self, ClientHello, ServerHello, ext, hs};
 use matrixssl::pki::{Certificate, PrivateKey, PublicKey};
 use matrixssl::record::{Header, RecordLayer, content};
 use matrixssl::suites::{self, CipherSuite};
@@ -99,6 +99,11 @@ impl Callbacks for NoCallbacks {
 }
 
 // ---- wire helpers -----------------------------------------------------------------------
+
+/// A handshake message with its 4-byte header (test bodies always fit the length field).
+fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
+    msgs::handshake_message(typ, body).expect("handshake body under 2^24 bytes")
+}
 
 const TLS10: u16 = 0x0301;
 const TLS11: u16 = 0x0302;
@@ -267,7 +272,7 @@ fn server_rejects(bytes: &[u8], desc: u8, what: &str) {
 type Extensions = Vec<(u16, Vec<u8>)>;
 
 fn client_hello_body(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
-    msgs::encode_client_hello(version, &[7; 32], &[], suites, exts)
+    msgs::encode_client_hello(version, &[7; 32], &[], suites, exts).unwrap()
 }
 
 fn client_hello_record(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
@@ -392,7 +397,8 @@ impl Script {
 
     fn client_hello(&mut self, version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
         self.hello_version = version;
-        let body = msgs::encode_client_hello(version, &self.client_random, &[], suites, exts);
+        let body =
+            msgs::encode_client_hello(version, &self.client_random, &[], suites, exts).unwrap();
         self.send_hs(hs::CLIENT_HELLO, &body)
     }
 
@@ -446,7 +452,7 @@ impl Script {
     fn key_exchange_raw(&mut self, premaster: &[u8; 48], ciphertext: &[u8]) -> Vec<u8> {
         let wire = self.send_hs(
             hs::CLIENT_KEY_EXCHANGE,
-            &msgs::encode_rsa_client_key_exchange(ciphertext),
+            &msgs::encode_rsa_client_key_exchange(ciphertext).unwrap(),
         );
         let ks = self.ks();
         let ems = self.ems.then_some(&self.transcript[..]);
@@ -543,11 +549,12 @@ impl Script {
         self.suite = suites::by_id(suite);
         self.rl.write_version = version;
         let body =
-            msgs::encode_server_hello(version, &self.server_random, &[0x33; 32], suite, exts);
+            msgs::encode_server_hello(version, &self.server_random, &[0x33; 32], suite, exts)
+                .unwrap();
         let mut wire = self.send_hs(hs::SERVER_HELLO, &body);
         let keys = server_keys();
         let chain = &keys.rsa_identity().expect("RSA identity").chain;
-        let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..]));
+        let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..])).unwrap();
         wire.extend(self.send_hs(hs::CERTIFICATE, &certs));
         wire
     }
@@ -1400,6 +1407,68 @@ fn server_flight_out_of_order_to_client() {
     assert_plain_fatal(&mut client, alert::DECODE_ERROR, "HelloRequest with a body");
 }
 
+/// A server flight for `suite` (TLS 1.2) from a real server holding RSA, ECDSA and PSK
+/// credentials, with a CertificateRequest put in front of its ServerHelloDone.
+fn flight_with_certificate_request(suite: u16) -> (Connection, Vec<u8>) {
+    let psk_keys = || {
+        let mut k = Keys::default();
+        k.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
+            .unwrap();
+        k
+    };
+    let mut ck = psk_keys();
+    ck.load_rsa_files(None, None, None, Some(&path("mixed-ca-bundle.pem")))
+        .unwrap();
+    let mut sk = psk_keys();
+    sk.load_rsa_files(
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
+        None,
+        None,
+    )
+    .unwrap();
+    let mut client = Connection::new_client(Arc::new(ck), options(suite, TLS12)).unwrap();
+    let mut server = Connection::new_server(Arc::new(sk));
+    feed(&mut server, &take_out(&mut client), usize::MAX);
+    let stream: Vec<u8> = split_records(&take_out(&mut server))
+        .into_iter()
+        .flat_map(|r| r.2)
+        .collect();
+    let mut m = split_messages(&stream);
+    assert_eq!(m.last().map(|x| x[0]), Some(hs::SERVER_HELLO_DONE));
+    // rsa_sign; rsa_pkcs1_sha256; no CA names.
+    let request = handshake_message(hs::CERTIFICATE_REQUEST, &[1, 1, 0, 2, 4, 1, 0, 0]);
+    m.insert(m.len() - 1, request);
+    (client, record(22, TLS12, &m.concat()))
+}
+
+#[test]
+fn certificate_request_without_server_certificate_is_refused() {
+    let mut suites = vec![0x008c, 0x00a8, 0x0090];
+    if cfg!(feature = "anon-suites") {
+        suites.push(0x0034);
+    }
+    for suite in suites {
+        let (mut client, wire) = flight_with_certificate_request(suite);
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{suite:04x}: {got:?}");
+        // Nothing but the alert is queued: the request is not answered with a Certificate.
+        assert_eq!(split_records(client.outdata()).len(), 1, "{suite:04x}");
+        assert_plain_fatal(
+            &mut client,
+            alert::UNEXPECTED_MESSAGE,
+            &format!("{suite:04x}"),
+        );
+    }
+    // The same request in a certificate suite is answered (with an empty Certificate here).
+    let (mut client, wire) = flight_with_certificate_request(0x002f);
+    let got = feed(&mut client, &wire, usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+    assert!(!client.errored());
+    let first = split_records(client.outdata()).remove(0);
+    assert_eq!((first.0, first.2[0]), (content::HANDSHAKE, hs::CERTIFICATE));
+}
+
 // ---- extensions ------------------------------------------------------------------------------
 
 #[test]
@@ -1540,7 +1609,7 @@ fn bad_extensions_in_server_hello() {
         t.absorb_client_hello(&take_out(&mut client));
         t.suite = suites::by_id(0x002f);
         t.rl.write_version = TLS12;
-        let body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]);
+        let body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]).unwrap();
         let mut wire = t.send_hs(hs::SERVER_HELLO, &body);
         wire.extend(t.send_hs(hs::CERTIFICATE, &list));
         let got = feed(&mut client, &wire, usize::MAX);
@@ -1647,7 +1716,8 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
         if hello_ems {
             exts.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
         }
-        let hello = msgs::encode_server_hello(TLS12, &t.server_random, &[0x33; 32], 0x002f, &exts);
+        let hello =
+            msgs::encode_server_hello(TLS12, &t.server_random, &[0x33; 32], 0x002f, &exts).unwrap();
         let mut wire = t.send_hs(hs::SERVER_HELLO, &hello);
         t.master = [0x5c; 48];
         wire.extend(t.finish(|_| {}));
@@ -1672,7 +1742,7 @@ fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
     } else {
         Vec::new()
     };
-    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &exts);
+    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &exts).unwrap();
     record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
 }
 
@@ -1796,7 +1866,7 @@ fn renegotiation_with_wrong_binding_is_refused() {
                 vec![0x002f, 0x00ff],
                 vec![(
                     ext::RENEGOTIATION_INFO,
-                    msgs::renegotiation_info_body(&client_verify),
+                    msgs::renegotiation_info_body(&client_verify).unwrap(),
                 )],
             ),
             1 => (vec![0x002f], vec![]),
@@ -1804,7 +1874,7 @@ fn renegotiation_with_wrong_binding_is_refused() {
                 vec![0x002f],
                 vec![(
                     ext::RENEGOTIATION_INFO,
-                    msgs::renegotiation_info_body(&[0u8; 12]),
+                    msgs::renegotiation_info_body(&[0u8; 12]).unwrap(),
                 )],
             ),
         };
@@ -2848,7 +2918,7 @@ fn server_hello_with_long_session_id_is_decode_error() {
         let mut client = Connection::new_client(client_keys(), options(0x002f, TLS12)).unwrap();
         let mut t = Script::new(false);
         t.absorb_client_hello(&take_out(&mut client));
-        let mut body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]);
+        let mut body = msgs::encode_server_hello(TLS12, &[1; 32], &[], 0x002f, &[]).unwrap();
         body[34] = len;
         body.splice(35..35, vec![0x33; usize::from(len)]);
         let wire = record(
@@ -2998,7 +3068,8 @@ fn application_data_inside_a_renegotiation_to_server() {
             // The renegotiating ClientHello, under the first handshake's keys.
             m.transcript.clear();
             m.client_random = [0x44; 32];
-            let binding = msgs::renegotiation_info_body(&server.core.negotiated.client_verify_data);
+            let binding =
+                msgs::renegotiation_info_body(&server.core.negotiated.client_verify_data).unwrap();
             let hello = m.client_hello(TLS12, &[0x002f], &[(ext::RENEGOTIATION_INFO, binding)]);
             let got = feed(&mut server, &hello, usize::MAX);
             assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
@@ -3043,13 +3114,14 @@ fn renegotiation_server_flight(t: &mut Script, client: &Connection, at: DataAt) 
         0x002f,
         &[(
             ext::RENEGOTIATION_INFO,
-            msgs::renegotiation_info_body(&binding),
+            msgs::renegotiation_info_body(&binding).unwrap(),
         )],
-    );
+    )
+    .unwrap();
     let mut wire = t.send_hs(hs::SERVER_HELLO, &hello);
     let keys = server_keys();
     let chain = &keys.rsa_identity().expect("RSA identity").chain;
-    let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..]));
+    let certs = msgs::encode_certificate_list(chain.iter().map(|c| &c.der[..])).unwrap();
     wire.extend(t.send_hs(hs::CERTIFICATE, &certs));
     if at == DataAt::BetweenMessages {
         wire.extend(t.seal(content::APPLICATION_DATA, b"old keys"));
@@ -3144,7 +3216,7 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         let id = [0x5d; 32];
         cache_session(id, true);
         let exts = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
-        let body = msgs::encode_client_hello(version, &[7; 32], &id, &offer, &exts);
+        let body = msgs::encode_client_hello(version, &[7; 32], &id, &offer, &exts).unwrap();
         let hello = record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body));
         let mut server = Connection::new_server(server_keys());
         let got = feed(&mut server, &hello, usize::MAX);

@@ -993,3 +993,51 @@ fn resumption_at_another_version_is_a_full_handshake() {
         assert_eq!(s.suite.unwrap().id, suite, "{what}: control");
     }
 }
+
+#[test]
+fn ca_names_overflowing_the_certificate_request_fail_the_handshake_cleanly() {
+    // 2,500 copies of the CA: about 67,000 bytes of names, more than the 2-byte
+    // certificate_authorities list can carry. Before, the length silently wrapped.
+    let pem = std::fs::read(pki().join("ca.pem")).unwrap();
+    let bundle = pki().join("ca-2500.pem");
+    std::fs::write(&bundle, pem.repeat(2500)).unwrap();
+    let mut k = Keys::default();
+    k.load_rsa_files(
+        Some(&path("srv.pem")),
+        Some(&path("srv.key")),
+        None,
+        Some(bundle.to_str().unwrap().as_bytes()),
+    )
+    .unwrap();
+    let client =
+        Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+    let mut server = Connection::new_server(Arc::new(k));
+    server.server_options_mut().client_auth = true;
+    let (p, alerts) = drive(client, server, usize::MAX);
+    assert!(p.server.errored() && !p.client.handshake_complete());
+    assert_eq!(alerts, vec![[2, alert::INTERNAL_ERROR]]);
+}
+
+#[test]
+fn hello_extensions_over_the_block_limit_refuse_the_session() {
+    let with_extension = |len: usize| ClientOptions {
+        user_extensions: vec![(0x7777, vec![0x5a; len])],
+        ..Default::default()
+    };
+    // The extension block (2-byte length) also holds the library's own extensions.
+    assert_eq!(
+        Connection::new_client(client_keys(), with_extension(0xffff)).err(),
+        Some(MATRIXSSL_ERROR)
+    );
+    assert_eq!(
+        Connection::new_client(client_keys(), with_extension(70_000)).err(),
+        Some(MATRIXSSL_ERROR)
+    );
+    // A large one that fits is sent whole.
+    let client = Connection::new_client(client_keys(), with_extension(60_000)).unwrap();
+    let (p, alerts) = drive(client, Connection::new_server(server_keys()), usize::MAX);
+    assert!(
+        alerts.is_empty() && p.client.handshake_complete(),
+        "{alerts:?}"
+    );
+}

@@ -32,7 +32,7 @@ use aes::cipher::{
 use aes::{Aes128Dec, Aes128Enc, Aes256Dec, Aes256Enc};
 use core::ops::Range;
 use des::TdesEde3;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// TLS padding is at most 255 bytes plus the length byte.
 const MAX_PAD: usize = 256;
@@ -40,9 +40,11 @@ const MAX_PAD: usize = 256;
 // ---------------------------------------------------------------------------------------
 // Construction.
 
-/// Block ciphers of the CBC suites: AES (16-byte blocks) and 3DES (8-byte blocks).
-trait CbcCipher: BlockCipher + KeyInit + Clone + Send + 'static {}
-impl<C: BlockCipher + KeyInit + Clone + Send + 'static> CbcCipher for C {}
+/// Block ciphers of the CBC suites: AES (16-byte blocks) and 3DES (8-byte blocks). The
+/// `ZeroizeOnDrop` bound makes the build fail should a cipher lose its key-schedule wiping
+/// (the crates' `zeroize` features, Cargo.toml).
+trait CbcCipher: BlockCipher + KeyInit + Clone + Send + ZeroizeOnDrop + 'static {}
+impl<C: BlockCipher + KeyInit + Clone + Send + ZeroizeOnDrop + 'static> CbcCipher for C {}
 
 fn block_len<C: CbcCipher>() -> usize {
     C::block_size()
@@ -189,6 +191,13 @@ struct CbcEncrypter<C: CbcCipher, M> {
     iv_counter: u64,
 }
 
+/// The chained IV starts as key-block material (SSL 3.0 / TLS 1.0).
+impl<C: CbcCipher, M> Drop for CbcEncrypter<C, M> {
+    fn drop(&mut self) {
+        self.iv.as_mut_slice().zeroize();
+    }
+}
+
 impl<C, M> CbcEncrypter<C, M>
 where
     C: CbcCipher + BlockEncryptMut,
@@ -314,6 +323,12 @@ struct CbcDecrypter<C: CbcCipher, M> {
     explicit_iv: bool,
     /// SSL 3.0 / TLS 1.0: the IV for the next record.
     iv: Block<C>,
+}
+
+impl<C: CbcCipher, M> Drop for CbcDecrypter<C, M> {
+    fn drop(&mut self) {
+        self.iv.as_mut_slice().zeroize();
+    }
 }
 
 impl<C, M> CbcDecrypter<C, M>
@@ -458,6 +473,20 @@ mod tests {
     use super::*;
     use std::io::Write;
     use std::process::{Command, Stdio};
+
+    /// Every record block cipher wipes its key schedule when dropped (ABI.md §7.14): this
+    /// only compiles with the `zeroize` features of aes and des enabled.
+    #[test]
+    fn record_ciphers_wipe_their_key_schedules() {
+        fn wipes_on_drop<T: ZeroizeOnDrop>() {}
+        wipes_on_drop::<Aes128Enc>();
+        wipes_on_drop::<Aes128Dec>();
+        wipes_on_drop::<Aes256Enc>();
+        wipes_on_drop::<Aes256Dec>();
+        wipes_on_drop::<TdesEde3>();
+        wipes_on_drop::<cbc::Encryptor<Aes128Enc>>();
+        wipes_on_drop::<cbc::Decryptor<TdesEde3>>();
+    }
 
     const SUITES: [(BulkCipher, MacAlgorithm); 8] = [
         (BulkCipher::TripleDesCbc, MacAlgorithm::Sha1),

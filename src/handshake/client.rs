@@ -9,7 +9,7 @@ use super::{
     AuthContext, Callbacks, Core, Established, Input, KeySchedule, Negotiated, Next, PeerIdentity,
     State, check_finished,
 };
-use crate::codec::{OrDecode, Reader};
+use crate::codec::{OrDecode, Reader, TooLong};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
 use crate::crypto::rsa::RsaPublicKey;
@@ -188,8 +188,12 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     if renegotiating {
         options.user_extensions.clear();
     }
+    // A hello that cannot be encoded (application extensions over the 2-byte limit of the
+    // extension block) is "the hello could not be built" of ABI.md §3.3.1.
+    let unbuildable = |_: TooLong| MATRIXSSL_ERROR;
     if secure {
-        let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data);
+        let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)
+            .map_err(unbuildable)?;
         extensions.push((ext::RENEGOTIATION_INFO, body));
     } else if !renegotiating {
         suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
@@ -199,14 +203,15 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         .iter()
         .any(|&id| suites::by_id(id).is_some_and(|s| s.kx == KeyExchange::DheDss));
     if max_version >= TLS1_2 {
-        let body = msgs::signature_algorithms_body(offers_dss);
+        let body = msgs::signature_algorithms_body(offers_dss).map_err(unbuildable)?;
         extensions.push((ext::SIGNATURE_ALGORITHMS, body));
     }
     let offers_ecdhe = offered
         .iter()
         .any(|&id| suites::by_id(id).is_some_and(|s| s.kx.is_ecdhe()));
     if offers_ecdhe {
-        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, ecdhe::supported_groups_body()));
+        let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
+        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, groups));
         extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
     }
     let user: Vec<(u16, Vec<u8>)> = options
@@ -229,14 +234,17 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         &session_id,
         &suite_list,
         &extensions,
-    );
-    core.send_handshake(hs::CLIENT_HELLO, &hello);
-    let expected_renegotiation_info = secure.then(|| {
+    )
+    .map_err(unbuildable)?;
+    core.send_handshake(hs::CLIENT_HELLO, &hello)
+        .map_err(|_| MATRIXSSL_ERROR)?;
+    let expected_renegotiation_info = if secure {
         let n = &core.negotiated;
-        msgs::renegotiation_info_body(
-            &[&n.client_verify_data[..], &n.server_verify_data[..]].concat(),
-        )
-    });
+        let both = [&n.client_verify_data[..], &n.server_verify_data[..]].concat();
+        Some(msgs::renegotiation_info_body(&both).map_err(unbuildable)?)
+    } else {
+        None
+    };
     Ok(Box::new(ExpectServerHello {
         expected_renegotiation_info,
         max_version,
@@ -563,6 +571,13 @@ impl State for ExpectServerHelloDone {
             return Err(Fatal::UNEXPECTED);
         };
         match m.typ {
+            // A server that sent no certificate may not ask for one (RFC 5246 §7.4.4: an
+            // anonymous server must not; RFC 4279 §2: PSK suites authenticate by the key).
+            // The message has no place in such a handshake, so it is unexpected_message, and
+            // it is never answered with a Certificate.
+            hs::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => {
+                Err(Fatal::UNEXPECTED)
+            }
             hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
                 core.transcript.extend_from_slice(m.raw);
@@ -601,8 +616,8 @@ impl ExpectServerHelloDone {
             });
             core.send_handshake(
                 hs::CERTIFICATE,
-                &msgs::encode_certificate_list(chain.iter().map(|d| &d[..])),
-            );
+                &msgs::encode_certificate_list(chain.iter().map(|d| &d[..]))?,
+            )?;
         }
         let kx = self.params.ks.suite.kx;
         // RFC 4279: the ClientKeyExchange of PSK suites opens with our identity.
@@ -613,7 +628,7 @@ impl ExpectServerHelloDone {
         };
         let mut cke = Vec::new();
         if let Some(psk) = &psk {
-            crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity));
+            crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity))?;
         }
         let premaster = match &self.exchange {
             PeerExchange::Rsa(server_key) => {
@@ -626,26 +641,26 @@ impl ExpectServerHelloDone {
                 if self.params.ks.version == suites::SSL3 {
                     cke.extend_from_slice(&ciphertext); // SSL 3.0: no length prefix
                 } else {
-                    cke.extend_from_slice(&msgs::encode_rsa_client_key_exchange(&ciphertext));
+                    cke.extend_from_slice(&msgs::encode_rsa_client_key_exchange(&ciphertext)?);
                 }
                 premaster
             }
             PeerExchange::Ecdhe { group, point } => {
                 let share = KeyShare::generate(*group)?;
-                crate::codec::with_len(&mut cke, 1, |b| b.extend_from_slice(&share.public));
+                crate::codec::with_len(&mut cke, 1, |b| b.extend_from_slice(&share.public))?;
                 share.agree(point)?
             }
             PeerExchange::Dhe { group, public } => {
                 let pair =
                     crate::crypto::dh::DhKeyPair::generate(group).map_err(|_| Fatal::INTERNAL)?;
-                crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&pair.public_be()));
+                crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&pair.public_be()))?;
                 pair.agree(public).map_err(|_| Fatal::ILLEGAL)?
             }
             PeerExchange::PskOnly => Zeroizing::new(Vec::new()),
         };
-        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke);
+        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke)?;
         let premaster = match &psk {
-            Some(psk) => super::psk_premaster(kx, &premaster, &psk.key),
+            Some(psk) => super::psk_premaster(kx, &premaster, &psk.key)?,
             None => premaster,
         };
         let p = &self.params;
@@ -661,13 +676,13 @@ impl ExpectServerHelloDone {
                 let (scheme, sig) = sign::sign_tls12(&identity.key, &schemes, &core.transcript)
                     .map_err(|_| Fatal::INTERNAL)?;
                 crate::codec::put_u16(&mut body, scheme);
-                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
             } else {
                 let sig = sign::sign_legacy(&identity.key, &core.transcript)
                     .map_err(|_| Fatal::INTERNAL)?;
-                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
             }
-            core.send_handshake(hs::CERTIFICATE_VERIFY, &body);
+            core.send_handshake(hs::CERTIFICATE_VERIFY, &body)?;
         }
         p.ks.install_pending_keys(
             &mut core.record,
@@ -678,7 +693,7 @@ impl ExpectServerHelloDone {
         );
         core.send_change_cipher_spec()?;
         let verify = p.ks.verify_data(&master, true, &core.transcript);
-        core.send_handshake(hs::FINISHED, &verify);
+        core.send_handshake(hs::FINISHED, &verify)?;
         core.negotiated.client_verify_data = verify;
         Ok(Box::new(ExpectChangeCipherSpec {
             params: self.params,
@@ -759,7 +774,7 @@ impl State for ExpectFinished {
         if self.resumed {
             core.send_change_cipher_spec()?;
             let verify = p.ks.verify_data(&self.master, true, &core.transcript);
-            core.send_handshake(hs::FINISHED, &verify);
+            core.send_handshake(hs::FINISHED, &verify)?;
             core.negotiated.client_verify_data = verify;
         }
         let n = &mut core.negotiated;

@@ -4,7 +4,7 @@ use ring::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
 use ring::rand::SystemRandom;
 use zeroize::Zeroizing;
 
-use crate::codec::{OrDecode, Reader, put_u16, with_len};
+use crate::codec::{OrDecode, Reader, TooLong, put_u16, with_len};
 use crate::error::Fatal;
 
 /// Named groups in our preference order (the server picks the first the client offers).
@@ -75,11 +75,11 @@ pub fn parse_server_params<'a>(r: &mut Reader<'a>) -> Result<(u16, &'a [u8]), Fa
     Ok((group, point))
 }
 
-pub fn encode_server_params(group: u16, point: &[u8]) -> Vec<u8> {
+pub fn encode_server_params(group: u16, point: &[u8]) -> Result<Vec<u8>, TooLong> {
     let mut out = vec![NAMED_CURVE];
     put_u16(&mut out, group);
-    with_len(&mut out, 1, |b| b.extend_from_slice(point));
-    out
+    with_len(&mut out, 1, |b| b.extend_from_slice(point))?;
+    Ok(out)
 }
 
 /// ClientECDiffieHellmanPublic: the client's point, `opaque point<1..2^8-1>` (RFC 8422
@@ -96,12 +96,12 @@ pub fn parse_client_share(body: &[u8]) -> Result<&[u8], Fatal> {
     Ok(point)
 }
 
-pub fn supported_groups_body() -> Vec<u8> {
+pub fn supported_groups_body() -> Result<Vec<u8>, TooLong> {
     let mut out = Vec::new();
     with_len(&mut out, 2, |b| {
         SUPPORTED_GROUPS.iter().for_each(|g| put_u16(b, *g))
-    });
-    out
+    })?;
+    Ok(out)
 }
 
 /// ec_point_formats: uncompressed only.
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn params_round_trip() {
-        let p = encode_server_params(X25519, &[1, 2, 3]);
+        let p = encode_server_params(X25519, &[1, 2, 3]).unwrap();
         let mut r = Reader::new(&p);
         assert_eq!(
             parse_server_params(&mut r).unwrap(),

@@ -161,11 +161,13 @@ impl Core {
     }
 
     /// Queues a handshake message and adds it to the transcript.
-    pub fn send_handshake(&mut self, typ: u8, body: &[u8]) {
-        let msg = handshake_message(typ, body);
+    /// Fails (internal_error) only for a body too long for the 3-byte length.
+    pub fn send_handshake(&mut self, typ: u8, body: &[u8]) -> Result<(), Fatal> {
+        let msg = handshake_message(typ, body)?;
         self.transcript.extend_from_slice(&msg);
         self.record
             .write_records(&mut self.out, content::HANDSHAKE, &msg);
+        Ok(())
     }
 
     /// Sends ChangeCipherSpec and switches the write side to the pending keys.
@@ -284,7 +286,7 @@ pub fn psk_premaster(
     kx: crate::suites::KeyExchange,
     other: &[u8],
     psk: &[u8],
-) -> Zeroizing<Vec<u8>> {
+) -> Result<Zeroizing<Vec<u8>>, Fatal> {
     let zeros;
     let other = if kx == crate::suites::KeyExchange::Psk {
         zeros = vec![0u8; psk.len()];
@@ -292,12 +294,11 @@ pub fn psk_premaster(
     } else {
         other
     };
+    // Reserved in full so that no reallocation leaves a copy of the secret behind.
     let mut out = Zeroizing::new(Vec::with_capacity(4 + other.len() + psk.len()));
-    out.extend_from_slice(&(other.len() as u16).to_be_bytes());
-    out.extend_from_slice(other);
-    out.extend_from_slice(&(psk.len() as u16).to_be_bytes());
-    out.extend_from_slice(psk);
-    out
+    crate::codec::with_len(&mut out, 2, |b| b.extend_from_slice(other))?;
+    crate::codec::with_len(&mut out, 2, |b| b.extend_from_slice(psk))?;
+    Ok(out)
 }
 
 /// Verifies a Finished message body against the expected verify_data in constant time.

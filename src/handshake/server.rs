@@ -7,7 +7,7 @@ use super::{
     AuthContext, Callbacks, Core, Established, Input, KeySchedule, Next, PeerIdentity, State,
     check_finished, check_renegotiation_peer,
 };
-use crate::codec::{Reader, put_u16, with_len};
+use crate::codec::{Reader, put_u16, try_with_len, with_len};
 use crate::crypto::dh::{DhGroup, DhKeyPair};
 use crate::crypto::rng;
 use crate::error::{Fatal, alert};
@@ -254,7 +254,7 @@ impl State for ExpectClientHello {
         let reneg_ext = find_ext(&ch.extensions, ext::RENEGOTIATION_INFO);
         let has_scsv = ch.suites.contains(&TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
         let secure_renegotiation = if renegotiating {
-            let expected = msgs::renegotiation_info_body(&core.negotiated.client_verify_data);
+            let expected = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)?;
             match reneg_ext {
                 Some(body) if !has_scsv && body == expected => true,
                 None if !has_scsv && !core.negotiated.secure_renegotiation => false,
@@ -333,7 +333,7 @@ impl State for ExpectClientHello {
             }
             extensions.push((
                 ext::RENEGOTIATION_INFO,
-                msgs::renegotiation_info_body(&verify_data),
+                msgs::renegotiation_info_body(&verify_data)?,
             ));
         }
         if ems {
@@ -348,10 +348,10 @@ impl State for ExpectClientHello {
             &params.session_id,
             suite.id,
             &extensions,
-        );
+        )?;
         core.record.write_version = version;
         core.record.expected_read_version = Some(version);
-        core.send_handshake(hs::SERVER_HELLO, &hello);
+        core.send_handshake(hs::SERVER_HELLO, &hello)?;
         core.negotiated.secure_renegotiation = secure_renegotiation;
 
         match resumable {
@@ -366,7 +366,7 @@ impl State for ExpectClientHello {
                 );
                 core.send_change_cipher_spec()?;
                 let verify = params.ks.verify_data(&master, false, &core.transcript);
-                core.send_handshake(hs::FINISHED, &verify);
+                core.send_handshake(hs::FINISHED, &verify)?;
                 core.negotiated.server_verify_data = verify;
                 Ok(Box::new(ExpectChangeCipherSpec {
                     params,
@@ -379,8 +379,8 @@ impl State for ExpectClientHello {
                 let identity = if kx.needs_certificate() {
                     let identity = identity_for(core, kx).ok_or(Fatal::HANDSHAKE)?.clone();
                     let chain =
-                        msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]));
-                    core.send_handshake(hs::CERTIFICATE, &chain);
+                        msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]))?;
+                    core.send_handshake(hs::CERTIFICATE, &chain)?;
                     Some(identity)
                 } else {
                     None
@@ -398,17 +398,17 @@ impl State for ExpectClientHello {
                 };
                 if let Some(body) = server_key_exchange(&params, identity.as_ref(), &caps, &share)?
                 {
-                    core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body);
+                    core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body)?;
                 }
                 // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates
                 // (a PSK client authenticates by its key). SSL 3.0 was refused above.
                 if core.server_options.client_auth && kx.needs_certificate() {
                     let request = certificate_request(core, version)?;
-                    core.send_handshake(hs::CERTIFICATE_REQUEST, &request);
-                    core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
+                    core.send_handshake(hs::CERTIFICATE_REQUEST, &request)?;
+                    core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
                     return Ok(Box::new(ExpectClientCertificate { params, share }));
                 }
-                core.send_handshake(hs::SERVER_HELLO_DONE, &[]);
+                core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
                 Ok(Box::new(ExpectClientKeyExchange {
                     params,
                     share,
@@ -438,12 +438,12 @@ fn server_key_exchange(
     let kx = params.ks.suite.kx;
     let key_params = match share {
         ServerShare::None => return Ok(None),
-        ServerShare::Ecdhe(share) => ecdhe::encode_server_params(share.group, &share.public),
+        ServerShare::Ecdhe(share) => ecdhe::encode_server_params(share.group, &share.public)?,
         ServerShare::Dhe(group, pair) => {
             let mut out = Vec::new();
-            with_len(&mut out, 2, |b| b.extend_from_slice(group.p_be()));
-            with_len(&mut out, 2, |b| b.extend_from_slice(group.g_be()));
-            with_len(&mut out, 2, |b| b.extend_from_slice(&pair.public_be()));
+            with_len(&mut out, 2, |b| b.extend_from_slice(group.p_be()))?;
+            with_len(&mut out, 2, |b| b.extend_from_slice(group.g_be()))?;
+            with_len(&mut out, 2, |b| b.extend_from_slice(&pair.public_be()))?;
             out
         }
     };
@@ -464,10 +464,10 @@ fn server_key_exchange(
         let (scheme, sig) = sign::sign_tls12(&identity.key, &caps.signature_schemes, &signed)
             .map_err(|_| Fatal::INTERNAL)?;
         put_u16(&mut body, scheme);
-        with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+        with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     } else {
         let sig = sign::sign_legacy(&identity.key, &signed).map_err(|_| Fatal::INTERNAL)?;
-        with_len(&mut body, 2, |b| b.extend_from_slice(&sig));
+        with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     }
     Ok(Some(body))
 }
@@ -481,19 +481,22 @@ fn certificate_request(core: &Core, version: u16) -> Result<Vec<u8>, Fatal> {
         return Err(Fatal::HANDSHAKE);
     }
     let mut body = Vec::new();
-    with_len(&mut body, 1, |b| b.extend_from_slice(&[1, 64]));
+    with_len(&mut body, 1, |b| b.extend_from_slice(&[1, 64]))?;
     if version >= TLS1_2 {
         with_len(&mut body, 2, |b| {
             msgs::SUPPORTED_SIGNATURE_SCHEMES
                 .iter()
                 .for_each(|s| put_u16(b, *s))
-        });
+        })?;
     }
-    with_len(&mut body, 2, |b| {
+    // Enough trusted CAs make their names overflow the 2-byte list: that is an error, not
+    // a list whose length wraps around.
+    try_with_len(&mut body, 2, |b| {
         for ca in &core.keys.ca_certs {
-            with_len(b, 2, |b| b.extend_from_slice(&ca.subject.der));
+            with_len(b, 2, |b| b.extend_from_slice(&ca.subject.der))?;
         }
-    });
+        Ok(())
+    })?;
     Ok(body)
 }
 
@@ -646,7 +649,7 @@ impl State for ExpectClientKeyExchange {
             }
         };
         let premaster = match psk {
-            Some(key) => super::psk_premaster(kx, &premaster, &key),
+            Some(key) => super::psk_premaster(kx, &premaster, &key)?,
             None => premaster,
         };
         core.transcript.extend_from_slice(m.raw);
@@ -764,7 +767,7 @@ impl State for ExpectFinished {
         if !self.resumed {
             core.send_change_cipher_spec()?;
             let verify = p.ks.verify_data(&self.master, false, &core.transcript);
-            core.send_handshake(hs::FINISHED, &verify);
+            core.send_handshake(hs::FINISHED, &verify)?;
             core.negotiated.server_verify_data = verify;
             if let Ok(id) = <[u8; 32]>::try_from(&p.session_id[..]) {
                 session_cache::insert(CachedSession {
