@@ -149,6 +149,7 @@ done
 # 4. Packaging: exported symbols, static linking.
 if [ "$build_ok" -eq 1 ]; then
     step symbols 120 bash tests/check-symbols.sh
+    step layering 60 bash tests/layering.sh
     step static-link 300 bash tests/static-link.sh
 else
     not_run symbols "build failed"
