@@ -323,7 +323,7 @@ impl Connection {
                 // them: we do not implement RFC 6520) before any decryption, so this arm
                 // is not reached; it states the rule here too rather than let an unknown
                 // type fall through to application data.
-                _ => Err(Fatal::UNEXPECTED),
+                _ => Err(Fatal::unexpected("record of an unknown content type")),
             };
             match step {
                 Ok(None) => continue,
@@ -351,7 +351,9 @@ impl Connection {
             return Ok(None); // as any handshake message after our close_notify
         }
         let body = crate::msgs::sslv2_client_hello_to_v3(&msg)?;
-        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let state = self.state.take().ok_or(Fatal::unexpected(
+            "handshake message after the connection failed",
+        ))?;
         // The transcript covers the SSL 2.0 message itself (RFC 5246 Appendix E.2).
         let next = state.handle(
             &mut self.core,
@@ -389,7 +391,7 @@ impl Connection {
         cb: &mut dyn Callbacks,
     ) -> Result<Option<Received>, Fatal> {
         if range.is_empty() {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("empty handshake record"));
         }
         self.warning_alerts = 0;
         self.hs_buf.extend_from_slice(&self.inbuf[range]);
@@ -397,7 +399,9 @@ impl Connection {
             let body_len =
                 (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
             if body_len > MAX_HANDSHAKE_MESSAGE {
-                return Err(Fatal::DECODE);
+                return Err(Fatal::decode(
+                    "handshake message longer than the allowed maximum",
+                ));
             }
             if self.hs_buf.len() < 4 + body_len {
                 break;
@@ -426,10 +430,12 @@ impl Connection {
             return if raw.len() == 4 {
                 Ok(())
             } else {
-                Err(Fatal::DECODE)
+                Err(Fatal::decode("HelloRequest with a non-empty body"))
             };
         }
-        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let state = self.state.take().ok_or(Fatal::unexpected(
+            "handshake message after the connection failed",
+        ))?;
         let was_established = state.is_established();
         // After the peer's ChangeCipherSpec the only acceptable message is its Finished,
         // which the state machine checks; either way the window is closed.
@@ -470,13 +476,19 @@ impl Connection {
         // ChangeCipherSpec at all, so it is refused as an unexpected message (as OpenSSL
         // does), not as a bad parameter of one.
         if self.inbuf[range.clone()] != [1] {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec body is not the single byte 1",
+            ));
         }
         // A CCS must fall on a handshake message boundary.
         if !self.hs_buf.is_empty() {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec inside a fragmented handshake message",
+            ));
         }
-        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let state = self.state.take().ok_or(Fatal::unexpected(
+            "ChangeCipherSpec after the connection failed",
+        ))?;
         let was_established = state.is_established();
         let next = state.handle(&mut self.core, cb, Input::ChangeCipherSpec)?;
         self.after_transition(was_established, next);
@@ -491,7 +503,7 @@ impl Connection {
         record_end: usize,
     ) -> Result<Option<Received>, Fatal> {
         if range.len() != 2 {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("alert record not 2 bytes long"));
         }
         let (level, description) = (self.inbuf[range.start], self.inbuf[range.start + 1]);
         if level == alert::LEVEL_FATAL {
@@ -502,7 +514,7 @@ impl Connection {
         } else {
             self.warning_alerts += 1;
             if self.warning_alerts >= MAX_CONSECUTIVE_WARNING_ALERTS {
-                return Err(Fatal::UNEXPECTED);
+                return Err(Fatal::unexpected("too many consecutive warning alerts"));
             }
         }
         self.outstanding = Some(record_end);
@@ -518,7 +530,9 @@ impl Connection {
         record_end: usize,
     ) -> Result<Option<Received>, Fatal> {
         if !self.established_once || !self.core.record.read_secure() {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "application data before the handshake completed",
+            ));
         }
         // During a renegotiation application data may arrive between the peer's handshake
         // messages, under the keys in force (RFC 5246 §7.4 leaves the two interleaved), and
@@ -526,12 +540,14 @@ impl Connection {
         // read under new keys that no Finished has authenticated yet: refused, as OpenSSL
         // refuses "application data after CCS before Finished".
         if self.awaiting_peer_finished {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "application data between ChangeCipherSpec and Finished",
+            ));
         }
         if range.is_empty() {
             self.empty_records += 1;
             if self.empty_records > MAX_EMPTY_RECORDS {
-                return Err(Fatal::UNEXPECTED);
+                return Err(Fatal::unexpected("too many empty application data records"));
             }
         } else {
             self.empty_records = self.empty_records.saturating_sub(1);
@@ -550,7 +566,7 @@ impl Connection {
     /// A local protocol failure: queue the fatal alert, drop buffered input, and ask the
     /// application to flush (ABI.md §7.9).
     fn fail(&mut self, f: Fatal) -> Received {
-        self.core.send_alert(alert::LEVEL_FATAL, f.0);
+        self.core.send_alert(alert::LEVEL_FATAL, f.alert);
         self.local_error = true;
         self.close_after_sent = true;
         self.state = None;

@@ -59,16 +59,56 @@ pub mod alert {
     pub const LEVEL_FATAL: u8 = 2;
 }
 
-/// A protocol failure: the fatal alert the local side must send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fatal(pub u8);
+/// A protocol failure: the fatal alert the local side must send, and why.
+///
+/// The cause is a short fixed text for traces and test failures; it is never sent on the
+/// wire and never holds peer data or key material. Two failures are equal when their alerts
+/// are: the alert is what the peer sees, the cause only explains it.
+#[derive(Debug, Clone, Copy)]
+pub struct Fatal {
+    pub alert: u8,
+    pub cause: &'static str,
+}
+
+impl PartialEq for Fatal {
+    fn eq(&self, other: &Fatal) -> bool {
+        self.alert == other.alert
+    }
+}
+
+impl Eq for Fatal {}
 
 impl Fatal {
-    pub const DECODE: Fatal = Fatal(alert::DECODE_ERROR);
-    pub const UNEXPECTED: Fatal = Fatal(alert::UNEXPECTED_MESSAGE);
-    pub const ILLEGAL: Fatal = Fatal(alert::ILLEGAL_PARAMETER);
-    pub const HANDSHAKE: Fatal = Fatal(alert::HANDSHAKE_FAILURE);
-    pub const INTERNAL: Fatal = Fatal(alert::INTERNAL_ERROR);
-    pub const BAD_MAC: Fatal = Fatal(alert::BAD_RECORD_MAC);
-    pub const DECRYPT: Fatal = Fatal(alert::DECRYPT_ERROR);
+    pub const fn new(alert: u8, cause: &'static str) -> Fatal {
+        Fatal { alert, cause }
+    }
+
+    /// decode_error: a message that does not parse as its structure (RFC 5246 §7.2.2).
+    pub const fn decode(cause: &'static str) -> Fatal {
+        Fatal::new(alert::DECODE_ERROR, cause)
+    }
+
+    pub const fn unexpected(cause: &'static str) -> Fatal {
+        Fatal::new(alert::UNEXPECTED_MESSAGE, cause)
+    }
+
+    pub const fn illegal(cause: &'static str) -> Fatal {
+        Fatal::new(alert::ILLEGAL_PARAMETER, cause)
+    }
+
+    pub const fn handshake(cause: &'static str) -> Fatal {
+        Fatal::new(alert::HANDSHAKE_FAILURE, cause)
+    }
+
+    pub const fn internal(cause: &'static str) -> Fatal {
+        Fatal::new(alert::INTERNAL_ERROR, cause)
+    }
+
+    pub const fn bad_mac(cause: &'static str) -> Fatal {
+        Fatal::new(alert::BAD_RECORD_MAC, cause)
+    }
+
+    pub const fn decrypt(cause: &'static str) -> Fatal {
+        Fatal::new(alert::DECRYPT_ERROR, cause)
+    }
 }

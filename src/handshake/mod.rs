@@ -229,19 +229,22 @@ impl State for Established {
         use crate::error::alert;
         use crate::msgs::hs;
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec after the handshake completed",
+            ));
         };
         match m.typ {
             hs::HELLO_REQUEST if self.is_client => {
                 if !m.body.is_empty() {
-                    return Err(Fatal::DECODE);
+                    return Err(Fatal::decode("HelloRequest with a non-empty body"));
                 }
                 if !renegotiation_allowed(core) {
                     core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
                     return Ok(self);
                 }
                 let options = core.renegotiation_options();
-                client::start(core, options).map_err(|_| Fatal::INTERNAL)
+                client::start(core, options)
+                    .map_err(|_| Fatal::internal("renegotiation could not start"))
             }
             hs::CLIENT_HELLO if !self.is_client => {
                 if core.rehandshake_credits <= 0 {
@@ -250,11 +253,15 @@ impl State for Established {
                 }
                 core.rehandshake_credits -= 1;
                 if !renegotiation_allowed(core) {
-                    return Err(Fatal::HANDSHAKE);
+                    return Err(Fatal::handshake(
+                        "ClientHello renegotiation not allowed without secure renegotiation",
+                    ));
                 }
                 Box::new(server::ExpectClientHello).handle(core, cb, Input::Handshake(m))
             }
-            _ => Err(Fatal::UNEXPECTED),
+            _ => Err(Fatal::unexpected(
+                "handshake message not allowed after the handshake completed",
+            )),
         }
     }
 
@@ -275,7 +282,9 @@ pub(crate) fn check_renegotiation_peer(core: &Core, peer: &PeerIdentity) -> Resu
         && matches!(n.auth.peer, PeerIdentity::Certificate(_))
         && n.auth.peer != *peer
     {
-        return Err(Fatal::HANDSHAKE);
+        return Err(Fatal::handshake(
+            "renegotiation changed the peer certificate",
+        ));
     }
     Ok(())
 }
@@ -304,7 +313,7 @@ pub fn psk_premaster(
 /// Verifies a Finished message body against the expected verify_data in constant time.
 fn check_finished(expected: &[u8], body: &[u8]) -> Result<(), Fatal> {
     if body.len() != expected.len() {
-        return Err(Fatal::DECODE);
+        return Err(Fatal::decode("Finished verify_data of the wrong length"));
     }
     // Accumulate the difference over every byte so the time does not depend on where the
     // first mismatch is.
@@ -315,6 +324,6 @@ fn check_finished(expected: &[u8], body: &[u8]) -> Result<(), Fatal> {
     if diff == 0 {
         Ok(())
     } else {
-        Err(Fatal::DECRYPT)
+        Err(Fatal::decrypt("Finished verify_data mismatch"))
     }
 }
