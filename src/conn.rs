@@ -15,7 +15,7 @@ use crate::keys::Keys;
 use crate::msgs::hs;
 use crate::record::{HEADER_LEN, Header, MAX_PLAINTEXT, content};
 use crate::suites::TLS1_0;
-use crate::{client_sessions, session_cache};
+use crate::{client_sessions, session_cache, trace};
 
 /// SSL_DEFAULT_IN_BUF_SIZE / SSL_DEFAULT_OUT_BUF_SIZE.
 pub const DEFAULT_BUF_SIZE: usize = 1500;
@@ -114,6 +114,7 @@ pub struct Connection {
 impl Connection {
     fn new(keys: Arc<Keys>, is_client: bool) -> Self {
         let mut core = Core::new(keys);
+        core.is_client = is_client;
         // Both buffers exist at the default size from the start and never shrink below it
         // (ABI.md §7.2): applications written for 3.3 keep the GetOutdata pointer across an
         // encode that fits, so a small record must never reallocate the output buffer.
@@ -413,6 +414,14 @@ impl Connection {
     }
 
     fn on_handshake_message(&mut self, raw: &[u8], cb: &mut dyn Callbacks) -> Result<(), Fatal> {
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: received {} (type {}, {} bytes)",
+            trace::role(self.is_client),
+            trace::handshake_name(raw[0]),
+            raw[0],
+            raw.len() - 4
+        );
         // After our close_notify no new handshake is started: a renegotiation request
         // (HelloRequest, a renegotiating ClientHello) is discarded without an alert, as
         // OpenSSL does once SSL_shutdown has sent close_notify; application data and alerts
@@ -452,6 +461,7 @@ impl Connection {
 
     fn after_transition(&mut self, was_established: bool, next: Box<dyn State>) {
         if next.is_established() && !was_established {
+            self.trace_negotiated();
             self.established_once = true;
             self.complete_unreported = true;
         }
@@ -475,6 +485,11 @@ impl Connection {
         // RFC 5246 §7.1: the message is the single byte 1. Any other body is not a
         // ChangeCipherSpec at all, so it is refused as an unexpected message (as OpenSSL
         // does), not as a bad parameter of one.
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: received ChangeCipherSpec",
+            trace::role(self.is_client)
+        );
         if self.inbuf[range.clone()] != [1] {
             return Err(Fatal::unexpected(
                 "ChangeCipherSpec body is not the single byte 1",
@@ -506,6 +521,17 @@ impl Connection {
             return Err(Fatal::decode("alert record not 2 bytes long"));
         }
         let (level, description) = (self.inbuf[range.start], self.inbuf[range.start + 1]);
+        trace::event!(
+            trace::HANDSHAKE | trace::INFO,
+            "{}: received {} alert {} ({description})",
+            trace::role(self.is_client),
+            if level == alert::LEVEL_FATAL {
+                "fatal"
+            } else {
+                "warning"
+            },
+            trace::alert_name(description)
+        );
         if level == alert::LEVEL_FATAL {
             self.peer_error = true;
             self.forget_session_after_fatal();
@@ -566,6 +592,14 @@ impl Connection {
     /// A local protocol failure: queue the fatal alert, drop buffered input, and ask the
     /// application to flush (ABI.md §7.9).
     fn fail(&mut self, f: Fatal) -> Received {
+        trace::event!(
+            trace::HANDSHAKE | trace::INFO,
+            "{}: sent fatal alert {} ({}): {}",
+            trace::role(self.is_client),
+            trace::alert_name(f.alert),
+            f.alert,
+            f.cause
+        );
         self.core.send_alert(alert::LEVEL_FATAL, f.alert);
         self.local_error = true;
         self.close_after_sent = true;
@@ -576,6 +610,31 @@ impl Connection {
         self.hs_buf.clear();
         self.forget_session_after_fatal();
         Received::code(MATRIXSSL_REQUEST_SEND)
+    }
+
+    /// One line with what a completed handshake established (no secrets: the session id
+    /// is not printed either, it names a resumable session).
+    fn trace_negotiated(&self) {
+        let n = &self.core.negotiated;
+        trace::event!(
+            trace::INFO,
+            "{}: negotiated {} {} (0x{:04x}), {}, extended master secret {}, secure renegotiation {}",
+            trace::role(self.is_client),
+            trace::version_name(n.version),
+            n.suite.map_or("no suite", |s| s.name),
+            n.suite.map_or(0, |s| s.id),
+            if n.resumed {
+                "resumed"
+            } else {
+                "full handshake"
+            },
+            if n.extended_master_secret {
+                "yes"
+            } else {
+                "no"
+            },
+            if n.secure_renegotiation { "yes" } else { "no" }
+        );
     }
 
     /// RFC 5246 §7.2.2: the session of a connection that ended in a fatal alert (sent or

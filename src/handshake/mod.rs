@@ -17,6 +17,7 @@ use crate::msgs::handshake_message;
 use crate::pki::Certificate;
 use crate::record::{RecordLayer, content};
 use crate::suites::CipherSuite;
+use crate::trace;
 
 pub use keysched::KeySchedule;
 
@@ -144,6 +145,8 @@ pub struct Core {
     pub client_options: client::ClientOptions,
     /// Server: how many more peer-initiated handshakes this session accepts.
     pub rehandshake_credits: i32,
+    /// Which side this is; only traces need it here.
+    pub is_client: bool,
 }
 
 impl Core {
@@ -157,6 +160,7 @@ impl Core {
             server_options: server::ServerOptions::default(),
             client_options: client::ClientOptions::default(),
             rehandshake_credits: 0,
+            is_client: false,
         }
     }
 
@@ -164,6 +168,13 @@ impl Core {
     /// Fails (internal_error) only for a body too long for the 3-byte length.
     pub fn send_handshake(&mut self, typ: u8, body: &[u8]) -> Result<(), Fatal> {
         let msg = handshake_message(typ, body)?;
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: sent {} (type {typ}, {} bytes)",
+            trace::role(self.is_client),
+            trace::handshake_name(typ),
+            body.len()
+        );
         self.transcript.extend_from_slice(&msg);
         self.record
             .write_records(&mut self.out, content::HANDSHAKE, &msg);
@@ -172,6 +183,11 @@ impl Core {
 
     /// Sends ChangeCipherSpec and switches the write side to the pending keys.
     pub fn send_change_cipher_spec(&mut self) -> Result<(), Fatal> {
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: sent ChangeCipherSpec",
+            trace::role(self.is_client)
+        );
         self.record
             .write_records(&mut self.out, content::CHANGE_CIPHER_SPEC, &[1]);
         self.record.activate_write()
@@ -188,6 +204,15 @@ impl Core {
     }
 
     pub fn send_alert(&mut self, level: u8, description: u8) {
+        // Fatal alerts are traced with their cause by the connection that fails.
+        if level != crate::error::alert::LEVEL_FATAL {
+            trace::event!(
+                trace::HANDSHAKE | trace::INFO,
+                "{}: sent warning alert {} ({description})",
+                trace::role(self.is_client),
+                trace::alert_name(description)
+            );
+        }
         self.record
             .write_records(&mut self.out, content::ALERT, &[level, description]);
     }
