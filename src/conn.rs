@@ -530,7 +530,7 @@ impl Connection {
             } else {
                 "warning"
             },
-            trace::alert_name(description)
+            alert::name(description)
         );
         if level == alert::LEVEL_FATAL {
             self.peer_error = true;
@@ -594,11 +594,8 @@ impl Connection {
     fn fail(&mut self, f: Fatal) -> Received {
         trace::event!(
             trace::HANDSHAKE | trace::INFO,
-            "{}: sent fatal alert {} ({}): {}",
-            trace::role(self.is_client),
-            trace::alert_name(f.alert),
-            f.alert,
-            f.cause
+            "{}: sent fatal alert {f}",
+            trace::role(self.is_client)
         );
         self.core.send_alert(alert::LEVEL_FATAL, f.alert);
         self.local_error = true;

@@ -57,6 +57,36 @@ pub mod alert {
 
     pub const LEVEL_WARNING: u8 = 1;
     pub const LEVEL_FATAL: u8 = 2;
+
+    /// Name of an alert description (RFC 5246 §7.2 and later registrations).
+    pub fn name(description: u8) -> &'static str {
+        match description {
+            CLOSE_NOTIFY => "close_notify",
+            UNEXPECTED_MESSAGE => "unexpected_message",
+            BAD_RECORD_MAC => "bad_record_mac",
+            RECORD_OVERFLOW => "record_overflow",
+            HANDSHAKE_FAILURE => "handshake_failure",
+            NO_CERTIFICATE => "no_certificate",
+            BAD_CERTIFICATE => "bad_certificate",
+            UNSUPPORTED_CERTIFICATE => "unsupported_certificate",
+            CERTIFICATE_REVOKED => "certificate_revoked",
+            CERTIFICATE_EXPIRED => "certificate_expired",
+            CERTIFICATE_UNKNOWN => "certificate_unknown",
+            ILLEGAL_PARAMETER => "illegal_parameter",
+            UNKNOWN_CA => "unknown_ca",
+            ACCESS_DENIED => "access_denied",
+            DECODE_ERROR => "decode_error",
+            DECRYPT_ERROR => "decrypt_error",
+            PROTOCOL_VERSION => "protocol_version",
+            INSUFFICIENT_SECURITY => "insufficient_security",
+            INTERNAL_ERROR => "internal_error",
+            INAPPROPRIATE_FALLBACK => "inappropriate_fallback",
+            NO_RENEGOTIATION => "no_renegotiation",
+            UNSUPPORTED_EXTENSION => "unsupported_extension",
+            UNKNOWN_PSK_IDENTITY => "unknown_psk_identity",
+            _ => "unknown",
+        }
+    }
 }
 
 /// A protocol failure: the fatal alert the local side must send, and why.
@@ -77,6 +107,19 @@ impl PartialEq for Fatal {
 }
 
 impl Eq for Fatal {}
+
+/// "unknown_ca (48): server certificate chain did not verify".
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            alert::name(self.alert),
+            self.alert,
+            self.cause
+        )
+    }
+}
 
 impl Fatal {
     pub const fn new(alert: u8, cause: &'static str) -> Fatal {
@@ -110,5 +153,21 @@ impl Fatal {
 
     pub const fn decrypt(cause: &'static str) -> Fatal {
         Fatal::new(alert::DECRYPT_ERROR, cause)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fatal_equality_is_the_alert_and_display_gives_the_cause() {
+        assert_eq!(Fatal::decode("one reason"), Fatal::decode("another"));
+        assert_ne!(Fatal::decode("same"), Fatal::illegal("same"));
+        assert_eq!(
+            Fatal::new(alert::UNKNOWN_CA, "server certificate chain did not verify").to_string(),
+            "unknown_ca (48): server certificate chain did not verify"
+        );
+        assert_eq!(alert::name(200), "unknown");
     }
 }

@@ -420,10 +420,11 @@ mod tests {
     fn duplicate_extensions_are_rejected() {
         let exts = vec![(23, vec![]), (23, vec![])];
         let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts).unwrap();
-        assert_eq!(
-            ClientHello::parse(&body).err(),
-            Some(Fatal::decode("duplicate extension type"))
-        );
+        let err = ClientHello::parse(&body).unwrap_err();
+        assert_eq!(err, Fatal::decode("duplicate extension type"));
+        // Equality is by alert, which a truncated block would also give: the cause tells
+        // the two apart.
+        assert_eq!(err.cause, "duplicate extension type");
     }
 
     /// The largest extension block a ClientHello can carry: 16,382 empty extensions of

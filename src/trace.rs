@@ -117,37 +117,6 @@ pub fn version_name(version: u16) -> &'static str {
     }
 }
 
-/// Name of an alert description (RFC 5246 §7.2 and later registrations).
-pub fn alert_name(description: u8) -> &'static str {
-    use crate::error::alert;
-    match description {
-        alert::CLOSE_NOTIFY => "close_notify",
-        alert::UNEXPECTED_MESSAGE => "unexpected_message",
-        alert::BAD_RECORD_MAC => "bad_record_mac",
-        alert::RECORD_OVERFLOW => "record_overflow",
-        alert::HANDSHAKE_FAILURE => "handshake_failure",
-        alert::NO_CERTIFICATE => "no_certificate",
-        alert::BAD_CERTIFICATE => "bad_certificate",
-        alert::UNSUPPORTED_CERTIFICATE => "unsupported_certificate",
-        alert::CERTIFICATE_REVOKED => "certificate_revoked",
-        alert::CERTIFICATE_EXPIRED => "certificate_expired",
-        alert::CERTIFICATE_UNKNOWN => "certificate_unknown",
-        alert::ILLEGAL_PARAMETER => "illegal_parameter",
-        alert::UNKNOWN_CA => "unknown_ca",
-        alert::ACCESS_DENIED => "access_denied",
-        alert::DECODE_ERROR => "decode_error",
-        alert::DECRYPT_ERROR => "decrypt_error",
-        alert::PROTOCOL_VERSION => "protocol_version",
-        alert::INSUFFICIENT_SECURITY => "insufficient_security",
-        alert::INTERNAL_ERROR => "internal_error",
-        alert::INAPPROPRIATE_FALLBACK => "inappropriate_fallback",
-        alert::NO_RENEGOTIATION => "no_renegotiation",
-        alert::UNSUPPORTED_EXTENSION => "unsupported_extension",
-        alert::UNKNOWN_PSK_IDENTITY => "unknown_psk_identity",
-        _ => "unknown",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,10 +170,9 @@ mod tests {
     }
 
     #[test]
-    fn names_cover_the_handshake_types_and_alerts() {
+    fn names_cover_the_handshake_types_and_versions() {
         assert_eq!(handshake_name(crate::msgs::hs::FINISHED), "Finished");
         assert_eq!(handshake_name(99), "unknown");
-        assert_eq!(alert_name(crate::error::alert::UNKNOWN_CA), "unknown_ca");
         assert_eq!(version_name(0x0303), "TLS 1.2");
     }
 }

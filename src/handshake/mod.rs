@@ -210,7 +210,7 @@ impl Core {
                 trace::HANDSHAKE | trace::INFO,
                 "{}: sent warning alert {} ({description})",
                 trace::role(self.is_client),
-                trace::alert_name(description)
+                crate::error::alert::name(description)
             );
         }
         self.record
