@@ -504,7 +504,11 @@ impl State for ExpectCertificate {
                 r => {
                     return Err(Fatal::new(
                         r as u8,
-                        "certificate callback rejected the server chain",
+                        if verdict.alert != 0 {
+                            "server chain did not verify; the callback kept the failure"
+                        } else {
+                            "certificate callback rejected the server chain"
+                        },
                     ));
                 }
             }

@@ -624,7 +624,11 @@ impl State for ExpectClientCertificate {
                 r => {
                     return Err(Fatal::new(
                         r as u8,
-                        "certificate callback rejected the client chain",
+                        if verdict.alert != 0 {
+                            "client chain did not verify; the callback kept the failure"
+                        } else {
+                            "certificate callback rejected the client chain"
+                        },
                     ));
                 }
             }
