@@ -70,7 +70,7 @@ impl<'a> Reader<'a> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(Fatal::DECODE)
+            Err(Fatal::decode("trailing bytes after a structure"))
         }
     }
 }
@@ -82,7 +82,9 @@ pub trait OrDecode<T> {
 
 impl<T> OrDecode<T> for Option<T> {
     fn or_decode(self) -> Result<T, Fatal> {
-        self.ok_or(Fatal::DECODE)
+        self.ok_or(Fatal::decode(
+            "structure truncated or a length runs past its end",
+        ))
     }
 }
 
@@ -98,7 +100,7 @@ pub struct TooLong;
 
 impl From<TooLong> for Fatal {
     fn from(_: TooLong) -> Fatal {
-        Fatal::INTERNAL
+        Fatal::internal("encoded field too long for its length prefix")
     }
 }
 

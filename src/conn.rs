@@ -15,7 +15,7 @@ use crate::keys::Keys;
 use crate::msgs::hs;
 use crate::record::{HEADER_LEN, Header, MAX_PLAINTEXT, content};
 use crate::suites::TLS1_0;
-use crate::{client_sessions, session_cache};
+use crate::{client_sessions, session_cache, trace};
 
 /// SSL_DEFAULT_IN_BUF_SIZE / SSL_DEFAULT_OUT_BUF_SIZE.
 pub const DEFAULT_BUF_SIZE: usize = 1500;
@@ -114,6 +114,7 @@ pub struct Connection {
 impl Connection {
     fn new(keys: Arc<Keys>, is_client: bool) -> Self {
         let mut core = Core::new(keys);
+        core.is_client = is_client;
         // Both buffers exist at the default size from the start and never shrink below it
         // (ABI.md §7.2): applications written for 3.3 keep the GetOutdata pointer across an
         // encode that fits, so a small record must never reallocate the output buffer.
@@ -323,7 +324,7 @@ impl Connection {
                 // them: we do not implement RFC 6520) before any decryption, so this arm
                 // is not reached; it states the rule here too rather than let an unknown
                 // type fall through to application data.
-                _ => Err(Fatal::UNEXPECTED),
+                _ => Err(Fatal::unexpected("record of an unknown content type")),
             };
             match step {
                 Ok(None) => continue,
@@ -351,7 +352,9 @@ impl Connection {
             return Ok(None); // as any handshake message after our close_notify
         }
         let body = crate::msgs::sslv2_client_hello_to_v3(&msg)?;
-        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let state = self.state.take().ok_or(Fatal::unexpected(
+            "handshake message after the connection failed",
+        ))?;
         // The transcript covers the SSL 2.0 message itself (RFC 5246 Appendix E.2).
         let next = state.handle(
             &mut self.core,
@@ -389,7 +392,7 @@ impl Connection {
         cb: &mut dyn Callbacks,
     ) -> Result<Option<Received>, Fatal> {
         if range.is_empty() {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("empty handshake record"));
         }
         self.warning_alerts = 0;
         self.hs_buf.extend_from_slice(&self.inbuf[range]);
@@ -397,7 +400,9 @@ impl Connection {
             let body_len =
                 (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
             if body_len > MAX_HANDSHAKE_MESSAGE {
-                return Err(Fatal::DECODE);
+                return Err(Fatal::decode(
+                    "handshake message longer than the allowed maximum",
+                ));
             }
             if self.hs_buf.len() < 4 + body_len {
                 break;
@@ -409,6 +414,14 @@ impl Connection {
     }
 
     fn on_handshake_message(&mut self, raw: &[u8], cb: &mut dyn Callbacks) -> Result<(), Fatal> {
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: received {} (type {}, {} bytes)",
+            trace::role(self.is_client),
+            trace::handshake_name(raw[0]),
+            raw[0],
+            raw.len() - 4
+        );
         // After our close_notify no new handshake is started: a renegotiation request
         // (HelloRequest, a renegotiating ClientHello) is discarded without an alert, as
         // OpenSSL does once SSL_shutdown has sent close_notify; application data and alerts
@@ -426,10 +439,12 @@ impl Connection {
             return if raw.len() == 4 {
                 Ok(())
             } else {
-                Err(Fatal::DECODE)
+                Err(Fatal::decode("HelloRequest with a non-empty body"))
             };
         }
-        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let state = self.state.take().ok_or(Fatal::unexpected(
+            "handshake message after the connection failed",
+        ))?;
         let was_established = state.is_established();
         // After the peer's ChangeCipherSpec the only acceptable message is its Finished,
         // which the state machine checks; either way the window is closed.
@@ -446,6 +461,7 @@ impl Connection {
 
     fn after_transition(&mut self, was_established: bool, next: Box<dyn State>) {
         if next.is_established() && !was_established {
+            self.trace_negotiated();
             self.established_once = true;
             self.complete_unreported = true;
         }
@@ -469,14 +485,25 @@ impl Connection {
         // RFC 5246 §7.1: the message is the single byte 1. Any other body is not a
         // ChangeCipherSpec at all, so it is refused as an unexpected message (as OpenSSL
         // does), not as a bad parameter of one.
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: received ChangeCipherSpec",
+            trace::role(self.is_client)
+        );
         if self.inbuf[range.clone()] != [1] {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec body is not the single byte 1",
+            ));
         }
         // A CCS must fall on a handshake message boundary.
         if !self.hs_buf.is_empty() {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec inside a fragmented handshake message",
+            ));
         }
-        let state = self.state.take().ok_or(Fatal::UNEXPECTED)?;
+        let state = self.state.take().ok_or(Fatal::unexpected(
+            "ChangeCipherSpec after the connection failed",
+        ))?;
         let was_established = state.is_established();
         let next = state.handle(&mut self.core, cb, Input::ChangeCipherSpec)?;
         self.after_transition(was_established, next);
@@ -491,9 +518,20 @@ impl Connection {
         record_end: usize,
     ) -> Result<Option<Received>, Fatal> {
         if range.len() != 2 {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("alert record not 2 bytes long"));
         }
         let (level, description) = (self.inbuf[range.start], self.inbuf[range.start + 1]);
+        trace::event!(
+            trace::HANDSHAKE | trace::INFO,
+            "{}: received {} alert {} ({description})",
+            trace::role(self.is_client),
+            if level == alert::LEVEL_FATAL {
+                "fatal"
+            } else {
+                "warning"
+            },
+            alert::name(description)
+        );
         if level == alert::LEVEL_FATAL {
             self.peer_error = true;
             self.forget_session_after_fatal();
@@ -502,7 +540,7 @@ impl Connection {
         } else {
             self.warning_alerts += 1;
             if self.warning_alerts >= MAX_CONSECUTIVE_WARNING_ALERTS {
-                return Err(Fatal::UNEXPECTED);
+                return Err(Fatal::unexpected("too many consecutive warning alerts"));
             }
         }
         self.outstanding = Some(record_end);
@@ -518,7 +556,9 @@ impl Connection {
         record_end: usize,
     ) -> Result<Option<Received>, Fatal> {
         if !self.established_once || !self.core.record.read_secure() {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "application data before the handshake completed",
+            ));
         }
         // During a renegotiation application data may arrive between the peer's handshake
         // messages, under the keys in force (RFC 5246 §7.4 leaves the two interleaved), and
@@ -526,12 +566,14 @@ impl Connection {
         // read under new keys that no Finished has authenticated yet: refused, as OpenSSL
         // refuses "application data after CCS before Finished".
         if self.awaiting_peer_finished {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "application data between ChangeCipherSpec and Finished",
+            ));
         }
         if range.is_empty() {
             self.empty_records += 1;
             if self.empty_records > MAX_EMPTY_RECORDS {
-                return Err(Fatal::UNEXPECTED);
+                return Err(Fatal::unexpected("too many empty application data records"));
             }
         } else {
             self.empty_records = self.empty_records.saturating_sub(1);
@@ -550,7 +592,12 @@ impl Connection {
     /// A local protocol failure: queue the fatal alert, drop buffered input, and ask the
     /// application to flush (ABI.md §7.9).
     fn fail(&mut self, f: Fatal) -> Received {
-        self.core.send_alert(alert::LEVEL_FATAL, f.0);
+        trace::event!(
+            trace::HANDSHAKE | trace::INFO,
+            "{}: sent fatal alert {f}",
+            trace::role(self.is_client)
+        );
+        self.core.send_alert(alert::LEVEL_FATAL, f.alert);
         self.local_error = true;
         self.close_after_sent = true;
         self.state = None;
@@ -560,6 +607,31 @@ impl Connection {
         self.hs_buf.clear();
         self.forget_session_after_fatal();
         Received::code(MATRIXSSL_REQUEST_SEND)
+    }
+
+    /// One line with what a completed handshake established (no secrets: the session id
+    /// is not printed either, it names a resumable session).
+    fn trace_negotiated(&self) {
+        let n = &self.core.negotiated;
+        trace::event!(
+            trace::INFO,
+            "{}: negotiated {} {} (0x{:04x}), {}, extended master secret {}, secure renegotiation {}",
+            trace::role(self.is_client),
+            trace::version_name(n.version),
+            n.suite.map_or("no suite", |s| s.name),
+            n.suite.map_or(0, |s| s.id),
+            if n.resumed {
+                "resumed"
+            } else {
+                "full handshake"
+            },
+            if n.extended_master_secret {
+                "yes"
+            } else {
+                "no"
+            },
+            if n.secure_renegotiation { "yes" } else { "no" }
+        );
     }
 
     /// RFC 5246 §7.2.2: the session of a connection that ended in a fatal alert (sent or

@@ -57,18 +57,117 @@ pub mod alert {
 
     pub const LEVEL_WARNING: u8 = 1;
     pub const LEVEL_FATAL: u8 = 2;
+
+    /// Name of an alert description (RFC 5246 §7.2 and later registrations).
+    pub fn name(description: u8) -> &'static str {
+        match description {
+            CLOSE_NOTIFY => "close_notify",
+            UNEXPECTED_MESSAGE => "unexpected_message",
+            BAD_RECORD_MAC => "bad_record_mac",
+            RECORD_OVERFLOW => "record_overflow",
+            HANDSHAKE_FAILURE => "handshake_failure",
+            NO_CERTIFICATE => "no_certificate",
+            BAD_CERTIFICATE => "bad_certificate",
+            UNSUPPORTED_CERTIFICATE => "unsupported_certificate",
+            CERTIFICATE_REVOKED => "certificate_revoked",
+            CERTIFICATE_EXPIRED => "certificate_expired",
+            CERTIFICATE_UNKNOWN => "certificate_unknown",
+            ILLEGAL_PARAMETER => "illegal_parameter",
+            UNKNOWN_CA => "unknown_ca",
+            ACCESS_DENIED => "access_denied",
+            DECODE_ERROR => "decode_error",
+            DECRYPT_ERROR => "decrypt_error",
+            PROTOCOL_VERSION => "protocol_version",
+            INSUFFICIENT_SECURITY => "insufficient_security",
+            INTERNAL_ERROR => "internal_error",
+            INAPPROPRIATE_FALLBACK => "inappropriate_fallback",
+            NO_RENEGOTIATION => "no_renegotiation",
+            UNSUPPORTED_EXTENSION => "unsupported_extension",
+            UNKNOWN_PSK_IDENTITY => "unknown_psk_identity",
+            _ => "unknown",
+        }
+    }
 }
 
-/// A protocol failure: the fatal alert the local side must send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fatal(pub u8);
+/// A protocol failure: the fatal alert the local side must send, and why.
+///
+/// The cause is a short fixed text for traces and test failures; it is never sent on the
+/// wire and never holds peer data or key material. Two failures are equal when their alerts
+/// are: the alert is what the peer sees, the cause only explains it.
+#[derive(Debug, Clone, Copy)]
+pub struct Fatal {
+    pub alert: u8,
+    pub cause: &'static str,
+}
+
+impl PartialEq for Fatal {
+    fn eq(&self, other: &Fatal) -> bool {
+        self.alert == other.alert
+    }
+}
+
+impl Eq for Fatal {}
+
+/// "unknown_ca (48): server certificate chain did not verify".
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            alert::name(self.alert),
+            self.alert,
+            self.cause
+        )
+    }
+}
 
 impl Fatal {
-    pub const DECODE: Fatal = Fatal(alert::DECODE_ERROR);
-    pub const UNEXPECTED: Fatal = Fatal(alert::UNEXPECTED_MESSAGE);
-    pub const ILLEGAL: Fatal = Fatal(alert::ILLEGAL_PARAMETER);
-    pub const HANDSHAKE: Fatal = Fatal(alert::HANDSHAKE_FAILURE);
-    pub const INTERNAL: Fatal = Fatal(alert::INTERNAL_ERROR);
-    pub const BAD_MAC: Fatal = Fatal(alert::BAD_RECORD_MAC);
-    pub const DECRYPT: Fatal = Fatal(alert::DECRYPT_ERROR);
+    pub const fn new(alert: u8, cause: &'static str) -> Fatal {
+        Fatal { alert, cause }
+    }
+
+    /// decode_error: a message that does not parse as its structure (RFC 5246 §7.2.2).
+    pub const fn decode(cause: &'static str) -> Fatal {
+        Fatal::new(alert::DECODE_ERROR, cause)
+    }
+
+    pub const fn unexpected(cause: &'static str) -> Fatal {
+        Fatal::new(alert::UNEXPECTED_MESSAGE, cause)
+    }
+
+    pub const fn illegal(cause: &'static str) -> Fatal {
+        Fatal::new(alert::ILLEGAL_PARAMETER, cause)
+    }
+
+    pub const fn handshake(cause: &'static str) -> Fatal {
+        Fatal::new(alert::HANDSHAKE_FAILURE, cause)
+    }
+
+    pub const fn internal(cause: &'static str) -> Fatal {
+        Fatal::new(alert::INTERNAL_ERROR, cause)
+    }
+
+    pub const fn bad_mac(cause: &'static str) -> Fatal {
+        Fatal::new(alert::BAD_RECORD_MAC, cause)
+    }
+
+    pub const fn decrypt(cause: &'static str) -> Fatal {
+        Fatal::new(alert::DECRYPT_ERROR, cause)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fatal_equality_is_the_alert_and_display_gives_the_cause() {
+        assert_eq!(Fatal::decode("one reason"), Fatal::decode("another"));
+        assert_ne!(Fatal::decode("same"), Fatal::illegal("same"));
+        assert_eq!(
+            Fatal::new(alert::UNKNOWN_CA, "server certificate chain did not verify").to_string(),
+            "unknown_ca (48): server certificate chain did not verify"
+        );
+        assert_eq!(alert::name(200), "unknown");
+    }
 }

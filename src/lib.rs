@@ -24,3 +24,4 @@ pub mod pki;
 pub mod record;
 pub mod session_cache;
 pub mod suites;
+pub mod trace;

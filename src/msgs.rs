@@ -49,7 +49,7 @@ fn parse_extensions<'a>(r: &mut Reader<'a>) -> Result<Vec<Extension<'a>>, Fatal>
         let typ = block.u16().or_decode()?;
         let body = block.vec_u16().or_decode()?;
         if !seen.insert(typ) {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("duplicate extension type"));
         }
         out.push(Extension { typ, body });
     }
@@ -111,16 +111,18 @@ impl<'a> ClientHello<'a> {
             .take(32)
             .or_decode()?
             .try_into()
-            .map_err(|_| Fatal::DECODE)?;
+            .map_err(|_| Fatal::decode("ClientHello random truncated"))?;
         let session_id = r.vec_u8().or_decode()?;
         // opaque SessionID<0..32> (RFC 5246 §7.4.1.2): a longer one is a malformed
         // structure, so decode_error (§7.2.2), not a bad value.
         if session_id.len() > 32 {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("ClientHello session_id longer than 32 bytes"));
         }
         let suite_bytes = r.vec_u16().or_decode()?;
         if suite_bytes.is_empty() || suite_bytes.len() % 2 != 0 {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode(
+                "ClientHello cipher_suites empty or of odd length",
+            ));
         }
         let suites = suite_bytes
             .chunks_exact(2)
@@ -128,7 +130,7 @@ impl<'a> ClientHello<'a> {
             .collect();
         let compressions = r.vec_u8().or_decode()?;
         if compressions.is_empty() {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("ClientHello compression_methods empty"));
         }
         let extensions = parse_extensions(&mut r)?;
         r.finish()?;
@@ -191,12 +193,12 @@ impl<'a> ServerHello<'a> {
             .take(32)
             .or_decode()?
             .try_into()
-            .map_err(|_| Fatal::DECODE)?;
+            .map_err(|_| Fatal::decode("ServerHello random truncated"))?;
         let session_id = r.vec_u8().or_decode()?;
         // opaque SessionID<0..32> (RFC 5246 §7.4.1.2): a longer one is a malformed
         // structure, so decode_error (§7.2.2), not a bad value.
         if session_id.len() > 32 {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("ServerHello session_id longer than 32 bytes"));
         }
         let suite = r.u16().or_decode()?;
         let compression = r.u8().or_decode()?;
@@ -239,7 +241,7 @@ pub fn parse_certificate_list(body: &[u8]) -> Result<Vec<&[u8]>, Fatal> {
     while !list.is_empty() {
         let der = list.vec_u24().or_decode()?;
         if der.is_empty() {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode("empty certificate in Certificate list"));
         }
         certs.push(der);
     }
@@ -286,13 +288,15 @@ pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<Certificat
     let mut r = Reader::new(body);
     let types = r.vec_u8().or_decode()?;
     if types.is_empty() {
-        return Err(Fatal::DECODE);
+        return Err(Fatal::decode("CertificateRequest certificate_types empty"));
     }
     let mut schemes = Vec::new();
     if version >= crate::suites::TLS1_2 {
         let algs = r.vec_u16().or_decode()?;
         if algs.is_empty() || algs.len() % 2 != 0 {
-            return Err(Fatal::DECODE);
+            return Err(Fatal::decode(
+                "CertificateRequest supported_signature_algorithms empty or of odd length",
+            ));
         }
         schemes = algs
             .chunks_exact(2)
@@ -316,14 +320,16 @@ pub fn parse_certificate_request(body: &[u8], version: u16) -> Result<Certificat
 pub fn sslv2_client_hello_to_v3(msg: &[u8]) -> Result<Vec<u8>, Fatal> {
     let mut r = Reader::new(msg);
     if r.u8().or_decode()? != hs::CLIENT_HELLO {
-        return Err(Fatal::UNEXPECTED);
+        return Err(Fatal::unexpected("SSL 2.0 record is not a CLIENT-HELLO"));
     }
     let version = r.u16().or_decode()?;
     let specs_len = usize::from(r.u16().or_decode()?);
     let session_id_len = usize::from(r.u16().or_decode()?);
     let challenge_len = usize::from(r.u16().or_decode()?);
     if specs_len == 0 || specs_len % 3 != 0 || !(16..=32).contains(&challenge_len) {
-        return Err(Fatal::ILLEGAL);
+        return Err(Fatal::illegal(
+            "SSL 2.0 CLIENT-HELLO cipher specs or challenge length invalid",
+        ));
     }
     let specs = r.take(specs_len).or_decode()?;
     r.take(session_id_len).or_decode()?;
@@ -335,7 +341,9 @@ pub fn sslv2_client_hello_to_v3(msg: &[u8]) -> Result<Vec<u8>, Fatal> {
         .map(|c| u16::from_be_bytes([c[1], c[2]]))
         .collect();
     if suites.is_empty() {
-        return Err(Fatal::HANDSHAKE);
+        return Err(Fatal::handshake(
+            "SSL 2.0 CLIENT-HELLO offers no SSL 3.0+ cipher suite",
+        ));
     }
     let mut random = [0u8; 32];
     random[32 - challenge_len..].copy_from_slice(challenge);
@@ -412,7 +420,11 @@ mod tests {
     fn duplicate_extensions_are_rejected() {
         let exts = vec![(23, vec![]), (23, vec![])];
         let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &exts).unwrap();
-        assert_eq!(ClientHello::parse(&body).err(), Some(Fatal::DECODE));
+        let err = ClientHello::parse(&body).unwrap_err();
+        assert_eq!(err, Fatal::decode("duplicate extension type"));
+        // Equality is by alert, which a truncated block would also give: the cause tells
+        // the two apart.
+        assert_eq!(err.cause, "duplicate extension type");
     }
 
     /// The largest extension block a ClientHello can carry: 16,382 empty extensions of
@@ -457,13 +469,13 @@ mod tests {
             let body = encode_client_hello(0x0303, &[0; 32], &[], &[0x2f], &dup).unwrap();
             assert_eq!(
                 ClientHello::parse(&body).err(),
-                Some(Fatal::DECODE),
+                Some(Fatal::decode("duplicate extension type")),
                 "{at}/{from}"
             );
             let sh = encode_server_hello(0x0303, &[0; 32], &[], 0x2f, &dup).unwrap();
             assert_eq!(
                 ServerHello::parse(&sh).err(),
-                Some(Fatal::DECODE),
+                Some(Fatal::decode("duplicate extension type")),
                 "{at}/{from}"
             );
         }

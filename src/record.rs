@@ -40,16 +40,22 @@ impl Header {
 
     fn validate(self) -> Result<Header, Fatal> {
         if !(content::CHANGE_CIPHER_SPEC..=content::APPLICATION_DATA).contains(&self.typ) {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("record of an unknown content type"));
         }
         if self.version >> 8 != 3 {
-            return Err(Fatal(alert::PROTOCOL_VERSION));
+            return Err(Fatal::new(
+                alert::PROTOCOL_VERSION,
+                "record version major is not 3",
+            ));
         }
         if self.len == 0 {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::illegal("empty record"));
         }
         if self.len > MAX_BODY {
-            return Err(Fatal(alert::RECORD_OVERFLOW));
+            return Err(Fatal::new(
+                alert::RECORD_OVERFLOW,
+                "record longer than 2^14 + 2048 bytes",
+            ));
         }
         Ok(self)
     }
@@ -105,14 +111,18 @@ impl RecordLayer {
 
     /// Switches reading to the pending keys (a ChangeCipherSpec arrived).
     pub fn activate_read(&mut self) -> Result<(), Fatal> {
-        self.decrypter = Some(self.pending_decrypter.take().ok_or(Fatal::UNEXPECTED)?);
+        self.decrypter = Some(self.pending_decrypter.take().ok_or(Fatal::unexpected(
+            "ChangeCipherSpec before the keys were negotiated",
+        ))?);
         self.read_seq = 0;
         Ok(())
     }
 
     /// Switches writing to the pending keys (we just sent ChangeCipherSpec).
     pub fn activate_write(&mut self) -> Result<(), Fatal> {
-        self.encrypter = Some(self.pending_encrypter.take().ok_or(Fatal::INTERNAL)?);
+        self.encrypter = Some(self.pending_encrypter.take().ok_or(Fatal::internal(
+            "write keys activated before they were negotiated",
+        ))?);
         self.write_seq = 0;
         Ok(())
     }
@@ -184,17 +194,23 @@ impl RecordLayer {
         if let Some(expected) = self.expected_read_version
             && header.version != expected
         {
-            return Err(Fatal(alert::PROTOCOL_VERSION));
+            return Err(Fatal::new(
+                alert::PROTOCOL_VERSION,
+                "record version differs from the negotiated one",
+            ));
         }
         let range = match self.decrypter.as_mut() {
             Some(dec) => dec
                 .open(self.read_seq, header.typ, header.version, body)
-                .map_err(|_| Fatal::BAD_MAC)?,
+                .map_err(|_| Fatal::bad_mac("record MAC or padding check failed"))?,
             None => 0..body.len(),
         };
         self.read_seq = self.read_seq.wrapping_add(1);
         if range.len() > MAX_PLAINTEXT {
-            return Err(Fatal(alert::RECORD_OVERFLOW));
+            return Err(Fatal::new(
+                alert::RECORD_OVERFLOW,
+                "decrypted record longer than 2^14 bytes",
+            ));
         }
         Ok(range)
     }
@@ -209,12 +225,15 @@ mod tests {
         assert_eq!(Header::parse(&[22, 3, 1, 0]), None);
         assert_eq!(
             Header::parse(&[24, 3, 1, 0, 1]),
-            Some(Err(Fatal::UNEXPECTED))
+            Some(Err(Fatal::unexpected("unknown content type")))
         );
-        assert_eq!(Header::parse(&[22, 3, 1, 0, 0]), Some(Err(Fatal::ILLEGAL)));
+        assert_eq!(
+            Header::parse(&[22, 3, 1, 0, 0]),
+            Some(Err(Fatal::illegal("empty record")))
+        );
         assert_eq!(
             Header::parse(&[23, 3, 3, 0x48, 0x01]),
-            Some(Err(Fatal(alert::RECORD_OVERFLOW)))
+            Some(Err(Fatal::new(alert::RECORD_OVERFLOW, "record too long")))
         );
         assert_eq!(
             Header::parse(&[22, 3, 3, 0x10, 0x00]),

@@ -279,24 +279,33 @@ struct ExpectServerHello {
 impl State for ExpectServerHello {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting ServerHello",
+            ));
         };
         if m.typ != hs::SERVER_HELLO {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected ServerHello"));
         }
         let sh = ServerHello::parse(m.body)?;
         if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
-            return Err(Fatal(alert::PROTOCOL_VERSION));
+            return Err(Fatal::new(
+                alert::PROTOCOL_VERSION,
+                "ServerHello version outside the range offered",
+            ));
         }
         if !self.offered.contains(&sh.suite) || sh.compression != 0 {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::illegal(
+                "ServerHello suite not offered or compression not null",
+            ));
         }
-        let suite = suites::by_id(sh.suite).ok_or(Fatal::ILLEGAL)?;
+        let suite = suites::by_id(sh.suite).ok_or(Fatal::illegal("ServerHello suite unknown"))?;
         if !suite.usable_with(sh.version) {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::illegal(
+                "ServerHello suite not usable with the negotiated version",
+            ));
         }
         if !suites::globally_enabled(suite.id) {
-            return Err(Fatal::HANDSHAKE);
+            return Err(Fatal::handshake("ServerHello suite disabled"));
         }
         let mut secure_renegotiation = false;
         let mut ems = false;
@@ -305,13 +314,15 @@ impl State for ExpectServerHello {
                 ext::RENEGOTIATION_INFO => {
                     let expected = self.expected_renegotiation_info.as_deref().unwrap_or(&[0]);
                     if e.body != expected {
-                        return Err(Fatal::HANDSHAKE);
+                        return Err(Fatal::handshake("ServerHello renegotiation_info mismatch"));
                     }
                     secure_renegotiation = true;
                 }
                 ext::EXTENDED_MASTER_SECRET => {
                     if !e.body.is_empty() {
-                        return Err(Fatal::DECODE);
+                        return Err(Fatal::decode(
+                            "ServerHello extended_master_secret not empty",
+                        ));
                     }
                     ems = sh.version > suites::SSL3;
                 }
@@ -320,31 +331,48 @@ impl State for ExpectServerHello {
                     let formats = r.vec_u8().or_decode()?;
                     r.finish()?;
                     if !formats.contains(&0) {
-                        return Err(Fatal::ILLEGAL);
+                        return Err(Fatal::illegal(
+                            "ServerHello ec_point_formats lacks uncompressed",
+                        ));
                     }
                 }
                 t if self.user_extension_types.contains(&t) => {}
-                _ => return Err(Fatal(alert::UNSUPPORTED_EXTENSION)),
+                _ => {
+                    return Err(Fatal::new(
+                        alert::UNSUPPORTED_EXTENSION,
+                        "ServerHello extension not offered",
+                    ));
+                }
             }
             let library_owned =
                 matches!(e.typ, ext::RENEGOTIATION_INFO | ecdhe::EXT_EC_POINT_FORMATS);
             if !library_owned && cb.extension(e.typ, e.body) < 0 {
-                return Err(Fatal(alert::UNSUPPORTED_EXTENSION));
+                return Err(Fatal::new(
+                    alert::UNSUPPORTED_EXTENSION,
+                    "ServerHello extension refused by the extension callback",
+                ));
             }
         }
         let must_be_secure = self.expected_renegotiation_info.is_some()
             || cfg!(feature = "require-secure-rehandshakes");
         if must_be_secure && !secure_renegotiation {
-            return Err(Fatal::HANDSHAKE);
+            return Err(Fatal::handshake(
+                "server does not support secure renegotiation",
+            ));
         }
         let renegotiating = core.negotiated.version != 0;
         if renegotiating && sh.version != core.negotiated.version {
-            return Err(Fatal(alert::PROTOCOL_VERSION));
+            return Err(Fatal::new(
+                alert::PROTOCOL_VERSION,
+                "renegotiation changed the protocol version",
+            ));
         }
         // RFC 7627 §5.4 (triple handshake): once a connection has used the extended master
         // secret, a renegotiation without it is refused.
         if renegotiating && core.negotiated.extended_master_secret && !ems {
-            return Err(Fatal::HANDSHAKE);
+            return Err(Fatal::handshake(
+                "renegotiation dropped the extended master secret",
+            ));
         }
         core.transcript.extend_from_slice(m.raw);
         core.record.write_version = sh.version;
@@ -365,12 +393,16 @@ impl State for ExpectServerHello {
             Some(ticket) if !sh.session_id.is_empty() && sh.session_id == ticket.id => {
                 // A resumed session keeps the suite and version it was made with.
                 if ticket.suite != suite.id || ticket.version != sh.version {
-                    return Err(Fatal::ILLEGAL);
+                    return Err(Fatal::illegal(
+                        "resumed session with a different suite or version",
+                    ));
                 }
                 // RFC 7627 §5.3: the resumed session must use the master-secret derivation
                 // it was created with; either mismatch aborts with handshake_failure.
                 if ticket.extended_master_secret != ems {
-                    return Err(Fatal::HANDSHAKE);
+                    return Err(Fatal::handshake(
+                        "resumed session with a different extended master secret use",
+                    ));
                 }
                 let master = ticket.master_secret;
                 // The resumed session is the one the ticket was made by: the same server,
@@ -400,7 +432,10 @@ impl State for ExpectServerHello {
                 let mut params = params;
                 params.auth.anonymous = suite.kx == KeyExchange::DhAnon;
                 if suite.kx.uses_psk() {
-                    let psk = core.keys.first_psk().ok_or(Fatal::INTERNAL)?;
+                    let psk = core
+                        .keys
+                        .first_psk()
+                        .ok_or(Fatal::internal("PSK suite negotiated without a local PSK"))?;
                     params.auth.peer = PeerIdentity::Psk(psk.identity.clone());
                 }
                 Ok(Box::new(ExpectServerKeyExchange {
@@ -428,20 +463,25 @@ fn now_unix() -> u64 {
 impl State for ExpectCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting Certificate",
+            ));
         };
         if m.typ != hs::CERTIFICATE {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected server Certificate"));
         }
         let ders = msgs::parse_certificate_list(m.body)?;
         if ders.is_empty() {
-            return Err(Fatal(alert::BAD_CERTIFICATE));
+            return Err(Fatal::new(
+                alert::BAD_CERTIFICATE,
+                "server Certificate message is empty",
+            ));
         }
         let chain = ders
             .iter()
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Fatal(alert::BAD_CERTIFICATE))?;
+            .map_err(|_| Fatal::new(alert::BAD_CERTIFICATE, "server certificate does not parse"))?;
         core.transcript.extend_from_slice(m.raw);
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         super::check_renegotiation_peer(core, &peer)?;
@@ -458,14 +498,31 @@ impl State for ExpectCertificate {
             match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
                 0 => {}
                 SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
-                r if r < 0 => return Err(Fatal::INTERNAL),
-                r => return Err(Fatal(r as u8)),
+                r if r < 0 => {
+                    return Err(Fatal::internal("certificate callback returned an error"));
+                }
+                r => {
+                    return Err(Fatal::new(
+                        r as u8,
+                        if verdict.alert != 0 {
+                            "server chain did not verify; the callback kept the failure"
+                        } else {
+                            "certificate callback rejected the server chain"
+                        },
+                    ));
+                }
             }
         } else if verdict.alert != 0 {
-            return Err(Fatal(verdict.alert));
+            return Err(Fatal::new(
+                verdict.alert,
+                "server certificate chain did not verify",
+            ));
         }
         if key_alert != 0 {
-            return Err(Fatal(key_alert));
+            return Err(Fatal::new(
+                key_alert,
+                "server certificate key unfit for the suite",
+            ));
         }
         let leaf_key = chain[0].public_key.clone();
         match (&leaf_key, kx) {
@@ -482,7 +539,10 @@ impl State for ExpectCertificate {
                 offered_version: self.offered_version,
                 leaf_key: Some(leaf_key),
             })),
-            _ => Err(Fatal(alert::UNSUPPORTED_CERTIFICATE)),
+            _ => Err(Fatal::new(
+                alert::UNSUPPORTED_CERTIFICATE,
+                "server certificate key type does not match the suite",
+            )),
         }
     }
 }
@@ -509,7 +569,9 @@ struct ExpectServerKeyExchange {
 impl State for ExpectServerKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting ServerKeyExchange",
+            ));
         };
         let kx = self.params.ks.suite.kx;
         // RFC 4279 §2: a plain-PSK server without an identity hint skips this message.
@@ -523,7 +585,7 @@ impl State for ExpectServerKeyExchange {
             return next.handle(core, _cb, Input::Handshake(m));
         }
         if m.typ != hs::SERVER_KEY_EXCHANGE {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected ServerKeyExchange"));
         }
         let mut r = Reader::new(m.body);
         if kx.uses_psk() {
@@ -568,16 +630,18 @@ impl State for ExpectServerHelloDone {
         input: Input<'_>,
     ) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting ServerHelloDone",
+            ));
         };
         match m.typ {
             // A server that sent no certificate may not ask for one (RFC 5246 §7.4.4: an
             // anonymous server must not; RFC 4279 §2: PSK suites authenticate by the key).
             // The message has no place in such a handshake, so it is unexpected_message, and
             // it is never answered with a Certificate.
-            hs::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => {
-                Err(Fatal::UNEXPECTED)
-            }
+            hs::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => Err(
+                Fatal::unexpected("CertificateRequest in an anonymous or PSK suite"),
+            ),
             hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
                 core.transcript.extend_from_slice(m.raw);
@@ -586,12 +650,14 @@ impl State for ExpectServerHelloDone {
             }
             hs::SERVER_HELLO_DONE => {
                 if !m.body.is_empty() {
-                    return Err(Fatal::DECODE);
+                    return Err(Fatal::decode("ServerHelloDone with a non-empty body"));
                 }
                 core.transcript.extend_from_slice(m.raw);
                 self.send_key_exchange(core)
             }
-            _ => Err(Fatal::UNEXPECTED),
+            _ => Err(Fatal::unexpected(
+                "expected ServerHelloDone or CertificateRequest",
+            )),
         }
     }
 }
@@ -622,7 +688,12 @@ impl ExpectServerHelloDone {
         let kx = self.params.ks.suite.kx;
         // RFC 4279: the ClientKeyExchange of PSK suites opens with our identity.
         let psk = if kx.uses_psk() {
-            Some(core.keys.first_psk().ok_or(Fatal::INTERNAL)?.clone())
+            Some(
+                core.keys
+                    .first_psk()
+                    .ok_or(Fatal::internal("PSK suite negotiated without a local PSK"))?
+                    .clone(),
+            )
         } else {
             None
         };
@@ -633,11 +704,12 @@ impl ExpectServerHelloDone {
         let premaster = match &self.exchange {
             PeerExchange::Rsa(server_key) => {
                 let mut premaster = Zeroizing::new(vec![0u8; 48]);
-                rng::fill(&mut premaster[..]).map_err(|_| Fatal::INTERNAL)?;
+                rng::fill(&mut premaster[..])
+                    .map_err(|_| Fatal::internal("random generator failed"))?;
                 premaster[..2].copy_from_slice(&self.offered_version.to_be_bytes());
                 let ciphertext = server_key
                     .encrypt_pkcs1(&premaster)
-                    .map_err(|_| Fatal::INTERNAL)?;
+                    .map_err(|_| Fatal::internal("RSA encryption of the premaster failed"))?;
                 if self.params.ks.version == suites::SSL3 {
                     cke.extend_from_slice(&ciphertext); // SSL 3.0: no length prefix
                 } else {
@@ -651,10 +723,11 @@ impl ExpectServerHelloDone {
                 share.agree(point)?
             }
             PeerExchange::Dhe { group, public } => {
-                let pair =
-                    crate::crypto::dh::DhKeyPair::generate(group).map_err(|_| Fatal::INTERNAL)?;
+                let pair = crate::crypto::dh::DhKeyPair::generate(group)
+                    .map_err(|_| Fatal::internal("DH key generation failed"))?;
                 crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&pair.public_be()))?;
-                pair.agree(public).map_err(|_| Fatal::ILLEGAL)?
+                pair.agree(public)
+                    .map_err(|_| Fatal::illegal("server DH public value out of range"))?
             }
             PeerExchange::PskOnly => Zeroizing::new(Vec::new()),
         };
@@ -674,12 +747,12 @@ impl ExpectServerHelloDone {
             let mut body = Vec::new();
             if p.ks.version >= TLS1_2 {
                 let (scheme, sig) = sign::sign_tls12(&identity.key, &schemes, &core.transcript)
-                    .map_err(|_| Fatal::INTERNAL)?;
+                    .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
                 crate::codec::put_u16(&mut body, scheme);
                 crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
             } else {
                 let sig = sign::sign_legacy(&identity.key, &core.transcript)
-                    .map_err(|_| Fatal::INTERNAL)?;
+                    .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
                 crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
             }
             core.send_handshake(hs::CERTIFICATE_VERIFY, &body)?;
@@ -741,7 +814,7 @@ struct ExpectChangeCipherSpec {
 impl State for ExpectChangeCipherSpec {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::ChangeCipherSpec = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected ChangeCipherSpec"));
         };
         core.record.activate_read()?;
         Ok(Box::new(ExpectFinished {
@@ -761,10 +834,12 @@ struct ExpectFinished {
 impl State for ExpectFinished {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting Finished",
+            ));
         };
         if m.typ != hs::FINISHED {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected Finished"));
         }
         let p = &self.params;
         let expected = p.ks.verify_data(&self.master, false, &core.transcript);

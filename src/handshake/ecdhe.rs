@@ -36,12 +36,12 @@ pub struct KeyShare {
 
 impl KeyShare {
     pub fn generate(group: u16) -> Result<KeyShare, Fatal> {
-        let alg = algorithm(group).ok_or(Fatal::INTERNAL)?;
+        let alg = algorithm(group).ok_or(Fatal::internal("ECDHE group not implemented"))?;
         let secret = EphemeralPrivateKey::generate(alg, &SystemRandom::new())
-            .map_err(|_| Fatal::INTERNAL)?;
+            .map_err(|_| Fatal::internal("ECDHE key generation failed"))?;
         let public = secret
             .compute_public_key()
-            .map_err(|_| Fatal::INTERNAL)?
+            .map_err(|_| Fatal::internal("ECDHE public key computation failed"))?
             .as_ref()
             .to_vec();
         Ok(KeyShare {
@@ -54,23 +54,25 @@ impl KeyShare {
     /// The premaster secret with the peer's point. ring rejects points not on the curve,
     /// wrong lengths and (X25519) all-zero results: all illegal_parameter.
     pub fn agree(self, peer: &[u8]) -> Result<Zeroizing<Vec<u8>>, Fatal> {
-        let alg = algorithm(self.group).ok_or(Fatal::INTERNAL)?;
+        let alg = algorithm(self.group).ok_or(Fatal::internal("ECDHE group not implemented"))?;
         agreement::agree_ephemeral(self.secret, &UnparsedPublicKey::new(alg, peer), |s| {
             Zeroizing::new(s.to_vec())
         })
-        .map_err(|_| Fatal::ILLEGAL)
+        .map_err(|_| Fatal::illegal("peer ECDHE point invalid for the group"))
     }
 }
 
 /// ServerECDHParams: curve type, group, point. Returns (group, point).
 pub fn parse_server_params<'a>(r: &mut Reader<'a>) -> Result<(u16, &'a [u8]), Fatal> {
     if r.u8().or_decode()? != NAMED_CURVE {
-        return Err(Fatal::ILLEGAL);
+        return Err(Fatal::illegal(
+            "ServerECDHParams curve type is not named_curve",
+        ));
     }
     let group = r.u16().or_decode()?;
     let point = r.vec_u8().or_decode()?;
     if point.is_empty() {
-        return Err(Fatal::DECODE);
+        return Err(Fatal::decode("ServerECDHParams point empty"));
     }
     Ok((group, point))
 }
@@ -91,7 +93,7 @@ pub fn parse_client_share(body: &[u8]) -> Result<&[u8], Fatal> {
     let point = r.vec_u8().or_decode()?;
     r.finish()?;
     if point.is_empty() {
-        return Err(Fatal::DECODE);
+        return Err(Fatal::decode("ClientKeyExchange ECDH point empty"));
     }
     Ok(point)
 }
@@ -115,7 +117,7 @@ pub fn parse_u16_list(body: &[u8]) -> Result<Vec<u16>, Fatal> {
     let list = r.vec_u16().or_decode()?;
     r.finish()?;
     if list.is_empty() || list.len() % 2 != 0 {
-        return Err(Fatal::DECODE);
+        return Err(Fatal::decode("u16 list extension empty or of odd length"));
     }
     Ok(list
         .chunks_exact(2)
@@ -142,11 +144,11 @@ mod tests {
         let a = KeyShare::generate(SECP256R1).unwrap();
         let mut bad = KeyShare::generate(SECP256R1).unwrap().public;
         bad[10] ^= 1;
-        assert_eq!(a.agree(&bad).err(), Some(Fatal::ILLEGAL));
+        assert_eq!(a.agree(&bad).err(), Some(Fatal::illegal("bad point")));
         let x = KeyShare::generate(X25519).unwrap();
-        assert_eq!(x.agree(&[0u8; 31]).err(), Some(Fatal::ILLEGAL));
+        assert_eq!(x.agree(&[0u8; 31]).err(), Some(Fatal::illegal("bad point")));
         let x = KeyShare::generate(X25519).unwrap();
-        assert_eq!(x.agree(&[0u8; 32]).err(), Some(Fatal::ILLEGAL));
+        assert_eq!(x.agree(&[0u8; 32]).err(), Some(Fatal::illegal("bad point")));
     }
 
     #[test]
@@ -154,7 +156,7 @@ mod tests {
         for body in [&[][..], &[0], &[5, 1, 2], &[1, 4, 0]] {
             assert_eq!(
                 parse_client_share(body).err(),
-                Some(Fatal::DECODE),
+                Some(Fatal::decode("malformed point")),
                 "{body:?}"
             );
         }

@@ -17,6 +17,7 @@ use crate::msgs::handshake_message;
 use crate::pki::Certificate;
 use crate::record::{RecordLayer, content};
 use crate::suites::CipherSuite;
+use crate::trace;
 
 pub use keysched::KeySchedule;
 
@@ -144,6 +145,8 @@ pub struct Core {
     pub client_options: client::ClientOptions,
     /// Server: how many more peer-initiated handshakes this session accepts.
     pub rehandshake_credits: i32,
+    /// Which side this is; only traces need it here.
+    pub is_client: bool,
 }
 
 impl Core {
@@ -157,6 +160,7 @@ impl Core {
             server_options: server::ServerOptions::default(),
             client_options: client::ClientOptions::default(),
             rehandshake_credits: 0,
+            is_client: false,
         }
     }
 
@@ -164,6 +168,13 @@ impl Core {
     /// Fails (internal_error) only for a body too long for the 3-byte length.
     pub fn send_handshake(&mut self, typ: u8, body: &[u8]) -> Result<(), Fatal> {
         let msg = handshake_message(typ, body)?;
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: sent {} (type {typ}, {} bytes)",
+            trace::role(self.is_client),
+            trace::handshake_name(typ),
+            body.len()
+        );
         self.transcript.extend_from_slice(&msg);
         self.record
             .write_records(&mut self.out, content::HANDSHAKE, &msg);
@@ -172,6 +183,11 @@ impl Core {
 
     /// Sends ChangeCipherSpec and switches the write side to the pending keys.
     pub fn send_change_cipher_spec(&mut self) -> Result<(), Fatal> {
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: sent ChangeCipherSpec",
+            trace::role(self.is_client)
+        );
         self.record
             .write_records(&mut self.out, content::CHANGE_CIPHER_SPEC, &[1]);
         self.record.activate_write()
@@ -188,6 +204,15 @@ impl Core {
     }
 
     pub fn send_alert(&mut self, level: u8, description: u8) {
+        // Fatal alerts are traced with their cause by the connection that fails.
+        if level != crate::error::alert::LEVEL_FATAL {
+            trace::event!(
+                trace::HANDSHAKE | trace::INFO,
+                "{}: sent warning alert {} ({description})",
+                trace::role(self.is_client),
+                crate::error::alert::name(description)
+            );
+        }
         self.record
             .write_records(&mut self.out, content::ALERT, &[level, description]);
     }
@@ -229,19 +254,22 @@ impl State for Established {
         use crate::error::alert;
         use crate::msgs::hs;
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec after the handshake completed",
+            ));
         };
         match m.typ {
             hs::HELLO_REQUEST if self.is_client => {
                 if !m.body.is_empty() {
-                    return Err(Fatal::DECODE);
+                    return Err(Fatal::decode("HelloRequest with a non-empty body"));
                 }
                 if !renegotiation_allowed(core) {
                     core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
                     return Ok(self);
                 }
                 let options = core.renegotiation_options();
-                client::start(core, options).map_err(|_| Fatal::INTERNAL)
+                client::start(core, options)
+                    .map_err(|_| Fatal::internal("renegotiation could not start"))
             }
             hs::CLIENT_HELLO if !self.is_client => {
                 if core.rehandshake_credits <= 0 {
@@ -250,11 +278,15 @@ impl State for Established {
                 }
                 core.rehandshake_credits -= 1;
                 if !renegotiation_allowed(core) {
-                    return Err(Fatal::HANDSHAKE);
+                    return Err(Fatal::handshake(
+                        "ClientHello renegotiation not allowed without secure renegotiation",
+                    ));
                 }
                 Box::new(server::ExpectClientHello).handle(core, cb, Input::Handshake(m))
             }
-            _ => Err(Fatal::UNEXPECTED),
+            _ => Err(Fatal::unexpected(
+                "handshake message not allowed after the handshake completed",
+            )),
         }
     }
 
@@ -275,7 +307,9 @@ pub(crate) fn check_renegotiation_peer(core: &Core, peer: &PeerIdentity) -> Resu
         && matches!(n.auth.peer, PeerIdentity::Certificate(_))
         && n.auth.peer != *peer
     {
-        return Err(Fatal::HANDSHAKE);
+        return Err(Fatal::handshake(
+            "renegotiation changed the peer certificate",
+        ));
     }
     Ok(())
 }
@@ -304,7 +338,7 @@ pub fn psk_premaster(
 /// Verifies a Finished message body against the expected verify_data in constant time.
 fn check_finished(expected: &[u8], body: &[u8]) -> Result<(), Fatal> {
     if body.len() != expected.len() {
-        return Err(Fatal::DECODE);
+        return Err(Fatal::decode("Finished verify_data of the wrong length"));
     }
     // Accumulate the difference over every byte so the time does not depend on where the
     // first mismatch is.
@@ -315,6 +349,6 @@ fn check_finished(expected: &[u8], body: &[u8]) -> Result<(), Fatal> {
     if diff == 0 {
         Ok(())
     } else {
-        Err(Fatal::DECRYPT)
+        Err(Fatal::decrypt("Finished verify_data mismatch"))
     }
 }

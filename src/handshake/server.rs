@@ -60,7 +60,8 @@ struct Params {
 pub struct ExpectClientHello;
 
 fn server_random() -> Result<[u8; 32], Fatal> {
-    let mut random: [u8; 32] = rng::random_array().map_err(|_| Fatal::INTERNAL)?;
+    let mut random: [u8; 32] =
+        rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as u32);
@@ -88,7 +89,9 @@ impl ClientCapabilities {
         let uncompressed = match find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS) {
             Some(body) => {
                 let mut r = Reader::new(body);
-                let formats = r.vec_u8().ok_or(Fatal::DECODE)?;
+                let formats = r
+                    .vec_u8()
+                    .ok_or(Fatal::decode("ClientHello ec_point_formats truncated"))?;
                 r.finish()?;
                 formats.contains(&0)
             }
@@ -219,14 +222,19 @@ fn may_resume(
 impl State for ExpectClientHello {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting ClientHello",
+            ));
         };
         if m.typ != hs::CLIENT_HELLO {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected ClientHello"));
         }
         let ch = ClientHello::parse(m.body)?;
         if ch.version < MIN_VERSION {
-            return Err(Fatal(alert::PROTOCOL_VERSION));
+            return Err(Fatal::new(
+                alert::PROTOCOL_VERSION,
+                "ClientHello version below the minimum supported",
+            ));
         }
         let version = ch.version.min(core.server_options.max_version);
         // RFC 7507: a client that retried with a lower version than we support is being
@@ -234,20 +242,30 @@ impl State for ExpectClientHello {
         if ch.suites.contains(&suites::TLS_FALLBACK_SCSV)
             && version < core.server_options.max_version
         {
-            return Err(Fatal(alert::INAPPROPRIATE_FALLBACK));
+            return Err(Fatal::new(
+                alert::INAPPROPRIATE_FALLBACK,
+                "TLS_FALLBACK_SCSV with a version below our maximum",
+            ));
         }
         if !ch.compressions.contains(&0) {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::illegal(
+                "ClientHello does not offer null compression",
+            ));
         }
         let renegotiating = core.negotiated.version != 0;
         if renegotiating && version != core.negotiated.version {
-            return Err(Fatal(alert::PROTOCOL_VERSION));
+            return Err(Fatal::new(
+                alert::PROTOCOL_VERSION,
+                "renegotiation changed the protocol version",
+            ));
         }
         // Client authentication is not implemented for SSL 3.0 (its CertificateVerify and
         // no_certificate rules differ): a server that requires it refuses the handshake
         // rather than completing it unauthenticated.
         if core.server_options.client_auth && version <= suites::SSL3 {
-            return Err(Fatal::HANDSHAKE);
+            return Err(Fatal::handshake(
+                "client authentication required but SSL 3.0 negotiated",
+            ));
         }
         // RFC 5746 §3.6/§3.7: the initial hello carries an empty renegotiation_info (or the
         // SCSV); a renegotiating one carries the client's last verify_data and never the SCSV.
@@ -258,27 +276,41 @@ impl State for ExpectClientHello {
             match reneg_ext {
                 Some(body) if !has_scsv && body == expected => true,
                 None if !has_scsv && !core.negotiated.secure_renegotiation => false,
-                _ => return Err(Fatal::HANDSHAKE),
+                _ => {
+                    return Err(Fatal::handshake(
+                        "renegotiating ClientHello renegotiation_info missing or mismatched",
+                    ));
+                }
             }
         } else {
             if reneg_ext.is_some_and(|body| body != [0]) {
-                return Err(Fatal::HANDSHAKE);
+                return Err(Fatal::handshake(
+                    "initial ClientHello renegotiation_info not empty",
+                ));
             }
             reneg_ext.is_some() || has_scsv
         };
         if !secure_renegotiation && cfg!(feature = "require-secure-rehandshakes") {
-            return Err(Fatal::HANDSHAKE);
+            return Err(Fatal::handshake(
+                "client does not support secure renegotiation",
+            ));
         }
         // RFC 7627 §5.1: the extended master secret is a TLS mechanism, not SSL 3.0's.
         let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
             Some([]) => version > suites::SSL3 && core.server_options.extended_master_secret,
-            Some(_) => return Err(Fatal::DECODE),
+            Some(_) => {
+                return Err(Fatal::decode(
+                    "ClientHello extended_master_secret not empty",
+                ));
+            }
             None => false,
         };
         // RFC 7627 §5.4 (triple handshake): once the connection has used the extended
         // master secret, a renegotiating hello without it is refused.
         if renegotiating && core.negotiated.extended_master_secret && !ems {
-            return Err(Fatal::HANDSHAKE);
+            return Err(Fatal::handshake(
+                "renegotiation dropped the extended master secret",
+            ));
         }
 
         let resumable = session_cache::lookup(ch.session_id)
@@ -288,7 +320,9 @@ impl State for ExpectClientHello {
         // not resumed by a hello that has it: a full handshake gives a new session.
         let resumable = match resumable {
             Some(cached) if cached.extended_master_secret && !ems => {
-                return Err(Fatal::HANDSHAKE);
+                return Err(Fatal::handshake(
+                    "resumption without the extended master secret of the session",
+                ));
             }
             Some(cached) if cached.extended_master_secret == ems => Some(cached),
             _ => None,
@@ -298,14 +332,16 @@ impl State for ExpectClientHello {
         let (suite, session_id, auth) = match &resumable {
             // A resumed session is authenticated as the session it resumes was.
             Some(cached) => (
-                suites::by_id(cached.suite).ok_or(Fatal::INTERNAL)?,
+                suites::by_id(cached.suite)
+                    .ok_or(Fatal::internal("cached session suite unknown"))?,
                 cached.id.to_vec(),
                 cached.auth.clone(),
             ),
             None => {
-                let suite =
-                    choose_suite(core, &ch.suites, version, &caps).ok_or(Fatal::HANDSHAKE)?;
-                let id: [u8; 32] = rng::random_array().map_err(|_| Fatal::INTERNAL)?;
+                let suite = choose_suite(core, &ch.suites, version, &caps)
+                    .ok_or(Fatal::handshake("no cipher suite in common"))?;
+                let id: [u8; 32] =
+                    rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
                 let auth = AuthContext {
                     client_auth_required: core.server_options.client_auth,
                     ..AuthContext::new(&core.keys)
@@ -377,7 +413,11 @@ impl State for ExpectClientHello {
             None => {
                 let kx = suite.kx;
                 let identity = if kx.needs_certificate() {
-                    let identity = identity_for(core, kx).ok_or(Fatal::HANDSHAKE)?.clone();
+                    let identity = identity_for(core, kx)
+                        .ok_or(Fatal::handshake(
+                            "no certificate for the chosen key exchange",
+                        ))?
+                        .clone();
                     let chain =
                         msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]))?;
                     core.send_handshake(hs::CERTIFICATE, &chain)?;
@@ -387,11 +427,13 @@ impl State for ExpectClientHello {
                 };
                 let share = if kx.is_ecdhe() {
                     ServerShare::Ecdhe(KeyShare::generate(
-                        caps.ecdhe_group.ok_or(Fatal::HANDSHAKE)?,
+                        caps.ecdhe_group
+                            .ok_or(Fatal::handshake("no ECDHE group in common"))?,
                     )?)
                 } else if kx.is_dhe() {
                     let group = core.keys.server_dh_group();
-                    let pair = DhKeyPair::generate(&group).map_err(|_| Fatal::INTERNAL)?;
+                    let pair = DhKeyPair::generate(&group)
+                        .map_err(|_| Fatal::internal("DH key generation failed"))?;
                     ServerShare::Dhe(group, pair)
                 } else {
                     ServerShare::None
@@ -455,18 +497,21 @@ fn server_key_exchange(
     if !kx.signs_parameters() {
         return Ok(Some(body));
     }
-    let identity = identity.ok_or(Fatal::INTERNAL)?;
+    let identity = identity.ok_or(Fatal::internal(
+        "signed key exchange without a signing identity",
+    ))?;
     let mut signed = Vec::with_capacity(64 + key_params.len());
     signed.extend_from_slice(&params.client_random);
     signed.extend_from_slice(&params.server_random);
     signed.extend_from_slice(&key_params);
     if params.ks.version >= TLS1_2 {
         let (scheme, sig) = sign::sign_tls12(&identity.key, &caps.signature_schemes, &signed)
-            .map_err(|_| Fatal::INTERNAL)?;
+            .map_err(|_| Fatal::internal("ServerKeyExchange signing failed"))?;
         put_u16(&mut body, scheme);
         with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     } else {
-        let sig = sign::sign_legacy(&identity.key, &signed).map_err(|_| Fatal::INTERNAL)?;
+        let sig = sign::sign_legacy(&identity.key, &signed)
+            .map_err(|_| Fatal::internal("ServerKeyExchange signing failed"))?;
         with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     }
     Ok(Some(body))
@@ -478,7 +523,9 @@ fn certificate_request(core: &Core, version: u16) -> Result<Vec<u8>, Fatal> {
     if core.keys.ca_certs.is_empty() && !cfg!(feature = "server-empty-cert-request") {
         // Nothing could validate a client certificate (SERVER_CAN_SEND_EMPTY_CERT_REQUEST
         // is off): refuse rather than pretend to authenticate.
-        return Err(Fatal::HANDSHAKE);
+        return Err(Fatal::handshake(
+            "client authentication required but no trusted CA loaded",
+        ));
     }
     let mut body = Vec::new();
     with_len(&mut body, 1, |b| b.extend_from_slice(&[1, 64]))?;
@@ -514,10 +561,12 @@ struct ExpectClientCertificate {
 impl State for ExpectClientCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting client Certificate",
+            ));
         };
         if m.typ != hs::CERTIFICATE {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected client Certificate"));
         }
         let ders = msgs::parse_certificate_list(m.body)?;
         core.transcript.extend_from_slice(m.raw);
@@ -528,13 +577,22 @@ impl State for ExpectClientCertificate {
             // SERVER_WILL_ACCEPT_EMPTY_CLIENT_CERT_MSG lets the callback decide.
             if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback()
             {
-                return Err(Fatal::HANDSHAKE);
+                return Err(Fatal::handshake(
+                    "client sent no certificate but one is required",
+                ));
             }
             match cb.certificate(&[], &[], alert::BAD_CERTIFICATE) {
                 0 => {}
                 crate::error::SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
-                r if r < 0 => return Err(Fatal::INTERNAL),
-                r => return Err(Fatal(r as u8)),
+                r if r < 0 => {
+                    return Err(Fatal::internal("certificate callback returned an error"));
+                }
+                r => {
+                    return Err(Fatal::new(
+                        r as u8,
+                        "certificate callback rejected the missing client certificate",
+                    ));
+                }
             }
             return Ok(Box::new(ExpectClientKeyExchange {
                 params,
@@ -546,7 +604,7 @@ impl State for ExpectClientCertificate {
             .iter()
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Fatal(alert::BAD_CERTIFICATE))?;
+            .map_err(|_| Fatal::new(alert::BAD_CERTIFICATE, "client certificate does not parse"))?;
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         check_renegotiation_peer(core, &peer)?;
         params.auth.peer = peer;
@@ -560,14 +618,31 @@ impl State for ExpectClientCertificate {
             match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
                 0 => {}
                 crate::error::SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
-                r if r < 0 => return Err(Fatal::INTERNAL),
-                r => return Err(Fatal(r as u8)),
+                r if r < 0 => {
+                    return Err(Fatal::internal("certificate callback returned an error"));
+                }
+                r => {
+                    return Err(Fatal::new(
+                        r as u8,
+                        if verdict.alert != 0 {
+                            "client chain did not verify; the callback kept the failure"
+                        } else {
+                            "certificate callback rejected the client chain"
+                        },
+                    ));
+                }
             }
         } else if verdict.alert != 0 {
-            return Err(Fatal(verdict.alert));
+            return Err(Fatal::new(
+                verdict.alert,
+                "client certificate chain did not verify",
+            ));
         }
         if key_alert != 0 {
-            return Err(Fatal(key_alert));
+            return Err(Fatal::new(
+                key_alert,
+                "client certificate key unfit for signing",
+            ));
         }
         Ok(Box::new(ExpectClientKeyExchange {
             params,
@@ -588,10 +663,12 @@ struct ExpectClientKeyExchange {
 impl State for ExpectClientKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting ClientKeyExchange",
+            ));
         };
         if m.typ != hs::CLIENT_KEY_EXCHANGE {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected ClientKeyExchange"));
         }
         let ExpectClientKeyExchange {
             mut params,
@@ -602,9 +679,17 @@ impl State for ExpectClientKeyExchange {
         let mut r = Reader::new(m.body);
         // RFC 4279: PSK suites open with the identity the client used.
         let psk = if kx.uses_psk() {
-            let identity = r.vec_u16().ok_or(Fatal::DECODE)?;
+            let identity = r
+                .vec_u16()
+                .ok_or(Fatal::decode("ClientKeyExchange PSK identity truncated"))?;
             let psk = core.keys.psk_for_identity(identity);
-            let key = psk.ok_or(Fatal(alert::UNKNOWN_PSK_IDENTITY))?.key.clone();
+            let key = psk
+                .ok_or(Fatal::new(
+                    alert::UNKNOWN_PSK_IDENTITY,
+                    "unknown PSK identity",
+                ))?
+                .key
+                .clone();
             params.auth.peer = PeerIdentity::Psk(identity.to_vec());
             Some(key)
         } else {
@@ -618,16 +703,21 @@ impl State for ExpectClientKeyExchange {
                 // one or a length running past the message is a structure error
                 // (decode_error); a present value outside 2..p-2 is illegal_parameter.
                 let mut r = Reader::new(rest);
-                let yc = r.vec_u16().ok_or(Fatal::DECODE)?;
+                let yc = r
+                    .vec_u16()
+                    .ok_or(Fatal::decode("ClientKeyExchange dh_Yc truncated"))?;
                 r.finish()?;
                 if yc.is_empty() {
-                    return Err(Fatal::DECODE);
+                    return Err(Fatal::decode("ClientKeyExchange dh_Yc empty"));
                 }
-                pair.agree(yc).map_err(|_| Fatal::ILLEGAL)?
+                pair.agree(yc)
+                    .map_err(|_| Fatal::illegal("client DH public value out of range"))?
             }
             ServerShare::None if kx == KeyExchange::Psk => {
                 if !rest.is_empty() {
-                    return Err(Fatal::DECODE);
+                    return Err(Fatal::decode(
+                        "plain PSK ClientKeyExchange has bytes after the identity",
+                    ));
                 }
                 Zeroizing::new(Vec::new())
             }
@@ -638,9 +728,14 @@ impl State for ExpectClientKeyExchange {
                 } else {
                     msgs::parse_rsa_client_key_exchange(rest)?
                 };
-                let identity = core.keys.rsa_identity().ok_or(Fatal::INTERNAL)?;
+                let identity = core
+                    .keys
+                    .rsa_identity()
+                    .ok_or(Fatal::internal("RSA key exchange without an RSA identity"))?;
                 let PrivateKey::Rsa(key) = &*identity.key else {
-                    return Err(Fatal::INTERNAL);
+                    return Err(Fatal::internal(
+                        "RSA key exchange without an RSA private key",
+                    ));
                 };
                 // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
                 // time, so the failure only shows up as a Finished mismatch.
@@ -691,31 +786,42 @@ struct ExpectCertificateVerify {
 impl State for ExpectCertificateVerify {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting CertificateVerify",
+            ));
         };
         if m.typ != hs::CERTIFICATE_VERIFY {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected CertificateVerify"));
         }
         // Our CertificateRequest asks for RSA and ECDSA certificates only; DSA verification
         // exists for DHE_DSS servers, not client authentication.
         if matches!(self.client_key, PublicKey::Dsa(_)) {
-            return Err(Fatal(alert::UNSUPPORTED_CERTIFICATE));
+            return Err(Fatal::new(
+                alert::UNSUPPORTED_CERTIFICATE,
+                "DSA client certificates are not supported",
+            ));
         }
         let mut r = Reader::new(m.body);
         let verified = if self.params.ks.version >= TLS1_2 {
-            let scheme = r.u16().ok_or(Fatal::DECODE)?;
-            let sig = r.vec_u16().ok_or(Fatal::DECODE)?;
+            let scheme = r
+                .u16()
+                .ok_or(Fatal::decode("CertificateVerify truncated"))?;
+            let sig = r
+                .vec_u16()
+                .ok_or(Fatal::decode("CertificateVerify signature truncated"))?;
             r.finish()?;
             if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
-                return Err(Fatal::ILLEGAL);
+                return Err(Fatal::illegal("CertificateVerify scheme not advertised"));
             }
             sign::verify_tls12(&self.client_key, scheme, &core.transcript, sig)
         } else {
-            let sig = r.vec_u16().ok_or(Fatal::DECODE)?;
+            let sig = r
+                .vec_u16()
+                .ok_or(Fatal::decode("CertificateVerify signature truncated"))?;
             r.finish()?;
             sign::verify_legacy(&self.client_key, &core.transcript, sig)
         };
-        verified.map_err(|_| Fatal::DECRYPT)?;
+        verified.map_err(|_| Fatal::decrypt("CertificateVerify signature does not verify"))?;
         core.transcript.extend_from_slice(m.raw);
         Ok(Box::new(ExpectChangeCipherSpec {
             params: self.params,
@@ -734,7 +840,7 @@ struct ExpectChangeCipherSpec {
 impl State for ExpectChangeCipherSpec {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::ChangeCipherSpec = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected ChangeCipherSpec"));
         };
         core.record.activate_read()?;
         Ok(Box::new(ExpectFinished {
@@ -754,10 +860,12 @@ struct ExpectFinished {
 impl State for ExpectFinished {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let Input::Handshake(m) = input else {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected(
+                "ChangeCipherSpec while expecting Finished",
+            ));
         };
         if m.typ != hs::FINISHED {
-            return Err(Fatal::UNEXPECTED);
+            return Err(Fatal::unexpected("expected Finished"));
         }
         let p = &self.params;
         let expected = p.ks.verify_data(&self.master, true, &core.transcript);

@@ -51,7 +51,7 @@ impl<'a> RawServerParams<'a> {
         match self {
             RawServerParams::Ecdhe { group, point } => {
                 if !ecdhe::SUPPORTED_GROUPS.contains(&group) {
-                    return Err(Fatal::ILLEGAL);
+                    return Err(Fatal::illegal("ServerKeyExchange ECDHE group not offered"));
                 }
                 Ok(PeerExchange::Ecdhe {
                     group,
@@ -62,9 +62,12 @@ impl<'a> RawServerParams<'a> {
                 let group =
                     crate::crypto::dh::validate_peer_group(p, g, MIN_DH_BITS).map_err(|_| {
                         if bit_length(p) < MIN_DH_BITS {
-                            Fatal(alert::INSUFFICIENT_SECURITY)
+                            Fatal::new(
+                                alert::INSUFFICIENT_SECURITY,
+                                "server DH prime smaller than the minimum",
+                            )
                         } else {
-                            Fatal::ILLEGAL
+                            Fatal::illegal("server DH group invalid")
                         }
                     })?;
                 Ok(PeerExchange::Dhe {
@@ -99,7 +102,9 @@ pub(super) fn verify_server_params(
         let advertised = msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme)
             || (kx == KeyExchange::DheDss && sign::DSA_SCHEMES.contains(&scheme));
         if !advertised {
-            return Err(Fatal::ILLEGAL);
+            return Err(Fatal::illegal(
+                "ServerKeyExchange signature scheme not advertised",
+            ));
         }
         sign::verify_tls12(leaf_key, scheme, &signed, sig)
     } else {
@@ -107,7 +112,7 @@ pub(super) fn verify_server_params(
         r.finish()?;
         sign::verify_legacy(leaf_key, &signed, sig)
     };
-    verified.map_err(|_| Fatal::DECRYPT)
+    verified.map_err(|_| Fatal::decrypt("ServerKeyExchange signature does not verify"))
 }
 
 #[cfg(test)]
