@@ -216,13 +216,6 @@ pub unsafe extern "C" fn pkcs8ParsePrivBin(
     })
 }
 
-/// Reads a whole file named by a C string; `PS_PLATFORM_FAIL` if it cannot be read.
-pub(super) fn read_file(name: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
-    std::fs::read(OsStr::from_bytes(name))
-        .map(Zeroizing::new)
-        .map_err(|_| PS_PLATFORM_FAIL)
-}
-
 /// `pkcs1ParsePrivFile`: a PEM private key file (PKCS#1 or PKCS#8, plain or encrypted with
 /// `password`) → `*outkey`. Codes as `matrixSslLoadRsaKeys` (ABI.md §3.2.3): `PS_ARG_FAIL`
 /// (NULL, or an encrypted key without password), `PS_PLATFORM_FAIL`, `PS_PARSE_FAIL`,

@@ -40,9 +40,7 @@
 use core::ffi::c_char;
 use core::ptr;
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::num::NonZeroU32;
-use std::os::unix::ffi::OsStrExt;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aes::cipher::generic_array::GenericArray;
@@ -55,8 +53,7 @@ use crate::crypto::mdhash::md5_compress;
 use crate::crypto::rng;
 use crate::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{
-    PS_ARG_FAIL, PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG,
-    PS_CERT_AUTH_PASS, PS_FAILURE, PS_LIMIT_FAIL, PS_MEM_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL,
+    PS_ARG_FAIL, PS_FAILURE, PS_LIMIT_FAIL, PS_MEM_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL,
     PS_SUCCESS, PS_UNSUPPORTED_FAIL,
 };
 use crate::ffi::x509::{
@@ -64,9 +61,10 @@ use crate::ffi::x509::{
     psX509Cert_t, pstm_int, pubKeyUnion_t, register_parsed_chain,
 };
 use crate::ffi::{cstr_or_none, guard, slice_or_none};
+use crate::pki::load::{read_cert_files, read_file};
 use crate::pki::pem::{PemBlock, parse_pem};
-use crate::pki::verify::signature_ok;
-use crate::pki::{Certificate, PrivateKey, PublicKey};
+use crate::pki::verify::authenticate_links;
+use crate::pki::{PrivateKey, PublicKey};
 
 /// `CRYPT_INVALID_KEYSIZE` (crypto/cryptolib.h): a key length the cipher does not have.
 pub const CRYPT_INVALID_KEYSIZE: i32 = -21;

@@ -1,6 +1,7 @@
 //! Tests of the Tier C crypto API exports.
 
 use super::*;
+use crate::error::{PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG};
 use crate::ffi::x509::fixtures::{test_ca_der, test_ca_key_der};
 use crate::ffi::x509::{PARSED_CHAINS_TEST_LOCK, psX509FreeCert, psX509ParseCert};
 use crate::pki::testpki::{self, TempDir, openssl};
@@ -1356,6 +1357,51 @@ fn parse_cert_file_and_authenticate() {
             psX509ParseCertFile(ptr::null_mut(), ptr::null_mut(), &mut out, 0),
             PS_ARG_FAIL
         );
+    }
+}
+
+/// The chain walk is the core's (`pki::verify::authenticate_links`): a v1 certificate signs
+/// only as the anchor the caller names, never inside the subject chain (D9a). The copy this
+/// export had before took any v1 issuer as a CA, as 3.3 did.
+#[test]
+fn authenticate_refuses_a_v1_intermediate() {
+    let dir = TempDir::new("crypto-api-v1");
+    let pki = testpki::std_pki();
+    let inter = testpki::issue(
+        &dir,
+        &pki.root,
+        "v1i",
+        "/CN=v1i",
+        testpki::V1,
+        "sha256",
+        2048,
+    );
+    let leaf = testpki::issue(&dir, &inter, "leaf", "/CN=l", "leaf_ext", "sha256", 2048);
+    let chain_f = pem_file(&dir, "chain.pem", &[&leaf.cert_pem, &inter.cert_pem]);
+    let root_f = pem_file(&dir, "root.pem", &[&pki.root.cert_pem]);
+    let _serial = PARSED_CHAINS_TEST_LOCK
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let ((_, chain), (_, root)) = (parse_file(&chain_f), parse_file(&root_f));
+    // SAFETY: live chains from psX509ParseCertFile, freed once at the end.
+    unsafe {
+        let rc = psX509AuthenticateCert(ptr::null_mut(), chain, root);
+        assert_eq!(rc, PS_CERT_AUTH_FAIL_BC);
+        assert_eq!(statuses(chain), [PS_CERT_AUTH_FAIL_BC, 0]);
+        // The v1 certificate named as the issuer signs; so does the root above it.
+        let inter_c = (*chain).next;
+        (*chain).next = ptr::null_mut();
+        assert_eq!(
+            psX509AuthenticateCert(ptr::null_mut(), chain, inter_c),
+            PS_SUCCESS
+        );
+        assert_eq!(
+            psX509AuthenticateCert(ptr::null_mut(), inter_c, root),
+            PS_SUCCESS
+        );
+        (*chain).next = inter_c;
+        psX509FreeCert(chain);
+        psX509FreeCert(root);
     }
 }
 
