@@ -45,7 +45,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
-use md5::{Digest, Md5};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::hash::{HashAlgorithm, hmac};
@@ -61,8 +60,9 @@ use crate::ffi::x509::{
     psX509Cert_t, pstm_int, pubKeyUnion_t, register_parsed_chain,
 };
 use crate::ffi::{cstr_or_none, guard, slice_or_none};
+use crate::pki::keycrypt::evp_bytes_to_key;
 use crate::pki::load::{read_cert_files, read_file};
-use crate::pki::pem::{PemBlock, parse_pem};
+use crate::pki::privkey::private_key_der;
 use crate::pki::verify::authenticate_links;
 use crate::pki::{PrivateKey, PublicKey};
 
