@@ -62,6 +62,7 @@ use crate::ffi::x509::{
 use crate::ffi::{cstr_or_none, guard, slice_or_none};
 use crate::pki::keycrypt::evp_bytes_to_key;
 use crate::pki::load::{read_cert_files, read_file};
+use crate::pki::pem::decode_base64_skipping;
 use crate::pki::privkey::private_key_der;
 use crate::pki::verify::authenticate_links;
 use crate::pki::{PrivateKey, PublicKey};
