@@ -14,8 +14,8 @@
 //!   (`PS_LIMIT_FAIL`). A side benefit: contexts may be copied with `memcpy`.
 //! * `psDigestContext_t` (SHA-1, MD5): the running state exactly as `struct sha1_state` /
 //!   `struct md5_state` lay it out (length in bits, chaining words, `curlen` buffered bytes,
-//!   64-byte buffer). SHA-1 blocks go through the `sha1` crate's `compress`; the `md-5`
-//!   crate has no public block function, so MD5's (RFC 1321) is in `crypto::mdhash`.
+//!   64-byte buffer). Each call resumes the core's block hasher (`crypto::mdhash::Hasher`)
+//!   from those fields and stores it back.
 //! * `psHmacContext_t`: the inner hash state in the union and `key ^ opad` in `pad`, as 3.3.
 //! * `psRandom_t` / `psYarrow_t`: nothing. Every byte comes from the operating system's
 //!   generator (ABI.md §7.11), which needs no per-caller state; the Yarrow functions are
@@ -48,7 +48,7 @@ use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::hash::{HashAlgorithm, hmac};
-use crate::crypto::mdhash::md5_compress;
+use crate::crypto::mdhash::{BlockHash, Hasher, Md5, Sha1};
 use crate::crypto::rng;
 use crate::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{
