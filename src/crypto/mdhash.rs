@@ -89,8 +89,7 @@ pub(crate) struct Sha1;
 pub(crate) struct Sha256;
 /// SHA-384 (SHA-512's block function, its own initial state, 48-byte digest).
 pub(crate) struct Sha384;
-/// MD5 (the RC4 / NULL legacy suites' record MACs only).
-#[cfg(any(feature = "rc4-suites", feature = "null-suites", test))]
+/// MD5 (the RC4 / NULL legacy suites' record MACs, and `psMd5*`).
 pub(crate) struct Md5;
 
 impl BlockHash for Sha1 {
@@ -174,7 +173,6 @@ impl BlockHash for Sha384 {
     }
 }
 
-#[cfg(any(feature = "rc4-suites", feature = "null-suites", test))]
 impl BlockHash for Md5 {
     type State = [u32; 4];
     const BLOCK: usize = 64;
@@ -251,6 +249,25 @@ impl<H: BlockHash> Default for Hasher<H> {
 }
 
 impl<H: BlockHash> Hasher<H> {
+    /// A hash resumed from state kept elsewhere (the crypto API keeps it in the caller's C
+    /// context): the chaining `state` after the whole blocks of a `total`-byte message, and
+    /// the `partial` block that follows them (shorter than a block).
+    pub(crate) fn from_parts(state: H::State, partial: &[u8], total: u64) -> Self {
+        let mut hasher = Hasher {
+            state,
+            buf: [0; MAX_BLOCK],
+            buffered: partial.len(),
+            total,
+        };
+        hasher.buf[..partial.len()].copy_from_slice(partial);
+        hasher
+    }
+
+    /// The parts [`from_parts`](Self::from_parts) takes.
+    pub(crate) fn parts(&self) -> (H::State, &[u8], u64) {
+        (self.state, &self.buf[..self.buffered], self.total)
+    }
+
     /// Bytes waiting in the partial block.
     pub(crate) fn buffered(&self) -> usize {
         self.buffered
@@ -495,6 +512,21 @@ mod tests {
         check::<Sha256>(reference::<sha2::Sha256>);
         check::<Sha384>(reference::<sha2::Sha384>);
         check::<Md5>(reference::<md5::Md5>);
+    }
+
+    #[test]
+    fn resumed_from_parts_continues_the_message() {
+        let m = message(200);
+        for split in [0, 1, 63, 64, 65, 150, 200] {
+            let mut h = Hasher::<Md5>::default();
+            h.update(&m[..split]);
+            let (state, partial, total) = h.parts();
+            let mut resumed = Hasher::<Md5>::from_parts(state, partial, total);
+            resumed.update(&m[split..]);
+            let mut out = [0u8; MAX_OUT];
+            resumed.finish(&mut out);
+            assert_eq!(&out[..16], &reference::<md5::Md5>(&m)[..], "split {split}");
+        }
     }
 
     #[test]

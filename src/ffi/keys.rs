@@ -214,6 +214,49 @@ unsafe fn mem_arg<'a>(ptr: *const u8, len: i32) -> Result<Option<&'a [u8]>, i32>
     Ok(unsafe { slice_or_none(ptr, i64::from(len)) })
 }
 
+/// `Keys::load_rsa_files` or `Keys::load_ec_files`: certificate files, key file, key
+/// password, CA files.
+type FilesLoader =
+    fn(&mut Keys, Option<&[u8]>, Option<&[u8]>, Option<&[u8]>, Option<&[u8]>) -> Result<(), i32>;
+
+/// `Keys::load_rsa_mem` or `Keys::load_ec_mem`: certificates, key, CAs.
+type MemLoader = fn(&mut Keys, Option<&[u8]>, Option<&[u8]>, Option<&[u8]>) -> Result<(), i32>;
+
+/// The body of the PEM file loaders: `strings` (certificate files, key file, password, CA
+/// files; NULL means absent) to `load`.
+///
+/// # Safety
+/// `keys` must be NULL or a live handle; each string NULL or NUL-terminated.
+unsafe fn load_files(keys: *mut sslKeys_t, strings: [*const c_char; 4], load: FilesLoader) -> i32 {
+    if keys.is_null() {
+        return PS_ARG_FAIL;
+    }
+    // SAFETY: NULL or NUL-terminated per the caller contract; only read during the call.
+    let [cert, key, pass, ca] = strings.map(|s| unsafe { cstr_or_none(s) });
+    // SAFETY: forwarded caller contract.
+    unsafe { load_into(keys, |k| load(k, cert, key, pass, ca)) }
+}
+
+/// The body of the DER loaders: `buffers` (certificates, key, CAs) to `load`. NULL buffers
+/// are absent whatever the length; a negative length with a non-NULL buffer is
+/// `PS_ARG_FAIL`.
+///
+/// # Safety
+/// `keys` must be NULL or a live handle; each buffer NULL or `len` readable bytes.
+unsafe fn load_mem(keys: *mut sslKeys_t, buffers: [(*mut u8, i32); 3], load: MemLoader) -> i32 {
+    if keys.is_null() {
+        return PS_ARG_FAIL;
+    }
+    // SAFETY: each buffer is NULL or readable for its length per the caller contract; the
+    // slices are only read during this call (the loader copies what it keeps).
+    let [cert, key, ca] = buffers.map(|(p, len)| unsafe { mem_arg(p, len) });
+    let (Ok(cert), Ok(key), Ok(ca)) = (cert, key, ca) else {
+        return PS_ARG_FAIL;
+    };
+    // SAFETY: forwarded caller contract.
+    unsafe { load_into(keys, |k| load(k, cert, key, ca)) }
+}
+
 /// Allocates an empty key container (ABI.md §3.2.1). `PS_ARG_FAIL` if `keys` is NULL.
 /// (Allocation failure aborts the process, as everywhere in Rust; `PS_MEM_FAIL` is not
 /// returned.)
@@ -275,21 +318,13 @@ pub unsafe extern "C" fn matrixSslLoadRsaKeys(
     privPass: *const c_char,
     trustedCAFile: *const c_char,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if keys.is_null() {
-            return PS_ARG_FAIL;
-        }
-        // SAFETY: NULL or NUL-terminated per the caller contract; only read during the call.
-        let (cert, key, pass, ca) = unsafe {
-            (
-                cstr_or_none(certFile),
-                cstr_or_none(privFile),
-                cstr_or_none(privPass),
-                cstr_or_none(trustedCAFile),
-            )
-        };
-        // SAFETY: forwarded caller contract.
-        unsafe { load_into(keys, |k| k.load_rsa_files(cert, key, pass, ca)) }
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        load_files(
+            keys,
+            [certFile, privFile, privPass, trustedCAFile],
+            Keys::load_rsa_files,
+        )
     })
 }
 
@@ -309,24 +344,14 @@ pub unsafe extern "C" fn matrixSslLoadRsaKeysMem(
     trustedCABuf: *mut u8,
     trustedCALen: i32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if keys.is_null() {
-            return PS_ARG_FAIL;
-        }
-        // SAFETY: each buffer is NULL or readable for its length per the caller contract;
-        // the slices are only read during this call (the loader copies what it keeps).
-        let args = unsafe {
-            (
-                mem_arg(certBuf, certLen),
-                mem_arg(privBuf, privLen),
-                mem_arg(trustedCABuf, trustedCALen),
-            )
-        };
-        let (Ok(cert), Ok(key), Ok(ca)) = args else {
-            return PS_ARG_FAIL;
-        };
-        // SAFETY: forwarded caller contract.
-        unsafe { load_into(keys, |k| k.load_rsa_mem(cert, key, ca)) }
+    let buffers = [
+        (certBuf, certLen),
+        (privBuf, privLen),
+        (trustedCABuf, trustedCALen),
+    ];
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        load_mem(keys, buffers, Keys::load_rsa_mem)
     })
 }
 
@@ -394,21 +419,13 @@ pub unsafe extern "C" fn matrixSslLoadEcKeys(
     privPass: *const c_char,
     CAfile: *const c_char,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if keys.is_null() {
-            return PS_ARG_FAIL;
-        }
-        // SAFETY: NULL or NUL-terminated per the caller contract; only read during the call.
-        let (cert, key, pass, ca) = unsafe {
-            (
-                cstr_or_none(certFile),
-                cstr_or_none(privFile),
-                cstr_or_none(privPass),
-                cstr_or_none(CAfile),
-            )
-        };
-        // SAFETY: forwarded caller contract.
-        unsafe { load_into(keys, |k| k.load_ec_files(cert, key, pass, ca)) }
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        load_files(
+            keys,
+            [certFile, privFile, privPass, CAfile],
+            Keys::load_ec_files,
+        )
     })
 }
 
@@ -428,24 +445,10 @@ pub unsafe extern "C" fn matrixSslLoadEcKeysMem(
     CAbuf: *mut u8,
     CAlen: i32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if keys.is_null() {
-            return PS_ARG_FAIL;
-        }
-        // SAFETY: each buffer is NULL or readable for its length per the caller contract;
-        // the slices are only read during this call (the loader copies what it keeps).
-        let args = unsafe {
-            (
-                mem_arg(certBuf, certLen),
-                mem_arg(privBuf, privLen),
-                mem_arg(CAbuf, CAlen),
-            )
-        };
-        let (Ok(cert), Ok(key), Ok(ca)) = args else {
-            return PS_ARG_FAIL;
-        };
-        // SAFETY: forwarded caller contract.
-        unsafe { load_into(keys, |k| k.load_ec_mem(cert, key, ca)) }
+    let buffers = [(certBuf, certLen), (privBuf, privLen), (CAbuf, CAlen)];
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        load_mem(keys, buffers, Keys::load_ec_mem)
     })
 }
 

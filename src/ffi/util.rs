@@ -7,17 +7,17 @@
 //! come from the application and are handed to `printf` unchanged.
 #![allow(non_snake_case)]
 
-use std::ffi::{CString, OsStr};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::CString;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use libc::{c_char, c_int, c_uchar, c_void};
-use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroize;
 
 use super::{cstr_or_none, guard};
+use crate::crypto::rng;
 use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_MEM_FAIL, PS_PLATFORM_FAIL, PS_SUCCESS};
+use crate::pki::load::read_file;
 
 /// `psTime_t` of the headers: `struct timeval`, passed by value (two `long`s in two
 /// registers under the SysV psABI).
@@ -295,7 +295,7 @@ pub(crate) fn core_open() -> i32 {
         return PS_CORE_IS_OPEN;
     }
     let mut probe = [0u8; 1];
-    if now().is_none() || SystemRandom::new().fill(&mut probe).is_err() {
+    if now().is_none() || rng::fill(&mut probe).is_err() {
         return PS_FAILURE;
     }
     match CORE_OPEN.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire) {
@@ -342,7 +342,7 @@ fn burn_stack(len: u32) {
     std::hint::black_box(&frame);
 }
 
-/// Fills `bytes[..size]` from the operating system's CSPRNG.
+/// Fills `bytes[..size]` from the library's generator (the operating system's CSPRNG).
 ///
 /// # Safety
 /// `bytes` is NULL or valid for writing `size` bytes.
@@ -358,9 +358,9 @@ unsafe fn fill_random(bytes: *mut c_uchar, size: u32) -> i32 {
     }
     // SAFETY: `bytes` is valid for writing `size` bytes (caller's contract).
     let out = unsafe { std::slice::from_raw_parts_mut(bytes, size as usize) };
-    match SystemRandom::new().fill(out) {
+    match rng::fill(out) {
         Ok(()) => count,
-        Err(_) => PS_PLATFORM_FAIL,
+        Err(()) => PS_PLATFORM_FAIL,
     }
 }
 
@@ -418,8 +418,9 @@ pub unsafe extern "C" fn psGetFileBuf(
         let Some(name) = (unsafe { cstr_or_none(fileName) }) else {
             return PS_ARG_FAIL;
         };
-        let Ok(data) = std::fs::read(OsStr::from_bytes(name)) else {
-            return PS_PLATFORM_FAIL;
+        let data = match read_file(name) {
+            Ok(d) => d,
+            Err(rc) => return rc,
         };
         let Ok(len) = i32::try_from(data.len()) else {
             return PS_MEM_FAIL;
@@ -546,6 +547,7 @@ pub unsafe extern "C" fn psFreeList(list: *mut psList_t) {
 mod tests {
     use super::*;
     use std::ffi::CStr;
+    use std::os::unix::ffi::OsStrExt;
 
     fn tv(sec: i64, usec: i64) -> psTime_t {
         libc::timeval {

@@ -133,9 +133,15 @@ pub(crate) fn is_legacy_encrypted(block: &PemBlock) -> bool {
         .is_some_and(|v| v.to_ascii_uppercase().contains("ENCRYPTED"))
 }
 
-/// OpenSSL's EVP_BytesToKey with MD5 and one iteration:
-/// D1 = MD5(pass ‖ salt), Di = MD5(Di-1 ‖ pass ‖ salt), key = D1 ‖ D2 ‖ … truncated.
-fn evp_bytes_to_key(password: &[u8], salt: &[u8], key_len: usize) -> Zeroizing<Vec<u8>> {
+/// OpenSSL's EVP_BytesToKey with MD5 and `count` iterations (legacy PEM encryption uses 1;
+/// `pkcs5pbkdf1` exposes the count, 0 counting as 1): D1 = MD5^count(pass ‖ salt),
+/// Di = MD5^count(Di-1 ‖ pass ‖ salt), key = D1 ‖ D2 ‖ … truncated to `key_len`.
+pub(crate) fn evp_bytes_to_key(
+    password: &[u8],
+    salt: &[u8],
+    count: u32,
+    key_len: usize,
+) -> Zeroizing<Vec<u8>> {
     let mut key = Zeroizing::new(Vec::with_capacity(key_len + 16));
     let mut prev: Option<Zeroizing<[u8; 16]>> = None;
     while key.len() < key_len {
@@ -145,7 +151,10 @@ fn evp_bytes_to_key(password: &[u8], salt: &[u8], key_len: usize) -> Zeroizing<V
         }
         h.update(password);
         h.update(salt);
-        let d: Zeroizing<[u8; 16]> = Zeroizing::new(h.finalize().into());
+        let mut d: Zeroizing<[u8; 16]> = Zeroizing::new(h.finalize().into());
+        for _ in 1..count {
+            *d = Md5::digest(d.as_slice()).into();
+        }
         key.extend_from_slice(d.as_slice());
         prev = Some(d);
     }
@@ -184,7 +193,7 @@ pub(crate) fn decrypt_legacy_pem(
         return Err(PS_PARSE_FAIL);
     }
     let salt = iv.get(..8).ok_or(PS_PARSE_FAIL)?;
-    let key = evp_bytes_to_key(password, salt, cipher.key_len());
+    let key = evp_bytes_to_key(password, salt, 1, cipher.key_len());
     cipher
         .decrypt(&key, &iv, &block.der)
         .map_err(|()| PS_FAILURE)
@@ -343,7 +352,7 @@ mod tests {
             .lines()
             .find_map(|l| l.strip_prefix("key="))
             .expect("key line");
-        let key = evp_bytes_to_key(b"secret", &[1, 2, 3, 4, 5, 6, 7, 8], 24);
+        let key = evp_bytes_to_key(b"secret", &[1, 2, 3, 4, 5, 6, 7, 8], 1, 24);
         assert_eq!(hex_decode(key_hex.trim()).unwrap(), key.to_vec());
     }
 

@@ -216,7 +216,7 @@ fn check_identity(chain: &[Certificate], key: &PrivateKey) -> Result<(), i32> {
 
 /// Reads a whole file; any I/O failure is `PS_PLATFORM_FAIL`. Zeroized on drop since it
 /// may be a private key.
-fn read_file(name: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
+pub(crate) fn read_file(name: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
     let path = Path::new(std::ffi::OsStr::from_bytes(name));
     std::fs::read(path)
         .map(Zeroizing::new)
@@ -226,7 +226,7 @@ fn read_file(name: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
 /// All certificates of a `;`-separated file list, in order. A file without any
 /// `… CERTIFICATE` block (a DER file, a key file) is `PS_PARSE_FAIL`; other blocks in
 /// a file with certificates (say, a key in a combined file) are ignored.
-fn read_cert_files(list: &[u8]) -> Result<Vec<Certificate>, i32> {
+pub(crate) fn read_cert_files(list: &[u8]) -> Result<Vec<Certificate>, i32> {
     let mut certs = Vec::new();
     let mut names = list
         .split(|&b| b == b';')

@@ -6,7 +6,7 @@ mod der;
 pub mod dhparams;
 mod dsa;
 pub mod eckey;
-mod keycrypt;
+pub(crate) mod keycrypt;
 pub mod load;
 pub mod pem;
 pub mod pkcs12;

@@ -180,6 +180,21 @@ pub(crate) fn decode_base64(input: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
     Ok(out)
 }
 
+/// `psBase64decode`'s reading (3.3): characters outside the base64 alphabet other than `=`
+/// (line breaks, spaces, anything else) are skipped and the rest decoded as
+/// [`decode_base64`], so `=` may only pad the last group. Which characters are skipped is
+/// not hidden (3.3's loop branched on it too); the values of the kept ones are.
+pub(crate) fn decode_base64_skipping(text: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
+    // Sized up front: no reallocation leaves copies of the text behind.
+    let mut kept = Zeroizing::new(Vec::with_capacity(text.len()));
+    kept.extend(
+        text.iter()
+            .copied()
+            .filter(|&c| c == b'=' || sextet(c) >= 0),
+    );
+    decode_base64(&kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +238,16 @@ mod tests {
                 Some(PS_PARSE_FAIL),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn base64_skipping_other_characters() {
+        let ok = |t: &[u8]| decode_base64_skipping(t).map(|d| d.to_vec());
+        assert_eq!(ok(b"Zm9v\r\n Ym\tFy!"), Ok(b"foobar".to_vec()));
+        assert_eq!(ok(b"Z g = =\n"), Ok(b"f".to_vec()));
+        for bad in [&b"Zm9vYmF"[..], b"Zg==Zg==", b"Z===", b"=Zg=", b"Zg=A"] {
+            assert_eq!(ok(bad), Err(PS_PARSE_FAIL));
         }
     }
 

@@ -4,6 +4,8 @@
 //! Key material is only borrowed from the (zeroized) input buffers while parsing; the
 //! key objects themselves are owned and wiped by the crypto modules.
 
+use zeroize::Zeroizing;
+
 use super::certificate::PublicKey;
 use super::der;
 use super::eckey::{Curve, EcPrivateKey, uncompressed_point};
@@ -130,28 +132,25 @@ impl PrivateKey {
     /// PKCS#8 without password → `PS_FAILURE`; unsupported algorithm or encryption scheme
     /// → `PS_UNSUPPORTED_FAIL`.
     pub fn from_pem_blocks(blocks: &[PemBlock], password: Option<&[u8]>) -> Result<Self, i32> {
-        let block = blocks
-            .iter()
-            .find(|b| b.label.ends_with("PRIVATE KEY"))
-            .ok_or(PS_PARSE_FAIL)?;
-        // After decryption, anything that does not parse means the password was wrong:
-        // the padding check alone lets about 1/256 wrong passwords through.
-        let wrong_password = |e: i32| {
-            if e == PS_UNSUPPORTED_FAIL {
-                e
-            } else {
-                PS_FAILURE
-            }
-        };
+        let block = first_key_block(blocks)?;
         if block.label == "ENCRYPTED PRIVATE KEY" {
-            let plain = keycrypt::decrypt_pkcs8(&block.der, password)?;
-            return Self::from_pkcs8_der(&plain).map_err(wrong_password);
+            return Self::from_encrypted_pkcs8_der(&block.der, password);
         }
         if keycrypt::is_legacy_encrypted(block) {
             let plain = keycrypt::decrypt_legacy_pem(block, password)?;
             return Self::from_der_any(&plain).map_err(wrong_password);
         }
         Self::from_der_any(&block.der)
+    }
+
+    /// DER PKCS#8 `EncryptedPrivateKeyInfo` (PBES2). Codes as [`PrivateKey::from_pem_blocks`]
+    /// for an `ENCRYPTED PRIVATE KEY` block.
+    pub fn from_encrypted_pkcs8_der(
+        der_bytes: &[u8],
+        password: Option<&[u8]>,
+    ) -> Result<Self, i32> {
+        let plain = keycrypt::decrypt_pkcs8(der_bytes, password)?;
+        Self::from_pkcs8_der(&plain).map_err(wrong_password)
     }
 
     /// The public half, in certificate form.
@@ -188,6 +187,42 @@ impl PrivateKey {
 
     pub fn is_ec(&self) -> bool {
         matches!(self, PrivateKey::Ec(_))
+    }
+}
+
+/// The first block whose label ends in `PRIVATE KEY`; none is `PS_PARSE_FAIL`.
+fn first_key_block(blocks: &[PemBlock]) -> Result<&PemBlock, i32> {
+    blocks
+        .iter()
+        .find(|b| b.label.ends_with("PRIVATE KEY"))
+        .ok_or(PS_PARSE_FAIL)
+}
+
+/// After decryption, anything that does not parse means the password was wrong (the
+/// padding check alone lets about 1/256 wrong passwords through): `PS_FAILURE`, except for
+/// a well-formed key of an unsupported kind.
+fn wrong_password(e: i32) -> i32 {
+    if e == PS_UNSUPPORTED_FAIL {
+        e
+    } else {
+        PS_FAILURE
+    }
+}
+
+/// `pkcs1DecodePrivFile`: the DER of the first `… PRIVATE KEY` block of PEM `text`, decrypted
+/// when it carries the legacy `Proc-Type: 4,ENCRYPTED` headers (codes as
+/// [`PrivateKey::from_pem_blocks`]; the plaintext must be a key, possibly of an unsupported
+/// kind). Any other block's DER is returned as it stands, `ENCRYPTED PRIVATE KEY` included.
+pub fn private_key_der(text: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8>>, i32> {
+    let blocks = parse_pem(text)?;
+    let block = first_key_block(&blocks)?;
+    if !keycrypt::is_legacy_encrypted(block) {
+        return Ok(block.der.clone());
+    }
+    let plain = keycrypt::decrypt_legacy_pem(block, password)?;
+    match PrivateKey::from_der_any(&plain) {
+        Ok(_) | Err(PS_UNSUPPORTED_FAIL) => Ok(plain),
+        Err(_) => Err(PS_FAILURE),
     }
 }
 

@@ -379,6 +379,32 @@ fn link_walk(chain: &[Arc<Certificate>], trusted: &[Arc<Certificate>]) -> (Vec<i
     (statuses, walk_alert)
 }
 
+/// `psX509AuthenticateCert`'s walk (ABI.md §4.5): each certificate of `chain` against the
+/// next, the last one against `issuer`, or against itself (self-signed) without one. The
+/// caller names the anchor: `issuer`, or else the top of the chain; under D9a it is the only
+/// certificate that may sign as a v1 issuer. Returns every certificate's `authStatus` (PASS
+/// up to the first failing link, that link's failure code, 0 beyond) and that first failure.
+pub(crate) fn authenticate_links(
+    chain: &[Arc<Certificate>],
+    issuer: Option<&Certificate>,
+) -> (Vec<i32>, Result<(), i32>) {
+    let Some(top) = chain.last() else {
+        return (Vec::new(), Ok(()));
+    };
+    let anchor = issuer.unwrap_or(top);
+    let mut statuses = Vec::with_capacity(chain.len());
+    for (i, cert) in chain.iter().enumerate() {
+        let signer = chain.get(i + 1).map_or(anchor, |next| &**next);
+        let status = link_status(cert, signer, signer.der == anchor.der);
+        statuses.push(status);
+        if status != PS_CERT_AUTH_PASS {
+            statuses.resize(chain.len(), 0);
+            return (statuses, Err(status));
+        }
+    }
+    (statuses, Ok(()))
+}
+
 // ---------------------------------------------------------------------------------------
 // webpki
 
@@ -1107,6 +1133,53 @@ mod tests {
                 assert_eq!(v.alert, 0, "{name} under a trusted v1 CA");
             }
         }
+    }
+
+    /// The explicit walk of `psX509AuthenticateCert`: a v1 certificate signs only as the
+    /// anchor the caller names (the issuer argument, or the chain's top without one).
+    #[test]
+    fn authenticate_links_v1_only_as_the_named_anchor() {
+        let dir = TempDir::new("v1links");
+        let root = v1_root(&dir, "v1root");
+        let inter = testpki::issue(
+            &dir,
+            &root,
+            "v1inter",
+            "/CN=v1 inter",
+            testpki::V1,
+            "sha256",
+            2048,
+        );
+        let leaf = testpki::issue(&dir, &inter, "leaf", "/CN=leaf", "leaf_ext", "sha256", 2048);
+        let root_c = cert(&root.cert_der);
+        let inter_c = cert(&inter.cert_der);
+        // The v1 intermediate inside the chain may not sign, whatever the anchor.
+        let chain = chain_of(&[&leaf, &inter]);
+        assert_eq!(
+            authenticate_links(&chain, Some(&root_c)),
+            (vec![PS_CERT_AUTH_FAIL_BC, 0], Err(PS_CERT_AUTH_FAIL_BC))
+        );
+        // Named as the issuer, or as the chain's self-signed top, a v1 certificate signs.
+        assert_eq!(
+            authenticate_links(&chain_of(&[&leaf]), Some(&inter_c)),
+            (vec![PASS], Ok(()))
+        );
+        assert_eq!(
+            authenticate_links(&chain_of(&[&inter, &root]), None),
+            (vec![PASS, PASS], Ok(()))
+        );
+        assert_eq!(
+            authenticate_links(&chain_of(&[&inter]), Some(&root_c)),
+            (vec![PASS], Ok(()))
+        );
+        // DN mismatch against an unrelated issuer; an empty chain has nothing to fail.
+        let pki = testpki::std_pki();
+        let other = cert(&pki.other_root.cert_der);
+        assert_eq!(
+            authenticate_links(&chain_of(&[&inter]), Some(&other)),
+            (vec![PS_CERT_AUTH_FAIL_DN], Err(PS_CERT_AUTH_FAIL_DN))
+        );
+        assert_eq!(authenticate_links(&[], None), (Vec::new(), Ok(())));
     }
 
     #[test]

@@ -18,22 +18,34 @@ impl Aes {
             _ => None,
         }
     }
+}
 
-    pub(super) fn encrypt(&self, block: &mut [u8; AES_BLOCK]) {
+/// One block through AES or 3DES, so that one body serves the exports of both ciphers.
+trait CbcBlock<const B: usize> {
+    fn apply(&self, block: &mut [u8; B], encrypt: bool);
+}
+
+impl CbcBlock<AES_BLOCK> for Aes {
+    fn apply(&self, block: &mut [u8; AES_BLOCK], encrypt: bool) {
         let b = GenericArray::from_mut_slice(block);
-        match self {
-            Aes::A128(c) => c.encrypt_block(b),
-            Aes::A192(c) => c.encrypt_block(b),
-            Aes::A256(c) => c.encrypt_block(b),
+        match (self, encrypt) {
+            (Aes::A128(c), true) => c.encrypt_block(b),
+            (Aes::A128(c), false) => c.decrypt_block(b),
+            (Aes::A192(c), true) => c.encrypt_block(b),
+            (Aes::A192(c), false) => c.decrypt_block(b),
+            (Aes::A256(c), true) => c.encrypt_block(b),
+            (Aes::A256(c), false) => c.decrypt_block(b),
         }
     }
+}
 
-    pub(super) fn decrypt(&self, block: &mut [u8; AES_BLOCK]) {
+impl CbcBlock<DES3_BLOCK> for des::TdesEde3 {
+    fn apply(&self, block: &mut [u8; DES3_BLOCK], encrypt: bool) {
         let b = GenericArray::from_mut_slice(block);
-        match self {
-            Aes::A128(c) => c.decrypt_block(b),
-            Aes::A192(c) => c.decrypt_block(b),
-            Aes::A256(c) => c.decrypt_block(b),
+        if encrypt {
+            self.encrypt_block(b);
+        } else {
+            self.decrypt_block(b);
         }
     }
 }
@@ -89,27 +101,19 @@ pub(super) fn load_des3_key(skey: &psDes3Key_t) -> Option<des::TdesEde3> {
     des::TdesEde3::new_from_slice(&bytes[..]).ok()
 }
 
-pub(super) fn des3_encrypt(c: &des::TdesEde3, block: &mut [u8; DES3_BLOCK]) {
-    c.encrypt_block(GenericArray::from_mut_slice(block));
-}
-
-pub(super) fn des3_decrypt(c: &des::TdesEde3, block: &mut [u8; DES3_BLOCK]) {
-    c.decrypt_block(GenericArray::from_mut_slice(block));
-}
-
 /// CBC over C buffers, one block at a time through local copies, so `input` and `output`
 /// may be the same buffer (the usual in-place use). `iv` is updated for the next call.
 ///
 /// # Safety
 /// `input` must be readable and `output` writable for `len` bytes; `len` is a multiple of
 /// `B`.
-pub(super) unsafe fn cbc<const B: usize>(
+unsafe fn cbc<const B: usize>(
     iv: &mut [u8; B],
     input: *const u8,
     output: *mut u8,
     len: usize,
     encrypt: bool,
-    cipher: impl Fn(&mut [u8; B]),
+    cipher: &impl CbcBlock<B>,
 ) {
     let mut block = [0u8; B];
     for off in (0..len).step_by(B) {
@@ -119,11 +123,11 @@ pub(super) unsafe fn cbc<const B: usize>(
             for (b, v) in block.iter_mut().zip(iv.iter()) {
                 *b ^= v;
             }
-            cipher(&mut block);
+            cipher.apply(&mut block, true);
             *iv = block;
         } else {
             let saved = block;
-            cipher(&mut block);
+            cipher.apply(&mut block, false);
             for (b, v) in block.iter_mut().zip(iv.iter()) {
                 *b ^= v;
             }
@@ -135,16 +139,72 @@ pub(super) unsafe fn cbc<const B: usize>(
     block.zeroize();
 }
 
-/// Shared checks of the CBC entry points: the block count and the `int32` result.
-pub(super) fn cbc_len(len: u32, block: usize) -> Result<usize, i32> {
+/// Gives the IV and the cipher of an initialised CBC context.
+type OpenContext<const B: usize, C> = fn(&mut psCipherContext_t) -> Result<(&mut [u8; B], C), i32>;
+
+/// The body of the CBC exports: `len` bytes (whole blocks; `input` and `output` may be the
+/// same buffer) from `input` to `output`, continuing from the IV of the context, whose IV and
+/// cipher `open` gives. Returns `len`, `PS_ARG_FAIL` (NULL or partial block) or
+/// `PS_LIMIT_FAIL` (a context not initialised for this cipher, `len` > `INT32_MAX`).
+///
+/// # Safety
+/// `ctx` NULL or initialised by an Init function; `input`/`output` NULL or `len`
+/// readable/writable bytes.
+unsafe fn cbc_export<const B: usize, C: CbcBlock<B>>(
+    ctx: *mut psCipherContext_t,
+    input: *const u8,
+    output: *mut u8,
+    len: u32,
+    encrypt: bool,
+    open: OpenContext<B, C>,
+) -> i32 {
+    if ctx.is_null() || input.is_null() || output.is_null() {
+        return PS_ARG_FAIL;
+    }
     let n = len as usize;
-    if !n.is_multiple_of(block) {
-        return Err(PS_ARG_FAIL);
+    if !n.is_multiple_of(B) {
+        return PS_ARG_FAIL;
     }
     if i32::try_from(n).is_err() {
-        return Err(PS_LIMIT_FAIL);
+        return PS_LIMIT_FAIL;
     }
-    Ok(n)
+    // SAFETY: `ctx` is a non-NULL initialised context (caller contract), not otherwise
+    // borrowed during the call.
+    let (iv, cipher) = match open(unsafe { &mut *ctx }) {
+        Ok(v) => v,
+        Err(rc) => return rc,
+    };
+    // SAFETY: `input` readable and `output` writable for `n` bytes (caller contract).
+    unsafe { cbc(iv, input, output, n, encrypt, &cipher) };
+    len_rc(n)
+}
+
+/// One block through a key from `psAesInitKey` or `psDes3InitKey`, whose cipher `load`
+/// gives; NULL arguments or an uninitialised key do nothing.
+///
+/// # Safety
+/// `input` NULL or `B` readable bytes, `output` NULL or `B` writable bytes (may be the same);
+/// `skey` NULL or initialised by the matching InitKey.
+unsafe fn block_export<const B: usize, K, C: CbcBlock<B>>(
+    input: *const u8,
+    output: *mut u8,
+    skey: *const K,
+    encrypt: bool,
+    load: fn(&K) -> Option<C>,
+) {
+    if input.is_null() || output.is_null() || skey.is_null() {
+        return;
+    }
+    // SAFETY: `skey` is an initialised key (caller contract).
+    let Some(cipher) = load(unsafe { &*skey }) else {
+        return;
+    };
+    // SAFETY: `B` readable bytes at `input`.
+    let mut block = unsafe { ptr::read_unaligned(input.cast::<[u8; B]>()) };
+    cipher.apply(&mut block, encrypt);
+    // SAFETY: `B` writable bytes at `output`.
+    unsafe { ptr::write_unaligned(output.cast::<[u8; B]>(), block) };
+    block.zeroize();
 }
 
 /// `psAesInit`: AES-CBC context with `IV` (16 bytes) and a 16/24/32-byte key.
@@ -188,20 +248,15 @@ pub unsafe extern "C" fn psAesInit(
     })
 }
 
-/// The AES member of an initialised context, with its cipher.
-///
-/// # Safety
-/// `ctx` non-NULL, initialised by `psAesInit`, not otherwise borrowed for `'a`.
-pub(super) unsafe fn aes_ctx<'a>(
-    ctx: *mut psCipherContext_t,
-) -> Result<(&'a mut aes_CBC, Aes), i32> {
-    // SAFETY: caller contract; all members are plain integers.
-    let c = unsafe { &mut *ctx.cast::<aes_CBC>() };
+/// The IV and cipher of a context initialised by `psAesInit`; `PS_LIMIT_FAIL` for any other.
+fn aes_ctx(ctx: &mut psCipherContext_t) -> Result<(&mut [u8; AES_BLOCK], Aes), i32> {
+    // SAFETY: the members of the union are plain integers: any bit pattern is valid.
+    let c = unsafe { &mut ctx.aes };
     if c.blocklen != AES_BLOCK as i32 {
         return Err(PS_LIMIT_FAIL);
     }
     let cipher = load_aes_key(&c.key).ok_or(PS_LIMIT_FAIL)?;
-    Ok((c, cipher))
+    Ok((&mut c.IV, cipher))
 }
 
 /// `psAesEncrypt`: CBC-encrypts `len` bytes (a multiple of 16; `pt` and `ct` may be the
@@ -217,22 +272,9 @@ pub unsafe extern "C" fn psAesEncrypt(
     ct: *mut u8,
     len: u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if ctx.is_null() || pt.is_null() || ct.is_null() {
-            return PS_ARG_FAIL;
-        }
-        let n = match cbc_len(len, AES_BLOCK) {
-            Ok(n) => n,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `ctx` is an initialised context (caller contract).
-        let (c, cipher) = match unsafe { aes_ctx(ctx) } {
-            Ok(v) => v,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `pt` readable and `ct` writable for `n` bytes (caller contract).
-        unsafe { cbc(&mut c.IV, pt, ct, n, true, |b| cipher.encrypt(b)) };
-        len_rc(n)
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        cbc_export(ctx, pt, ct, len, true, aes_ctx)
     })
 }
 
@@ -247,22 +289,9 @@ pub unsafe extern "C" fn psAesDecrypt(
     pt: *mut u8,
     len: u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if ctx.is_null() || pt.is_null() || ct.is_null() {
-            return PS_ARG_FAIL;
-        }
-        let n = match cbc_len(len, AES_BLOCK) {
-            Ok(n) => n,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `ctx` is an initialised context (caller contract).
-        let (c, cipher) = match unsafe { aes_ctx(ctx) } {
-            Ok(v) => v,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `ct` readable and `pt` writable for `n` bytes (caller contract).
-        unsafe { cbc(&mut c.IV, ct, pt, n, false, |b| cipher.decrypt(b)) };
-        len_rc(n)
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        cbc_export(ctx, ct, pt, len, false, aes_ctx)
     })
 }
 
@@ -292,55 +321,28 @@ pub unsafe extern "C" fn psAesInitKey(key: *const u8, keylen: u32, skey: *mut ps
     })
 }
 
-/// One block through a key from `psAesInitKey`; NULL arguments or an uninitialised key do
-/// nothing.
-///
-/// # Safety
-/// `input` NULL or 16 readable bytes, `output` NULL or 16 writable bytes (may be the same);
-/// `skey` NULL or initialised by `psAesInitKey`.
-pub(super) unsafe fn aes_block(
-    input: *const u8,
-    output: *mut u8,
-    skey: *const psAesKey_t,
-    encrypt: bool,
-) {
-    if input.is_null() || output.is_null() || skey.is_null() {
-        return;
-    }
-    // SAFETY: `skey` is an initialised key (caller contract).
-    let Some(cipher) = load_aes_key(unsafe { &*skey }) else {
-        return;
-    };
-    // SAFETY: 16 readable bytes at `input`.
-    let mut block = unsafe { ptr::read_unaligned(input.cast::<[u8; AES_BLOCK]>()) };
-    if encrypt {
-        cipher.encrypt(&mut block);
-    } else {
-        cipher.decrypt(&mut block);
-    }
-    // SAFETY: 16 writable bytes at `output`.
-    unsafe { ptr::write_unaligned(output.cast::<[u8; AES_BLOCK]>(), block) };
-    block.zeroize();
-}
-
 /// `psAesEncryptBlock`: encrypts one 16-byte block (`pt` and `ct` may be the same).
 ///
 /// # Safety
-/// See [`aes_block`].
+/// See [`block_export`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn psAesEncryptBlock(pt: *const u8, ct: *mut u8, skey: *mut psAesKey_t) {
     // SAFETY: forwarded caller contract.
-    guard((), || unsafe { aes_block(pt, ct, skey, true) })
+    guard((), || unsafe {
+        block_export(pt, ct, skey, true, load_aes_key)
+    })
 }
 
 /// `psAesDecryptBlock`: decrypts one 16-byte block.
 ///
 /// # Safety
-/// See [`aes_block`].
+/// See [`block_export`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn psAesDecryptBlock(ct: *const u8, pt: *mut u8, skey: *mut psAesKey_t) {
     // SAFETY: forwarded caller contract.
-    guard((), || unsafe { aes_block(ct, pt, skey, false) })
+    guard((), || unsafe {
+        block_export(ct, pt, skey, false, load_aes_key)
+    })
 }
 
 /// `psDes3Init`: 3DES-CBC (EDE, three keys) context with an 8-byte `IV` and a 24-byte key.
@@ -377,20 +379,15 @@ pub unsafe extern "C" fn psDes3Init(
     })
 }
 
-/// The 3DES member of an initialised context, with its cipher.
-///
-/// # Safety
-/// `ctx` non-NULL, initialised by `psDes3Init`, not otherwise borrowed for `'a`.
-pub(super) unsafe fn des3_ctx<'a>(
-    ctx: *mut psCipherContext_t,
-) -> Result<(&'a mut des3_CBC, des::TdesEde3), i32> {
-    // SAFETY: caller contract; all members are plain integers.
-    let c = unsafe { &mut *ctx.cast::<des3_CBC>() };
+/// The IV and cipher of a context initialised by `psDes3Init`; `PS_LIMIT_FAIL` for any other.
+fn des3_ctx(ctx: &mut psCipherContext_t) -> Result<(&mut [u8; DES3_BLOCK], des::TdesEde3), i32> {
+    // SAFETY: the members of the union are plain integers: any bit pattern is valid.
+    let c = unsafe { &mut ctx.des3 };
     if c.blocklen != DES3_BLOCK as i32 {
         return Err(PS_LIMIT_FAIL);
     }
     let cipher = load_des3_key(&c.key).ok_or(PS_LIMIT_FAIL)?;
-    Ok((c, cipher))
+    Ok((&mut c.IV, cipher))
 }
 
 /// `psDes3Encrypt`: as [`psAesEncrypt`] with 8-byte blocks.
@@ -404,22 +401,9 @@ pub unsafe extern "C" fn psDes3Encrypt(
     ct: *mut u8,
     len: u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if ctx.is_null() || pt.is_null() || ct.is_null() {
-            return PS_ARG_FAIL;
-        }
-        let n = match cbc_len(len, DES3_BLOCK) {
-            Ok(n) => n,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `ctx` is an initialised context (caller contract).
-        let (c, cipher) = match unsafe { des3_ctx(ctx) } {
-            Ok(v) => v,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `pt` readable and `ct` writable for `n` bytes.
-        unsafe { cbc(&mut c.IV, pt, ct, n, true, |b| des3_encrypt(&cipher, b)) };
-        len_rc(n)
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        cbc_export(ctx, pt, ct, len, true, des3_ctx)
     })
 }
 
@@ -434,22 +418,9 @@ pub unsafe extern "C" fn psDes3Decrypt(
     pt: *mut u8,
     len: u32,
 ) -> i32 {
-    guard(PS_FAILURE, || {
-        if ctx.is_null() || pt.is_null() || ct.is_null() {
-            return PS_ARG_FAIL;
-        }
-        let n = match cbc_len(len, DES3_BLOCK) {
-            Ok(n) => n,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `ctx` is an initialised context (caller contract).
-        let (c, cipher) = match unsafe { des3_ctx(ctx) } {
-            Ok(v) => v,
-            Err(rc) => return rc,
-        };
-        // SAFETY: `ct` readable and `pt` writable for `n` bytes.
-        unsafe { cbc(&mut c.IV, ct, pt, n, false, |b| des3_decrypt(&cipher, b)) };
-        len_rc(n)
+    // SAFETY: forwarded caller contract.
+    guard(PS_FAILURE, || unsafe {
+        cbc_export(ctx, ct, pt, len, false, des3_ctx)
     })
 }
 
@@ -477,52 +448,26 @@ pub unsafe extern "C" fn psDes3InitKey(key: *const u8, keylen: u32, skey: *mut p
     })
 }
 
-/// One 8-byte block through a key from `psDes3InitKey`; NULL arguments do nothing.
-///
-/// # Safety
-/// `input` NULL or 8 readable bytes, `output` NULL or 8 writable bytes; `skey` NULL or
-/// initialised by `psDes3InitKey`.
-pub(super) unsafe fn des3_block(
-    input: *const u8,
-    output: *mut u8,
-    skey: *const psDes3Key_t,
-    encrypt: bool,
-) {
-    if input.is_null() || output.is_null() || skey.is_null() {
-        return;
-    }
-    // SAFETY: `skey` is an initialised key (caller contract).
-    let Some(cipher) = load_des3_key(unsafe { &*skey }) else {
-        return;
-    };
-    // SAFETY: 8 readable bytes at `input`.
-    let mut block = unsafe { ptr::read_unaligned(input.cast::<[u8; DES3_BLOCK]>()) };
-    if encrypt {
-        des3_encrypt(&cipher, &mut block);
-    } else {
-        des3_decrypt(&cipher, &mut block);
-    }
-    // SAFETY: 8 writable bytes at `output`.
-    unsafe { ptr::write_unaligned(output.cast::<[u8; DES3_BLOCK]>(), block) };
-    block.zeroize();
-}
-
 /// `psDes3EncryptBlock`.
 ///
 /// # Safety
-/// See [`des3_block`].
+/// See [`block_export`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn psDes3EncryptBlock(pt: *const u8, ct: *mut u8, skey: *mut psDes3Key_t) {
     // SAFETY: forwarded caller contract.
-    guard((), || unsafe { des3_block(pt, ct, skey, true) })
+    guard((), || unsafe {
+        block_export(pt, ct, skey, true, load_des3_key)
+    })
 }
 
 /// `psDes3DecryptBlock`.
 ///
 /// # Safety
-/// See [`des3_block`].
+/// See [`block_export`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn psDes3DecryptBlock(ct: *const u8, pt: *mut u8, skey: *mut psDes3Key_t) {
     // SAFETY: forwarded caller contract.
-    guard((), || unsafe { des3_block(ct, pt, skey, false) })
+    guard((), || unsafe {
+        block_export(ct, pt, skey, false, load_des3_key)
+    })
 }

@@ -2,110 +2,47 @@
 
 use super::*;
 
-/// A Merkle–Damgård hash over 64-byte blocks: initial words, block function, byte order of
-/// the words and of the length field.
-pub(super) struct BlockHash<const N: usize> {
-    iv: [u32; N],
-    compress: fn(&mut [u32; N], &[u8; 64]),
-    big_endian: bool,
-}
-
-pub(super) const SHA1: BlockHash<5> = BlockHash {
-    iv: [
-        0x6745_2301,
-        0xefcd_ab89,
-        0x98ba_dcfe,
-        0x1032_5476,
-        0xc3d2_e1f0,
-    ],
-    compress: sha1_compress,
-    big_endian: true,
-};
-
-pub(super) const MD5: BlockHash<4> = BlockHash {
-    iv: [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476],
-    compress: md5_compress,
-    big_endian: false,
-};
-
-pub(super) fn sha1_compress(state: &mut [u32; 5], block: &[u8; 64]) {
-    sha1::compress(state, &[GenericArray::from(*block)]);
-}
-
 impl<const N: usize> HashState<N> {
-    pub(super) fn start(alg: &BlockHash<N>) -> Self {
+    fn start<H: BlockHash<State = [u32; N]>>() -> Self {
         HashState {
             length: 0,
-            state: alg.iv,
+            state: H::IV,
             curlen: 0,
             buf: [0; 64],
         }
     }
 
-    /// Absorbs `data`. A context whose `curlen` is out of range (never initialised, or
-    /// overwritten) is left alone, as 3.3 does.
-    pub(super) fn update(&mut self, alg: &BlockHash<N>, mut data: &[u8]) {
-        let mut cur = self.curlen as usize;
-        if cur >= 64 {
-            return;
-        }
-        while !data.is_empty() {
-            if cur == 0 && data.len() >= 64 {
-                let (block, rest) = data.split_at(64);
-                if let Ok(block) = <&[u8; 64]>::try_from(block) {
-                    (alg.compress)(&mut self.state, block);
-                }
-                self.length = self.length.wrapping_add(512);
-                data = rest;
-            } else {
-                let n = (64 - cur).min(data.len());
-                let (head, rest) = data.split_at(n);
-                if let Some(dst) = self.buf.get_mut(cur..cur + n) {
-                    dst.copy_from_slice(head);
-                }
-                cur += n;
-                data = rest;
-                if cur == 64 {
-                    (alg.compress)(&mut self.state, &self.buf);
-                    self.length = self.length.wrapping_add(512);
-                    cur = 0;
-                }
-            }
-        }
-        self.curlen = cur as u32;
+    /// The core's hasher resumed from this context (`length` counts the bits of the whole
+    /// blocks, `curlen` the bytes of the partial one). `None` for a context whose `curlen` is
+    /// out of range (never initialised, or overwritten), which is left alone, as 3.3 does.
+    fn hasher<H: BlockHash<State = [u32; N]>>(&self) -> Option<Hasher<H>> {
+        let partial = self
+            .buf
+            .get(..self.curlen as usize)
+            .filter(|p| p.len() < 64)?;
+        let total = (self.length / 8).wrapping_add(partial.len() as u64);
+        Some(Hasher::from_parts(self.state, partial, total))
     }
 
-    /// Pads, writes the digest (`4·N` bytes) to `out` and wipes the state. `None` (and
-    /// nothing written) for a context with an out-of-range `curlen`.
-    pub(super) fn finish(&mut self, alg: &BlockHash<N>, out: &mut [u8]) -> Option<usize> {
-        let cur = self.curlen as usize;
-        if cur >= 64 {
-            return None;
-        }
-        let length = self.length.wrapping_add(8 * cur as u64);
-        self.buf[cur] = 0x80;
-        self.buf[cur + 1..].fill(0);
-        if cur + 1 > 56 {
-            (alg.compress)(&mut self.state, &self.buf);
-            self.buf.fill(0);
-        }
-        let len_bytes = if alg.big_endian {
-            length.to_be_bytes()
-        } else {
-            length.to_le_bytes()
+    /// Absorbs `data`.
+    fn update<H: BlockHash<State = [u32; N]>>(&mut self, data: &[u8]) {
+        let Some(mut hasher) = self.hasher::<H>() else {
+            return;
         };
-        self.buf[56..].copy_from_slice(&len_bytes);
-        (alg.compress)(&mut self.state, &self.buf);
-        for (dst, w) in out.chunks_exact_mut(4).zip(self.state.iter()) {
-            let bytes = if alg.big_endian {
-                w.to_be_bytes()
-            } else {
-                w.to_le_bytes()
-            };
-            dst.copy_from_slice(&bytes);
-        }
+        hasher.update(data);
+        let (state, partial, total) = hasher.parts();
+        self.state = state;
+        self.buf[..partial.len()].copy_from_slice(partial);
+        self.curlen = partial.len() as u32;
+        self.length = total.wrapping_sub(partial.len() as u64).wrapping_mul(8);
+    }
+
+    /// Pads, writes the digest (`H::OUT` bytes) to `out` and wipes the state. `None` (and
+    /// nothing written) for a context with an out-of-range `curlen`.
+    fn finish<H: BlockHash<State = [u32; N]>>(&mut self, out: &mut [u8]) -> Option<usize> {
+        self.hasher::<H>()?.finish(out);
         self.wipe();
-        Some(4 * N)
+        Some(H::OUT)
     }
 
     pub(super) fn wipe(&mut self) {
@@ -142,10 +79,10 @@ impl Md {
     pub(super) fn start(self) -> psDigestContext_t {
         match self {
             Md::Sha1 => psDigestContext_t {
-                sha1: HashState::start(&SHA1),
+                sha1: HashState::start::<Sha1>(),
             },
             Md::Md5 => psDigestContext_t {
-                md5: HashState::start(&MD5),
+                md5: HashState::start::<Md5>(),
             },
         }
     }
@@ -154,9 +91,9 @@ impl Md {
         match self {
             // SAFETY: both union members consist of integers and byte arrays only, so any
             // bit pattern of the 96 bytes is a valid value of either.
-            Md::Sha1 => unsafe { &mut md.sha1 }.update(&SHA1, data),
+            Md::Sha1 => unsafe { &mut md.sha1 }.update::<Sha1>(data),
             // SAFETY: as above.
-            Md::Md5 => unsafe { &mut md.md5 }.update(&MD5, data),
+            Md::Md5 => unsafe { &mut md.md5 }.update::<Md5>(data),
         }
     }
 
@@ -164,9 +101,9 @@ impl Md {
     pub(super) fn finish(self, md: &mut psDigestContext_t, out: &mut [u8]) -> Option<usize> {
         match self {
             // SAFETY: as in `update`.
-            Md::Sha1 => unsafe { &mut md.sha1 }.finish(&SHA1, out),
+            Md::Sha1 => unsafe { &mut md.sha1 }.finish::<Sha1>(out),
             // SAFETY: as in `update`.
-            Md::Md5 => unsafe { &mut md.md5 }.finish(&MD5, out),
+            Md::Md5 => unsafe { &mut md.md5 }.finish::<Md5>(out),
         }
     }
 }

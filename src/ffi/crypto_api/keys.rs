@@ -202,25 +202,12 @@ pub unsafe extern "C" fn pkcs8ParsePrivBin(
         let mut parsed = PrivateKey::from_pkcs8_der(der);
         let plain_failed = matches!(parsed, Err(rc) if rc != PS_UNSUPPORTED_FAIL);
         if let (true, Some(pass)) = (plain_failed, pass) {
-            // Not a plain PrivateKeyInfo: an EncryptedPrivateKeyInfo, decrypted by the PEM
-            // key loader's PBES2 code.
-            let block = PemBlock {
-                label: "ENCRYPTED PRIVATE KEY".to_string(),
-                headers: Vec::new(),
-                der: Zeroizing::new(der.to_vec()),
-            };
-            parsed = PrivateKey::from_pem_blocks(&[block], Some(pass));
+            // Not a plain PrivateKeyInfo: an EncryptedPrivateKeyInfo, then.
+            parsed = PrivateKey::from_encrypted_pkcs8_der(der, Some(pass));
         }
         // SAFETY: `key` is writable.
         unsafe { publish_private_key(parsed, key) }
     })
-}
-
-/// Reads a whole file named by a C string; `PS_PLATFORM_FAIL` if it cannot be read.
-pub(super) fn read_file(name: &[u8]) -> Result<Zeroizing<Vec<u8>>, i32> {
-    std::fs::read(OsStr::from_bytes(name))
-        .map(Zeroizing::new)
-        .map_err(|_| PS_PLATFORM_FAIL)
 }
 
 /// `pkcs1ParsePrivFile`: a PEM private key file (PKCS#1 or PKCS#8, plain or encrypted with
@@ -258,127 +245,8 @@ pub unsafe extern "C" fn pkcs1ParsePrivFile(
     })
 }
 
-/// The DER of the first `… PRIVATE KEY` block of PEM `text`, decrypted when it carries the
-/// legacy `Proc-Type: 4,ENCRYPTED` / `DEK-Info` headers (DES-EDE3-CBC as 3.3, and
-/// AES-128/192/256-CBC; key from [`pbkdf1`] with the IV's first 8 bytes as salt).
-pub(super) fn decode_private_pem(
-    text: &[u8],
-    password: Option<&[u8]>,
-) -> Result<Zeroizing<Vec<u8>>, i32> {
-    let blocks = parse_pem(text)?;
-    let block = blocks
-        .iter()
-        .find(|b| b.label.ends_with("PRIVATE KEY"))
-        .ok_or(PS_PARSE_FAIL)?;
-    let encrypted = block
-        .header("Proc-Type")
-        .is_some_and(|v| v.contains("ENCRYPTED"));
-    if !encrypted {
-        return Ok(Zeroizing::new(block.der.to_vec()));
-    }
-    let password = password.ok_or(PS_ARG_FAIL)?;
-    let (alg, iv_hex) = block
-        .header("DEK-Info")
-        .and_then(|v| v.split_once(','))
-        .ok_or(PS_PARSE_FAIL)?;
-    let iv = hex_decode(iv_hex.trim()).ok_or(PS_PARSE_FAIL)?;
-    let salt: [u8; 8] = iv
-        .get(..8)
-        .and_then(|s| s.try_into().ok())
-        .ok_or(PS_PARSE_FAIL)?;
-    let mut data = Zeroizing::new(block.der.to_vec());
-    let block_len = match alg.trim() {
-        "DES-EDE3-CBC" => {
-            let key = pbkdf1(password, &salt, 1);
-            let iv: [u8; DES3_BLOCK] = iv.as_slice().try_into().map_err(|_| PS_PARSE_FAIL)?;
-            let cipher = des::TdesEde3::new_from_slice(&key[..]).map_err(|_| PS_FAILURE)?;
-            decrypt_cbc_in_place(&mut data, iv, |b| des3_decrypt(&cipher, b))?;
-            DES3_BLOCK
-        }
-        name @ ("AES-128-CBC" | "AES-192-CBC" | "AES-256-CBC") => {
-            let iv: [u8; AES_BLOCK] = iv.as_slice().try_into().map_err(|_| PS_PARSE_FAIL)?;
-            let key_len = if name == "AES-128-CBC" {
-                16
-            } else if name == "AES-192-CBC" {
-                24
-            } else {
-                32
-            };
-            let key = aes_key_material(password, &salt, key_len);
-            let cipher = Aes::new(&key[..key_len]).ok_or(PS_FAILURE)?;
-            decrypt_cbc_in_place(&mut data, iv, |b| cipher.decrypt(b))?;
-            AES_BLOCK
-        }
-        _ => return Err(PS_UNSUPPORTED_FAIL),
-    };
-    // PKCS#7 padding, then the plaintext must be a key: otherwise the password was wrong.
-    let pad = usize::from(*data.last().ok_or(PS_FAILURE)?);
-    let body_len = data.len().checked_sub(pad).ok_or(PS_FAILURE)?;
-    if pad == 0 || pad > block_len || data[body_len..].iter().any(|&b| usize::from(b) != pad) {
-        return Err(PS_FAILURE);
-    }
-    data.truncate(body_len);
-    match PrivateKey::from_der_any(&data) {
-        Ok(_) | Err(PS_UNSUPPORTED_FAIL) => Ok(data),
-        Err(_) => Err(PS_FAILURE),
-    }
-}
-
-/// `EVP_BytesToKey(MD5, count 1)` output of any length up to 32 bytes (AES-256 needs more
-/// than the 24 bytes [`pbkdf1`] gives).
-pub(super) fn aes_key_material(pass: &[u8], salt: &[u8; 8], len: usize) -> Zeroizing<[u8; 32]> {
-    let mut out = Zeroizing::new([0u8; 32]);
-    let mut prev: Option<Zeroizing<[u8; MD5_HASH_SIZE]>> = None;
-    for chunk in out
-        .chunks_mut(MD5_HASH_SIZE)
-        .take(len.div_ceil(MD5_HASH_SIZE))
-    {
-        let mut h = Md5::new();
-        if let Some(p) = &prev {
-            h.update(&p[..]);
-        }
-        h.update(pass);
-        h.update(salt);
-        let d = Zeroizing::new(<[u8; MD5_HASH_SIZE]>::from(h.finalize()));
-        chunk.copy_from_slice(&d[..chunk.len()]);
-        prev = Some(d);
-    }
-    out
-}
-
-pub(super) fn decrypt_cbc_in_place<const B: usize>(
-    data: &mut [u8],
-    mut iv: [u8; B],
-    cipher: impl Fn(&mut [u8; B]),
-) -> Result<(), i32> {
-    if data.is_empty() || !data.len().is_multiple_of(B) {
-        return Err(PS_FAILURE);
-    }
-    // SAFETY: `data` is a live Rust buffer of `data.len()` bytes, read and written in place
-    // through its own pointer (no other reference is used meanwhile).
-    unsafe {
-        let p = data.as_mut_ptr();
-        cbc(&mut iv, p, p, data.len(), false, cipher);
-    }
-    Ok(())
-}
-
-pub(super) fn hex_decode(hex: &str) -> Option<Vec<u8>> {
-    let digits = hex.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks_exact(2)
-        .map(|pair| {
-            let s = core::str::from_utf8(pair).ok()?;
-            u8::from_str_radix(s, 16).ok()
-        })
-        .collect()
-}
-
 /// `pkcs1DecodePrivFile`: the DER of a PEM private key file, decrypted with `password` if it
-/// uses the legacy PEM encryption, in a new `malloc` buffer (`*DERout`, free with `psFree`)
+/// uses the legacy PEM encryption ([`private_key_der`]), in a new `malloc` buffer (`*DERout`, free with `psFree`)
 /// of `*DERlen` bytes. Codes as [`pkcs1ParsePrivFile`]; `PS_MEM_FAIL`.
 ///
 /// # Safety
@@ -406,7 +274,7 @@ pub unsafe extern "C" fn pkcs1DecodePrivFile(
         }) else {
             return PS_ARG_FAIL;
         };
-        let der = match read_file(name).and_then(|t| decode_private_pem(&t, password)) {
+        let der = match read_file(name).and_then(|t| private_key_der(&t, password)) {
             Ok(d) => d,
             Err(rc) => return rc,
         };

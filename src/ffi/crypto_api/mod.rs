@@ -14,8 +14,8 @@
 //!   (`PS_LIMIT_FAIL`). A side benefit: contexts may be copied with `memcpy`.
 //! * `psDigestContext_t` (SHA-1, MD5): the running state exactly as `struct sha1_state` /
 //!   `struct md5_state` lay it out (length in bits, chaining words, `curlen` buffered bytes,
-//!   64-byte buffer). SHA-1 blocks go through the `sha1` crate's `compress`; the `md-5`
-//!   crate has no public block function, so MD5's (RFC 1321) is in `crypto::mdhash`.
+//!   64-byte buffer). Each call resumes the core's block hasher (`crypto::mdhash::Hasher`)
+//!   from those fields and stores it back.
 //! * `psHmacContext_t`: the inner hash state in the union and `key ^ opad` in `pad`, as 3.3.
 //! * `psRandom_t` / `psYarrow_t`: nothing. Every byte comes from the operating system's
 //!   generator (ABI.md §7.11), which needs no per-caller state; the Yarrow functions are
@@ -40,23 +40,19 @@
 use core::ffi::c_char;
 use core::ptr;
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::num::NonZeroU32;
-use std::os::unix::ffi::OsStrExt;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
-use md5::{Digest, Md5};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::hash::{HashAlgorithm, hmac};
-use crate::crypto::mdhash::md5_compress;
+use crate::crypto::mdhash::{BlockHash, Hasher, Md5, Sha1};
 use crate::crypto::rng;
 use crate::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{
-    PS_ARG_FAIL, PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG,
-    PS_CERT_AUTH_PASS, PS_FAILURE, PS_LIMIT_FAIL, PS_MEM_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL,
+    PS_ARG_FAIL, PS_FAILURE, PS_LIMIT_FAIL, PS_MEM_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL,
     PS_SUCCESS, PS_UNSUPPORTED_FAIL,
 };
 use crate::ffi::x509::{
@@ -64,9 +60,12 @@ use crate::ffi::x509::{
     psX509Cert_t, pstm_int, pubKeyUnion_t, register_parsed_chain,
 };
 use crate::ffi::{cstr_or_none, guard, slice_or_none};
-use crate::pki::pem::{PemBlock, parse_pem};
-use crate::pki::verify::signature_ok;
-use crate::pki::{Certificate, PrivateKey, PublicKey};
+use crate::pki::keycrypt::evp_bytes_to_key;
+use crate::pki::load::{read_cert_files, read_file};
+use crate::pki::pem::decode_base64_skipping;
+use crate::pki::privkey::private_key_der;
+use crate::pki::verify::authenticate_links;
+use crate::pki::{PrivateKey, PublicKey};
 
 /// `CRYPT_INVALID_KEYSIZE` (crypto/cryptolib.h): a key length the cipher does not have.
 pub const CRYPT_INVALID_KEYSIZE: i32 = -21;

@@ -2,31 +2,10 @@
 
 use super::*;
 
-/// PBKDF1 as 3.3 uses it (OpenSSL's `EVP_BytesToKey` with MD5): 24 key bytes from the
-/// password and an 8-byte salt, D1 = MD5^iter(pass ‖ salt), D2 = MD5^iter(D1 ‖ pass ‖ salt),
-/// key = D1 ‖ D2[..8]. 3.3 supports only `iter == 1` (the legacy PEM key encryption); other
-/// counts iterate as OpenSSL does, and `iter < 1` counts as 1.
-pub(super) fn pbkdf1(pass: &[u8], salt: &[u8; 8], iter: i32) -> Zeroizing<[u8; DES3_KEY_LEN]> {
-    let mut key = Zeroizing::new([0u8; DES3_KEY_LEN]);
-    let mut prev: Option<Zeroizing<[u8; MD5_HASH_SIZE]>> = None;
-    for chunk in key.chunks_mut(MD5_HASH_SIZE) {
-        let mut h = Md5::new();
-        if let Some(p) = &prev {
-            h.update(&p[..]);
-        }
-        h.update(pass);
-        h.update(salt);
-        let mut d = Zeroizing::new(<[u8; MD5_HASH_SIZE]>::from(h.finalize()));
-        for _ in 1..iter {
-            *d = Md5::digest(&d[..]).into();
-        }
-        chunk.copy_from_slice(&d[..chunk.len()]);
-        prev = Some(d);
-    }
-    key
-}
-
-/// `pkcs5pbkdf1`: writes 24 bytes to `key` (salt: 8 bytes). NULL `key` or `salt`, or NULL
+/// `pkcs5pbkdf1`: PBKDF1 as 3.3 uses it, OpenSSL's `EVP_BytesToKey` with MD5
+/// ([`evp_bytes_to_key`]): 24 bytes to `key` from the password and an 8-byte salt. 3.3 supports
+/// only `iter == 1` (the legacy PEM key encryption); other counts iterate as OpenSSL does, and
+/// `iter < 1` counts as 1. NULL `key` or `salt`, or NULL
 /// `pass` with a non-zero length, does nothing.
 ///
 /// # Safety
@@ -50,7 +29,7 @@ pub unsafe extern "C" fn pkcs5pbkdf1(
         }
         // SAFETY: 8 readable bytes at `salt`.
         let salt = unsafe { ptr::read_unaligned(salt.cast::<[u8; 8]>()) };
-        let derived = pbkdf1(pass, &salt, iter);
+        let derived = evp_bytes_to_key(pass, &salt, u32::try_from(iter).unwrap_or(0), DES3_KEY_LEN);
         // SAFETY: 24 writable bytes at `key`.
         unsafe { write_out(key, &derived[..]) };
     })

@@ -1,10 +1,12 @@
 //! Tests of the Tier C crypto API exports.
 
 use super::*;
+use crate::error::{PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG};
 use crate::ffi::x509::fixtures::{test_ca_der, test_ca_key_der};
 use crate::ffi::x509::{PARSED_CHAINS_TEST_LOCK, psX509FreeCert, psX509ParseCert};
 use crate::pki::testpki::{self, TempDir, openssl};
 use core::mem::MaybeUninit;
+use md5::{Digest, Md5};
 use std::ffi::CString;
 
 fn hex(s: &str) -> Vec<u8> {
@@ -604,10 +606,6 @@ fn pbkdf1_matches_openssl_bytes_to_key() {
     };
     assert_eq!(key[..16], d1[..]);
     assert_eq!(key[16..], d2[..8]);
-    assert_eq!(
-        aes_key_material(b"secret", &[1, 2, 3, 4, 5, 6, 7, 8], 32)[..24],
-        *pbkdf1(b"secret", &[1, 2, 3, 4, 5, 6, 7, 8], 1)
-    );
 }
 
 fn b64(text: &[u8], room: u32) -> Result<Vec<u8>, i32> {
@@ -1218,6 +1216,59 @@ fn key_parsers_and_blank_keys() {
     }
 }
 
+/// `pkcs1DecodePrivFile` decrypts with the core's legacy PEM code
+/// (`pki::privkey::private_key_der`). Where the copy it had before read the headers
+/// differently, the core's reading holds: `Proc-Type` values and cipher names in any case,
+/// strictly hexadecimal IVs (the copy took "+a" as a digit pair), and an unknown cipher is
+/// `PS_UNSUPPORTED_FAIL` whatever its IV (the copy checked the IV first).
+#[test]
+fn decode_priv_file_reads_legacy_headers_as_the_core() {
+    let dir = TempDir::new("crypto-api-legacy-pem");
+    let pki = testpki::std_pki();
+    std::fs::write(dir.path("key.pem"), &pki.leaf.key_pem).unwrap();
+    let args = ["rsa", "-in", "key.pem", "-traditional", "-aes128"];
+    openssl(
+        &dir,
+        &[&args[..], &["-passout", "pass:secret", "-out", "enc.pem"]].concat(),
+    );
+    let text = String::from_utf8(std::fs::read(dir.path("enc.pem")).unwrap()).unwrap();
+    let decode = |name: &str, text: &str| {
+        std::fs::write(dir.path(name), text).unwrap();
+        let file = CString::new(dir.path_str(name)).unwrap();
+        let (mut out, mut len) = (ptr::null_mut(), 0u32);
+        // SAFETY: C strings and writable out-pointers; the buffer is freed once.
+        unsafe {
+            let rc = pkcs1DecodePrivFile(
+                ptr::null_mut(),
+                file.as_ptr().cast_mut(),
+                c"secret".as_ptr().cast_mut(),
+                &mut out,
+                &mut len,
+            );
+            let der = if out.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(out, len as usize).to_vec()
+            };
+            libc::free(out.cast());
+            (rc, der)
+        }
+    };
+    let plain = (PS_SUCCESS, pki.leaf.key_pkcs1_der.clone());
+    assert_eq!(decode("as-written.pem", &text), plain);
+    let lower = text
+        .replace("4,ENCRYPTED", "4,encrypted")
+        .replace("AES-128-CBC", "aes-128-cbc");
+    assert_eq!(decode("lower.pem", &lower), plain);
+    let at = text.find("AES-128-CBC,").unwrap() + "AES-128-CBC,".len();
+    let mut signed = text.clone();
+    signed.replace_range(at..at + 1, "+");
+    assert_eq!(decode("signed-iv.pem", &signed).0, PS_PARSE_FAIL);
+    let mut unknown = text.clone();
+    unknown.replace_range(at - 12..at + 32, "AES-512-CBC,zz");
+    assert_eq!(decode("unknown.pem", &unknown).0, PS_UNSUPPORTED_FAIL);
+}
+
 /// Writes PEM text to `dir/name` and returns the path as a C string.
 fn pem_file(dir: &TempDir, name: &str, parts: &[&[u8]]) -> CString {
     std::fs::write(dir.path(name), parts.concat()).unwrap();
@@ -1356,6 +1407,51 @@ fn parse_cert_file_and_authenticate() {
             psX509ParseCertFile(ptr::null_mut(), ptr::null_mut(), &mut out, 0),
             PS_ARG_FAIL
         );
+    }
+}
+
+/// The chain walk is the core's (`pki::verify::authenticate_links`): a v1 certificate signs
+/// only as the anchor the caller names, never inside the subject chain (D9a). The copy this
+/// export had before took any v1 issuer as a CA, as 3.3 did.
+#[test]
+fn authenticate_refuses_a_v1_intermediate() {
+    let dir = TempDir::new("crypto-api-v1");
+    let pki = testpki::std_pki();
+    let inter = testpki::issue(
+        &dir,
+        &pki.root,
+        "v1i",
+        "/CN=v1i",
+        testpki::V1,
+        "sha256",
+        2048,
+    );
+    let leaf = testpki::issue(&dir, &inter, "leaf", "/CN=l", "leaf_ext", "sha256", 2048);
+    let chain_f = pem_file(&dir, "chain.pem", &[&leaf.cert_pem, &inter.cert_pem]);
+    let root_f = pem_file(&dir, "root.pem", &[&pki.root.cert_pem]);
+    let _serial = PARSED_CHAINS_TEST_LOCK
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let ((_, chain), (_, root)) = (parse_file(&chain_f), parse_file(&root_f));
+    // SAFETY: live chains from psX509ParseCertFile, freed once at the end.
+    unsafe {
+        let rc = psX509AuthenticateCert(ptr::null_mut(), chain, root);
+        assert_eq!(rc, PS_CERT_AUTH_FAIL_BC);
+        assert_eq!(statuses(chain), [PS_CERT_AUTH_FAIL_BC, 0]);
+        // The v1 certificate named as the issuer signs; so does the root above it.
+        let inter_c = (*chain).next;
+        (*chain).next = ptr::null_mut();
+        assert_eq!(
+            psX509AuthenticateCert(ptr::null_mut(), chain, inter_c),
+            PS_SUCCESS
+        );
+        assert_eq!(
+            psX509AuthenticateCert(ptr::null_mut(), inter_c, root),
+            PS_SUCCESS
+        );
+        (*chain).next = inter_c;
+        psX509FreeCert(chain);
+        psX509FreeCert(root);
     }
 }
 
