@@ -141,7 +141,7 @@ pub struct Core {
     /// Per-session server settings (suite restrictions, highest version).
     pub server_options: server::ServerOptions,
     /// Client settings for renegotiations (the suite asked for, the highest version).
-    pub client_options: client::ClientOptions,
+    pub client_options: client::ClientSettings,
     /// Server: how many more peer-initiated handshakes this session accepts.
     pub rehandshake_credits: i32,
 }
@@ -155,7 +155,7 @@ impl Core {
             keys,
             negotiated: Negotiated::default(),
             server_options: server::ServerOptions::default(),
-            client_options: client::ClientOptions::default(),
+            client_options: client::ClientSettings::default(),
             rehandshake_credits: 0,
         }
     }
@@ -180,10 +180,13 @@ impl Core {
     /// Options for a client renegotiation: same suite choice and version cap, resuming the
     /// current session when it has a resumable id.
     pub fn renegotiation_options(&self) -> client::ClientOptions {
+        let settings = &self.client_options;
         client::ClientOptions {
+            max_version: settings.max_version,
             resume: client::ResumeTicket::from_negotiated(&self.negotiated),
+            cipher_spec: settings.cipher_spec,
             user_extensions: Vec::new(),
-            ..self.client_options.clone()
+            extended_master_secret: settings.extended_master_secret,
         }
     }
 
