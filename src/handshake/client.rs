@@ -814,6 +814,6 @@ impl State for ExpectFinished {
         // Remembered for a later resumption from the application's session record.
         crate::client_sessions::remember(n);
         core.transcript.clear();
-        Ok(Box::new(Established { is_client: true }))
+        Ok(Box::new(Established::<true>))
     }
 }

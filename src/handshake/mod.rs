@@ -218,16 +218,17 @@ pub trait State: Send {
 /// renegotiation is in force (or the insecure-rehandshakes feature allows it) and, on a
 /// server, a rehandshake credit is left; otherwise it is declined with a no_renegotiation
 /// warning, which leaves the connection usable (RFC 5246 §7.2.2).
-pub struct Established {
-    pub is_client: bool,
-}
+///
+/// The role is a type parameter rather than a field so that the state is zero-sized: every
+/// idle connection holds it, and a boxed zero-sized value takes no allocation.
+pub struct Established<const IS_CLIENT: bool>;
 
 /// May a new handshake run on this connection?
 pub fn renegotiation_allowed(core: &Core) -> bool {
     core.negotiated.secure_renegotiation || cfg!(feature = "insecure-rehandshakes")
 }
 
-impl State for Established {
+impl<const IS_CLIENT: bool> State for Established<IS_CLIENT> {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         use crate::error::alert;
         use crate::msgs::hs;
@@ -235,7 +236,7 @@ impl State for Established {
             return Err(Fatal::UNEXPECTED);
         };
         match m.typ {
-            hs::HELLO_REQUEST if self.is_client => {
+            hs::HELLO_REQUEST if IS_CLIENT => {
                 if !m.body.is_empty() {
                     return Err(Fatal::DECODE);
                 }
@@ -246,7 +247,7 @@ impl State for Established {
                 let options = core.renegotiation_options();
                 client::start(core, options).map_err(|_| Fatal::INTERNAL)
             }
-            hs::CLIENT_HELLO if !self.is_client => {
+            hs::CLIENT_HELLO if !IS_CLIENT => {
                 if core.rehandshake_credits <= 0 {
                     core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
                     return Ok(self);
