@@ -644,7 +644,10 @@ impl Connection {
             return;
         }
         let current = ResumeTicket::from_negotiated(&self.core.negotiated);
-        for ticket in current.iter().chain(&self.core.client_options.resume) {
+        for ticket in current
+            .iter()
+            .chain(self.core.client_options.resume.as_deref())
+        {
             client_sessions::forget(&ticket.id, &ticket.master_secret);
         }
     }

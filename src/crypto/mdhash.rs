@@ -268,6 +268,24 @@ impl<H: BlockHash> Hasher<H> {
         (self.state, &self.buf[..self.buffered], self.total)
     }
 
+    /// The chaining state after whole blocks only (`total` bytes, no partial block): what
+    /// a keyed prefix leaves, kept by the record MACs instead of a whole `Hasher` (whose
+    /// block buffer would be empty and is most of its size).
+    pub(crate) fn block_state(&self) -> (H::State, u64) {
+        debug_assert_eq!(self.buffered, 0);
+        (self.state, self.total)
+    }
+
+    /// A hasher continuing from a [`Hasher::block_state`].
+    pub(crate) fn from_block_state(state: H::State, total: u64) -> Self {
+        Hasher {
+            state,
+            buf: [0; MAX_BLOCK],
+            buffered: 0,
+            total,
+        }
+    }
+
     /// Bytes waiting in the partial block.
     pub(crate) fn buffered(&self) -> usize {
         self.buffered

@@ -5,7 +5,7 @@
 //! setup. The hashes are block-level (`mdhash`): `cbc` needs the inner state to interleave
 //! hashing with encryption and to hash a plaintext of secret length.
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::ct;
 use super::mdhash::{BlockHash, Hasher, MAX_OUT};
@@ -111,11 +111,23 @@ pub(super) fn tags_match(received: &[u8], expected: &[u8]) -> usize {
 }
 
 /// HMAC (RFC 2104) with precomputed key states, over the TLS MAC pseudo-header.
+///
+/// Only the chaining states are kept (one block absorbed each, nothing buffered): an idle
+/// connection holds two of these per direction pair, and whole `Hasher`s would carry two
+/// empty block buffers each.
 pub(super) struct TlsHmac<H: BlockHash> {
-    /// State after absorbing `key ^ ipad` (one block).
-    inner: Hasher<H>,
-    /// State after absorbing `key ^ opad`.
-    outer: Hasher<H>,
+    /// Chaining state after absorbing `key ^ ipad` (one block).
+    inner: H::State,
+    /// Chaining state after absorbing `key ^ opad`.
+    outer: H::State,
+}
+
+/// The key states are derived from the MAC key.
+impl<H: BlockHash> Drop for TlsHmac<H> {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
 }
 
 /// seq ‖ type ‖ version ‖ length: the MAC's record header (RFC 5246 §6.2.3.1).
@@ -146,24 +158,27 @@ impl<H: BlockHash> RecordMac for TlsHmac<H> {
         for (p, x) in pad.iter_mut().zip(k.iter()) {
             *p = x ^ 0x36;
         }
-        let mut inner = Hasher::default();
+        let mut inner = Hasher::<H>::default();
         inner.update(&pad[..b]);
         for (p, x) in pad.iter_mut().zip(k.iter()) {
             *p = x ^ 0x5c;
         }
-        let mut outer = Hasher::default();
+        let mut outer = Hasher::<H>::default();
         outer.update(&pad[..b]);
-        TlsHmac { inner, outer }
+        TlsHmac {
+            inner: inner.block_state().0,
+            outer: outer.block_state().0,
+        }
     }
 
     fn inner(&self, seq: u64, content_type: u8, version: u16, len: usize) -> Hasher<H> {
-        let mut inner = self.inner.clone();
+        let mut inner = Hasher::from_block_state(self.inner, H::BLOCK as u64);
         inner.update(&tls_mac_header(seq, content_type, version, len));
         inner
     }
 
     fn outer(&self) -> Hasher<H> {
-        self.outer.clone()
+        Hasher::from_block_state(self.outer, H::BLOCK as u64)
     }
 }
 

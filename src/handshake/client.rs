@@ -86,6 +86,32 @@ pub struct ClientOptions {
     pub extended_master_secret: bool,
 }
 
+/// What a client connection keeps of its [`ClientOptions`] between handshakes: the
+/// settings a renegotiation repeats, and the ticket offered in the last ClientHello. Kept
+/// in every connection (servers included), so the ticket is boxed: an inline one would
+/// add its size to each idle session, though only a resuming client has one.
+#[derive(Clone)]
+pub struct ClientSettings {
+    pub max_version: u16,
+    pub cipher_spec: u16,
+    pub extended_master_secret: bool,
+    /// The session offered for resumption, forgotten too if the connection ends in a
+    /// fatal alert.
+    pub resume: Option<Box<ResumeTicket>>,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        let d = ClientOptions::default();
+        ClientSettings {
+            max_version: d.max_version,
+            cipher_spec: d.cipher_spec,
+            extended_master_secret: d.extended_master_secret,
+            resume: None,
+        }
+    }
+}
+
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
@@ -174,7 +200,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         options.resume = None;
     }
     // Remembered so that a fatal alert can make us forget the offered session too.
-    core.client_options.resume = options.resume.clone();
+    core.client_options.resume = options.resume.clone().map(Box::new);
     // RFC 5746: the initial hello signals support with the SCSV; a renegotiating one
     // proves continuity with our last verify_data (and carries no application extensions,
     // as in MatrixSSL 3.3).
@@ -863,6 +889,6 @@ impl State for ExpectFinished {
         // Remembered for a later resumption from the application's session record.
         crate::client_sessions::remember(n);
         core.transcript.clear();
-        Ok(Box::new(Established { is_client: true }))
+        Ok(Box::new(Established::<true>))
     }
 }

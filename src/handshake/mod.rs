@@ -142,7 +142,7 @@ pub struct Core {
     /// Per-session server settings (suite restrictions, highest version).
     pub server_options: server::ServerOptions,
     /// Client settings for renegotiations (the suite asked for, the highest version).
-    pub client_options: client::ClientOptions,
+    pub client_options: client::ClientSettings,
     /// Server: how many more peer-initiated handshakes this session accepts.
     pub rehandshake_credits: i32,
     /// Which side this is; only traces need it here.
@@ -158,7 +158,7 @@ impl Core {
             keys,
             negotiated: Negotiated::default(),
             server_options: server::ServerOptions::default(),
-            client_options: client::ClientOptions::default(),
+            client_options: client::ClientSettings::default(),
             rehandshake_credits: 0,
             is_client: false,
         }
@@ -196,10 +196,13 @@ impl Core {
     /// Options for a client renegotiation: same suite choice and version cap, resuming the
     /// current session when it has a resumable id.
     pub fn renegotiation_options(&self) -> client::ClientOptions {
+        let settings = &self.client_options;
         client::ClientOptions {
+            max_version: settings.max_version,
             resume: client::ResumeTicket::from_negotiated(&self.negotiated),
+            cipher_spec: settings.cipher_spec,
             user_extensions: Vec::new(),
-            ..self.client_options.clone()
+            extended_master_secret: settings.extended_master_secret,
         }
     }
 
@@ -240,16 +243,17 @@ pub trait State: Send {
 /// renegotiation is in force (or the insecure-rehandshakes feature allows it) and, on a
 /// server, a rehandshake credit is left; otherwise it is declined with a no_renegotiation
 /// warning, which leaves the connection usable (RFC 5246 §7.2.2).
-pub struct Established {
-    pub is_client: bool,
-}
+///
+/// The role is a type parameter rather than a field so that the state is zero-sized: every
+/// idle connection holds it, and a boxed zero-sized value takes no allocation.
+pub struct Established<const IS_CLIENT: bool>;
 
 /// May a new handshake run on this connection?
 pub fn renegotiation_allowed(core: &Core) -> bool {
     core.negotiated.secure_renegotiation || cfg!(feature = "insecure-rehandshakes")
 }
 
-impl State for Established {
+impl<const IS_CLIENT: bool> State for Established<IS_CLIENT> {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         use crate::error::alert;
         use crate::msgs::hs;
@@ -259,7 +263,7 @@ impl State for Established {
             ));
         };
         match m.typ {
-            hs::HELLO_REQUEST if self.is_client => {
+            hs::HELLO_REQUEST if IS_CLIENT => {
                 if !m.body.is_empty() {
                     return Err(Fatal::decode("HelloRequest with a non-empty body"));
                 }
@@ -271,7 +275,7 @@ impl State for Established {
                 client::start(core, options)
                     .map_err(|_| Fatal::internal("renegotiation could not start"))
             }
-            hs::CLIENT_HELLO if !self.is_client => {
+            hs::CLIENT_HELLO if !IS_CLIENT => {
                 if core.rehandshake_credits <= 0 {
                     core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
                     return Ok(self);

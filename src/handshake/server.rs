@@ -897,6 +897,6 @@ impl State for ExpectFinished {
         n.extended_master_secret = p.extended_master_secret;
         n.auth = p.auth.clone();
         core.transcript.clear();
-        Ok(Box::new(Established { is_client: false }))
+        Ok(Box::new(Established::<false>))
     }
 }
