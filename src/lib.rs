@@ -24,3 +24,5 @@ pub mod pki;
 pub mod record;
 pub mod session_cache;
 pub mod suites;
+#[cfg(test)]
+mod test_fixtures;

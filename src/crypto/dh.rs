@@ -486,6 +486,7 @@ impl DhKeyPair {
 mod tests {
     use super::*;
     use crate::pki::testpki::{TempDir, openssl};
+    use crate::test_fixtures::hex_fixture;
 
     fn unhex(s: &str) -> Vec<u8> {
         hex_bytes(
@@ -745,19 +746,11 @@ mod tests {
         composite[100] ^= 0x10;
         assert!(validate_peer_group(&composite, &[2], 1024).is_err());
         // A product of two ~1024-bit primes passes trial division; Miller-Rabin catches it.
-        let dir = TempDir::new("dh-rsa-mod");
-        openssl(&dir, &["genrsa", "-out", "k.pem", "2048"]);
-        let out = std::process::Command::new("openssl")
-            .args(["rsa", "-in", "k.pem", "-noout", "-modulus"])
-            .current_dir(dir.path(""))
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        let n = unhex(text.trim().trim_start_matches("Modulus="));
+        let n = hex_fixture("server-modulus.hex");
         assert_eq!(n.len(), 256);
         assert!(validate_peer_group(&n, &[2], 1024).is_err());
         // A real (non-RFC 7919) 1024-bit prime from openssl passes; below the minimum fails.
-        let p1024 = openssl_prime(&dir, 1024, false);
+        let p1024 = hex_fixture("prime-1024.hex");
         let g = validate_peer_group(&p1024, &[2], 1024).unwrap();
         assert!(!g.is_safe_prime());
         assert_eq!(g.exponent_bits(), 1023);
@@ -769,7 +762,7 @@ mod tests {
                 .unwrap()
                 .is_safe_prime()
         );
-        let safe = openssl_prime(&dir, 1024, true);
+        let safe = hex_fixture("safe-prime-1024.hex");
         let s = validate_peer_group(&safe, &[2], 1024).unwrap();
         assert!(s.is_safe_prime());
         assert_eq!(s.exponent_bits(), 256);
@@ -782,34 +775,16 @@ mod tests {
         assert_eq!(a.agree(&pb).unwrap(), b.agree(&pa).unwrap());
     }
 
-    /// A random prime from `openssl prime -generate` (optionally safe).
-    fn openssl_prime(dir: &TempDir, bits: u32, safe: bool) -> Vec<u8> {
-        let mut args = vec!["prime", "-generate", "-hex"];
-        let b = format!("{bits}");
-        args.extend(["-bits", &b]);
-        if safe {
-            args.push("-safe");
-        }
-        let out = std::process::Command::new("openssl")
-            .args(&args)
-            .current_dir(dir.path(""))
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        unhex(String::from_utf8(out.stdout).unwrap().trim())
-    }
-
     #[test]
     fn loaded_group_checks_safety() {
-        let dir = TempDir::new("dh-safe");
-        let safe = openssl_prime(&dir, 1024, true);
+        let safe = hex_fixture("safe-prime-1024.hex");
         let g = DhGroup::from_be(&safe, &[2])
             .unwrap()
             .check_loaded()
             .unwrap();
         assert!(g.is_safe_prime());
         assert_eq!(g.exponent_bits(), 256);
-        let unsafe_p = openssl_prime(&dir, 1024, false);
+        let unsafe_p = hex_fixture("prime-1024.hex");
         let g = DhGroup::from_be(&unsafe_p, &[2])
             .unwrap()
             .check_loaded()
