@@ -11,7 +11,10 @@ pub(crate) fn fixture(name: &str) -> Vec<u8> {
 pub(crate) fn hex_fixture(name: &str) -> Vec<u8> {
     let text = String::from_utf8(fixture(name)).expect("hex fixture is text");
     let digits = text.trim();
-    assert!(digits.len() % 2 == 0, "{name}: odd number of hex digits");
+    assert!(
+        digits.len().is_multiple_of(2),
+        "{name}: odd number of hex digits"
+    );
     (0..digits.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex digit"))
