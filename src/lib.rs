@@ -24,4 +24,6 @@ pub mod pki;
 pub mod record;
 pub mod session_cache;
 pub mod suites;
+#[cfg(test)]
+mod test_fixtures;
 pub mod trace;

@@ -43,6 +43,11 @@ fn with_cache<T>(f: impl FnOnce(&mut Vec<Entry>) -> T) -> T {
 pub fn insert(session: CachedSession) {
     let now = Instant::now();
     with_cache(|cache| {
+        // The table is allocated once at its full size, as 3.3's was: its memory does not
+        // grow (and jump) with the number of sessions cached so far.
+        if cache.capacity() < TABLE_SIZE {
+            cache.reserve_exact(TABLE_SIZE);
+        }
         cache.retain(|e| now.duration_since(e.created) < ENTRY_LIFE && e.session.id != session.id);
         if cache.len() >= TABLE_SIZE
             && let Some(lru) = (0..cache.len()).min_by_key(|&i| cache[i].accessed)

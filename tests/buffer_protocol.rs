@@ -3,52 +3,15 @@
 //! the library produces meanwhile (an alert, a handshake reply) must not land behind it.
 //! A reservation is abandoned by any other call (ABI.md §3.0 R5, §3.5.3).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use matrixssl::conn::Connection;
 use matrixssl::error::*;
-use matrixssl::handshake::Callbacks;
 use matrixssl::handshake::client::ClientOptions;
 use matrixssl::keys::Keys;
-use matrixssl::pki::Certificate;
 
-struct NoCallbacks;
-
-impl Callbacks for NoCallbacks {
-    fn has_certificate_callback(&self) -> bool {
-        false
-    }
-    fn certificate(&mut self, _: &[Arc<Certificate>], _: &[i32], _: u8) -> i32 {
-        0
-    }
-    fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
-        0
-    }
-}
-
-fn pki() -> &'static std::path::Path {
-    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("matrixssl-bufproto-{}", std::process::id()));
-        let script =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests/make-test-pki.sh");
-        let out = std::process::Command::new("sh")
-            .arg(script)
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir
-    })
-}
-
-fn path(name: &str) -> Vec<u8> {
-    pki().join(name).into_os_string().into_encoded_bytes()
-}
+mod common;
+use common::{NoCallbacks, path};
 
 fn pair() -> (Connection, Connection) {
     pair_with(ClientOptions::default())

@@ -1,96 +1,47 @@
 //! In-memory client/server pairs through the sans-IO core: every suite × version, payload
 //! sizes around the record limit, trickle delivery, resumption and tampering.
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use matrixssl::conn::Connection;
 use matrixssl::error::*;
+use matrixssl::handshake::PeerIdentity;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
-use matrixssl::handshake::{Callbacks, PeerIdentity};
 use matrixssl::keys::Keys;
-use matrixssl::pki::Certificate;
 use matrixssl::suites::KeyExchange;
 
-struct NoCallbacks;
-
-impl Callbacks for NoCallbacks {
-    fn has_certificate_callback(&self) -> bool {
-        false
-    }
-    fn certificate(&mut self, _: &[Arc<Certificate>], _: &[i32], _: u8) -> i32 {
-        0
-    }
-    fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
-        0
-    }
-}
-
-fn openssl(args: &[&str], dir: &PathBuf) {
-    let st = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    assert!(
-        st.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-}
-
-/// A CA and a server certificate, made once per test binary.
-fn pki() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("matrixssl-pair-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-            "-days", "30", "-subj", "/CN=Pair Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign"], &dir);
-        openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr",
-            "-subj", "/CN=localhost"], &dir);
-        std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
-        openssl(&["x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
-        openssl(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ec.key",
-            "-out", "ec.csr", "-subj", "/CN=localhost"], &dir);
-        openssl(&["x509", "-req", "-in", "ec.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "ec.pem", "-days", "30", "-extfile", "ext.cnf"], &dir);
-        // A second client identity (ECDSA) for tests where the client's certificate changes.
-        openssl(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-            "cli2.key", "-out", "cli2.csr", "-subj", "/CN=Pair Test Client Two"], &dir);
-        std::fs::write(dir.join("cli2.cnf"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").unwrap();
-        openssl(&["x509", "-req", "-in", "cli2.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "cli2.pem", "-days", "30", "-extfile", "cli2.cnf"], &dir);
-        openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "cli.key", "-out", "cli.csr",
-            "-subj", "/CN=Pair Test Client"], &dir);
-        std::fs::write(dir.join("cli.cnf"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").unwrap();
-        openssl(&["x509", "-req", "-in", "cli.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "cli.pem", "-days", "30", "-extfile", "cli.cnf"], &dir);
-        dir
-    })
-}
-
-fn path(name: &str) -> Vec<u8> {
-    pki().join(name).to_str().unwrap().as_bytes().to_vec()
-}
+mod common;
+use common::{NoCallbacks, path};
 
 fn server_keys() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None)
-        .expect("server keys");
+    k.load_rsa_files(
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
+        None,
+        None,
+    )
+    .expect("server keys");
     Arc::new(k)
 }
 
 /// RSA and ECDSA identities, a PSK and (default) DH parameters: every suite is servable.
 fn full_server_keys() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_rsa_files(Some(&path("srv.pem")), Some(&path("srv.key")), None, None)
-        .unwrap();
-    k.load_ec_files(Some(&path("ec.pem")), Some(&path("ec.key")), None, None)
-        .unwrap();
+    k.load_rsa_files(
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
+        None,
+        None,
+    )
+    .unwrap();
+    k.load_ec_files(
+        Some(&path("ec-mixed-server-chain.pem")),
+        Some(&path("ec-mixed-server.key")),
+        None,
+        None,
+    )
+    .unwrap();
     k.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
         .unwrap();
     Arc::new(k)
@@ -109,8 +60,8 @@ fn full_client_keys() -> Arc<Keys> {
 fn server_keys_with_ca() -> Arc<Keys> {
     let mut k = Keys::default();
     k.load_rsa_files(
-        Some(&path("srv.pem")),
-        Some(&path("srv.key")),
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
         None,
         Some(&path("ca.pem")),
     )
@@ -121,8 +72,8 @@ fn server_keys_with_ca() -> Arc<Keys> {
 fn client_keys_with_identity() -> Arc<Keys> {
     let mut k = Keys::default();
     k.load_rsa_files(
-        Some(&path("cli.pem")),
-        Some(&path("cli.key")),
+        Some(&path("client.pem")),
+        Some(&path("client.key")),
         None,
         Some(&path("ca.pem")),
     )
@@ -703,8 +654,13 @@ fn psk_only_client_offers_only_psk_suites() {
 /// An ECDSA server identity under the same CA as `server_keys` (another certificate).
 fn ec_server_keys() -> Arc<Keys> {
     let mut k = Keys::default();
-    k.load_ec_files(Some(&path("ec.pem")), Some(&path("ec.key")), None, None)
-        .unwrap();
+    k.load_ec_files(
+        Some(&path("ec-mixed-server-chain.pem")),
+        Some(&path("ec-mixed-server.key")),
+        None,
+        None,
+    )
+    .unwrap();
     Arc::new(k)
 }
 
@@ -712,8 +668,8 @@ fn ec_server_keys() -> Arc<Keys> {
 fn other_client_identity() -> Arc<Keys> {
     let mut k = Keys::default();
     k.load_ec_files(
-        Some(&path("cli2.pem")),
-        Some(&path("cli2.key")),
+        Some(&path("client-ec.pem")),
+        Some(&path("client-ec.key")),
         None,
         Some(&path("ca.pem")),
     )
@@ -998,17 +954,18 @@ fn resumption_at_another_version_is_a_full_handshake() {
 fn ca_names_overflowing_the_certificate_request_fail_the_handshake_cleanly() {
     // 2,500 copies of the CA: about 67,000 bytes of names, more than the 2-byte
     // certificate_authorities list can carry. Before, the length silently wrapped.
-    let pem = std::fs::read(pki().join("ca.pem")).unwrap();
-    let bundle = pki().join("ca-2500.pem");
+    let pem = common::fixture("ca.pem");
+    let bundle = std::env::temp_dir().join(format!("matrixssl-ca-2500-{}.pem", std::process::id()));
     std::fs::write(&bundle, pem.repeat(2500)).unwrap();
     let mut k = Keys::default();
     k.load_rsa_files(
-        Some(&path("srv.pem")),
-        Some(&path("srv.key")),
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
         None,
         Some(bundle.to_str().unwrap().as_bytes()),
     )
     .unwrap();
+    std::fs::remove_file(&bundle).unwrap();
     let client =
         Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
     let mut server = Connection::new_server(Arc::new(k));

@@ -485,7 +485,7 @@ impl DhKeyPair {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pki::testpki::{TempDir, openssl};
+    use crate::test_fixtures::{fixture, hex_fixture};
 
     fn unhex(s: &str) -> Vec<u8> {
         hex_bytes(
@@ -520,27 +520,8 @@ mod tests {
 
     #[test]
     fn ffdhe2048_matches_openssl_named_group() {
-        let dir = TempDir::new("dh-ffdhe");
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DH",
-                "-pkeyopt",
-                "group:ffdhe2048",
-                "-out",
-                "p.pem",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "dhparam", "-in", "p.pem", "-outform", "DER", "-out", "p.der",
-            ],
-        );
-        let der = std::fs::read(dir.path("p.der")).unwrap();
+        // `openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048` as DER.
+        let der = fixture("ffdhe2048.der");
         let g = DhGroup::ffdhe2048();
         assert_eq!(g.bits(), 2048);
         assert_eq!(g.g_be(), &[2]);
@@ -577,111 +558,43 @@ mod tests {
         assert!(za.len() <= 256 && za.len() > 200);
     }
 
-    /// Our shared secret equals `openssl pkeyutl -derive` between a key openssl generated
-    /// (its private value imported here by exponentiation check) and ours: we derive with
-    /// openssl's public value, openssl derives with ours.
+    /// Our shared secret equals `openssl pkeyutl -derive` (recorded in dh-ab.bin) between
+    /// two key pairs openssl generated: we derive with key A's private value (checked
+    /// against its public value by exponentiation) and key B's public value.
     #[test]
     fn agreement_matches_openssl_derive() {
-        let dir = TempDir::new("dh-derive");
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-algorithm",
-                "DH",
-                "-pkeyopt",
-                "group:ffdhe2048",
-                "-out",
-                "ossl.pem",
-            ],
-        );
-        let out = std::process::Command::new("openssl")
-            .args(["pkey", "-in", "ossl.pem", "-text", "-noout"])
-            .current_dir(dir.path(""))
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        let ossl_pub = trim(&text_field(&text, "public-key:")).to_vec();
-        let ossl_priv = trim(&text_field(&text, "private-key:")).to_vec();
-        assert!(!ossl_pub.is_empty() && !ossl_priv.is_empty());
+        let key = |name: &str| {
+            let text = String::from_utf8(fixture(name)).unwrap();
+            (
+                trim(&text_field(&text, "public-key:")).to_vec(),
+                trim(&text_field(&text, "private-key:")).to_vec(),
+            )
+        };
+        let (a_pub, a_priv) = key("dh-a.txt");
+        let (b_pub, _) = key("dh-b.txt");
+        assert!(!a_pub.is_empty() && !a_priv.is_empty() && !b_pub.is_empty());
 
         let group = DhGroup::ffdhe2048();
         // Cross-check the public value: g^x with openssl's private x, through our code.
-        let x = BoxedUint::from_be_slice(&ossl_priv, group.precision()).unwrap();
+        let x = BoxedUint::from_be_slice(&a_priv, group.precision()).unwrap();
         let y = BoxedMontyForm::new(group.g.clone(), &group.params)
             .pow(&x)
             .retrieve();
-        assert_eq!(
-            to_be_padded(&y, 256).as_slice(),
-            &{
-                let mut v = vec![0u8; 256 - ossl_pub.len()];
-                v.extend_from_slice(&ossl_pub);
-                v
-            }[..]
-        );
+        let mut a_pub_padded = vec![0u8; 256 - a_pub.len()];
+        a_pub_padded.extend_from_slice(&a_pub);
+        assert_eq!(to_be_padded(&y, 256).as_slice(), &a_pub_padded[..]);
 
-        // Our public key as an openssl DH public key file: reuse openssl's structure by
-        // building SubjectPublicKeyInfo for dhpublicnumber with the named group parameters.
-        let ours = DhKeyPair::generate(&group).unwrap();
-        let our_pub = ours.public_be();
-        let spki = dh_spki(&group, &our_pub);
-        std::fs::write(dir.path("peer.der"), &spki).unwrap();
-        openssl(
-            &dir,
-            &[
-                "pkeyutl",
-                "-derive",
-                "-inkey",
-                "ossl.pem",
-                "-peerkey",
-                "peer.der",
-                "-peerform",
-                "DER",
-                "-out",
-                "z.bin",
-            ],
-        );
-        let z_openssl = std::fs::read(dir.path("z.bin")).unwrap();
-        let z_ours = ours.agree(&ossl_pub).unwrap();
+        let ours = DhKeyPair {
+            x_bits: x.bit_width_vartime(),
+            x,
+            public: a_pub_padded,
+            group,
+        };
+        let z_ours = ours.agree(&b_pub).unwrap();
+        let z_openssl = fixture("dh-ab.bin");
         // OpenSSL 3 pads the DH secret to the size of p; TLS strips leading zeros.
         let start = z_openssl.iter().take_while(|&&b| b == 0).count();
         assert_eq!(&z_openssl[start..], z_ours.as_slice());
-    }
-
-    /// DER SubjectPublicKeyInfo { dhKeyAgreement (PKCS#3) { p, g }, BIT STRING { INTEGER y } }.
-    fn dh_spki(group: &DhGroup, y: &[u8]) -> Vec<u8> {
-        fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-            let mut out = vec![tag];
-            let len = body.len();
-            if len < 128 {
-                out.push(len as u8);
-            } else if len < 256 {
-                out.extend_from_slice(&[0x81, len as u8]);
-            } else {
-                out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-            }
-            out.extend_from_slice(body);
-            out
-        }
-        fn int(v: &[u8]) -> Vec<u8> {
-            let v = trim(v);
-            let mut body = Vec::new();
-            if v.first().is_some_and(|&b| b & 0x80 != 0) {
-                body.push(0);
-            }
-            body.extend_from_slice(v);
-            tlv(0x02, &body)
-        }
-        // 1.2.840.113549.1.3.1 dhKeyAgreement
-        let oid = tlv(
-            0x06,
-            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x03, 0x01],
-        );
-        let params = tlv(0x30, &[int(group.p_be()), int(group.g_be())].concat());
-        let alg = tlv(0x30, &[oid, params].concat());
-        let mut bits = vec![0u8];
-        bits.extend_from_slice(&int(y));
-        tlv(0x30, &[alg, tlv(0x03, &bits)].concat())
     }
 
     #[test]
@@ -745,19 +658,11 @@ mod tests {
         composite[100] ^= 0x10;
         assert!(validate_peer_group(&composite, &[2], 1024).is_err());
         // A product of two ~1024-bit primes passes trial division; Miller-Rabin catches it.
-        let dir = TempDir::new("dh-rsa-mod");
-        openssl(&dir, &["genrsa", "-out", "k.pem", "2048"]);
-        let out = std::process::Command::new("openssl")
-            .args(["rsa", "-in", "k.pem", "-noout", "-modulus"])
-            .current_dir(dir.path(""))
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        let n = unhex(text.trim().trim_start_matches("Modulus="));
+        let n = hex_fixture("server-modulus.hex");
         assert_eq!(n.len(), 256);
         assert!(validate_peer_group(&n, &[2], 1024).is_err());
         // A real (non-RFC 7919) 1024-bit prime from openssl passes; below the minimum fails.
-        let p1024 = openssl_prime(&dir, 1024, false);
+        let p1024 = hex_fixture("prime-1024.hex");
         let g = validate_peer_group(&p1024, &[2], 1024).unwrap();
         assert!(!g.is_safe_prime());
         assert_eq!(g.exponent_bits(), 1023);
@@ -769,7 +674,7 @@ mod tests {
                 .unwrap()
                 .is_safe_prime()
         );
-        let safe = openssl_prime(&dir, 1024, true);
+        let safe = hex_fixture("safe-prime-1024.hex");
         let s = validate_peer_group(&safe, &[2], 1024).unwrap();
         assert!(s.is_safe_prime());
         assert_eq!(s.exponent_bits(), 256);
@@ -782,34 +687,16 @@ mod tests {
         assert_eq!(a.agree(&pb).unwrap(), b.agree(&pa).unwrap());
     }
 
-    /// A random prime from `openssl prime -generate` (optionally safe).
-    fn openssl_prime(dir: &TempDir, bits: u32, safe: bool) -> Vec<u8> {
-        let mut args = vec!["prime", "-generate", "-hex"];
-        let b = format!("{bits}");
-        args.extend(["-bits", &b]);
-        if safe {
-            args.push("-safe");
-        }
-        let out = std::process::Command::new("openssl")
-            .args(&args)
-            .current_dir(dir.path(""))
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        unhex(String::from_utf8(out.stdout).unwrap().trim())
-    }
-
     #[test]
     fn loaded_group_checks_safety() {
-        let dir = TempDir::new("dh-safe");
-        let safe = openssl_prime(&dir, 1024, true);
+        let safe = hex_fixture("safe-prime-1024.hex");
         let g = DhGroup::from_be(&safe, &[2])
             .unwrap()
             .check_loaded()
             .unwrap();
         assert!(g.is_safe_prime());
         assert_eq!(g.exponent_bits(), 256);
-        let unsafe_p = openssl_prime(&dir, 1024, false);
+        let unsafe_p = hex_fixture("prime-1024.hex");
         let g = DhGroup::from_be(&unsafe_p, &[2])
             .unwrap()
             .check_loaded()

@@ -39,6 +39,11 @@ impl<'a> RawServerParams<'a> {
             let p = r.vec_u16().or_decode()?;
             let g = r.vec_u16().or_decode()?;
             let ys = r.vec_u16().or_decode()?;
+            // ServerDHParams (RFC 5246 §7.4.3): each of dh_p, dh_g, dh_Ys is <1..2^16-1>;
+            // an empty one is a structure error.
+            if p.is_empty() || g.is_empty() || ys.is_empty() {
+                return Err(Fatal::decode("ServerKeyExchange DH value of length zero"));
+            }
             Ok(RawServerParams::Dhe { p, g, ys })
         } else {
             Ok(RawServerParams::None)
