@@ -15,15 +15,10 @@
 //! `PS_UNSUPPORTED_FAIL`; parameters already loaded in this container → `PS_UNSUPPORTED_FAIL`
 //! (checked first).
 
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
-use std::sync::Arc;
-
 use super::der;
 use super::pem::parse_pem;
 use crate::crypto::dh::{DhGroup, MAX_DH_BITS};
-use crate::error::{PS_PARSE_FAIL, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL};
-use crate::keys::Keys;
+use crate::error::{PS_PARSE_FAIL, PS_UNSUPPORTED_FAIL};
 
 /// Smallest group a server may be configured with (issue 6; matches the client default).
 pub const MIN_LOADED_DH_BITS: usize = 1024;
@@ -106,32 +101,12 @@ pub fn dh_group_from_pem(text: &[u8]) -> Result<DhGroup, i32> {
     group(p, g)
 }
 
-impl Keys {
-    /// `matrixSslLoadDhParams`: the first DH parameter block of a PEM file (module doc).
-    /// `path` is the C string's bytes.
-    pub fn load_dh_params_file(&mut self, path: &[u8]) -> Result<(), i32> {
-        if self.dh_params.is_some() {
-            return Err(PS_UNSUPPORTED_FAIL);
-        }
-        let text = std::fs::read(Path::new(std::ffi::OsStr::from_bytes(path)))
-            .map_err(|_| PS_PLATFORM_FAIL)?;
-        self.dh_params = Some(Arc::new(dh_group_from_pem(&text)?));
-        Ok(())
-    }
-
-    /// `matrixSslLoadDhParamsMem`: DER PKCS#3 `DHParameter` (module doc).
-    pub fn load_dh_params_der(&mut self, der_bytes: &[u8]) -> Result<(), i32> {
-        if self.dh_params.is_some() {
-            return Err(PS_UNSUPPORTED_FAIL);
-        }
-        self.dh_params = Some(Arc::new(dh_group_from_der(der_bytes)?));
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The tests load through the container, as the C API does.
+    use crate::error::PS_PLATFORM_FAIL;
+    use crate::keys::Keys;
     use crate::pki::testpki::{TempDir, openssl};
 
     fn read(dir: &TempDir, name: &str) -> Vec<u8> {

@@ -19,9 +19,6 @@
 //! matches no certificate, or a chain that does not link, `PS_CERT_AUTH_FAIL`; the identity
 //! slot of the key's algorithm already filled, `PS_UNSUPPORTED_FAIL` (D8 divergence).
 
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
-
 use cbc::cipher::{BlockDecryptMut, InnerIvInit, KeyInit, block_padding::NoPadding};
 use sha2::Digest;
 use sha2::digest::core_api::BlockSizeUser;
@@ -31,11 +28,9 @@ use zeroize::Zeroizing;
 use super::certificate::Certificate;
 use super::der;
 use super::keycrypt;
-use super::load::install_identity;
 use super::privkey::PrivateKey;
 use crate::crypto::hash::{HashAlgorithm, hmac};
 use crate::error::{PS_CERT_AUTH_FAIL, PS_PARSE_FAIL};
-use crate::keys::Keys;
 
 const ERR: i32 = PS_PARSE_FAIL;
 
@@ -531,57 +526,42 @@ fn order_chain(leaf: Certificate, mut rest: Vec<Certificate>) -> Vec<Certificate
     chain
 }
 
-impl Keys {
-    /// `matrixSslLoadPkcs12`: loads the key and its certificate chain from the PKCS#12 file
-    /// `path` (C string bytes) into the RSA or EC identity slot, whichever the key's algorithm
-    /// is. `mac_pass` `None` means the import password. Codes: module doc.
-    pub fn load_pkcs12(
-        &mut self,
-        path: &[u8],
-        import_pass: &[u8],
-        mac_pass: Option<&[u8]>,
-    ) -> Result<(), i32> {
-        let data = std::fs::read(Path::new(std::ffi::OsStr::from_bytes(path)))
-            .map(Zeroizing::new)
-            .map_err(|_| ERR)?;
-        self.load_pkcs12_der(&data, import_pass, mac_pass)
-    }
-
-    /// [`Keys::load_pkcs12`] from the file's bytes.
-    pub fn load_pkcs12_der(
-        &mut self,
-        data: &[u8],
-        import_pass: &[u8],
-        mac_pass: Option<&[u8]>,
-    ) -> Result<(), i32> {
-        let contents = parse(data, import_pass, mac_pass)?;
-        // "The single private key": the first one (files with several are unusual).
-        let (key_der, key_id) = contents.keys.into_iter().next().ok_or(ERR)?;
-        let key = PrivateKey::from_pkcs8_der(&key_der).map_err(|_| ERR)?;
-        let mut certs = Vec::with_capacity(contents.certs.len());
-        let mut leaf_pos = None;
-        for (i, (der_bytes, id)) in contents.certs.iter().enumerate() {
-            let cert = Certificate::from_der(der_bytes).map_err(|_| ERR)?;
-            // The key's certificate: same localKeyId, else the first whose key matches.
-            if leaf_pos.is_none() && key_id.is_some() && *id == key_id {
-                leaf_pos = Some(i);
-            }
-            certs.push(cert);
+/// The identity a PKCS#12 file holds (`matrixSslLoadPkcs12`, loaded by `keys::load`): its
+/// private key and certificate chain, leaf first. `mac_pass` `None` means the import
+/// password. Codes: module doc.
+pub fn identity_from_der(
+    data: &[u8],
+    import_pass: &[u8],
+    mac_pass: Option<&[u8]>,
+) -> Result<(PrivateKey, Vec<Certificate>), i32> {
+    let contents = parse(data, import_pass, mac_pass)?;
+    // "The single private key": the first one (files with several are unusual).
+    let (key_der, key_id) = contents.keys.into_iter().next().ok_or(ERR)?;
+    let key = PrivateKey::from_pkcs8_der(&key_der).map_err(|_| ERR)?;
+    let mut certs = Vec::with_capacity(contents.certs.len());
+    let mut leaf_pos = None;
+    for (i, (der_bytes, id)) in contents.certs.iter().enumerate() {
+        let cert = Certificate::from_der(der_bytes).map_err(|_| ERR)?;
+        // The key's certificate: same localKeyId, else the first whose key matches.
+        if leaf_pos.is_none() && key_id.is_some() && *id == key_id {
+            leaf_pos = Some(i);
         }
-        let leaf_pos = leaf_pos
-            .filter(|&i| certs.get(i).is_some_and(|c| key.matches(&c.public_key)))
-            .or_else(|| certs.iter().position(|c| key.matches(&c.public_key)))
-            .ok_or(PS_CERT_AUTH_FAIL)?;
-        let leaf = certs.swap_remove(leaf_pos);
-        let chain = order_chain(leaf, certs);
-        install_identity(self, chain, key)
+        certs.push(cert);
     }
+    let leaf_pos = leaf_pos
+        .filter(|&i| certs.get(i).is_some_and(|c| key.matches(&c.public_key)))
+        .or_else(|| certs.iter().position(|c| key.matches(&c.public_key)))
+        .ok_or(PS_CERT_AUTH_FAIL)?;
+    let leaf = certs.swap_remove(leaf_pos);
+    Ok((key, order_chain(leaf, certs)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The tests load through the container, as the C API does.
     use crate::error::{PS_CERT_AUTH_FAIL, PS_UNSUPPORTED_FAIL};
+    use crate::keys::Keys;
     use crate::pki::testpki::{self, TempDir, openssl};
 
     /// The PKCS#12 KDF (SHA-1, key and IV purposes) against the widely published test

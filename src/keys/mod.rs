@@ -5,12 +5,14 @@
 //! sessions and threads; loading more material into the C handle replaces the snapshot
 //! (copy-on-write) and never disturbs a live session.
 //!
-//! Slots (see `pki::load`): the RSA identity (`matrixSslLoadRsaKeys[Mem]`), the EC identity
+//! Slots (see `load`): the RSA identity (`matrixSslLoadRsaKeys[Mem]`), the EC identity
 //! (`matrixSslLoadEcKeys[Mem]`) and the CA list are each filled at most once. The CA list is
 //! one slot shared by both loaders: it may mix RSA and ECDSA roots, but is loaded by one
 //! call (a second CA load by either loader fails with `PS_UNSUPPORTED_FAIL`, as in 3.3).
 //! DH parameters (`pki::dhparams`) are one more slot, filled at most once; PSKs are a list
 //! that only grows. PKCS#12 (`pki::pkcs12`) fills the RSA or EC identity slot.
+
+mod load;
 
 use std::sync::{Arc, LazyLock, OnceLock};
 
