@@ -9,7 +9,8 @@
 #   2. `unsafe` appears only in src/ffi/ and src/c_imports/ (the compiler enforces it too:
 #      #![deny(unsafe_code)] in src/lib.rs, allowed only on those two modules);
 #   3. only src/crypto/ and src/c_imports/ import the C-backed crates (aws-lc-rs, aws-lc-sys);
-#   4. src/pki/ and src/crypto/ know nothing of connections and handshakes (no crate::conn,
+#   4. src/pki/ (production code) does not import crate::keys: keys owns loading;
+#   5. src/pki/ and src/crypto/ know nothing of connections and handshakes (no crate::conn,
 #      crate::handshake, crate::record imports).
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,6 +45,11 @@ check "unsafe only in src/ffi and src/c_imports" \
         grep -vE '^src/lib.rs:.*(deny|allow)\((unsafe_code|unsafe_op_in_unsafe_fn)\)|//')"
 check "C-backed crates only in crypto and c_imports" \
     "$(grep -rnE '\baws_lc_(rs|sys)\b' src --include='*.rs' | grep -vE '^src/(crypto|c_imports)/')"
+# (production code only: the part of each file before its #[cfg(test)] module)
+check "pki does not import keys (keys owns loading)" \
+    "$(for f in $(find src/pki -name '*.rs'); do
+        awk -v f="$f" '/^#\[cfg\(test\)\]/ { exit } /crate::keys/ { print f ":" NR ": " $0 }' "$f"
+    done)"
 check "pki and crypto know no connection or handshake" \
     "$(grep -rnE 'crate::(conn|handshake|record|session_cache|client_sessions)\b' src/pki src/crypto --include='*.rs')"
 echo "layering: $pass passed, $fail failed"
