@@ -763,53 +763,7 @@ impl State for ExpectClientKeyExchange {
             None
         };
         let rest = r.rest();
-        let premaster: Zeroizing<Vec<u8>> = match share {
-            ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
-            ServerShare::Dhe(_, pair) => {
-                // opaque dh_Yc<1..2^16-1> (RFC 5246 §7.4.7.2): a missing value, an empty
-                // one or a length running past the message is a structure error
-                // (decode_error); a present value outside 2..p-2 is illegal_parameter.
-                let mut r = Reader::new(rest);
-                let yc = r
-                    .vec_u16()
-                    .ok_or(Fatal::decode("ClientKeyExchange dh_Yc truncated"))?;
-                r.finish()?;
-                if yc.is_empty() {
-                    return Err(Fatal::decode("ClientKeyExchange dh_Yc empty"));
-                }
-                pair.agree(yc)
-                    .map_err(|_| Fatal::illegal("client DH public value out of range"))?
-            }
-            ServerShare::None if kx == KeyExchange::Psk => {
-                if !rest.is_empty() {
-                    return Err(Fatal::decode(
-                        "plain PSK ClientKeyExchange has bytes after the identity",
-                    ));
-                }
-                Zeroizing::new(Vec::new())
-            }
-            ServerShare::None => {
-                // SSL 3.0 sends the encrypted premaster without a length prefix.
-                let ciphertext = if params.ks.version == suites::SSL3 {
-                    rest
-                } else {
-                    msgs::parse_rsa_client_key_exchange(rest)?
-                };
-                let identity = core
-                    .keys
-                    .rsa_identity()
-                    .ok_or(Fatal::internal("RSA key exchange without an RSA identity"))?;
-                let PrivateKey::Rsa(key) = &*identity.key else {
-                    return Err(Fatal::internal(
-                        "RSA key exchange without an RSA private key",
-                    ));
-                };
-                // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
-                // time, so the failure only shows up as a Finished mismatch.
-                let pm = key.decrypt_premaster(ciphertext, params.client_version);
-                Zeroizing::new(pm.to_vec())
-            }
-        };
+        let premaster = client_premaster(core, &params, share, rest)?;
         let premaster = match psk {
             Some(key) => super::psk_premaster(kx, &premaster, &key)?,
             None => premaster,
@@ -842,6 +796,66 @@ impl State for ExpectClientKeyExchange {
             })),
         }
     }
+}
+
+/// The premaster secret from the rest of the ClientKeyExchange (after any PSK identity):
+/// the client's ECDHE point (RFC 8422 §5.7), its DH public value (RFC 5246 §7.4.7.2),
+/// nothing for plain PSK (RFC 4279 §2), or the RSA-encrypted premaster (RFC 5246 §7.4.7.1).
+fn client_premaster(
+    core: &Core,
+    params: &Params,
+    share: ServerShare,
+    rest: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Fatal> {
+    let kx = params.ks.suite.kx;
+    let premaster = match share {
+        ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
+        ServerShare::Dhe(_, pair) => {
+            // opaque dh_Yc<1..2^16-1> (RFC 5246 §7.4.7.2): a missing value, an empty
+            // one or a length running past the message is a structure error
+            // (decode_error); a present value outside 2..p-2 is illegal_parameter.
+            let mut r = Reader::new(rest);
+            let yc = r
+                .vec_u16()
+                .ok_or(Fatal::decode("ClientKeyExchange dh_Yc truncated"))?;
+            r.finish()?;
+            if yc.is_empty() {
+                return Err(Fatal::decode("ClientKeyExchange dh_Yc empty"));
+            }
+            pair.agree(yc)
+                .map_err(|_| Fatal::illegal("client DH public value out of range"))?
+        }
+        ServerShare::None if kx == KeyExchange::Psk => {
+            if !rest.is_empty() {
+                return Err(Fatal::decode(
+                    "plain PSK ClientKeyExchange has bytes after the identity",
+                ));
+            }
+            Zeroizing::new(Vec::new())
+        }
+        ServerShare::None => {
+            // SSL 3.0 sends the encrypted premaster without a length prefix.
+            let ciphertext = if params.ks.version == suites::SSL3 {
+                rest
+            } else {
+                msgs::parse_rsa_client_key_exchange(rest)?
+            };
+            let identity = core
+                .keys
+                .rsa_identity()
+                .ok_or(Fatal::internal("RSA key exchange without an RSA identity"))?;
+            let PrivateKey::Rsa(key) = &*identity.key else {
+                return Err(Fatal::internal(
+                    "RSA key exchange without an RSA private key",
+                ));
+            };
+            // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
+            // time, so the failure only shows up as a Finished mismatch.
+            let pm = key.decrypt_premaster(ciphertext, params.client_version);
+            Zeroizing::new(pm.to_vec())
+        }
+    };
+    Ok(premaster)
 }
 
 struct ExpectCertificateVerify {
