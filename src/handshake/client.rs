@@ -20,7 +20,8 @@ use crate::msgs::{self, ServerHello, ext, hs};
 use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PublicKey, sign};
 use crate::suites::{
-    self, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2,
+    self, CipherSuite, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+    TLS1_2,
 };
 
 mod server_params;
@@ -313,6 +314,38 @@ impl State for ExpectServerHello {
             return Err(Fatal::unexpected("expected ServerHello"));
         }
         let sh = ServerHello::parse(m.body)?;
+        let suite = self.check_version_and_suite(&sh)?;
+        let (secure_renegotiation, ems) = self.check_extensions(&sh, suite, cb)?;
+        self.check_renegotiation(core, &sh, secure_renegotiation, ems)?;
+        core.transcript.extend_from_slice(m.raw);
+        core.record.write_version = sh.version;
+        core.record.expected_read_version = Some(sh.version);
+        core.negotiated.secure_renegotiation = secure_renegotiation;
+        let params = Params {
+            ks: KeySchedule {
+                suite,
+                version: sh.version,
+            },
+            client_random: self.client_random,
+            server_random: sh.random,
+            session_id: sh.session_id.to_vec(),
+            extended_master_secret: ems,
+            auth: AuthContext::new(&core.keys),
+        };
+        match self.resume {
+            Some(ticket) if !sh.session_id.is_empty() && sh.session_id == ticket.id => {
+                resume_session(core, params, ticket)
+            }
+            _ => expect_server_flight(core, params, self.max_version),
+        }
+    }
+}
+
+impl ExpectServerHello {
+    /// The server's version lies in the range we offered (RFC 5246 §7.4.1.3, Appendix E.1)
+    /// and its suite is one we offered, usable with that version and enabled, with null
+    /// compression. Returns the suite.
+    fn check_version_and_suite(&self, sh: &ServerHello<'_>) -> Result<&'static CipherSuite, Fatal> {
         if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
             return Err(Fatal::new(
                 alert::PROTOCOL_VERSION,
@@ -333,6 +366,20 @@ impl State for ExpectServerHello {
         if !suites::globally_enabled(suite.id) {
             return Err(Fatal::handshake("ServerHello suite disabled"));
         }
+        Ok(suite)
+    }
+
+    /// The ServerHello extensions (RFC 5246 §7.4.1.4: only ones we offered):
+    /// renegotiation_info as RFC 5746 §3.4/§3.5 expects, an empty extended_master_secret
+    /// (RFC 7627 §5.1), ec_point_formats with the uncompressed format (RFC 8422 §5.2), and
+    /// the application's own, each told to the extension callback except the first and the
+    /// last. Returns (secure renegotiation, extended master secret).
+    fn check_extensions(
+        &self,
+        sh: &ServerHello<'_>,
+        suite: &CipherSuite,
+        cb: &mut dyn Callbacks,
+    ) -> Result<(bool, bool), Fatal> {
         let mut secure_renegotiation = false;
         let mut ems = false;
         for e in &sh.extensions {
@@ -379,6 +426,19 @@ impl State for ExpectServerHello {
                 ));
             }
         }
+        Ok((secure_renegotiation, ems))
+    }
+
+    /// Secure renegotiation is present where required (RFC 5746 §3.5/§4.2), and a
+    /// renegotiation keeps the connection's version and, once used, the extended master
+    /// secret (RFC 7627 §5.4, the triple handshake).
+    fn check_renegotiation(
+        &self,
+        core: &Core,
+        sh: &ServerHello<'_>,
+        secure_renegotiation: bool,
+        ems: bool,
+    ) -> Result<(), Fatal> {
         let must_be_secure = self.expected_renegotiation_info.is_some()
             || cfg!(feature = "require-secure-rehandshakes");
         if must_be_secure && !secure_renegotiation {
@@ -393,85 +453,74 @@ impl State for ExpectServerHello {
                 "renegotiation changed the protocol version",
             ));
         }
-        // RFC 7627 §5.4 (triple handshake): once a connection has used the extended master
-        // secret, a renegotiation without it is refused.
         if renegotiating && core.negotiated.extended_master_secret && !ems {
             return Err(Fatal::handshake(
                 "renegotiation dropped the extended master secret",
             ));
         }
-        core.transcript.extend_from_slice(m.raw);
-        core.record.write_version = sh.version;
-        core.record.expected_read_version = Some(sh.version);
-        core.negotiated.secure_renegotiation = secure_renegotiation;
-        let params = Params {
-            ks: KeySchedule {
-                suite,
-                version: sh.version,
-            },
-            client_random: self.client_random,
-            server_random: sh.random,
-            session_id: sh.session_id.to_vec(),
-            extended_master_secret: ems,
-            auth: AuthContext::new(&core.keys),
-        };
-        match self.resume {
-            Some(ticket) if !sh.session_id.is_empty() && sh.session_id == ticket.id => {
-                // A resumed session keeps the suite and version it was made with.
-                if ticket.suite != suite.id || ticket.version != sh.version {
-                    return Err(Fatal::illegal(
-                        "resumed session with a different suite or version",
-                    ));
-                }
-                // RFC 7627 §5.3: the resumed session must use the master-secret derivation
-                // it was created with; either mismatch aborts with handshake_failure.
-                if ticket.extended_master_secret != ems {
-                    return Err(Fatal::handshake(
-                        "resumed session with a different extended master secret use",
-                    ));
-                }
-                let master = ticket.master_secret;
-                // The resumed session is the one the ticket was made by: the same server,
-                // authenticated the same way (ABI.md D20: the same anonymous status).
-                let mut params = params;
-                params.auth = ticket.auth;
-                params.ks.install_pending_keys(
-                    &mut core.record,
-                    &master,
-                    &params.client_random,
-                    &params.server_random,
-                    true,
-                );
-                Ok(Box::new(ExpectChangeCipherSpec {
-                    params,
-                    master,
-                    resumed: true,
-                }))
-            }
-            _ if suite.kx.needs_certificate() => Ok(Box::new(ExpectCertificate {
-                params,
-                offered_version: self.max_version,
-            })),
-            _ => {
-                // Anonymous suites report through matrixSslGetAnonStatus (ABI.md D20); a
-                // PSK server is whoever holds the key of the identity we send.
-                let mut params = params;
-                params.auth.anonymous = suite.kx == KeyExchange::DhAnon;
-                if suite.kx.uses_psk() {
-                    let psk = core
-                        .keys
-                        .first_psk()
-                        .ok_or(Fatal::internal("PSK suite negotiated without a local PSK"))?;
-                    params.auth.peer = PeerIdentity::Psk(psk.identity.clone());
-                }
-                Ok(Box::new(ExpectServerKeyExchange {
-                    params,
-                    offered_version: self.max_version,
-                    leaf_key: None,
-                }))
-            }
-        }
+        Ok(())
     }
+}
+
+/// The server accepted our session id: an abbreviated handshake (RFC 5246 §7.3) with the
+/// ticket's suite, version and master-secret derivation (RFC 7627 §5.3), its keys installed
+/// for the server's ChangeCipherSpec.
+fn resume_session(core: &mut Core, mut params: Params, ticket: ResumeTicket) -> Next {
+    // A resumed session keeps the suite and version it was made with.
+    if ticket.suite != params.ks.suite.id || ticket.version != params.ks.version {
+        return Err(Fatal::illegal(
+            "resumed session with a different suite or version",
+        ));
+    }
+    // RFC 7627 §5.3: either mismatch of the derivation aborts with handshake_failure.
+    if ticket.extended_master_secret != params.extended_master_secret {
+        return Err(Fatal::handshake(
+            "resumed session with a different extended master secret use",
+        ));
+    }
+    let master = ticket.master_secret;
+    // The resumed session is the one the ticket was made by: the same server,
+    // authenticated the same way (ABI.md D20: the same anonymous status).
+    params.auth = ticket.auth;
+    params.ks.install_pending_keys(
+        &mut core.record,
+        &master,
+        &params.client_random,
+        &params.server_random,
+        true,
+    );
+    Ok(Box::new(ExpectChangeCipherSpec {
+        params,
+        master,
+        resumed: true,
+    }))
+}
+
+/// A full handshake: the server's Certificate follows when the suite authenticates it
+/// (RFC 5246 §7.4.2), otherwise its ServerKeyExchange (anonymous and PSK suites).
+fn expect_server_flight(core: &Core, mut params: Params, offered_version: u16) -> Next {
+    let kx = params.ks.suite.kx;
+    if kx.needs_certificate() {
+        return Ok(Box::new(ExpectCertificate {
+            params,
+            offered_version,
+        }));
+    }
+    // Anonymous suites report through matrixSslGetAnonStatus (ABI.md D20); a PSK server is
+    // whoever holds the key of the identity we send.
+    params.auth.anonymous = kx == KeyExchange::DhAnon;
+    if kx.uses_psk() {
+        let psk = core
+            .keys
+            .first_psk()
+            .ok_or(Fatal::internal("PSK suite negotiated without a local PSK"))?;
+        params.auth.peer = PeerIdentity::Psk(psk.identity.clone());
+    }
+    Ok(Box::new(ExpectServerKeyExchange {
+        params,
+        offered_version,
+        leaf_key: None,
+    }))
 }
 
 struct ExpectCertificate {
@@ -689,9 +738,67 @@ impl State for ExpectServerHelloDone {
 }
 
 impl ExpectServerHelloDone {
+    /// Our second flight (RFC 5246 §7.3): Certificate if asked, ClientKeyExchange,
+    /// CertificateVerify if we sent a certificate, then ChangeCipherSpec and Finished.
     fn send_key_exchange(self: Box<Self>, core: &mut Core) -> Next {
-        // RFC 5246 §7.4.6: answer a CertificateRequest with our chain when we hold an
-        // identity the server can accept, otherwise with an empty list.
+        let client_identity = self.send_client_certificate(core)?;
+        let kx = self.params.ks.suite.kx;
+        // RFC 4279: the ClientKeyExchange of PSK suites opens with our identity.
+        let psk = if kx.uses_psk() {
+            Some(
+                core.keys
+                    .first_psk()
+                    .ok_or(Fatal::internal("PSK suite negotiated without a local PSK"))?
+                    .clone(),
+            )
+        } else {
+            None
+        };
+        let mut cke = Vec::new();
+        if let Some(psk) = &psk {
+            crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity))?;
+        }
+        let premaster = self.key_exchange_share(&mut cke)?;
+        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke)?;
+        let premaster = match &psk {
+            Some(psk) => super::psk_premaster(kx, &premaster, &psk.key)?,
+            None => premaster,
+        };
+        let p = &self.params;
+        let master = p.ks.master_secret(
+            &premaster,
+            &p.client_random,
+            &p.server_random,
+            p.extended_master_secret.then_some(&core.transcript[..]),
+        );
+        if let Some((identity, schemes)) = client_identity {
+            send_certificate_verify(core, p.ks.version, &identity, &schemes)?;
+        }
+        p.ks.install_pending_keys(
+            &mut core.record,
+            &master,
+            &p.client_random,
+            &p.server_random,
+            true,
+        );
+        core.send_change_cipher_spec()?;
+        let verify = p.ks.verify_data(&master, true, &core.transcript);
+        core.send_handshake(hs::FINISHED, &verify)?;
+        core.negotiated.client_verify_data = verify;
+        Ok(Box::new(ExpectChangeCipherSpec {
+            params: self.params,
+            master,
+            resumed: false,
+        }))
+    }
+
+    /// RFC 5246 §7.4.6: answer a CertificateRequest with our chain when we hold an
+    /// identity the server can accept, otherwise with an empty list. Returns the identity
+    /// that must sign a CertificateVerify, with the schemes the server accepts.
+    fn send_client_certificate(
+        &self,
+        core: &mut Core,
+    ) -> Result<Option<(crate::keys::Identity, Vec<u16>)>, Fatal> {
         let client_identity = self
             .certificate_request
             .as_ref()
@@ -711,23 +818,15 @@ impl ExpectServerHelloDone {
                 &msgs::encode_certificate_list(chain.iter().map(|d| &d[..]))?,
             )?;
         }
-        let kx = self.params.ks.suite.kx;
-        // RFC 4279: the ClientKeyExchange of PSK suites opens with our identity.
-        let psk = if kx.uses_psk() {
-            Some(
-                core.keys
-                    .first_psk()
-                    .ok_or(Fatal::internal("PSK suite negotiated without a local PSK"))?
-                    .clone(),
-            )
-        } else {
-            None
-        };
-        let mut cke = Vec::new();
-        if let Some(psk) = &psk {
-            crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity))?;
-        }
-        let premaster = match &self.exchange {
+        Ok(client_identity)
+    }
+
+    /// Appends our part of the ClientKeyExchange to `cke` and returns the (pre-PSK)
+    /// premaster: an RSA-encrypted random premaster carrying our offered version
+    /// (RFC 5246 §7.4.7.1; SSL 3.0 without a length prefix), our ECDHE point (RFC 8422
+    /// §5.7), our DH public value (RFC 5246 §7.4.7.2), or nothing for plain PSK.
+    fn key_exchange_share(&self, cke: &mut Vec<u8>) -> Result<Zeroizing<Vec<u8>>, Fatal> {
+        Ok(match &self.exchange {
             PeerExchange::Rsa(server_key) => {
                 let mut premaster = Zeroizing::new(vec![0u8; 48]);
                 rng::fill(&mut premaster[..])
@@ -745,61 +844,41 @@ impl ExpectServerHelloDone {
             }
             PeerExchange::Ecdhe { group, point } => {
                 let share = KeyShare::generate(*group)?;
-                crate::codec::with_len(&mut cke, 1, |b| b.extend_from_slice(&share.public))?;
+                crate::codec::with_len(cke, 1, |b| b.extend_from_slice(&share.public))?;
                 share.agree(point)?
             }
             PeerExchange::Dhe { group, public } => {
                 let pair = crate::crypto::dh::DhKeyPair::generate(group)
                     .map_err(|_| Fatal::internal("DH key generation failed"))?;
-                crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&pair.public_be()))?;
+                crate::codec::with_len(cke, 2, |b| b.extend_from_slice(&pair.public_be()))?;
                 pair.agree(public)
                     .map_err(|_| Fatal::illegal("server DH public value out of range"))?
             }
             PeerExchange::PskOnly => Zeroizing::new(Vec::new()),
-        };
-        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke)?;
-        let premaster = match &psk {
-            Some(psk) => super::psk_premaster(kx, &premaster, &psk.key)?,
-            None => premaster,
-        };
-        let p = &self.params;
-        let master = p.ks.master_secret(
-            &premaster,
-            &p.client_random,
-            &p.server_random,
-            p.extended_master_secret.then_some(&core.transcript[..]),
-        );
-        if let Some((identity, schemes)) = client_identity {
-            let mut body = Vec::new();
-            if p.ks.version >= TLS1_2 {
-                let (scheme, sig) = sign::sign_tls12(&identity.key, &schemes, &core.transcript)
-                    .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
-                crate::codec::put_u16(&mut body, scheme);
-                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
-            } else {
-                let sig = sign::sign_legacy(&identity.key, &core.transcript)
-                    .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
-                crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
-            }
-            core.send_handshake(hs::CERTIFICATE_VERIFY, &body)?;
-        }
-        p.ks.install_pending_keys(
-            &mut core.record,
-            &master,
-            &p.client_random,
-            &p.server_random,
-            true,
-        );
-        core.send_change_cipher_spec()?;
-        let verify = p.ks.verify_data(&master, true, &core.transcript);
-        core.send_handshake(hs::FINISHED, &verify)?;
-        core.negotiated.client_verify_data = verify;
-        Ok(Box::new(ExpectChangeCipherSpec {
-            params: self.params,
-            master,
-            resumed: false,
-        }))
+        })
     }
+}
+
+/// CertificateVerify (RFC 5246 §7.4.8): our signature over the handshake so far, with a
+/// scheme the server accepts in TLS 1.2.
+fn send_certificate_verify(
+    core: &mut Core,
+    version: u16,
+    identity: &crate::keys::Identity,
+    schemes: &[u16],
+) -> Result<(), Fatal> {
+    let mut body = Vec::new();
+    if version >= TLS1_2 {
+        let (scheme, sig) = sign::sign_tls12(&identity.key, schemes, &core.transcript)
+            .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
+        crate::codec::put_u16(&mut body, scheme);
+        crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
+    } else {
+        let sig = sign::sign_legacy(&identity.key, &core.transcript)
+            .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
+        crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
+    }
+    core.send_handshake(hs::CERTIFICATE_VERIFY, &body)
 }
 
 /// The identity to authenticate with: its key type was requested and (TLS 1.2) it can sign

@@ -230,104 +230,10 @@ impl State for ExpectClientHello {
             return Err(Fatal::unexpected("expected ClientHello"));
         }
         let ch = ClientHello::parse(m.body)?;
-        if ch.version < MIN_VERSION {
-            return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
-                "ClientHello version below the minimum supported",
-            ));
-        }
-        let version = ch.version.min(core.server_options.max_version);
-        // RFC 7507: a client that retried with a lower version than we support is being
-        // downgraded by an attacker.
-        if ch.suites.contains(&suites::TLS_FALLBACK_SCSV)
-            && version < core.server_options.max_version
-        {
-            return Err(Fatal::new(
-                alert::INAPPROPRIATE_FALLBACK,
-                "TLS_FALLBACK_SCSV with a version below our maximum",
-            ));
-        }
-        if !ch.compressions.contains(&0) {
-            return Err(Fatal::illegal(
-                "ClientHello does not offer null compression",
-            ));
-        }
-        let renegotiating = core.negotiated.version != 0;
-        if renegotiating && version != core.negotiated.version {
-            return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
-                "renegotiation changed the protocol version",
-            ));
-        }
-        // Client authentication is not implemented for SSL 3.0 (its CertificateVerify and
-        // no_certificate rules differ): a server that requires it refuses the handshake
-        // rather than completing it unauthenticated.
-        if core.server_options.client_auth && version <= suites::SSL3 {
-            return Err(Fatal::handshake(
-                "client authentication required but SSL 3.0 negotiated",
-            ));
-        }
-        // RFC 5746 §3.6/§3.7: the initial hello carries an empty renegotiation_info (or the
-        // SCSV); a renegotiating one carries the client's last verify_data and never the SCSV.
-        let reneg_ext = find_ext(&ch.extensions, ext::RENEGOTIATION_INFO);
-        let has_scsv = ch.suites.contains(&TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
-        let secure_renegotiation = if renegotiating {
-            let expected = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)?;
-            match reneg_ext {
-                Some(body) if !has_scsv && body == expected => true,
-                None if !has_scsv && !core.negotiated.secure_renegotiation => false,
-                _ => {
-                    return Err(Fatal::handshake(
-                        "renegotiating ClientHello renegotiation_info missing or mismatched",
-                    ));
-                }
-            }
-        } else {
-            if reneg_ext.is_some_and(|body| body != [0]) {
-                return Err(Fatal::handshake(
-                    "initial ClientHello renegotiation_info not empty",
-                ));
-            }
-            reneg_ext.is_some() || has_scsv
-        };
-        if !secure_renegotiation && cfg!(feature = "require-secure-rehandshakes") {
-            return Err(Fatal::handshake(
-                "client does not support secure renegotiation",
-            ));
-        }
-        // RFC 7627 §5.1: the extended master secret is a TLS mechanism, not SSL 3.0's.
-        let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
-            Some([]) => version > suites::SSL3 && core.server_options.extended_master_secret,
-            Some(_) => {
-                return Err(Fatal::decode(
-                    "ClientHello extended_master_secret not empty",
-                ));
-            }
-            None => false,
-        };
-        // RFC 7627 §5.4 (triple handshake): once the connection has used the extended
-        // master secret, a renegotiating hello without it is refused.
-        if renegotiating && core.negotiated.extended_master_secret && !ems {
-            return Err(Fatal::handshake(
-                "renegotiation dropped the extended master secret",
-            ));
-        }
-
-        let resumable = session_cache::lookup(ch.session_id)
-            .filter(|cached| may_resume(core, cached, version, &ch.suites));
-        // RFC 7627 §5.3: a session created with the extended master secret is not resumed
-        // (nor silently replaced) by a hello without it: abort. One created without it is
-        // not resumed by a hello that has it: a full handshake gives a new session.
-        let resumable = match resumable {
-            Some(cached) if cached.extended_master_secret && !ems => {
-                return Err(Fatal::handshake(
-                    "resumption without the extended master secret of the session",
-                ));
-            }
-            Some(cached) if cached.extended_master_secret == ems => Some(cached),
-            _ => None,
-        };
-
+        let version = negotiate_version(core, &ch)?;
+        let secure_renegotiation = check_renegotiation_info(core, &ch)?;
+        let ems = extended_master_secret(core, &ch, version)?;
+        let resumable = resumable_session(core, &ch, version, ems)?;
         let caps = ClientCapabilities::from_hello(&ch, version)?;
         let (suite, session_id, auth) = match &resumable {
             // A resumed session is authenticated as the session it resumes was.
@@ -337,17 +243,7 @@ impl State for ExpectClientHello {
                 cached.id.to_vec(),
                 cached.auth.clone(),
             ),
-            None => {
-                let suite = choose_suite(core, &ch.suites, version, &caps)
-                    .ok_or(Fatal::handshake("no cipher suite in common"))?;
-                let id: [u8; 32] =
-                    rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
-                let auth = AuthContext {
-                    client_auth_required: core.server_options.client_auth,
-                    ..AuthContext::new(&core.keys)
-                };
-                (suite, id.to_vec(), auth)
-            }
+            None => new_session(core, &ch, version, &caps)?,
         };
         core.transcript.extend_from_slice(m.raw);
         let params = Params {
@@ -359,105 +255,276 @@ impl State for ExpectClientHello {
             extended_master_secret: ems,
             auth,
         };
+        send_server_hello(core, &ch, &params, secure_renegotiation)?;
+        match resumable {
+            Some(cached) => send_resumed_finished(core, params, cached),
+            None => send_full_flight(core, params, &caps),
+        }
+    }
+}
 
-        let mut extensions = Vec::new();
-        if secure_renegotiation {
-            let mut verify_data = Vec::new();
-            if renegotiating {
-                verify_data.extend_from_slice(&core.negotiated.client_verify_data);
-                verify_data.extend_from_slice(&core.negotiated.server_verify_data);
+/// The version this handshake uses, and the checks that depend on it alone: the client's
+/// version is at least our minimum (RFC 5246 Appendix E.1), TLS_FALLBACK_SCSV does not
+/// come with a version below our maximum (RFC 7507 §3), null compression is offered
+/// (RFC 5246 §7.4.1.2), a renegotiation keeps the connection's version, and client
+/// authentication is not required of an SSL 3.0 client.
+fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
+    if ch.version < MIN_VERSION {
+        return Err(Fatal::new(
+            alert::PROTOCOL_VERSION,
+            "ClientHello version below the minimum supported",
+        ));
+    }
+    let version = ch.version.min(core.server_options.max_version);
+    // RFC 7507: a client that retried with a lower version than we support is being
+    // downgraded by an attacker.
+    if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < core.server_options.max_version {
+        return Err(Fatal::new(
+            alert::INAPPROPRIATE_FALLBACK,
+            "TLS_FALLBACK_SCSV with a version below our maximum",
+        ));
+    }
+    if !ch.compressions.contains(&0) {
+        return Err(Fatal::illegal(
+            "ClientHello does not offer null compression",
+        ));
+    }
+    if core.negotiated.version != 0 && version != core.negotiated.version {
+        return Err(Fatal::new(
+            alert::PROTOCOL_VERSION,
+            "renegotiation changed the protocol version",
+        ));
+    }
+    // Client authentication is not implemented for SSL 3.0 (its CertificateVerify and
+    // no_certificate rules differ): a server that requires it refuses the handshake
+    // rather than completing it unauthenticated.
+    if core.server_options.client_auth && version <= suites::SSL3 {
+        return Err(Fatal::handshake(
+            "client authentication required but SSL 3.0 negotiated",
+        ));
+    }
+    Ok(version)
+}
+
+/// RFC 5746 §3.6/§3.7: the initial hello carries an empty renegotiation_info (or the
+/// SCSV); a renegotiating one carries the client's last verify_data and never the SCSV.
+/// Returns whether the connection uses secure renegotiation.
+fn check_renegotiation_info(core: &Core, ch: &ClientHello<'_>) -> Result<bool, Fatal> {
+    let reneg_ext = find_ext(&ch.extensions, ext::RENEGOTIATION_INFO);
+    let has_scsv = ch.suites.contains(&TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    let secure_renegotiation = if core.negotiated.version != 0 {
+        let expected = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)?;
+        match reneg_ext {
+            Some(body) if !has_scsv && body == expected => true,
+            None if !has_scsv && !core.negotiated.secure_renegotiation => false,
+            _ => {
+                return Err(Fatal::handshake(
+                    "renegotiating ClientHello renegotiation_info missing or mismatched",
+                ));
             }
-            extensions.push((
-                ext::RENEGOTIATION_INFO,
-                msgs::renegotiation_info_body(&verify_data)?,
+        }
+    } else {
+        if reneg_ext.is_some_and(|body| body != [0]) {
+            return Err(Fatal::handshake(
+                "initial ClientHello renegotiation_info not empty",
             ));
         }
-        if ems {
-            extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
-        }
-        if suite.kx.is_ecdhe() && find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS).is_some() {
-            extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
-        }
-        let hello = msgs::encode_server_hello(
-            version,
-            &params.server_random,
-            &params.session_id,
-            suite.id,
-            &extensions,
-        )?;
-        core.record.write_version = version;
-        core.record.expected_read_version = Some(version);
-        core.send_handshake(hs::SERVER_HELLO, &hello)?;
-        core.negotiated.secure_renegotiation = secure_renegotiation;
+        reneg_ext.is_some() || has_scsv
+    };
+    if !secure_renegotiation && cfg!(feature = "require-secure-rehandshakes") {
+        return Err(Fatal::handshake(
+            "client does not support secure renegotiation",
+        ));
+    }
+    Ok(secure_renegotiation)
+}
 
-        match resumable {
-            Some(cached) => {
-                let master = cached.master_secret;
-                params.ks.install_pending_keys(
-                    &mut core.record,
-                    &master,
-                    &params.client_random,
-                    &params.server_random,
-                    false,
-                );
-                core.send_change_cipher_spec()?;
-                let verify = params.ks.verify_data(&master, false, &core.transcript);
-                core.send_handshake(hs::FINISHED, &verify)?;
-                core.negotiated.server_verify_data = verify;
-                Ok(Box::new(ExpectChangeCipherSpec {
-                    params,
-                    master,
-                    resumed: true,
-                }))
-            }
-            None => {
-                let kx = suite.kx;
-                let identity = if kx.needs_certificate() {
-                    let identity = identity_for(core, kx)
-                        .ok_or(Fatal::handshake(
-                            "no certificate for the chosen key exchange",
-                        ))?
-                        .clone();
-                    let chain =
-                        msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]))?;
-                    core.send_handshake(hs::CERTIFICATE, &chain)?;
-                    Some(identity)
-                } else {
-                    None
-                };
-                let share = if kx.is_ecdhe() {
-                    ServerShare::Ecdhe(KeyShare::generate(
-                        caps.ecdhe_group
-                            .ok_or(Fatal::handshake("no ECDHE group in common"))?,
-                    )?)
-                } else if kx.is_dhe() {
-                    let group = core.keys.server_dh_group();
-                    let pair = DhKeyPair::generate(&group)
-                        .map_err(|_| Fatal::internal("DH key generation failed"))?;
-                    ServerShare::Dhe(group, pair)
-                } else {
-                    ServerShare::None
-                };
-                if let Some(body) = server_key_exchange(&params, identity.as_ref(), &caps, &share)?
-                {
-                    core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body)?;
-                }
-                // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates
-                // (a PSK client authenticates by its key). SSL 3.0 was refused above.
-                if core.server_options.client_auth && kx.needs_certificate() {
-                    let request = certificate_request(core, version)?;
-                    core.send_handshake(hs::CERTIFICATE_REQUEST, &request)?;
-                    core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
-                    return Ok(Box::new(ExpectClientCertificate { params, share }));
-                }
-                core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
-                Ok(Box::new(ExpectClientKeyExchange {
-                    params,
-                    share,
-                    client_key: None,
-                }))
-            }
+/// Whether this handshake uses RFC 7627's extended master secret: the extension must be
+/// empty (§5.1), is a TLS mechanism and not SSL 3.0's, and once the connection has used
+/// it a renegotiating hello without it is refused (§5.4, the triple handshake).
+fn extended_master_secret(core: &Core, ch: &ClientHello<'_>, version: u16) -> Result<bool, Fatal> {
+    let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
+        Some([]) => version > suites::SSL3 && core.server_options.extended_master_secret,
+        Some(_) => {
+            return Err(Fatal::decode(
+                "ClientHello extended_master_secret not empty",
+            ));
         }
+        None => false,
+    };
+    if core.negotiated.version != 0 && core.negotiated.extended_master_secret && !ems {
+        return Err(Fatal::handshake(
+            "renegotiation dropped the extended master secret",
+        ));
+    }
+    Ok(ems)
+}
+
+/// The cached session this hello resumes, if any (see `may_resume`). RFC 7627 §5.3: a
+/// session created with the extended master secret is not resumed (nor silently replaced)
+/// by a hello without it: abort. One created without it is not resumed by a hello that
+/// has it: a full handshake gives a new session.
+fn resumable_session(
+    core: &Core,
+    ch: &ClientHello<'_>,
+    version: u16,
+    ems: bool,
+) -> Result<Option<CachedSession>, Fatal> {
+    let resumable = session_cache::lookup(ch.session_id)
+        .filter(|cached| may_resume(core, cached, version, &ch.suites));
+    match resumable {
+        Some(cached) if cached.extended_master_secret && !ems => Err(Fatal::handshake(
+            "resumption without the extended master secret of the session",
+        )),
+        Some(cached) if cached.extended_master_secret == ems => Ok(Some(cached)),
+        _ => Ok(None),
+    }
+}
+
+/// A full handshake's suite (see `choose_suite`), fresh session id and authentication
+/// context.
+fn new_session(
+    core: &Core,
+    ch: &ClientHello<'_>,
+    version: u16,
+    caps: &ClientCapabilities,
+) -> Result<(&'static CipherSuite, Vec<u8>, AuthContext), Fatal> {
+    let suite = choose_suite(core, &ch.suites, version, caps)
+        .ok_or(Fatal::handshake("no cipher suite in common"))?;
+    let id: [u8; 32] =
+        rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
+    let auth = AuthContext {
+        client_auth_required: core.server_options.client_auth,
+        ..AuthContext::new(&core.keys)
+    };
+    Ok((suite, id.to_vec(), auth))
+}
+
+/// ServerHello (RFC 5246 §7.4.1.3) with renegotiation_info (RFC 5746 §3.6/§3.7: empty in
+/// an initial handshake, both verify_data in a renegotiation), extended_master_secret
+/// (RFC 7627 §5.1) and ec_point_formats for an ECDHE suite the client sent it for
+/// (RFC 8422 §5.2). Fixes the record version from here on.
+fn send_server_hello(
+    core: &mut Core,
+    ch: &ClientHello<'_>,
+    params: &Params,
+    secure_renegotiation: bool,
+) -> Result<(), Fatal> {
+    let (suite, version) = (params.ks.suite, params.ks.version);
+    let mut extensions = Vec::new();
+    if secure_renegotiation {
+        let mut verify_data = Vec::new();
+        if core.negotiated.version != 0 {
+            verify_data.extend_from_slice(&core.negotiated.client_verify_data);
+            verify_data.extend_from_slice(&core.negotiated.server_verify_data);
+        }
+        extensions.push((
+            ext::RENEGOTIATION_INFO,
+            msgs::renegotiation_info_body(&verify_data)?,
+        ));
+    }
+    if params.extended_master_secret {
+        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+    }
+    if suite.kx.is_ecdhe() && find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS).is_some() {
+        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
+    }
+    let hello = msgs::encode_server_hello(
+        version,
+        &params.server_random,
+        &params.session_id,
+        suite.id,
+        &extensions,
+    )?;
+    core.record.write_version = version;
+    core.record.expected_read_version = Some(version);
+    core.send_handshake(hs::SERVER_HELLO, &hello)?;
+    core.negotiated.secure_renegotiation = secure_renegotiation;
+    Ok(())
+}
+
+/// The abbreviated handshake (RFC 5246 §7.3): keys from the cached master secret, then our
+/// ChangeCipherSpec and Finished before the client's.
+fn send_resumed_finished(core: &mut Core, params: Params, cached: CachedSession) -> Next {
+    let master = cached.master_secret;
+    params.ks.install_pending_keys(
+        &mut core.record,
+        &master,
+        &params.client_random,
+        &params.server_random,
+        false,
+    );
+    core.send_change_cipher_spec()?;
+    let verify = params.ks.verify_data(&master, false, &core.transcript);
+    core.send_handshake(hs::FINISHED, &verify)?;
+    core.negotiated.server_verify_data = verify;
+    Ok(Box::new(ExpectChangeCipherSpec {
+        params,
+        master,
+        resumed: true,
+    }))
+}
+
+/// The rest of a full handshake's first flight after ServerHello (RFC 5246 §7.3):
+/// Certificate, ServerKeyExchange, CertificateRequest as the suite and options call for,
+/// then ServerHelloDone.
+fn send_full_flight(core: &mut Core, params: Params, caps: &ClientCapabilities) -> Next {
+    let kx = params.ks.suite.kx;
+    let identity = send_certificate(core, kx)?;
+    let share = ephemeral_share(core, kx, caps)?;
+    if let Some(body) = server_key_exchange(&params, identity.as_ref(), caps, &share)? {
+        core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body)?;
+    }
+    // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates
+    // (a PSK client authenticates by its key). SSL 3.0 was refused in `negotiate_version`.
+    if core.server_options.client_auth && kx.needs_certificate() {
+        let request = certificate_request(core, params.ks.version)?;
+        core.send_handshake(hs::CERTIFICATE_REQUEST, &request)?;
+        core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
+        return Ok(Box::new(ExpectClientCertificate { params, share }));
+    }
+    core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
+    Ok(Box::new(ExpectClientKeyExchange {
+        params,
+        share,
+        client_key: None,
+    }))
+}
+
+/// Certificate (RFC 5246 §7.4.2) for a key exchange that authenticates the server: the
+/// chain of the identity that matches `kx`, which is returned to sign ServerKeyExchange.
+fn send_certificate(core: &mut Core, kx: KeyExchange) -> Result<Option<Identity>, Fatal> {
+    if !kx.needs_certificate() {
+        return Ok(None);
+    }
+    let identity = identity_for(core, kx)
+        .ok_or(Fatal::handshake(
+            "no certificate for the chosen key exchange",
+        ))?
+        .clone();
+    let chain = msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]))?;
+    core.send_handshake(hs::CERTIFICATE, &chain)?;
+    Ok(Some(identity))
+}
+
+/// Our ephemeral key pair for an ECDHE (RFC 8422 §5.4) or DHE (RFC 5246 §7.4.3) suite.
+fn ephemeral_share(
+    core: &Core,
+    kx: KeyExchange,
+    caps: &ClientCapabilities,
+) -> Result<ServerShare, Fatal> {
+    if kx.is_ecdhe() {
+        Ok(ServerShare::Ecdhe(KeyShare::generate(
+            caps.ecdhe_group
+                .ok_or(Fatal::handshake("no ECDHE group in common"))?,
+        )?))
+    } else if kx.is_dhe() {
+        let group = core.keys.server_dh_group();
+        let pair =
+            DhKeyPair::generate(&group).map_err(|_| Fatal::internal("DH key generation failed"))?;
+        Ok(ServerShare::Dhe(group, pair))
+    } else {
+        Ok(ServerShare::None)
     }
 }
 
@@ -696,53 +763,7 @@ impl State for ExpectClientKeyExchange {
             None
         };
         let rest = r.rest();
-        let premaster: Zeroizing<Vec<u8>> = match share {
-            ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
-            ServerShare::Dhe(_, pair) => {
-                // opaque dh_Yc<1..2^16-1> (RFC 5246 §7.4.7.2): a missing value, an empty
-                // one or a length running past the message is a structure error
-                // (decode_error); a present value outside 2..p-2 is illegal_parameter.
-                let mut r = Reader::new(rest);
-                let yc = r
-                    .vec_u16()
-                    .ok_or(Fatal::decode("ClientKeyExchange dh_Yc truncated"))?;
-                r.finish()?;
-                if yc.is_empty() {
-                    return Err(Fatal::decode("ClientKeyExchange dh_Yc empty"));
-                }
-                pair.agree(yc)
-                    .map_err(|_| Fatal::illegal("client DH public value out of range"))?
-            }
-            ServerShare::None if kx == KeyExchange::Psk => {
-                if !rest.is_empty() {
-                    return Err(Fatal::decode(
-                        "plain PSK ClientKeyExchange has bytes after the identity",
-                    ));
-                }
-                Zeroizing::new(Vec::new())
-            }
-            ServerShare::None => {
-                // SSL 3.0 sends the encrypted premaster without a length prefix.
-                let ciphertext = if params.ks.version == suites::SSL3 {
-                    rest
-                } else {
-                    msgs::parse_rsa_client_key_exchange(rest)?
-                };
-                let identity = core
-                    .keys
-                    .rsa_identity()
-                    .ok_or(Fatal::internal("RSA key exchange without an RSA identity"))?;
-                let PrivateKey::Rsa(key) = &*identity.key else {
-                    return Err(Fatal::internal(
-                        "RSA key exchange without an RSA private key",
-                    ));
-                };
-                // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
-                // time, so the failure only shows up as a Finished mismatch.
-                let pm = key.decrypt_premaster(ciphertext, params.client_version);
-                Zeroizing::new(pm.to_vec())
-            }
-        };
+        let premaster = client_premaster(core, &params, share, rest)?;
         let premaster = match psk {
             Some(key) => super::psk_premaster(kx, &premaster, &key)?,
             None => premaster,
@@ -775,6 +796,66 @@ impl State for ExpectClientKeyExchange {
             })),
         }
     }
+}
+
+/// The premaster secret from the rest of the ClientKeyExchange (after any PSK identity):
+/// the client's ECDHE point (RFC 8422 §5.7), its DH public value (RFC 5246 §7.4.7.2),
+/// nothing for plain PSK (RFC 4279 §2), or the RSA-encrypted premaster (RFC 5246 §7.4.7.1).
+fn client_premaster(
+    core: &Core,
+    params: &Params,
+    share: ServerShare,
+    rest: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Fatal> {
+    let kx = params.ks.suite.kx;
+    let premaster = match share {
+        ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
+        ServerShare::Dhe(_, pair) => {
+            // opaque dh_Yc<1..2^16-1> (RFC 5246 §7.4.7.2): a missing value, an empty
+            // one or a length running past the message is a structure error
+            // (decode_error); a present value outside 2..p-2 is illegal_parameter.
+            let mut r = Reader::new(rest);
+            let yc = r
+                .vec_u16()
+                .ok_or(Fatal::decode("ClientKeyExchange dh_Yc truncated"))?;
+            r.finish()?;
+            if yc.is_empty() {
+                return Err(Fatal::decode("ClientKeyExchange dh_Yc empty"));
+            }
+            pair.agree(yc)
+                .map_err(|_| Fatal::illegal("client DH public value out of range"))?
+        }
+        ServerShare::None if kx == KeyExchange::Psk => {
+            if !rest.is_empty() {
+                return Err(Fatal::decode(
+                    "plain PSK ClientKeyExchange has bytes after the identity",
+                ));
+            }
+            Zeroizing::new(Vec::new())
+        }
+        ServerShare::None => {
+            // SSL 3.0 sends the encrypted premaster without a length prefix.
+            let ciphertext = if params.ks.version == suites::SSL3 {
+                rest
+            } else {
+                msgs::parse_rsa_client_key_exchange(rest)?
+            };
+            let identity = core
+                .keys
+                .rsa_identity()
+                .ok_or(Fatal::internal("RSA key exchange without an RSA identity"))?;
+            let PrivateKey::Rsa(key) = &*identity.key else {
+                return Err(Fatal::internal(
+                    "RSA key exchange without an RSA private key",
+                ));
+            };
+            // RFC 5246 §7.4.7.1: a bad premaster is replaced by a random one, in constant
+            // time, so the failure only shows up as a Finished mismatch.
+            let pm = key.decrypt_premaster(ciphertext, params.client_version);
+            Zeroizing::new(pm.to_vec())
+        }
+    };
+    Ok(premaster)
 }
 
 struct ExpectCertificateVerify {
