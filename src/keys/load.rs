@@ -16,14 +16,10 @@
 //! `pki` parses and verifies; this module owns filling the container's slots (it was
 //! `impl Keys` inside `pki`, which made the two modules depend on each other).
 
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
 use std::sync::Arc;
 
-use zeroize::Zeroizing;
-
 use super::{Identity, Keys};
-use crate::error::{PS_CERT_AUTH_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL};
+use crate::error::{PS_CERT_AUTH_FAIL, PS_PARSE_FAIL, PS_UNSUPPORTED_FAIL};
 use crate::pki::certificate::{Certificate, parse_der_chain};
 use crate::pki::dhparams::{dh_group_from_der, dh_group_from_pem};
 use crate::pki::load::{read_cert_files, read_file};
@@ -230,9 +226,9 @@ impl Keys {
         import_pass: &[u8],
         mac_pass: Option<&[u8]>,
     ) -> Result<(), i32> {
-        let data = std::fs::read(Path::new(std::ffi::OsStr::from_bytes(path)))
-            .map(Zeroizing::new)
-            .map_err(|_| PS_PARSE_FAIL)?;
+        // An unreadable file is PS_PARSE_FAIL here (3.3's code), not read_file's
+        // PS_PLATFORM_FAIL.
+        let data = read_file(path).map_err(|_| PS_PARSE_FAIL)?;
         self.load_pkcs12_der(&data, import_pass, mac_pass)
     }
 
@@ -253,8 +249,7 @@ impl Keys {
         if self.dh_params.is_some() {
             return Err(PS_UNSUPPORTED_FAIL);
         }
-        let text = std::fs::read(Path::new(std::ffi::OsStr::from_bytes(path)))
-            .map_err(|_| PS_PLATFORM_FAIL)?;
+        let text = read_file(path)?;
         self.dh_params = Some(Arc::new(dh_group_from_pem(&text)?));
         Ok(())
     }
@@ -272,7 +267,7 @@ impl Keys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{PS_ARG_FAIL, PS_FAILURE};
+    use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_PLATFORM_FAIL};
     use crate::pki::testpki::{self, TempDir, openssl};
 
     /// Writes the standard PKI into `dir` and returns it (file names are the keys).
