@@ -32,13 +32,61 @@ struct Entry {
     session: Remembered,
 }
 
-static TABLE: Mutex<VecDeque<Entry>> = Mutex::new(VecDeque::new());
-
-fn with_table<T>(f: impl FnOnce(&mut VecDeque<Entry>) -> T) -> T {
-    // Entries are replaced whole, so a poisoned lock still guards a consistent table.
-    let mut guard = TABLE.lock().unwrap_or_else(|p| p.into_inner());
-    f(&mut guard)
+/// A bounded table of remembered sessions. The process uses one ([`record`], [`lookup`],
+/// [`forget`]); tests make their own so that concurrent tests cannot evict each other's entries.
+pub struct Table {
+    entries: Mutex<VecDeque<Entry>>,
+    capacity: usize,
 }
+
+impl Table {
+    pub const fn new(capacity: usize) -> Self {
+        Table {
+            entries: Mutex::new(VecDeque::new()),
+            capacity,
+        }
+    }
+
+    fn with_entries<T>(&self, f: impl FnOnce(&mut VecDeque<Entry>) -> T) -> T {
+        // Entries are replaced whole, so a poisoned lock still guards a consistent table.
+        let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    pub fn record(&self, id: &[u8; 32], master_secret: &[u8; 48], session: Remembered) {
+        let key = key(id, master_secret);
+        let capacity = self.capacity;
+        self.with_entries(|table| {
+            table.retain(|e| e.key != key);
+            if table.len() >= capacity {
+                table.pop_front();
+            }
+            table.push_back(Entry { key, session });
+        });
+    }
+
+    pub fn lookup(&self, id: &[u8; 32], master_secret: &[u8; 48]) -> Option<Remembered> {
+        let key = key(id, master_secret);
+        self.with_entries(|table| {
+            table
+                .iter()
+                .find(|e| e.key == key)
+                .map(|e| e.session.clone())
+        })
+    }
+
+    pub fn forget(&self, id: &[u8; 32], master_secret: &[u8; 48]) {
+        let key = key(id, master_secret);
+        self.with_entries(|table| table.retain(|e| e.key != key));
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.with_entries(|t| t.len())
+    }
+}
+
+static PROCESS_TABLE: Table = Table::new(CAPACITY);
 
 fn key(id: &[u8; 32], master_secret: &[u8; 48]) -> [u8; 32] {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
@@ -50,16 +98,9 @@ fn key(id: &[u8; 32], master_secret: &[u8; 48]) -> [u8; 32] {
     out
 }
 
-/// Remembers the session (`id`, `master_secret`).
+/// Remembers the session (`id`, `master_secret`) in the process table.
 pub fn record(id: &[u8; 32], master_secret: &[u8; 48], session: Remembered) {
-    let key = key(id, master_secret);
-    with_table(|table| {
-        table.retain(|e| e.key != key);
-        if table.len() >= CAPACITY {
-            table.pop_front();
-        }
-        table.push_back(Entry { key, session });
-    });
+    PROCESS_TABLE.record(id, master_secret, session)
 }
 
 /// Remembers the session a client handshake just established, when it is resumable
@@ -81,19 +122,12 @@ pub fn remember(n: &Negotiated) {
 /// What was remembered of the session; `None` if it was not recorded by this process (or
 /// has been forgotten).
 pub fn lookup(id: &[u8; 32], master_secret: &[u8; 48]) -> Option<Remembered> {
-    let key = key(id, master_secret);
-    with_table(|table| {
-        table
-            .iter()
-            .find(|e| e.key == key)
-            .map(|e| e.session.clone())
-    })
+    PROCESS_TABLE.lookup(id, master_secret)
 }
 
 /// Forgets the session: after a fatal alert it must not be resumed (RFC 5246 §7.2.2).
 pub fn forget(id: &[u8; 32], master_secret: &[u8; 48]) {
-    let key = key(id, master_secret);
-    with_table(|table| table.retain(|e| e.key != key));
+    PROCESS_TABLE.forget(id, master_secret)
 }
 
 #[cfg(test)]
@@ -110,6 +144,12 @@ mod tests {
 
     #[test]
     fn recorded_sessions_are_found_by_id_and_secret() {
+        let table = Table::new(CAPACITY);
+        let (record, lookup, forget) = (
+            |i: &[u8; 32], m: &[u8; 48], r| table.record(i, m, r),
+            |i: &[u8; 32], m: &[u8; 48]| table.lookup(i, m),
+            |i: &[u8; 32], m: &[u8; 48]| table.forget(i, m),
+        );
         record(&[1; 32], &[2; 48], remembered(0x0303, true));
         record(&[3; 32], &[4; 48], remembered(0x0301, false));
         assert_eq!(lookup(&[1; 32], &[2; 48]), Some(remembered(0x0303, true)));
@@ -126,11 +166,12 @@ mod tests {
 
     #[test]
     fn the_table_is_bounded() {
+        let table = Table::new(CAPACITY);
         for i in 0..(CAPACITY + 10) {
             let mut id = [0xee; 32];
             id[..8].copy_from_slice(&(i as u64).to_be_bytes());
-            record(&id, &[0xee; 48], remembered(0x0303, true));
+            table.record(&id, &[0xee; 48], remembered(0x0303, true));
         }
-        with_table(|t| assert!(t.len() <= CAPACITY));
+        assert_eq!(table.len(), CAPACITY);
     }
 }

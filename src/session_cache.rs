@@ -30,60 +30,100 @@ struct Entry {
     accessed: Instant,
 }
 
-static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
-
-fn with_cache<T>(f: impl FnOnce(&mut Vec<Entry>) -> T) -> T {
-    // A panic while holding the lock cannot leave an entry half-written (entries are
-    // replaced whole), so a poisoned lock is still consistent.
-    let mut guard = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    f(&mut guard)
+/// A session table. The process uses one ([`insert`], [`lookup`], [`remove`], [`clear`]);
+/// tests make their own so that concurrent handshakes in other tests cannot evict their entries.
+pub struct Cache {
+    entries: Mutex<Vec<Entry>>,
 }
 
-/// Stores a session, evicting the least recently used entry when the table is full.
-pub fn insert(session: CachedSession) {
-    let now = Instant::now();
-    with_cache(|cache| {
-        // The table is allocated once at its full size, as 3.3's was: its memory does not
-        // grow (and jump) with the number of sessions cached so far.
-        if cache.capacity() < TABLE_SIZE {
-            cache.reserve_exact(TABLE_SIZE);
+impl Cache {
+    pub const fn new() -> Self {
+        Cache {
+            entries: Mutex::new(Vec::new()),
         }
-        cache.retain(|e| now.duration_since(e.created) < ENTRY_LIFE && e.session.id != session.id);
-        if cache.len() >= TABLE_SIZE
-            && let Some(lru) = (0..cache.len()).min_by_key(|&i| cache[i].accessed)
-        {
-            cache.swap_remove(lru);
-        }
-        cache.push(Entry {
-            session,
-            created: now,
-            accessed: now,
-        });
-    });
-}
-
-/// Finds a live entry; access refreshes the LRU time but not the lifetime.
-pub fn lookup(id: &[u8]) -> Option<CachedSession> {
-    if id.len() != 32 {
-        return None;
     }
-    let now = Instant::now();
-    with_cache(|cache| {
-        let entry = cache.iter_mut().find(|e| e.session.id[..] == *id)?;
-        if now.duration_since(entry.created) >= ENTRY_LIFE {
+
+    fn with_entries<T>(&self, f: impl FnOnce(&mut Vec<Entry>) -> T) -> T {
+        // A panic while holding the lock cannot leave an entry half-written (entries are
+        // replaced whole), so a poisoned lock is still consistent.
+        let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    /// Stores a session, evicting the least recently used entry when the table is full.
+    pub fn insert(&self, session: CachedSession) {
+        let now = Instant::now();
+        self.with_entries(|cache| {
+            // The table is allocated once at its full size, as 3.3's was: its memory does not
+            // grow (and jump) with the number of sessions cached so far.
+            if cache.capacity() < TABLE_SIZE {
+                cache.reserve_exact(TABLE_SIZE);
+            }
+            cache.retain(|e| {
+                now.duration_since(e.created) < ENTRY_LIFE && e.session.id != session.id
+            });
+            if cache.len() >= TABLE_SIZE
+                && let Some(lru) = (0..cache.len()).min_by_key(|&i| cache[i].accessed)
+            {
+                cache.swap_remove(lru);
+            }
+            cache.push(Entry {
+                session,
+                created: now,
+                accessed: now,
+            });
+        });
+    }
+
+    /// Finds a live entry; access refreshes the LRU time but not the lifetime.
+    pub fn lookup(&self, id: &[u8]) -> Option<CachedSession> {
+        if id.len() != 32 {
             return None;
         }
-        entry.accessed = now;
-        Some(entry.session.clone())
-    })
+        let now = Instant::now();
+        self.with_entries(|cache| {
+            let entry = cache.iter_mut().find(|e| e.session.id[..] == *id)?;
+            if now.duration_since(entry.created) >= ENTRY_LIFE {
+                return None;
+            }
+            entry.accessed = now;
+            Some(entry.session.clone())
+        })
+    }
+
+    pub fn remove(&self, id: &[u8]) {
+        self.with_entries(|cache| cache.retain(|e| e.session.id[..] != *id));
+    }
+
+    pub fn clear(&self) {
+        self.with_entries(|cache| cache.clear());
+    }
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+static PROCESS_CACHE: Cache = Cache::new();
+
+/// Stores a session in the process cache.
+pub fn insert(session: CachedSession) {
+    PROCESS_CACHE.insert(session)
+}
+
+/// Finds a live entry in the process cache.
+pub fn lookup(id: &[u8]) -> Option<CachedSession> {
+    PROCESS_CACHE.lookup(id)
 }
 
 pub fn remove(id: &[u8]) {
-    with_cache(|cache| cache.retain(|e| e.session.id[..] != *id));
+    PROCESS_CACHE.remove(id)
 }
 
 pub fn clear() {
-    with_cache(|cache| cache.clear());
+    PROCESS_CACHE.clear()
 }
 
 #[cfg(test)]
@@ -103,14 +143,18 @@ mod tests {
 
     #[test]
     fn insert_lookup_remove_and_evict() {
-        insert(session(200));
-        assert_eq!(lookup(&[200; 32]).map(|s| s.suite), Some(0x2f));
-        remove(&[200; 32]);
-        assert!(lookup(&[200; 32]).is_none());
-        assert!(lookup(&[1; 5]).is_none());
+        let cache = Cache::new();
+        cache.insert(session(200));
+        assert_eq!(cache.lookup(&[200; 32]).map(|s| s.suite), Some(0x2f));
+        cache.remove(&[200; 32]);
+        assert!(cache.lookup(&[200; 32]).is_none());
+        assert!(cache.lookup(&[1; 5]).is_none());
         for t in 100..(100 + TABLE_SIZE as u8 + 3) {
-            insert(session(t));
+            cache.insert(session(t));
         }
-        with_cache(|c| assert!(c.len() <= TABLE_SIZE));
+        cache.with_entries(|c| assert_eq!(c.len(), TABLE_SIZE));
+        // The least recently used entries went first.
+        assert!(cache.lookup(&[100; 32]).is_none());
+        assert!(cache.lookup(&[100 + TABLE_SIZE as u8 + 2; 32]).is_some());
     }
 }
