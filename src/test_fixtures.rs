@@ -20,3 +20,14 @@ pub(crate) fn hex_fixture(name: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex digit"))
         .collect()
 }
+
+/// Bytes from hex digits written with any separators (spaces, line breaks, as the RFCs
+/// print their test vectors): everything but hex digits is skipped.
+pub(crate) fn hex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+    assert!(digits.len().is_multiple_of(2), "odd number of hex digits");
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+        .collect()
+}
