@@ -4,8 +4,9 @@
 //! client must check that the server resumes with the same derivation, §5.3), and what the
 //! session was authenticated with ([`AuthContext`]: our key container, the server's
 //! certificate chain or PSK identity, the anonymous status). The C record's layout is fixed
-//! and has no room for these, so this process-wide table keeps them; a session that is not
-//! in it is not offered for resumption (the checks could not be made).
+//! and has no room for these, so a table keeps them (the C API's sessions share the
+//! process's one, `config::Config::process`); a session that is not in it is not offered
+//! for resumption (the checks could not be made).
 //!
 //! Entries are keyed by a digest of session id and master secret: a record rewritten with
 //! another session never matches a stale entry, and the table holds no secret. It is
@@ -32,8 +33,8 @@ struct Entry {
     session: Remembered,
 }
 
-/// A bounded table of remembered sessions. The process uses one ([`record`], [`lookup`],
-/// [`forget`]); tests make their own so that concurrent tests cannot evict each other's entries.
+/// A bounded table of remembered sessions. The process uses one; tests make their own so
+/// that concurrent tests cannot evict each other's entries.
 pub struct Table {
     entries: Mutex<VecDeque<Entry>>,
     capacity: usize,
@@ -65,6 +66,8 @@ impl Table {
         });
     }
 
+    /// What was remembered of the session; `None` if it was not recorded in this table
+    /// (or has been forgotten).
     pub fn lookup(&self, id: &[u8; 32], master_secret: &[u8; 48]) -> Option<Remembered> {
         let key = key(id, master_secret);
         self.with_entries(|table| {
@@ -75,9 +78,26 @@ impl Table {
         })
     }
 
+    /// Forgets the session: after a fatal alert it must not be resumed (RFC 5246 §7.2.2).
     pub fn forget(&self, id: &[u8; 32], master_secret: &[u8; 48]) {
         let key = key(id, master_secret);
         self.with_entries(|table| table.retain(|e| e.key != key));
+    }
+
+    /// Remembers the session a client handshake just established, when it is resumable
+    /// (a 32-byte id, ABI.md D19).
+    pub fn remember(&self, n: &Negotiated) {
+        if let Ok(id) = <[u8; 32]>::try_from(&n.session_id[..]) {
+            self.record(
+                &id,
+                &n.master_secret,
+                Remembered {
+                    version: n.version,
+                    extended_master_secret: n.extended_master_secret,
+                    auth: n.auth.clone(),
+                },
+            );
+        }
     }
 
     #[cfg(test)]
@@ -85,8 +105,6 @@ impl Table {
         self.with_entries(|t| t.len())
     }
 }
-
-static PROCESS_TABLE: Table = Table::new(CAPACITY);
 
 fn key(id: &[u8; 32], master_secret: &[u8; 48]) -> [u8; 32] {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
@@ -96,38 +114,6 @@ fn key(id: &[u8; 32], master_secret: &[u8; 48]) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(ctx.finish().as_ref());
     out
-}
-
-/// Remembers the session (`id`, `master_secret`) in the process table.
-pub fn record(id: &[u8; 32], master_secret: &[u8; 48], session: Remembered) {
-    PROCESS_TABLE.record(id, master_secret, session)
-}
-
-/// Remembers the session a client handshake just established, when it is resumable
-/// (a 32-byte id, ABI.md D19).
-pub fn remember(n: &Negotiated) {
-    if let Ok(id) = <[u8; 32]>::try_from(&n.session_id[..]) {
-        record(
-            &id,
-            &n.master_secret,
-            Remembered {
-                version: n.version,
-                extended_master_secret: n.extended_master_secret,
-                auth: n.auth.clone(),
-            },
-        );
-    }
-}
-
-/// What was remembered of the session; `None` if it was not recorded by this process (or
-/// has been forgotten).
-pub fn lookup(id: &[u8; 32], master_secret: &[u8; 48]) -> Option<Remembered> {
-    PROCESS_TABLE.lookup(id, master_secret)
-}
-
-/// Forgets the session: after a fatal alert it must not be resumed (RFC 5246 §7.2.2).
-pub fn forget(id: &[u8; 32], master_secret: &[u8; 48]) {
-    PROCESS_TABLE.forget(id, master_secret)
 }
 
 #[cfg(test)]

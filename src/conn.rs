@@ -7,6 +7,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::config::Config;
 use crate::error::*;
 use crate::handshake::client::{self, ClientOptions, ResumeTicket};
 use crate::handshake::server::{ExpectClientHello, ServerOptions};
@@ -15,7 +16,7 @@ use crate::keys::Keys;
 use crate::msgs::hs;
 use crate::record::{HEADER_LEN, Header, MAX_PLAINTEXT, content};
 use crate::suites::TLS1_0;
-use crate::{client_sessions, session_cache, trace};
+use crate::trace;
 
 /// SSL_DEFAULT_IN_BUF_SIZE / SSL_DEFAULT_OUT_BUF_SIZE.
 pub const DEFAULT_BUF_SIZE: usize = 1500;
@@ -112,8 +113,8 @@ pub struct Connection {
 }
 
 impl Connection {
-    fn new(keys: Arc<Keys>, is_client: bool) -> Self {
-        let mut core = Core::new(keys);
+    fn new(config: Config, keys: Arc<Keys>, is_client: bool) -> Self {
+        let mut core = Core::new(keys, config);
         core.is_client = is_client;
         // Both buffers exist at the default size from the start and never shrink below it
         // (ABI.md §7.2): applications written for 3.3 keep the GetOutdata pointer across an
@@ -149,15 +150,31 @@ impl Connection {
         }
     }
 
-    /// A client session with its ClientHello already queued. Errors are API return codes.
+    /// A client session with its ClientHello already queued, under the process
+    /// configuration ([`Config::process`]). Errors are API return codes.
     pub fn new_client(keys: Arc<Keys>, options: ClientOptions) -> Result<Self, i32> {
-        let mut conn = Connection::new(keys, true);
+        Connection::new_client_with(Config::process(), keys, options)
+    }
+
+    /// A client session under `config`, with its ClientHello already queued.
+    pub fn new_client_with(
+        config: Config,
+        keys: Arc<Keys>,
+        options: ClientOptions,
+    ) -> Result<Self, i32> {
+        let mut conn = Connection::new(config, keys, true);
         conn.state = Some(client::start(&mut conn.core, options)?);
         Ok(conn)
     }
 
+    /// A server session under the process configuration ([`Config::process`]).
     pub fn new_server(keys: Arc<Keys>) -> Self {
-        let mut conn = Connection::new(keys, false);
+        Connection::new_server_with(Config::process(), keys)
+    }
+
+    /// A server session under `config`.
+    pub fn new_server_with(config: Config, keys: Arc<Keys>) -> Self {
+        let mut conn = Connection::new(config, keys, false);
         conn.core.rehandshake_credits = DEFAULT_RH_CREDITS;
         conn.state = Some(Box::new(ExpectClientHello));
         conn
@@ -648,13 +665,19 @@ impl Connection {
             .iter()
             .chain(self.core.client_options.resume.as_deref())
         {
-            client_sessions::forget(&ticket.id, &ticket.master_secret);
+            self.core
+                .config
+                .client_sessions
+                .forget(&ticket.id, &ticket.master_secret);
         }
     }
 
     fn invalidate_cached_session(&self) {
         if !self.is_client && !self.core.negotiated.session_id.is_empty() {
-            session_cache::remove(&self.core.negotiated.session_id);
+            self.core
+                .config
+                .server_cache
+                .remove(&self.core.negotiated.session_id);
         }
     }
 

@@ -12,6 +12,7 @@
 mod c_imports;
 pub mod client_sessions;
 pub mod codec;
+pub mod config;
 pub mod conn;
 pub mod crypto;
 pub mod error;

@@ -1,6 +1,7 @@
-//! The server's process-wide session cache (ABI.md §7.7): SSL_SESSION_TABLE_SIZE entries
-//! that live SSL_SESSION_ENTRY_LIFE from creation, behind a mutex so sessions on any thread
-//! can share it.
+//! The server's session cache (ABI.md §7.7): SSL_SESSION_TABLE_SIZE entries that live
+//! SSL_SESSION_ENTRY_LIFE from creation, behind a mutex so sessions on any thread can share
+//! it. The C API's sessions share the process's one (`config::Config::process`). The caller
+//! says what time it is, from its configuration's clock, so a test can age entries.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -30,8 +31,8 @@ struct Entry {
     accessed: Instant,
 }
 
-/// A session table. The process uses one ([`insert`], [`lookup`], [`remove`], [`clear`]);
-/// tests make their own so that concurrent handshakes in other tests cannot evict their entries.
+/// A session table. The process uses one; tests make their own so that concurrent
+/// handshakes in other tests cannot evict their entries.
 pub struct Cache {
     entries: Mutex<Vec<Entry>>,
 }
@@ -50,9 +51,9 @@ impl Cache {
         f(&mut guard)
     }
 
-    /// Stores a session, evicting the least recently used entry when the table is full.
-    pub fn insert(&self, session: CachedSession) {
-        let now = Instant::now();
+    /// Stores a session created at `now`, evicting the least recently used entry when the
+    /// table is full.
+    pub fn insert(&self, session: CachedSession, now: Instant) {
         self.with_entries(|cache| {
             // The table is allocated once at its full size, as 3.3's was: its memory does not
             // grow (and jump) with the number of sessions cached so far.
@@ -75,12 +76,12 @@ impl Cache {
         });
     }
 
-    /// Finds a live entry; access refreshes the LRU time but not the lifetime.
-    pub fn lookup(&self, id: &[u8]) -> Option<CachedSession> {
+    /// Finds an entry still live at `now`; access refreshes the LRU time but not the
+    /// lifetime.
+    pub fn lookup(&self, id: &[u8], now: Instant) -> Option<CachedSession> {
         if id.len() != 32 {
             return None;
         }
-        let now = Instant::now();
         self.with_entries(|cache| {
             let entry = cache.iter_mut().find(|e| e.session.id[..] == *id)?;
             if now.duration_since(entry.created) >= ENTRY_LIFE {
@@ -106,26 +107,6 @@ impl Default for Cache {
     }
 }
 
-static PROCESS_CACHE: Cache = Cache::new();
-
-/// Stores a session in the process cache.
-pub fn insert(session: CachedSession) {
-    PROCESS_CACHE.insert(session)
-}
-
-/// Finds a live entry in the process cache.
-pub fn lookup(id: &[u8]) -> Option<CachedSession> {
-    PROCESS_CACHE.lookup(id)
-}
-
-pub fn remove(id: &[u8]) {
-    PROCESS_CACHE.remove(id)
-}
-
-pub fn clear() {
-    PROCESS_CACHE.clear()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,17 +125,37 @@ mod tests {
     #[test]
     fn insert_lookup_remove_and_evict() {
         let cache = Cache::new();
-        cache.insert(session(200));
-        assert_eq!(cache.lookup(&[200; 32]).map(|s| s.suite), Some(0x2f));
+        let t0 = Instant::now();
+        cache.insert(session(200), t0);
+        assert_eq!(cache.lookup(&[200; 32], t0).map(|s| s.suite), Some(0x2f));
         cache.remove(&[200; 32]);
-        assert!(cache.lookup(&[200; 32]).is_none());
-        assert!(cache.lookup(&[1; 5]).is_none());
-        for t in 100..(100 + TABLE_SIZE as u8 + 3) {
-            cache.insert(session(t));
+        assert!(cache.lookup(&[200; 32], t0).is_none());
+        assert!(cache.lookup(&[1; 5], t0).is_none());
+        for (i, t) in (100..(100 + TABLE_SIZE as u8 + 3)).enumerate() {
+            cache.insert(session(t), t0 + Duration::from_secs(i as u64));
         }
         cache.with_entries(|c| assert_eq!(c.len(), TABLE_SIZE));
         // The least recently used entries went first.
-        assert!(cache.lookup(&[100; 32]).is_none());
-        assert!(cache.lookup(&[100 + TABLE_SIZE as u8 + 2; 32]).is_some());
+        let later = t0 + Duration::from_secs(100);
+        assert!(cache.lookup(&[100; 32], later).is_none());
+        assert!(
+            cache
+                .lookup(&[100 + TABLE_SIZE as u8 + 2; 32], later)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn entries_expire_after_their_life_even_when_used() {
+        let cache = Cache::new();
+        let t0 = Instant::now();
+        cache.insert(session(1), t0);
+        let almost = t0 + ENTRY_LIFE - Duration::from_secs(1);
+        assert!(cache.lookup(&[1; 32], almost).is_some());
+        // The lookup just now refreshed the LRU time, not the lifetime.
+        assert!(cache.lookup(&[1; 32], t0 + ENTRY_LIFE).is_none());
+        // An expired entry is dropped when the next one is stored.
+        cache.insert(session(2), t0 + ENTRY_LIFE);
+        cache.with_entries(|c| assert_eq!(c.len(), 1));
     }
 }

@@ -1,7 +1,9 @@
 //! The cipher suites this library implements, in default preference order (ABI.md D5),
-//! and the process-wide enable flags of `matrixSslSetCipherSuiteEnabledStatus(NULL, ..)`.
+//! and [`SuitePolicy`]: which of them are enabled and the highest version, the settings
+//! `matrixSslSetCipherSuiteEnabledStatus(NULL, ..)` and `matrixSslSetMaxProtocolVersion`
+//! change for the process (a connection reaches its policy through `config::Config`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 
 use crate::crypto::cipher::{BulkCipher, MacAlgorithm};
 use crate::crypto::prf::PrfAlgorithm;
@@ -13,25 +15,6 @@ pub const TLS1_1: u16 = 0x0302;
 pub const TLS1_2: u16 = 0x0303;
 pub const MIN_VERSION: u16 = if cfg!(feature = "ssl3") { SSL3 } else { TLS1_0 };
 pub const MAX_VERSION: u16 = TLS1_2;
-
-/// Process-wide highest version for sessions created from now on (an extension of the 3.3
-/// API, `matrixSslSetMaxProtocolVersion`; TLS 1.2 unless an application lowers it).
-static CONFIGURED_MAX_VERSION: std::sync::atomic::AtomicU16 =
-    std::sync::atomic::AtomicU16::new(MAX_VERSION);
-
-pub fn configured_max_version() -> u16 {
-    CONFIGURED_MAX_VERSION.load(Ordering::Relaxed)
-}
-
-/// Returns false for versions this build cannot speak.
-pub fn set_configured_max_version(version: u16) -> bool {
-    if (MIN_VERSION..=MAX_VERSION).contains(&version) {
-        CONFIGURED_MAX_VERSION.store(version, Ordering::Relaxed);
-        true
-    } else {
-        false
-    }
-}
 
 pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
 pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
@@ -256,8 +239,6 @@ pub static ALL: &[CipherSuite] = &[
     suite(0x0001, "SSL_RSA_WITH_NULL_MD5", Rsa, Null, M::Md5, P::Sha256),
 ];
 
-static GLOBALLY_ENABLED: [AtomicBool; SUITE_COUNT] = [const { AtomicBool::new(true) }; SUITE_COUNT];
-
 pub fn by_id(id: u16) -> Option<&'static CipherSuite> {
     ALL.iter().find(|s| s.id == id)
 }
@@ -266,18 +247,59 @@ fn index_of(id: u16) -> Option<usize> {
     ALL.iter().position(|s| s.id == id)
 }
 
-pub fn globally_enabled(id: u16) -> bool {
-    index_of(id).is_some_and(|i| GLOBALLY_ENABLED[i].load(Ordering::Relaxed))
+/// Which suites may be negotiated and the highest version. Atomics, not plain values: the
+/// process policy is changed by the C API while sessions on other threads are handshaking,
+/// and those handshakes read it as it is at the moment (a suite disabled globally is no
+/// longer selected by sessions created before, ABI.md §3.9.1).
+pub struct SuitePolicy {
+    enabled: [AtomicBool; SUITE_COUNT],
+    /// An extension of the 3.3 API (`matrixSslSetMaxProtocolVersion`): TLS 1.2 unless an
+    /// application lowers it.
+    max_version: AtomicU16,
 }
 
-/// Returns false when the library does not implement `id`.
-pub fn set_globally_enabled(id: u16, enabled: bool) -> bool {
-    match index_of(id) {
-        Some(i) => {
-            GLOBALLY_ENABLED[i].store(enabled, Ordering::Relaxed);
-            true
+impl SuitePolicy {
+    /// Every compiled suite enabled, up to TLS 1.2.
+    pub const fn new() -> Self {
+        SuitePolicy {
+            enabled: [const { AtomicBool::new(true) }; SUITE_COUNT],
+            max_version: AtomicU16::new(MAX_VERSION),
         }
-        None => false,
+    }
+
+    pub fn enabled(&self, id: u16) -> bool {
+        index_of(id).is_some_and(|i| self.enabled[i].load(Ordering::Relaxed))
+    }
+
+    /// Returns false when the library does not implement `id`.
+    pub fn set_enabled(&self, id: u16, enabled: bool) -> bool {
+        match index_of(id) {
+            Some(i) => {
+                self.enabled[i].store(enabled, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn max_version(&self) -> u16 {
+        self.max_version.load(Ordering::Relaxed)
+    }
+
+    /// Returns false for versions this build cannot speak.
+    pub fn set_max_version(&self, version: u16) -> bool {
+        if (MIN_VERSION..=MAX_VERSION).contains(&version) {
+            self.max_version.store(version, Ordering::Relaxed);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+impl Default for SuitePolicy {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -292,6 +314,16 @@ mod tests {
         }
         assert_eq!(by_id(0x0005).is_some(), cfg!(feature = "rc4-suites"));
         assert!(by_id(0x1234).is_none());
+    }
+
+    #[test]
+    fn policies_are_independent() {
+        let (a, b) = (SuitePolicy::new(), SuitePolicy::new());
+        assert!(a.set_enabled(0x002f, false));
+        assert!(!a.enabled(0x002f) && b.enabled(0x002f));
+        assert!(!a.set_enabled(0x1234, false) && !a.enabled(0x1234));
+        assert!(a.set_max_version(TLS1_1) && !a.set_max_version(0x0304));
+        assert_eq!((a.max_version(), b.max_version()), (TLS1_1, TLS1_2));
     }
 
     #[test]

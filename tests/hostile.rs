@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aes::cipher::{BlockEncrypt, KeyInit, generic_array::GenericArray};
+use matrixssl::config::Config;
 use matrixssl::conn::Connection;
 use matrixssl::crypto::prf::prf;
 use matrixssl::crypto::rsa::RsaPublicKey;
@@ -1710,17 +1711,18 @@ fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
     record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
 }
 
-/// Puts a TLS 1.2 session with suite 0x002f in the server cache (the cache is shared with
-/// tests running in parallel, so each check re-inserts its own entry right before use).
-fn cache_session(id: [u8; 32], ems: bool) {
-    matrixssl::session_cache::insert(matrixssl::session_cache::CachedSession {
+/// Puts a TLS 1.2 session with suite 0x002f in the server cache of `config` (a fatal alert
+/// removes an entry, so each check re-inserts its own right before use).
+fn cache_session(config: &Config, id: [u8; 32], ems: bool) {
+    let session = matrixssl::session_cache::CachedSession {
         id,
         master_secret: [0x6d; 48].into(),
         suite: 0x002f,
         version: TLS12,
         extended_master_secret: ems,
         auth: matrixssl::handshake::AuthContext::new(&server_keys()),
-    });
+    };
+    config.server_cache.insert(session, config.now());
 }
 
 /// The ServerHello the server answered with, and whether a Certificate followed it.
@@ -1740,32 +1742,37 @@ fn server_answer(server: &mut Connection) -> (Vec<u8>, bool, bool) {
 
 #[test]
 fn server_keeps_the_master_secret_derivation_of_resumed_sessions() {
+    // A cache of its own: no other test's handshake can evict these sessions.
+    let config = Config::new();
     // Session with EMS, hello without: abort (handshake_failure).
     let id = [0x5e; 32];
-    cache_session(id, true);
-    server_rejects(
-        &resuming_hello(&id, false),
+    cache_session(&config, id, true);
+    let mut server = Connection::new_server_with(config.clone(), server_keys());
+    let got = feed(&mut server, &resuming_hello(&id, false), usize::MAX);
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+    assert_plain_fatal(
+        &mut server,
         alert::HANDSHAKE_FAILURE,
         "EMS session, hello without EMS",
     );
     // Session with EMS, hello with it: resumed.
-    cache_session(id, true);
-    let mut server = Connection::new_server(server_keys());
+    cache_session(&config, id, true);
+    let mut server = Connection::new_server_with(config.clone(), server_keys());
     feed(&mut server, &resuming_hello(&id, true), usize::MAX);
     assert!(!server.errored());
     assert_eq!(server_answer(&mut server), (id.to_vec(), true, false));
 
     // Session without EMS, hello with it: a full handshake with a new session, using EMS.
     let id = [0x5f; 32];
-    cache_session(id, false);
-    let mut server = Connection::new_server(server_keys());
+    cache_session(&config, id, false);
+    let mut server = Connection::new_server_with(config.clone(), server_keys());
     feed(&mut server, &resuming_hello(&id, true), usize::MAX);
     assert!(!server.errored());
     let (new_id, ems, certificate) = server_answer(&mut server);
     assert!(new_id != id && ems && certificate);
     // Session without EMS, hello without: legacy resumption is still allowed.
-    cache_session(id, false);
-    let mut server = Connection::new_server(server_keys());
+    cache_session(&config, id, false);
+    let mut server = Connection::new_server_with(config.clone(), server_keys());
     feed(&mut server, &resuming_hello(&id, false), usize::MAX);
     assert!(!server.errored());
     assert_eq!(server_answer(&mut server), (id.to_vec(), false, false));
@@ -3185,13 +3192,14 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         // Control: the session's own suite and version resume it.
         ("resumable", TLS12, vec![0x0035, 0x002f, 0x00ff], None),
     ];
+    let config = Config::new();
     for (what, version, offer, full) in cases {
         let id = [0x5d; 32];
-        cache_session(id, true);
+        cache_session(&config, id, true);
         let exts = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
         let body = msgs::encode_client_hello(version, &[7; 32], &id, &offer, &exts).unwrap();
         let hello = record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body));
-        let mut server = Connection::new_server(server_keys());
+        let mut server = Connection::new_server_with(config.clone(), server_keys());
         let got = feed(&mut server, &hello, usize::MAX);
         assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
         assert!(!server.errored(), "{what}");

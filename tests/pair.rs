@@ -1,13 +1,16 @@
 //! In-memory client/server pairs through the sans-IO core: every suite × version, payload
 //! sizes around the record limit, trickle delivery, resumption and tampering.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use matrixssl::config::{Clock, Config};
 use matrixssl::conn::Connection;
 use matrixssl::error::*;
 use matrixssl::handshake::PeerIdentity;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
 use matrixssl::keys::Keys;
+use matrixssl::session_cache::ENTRY_LIFE;
 use matrixssl::suites::KeyExchange;
 
 mod common;
@@ -136,9 +139,16 @@ struct Pair {
     server: Connection,
 }
 
+/// A handshake under a configuration of its own: no other test's sessions or settings.
 fn handshake(options: ClientOptions, chunk: usize) -> Pair {
-    let client = Connection::new_client(client_keys(), options).expect("client");
-    let server = Connection::new_server(server_keys());
+    handshake_in(&Config::new(), options, chunk)
+}
+
+/// A handshake with both ends under `config` (so a second one can resume the first).
+fn handshake_in(config: &Config, options: ClientOptions, chunk: usize) -> Pair {
+    let client =
+        Connection::new_client_with(config.clone(), client_keys(), options).expect("client");
+    let server = Connection::new_server_with(config.clone(), server_keys());
     let (pair, alerts) = drive(client, server, chunk);
     assert!(alerts.is_empty(), "alerts during handshake: {alerts:?}");
     assert!(pair.client.handshake_complete() && pair.server.handshake_complete());
@@ -235,10 +245,12 @@ fn trickle_delivery_one_byte_at_a_time() {
 
 #[test]
 fn resumption_by_session_id() {
-    let first = handshake(ClientOptions::default(), usize::MAX);
+    let config = Config::new();
+    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
     let n = &first.client.core.negotiated;
     let ticket = ResumeTicket::from_negotiated(n).unwrap();
-    let mut second = handshake(
+    let mut second = handshake_in(
+        &config,
         ClientOptions {
             resume: Some(ticket),
             ..Default::default()
@@ -253,7 +265,8 @@ fn resumption_by_session_id() {
 fn resumption_with_another_master_secret_derivation_is_aborted() {
     // The session used the extended master secret; a ticket claiming it did not makes the
     // server's (correct) EMS resumption a mismatch for the client: RFC 7627 §5.3 abort.
-    let first = handshake(ClientOptions::default(), usize::MAX);
+    let config = Config::new();
+    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
     let n = &first.client.core.negotiated;
     assert!(n.extended_master_secret);
     let ticket = ResumeTicket {
@@ -268,7 +281,8 @@ fn resumption_with_another_master_secret_derivation_is_aborted() {
         },
     )
     .unwrap();
-    let (p, alerts) = drive(client, Connection::new_server(server_keys()), usize::MAX);
+    let server = Connection::new_server_with(config, server_keys());
+    let (p, alerts) = drive(client, server, usize::MAX);
     assert!(p.client.errored() && !p.client.handshake_complete());
     assert_eq!(alerts, vec![[2, 40]]);
 }
@@ -820,7 +834,8 @@ fn client_authentication_upgrade_is_never_resumed() {
 #[test]
 fn resumed_session_keeps_its_version() {
     // The client refuses a server that resumes a session under another version.
-    let first = handshake(ClientOptions::default(), usize::MAX);
+    let config = Config::new();
+    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
     let ticket = ResumeTicket {
         version: 0x0302,
         ..ResumeTicket::from_negotiated(&first.client.core.negotiated).unwrap()
@@ -833,14 +848,17 @@ fn resumed_session_keeps_its_version() {
         },
     )
     .unwrap();
-    let (p, alerts) = drive(client, Connection::new_server(server_keys()), usize::MAX);
+    let server = Connection::new_server_with(config, server_keys());
+    let (p, alerts) = drive(client, server, usize::MAX);
     assert!(p.client.errored());
     assert_eq!(alerts, vec![[2, 47]]);
 }
 
 #[test]
 fn resumption_needs_the_same_keys_and_client_auth_requirement() {
-    let first = handshake(ClientOptions::default(), usize::MAX);
+    let config = Config::new();
+    let server = |keys| Connection::new_server_with(config.clone(), keys);
+    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
     let ticket = ResumeTicket::from_negotiated(&first.client.core.negotiated).unwrap();
     let resume = || ClientOptions {
         resume: Some(ticket.clone()),
@@ -848,18 +866,18 @@ fn resumption_needs_the_same_keys_and_client_auth_requirement() {
     };
     // Other server keys (same identity, a CA added): full handshake.
     let client = Connection::new_client(client_keys(), resume()).unwrap();
-    let p = pair_with(client, Connection::new_server(server_keys_with_ca()));
+    let p = pair_with(client, server(server_keys_with_ca()));
     assert!(!p.server.core.negotiated.resumed);
     // Same keys, client authentication now required: full handshake, which the client
     // without a certificate cannot complete.
     let client = Connection::new_client(client_keys(), resume()).unwrap();
-    let mut server = Connection::new_server(server_keys());
-    server.server_options_mut().client_auth = true;
-    let (p, _) = drive(client, server, usize::MAX);
+    let mut auth_server = server(server_keys());
+    auth_server.server_options_mut().client_auth = true;
+    let (p, _) = drive(client, auth_server, usize::MAX);
     assert!(!p.server.core.negotiated.resumed && !p.server.handshake_complete());
     // The same keys loaded again, same requirement: resumed.
     let client = Connection::new_client(client_keys(), resume()).unwrap();
-    let p = pair_with(client, Connection::new_server(server_keys()));
+    let p = pair_with(client, server(server_keys()));
     assert!(p.server.core.negotiated.resumed && p.client.core.negotiated.resumed);
 }
 
@@ -901,8 +919,10 @@ fn resumption_at_another_version_is_a_full_handshake() {
         (0x002f, 0x0302, 0x0303),
         (0x0035, 0x0301, 0x0302),
     ] {
+        let config = Config::new();
         let what = format!("{suite:04x}: {first_version:04x} -> {second_version:04x}");
-        let first = handshake(
+        let first = handshake_in(
+            &config,
             ClientOptions {
                 cipher_spec: suite,
                 max_version: first_version,
@@ -914,7 +934,8 @@ fn resumption_at_another_version_is_a_full_handshake() {
         assert_eq!((n.suite.unwrap().id, n.version), (suite, first_version));
         let old_id = n.session_id.clone();
         let old_master = n.master_secret.clone();
-        let mut second = handshake(
+        let mut second = handshake_in(
+            &config,
             ClientOptions {
                 max_version: second_version,
                 resume: Some(ticket_of(&first)),
@@ -933,7 +954,8 @@ fn resumption_at_another_version_is_a_full_handshake() {
         }
         exchange(&mut second, 1000, usize::MAX);
         // Control: the same ticket at the session's own version resumes.
-        let resumed = handshake(
+        let resumed = handshake_in(
+            &config,
             ClientOptions {
                 max_version: first_version,
                 resume: Some(ticket_of(&first)),
@@ -997,4 +1019,111 @@ fn hello_extensions_over_the_block_limit_refuse_the_session() {
         alerts.is_empty() && p.client.handshake_complete(),
         "{alerts:?}"
     );
+}
+
+// ---- configurations of their own ------------------------------------------------------------
+
+/// A clock a test moves forward by hand.
+struct ManualClock {
+    start: Instant,
+    elapsed: Mutex<Duration>,
+}
+
+impl ManualClock {
+    fn new() -> Arc<Self> {
+        Arc::new(ManualClock {
+            start: Instant::now(),
+            elapsed: Mutex::new(Duration::ZERO),
+        })
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.elapsed.lock().unwrap() += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        self.start + *self.elapsed.lock().unwrap()
+    }
+}
+
+/// A second handshake under `config` that offers the session of `first`.
+fn resume_in(config: &Config, first: &Pair) -> Pair {
+    let options = ClientOptions {
+        resume: Some(ticket_of(first)),
+        ..Default::default()
+    };
+    handshake_in(config, options, usize::MAX)
+}
+
+#[test]
+fn a_private_session_cache_is_seen_only_by_its_own_connections() {
+    let config = Config::new();
+    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let id = first.server.core.negotiated.session_id.clone();
+    assert!(config.server_cache.lookup(&id, config.now()).is_some());
+    let process = Config::process();
+    assert!(process.server_cache.lookup(&id, process.now()).is_none());
+    // Under another configuration (and under the process one) the session is unknown.
+    for other in [Config::new(), Config::process()] {
+        let p = resume_in(&other, &first);
+        assert!(!p.server.core.negotiated.resumed);
+    }
+    assert!(resume_in(&config, &first).server.core.negotiated.resumed);
+}
+
+#[test]
+fn a_cached_session_expires_after_its_entry_life() {
+    let clock = ManualClock::new();
+    let config = Config::new().with_clock(clock.clone());
+    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    clock.advance(ENTRY_LIFE - Duration::from_secs(1));
+    let p = resume_in(&config, &first);
+    assert!(p.client.core.negotiated.resumed && p.server.core.negotiated.resumed);
+    // Resuming does not extend the life: a second later the entry is gone.
+    clock.advance(Duration::from_secs(1));
+    let p = resume_in(&config, &first);
+    let (c, s) = (&p.client.core.negotiated, &p.server.core.negotiated);
+    assert!(!c.resumed && !s.resumed, "an expired session was resumed");
+    assert_ne!(s.session_id, first.server.core.negotiated.session_id);
+}
+
+#[test]
+fn suites_disabled_in_a_private_policy_stay_private() {
+    // Only 0x0035 enabled on the server; the client offers everything.
+    let server_config = Config::new();
+    for s in matrixssl::suites::ALL {
+        server_config.suites.set_enabled(s.id, s.id == 0x0035);
+    }
+    let client = Connection::new_client_with(Config::new(), client_keys(), Default::default());
+    let server = Connection::new_server_with(server_config.clone(), server_keys());
+    let p = pair_with(client.unwrap(), server);
+    assert_eq!(p.server.core.negotiated.suite.unwrap().id, 0x0035);
+    // A client under that policy offers only 0x0035.
+    let client = Connection::new_client_with(server_config, client_keys(), Default::default());
+    let p = pair_with(client.unwrap(), Connection::new_server(server_keys()));
+    assert_eq!(p.client.core.negotiated.suite.unwrap().id, 0x0035);
+    // Nothing leaked into the process policy or a fresh one: the default preference stands.
+    assert!(Config::process().suites.enabled(0xc02f));
+    let p = handshake(ClientOptions::default(), usize::MAX);
+    assert_eq!(p.server.core.negotiated.suite.unwrap().id, 0xc02f);
+}
+
+#[test]
+fn a_private_max_version_caps_both_roles() {
+    let config = Config::new();
+    assert!(config.suites.set_max_version(0x0302));
+    // Server under the cap, client under the process default (TLS 1.2).
+    let server = Connection::new_server_with(config.clone(), server_keys());
+    let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+    assert_eq!(
+        pair_with(client, server).server.core.negotiated.version,
+        0x0302
+    );
+    // Client under the cap.
+    let client = Connection::new_client_with(config, client_keys(), Default::default()).unwrap();
+    let p = pair_with(client, Connection::new_server(server_keys()));
+    assert_eq!(p.client.core.negotiated.version, 0x0302);
+    assert_eq!(Config::process().suites.max_version(), 0x0303);
 }

@@ -302,16 +302,19 @@ pub const FIXED_MASTER: [u8; 48] = [0x4d; 48];
 
 /// (Re)inserts the fixed sessions (a fatal alert or LRU eviction may have removed them).
 pub fn install_fixed_sessions() {
+    // The harnesses' servers run under the process configuration.
+    let config = matrixssl::config::Config::process();
     for (id, suite, version) in FIXED_SESSIONS {
-        if matrixssl::session_cache::lookup(&[id; 32]).is_none() {
-            matrixssl::session_cache::insert(matrixssl::session_cache::CachedSession {
+        if config.server_cache.lookup(&[id; 32], config.now()).is_none() {
+            let session = matrixssl::session_cache::CachedSession {
                 id: [id; 32],
                 master_secret: FIXED_MASTER.into(),
                 suite,
                 version,
                 extended_master_secret: true,
                 auth: matrixssl::handshake::AuthContext::new(&fixture().server_keys),
-            });
+            };
+            config.server_cache.insert(session, config.now());
         }
     }
 }

@@ -10,12 +10,13 @@ use super::guard;
 use super::handle::{Guarded, Handle, Refused, check_arg, into_handle, take_handle, with_handle};
 use super::keys::{keys_snapshot, sslKeys_t};
 use super::x509::{CertChainView, psX509Cert_t};
+use crate::config::Config;
 use crate::conn::{Connection, Received};
 use crate::error::*;
 use crate::handshake::Callbacks;
 use crate::handshake::client::{ClientOptions, ResumeTicket};
 use crate::pki::Certificate;
-use crate::{session_cache, suites};
+use crate::suites;
 
 pub type CertCb = unsafe extern "C" fn(*mut ssl_t, *mut psX509Cert_t, i32) -> i32;
 pub type ExtCb = unsafe extern "C" fn(*mut ssl_t, u16, u16, *mut c_void) -> i32;
@@ -168,19 +169,19 @@ pub extern "C" fn matrixSslOpen() -> i32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn matrixSslClose() {
     guard((), || {
-        session_cache::clear();
+        Config::process().server_cache.clear();
         super::util::core_close();
     })
 }
 
 // ---- sessions --------------------------------------------------------------------------
 
-fn resume_ticket(sid: &sslSessionId_t) -> Option<ResumeTicket> {
+fn resume_ticket(config: &Config, sid: &sslSessionId_t) -> Option<ResumeTicket> {
     if sid.cipherId == 0 {
         return None;
     }
     let suite = u16::try_from(sid.cipherId).ok()?;
-    ResumeTicket::from_record(&sid.id, &sid.masterSecret, suite)
+    ResumeTicket::from_record(&config.client_sessions, &sid.id, &sid.masterSecret, suite)
 }
 
 /// Collects the application's hello extensions (ABI.md §3.7.2 encoding rules).
@@ -230,6 +231,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
         let Ok(cipher_spec) = u16::try_from(cipher_spec) else {
             return PS_UNSUPPORTED_FAIL;
         };
+        let config = Config::process();
         // SAFETY: sid is NULL or application memory of type sslSessionId_t.
         let mut resume = unsafe { sid.as_mut() }.and_then(|s| {
             if cipher_spec != 0 && s.cipherId != 0 && s.cipherId != u32::from(cipher_spec) {
@@ -237,11 +239,11 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
                 s.masterSecret = [0; 48];
                 s.cipherId = 0;
             }
-            resume_ticket(s)
+            resume_ticket(&config, s)
         });
         if resume
             .as_ref()
-            .is_some_and(|t| !suites::globally_enabled(t.suite))
+            .is_some_and(|t| !config.suites.enabled(t.suite))
         {
             resume = None;
         }
@@ -253,7 +255,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
             user_extensions: unsafe { collect_extensions(extensions) },
             ..ClientOptions::default()
         };
-        match Connection::new_client(keys, options) {
+        match Connection::new_client_with(config, keys, options) {
             Ok(conn) => {
                 let handle = into_handle(ssl_t(Guarded::new(Session {
                     conn,
@@ -288,7 +290,7 @@ pub unsafe extern "C" fn matrixSslNewServerSession(
         let Some(keys) = (unsafe { keys_snapshot(keys) }) else {
             return PS_FAILURE;
         };
-        let mut conn = Connection::new_server(keys);
+        let mut conn = Connection::new_server_with(Config::process(), keys);
         // A server certificate callback requests client authentication (ABI.md D21).
         conn.server_options_mut().client_auth = cert_cb.is_some();
         let handle = into_handle(ssl_t(Guarded::new(Session {
@@ -317,7 +319,11 @@ pub unsafe extern "C" fn matrixSslDeleteSession(ssl: *mut ssl_t) {
         };
         if !s.conn.is_client() && s.conn.errored() && !s.conn.core.negotiated.session_id.is_empty()
         {
-            session_cache::remove(&s.conn.core.negotiated.session_id);
+            s.conn
+                .core
+                .config
+                .server_cache
+                .remove(&s.conn.core.negotiated.session_id);
         }
         drop(s);
     })
@@ -553,7 +559,7 @@ pub unsafe extern "C" fn matrixSslSetCipherSuiteEnabledStatus(
         }
         // SAFETY: NULL or a live handle.
         let Some(handle) = (unsafe { ssl.as_ref() }) else {
-            suites::set_globally_enabled(cipher_id, enable);
+            Config::process().suites.set_enabled(cipher_id, enable);
             return PS_SUCCESS;
         };
         with_handle(Some(handle), Refused::CODE, |s| {
@@ -656,7 +662,7 @@ pub unsafe extern "C" fn matrixSslSetSessionOption(
             let is_server = !s.conn.is_client();
             let n = &mut s.conn.core.negotiated;
             if is_server && !n.session_id.is_empty() {
-                session_cache::remove(&n.session_id);
+                s.conn.core.config.server_cache.remove(&n.session_id);
             }
             s.conn.core.negotiated.session_id.clear();
         }
@@ -751,7 +757,7 @@ pub unsafe extern "C" fn matrixSslIsResumed(ssl: *mut ssl_t) -> i32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn matrixSslSetMaxProtocolVersion(version: i32) -> i32 {
     guard(PS_FAILURE, || match u16::try_from(version) {
-        Ok(v) if suites::set_configured_max_version(v) => PS_SUCCESS,
+        Ok(v) if Config::process().suites.set_max_version(v) => PS_SUCCESS,
         _ => PS_ARG_FAIL,
     })
 }

@@ -59,9 +59,15 @@ impl ResumeTicket {
     /// The ticket for a session record the application kept (`sslSessionId_t`): only a
     /// session this process recorded and still remembers can be checked on resumption, so
     /// any other record gives `None` and a full handshake follows, as for a session the
-    /// server no longer knows (ABI.md §3.3.2).
-    pub fn from_record(id: &[u8; 32], master_secret: &[u8; 48], suite: u16) -> Option<Self> {
-        let remembered = crate::client_sessions::lookup(id, master_secret)?;
+    /// server no longer knows (ABI.md §3.3.2). `remembered_in` is the table of the
+    /// configuration the connection will run under.
+    pub fn from_record(
+        remembered_in: &crate::client_sessions::Table,
+        id: &[u8; 32],
+        master_secret: &[u8; 48],
+        suite: u16,
+    ) -> Option<Self> {
+        let remembered = remembered_in.lookup(id, master_secret)?;
         Some(ResumeTicket {
             id: *id,
             master_secret: Zeroizing::new(*master_secret),
@@ -148,7 +154,7 @@ fn hello_random() -> Result<[u8; 32], i32> {
 pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn State>, i32> {
     let max_version = options
         .max_version
-        .min(suites::configured_max_version())
+        .min(core.config.suites.max_version())
         .clamp(MIN_VERSION, MAX_VERSION);
     core.client_options.max_version = max_version;
     core.client_options.cipher_spec = options.cipher_spec;
@@ -174,7 +180,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
                 } else {
                     have_ca || s.kx == KeyExchange::DhAnon
                 }
-        }) && suites::globally_enabled(id)
+        }) && core.config.suites.enabled(id)
     };
     let offered: Vec<u16> = if options.cipher_spec != 0 && options.resume.is_none() {
         if !usable(options.cipher_spec) {
@@ -314,7 +320,7 @@ impl State for ExpectServerHello {
             return Err(Fatal::unexpected("expected ServerHello"));
         }
         let sh = ServerHello::parse(m.body)?;
-        let suite = self.check_version_and_suite(&sh)?;
+        let suite = self.check_version_and_suite(&core.config.suites, &sh)?;
         let (secure_renegotiation, ems) = self.check_extensions(&sh, suite, cb)?;
         self.check_renegotiation(core, &sh, secure_renegotiation, ems)?;
         core.transcript.extend_from_slice(m.raw);
@@ -345,7 +351,11 @@ impl ExpectServerHello {
     /// The server's version lies in the range we offered (RFC 5246 §7.4.1.3, Appendix E.1)
     /// and its suite is one we offered, usable with that version and enabled, with null
     /// compression. Returns the suite.
-    fn check_version_and_suite(&self, sh: &ServerHello<'_>) -> Result<&'static CipherSuite, Fatal> {
+    fn check_version_and_suite(
+        &self,
+        policy: &suites::SuitePolicy,
+        sh: &ServerHello<'_>,
+    ) -> Result<&'static CipherSuite, Fatal> {
         if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
             return Err(Fatal::new(
                 alert::PROTOCOL_VERSION,
@@ -363,7 +373,7 @@ impl ExpectServerHello {
                 "ServerHello suite not usable with the negotiated version",
             ));
         }
-        if !suites::globally_enabled(suite.id) {
+        if !policy.enabled(suite.id) {
             return Err(Fatal::handshake("ServerHello suite disabled"));
         }
         Ok(suite)
@@ -966,7 +976,7 @@ impl State for ExpectFinished {
         n.extended_master_secret = p.extended_master_secret;
         n.auth = p.auth.clone();
         // Remembered for a later resumption from the application's session record.
-        crate::client_sessions::remember(n);
+        core.config.client_sessions.remember(n);
         core.transcript.clear();
         Ok(Box::new(Established::<true>))
     }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
+use crate::config::Config;
 use crate::error::Fatal;
 use crate::keys::Keys;
 use crate::msgs::handshake_message;
@@ -151,20 +152,29 @@ pub struct Core {
     pub rehandshake_credits: i32,
     /// Which side this is; only traces need it here.
     pub is_client: bool,
+    /// The suite policy, session caches and clock this connection runs under.
+    pub config: Config,
 }
 
 impl Core {
-    pub fn new(keys: Arc<Keys>) -> Self {
+    pub fn new(keys: Arc<Keys>, config: Config) -> Self {
+        // The highest version is read once here for a server (a change applies to sessions
+        // created afterwards) and at every ClientHello for a client (`client::start`).
+        let server_options = server::ServerOptions {
+            max_version: config.suites.max_version(),
+            ..server::ServerOptions::default()
+        };
         Core {
             record: RecordLayer::new(),
             out: Vec::new(),
             transcript: Vec::new(),
             keys,
             negotiated: Negotiated::default(),
-            server_options: server::ServerOptions::default(),
+            server_options,
             client_options: client::ClientSettings::default(),
             rehandshake_credits: 0,
             is_client: false,
+            config,
         }
     }
 

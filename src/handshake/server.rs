@@ -38,7 +38,7 @@ impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
             disabled_suites: Vec::new(),
-            max_version: suites::configured_max_version(),
+            max_version: suites::MAX_VERSION,
             client_auth: false,
             extended_master_secret: true,
         }
@@ -177,7 +177,7 @@ fn choose_suite(
     let options = &core.server_options;
     suites::ALL.iter().find(|s| {
         offered.contains(&s.id)
-            && suites::globally_enabled(s.id)
+            && core.config.suites.enabled(s.id)
             && !options.disabled_suites.contains(&s.id)
             && s.usable_with(version)
             && can_serve(core, s.kx, version, caps)
@@ -205,7 +205,7 @@ fn may_resume(
     let options = &core.server_options;
     let same_protection = cached.version == version
         && offered.contains(&cached.suite)
-        && suites::globally_enabled(cached.suite)
+        && core.config.suites.enabled(cached.suite)
         && !options.disabled_suites.contains(&cached.suite);
     let same_context = cached.auth.keys == core.keys.context_digest()
         && cached.auth.client_auth_required == options.client_auth
@@ -370,7 +370,10 @@ fn resumable_session(
     version: u16,
     ems: bool,
 ) -> Result<Option<CachedSession>, Fatal> {
-    let resumable = session_cache::lookup(ch.session_id)
+    let resumable = core
+        .config
+        .server_cache
+        .lookup(ch.session_id, core.config.now())
         .filter(|cached| may_resume(core, cached, version, &ch.suites));
     match resumable {
         Some(cached) if cached.extended_master_secret && !ems => Err(Fatal::handshake(
@@ -959,14 +962,15 @@ impl State for ExpectFinished {
             core.send_handshake(hs::FINISHED, &verify)?;
             core.negotiated.server_verify_data = verify;
             if let Ok(id) = <[u8; 32]>::try_from(&p.session_id[..]) {
-                session_cache::insert(CachedSession {
+                let session = CachedSession {
                     id,
                     master_secret: self.master.clone(),
                     suite: p.ks.suite.id,
                     version: p.ks.version,
                     extended_master_secret: p.extended_master_secret,
                     auth: p.auth.clone(),
-                });
+                };
+                core.config.server_cache.insert(session, core.config.now());
             }
         }
         let n = &mut core.negotiated;
