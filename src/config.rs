@@ -30,9 +30,14 @@ impl Clock for SystemClock {
     }
 }
 
-/// Cheap to clone: every part is shared, so clones see each other's changes.
+/// A handle on the configuration: one pointer in every connection (idle memory matters,
+/// ABI.md §7.2), cheap to clone; clones see each other's changes.
 #[derive(Clone)]
-pub struct Config {
+pub struct Config(Arc<Parts>);
+
+/// What a [`Config`] holds. The parts are shared separately so that [`Config::with_clock`]
+/// can give the same caches and policy another clock.
+pub struct Parts {
     pub suites: Arc<SuitePolicy>,
     /// Where a server stores its sessions and looks up the ones a ClientHello offers.
     pub server_cache: Arc<session_cache::Cache>,
@@ -41,18 +46,25 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
 }
 
+impl std::ops::Deref for Config {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
 static PROCESS: LazyLock<Config> = LazyLock::new(Config::new);
 
 impl Config {
     /// A configuration of its own: every suite enabled up to TLS 1.2, empty caches, the
     /// system clock.
     pub fn new() -> Self {
-        Config {
+        Config(Arc::new(Parts {
             suites: Arc::new(SuitePolicy::new()),
             server_cache: Arc::new(session_cache::Cache::new()),
             client_sessions: Arc::new(client_sessions::Table::new(client_sessions::CAPACITY)),
             clock: Arc::new(SystemClock),
-        }
+        }))
     }
 
     /// The process-wide configuration the C API's sessions share (ABI.md §3.9.1, §7.7).
@@ -60,9 +72,14 @@ impl Config {
         PROCESS.clone()
     }
 
-    /// The same configuration with another clock.
+    /// The same caches and policy with another clock.
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
-        Config { clock, ..self }
+        Config(Arc::new(Parts {
+            suites: self.suites.clone(),
+            server_cache: self.server_cache.clone(),
+            client_sessions: self.client_sessions.clone(),
+            clock,
+        }))
     }
 
     pub fn now(&self) -> Instant {
