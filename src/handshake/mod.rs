@@ -4,8 +4,10 @@
 
 pub mod client;
 pub mod ecdhe;
+mod finished;
 mod keysched;
 pub mod server;
+pub mod transcript;
 
 use std::sync::Arc;
 
@@ -20,6 +22,7 @@ use crate::suites::CipherSuite;
 use crate::trace;
 
 pub use keysched::KeySchedule;
+pub use transcript::Transcript;
 
 /// A complete handshake message: type, body, and the raw bytes (header included) for the
 /// transcript.
@@ -136,7 +139,7 @@ pub struct Core {
     pub record: RecordLayer,
     /// Output FIFO: encoded records waiting to be sent.
     pub out: Vec<u8>,
-    pub transcript: Vec<u8>,
+    pub transcript: Transcript,
     pub keys: Arc<Keys>,
     pub negotiated: Negotiated,
     /// Per-session server settings (suite restrictions, highest version).
@@ -154,7 +157,7 @@ impl Core {
         Core {
             record: RecordLayer::new(),
             out: Vec::new(),
-            transcript: Vec::new(),
+            transcript: Transcript::new(),
             keys,
             negotiated: Negotiated::default(),
             server_options: server::ServerOptions::default(),
@@ -175,7 +178,7 @@ impl Core {
             trace::handshake_name(typ),
             body.len()
         );
-        self.transcript.extend_from_slice(&msg);
+        self.transcript.add(&msg);
         self.record
             .write_records(&mut self.out, content::HANDSHAKE, &msg);
         Ok(())
