@@ -139,7 +139,7 @@ pub fn finished_for_legacy_use_only(
 }
 
 /// [`finished_for_legacy_use_only`] from running MD5 and SHA-1 contexts over the
-/// transcript (`crate::handshake`'s transcript keeps those instead of the messages).
+/// transcript (for a caller that keeps those instead of the messages).
 pub fn finished_from_hashes_for_legacy_use_only(
     master: &[u8; 48],
     client: bool,
