@@ -162,18 +162,23 @@ impl KeySchedule {
     ) -> Result<Vec<u8>, Fatal> {
         #[cfg(feature = "ssl3")]
         if self.is_ssl3() {
-            let (Some(md5), Some(sha1)) = (
+            let ssl3 = match (
                 transcript.context(HashAlgorithm::Md5),
                 transcript.context(HashAlgorithm::Sha1),
-            ) else {
-                return Err(Fatal::internal("SSL 3.0 transcript hashes not kept"));
+                transcript.messages(),
+            ) {
+                (Some(md5), Some(sha1), _) => {
+                    crate::crypto::ssl3::finished_from_hashes_for_legacy_use_only(
+                        master, client, md5, sha1,
+                    )
+                }
+                // Before hashing starts, the messages are still there.
+                (_, _, Some(messages)) => {
+                    crate::crypto::ssl3::finished_for_legacy_use_only(master, client, messages)
+                }
+                _ => return Err(Fatal::internal("SSL 3.0 transcript hashes not kept")),
             };
-            return Ok(
-                crate::crypto::ssl3::finished_from_hashes_for_legacy_use_only(
-                    master, client, md5, sha1,
-                )
-                .to_vec(),
-            );
+            return Ok(ssl3.to_vec());
         }
         let hash = self.handshake_hash(transcript)?;
         Ok(self.finished_from_hash(master, client, &hash))
