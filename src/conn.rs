@@ -486,7 +486,7 @@ impl Connection {
             // An established session keeps no handshake buffers (their capacity would
             // otherwise stay allocated for the session's lifetime: a few KB with an RSA
             // chain). A renegotiation starts from empty ones.
-            self.core.transcript = Vec::new();
+            self.core.transcript = crate::handshake::Transcript::new();
             if self.hs_buf.is_empty() {
                 self.hs_buf = Vec::new();
             }

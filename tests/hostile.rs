@@ -420,8 +420,13 @@ impl Script {
             &msgs::encode_rsa_client_key_exchange(ciphertext).unwrap(),
         );
         let ks = self.ks();
-        let ems = self.ems.then_some(&self.transcript[..]);
-        self.master = *ks.master_secret(premaster, &self.client_random, &self.server_random, ems);
+        let session_hash = self.ems.then(|| ks.transcript_hash(&self.transcript));
+        self.master = *ks.master_secret(
+            premaster,
+            &self.client_random,
+            &self.server_random,
+            session_hash.as_deref(),
+        );
         wire
     }
 

@@ -59,6 +59,54 @@ impl HashAlgorithm {
     }
 }
 
+/// A running digest: data is absorbed as it comes, and the digest of what was absorbed so
+/// far can be taken any number of times (the handshake transcript hashes).
+#[derive(Clone)]
+pub struct HashContext {
+    algorithm: HashAlgorithm,
+    state: ContextState,
+}
+
+#[derive(Clone)]
+enum ContextState {
+    Ring(digest::Context),
+    Md5(Md5),
+}
+
+impl HashContext {
+    pub fn new(algorithm: HashAlgorithm) -> Self {
+        let state = match algorithm.ring_digest() {
+            Some(alg) => ContextState::Ring(digest::Context::new(alg)),
+            None => ContextState::Md5(Md5::new()),
+        };
+        HashContext { algorithm, state }
+    }
+
+    pub fn algorithm(&self) -> HashAlgorithm {
+        self.algorithm
+    }
+
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.state {
+            ContextState::Ring(ctx) => ctx.update(data),
+            ContextState::Md5(ctx) => ctx.update(data),
+        }
+    }
+
+    /// The digest of everything absorbed so far; the context stays usable.
+    pub fn digest_so_far(&self) -> Vec<u8> {
+        self.clone().finish()
+    }
+
+    /// The digest of everything absorbed.
+    pub fn finish(self) -> Vec<u8> {
+        match self.state {
+            ContextState::Ring(ctx) => ctx.finish().as_ref().to_vec(),
+            ContextState::Md5(ctx) => ctx.finalize().to_vec(),
+        }
+    }
+}
+
 /// MD5(data) ‖ SHA-1(data): the hash signed in TLS 1.0/1.1 and used by their Finished.
 pub fn md5_sha1(data: &[u8]) -> [u8; 36] {
     let mut out = [0u8; 36];
@@ -172,6 +220,28 @@ mod tests {
             let d = alg.digest(b"abc");
             assert_eq!(d, hex(expected), "{alg:?}");
             assert_eq!(d.len(), alg.output_len());
+        }
+    }
+
+    #[test]
+    fn running_context_matches_one_shot_digest() {
+        let data = b"the quick brown fox jumps over the lazy dog, more than one block of it: \
+                     0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        for alg in [
+            HashAlgorithm::Md5,
+            HashAlgorithm::Sha1,
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ] {
+            let mut ctx = HashContext::new(alg);
+            let (a, b) = data.split_at(37);
+            ctx.update(a);
+            assert_eq!(ctx.digest_so_far(), alg.digest(a), "{alg:?} prefix");
+            ctx.update(b);
+            assert_eq!(ctx.digest_so_far(), alg.digest(data), "{alg:?}");
+            assert_eq!(ctx.algorithm(), alg);
+            assert_eq!(ctx.finish(), alg.digest(data), "{alg:?} finish");
         }
     }
 

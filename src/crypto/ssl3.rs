@@ -15,6 +15,7 @@ use md5::{Digest, Md5};
 use sha1::Sha1;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::hash::{HashAlgorithm, HashContext};
 use super::mdhash::{BlockHash, Hasher};
 use super::recmac::RecordMac;
 
@@ -82,34 +83,48 @@ pub fn key_block_for_legacy_use_only(
     expand(master, server_random, client_random, out);
 }
 
-/// MD5(master ‖ pad2 ‖ MD5(transcript ‖ sender ‖ master ‖ pad1)) ‖ the same with SHA-1.
-fn handshake_hash(master: &[u8; 48], sender: &[u8], transcript: &[u8]) -> [u8; 36] {
+/// MD5(master ‖ pad2 ‖ MD5(transcript ‖ sender ‖ master ‖ pad1)) ‖ the same with SHA-1,
+/// from running MD5 and SHA-1 contexts that have absorbed the transcript (so the
+/// transcript itself need not be kept: the inner hashes continue from them).
+fn handshake_hash(
+    master: &[u8; 48],
+    sender: &[u8],
+    transcript_md5: &HashContext,
+    transcript_sha1: &HashContext,
+) -> [u8; 36] {
+    debug_assert_eq!(transcript_md5.algorithm(), HashAlgorithm::Md5);
+    debug_assert_eq!(transcript_sha1.algorithm(), HashAlgorithm::Sha1);
     let mut out = [0u8; 36];
-    let md5_inner = Md5::new()
-        .chain_update(transcript)
-        .chain_update(sender)
-        .chain_update(master)
-        .chain_update([PAD1; MD5_PAD_LEN])
-        .finalize();
+    let mut md5_inner = transcript_md5.clone();
+    md5_inner.update(sender);
+    md5_inner.update(master);
+    md5_inner.update(&[PAD1; MD5_PAD_LEN]);
     let md5 = Md5::new()
         .chain_update(master)
         .chain_update([PAD2; MD5_PAD_LEN])
-        .chain_update(md5_inner)
+        .chain_update(md5_inner.finish())
         .finalize();
-    let sha_inner = Sha1::new()
-        .chain_update(transcript)
-        .chain_update(sender)
-        .chain_update(master)
-        .chain_update([PAD1; SHA1_PAD_LEN])
-        .finalize();
+    let mut sha_inner = transcript_sha1.clone();
+    sha_inner.update(sender);
+    sha_inner.update(master);
+    sha_inner.update(&[PAD1; SHA1_PAD_LEN]);
     let sha = Sha1::new()
         .chain_update(master)
         .chain_update([PAD2; SHA1_PAD_LEN])
-        .chain_update(sha_inner)
+        .chain_update(sha_inner.finish())
         .finalize();
     out[..16].copy_from_slice(&md5);
     out[16..].copy_from_slice(&sha);
     out
+}
+
+/// MD5 and SHA-1 contexts that have absorbed `transcript`.
+fn transcript_contexts(transcript: &[u8]) -> (HashContext, HashContext) {
+    let mut md5 = HashContext::new(HashAlgorithm::Md5);
+    md5.update(transcript);
+    let mut sha1 = HashContext::new(HashAlgorithm::Sha1);
+    sha1.update(transcript);
+    (md5, sha1)
 }
 
 /// The 36-byte SSL 3.0 Finished body (RFC 6101 §5.6.9) of the client (`client`) or the
@@ -119,8 +134,20 @@ pub fn finished_for_legacy_use_only(
     client: bool,
     transcript: &[u8],
 ) -> [u8; 36] {
+    let (md5, sha1) = transcript_contexts(transcript);
+    finished_from_hashes_for_legacy_use_only(master, client, &md5, &sha1)
+}
+
+/// [`finished_for_legacy_use_only`] from running MD5 and SHA-1 contexts over the
+/// transcript (for a caller that keeps those instead of the messages).
+pub fn finished_from_hashes_for_legacy_use_only(
+    master: &[u8; 48],
+    client: bool,
+    transcript_md5: &HashContext,
+    transcript_sha1: &HashContext,
+) -> [u8; 36] {
     let sender = if client { SENDER_CLIENT } else { SENDER_SERVER };
-    handshake_hash(master, sender, transcript)
+    handshake_hash(master, sender, transcript_md5, transcript_sha1)
 }
 
 /// The MD5 ‖ SHA-1 hash an SSL 3.0 CertificateVerify signs (RFC 6101 §5.6.8): the Finished
@@ -130,7 +157,8 @@ pub fn certificate_verify_hash_for_legacy_use_only(
     master: &[u8; 48],
     transcript: &[u8],
 ) -> [u8; 36] {
-    handshake_hash(master, b"", transcript)
+    let (md5, sha1) = transcript_contexts(transcript);
+    handshake_hash(master, b"", &md5, &sha1)
 }
 
 /// The SSL 3.0 record MAC (RFC 6101 §5.2.3.1):

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::ecdhe::{self, KeyShare};
+use super::finished::{
+    ExpectChangeCipherSpec, PendingSession, send_change_cipher_spec_and_finished,
+};
 use super::{
-    AuthContext, Callbacks, Core, Established, Input, KeySchedule, Negotiated, Next, PeerIdentity,
-    State, check_finished,
+    AuthContext, Callbacks, Core, Input, KeySchedule, Negotiated, Next, PeerIdentity, State,
 };
 use crate::codec::{OrDecode, Reader, TooLong};
 use crate::crypto::dh::DhGroup;
@@ -168,8 +170,61 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     {
         options.resume = None;
     }
-    // Key material gates the offer (ABI.md §7.6): certificate suites need a trusted CA to
-    // authenticate the server, PSK suites a loaded PSK.
+    let offered = offered_suites(
+        core,
+        max_version,
+        options.cipher_spec,
+        options.resume.is_some(),
+    )?;
+    // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
+    if options
+        .resume
+        .as_ref()
+        .is_some_and(|t| !offered.contains(&t.suite))
+    {
+        options.resume = None;
+    }
+    // Remembered so that a fatal alert can make us forget the offered session too.
+    core.client_options.resume = options.resume.clone().map(Box::new);
+    // A renegotiating hello carries no application extensions (as in MatrixSSL 3.3).
+    if core.negotiated.version != 0 {
+        options.user_extensions.clear();
+    }
+    let user_extensions: Vec<(u16, Vec<u8>)> = options
+        .user_extensions
+        .iter()
+        .filter(|(t, _)| !LIBRARY_EXTENSIONS.contains(t))
+        .cloned()
+        .collect();
+    let client_random = hello_random()?;
+    send_client_hello(
+        core,
+        &options,
+        max_version,
+        &offered,
+        &user_extensions,
+        &client_random,
+    )?;
+    Ok(Box::new(ExpectServerHello {
+        expected_renegotiation_info: expected_renegotiation_info(core)?,
+        max_version,
+        offered,
+        user_extension_types: user_extensions.iter().map(|(t, _)| *t).collect(),
+        client_random,
+        resume: options.resume,
+    }))
+}
+
+/// The suites to offer (ABI.md §7.6: key material gates the offer; certificate suites
+/// need a trusted CA to authenticate the server, PSK suites a loaded PSK): the one the
+/// application asked for (unless resuming, when the ticket's suite must be among them),
+/// or every usable one in the default order.
+fn offered_suites(
+    core: &Core,
+    max_version: u16,
+    cipher_spec: u16,
+    resuming: bool,
+) -> Result<Vec<u16>, i32> {
     let have_ca = !core.keys.ca_certs.is_empty();
     let have_psk = core.keys.first_psk().is_some();
     let usable = |id: u16| {
@@ -182,80 +237,50 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
                 }
         }) && core.config.suites.enabled(id)
     };
-    let offered: Vec<u16> = if options.cipher_spec != 0 && options.resume.is_none() {
-        if !usable(options.cipher_spec) {
+    if cipher_spec != 0 && !resuming {
+        if !usable(cipher_spec) {
             return Err(PS_UNSUPPORTED_FAIL);
         }
-        vec![options.cipher_spec]
-    } else {
-        let all: Vec<u16> = suites::ALL
-            .iter()
-            .map(|s| s.id)
-            .filter(|&id| usable(id))
-            .collect();
-        if all.is_empty() {
-            return Err(MATRIXSSL_ERROR);
-        }
-        all
-    };
-    // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
-    if options
-        .resume
-        .as_ref()
-        .is_some_and(|t| !offered.contains(&t.suite))
-    {
-        options.resume = None;
+        return Ok(vec![cipher_spec]);
     }
-    // Remembered so that a fatal alert can make us forget the offered session too.
-    core.client_options.resume = options.resume.clone().map(Box::new);
-    // RFC 5746: the initial hello signals support with the SCSV; a renegotiating one
-    // proves continuity with our last verify_data (and carries no application extensions,
-    // as in MatrixSSL 3.3).
-    let renegotiating = core.negotiated.version != 0;
-    let secure = renegotiating && core.negotiated.secure_renegotiation;
-    let mut suite_list = offered.clone();
-    let mut extensions = Vec::new();
-    if options.extended_master_secret {
-        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+    let all: Vec<u16> = suites::ALL
+        .iter()
+        .map(|s| s.id)
+        .filter(|&id| usable(id))
+        .collect();
+    if all.is_empty() {
+        return Err(MATRIXSSL_ERROR);
     }
-    if renegotiating {
-        options.user_extensions.clear();
-    }
-    // A hello that cannot be encoded (application extensions over the 2-byte limit of the
-    // extension block) is "the hello could not be built" of ABI.md §3.3.1.
-    let unbuildable = |_: TooLong| MATRIXSSL_ERROR;
-    if secure {
-        let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)
-            .map_err(unbuildable)?;
-        extensions.push((ext::RENEGOTIATION_INFO, body));
-    } else if !renegotiating {
+    Ok(all)
+}
+
+/// A hello that cannot be encoded (application extensions over the 2-byte limit of the
+/// extension block) is "the hello could not be built" of ABI.md §3.3.1.
+fn unbuildable(_: TooLong) -> i32 {
+    MATRIXSSL_ERROR
+}
+
+/// Is this hello a renegotiation under RFC 5746 secure renegotiation?
+fn secure_renegotiation(core: &Core) -> bool {
+    core.negotiated.version != 0 && core.negotiated.secure_renegotiation
+}
+
+/// ClientHello (RFC 5246 §7.4.1.2): our suites (with the RFC 5746 SCSV in an initial
+/// hello), the library's extensions, then the application's.
+fn send_client_hello(
+    core: &mut Core,
+    options: &ClientOptions,
+    max_version: u16,
+    offered: &[u16],
+    user_extensions: &[(u16, Vec<u8>)],
+    client_random: &[u8; 32],
+) -> Result<(), i32> {
+    let mut suite_list = offered.to_vec();
+    if core.negotiated.version == 0 {
         suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
-    // DSA schemes are advertised only to servers we would let pick a DHE_DSS suite.
-    let offers_dss = offered
-        .iter()
-        .any(|&id| suites::by_id(id).is_some_and(|s| s.kx == KeyExchange::DheDss));
-    if max_version >= TLS1_2 {
-        let body = msgs::signature_algorithms_body(offers_dss).map_err(unbuildable)?;
-        extensions.push((ext::SIGNATURE_ALGORITHMS, body));
-    }
-    let offers_ecdhe = offered
-        .iter()
-        .any(|&id| suites::by_id(id).is_some_and(|s| s.kx.is_ecdhe()));
-    if offers_ecdhe {
-        let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
-        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, groups));
-        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
-    }
-    let user: Vec<(u16, Vec<u8>)> = options
-        .user_extensions
-        .iter()
-        .filter(|(t, _)| !LIBRARY_EXTENSIONS.contains(t))
-        .cloned()
-        .collect();
-    extensions.extend(user.iter().cloned());
-
-    let client_random = hello_random()?;
+    let mut extensions = library_extensions(core, options, max_version, offered)?;
+    extensions.extend(user_extensions.iter().cloned());
     let session_id = options
         .resume
         .as_ref()
@@ -263,29 +288,65 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         .unwrap_or_default();
     let hello = msgs::encode_client_hello(
         max_version,
-        &client_random,
+        client_random,
         &session_id,
         &suite_list,
         &extensions,
     )
     .map_err(unbuildable)?;
     core.send_handshake(hs::CLIENT_HELLO, &hello)
-        .map_err(|_| MATRIXSSL_ERROR)?;
-    let expected_renegotiation_info = if secure {
-        let n = &core.negotiated;
-        let both = [&n.client_verify_data[..], &n.server_verify_data[..]].concat();
-        Some(msgs::renegotiation_info_body(&both).map_err(unbuildable)?)
-    } else {
-        None
+        .map_err(|_| MATRIXSSL_ERROR)
+}
+
+/// The extensions the library owns, in this order: extended_master_secret (RFC 7627),
+/// renegotiation_info proving continuity with our last verify_data (RFC 5746, only in a
+/// secure renegotiation: an initial hello signals with the SCSV), signature_algorithms
+/// (TLS 1.2; the DSA schemes only when a DHE_DSS suite is offered), and the ECDHE groups
+/// and point formats when an ECDHE suite is offered.
+fn library_extensions(
+    core: &Core,
+    options: &ClientOptions,
+    max_version: u16,
+    offered: &[u16],
+) -> Result<Vec<(u16, Vec<u8>)>, i32> {
+    let mut extensions = Vec::new();
+    if options.extended_master_secret {
+        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+    }
+    if secure_renegotiation(core) {
+        let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)
+            .map_err(unbuildable)?;
+        extensions.push((ext::RENEGOTIATION_INFO, body));
+    }
+    let offers = |kx: fn(KeyExchange) -> bool| {
+        offered
+            .iter()
+            .any(|&id| suites::by_id(id).is_some_and(|s| kx(s.kx)))
     };
-    Ok(Box::new(ExpectServerHello {
-        expected_renegotiation_info,
-        max_version,
-        offered,
-        user_extension_types: user.iter().map(|(t, _)| *t).collect(),
-        client_random,
-        resume: options.resume,
-    }))
+    if max_version >= TLS1_2 {
+        let offers_dss = offers(|kx| kx == KeyExchange::DheDss);
+        let body = msgs::signature_algorithms_body(offers_dss).map_err(unbuildable)?;
+        extensions.push((ext::SIGNATURE_ALGORITHMS, body));
+    }
+    if offers(KeyExchange::is_ecdhe) {
+        let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
+        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, groups));
+        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
+    }
+    Ok(extensions)
+}
+
+/// In a secure renegotiation, the renegotiation_info the server must echo: both our
+/// verify_data (RFC 5746 §3.5).
+fn expected_renegotiation_info(core: &Core) -> Result<Option<Vec<u8>>, i32> {
+    if !secure_renegotiation(core) {
+        return Ok(None);
+    }
+    let n = &core.negotiated;
+    let both = [&n.client_verify_data[..], &n.server_verify_data[..]].concat();
+    Ok(Some(
+        msgs::renegotiation_info_body(&both).map_err(unbuildable)?,
+    ))
 }
 
 /// Everything fixed once the ServerHello is processed.
@@ -297,6 +358,20 @@ struct Params {
     extended_master_secret: bool,
     /// What this handshake authenticates, committed to the connection at Finished.
     auth: AuthContext,
+}
+
+impl Params {
+    /// What the ChangeCipherSpec/Finished exchange commits, once the keys are installed.
+    fn into_session(self, master: Zeroizing<[u8; 48]>, resumed: bool) -> PendingSession {
+        PendingSession {
+            ks: self.ks,
+            master,
+            session_id: self.session_id,
+            extended_master_secret: self.extended_master_secret,
+            resumed,
+            auth: self.auth,
+        }
+    }
 }
 
 struct ExpectServerHello {
@@ -323,7 +398,7 @@ impl State for ExpectServerHello {
         let suite = self.check_version_and_suite(&core.config.suites, &sh)?;
         let (secure_renegotiation, ems) = self.check_extensions(&sh, suite, cb)?;
         self.check_renegotiation(core, &sh, secure_renegotiation, ems)?;
-        core.transcript.extend_from_slice(m.raw);
+        core.transcript.add(m.raw);
         core.record.write_version = sh.version;
         core.record.expected_read_version = Some(sh.version);
         core.negotiated.secure_renegotiation = secure_renegotiation;
@@ -338,13 +413,43 @@ impl State for ExpectServerHello {
             extended_master_secret: ems,
             auth: AuthContext::new(&core.keys),
         };
+        let resumed = self
+            .resume
+            .as_ref()
+            .is_some_and(|ticket| !sh.session_id.is_empty() && sh.session_id == ticket.id);
+        start_transcript_hashing(core, &params.ks, resumed);
         match self.resume {
-            Some(ticket) if !sh.session_id.is_empty() && sh.session_id == ticket.id => {
-                resume_session(core, params, ticket)
-            }
+            Some(ticket) if resumed => resume_session(core, params, ticket),
             _ => expect_server_flight(core, params, self.max_version),
         }
     }
+}
+
+/// From the ServerHello on, the transcript keeps the hashes the PRF needs and, in a full
+/// handshake where we may be asked for a certificate (a suite the server authenticates
+/// with one, TLS 1.2, an identity of ours), what our CertificateVerify would sign: the
+/// hash of every scheme our keys sign with, or the messages themselves for an ECDSA key
+/// (ring signs with the curve's own hash only over the whole message). Before TLS 1.2
+/// that signature covers MD5‖SHA-1 (RSA) or SHA-1 (ECDSA), which the PRF's hashes are;
+/// SSL 3.0 clients never sign one (see `send_client_certificate`).
+fn start_transcript_hashing(core: &mut Core, ks: &KeySchedule, resumed: bool) {
+    let mut hashes = ks.transcript_algorithms().to_vec();
+    let mut keep_messages = false;
+    if !resumed && ks.suite.kx.needs_certificate() && ks.version >= TLS1_2 {
+        let identities = [core.keys.rsa_identity(), core.keys.ec_identity()];
+        for identity in identities.into_iter().flatten() {
+            for scheme in sign::supported_schemes_for(&identity.key) {
+                if sign::signs_whole_message(&identity.key, scheme) {
+                    keep_messages = true;
+                } else if let Some(hash) = sign::scheme_hash(scheme)
+                    && !hashes.contains(&hash)
+                {
+                    hashes.push(hash);
+                }
+            }
+        }
+    }
+    core.transcript.start_hashing(&hashes, keep_messages);
 }
 
 impl ExpectServerHello {
@@ -499,10 +604,8 @@ fn resume_session(core: &mut Core, mut params: Params, ticket: ResumeTicket) -> 
         &params.server_random,
         true,
     );
-    Ok(Box::new(ExpectChangeCipherSpec {
-        params,
-        master,
-        resumed: true,
+    Ok(Box::new(ExpectChangeCipherSpec::<true> {
+        session: params.into_session(master, true),
     }))
 }
 
@@ -567,68 +670,88 @@ impl State for ExpectCertificate {
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| Fatal::new(alert::BAD_CERTIFICATE, "server certificate does not parse"))?;
-        core.transcript.extend_from_slice(m.raw);
+        core.transcript.add(m.raw);
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         super::check_renegotiation_peer(core, &peer)?;
         let mut params = self.params;
         params.auth.peer = peer;
-        let mut verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Server, now_unix());
-        let kx = params.ks.suite.kx;
-        // Key size and keyUsage: the callback is told, but cannot waive them (see pki::verify).
-        let key_alert = peer_key_alert(&chain[0], KeyUse::for_server_kx(kx));
-        if key_alert != 0 {
-            verdict.alert = key_alert;
-        }
-        if cb.has_certificate_callback() {
-            match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
-                0 => {}
-                SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
-                r if r < 0 => {
-                    return Err(Fatal::internal("certificate callback returned an error"));
-                }
-                r => {
-                    return Err(Fatal::new(
-                        r as u8,
-                        if verdict.alert != 0 {
-                            "server chain did not verify; the callback kept the failure"
-                        } else {
-                            "certificate callback rejected the server chain"
-                        },
-                    ));
-                }
-            }
-        } else if verdict.alert != 0 {
-            return Err(Fatal::new(
-                verdict.alert,
-                "server certificate chain did not verify",
-            ));
-        }
-        if key_alert != 0 {
-            return Err(Fatal::new(
-                key_alert,
-                "server certificate key unfit for the suite",
-            ));
-        }
+        params.auth.anonymous = authenticate_server(core, cb, &chain, params.ks.suite.kx)?;
         let leaf_key = chain[0].public_key.clone();
-        match (&leaf_key, kx) {
-            (PublicKey::Rsa(key), KeyExchange::Rsa) => Ok(Box::new(ExpectServerHelloDone {
-                params,
-                offered_version: self.offered_version,
-                exchange: PeerExchange::Rsa(key.clone()),
-                certificate_request: None,
-            })),
-            (PublicKey::Rsa(_), KeyExchange::EcdheRsa | KeyExchange::DheRsa)
-            | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa)
-            | (PublicKey::Dsa(_), KeyExchange::DheDss) => Ok(Box::new(ExpectServerKeyExchange {
-                params,
-                offered_version: self.offered_version,
-                leaf_key: Some(leaf_key),
-            })),
-            _ => Err(Fatal::new(
-                alert::UNSUPPORTED_CERTIFICATE,
-                "server certificate key type does not match the suite",
-            )),
+        expect_key_exchange_for(params, self.offered_version, leaf_key)
+    }
+}
+
+/// Verifies the server's chain for a suite with key exchange `kx` and lets the certificate
+/// callback decide (ABI.md §3.6.3). Returns whether the callback let the server in
+/// anonymously (SSL_ALLOW_ANON_CONNECTION). The leaf key's size and keyUsage are told to
+/// the callback but cannot be waived by it (see pki::verify).
+fn authenticate_server(
+    core: &Core,
+    cb: &mut dyn Callbacks,
+    chain: &[Arc<Certificate>],
+    kx: KeyExchange,
+) -> Result<bool, Fatal> {
+    let mut verdict = verify_chain(chain, &core.keys.ca_certs, Usage::Server, now_unix());
+    let key_alert = peer_key_alert(&chain[0], KeyUse::for_server_kx(kx));
+    if key_alert != 0 {
+        verdict.alert = key_alert;
+    }
+    let mut anonymous = false;
+    if cb.has_certificate_callback() {
+        match cb.certificate(chain, &verdict.statuses, verdict.alert) {
+            0 => {}
+            SSL_ALLOW_ANON_CONNECTION => anonymous = true,
+            r if r < 0 => {
+                return Err(Fatal::internal("certificate callback returned an error"));
+            }
+            r => {
+                return Err(Fatal::new(
+                    r as u8,
+                    if verdict.alert != 0 {
+                        "server chain did not verify; the callback kept the failure"
+                    } else {
+                        "certificate callback rejected the server chain"
+                    },
+                ));
+            }
         }
+    } else if verdict.alert != 0 {
+        return Err(Fatal::new(
+            verdict.alert,
+            "server certificate chain did not verify",
+        ));
+    }
+    if key_alert != 0 {
+        return Err(Fatal::new(
+            key_alert,
+            "server certificate key unfit for the suite",
+        ));
+    }
+    Ok(anonymous)
+}
+
+/// After the server's Certificate: RSA key exchange encrypts to the leaf key and skips
+/// ServerKeyExchange; the ephemeral suites expect one signed by the leaf key, which must
+/// be of the suite's type.
+fn expect_key_exchange_for(params: Params, offered_version: u16, leaf_key: PublicKey) -> Next {
+    match (&leaf_key, params.ks.suite.kx) {
+        (PublicKey::Rsa(key), KeyExchange::Rsa) => Ok(Box::new(ExpectServerHelloDone {
+            exchange: PeerExchange::Rsa(key.clone()),
+            params,
+            offered_version,
+            certificate_request: None,
+        })),
+        (PublicKey::Rsa(_), KeyExchange::EcdheRsa | KeyExchange::DheRsa)
+        | (PublicKey::Ec { .. }, KeyExchange::EcdheEcdsa)
+        | (PublicKey::Dsa(_), KeyExchange::DheDss) => Ok(Box::new(ExpectServerKeyExchange {
+            params,
+            offered_version,
+            leaf_key: Some(leaf_key),
+        })),
+        _ => Err(Fatal::new(
+            alert::UNSUPPORTED_CERTIFICATE,
+            "server certificate key type does not match the suite",
+        )),
     }
 }
 
@@ -690,7 +813,7 @@ impl State for ExpectServerKeyExchange {
             None => r.finish()?,
         }
         let exchange = raw.validate()?;
-        core.transcript.extend_from_slice(m.raw);
+        core.transcript.add(m.raw);
         Ok(Box::new(ExpectServerHelloDone {
             exchange,
             params: self.params,
@@ -729,7 +852,7 @@ impl State for ExpectServerHelloDone {
             ),
             hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
-                core.transcript.extend_from_slice(m.raw);
+                core.transcript.add(m.raw);
                 self.certificate_request = Some(request);
                 Ok(self)
             }
@@ -737,7 +860,7 @@ impl State for ExpectServerHelloDone {
                 if !m.body.is_empty() {
                     return Err(Fatal::decode("ServerHelloDone with a non-empty body"));
                 }
-                core.transcript.extend_from_slice(m.raw);
+                core.transcript.add(m.raw);
                 self.send_key_exchange(core)
             }
             _ => Err(Fatal::unexpected(
@@ -775,15 +898,23 @@ impl ExpectServerHelloDone {
             None => premaster,
         };
         let p = &self.params;
+        // RFC 7627 §4: the session hash runs through the ClientKeyExchange.
+        let session_hash = if p.extended_master_secret {
+            Some(p.ks.handshake_hash(&core.transcript)?)
+        } else {
+            None
+        };
         let master = p.ks.master_secret(
             &premaster,
             &p.client_random,
             &p.server_random,
-            p.extended_master_secret.then_some(&core.transcript[..]),
+            session_hash.as_deref(),
         );
         if let Some((identity, schemes)) = client_identity {
             send_certificate_verify(core, p.ks.version, &identity, &schemes)?;
         }
+        // No CertificateVerify can be sent any more: only the PRF's hashes are needed.
+        core.transcript.keep_only(p.ks.transcript_algorithms());
         p.ks.install_pending_keys(
             &mut core.record,
             &master,
@@ -791,15 +922,9 @@ impl ExpectServerHelloDone {
             &p.server_random,
             true,
         );
-        core.send_change_cipher_spec()?;
-        let verify = p.ks.verify_data(&master, true, &core.transcript);
-        core.send_handshake(hs::FINISHED, &verify)?;
-        core.negotiated.client_verify_data = verify;
-        Ok(Box::new(ExpectChangeCipherSpec {
-            params: self.params,
-            master,
-            resumed: false,
-        }))
+        let session = self.params.into_session(master, false);
+        send_change_cipher_spec_and_finished(core, &session, true)?;
+        Ok(Box::new(ExpectChangeCipherSpec::<true> { session }))
     }
 
     /// RFC 5246 §7.4.6: answer a CertificateRequest with our chain when we hold an
@@ -870,22 +995,37 @@ impl ExpectServerHelloDone {
 }
 
 /// CertificateVerify (RFC 5246 §7.4.8): our signature over the handshake so far, with a
-/// scheme the server accepts in TLS 1.2.
+/// scheme the server accepts in TLS 1.2 (the first of our preference order it offered),
+/// over MD5‖SHA-1 before. The transcript kept what the signature needs (see
+/// `start_transcript_hashing`).
 fn send_certificate_verify(
     core: &mut Core,
     version: u16,
     identity: &crate::keys::Identity,
     schemes: &[u16],
 ) -> Result<(), Fatal> {
+    let failed = |()| Fatal::internal("CertificateVerify signing failed");
+    let key = &identity.key;
     let mut body = Vec::new();
     if version >= TLS1_2 {
-        let (scheme, sig) = sign::sign_tls12(&identity.key, schemes, &core.transcript)
-            .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
+        let scheme = sign::choose_tls12_scheme(key, schemes)
+            .ok_or(())
+            .map_err(failed)?;
+        let sig = if sign::signs_whole_message(key, scheme) {
+            let messages = core
+                .transcript
+                .messages()
+                .ok_or(Fatal::internal("transcript messages not kept"))?;
+            sign::sign_with_scheme(key, scheme, messages)
+        } else {
+            let hash = sign::scheme_hash(scheme).ok_or(()).map_err(failed)?;
+            sign::sign_digest_with_scheme(key, scheme, &core.transcript.digest(hash)?)
+        }
+        .map_err(failed)?;
         crate::codec::put_u16(&mut body, scheme);
         crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     } else {
-        let sig = sign::sign_legacy(&identity.key, &core.transcript)
-            .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
+        let sig = sign::sign_legacy_digest(key, &core.transcript.md5_sha1()?).map_err(failed)?;
         crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     }
     core.send_handshake(hs::CERTIFICATE_VERIFY, &body)
@@ -918,66 +1058,4 @@ fn choose_client_identity(
         };
         usable.then(|| (identity.clone(), request.schemes.clone()))
     })
-}
-
-struct ExpectChangeCipherSpec {
-    params: Params,
-    master: Zeroizing<[u8; 48]>,
-    resumed: bool,
-}
-
-impl State for ExpectChangeCipherSpec {
-    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::ChangeCipherSpec = input else {
-            return Err(Fatal::unexpected("expected ChangeCipherSpec"));
-        };
-        core.record.activate_read()?;
-        Ok(Box::new(ExpectFinished {
-            params: self.params,
-            master: self.master,
-            resumed: self.resumed,
-        }))
-    }
-}
-
-struct ExpectFinished {
-    params: Params,
-    master: Zeroizing<[u8; 48]>,
-    resumed: bool,
-}
-
-impl State for ExpectFinished {
-    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting Finished",
-            ));
-        };
-        if m.typ != hs::FINISHED {
-            return Err(Fatal::unexpected("expected Finished"));
-        }
-        let p = &self.params;
-        let expected = p.ks.verify_data(&self.master, false, &core.transcript);
-        check_finished(&expected, m.body)?;
-        core.transcript.extend_from_slice(m.raw);
-        core.negotiated.server_verify_data = expected;
-        if self.resumed {
-            core.send_change_cipher_spec()?;
-            let verify = p.ks.verify_data(&self.master, true, &core.transcript);
-            core.send_handshake(hs::FINISHED, &verify)?;
-            core.negotiated.client_verify_data = verify;
-        }
-        let n = &mut core.negotiated;
-        n.version = p.ks.version;
-        n.suite = Some(p.ks.suite);
-        n.session_id = p.session_id.clone();
-        n.master_secret = self.master.clone();
-        n.resumed = self.resumed;
-        n.extended_master_secret = p.extended_master_secret;
-        n.auth = p.auth.clone();
-        // Remembered for a later resumption from the application's session record.
-        core.config.client_sessions.remember(n);
-        core.transcript.clear();
-        Ok(Box::new(Established::<true>))
-    }
 }

@@ -3,9 +3,11 @@
 
 use zeroize::Zeroizing;
 
+use super::transcript::Transcript;
 use crate::crypto::cipher::{DirectionKeys, new_decrypter, new_encrypter};
 use crate::crypto::hash::{HashAlgorithm, md5_sha1};
 use crate::crypto::prf::{PrfAlgorithm, prf};
+use crate::error::Fatal;
 use crate::record::RecordLayer;
 use crate::suites::CipherSuite;
 
@@ -26,7 +28,28 @@ impl KeySchedule {
         cfg!(feature = "ssl3") && self.version == crate::suites::SSL3
     }
 
-    /// Hash of the transcript as the Finished/EMS computations need it.
+    /// The hashes the PRF takes of the transcript (session hash, Finished): MD5 and SHA-1
+    /// before TLS 1.2 (SSL 3.0's Finished too), the suite's PRF hash in TLS 1.2.
+    pub fn transcript_algorithms(&self) -> &'static [HashAlgorithm] {
+        match self.prf() {
+            PrfAlgorithm::Tls10 => &[HashAlgorithm::Md5, HashAlgorithm::Sha1],
+            PrfAlgorithm::Sha256 => &[HashAlgorithm::Sha256],
+            PrfAlgorithm::Sha384 => &[HashAlgorithm::Sha384],
+        }
+    }
+
+    /// The handshake hash of the messages so far, as the Finished and the extended master
+    /// secret's session hash take it.
+    pub fn handshake_hash(&self, transcript: &Transcript) -> Result<Vec<u8>, Fatal> {
+        match self.prf() {
+            PrfAlgorithm::Tls10 => Ok(transcript.md5_sha1()?.to_vec()),
+            PrfAlgorithm::Sha256 => transcript.digest(HashAlgorithm::Sha256),
+            PrfAlgorithm::Sha384 => transcript.digest(HashAlgorithm::Sha384),
+        }
+    }
+
+    /// [`Self::handshake_hash`] of a transcript held as its bytes (by peers that keep it
+    /// whole, such as the hand-built ones of the integration tests).
     pub fn transcript_hash(&self, transcript: &[u8]) -> Vec<u8> {
         match self.prf() {
             PrfAlgorithm::Tls10 => md5_sha1(transcript).to_vec(),
@@ -35,12 +58,14 @@ impl KeySchedule {
         }
     }
 
+    /// The master secret; with RFC 7627's extended master secret, `session_hash` is the
+    /// handshake hash through the ClientKeyExchange.
     pub fn master_secret(
         &self,
         premaster: &[u8],
         client_random: &[u8; 32],
         server_random: &[u8; 32],
-        extended: Option<&[u8]>,
+        session_hash: Option<&[u8]>,
     ) -> Zeroizing<[u8; 48]> {
         #[cfg(feature = "ssl3")]
         if self.is_ssl3() {
@@ -51,17 +76,14 @@ impl KeySchedule {
             );
         }
         let mut ms = Zeroizing::new([0u8; 48]);
-        match extended {
-            Some(transcript) => {
-                let session_hash = self.transcript_hash(transcript);
-                prf(
-                    self.prf(),
-                    premaster,
-                    b"extended master secret",
-                    &[&session_hash],
-                    &mut *ms,
-                );
-            }
+        match session_hash {
+            Some(session_hash) => prf(
+                self.prf(),
+                premaster,
+                b"extended master secret",
+                &[session_hash],
+                &mut *ms,
+            ),
             None => prf(
                 self.prf(),
                 premaster,
@@ -130,21 +152,110 @@ impl KeySchedule {
         );
     }
 
-    /// verify_data of a Finished message over `transcript`.
+    /// verify_data of our (`client` = we are the client) or the peer's Finished over the
+    /// messages so far.
+    pub fn finished(
+        &self,
+        master: &[u8; 48],
+        client: bool,
+        transcript: &Transcript,
+    ) -> Result<Vec<u8>, Fatal> {
+        #[cfg(feature = "ssl3")]
+        if self.is_ssl3() {
+            let ssl3 = match (
+                transcript.context(HashAlgorithm::Md5),
+                transcript.context(HashAlgorithm::Sha1),
+                transcript.messages(),
+            ) {
+                (Some(md5), Some(sha1), _) => {
+                    crate::crypto::ssl3::finished_from_hashes_for_legacy_use_only(
+                        master, client, md5, sha1,
+                    )
+                }
+                // Before hashing starts, the messages are still there.
+                (_, _, Some(messages)) => {
+                    crate::crypto::ssl3::finished_for_legacy_use_only(master, client, messages)
+                }
+                _ => return Err(Fatal::internal("SSL 3.0 transcript hashes not kept")),
+            };
+            return Ok(ssl3.to_vec());
+        }
+        let hash = self.handshake_hash(transcript)?;
+        Ok(self.finished_from_hash(master, client, &hash))
+    }
+
+    /// verify_data of a Finished message over `transcript` held as its bytes (see
+    /// [`Self::transcript_hash`]).
     pub fn verify_data(&self, master: &[u8; 48], client: bool, transcript: &[u8]) -> Vec<u8> {
-        let label: &[u8] = if client {
-            b"client finished"
-        } else {
-            b"server finished"
-        };
         #[cfg(feature = "ssl3")]
         if self.is_ssl3() {
             return crate::crypto::ssl3::finished_for_legacy_use_only(master, client, transcript)
                 .to_vec();
         }
-        let hash = self.transcript_hash(transcript);
+        self.finished_from_hash(master, client, &self.transcript_hash(transcript))
+    }
+
+    /// TLS verify_data (RFC 5246 §7.4.9): PRF(master, label, handshake hash), 12 bytes.
+    fn finished_from_hash(&self, master: &[u8; 48], client: bool, hash: &[u8]) -> Vec<u8> {
+        let label: &[u8] = if client {
+            b"client finished"
+        } else {
+            b"server finished"
+        };
         let mut out = vec![0u8; 12];
-        prf(self.prf(), master, label, &[&hash], &mut out);
+        prf(self.prf(), master, label, &[hash], &mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suites::{self, SSL3, TLS1_0, TLS1_1, TLS1_2};
+
+    /// Every version and PRF hash: the transcript's running hashes give the same session
+    /// hash and Finished values as hashing the concatenated messages at once.
+    #[test]
+    fn running_transcript_matches_the_whole_messages() {
+        // TLS_RSA_WITH_AES_128_CBC_SHA (SHA-256 PRF in TLS 1.2) and
+        // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (SHA-384 PRF).
+        let sha256_suite = suites::by_id(0x002f).unwrap();
+        let sha384_suite = suites::by_id(0xc030).unwrap();
+        let mut cases = vec![
+            (sha256_suite, TLS1_0),
+            (sha256_suite, TLS1_1),
+            (sha256_suite, TLS1_2),
+            (sha384_suite, TLS1_2),
+        ];
+        if cfg!(feature = "ssl3") {
+            cases.push((sha256_suite, SSL3));
+        }
+        let master = [7u8; 48];
+        let messages: [&[u8]; 3] = [&[1; 90], &[2; 300], &[3; 17]];
+        for (suite, version) in cases {
+            let ks = KeySchedule { suite, version };
+            let mut transcript = Transcript::new();
+            let mut whole = Vec::new();
+            for (i, m) in messages.iter().enumerate() {
+                if i == 1 {
+                    transcript.start_hashing(ks.transcript_algorithms(), false);
+                }
+                transcript.add(m);
+                whole.extend_from_slice(m);
+                assert_eq!(
+                    ks.handshake_hash(&transcript).unwrap(),
+                    ks.transcript_hash(&whole)
+                );
+                for client in [true, false] {
+                    assert_eq!(
+                        ks.finished(&master, client, &transcript).unwrap(),
+                        ks.verify_data(&master, client, &whole),
+                        "{:04x} {version:04x}",
+                        suite.id
+                    );
+                }
+            }
+            assert!(transcript.messages().is_none());
+        }
     }
 }

@@ -4,12 +4,14 @@
 
 pub mod client;
 pub mod ecdhe;
+mod finished;
 mod keysched;
 // The TLS 1.3 key schedule: the TLS 1.3 state machines (ABI.md §9) will use it; until then
 // only its tests do.
 pub mod server;
 #[cfg_attr(not(test), allow(dead_code))]
 pub mod tls13_keys;
+pub mod transcript;
 
 use std::sync::Arc;
 
@@ -25,6 +27,7 @@ use crate::suites::CipherSuite;
 use crate::trace;
 
 pub use keysched::KeySchedule;
+pub use transcript::Transcript;
 
 /// A complete handshake message: type, body, and the raw bytes (header included) for the
 /// transcript.
@@ -141,7 +144,7 @@ pub struct Core {
     pub record: RecordLayer,
     /// Output FIFO: encoded records waiting to be sent.
     pub out: Vec<u8>,
-    pub transcript: Vec<u8>,
+    pub transcript: Transcript,
     pub keys: Arc<Keys>,
     pub negotiated: Negotiated,
     /// Per-session server settings (suite restrictions, highest version).
@@ -167,7 +170,7 @@ impl Core {
         Core {
             record: RecordLayer::new(),
             out: Vec::new(),
-            transcript: Vec::new(),
+            transcript: Transcript::new(),
             keys,
             negotiated: Negotiated::default(),
             server_options,
@@ -189,7 +192,7 @@ impl Core {
             trace::handshake_name(typ),
             body.len()
         );
-        self.transcript.extend_from_slice(&msg);
+        self.transcript.add(&msg);
         self.record
             .write_records(&mut self.out, content::HANDSHAKE, &msg);
         Ok(())

@@ -3,9 +3,12 @@
 use zeroize::Zeroizing;
 
 use super::ecdhe::{self, KeyShare};
+use super::finished::{
+    ExpectChangeCipherSpec, PendingSession, send_change_cipher_spec_and_finished,
+};
 use super::{
-    AuthContext, Callbacks, Core, Established, Input, KeySchedule, Next, PeerIdentity, State,
-    check_finished, check_renegotiation_peer,
+    AuthContext, Callbacks, Core, Input, KeySchedule, Next, PeerIdentity, State,
+    check_renegotiation_peer,
 };
 use crate::codec::{Reader, put_u16, try_with_len, with_len};
 use crate::crypto::dh::{DhGroup, DhKeyPair};
@@ -55,6 +58,20 @@ struct Params {
     extended_master_secret: bool,
     /// What this handshake authenticates, committed to the connection at Finished.
     auth: AuthContext,
+}
+
+impl Params {
+    /// What the ChangeCipherSpec/Finished exchange commits, once the keys are installed.
+    fn into_session(self, master: Zeroizing<[u8; 48]>, resumed: bool) -> PendingSession {
+        PendingSession {
+            ks: self.ks,
+            master,
+            session_id: self.session_id,
+            extended_master_secret: self.extended_master_secret,
+            resumed,
+            auth: self.auth,
+        }
+    }
 }
 
 pub struct ExpectClientHello;
@@ -245,7 +262,7 @@ impl State for ExpectClientHello {
             ),
             None => new_session(core, &ch, version, &caps)?,
         };
-        core.transcript.extend_from_slice(m.raw);
+        core.transcript.add(m.raw);
         let params = Params {
             ks: KeySchedule { suite, version },
             client_random: ch.random,
@@ -256,11 +273,38 @@ impl State for ExpectClientHello {
             auth,
         };
         send_server_hello(core, &ch, &params, secure_renegotiation)?;
+        start_transcript_hashing(core, &params.ks, resumable.is_none());
         match resumable {
             Some(cached) => send_resumed_finished(core, params, cached),
             None => send_full_flight(core, params, &caps),
         }
     }
+}
+
+/// From the ServerHello on, the transcript keeps the hashes the PRF needs and, while a
+/// client CertificateVerify can come (a full TLS 1.2 handshake in which we request a
+/// certificate), a hash for every scheme our CertificateRequest advertises: the client
+/// picks one, and we learn which only from its CertificateVerify. Before TLS 1.2 that
+/// signature covers MD5‖SHA-1 (or SHA-1), which the PRF's hashes are.
+fn start_transcript_hashing(core: &mut Core, ks: &KeySchedule, full_handshake: bool) {
+    let mut hashes = ks.transcript_algorithms().to_vec();
+    if full_handshake && requests_client_certificate(core, ks.suite.kx) && ks.version >= TLS1_2 {
+        for hash in msgs::SUPPORTED_SIGNATURE_SCHEMES
+            .iter()
+            .filter_map(|&s| sign::scheme_hash(s))
+        {
+            if !hashes.contains(&hash) {
+                hashes.push(hash);
+            }
+        }
+    }
+    core.transcript.start_hashing(&hashes, false);
+}
+
+/// RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates (a PSK client
+/// authenticates by its key). SSL 3.0 was refused in `negotiate_version`.
+fn requests_client_certificate(core: &Core, kx: KeyExchange) -> bool {
+    core.server_options.client_auth && kx.needs_certificate()
 }
 
 /// The version this handshake uses, and the checks that depend on it alone: the client's
@@ -457,15 +501,9 @@ fn send_resumed_finished(core: &mut Core, params: Params, cached: CachedSession)
         &params.server_random,
         false,
     );
-    core.send_change_cipher_spec()?;
-    let verify = params.ks.verify_data(&master, false, &core.transcript);
-    core.send_handshake(hs::FINISHED, &verify)?;
-    core.negotiated.server_verify_data = verify;
-    Ok(Box::new(ExpectChangeCipherSpec {
-        params,
-        master,
-        resumed: true,
-    }))
+    let session = params.into_session(master, true);
+    send_change_cipher_spec_and_finished(core, &session, false)?;
+    Ok(Box::new(ExpectChangeCipherSpec::<false> { session }))
 }
 
 /// The rest of a full handshake's first flight after ServerHello (RFC 5246 §7.3):
@@ -478,9 +516,7 @@ fn send_full_flight(core: &mut Core, params: Params, caps: &ClientCapabilities) 
     if let Some(body) = server_key_exchange(&params, identity.as_ref(), caps, &share)? {
         core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body)?;
     }
-    // RFC 5246 §7.4.4: anonymous (and PSK) servers do not request certificates
-    // (a PSK client authenticates by its key). SSL 3.0 was refused in `negotiate_version`.
-    if core.server_options.client_auth && kx.needs_certificate() {
+    if requests_client_certificate(core, kx) {
         let request = certificate_request(core, params.ks.version)?;
         core.send_handshake(hs::CERTIFICATE_REQUEST, &request)?;
         core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
@@ -639,31 +675,12 @@ impl State for ExpectClientCertificate {
             return Err(Fatal::unexpected("expected client Certificate"));
         }
         let ders = msgs::parse_certificate_list(m.body)?;
-        core.transcript.extend_from_slice(m.raw);
+        core.transcript.add(m.raw);
         let mut params = self.params;
         if ders.is_empty() {
-            // RFC 5246 §7.4.6: without a certificate the server may continue
-            // unauthenticated or fail with handshake_failure. MatrixSSL's
-            // SERVER_WILL_ACCEPT_EMPTY_CLIENT_CERT_MSG lets the callback decide.
-            if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback()
-            {
-                return Err(Fatal::handshake(
-                    "client sent no certificate but one is required",
-                ));
-            }
-            match cb.certificate(&[], &[], alert::BAD_CERTIFICATE) {
-                0 => {}
-                crate::error::SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
-                r if r < 0 => {
-                    return Err(Fatal::internal("certificate callback returned an error"));
-                }
-                r => {
-                    return Err(Fatal::new(
-                        r as u8,
-                        "certificate callback rejected the missing client certificate",
-                    ));
-                }
-            }
+            params.auth.anonymous = accept_missing_certificate(cb)?;
+            // No CertificateVerify can follow: only the PRF's hashes are needed.
+            core.transcript.keep_only(params.ks.transcript_algorithms());
             return Ok(Box::new(ExpectClientKeyExchange {
                 params,
                 share: self.share,
@@ -678,48 +695,81 @@ impl State for ExpectClientCertificate {
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         check_renegotiation_peer(core, &peer)?;
         params.auth.peer = peer;
-        let mut verdict = verify_chain(&chain, &core.keys.ca_certs, Usage::Client, now_unix());
-        // The key signs the CertificateVerify. Told to the callback, not waivable by it.
-        let key_alert = peer_key_alert(&chain[0], KeyUse::Signature);
-        if key_alert != 0 {
-            verdict.alert = key_alert;
-        }
-        if cb.has_certificate_callback() {
-            match cb.certificate(&chain, &verdict.statuses, verdict.alert) {
-                0 => {}
-                crate::error::SSL_ALLOW_ANON_CONNECTION => params.auth.anonymous = true,
-                r if r < 0 => {
-                    return Err(Fatal::internal("certificate callback returned an error"));
-                }
-                r => {
-                    return Err(Fatal::new(
-                        r as u8,
-                        if verdict.alert != 0 {
-                            "client chain did not verify; the callback kept the failure"
-                        } else {
-                            "certificate callback rejected the client chain"
-                        },
-                    ));
-                }
-            }
-        } else if verdict.alert != 0 {
-            return Err(Fatal::new(
-                verdict.alert,
-                "client certificate chain did not verify",
-            ));
-        }
-        if key_alert != 0 {
-            return Err(Fatal::new(
-                key_alert,
-                "client certificate key unfit for signing",
-            ));
-        }
+        params.auth.anonymous = authenticate_client(core, cb, &chain)?;
         Ok(Box::new(ExpectClientKeyExchange {
             params,
             share: self.share,
             client_key: Some(chain[0].public_key.clone()),
         }))
     }
+}
+
+/// RFC 5246 §7.4.6: without a certificate the server may continue unauthenticated or fail
+/// with handshake_failure. MatrixSSL's SERVER_WILL_ACCEPT_EMPTY_CLIENT_CERT_MSG lets the
+/// certificate callback decide. Returns whether it let the client in anonymously.
+fn accept_missing_certificate(cb: &mut dyn Callbacks) -> Result<bool, Fatal> {
+    if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback() {
+        return Err(Fatal::handshake(
+            "client sent no certificate but one is required",
+        ));
+    }
+    match cb.certificate(&[], &[], alert::BAD_CERTIFICATE) {
+        0 => Ok(false),
+        crate::error::SSL_ALLOW_ANON_CONNECTION => Ok(true),
+        r if r < 0 => Err(Fatal::internal("certificate callback returned an error")),
+        r => Err(Fatal::new(
+            r as u8,
+            "certificate callback rejected the missing client certificate",
+        )),
+    }
+}
+
+/// Verifies the client's chain and lets the certificate callback decide (ABI.md §3.6.3).
+/// Returns whether the callback let the client in anonymously (SSL_ALLOW_ANON_CONNECTION).
+/// The leaf key signs the CertificateVerify: its fitness is told to the callback but
+/// cannot be waived by it.
+fn authenticate_client(
+    core: &Core,
+    cb: &mut dyn Callbacks,
+    chain: &[Arc<Certificate>],
+) -> Result<bool, Fatal> {
+    let mut verdict = verify_chain(chain, &core.keys.ca_certs, Usage::Client, now_unix());
+    let key_alert = peer_key_alert(&chain[0], KeyUse::Signature);
+    if key_alert != 0 {
+        verdict.alert = key_alert;
+    }
+    let mut anonymous = false;
+    if cb.has_certificate_callback() {
+        match cb.certificate(chain, &verdict.statuses, verdict.alert) {
+            0 => {}
+            crate::error::SSL_ALLOW_ANON_CONNECTION => anonymous = true,
+            r if r < 0 => {
+                return Err(Fatal::internal("certificate callback returned an error"));
+            }
+            r => {
+                return Err(Fatal::new(
+                    r as u8,
+                    if verdict.alert != 0 {
+                        "client chain did not verify; the callback kept the failure"
+                    } else {
+                        "certificate callback rejected the client chain"
+                    },
+                ));
+            }
+        }
+    } else if verdict.alert != 0 {
+        return Err(Fatal::new(
+            verdict.alert,
+            "client certificate chain did not verify",
+        ));
+    }
+    if key_alert != 0 {
+        return Err(Fatal::new(
+            key_alert,
+            "client certificate key unfit for signing",
+        ));
+    }
+    Ok(anonymous)
 }
 
 struct ExpectClientKeyExchange {
@@ -771,13 +821,19 @@ impl State for ExpectClientKeyExchange {
             Some(key) => super::psk_premaster(kx, &premaster, &key)?,
             None => premaster,
         };
-        core.transcript.extend_from_slice(m.raw);
+        core.transcript.add(m.raw);
         let p = &params;
+        // RFC 7627 §4: the session hash runs through the ClientKeyExchange.
+        let session_hash = if p.extended_master_secret {
+            Some(p.ks.handshake_hash(&core.transcript)?)
+        } else {
+            None
+        };
         let master = p.ks.master_secret(
             &premaster,
             &p.client_random,
             &p.server_random,
-            p.extended_master_secret.then_some(&core.transcript[..]),
+            session_hash.as_deref(),
         );
         p.ks.install_pending_keys(
             &mut core.record,
@@ -792,10 +848,8 @@ impl State for ExpectClientKeyExchange {
                 master,
                 client_key,
             })),
-            None => Ok(Box::new(ExpectChangeCipherSpec {
-                params,
-                master,
-                resumed: false,
+            None => Ok(Box::new(ExpectChangeCipherSpec::<false> {
+                session: params.into_session(master, false),
             })),
         }
     }
@@ -897,91 +951,24 @@ impl State for ExpectCertificateVerify {
             if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
                 return Err(Fatal::illegal("CertificateVerify scheme not advertised"));
             }
-            sign::verify_tls12(&self.client_key, scheme, &core.transcript, sig)
+            let hash = sign::scheme_hash(scheme)
+                .ok_or(Fatal::illegal("CertificateVerify scheme not advertised"))?;
+            let digest = core.transcript.digest(hash)?;
+            sign::verify_tls12_digest(&self.client_key, scheme, &digest, sig)
         } else {
             let sig = r
                 .vec_u16()
                 .ok_or(Fatal::decode("CertificateVerify signature truncated"))?;
             r.finish()?;
-            sign::verify_legacy(&self.client_key, &core.transcript, sig)
+            sign::verify_legacy_digest(&self.client_key, &core.transcript.md5_sha1()?, sig)
         };
         verified.map_err(|_| Fatal::decrypt("CertificateVerify signature does not verify"))?;
-        core.transcript.extend_from_slice(m.raw);
-        Ok(Box::new(ExpectChangeCipherSpec {
-            params: self.params,
-            master: self.master,
-            resumed: false,
+        core.transcript.add(m.raw);
+        // The CertificateVerify is behind us: only the PRF's hashes are needed.
+        core.transcript
+            .keep_only(self.params.ks.transcript_algorithms());
+        Ok(Box::new(ExpectChangeCipherSpec::<false> {
+            session: self.params.into_session(self.master, false),
         }))
-    }
-}
-
-struct ExpectChangeCipherSpec {
-    params: Params,
-    master: Zeroizing<[u8; 48]>,
-    resumed: bool,
-}
-
-impl State for ExpectChangeCipherSpec {
-    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::ChangeCipherSpec = input else {
-            return Err(Fatal::unexpected("expected ChangeCipherSpec"));
-        };
-        core.record.activate_read()?;
-        Ok(Box::new(ExpectFinished {
-            params: self.params,
-            master: self.master,
-            resumed: self.resumed,
-        }))
-    }
-}
-
-struct ExpectFinished {
-    params: Params,
-    master: Zeroizing<[u8; 48]>,
-    resumed: bool,
-}
-
-impl State for ExpectFinished {
-    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting Finished",
-            ));
-        };
-        if m.typ != hs::FINISHED {
-            return Err(Fatal::unexpected("expected Finished"));
-        }
-        let p = &self.params;
-        let expected = p.ks.verify_data(&self.master, true, &core.transcript);
-        check_finished(&expected, m.body)?;
-        core.transcript.extend_from_slice(m.raw);
-        core.negotiated.client_verify_data = expected;
-        if !self.resumed {
-            core.send_change_cipher_spec()?;
-            let verify = p.ks.verify_data(&self.master, false, &core.transcript);
-            core.send_handshake(hs::FINISHED, &verify)?;
-            core.negotiated.server_verify_data = verify;
-            if let Ok(id) = <[u8; 32]>::try_from(&p.session_id[..]) {
-                let session = CachedSession {
-                    id,
-                    master_secret: self.master.clone(),
-                    suite: p.ks.suite.id,
-                    version: p.ks.version,
-                    extended_master_secret: p.extended_master_secret,
-                    auth: p.auth.clone(),
-                };
-                core.config.server_cache.insert(session, core.config.now());
-            }
-        }
-        let n = &mut core.negotiated;
-        n.version = p.ks.version;
-        n.suite = Some(p.ks.suite);
-        n.session_id = p.session_id.clone();
-        n.master_secret = self.master.clone();
-        n.resumed = self.resumed;
-        n.extended_master_secret = p.extended_master_secret;
-        n.auth = p.auth.clone();
-        core.transcript.clear();
-        Ok(Box::new(Established::<false>))
     }
 }

@@ -262,10 +262,26 @@ impl EcPrivateKey {
                 .map_err(|_| ())?;
             return Ok(sig.as_ref().to_vec());
         }
-        if hash == HashAlgorithm::Md5 {
+        self.sign_digest(hash, &hash.digest(message))
+    }
+
+    /// Whether [`Self::sign`] with `hash` needs the message itself: ring signs with the
+    /// curve's own hash and has no interface for a precomputed digest. That signer is kept
+    /// for its hardening rather than signing every digest with RustCrypto.
+    pub fn signs_whole_message(&self, hash: HashAlgorithm) -> bool {
+        hash == self.curve.native_hash()
+    }
+
+    /// ECDSA over `digest`, a `hash` digest, for a hash that does not
+    /// [`Self::signs_whole_message`] (those are refused, as is MD5).
+    pub fn sign_digest(&self, hash: HashAlgorithm, digest: &[u8]) -> Result<Vec<u8>, ()> {
+        if self.signs_whole_message(hash)
+            || hash == HashAlgorithm::Md5
+            || digest.len() != hash.output_len()
+        {
             return Err(());
         }
-        self.prehash.sign_digest(&hash.digest(message))
+        self.prehash.sign_digest(digest)
     }
 }
 

@@ -130,8 +130,13 @@ fn digest_info_prefix(hash: HashAlgorithm) -> Option<&'static [u8]> {
 }
 
 fn digest_info(hash: HashAlgorithm, message: &[u8]) -> Option<Vec<u8>> {
+    digest_info_of_digest(hash, &hash.digest(message))
+}
+
+/// DigestInfo around a precomputed `digest` (which must have the hash's length).
+fn digest_info_of_digest(hash: HashAlgorithm, digest: &[u8]) -> Option<Vec<u8>> {
     let prefix = digest_info_prefix(hash)?;
-    Some([prefix, &hash.digest(message)].concat())
+    (digest.len() == hash.output_len()).then(|| [prefix, digest].concat())
 }
 
 /// PKCS#1 v1.5 needs the encoded T plus 11 bytes (00 01, eight FF at least, 00).
@@ -211,6 +216,20 @@ fn rsa_pss_verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), ()> {
+    rsa_pss_verify_digest(key, hash, &hash.digest(message), signature)
+}
+
+/// EMSA-PSS-VERIFY with mHash = `m_hash`, the message's digest.
+fn rsa_pss_verify_digest(
+    key: &RsaPublicKey,
+    hash: HashAlgorithm,
+    m_hash: &[u8],
+    signature: &[u8],
+) -> Result<(), ()> {
+    let h_len = hash.output_len();
+    if m_hash.len() != h_len {
+        return Err(());
+    }
     let k = key.modulus_len();
     if signature.len() != k {
         return Err(());
@@ -220,7 +239,6 @@ fn rsa_pss_verify(
     let mod_bits = (modulus.len() - 1) * 8 + (8 - top.leading_zeros() as usize);
     let em_bits = mod_bits - 1;
     let em_len = em_bits.div_ceil(8);
-    let h_len = hash.output_len();
     let s_len = h_len;
     if em_len < h_len + s_len + 2 {
         return Err(());
@@ -257,8 +275,7 @@ fn rsa_pss_verify(
     if ps.iter().any(|&b| b != 0) || one != [1] {
         return Err(());
     }
-    let m_hash = hash.digest(message);
-    let m_prime = [&[0u8; 8][..], &m_hash, salt].concat();
+    let m_prime = [&[0u8; 8][..], m_hash, salt].concat();
     if same(&hash.digest(&m_prime), h) {
         Ok(())
     } else {
@@ -364,6 +381,36 @@ pub fn supported_schemes_for(key: &PrivateKey) -> Vec<u16> {
     }
 }
 
+/// Whether signing with `scheme` takes the whole message, so that
+/// [`sign_digest_with_scheme`] cannot be used: ECDSA with the curve's own hash, which ring
+/// signs without a pre-hashed interface (see `EcPrivateKey::signs_whole_message`).
+pub fn signs_whole_message(key: &PrivateKey, scheme: u16) -> bool {
+    match (key, scheme_parts(scheme)) {
+        (PrivateKey::Ec(k), Some((Kind::Ecdsa, hash))) => k.signs_whole_message(hash),
+        _ => false,
+    }
+}
+
+/// [`sign_with_scheme`] from the message's digest under the scheme's hash. `Err` where
+/// [`signs_whole_message`].
+pub fn sign_digest_with_scheme(
+    key: &PrivateKey,
+    scheme: u16,
+    digest: &[u8],
+) -> Result<Vec<u8>, ()> {
+    if !supported_schemes_for(key).contains(&scheme) {
+        return Err(());
+    }
+    let (kind, hash) = scheme_parts(scheme).ok_or(())?;
+    match (key, kind) {
+        (PrivateKey::Rsa(k), Kind::RsaPkcs1) => {
+            k.sign_pkcs1_raw(&digest_info_of_digest(hash, digest).ok_or(())?)
+        }
+        (PrivateKey::Ec(k), Kind::Ecdsa) => k.sign_digest(hash, digest),
+        _ => Err(()),
+    }
+}
+
 /// Signs `message` with one given scheme (which must be in [`supported_schemes_for`]).
 pub fn sign_with_scheme(key: &PrivateKey, scheme: u16, message: &[u8]) -> Result<Vec<u8>, ()> {
     if !supported_schemes_for(key).contains(&scheme) {
@@ -388,19 +435,29 @@ pub fn sign_tls12(
     peer_schemes: &[u16],
     message: &[u8],
 ) -> Result<(u16, Vec<u8>), ()> {
-    let scheme = supported_schemes_for(key)
+    let scheme = choose_tls12_scheme(key, peer_schemes).ok_or(())?;
+    sign_with_scheme(key, scheme, message).map(|sig| (scheme, sig))
+}
+
+/// The scheme [`sign_tls12`] signs with: the first of [`supported_schemes_for`] that the
+/// peer offered.
+pub fn choose_tls12_scheme(key: &PrivateKey, peer_schemes: &[u16]) -> Option<u16> {
+    supported_schemes_for(key)
         .into_iter()
         .find(|s| peer_schemes.contains(s))
-        .ok_or(())?;
-    sign_with_scheme(key, scheme, message).map(|sig| (scheme, sig))
 }
 
 /// TLS 1.0/1.1 (and SSL 3.0 ServerKeyExchange): RSA signs the bare 36-byte
 /// MD5(message)‖SHA-1(message); ECDSA signs SHA-1(message).
 pub fn sign_legacy(key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>, ()> {
+    sign_legacy_digest(key, &md5_sha1(message))
+}
+
+/// [`sign_legacy`] from the message's MD5‖SHA-1 digest (ECDSA signs its SHA-1 half).
+pub fn sign_legacy_digest(key: &PrivateKey, md5_sha1: &[u8; 36]) -> Result<Vec<u8>, ()> {
     match key {
-        PrivateKey::Rsa(k) => k.sign_pkcs1_raw(&md5_sha1(message)),
-        PrivateKey::Ec(k) => k.sign(HashAlgorithm::Sha1, message),
+        PrivateKey::Rsa(k) => k.sign_pkcs1_raw(md5_sha1),
+        PrivateKey::Ec(k) => k.sign_digest(HashAlgorithm::Sha1, &md5_sha1[16..]),
     }
 }
 
@@ -437,15 +494,55 @@ pub fn verify_tls12(
     }
 }
 
+/// [`verify_tls12`] from the message's digest under the scheme's hash ([`scheme_hash`]).
+/// ECDSA is checked by RustCrypto over the digest for every curve and hash (ring verifies
+/// only whole messages); the verdict is the same.
+pub fn verify_tls12_digest(
+    key: &PublicKey,
+    scheme: u16,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<(), ()> {
+    let (kind, hash) = scheme_parts(scheme).ok_or(())?;
+    if digest.len() != hash.output_len() {
+        return Err(());
+    }
+    match (key, kind) {
+        (PublicKey::Rsa(k), Kind::RsaPkcs1) => rsa_pkcs1_verify(
+            k,
+            &digest_info_of_digest(hash, digest).ok_or(())?,
+            signature,
+        ),
+        (PublicKey::Rsa(k), Kind::RsaPss) => rsa_pss_verify_digest(k, hash, digest, signature),
+        (PublicKey::Ec { curve_oid, point }, Kind::Ecdsa) if hash != HashAlgorithm::Md5 => {
+            let curve = Curve::from_oid(curve_oid).ok_or(())?;
+            ecdsa_verify_digest(curve, point, digest, signature)
+        }
+        (PublicKey::Dsa(k), Kind::Dsa) => super::dsa::verify(k, digest, signature),
+        _ => Err(()),
+    }
+}
+
 /// TLS 1.0/1.1: the counterpart of [`sign_legacy`], and DSA over SHA-1(message)
 /// (RFC 4346 §7.4.3; verify-only).
 pub fn verify_legacy(key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), ()> {
+    verify_legacy_digest(key, &md5_sha1(message), signature)
+}
+
+/// [`verify_legacy`] from the message's MD5‖SHA-1 digest (DSA and ECDSA use its SHA-1
+/// half).
+pub fn verify_legacy_digest(
+    key: &PublicKey,
+    md5_sha1: &[u8; 36],
+    signature: &[u8],
+) -> Result<(), ()> {
+    let sha1 = &md5_sha1[16..];
     match key {
-        PublicKey::Dsa(k) => super::dsa::verify(k, &HashAlgorithm::Sha1.digest(message), signature),
-        PublicKey::Rsa(k) => rsa_pkcs1_verify(k, &md5_sha1(message), signature),
+        PublicKey::Dsa(k) => super::dsa::verify(k, sha1, signature),
+        PublicKey::Rsa(k) => rsa_pkcs1_verify(k, md5_sha1, signature),
         PublicKey::Ec { curve_oid, point } => {
             let curve = Curve::from_oid(curve_oid).ok_or(())?;
-            ecdsa_verify(curve, point, HashAlgorithm::Sha1, message, signature)
+            ecdsa_verify_digest(curve, point, sha1, signature)
         }
         PublicKey::Other => Err(()),
     }
@@ -618,7 +715,39 @@ mod tests {
                 for &other in schemes.iter().filter(|&&o| o != scheme) {
                     assert_eq!(verify_tls12(&s.public, other, MSG, &sig), Err(()));
                 }
+                // Signing the digest instead of the message: the same signature (RSA is
+                // deterministic), except where ring needs the whole message.
+                let digest = scheme_hash(scheme).unwrap().digest(MSG);
+                let from_digest = sign_digest_with_scheme(&s.key, scheme, &digest);
+                if signs_whole_message(&s.key, scheme) {
+                    assert_eq!(from_digest, Err(()), "{} {scheme:#06x}", s.name);
+                    continue;
+                }
+                let from_digest = from_digest.unwrap();
+                assert_eq!(verify_tls12(&s.public, scheme, MSG, &from_digest), Ok(()));
+                if matches!(s.key, PrivateKey::Rsa(_)) {
+                    assert_eq!(from_digest, sig);
+                }
+                assert_eq!(
+                    sign_digest_with_scheme(&s.key, scheme, &digest[1..]),
+                    Err(())
+                );
             }
+        }
+    }
+
+    #[test]
+    fn legacy_digest_forms_match_the_message_forms() {
+        let dir = TempDir::new("legacydigest");
+        let digest = md5_sha1(MSG);
+        let other = md5_sha1(b"other");
+        for s in subjects(&dir) {
+            let sig = sign_legacy_digest(&s.key, &digest).unwrap();
+            assert_eq!(verify_legacy(&s.public, MSG, &sig), Ok(()), "{}", s.name);
+            assert_eq!(verify_legacy_digest(&s.public, &digest, &sig), Ok(()));
+            assert_eq!(verify_legacy_digest(&s.public, &other, &sig), Err(()));
+            let sig = sign_legacy(&s.key, MSG).unwrap();
+            assert_eq!(verify_legacy_digest(&s.public, &digest, &sig), Ok(()));
         }
     }
 
@@ -654,6 +783,23 @@ mod tests {
                     Err(())
                 );
                 assert_eq!(verify_tls12(&s.public, scheme, &MSG[1..], &sig), Err(()));
+                // From the digest: the same verdicts, for a digest of the wrong length too.
+                let digest = scheme_hash(scheme).unwrap().digest(MSG);
+                assert_eq!(
+                    verify_tls12_digest(&s.public, scheme, &digest, &sig),
+                    Ok(())
+                );
+                // (The first byte: ECDSA ignores what of a digest exceeds the curve size.)
+                let mut other = digest.clone();
+                other[0] ^= 1;
+                assert_eq!(
+                    verify_tls12_digest(&s.public, scheme, &other, &sig),
+                    Err(())
+                );
+                assert_eq!(
+                    verify_tls12_digest(&s.public, scheme, &digest[1..], &sig),
+                    Err(())
+                );
             }
         }
     }
