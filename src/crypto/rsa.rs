@@ -337,14 +337,24 @@ impl Drop for PrivateResult {
     }
 }
 
-impl RsaPrivateKey {
-    /// Builds a key from its PKCS#1 components (big-endian, leading zeros allowed) and
-    /// validates them: p·q = n, dp = d mod (p-1), dq = d mod (q-1), q·qinv ≡ 1 (mod p), and a
-    /// test private operation must round-trip through e.
+/// The CRT half of a private key, checked against the public half.
+struct CrtParts {
+    p_params: BoxedMontyParams,
+    q_params: BoxedMontyParams,
+    dp: BoxedUint,
+    dq: BoxedUint,
+    qinv: BoxedMontyForm,
+    pq_precision: u32,
+}
+
+impl CrtParts {
+    /// Parses and validates the CRT components: p·q = n, dp = d mod (p-1),
+    /// dq = d mod (q-1), each exponent and the coefficient below its prime, q·qinv ≡ 1
+    /// (mod p). The comparisons are constant-time and combined, so a bad key fails without
+    /// saying (through timing) which check failed.
     #[allow(clippy::too_many_arguments)]
-    pub fn from_components(
-        n: &[u8],
-        e: &[u8],
+    fn validate(
+        public: &RsaPublicKey,
         d: &[u8],
         p: &[u8],
         q: &[u8],
@@ -352,9 +362,6 @@ impl RsaPrivateKey {
         dq: &[u8],
         qinv: &[u8],
     ) -> Result<Self, ()> {
-        #[cfg(feature = "fast-rsa")]
-        let (d_bytes, p_bytes, q_bytes, dp_bytes, dq_bytes, qinv_bytes) = (d, p, q, dp, dq, qinv);
-        let public = RsaPublicKey::from_components(n, e)?;
         let n_prec = public.n_precision();
         let p_bits = bit_len(trim(p));
         let q_bits = bit_len(trim(q));
@@ -411,36 +418,71 @@ impl RsaPrivateKey {
             wipe(&mut dq);
             return Err(());
         }
-        let mut rejection_secret = Zeroizing::new([0u8; 32]);
-        rng::fill(&mut rejection_secret[..])?;
-        #[cfg(feature = "fast-rsa")]
-        let (fast, raw) = {
-            let n_bits = bit_len(trim(n));
-            let c = fast::Components {
-                n,
-                e,
-                d: d_bytes,
-                p: p_bytes,
-                q: q_bytes,
-                dp: dp_bytes,
-                dq: dq_bytes,
-                qinv: qinv_bytes,
-            };
-            let fast = if (fast::MIN_BITS..=fast::MAX_BITS).contains(&n_bits) {
-                fast::FastKey::new(&c, public.k)
-            } else {
-                None
-            };
-            (fast, fast::raw_key(&c, public.k))
-        };
-        let key = RsaPrivateKey {
-            public,
+        Ok(CrtParts {
             p_params,
             q_params,
             dp,
             dq,
             qinv,
             pq_precision,
+        })
+    }
+}
+
+/// aws-lc copies of a validated key: the SHA-2 signing key when its size is in the range
+/// aws-lc-rs accepts, and the raw private transform.
+#[cfg(feature = "fast-rsa")]
+fn fast_backends(c: &fast::Components<'_>, k: usize) -> (Option<fast::FastKey>, Option<RawRsaKey>) {
+    let n_bits = bit_len(trim(c.n));
+    let fast = if (fast::MIN_BITS..=fast::MAX_BITS).contains(&n_bits) {
+        fast::FastKey::new(c, k)
+    } else {
+        None
+    };
+    (fast, fast::raw_key(c, k))
+}
+
+impl RsaPrivateKey {
+    /// Builds a key from its PKCS#1 components (big-endian, leading zeros allowed) and
+    /// validates them ([`CrtParts::validate`]); a test private operation must round-trip
+    /// through e ([`RsaPrivateKey::self_test`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_components(
+        n: &[u8],
+        e: &[u8],
+        d: &[u8],
+        p: &[u8],
+        q: &[u8],
+        dp: &[u8],
+        dq: &[u8],
+        qinv: &[u8],
+    ) -> Result<Self, ()> {
+        let public = RsaPublicKey::from_components(n, e)?;
+        let crt = CrtParts::validate(&public, d, p, q, dp, dq, qinv)?;
+        let mut rejection_secret = Zeroizing::new([0u8; 32]);
+        rng::fill(&mut rejection_secret[..])?;
+        #[cfg(feature = "fast-rsa")]
+        let (fast, raw) = {
+            let c = fast::Components {
+                n,
+                e,
+                d,
+                p,
+                q,
+                dp,
+                dq,
+                qinv,
+            };
+            fast_backends(&c, public.k)
+        };
+        let key = RsaPrivateKey {
+            public,
+            p_params: crt.p_params,
+            q_params: crt.q_params,
+            dp: crt.dp,
+            dq: crt.dq,
+            qinv: crt.qinv,
+            pq_precision: crt.pq_precision,
             rejection_key: hmac::Key::new(hmac::HMAC_SHA256, &rejection_secret[..]),
             blinding: Mutex::new(None),
             #[cfg(feature = "fast-rsa")]
@@ -448,24 +490,29 @@ impl RsaPrivateKey {
             #[cfg(feature = "fast-rsa")]
             raw,
         };
-        // Self-test: e and the CRT exponents must agree (the fault check re-encrypts), and
-        // aws-lc, when used, must compute the same value.
-        let probe = BoxedUint::from_be_slice(&[2], key.public.n_precision()).map_err(|_| ())?;
-        let own = key.private_raw(&probe)?;
+        key.self_test()?;
+        Ok(key)
+    }
+
+    /// e and the CRT exponents must agree (the fault check re-encrypts), and aws-lc, when
+    /// used, must compute the same value.
+    fn self_test(&self) -> Result<(), ()> {
+        let probe = BoxedUint::from_be_slice(&[2], self.public.n_precision()).map_err(|_| ())?;
+        let own = self.private_raw(&probe)?;
         if !own.ok.to_bool() {
             return Err(());
         }
         #[cfg(feature = "fast-rsa")]
-        if let Some(raw) = &key.raw {
-            let mut theirs = Zeroizing::new(vec![0u8; key.public.k]);
-            let mut input = vec![0u8; key.public.k];
-            input[key.public.k - 1] = 2;
+        if let Some(raw) = &self.raw {
+            let mut theirs = Zeroizing::new(vec![0u8; self.public.k]);
+            let mut input = vec![0u8; self.public.k];
+            input[self.public.k - 1] = 2;
             raw.private_transform(&input, &mut theirs)?;
-            if *theirs != *to_be_len(&own.m, key.public.k) {
+            if *theirs != *to_be_len(&own.m, self.public.k) {
                 return Err(());
             }
         }
-        Ok(key)
+        Ok(())
     }
 
     /// The matching public key.
