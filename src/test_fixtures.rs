@@ -20,3 +20,11 @@ pub(crate) fn hex_fixture(name: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex digit"))
         .collect()
 }
+
+/// The DER of every block of the PEM fixture `name`, concatenated (one certificate or key,
+/// or a chain in file order).
+pub(crate) fn pem_fixture_der(name: &str) -> Vec<u8> {
+    let blocks = crate::pki::pem::parse_pem(&fixture(name))
+        .unwrap_or_else(|e| panic!("fixture {name} is not PEM: {e}"));
+    blocks.iter().flat_map(|b| b.der.iter().copied()).collect()
+}

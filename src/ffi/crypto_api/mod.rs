@@ -290,6 +290,3 @@ pub use pkcs5::*;
 pub use random::*;
 pub use rsa::*;
 pub use x509::*;
-
-#[cfg(test)]
-mod tests;
