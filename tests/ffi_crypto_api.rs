@@ -1109,6 +1109,20 @@ fn key_parsers_and_blank_keys() {
             PS_PARSE_FAIL
         );
         assert!(key.is_null());
+        // Read as the key loaders read DER (`PrivateKey::from_der_any`): well-formed keys this
+        // API cannot hold, a three-prime RSA key or an EC key, are unsupported, not malformed.
+        for mut other in [
+            fixture("rsa-3prime.key.der"),
+            pem_fixture_der("ec-server.key"),
+        ] {
+            let rc = pkcs1ParsePrivBin(
+                ptr::null_mut(),
+                other.as_mut_ptr(),
+                other.len() as u32,
+                &mut key,
+            );
+            assert_eq!((rc, key), (PS_UNSUPPORTED_FAIL, ptr::null_mut()));
+        }
 
         for file in [".pem", "-des3.pem", "-aes256.pem"] {
             let mut key = ptr::null_mut();

@@ -1138,7 +1138,10 @@ mod tests {
             );
             assert_eq!((before.len(), before[12]), (13, b'Z'));
             assert!(before[..12].iter().all(u8::is_ascii_digit));
-            assert_eq!((after.len(), &after[..2], after[14]), (15, &b"21"[..], b'Z'));
+            assert_eq!(
+                (after.len(), &after[..2], after[14]),
+                (15, &b"21"[..], b'Z')
+            );
             assert!(der.windows(13).any(|w| w == before));
             assert!(der.windows(15).any(|w| w == after));
             assert_eq!((c.publicKey.r#type, c.publicKey.keysize), (PS_RSA, 128));
