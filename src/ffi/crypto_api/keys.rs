@@ -272,14 +272,11 @@ pub unsafe extern "C" fn pkcs1DecodePrivFile(
         let Ok(len) = u32::try_from(der.len()) else {
             return PS_MEM_FAIL;
         };
-        // SAFETY: plain allocation (at least one byte), checked for NULL.
-        let block = unsafe { libc::malloc(der.len().max(1)) }.cast::<u8>();
-        if block.is_null() {
+        let Some(block) = malloc_copy_nul(&der) else {
             return PS_MEM_FAIL;
-        }
-        // SAFETY: `block` has room for `der.len()` bytes; both out-pointers are writable.
+        };
+        // SAFETY: both out-pointers are writable.
         unsafe {
-            write_out(block, &der);
             DERout.write(block);
             DERlen.write(len);
         }
