@@ -1440,7 +1440,10 @@ fn random_numbers() {
         assert_eq!(psGetPrng(ptr::null_mut(), b.as_mut_ptr(), 0), 0);
         // The same generator helper as psGetEntropy: size 0 touches nothing, NULL or not.
         assert_eq!(psGetPrng(ptr::null_mut(), ptr::null_mut(), 0), 0);
-        assert_eq!(psGetPrng(ptr::null_mut(), b.as_mut_ptr(), u32::MAX), PS_LIMIT_FAIL);
+        assert_eq!(
+            psGetPrng(ptr::null_mut(), b.as_mut_ptr(), u32::MAX),
+            PS_LIMIT_FAIL
+        );
         assert_eq!(psInitPrng(ptr::null_mut()), PS_ARG_FAIL);
 
         let mut y = garbage::<psYarrow_t>();
