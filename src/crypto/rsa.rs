@@ -23,6 +23,7 @@ mod fast;
 use super::rng;
 #[cfg(feature = "fast-rsa")]
 use crate::c_imports::rsa_transform::RawRsaKey;
+use crate::error::{PS_FAILURE, PS_LIMIT_FAIL};
 use core::hint::black_box;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{
@@ -254,6 +255,56 @@ impl RsaPublicKey {
             .retrieve();
         Ok(to_be_len(&m, self.k).to_vec())
     }
+
+    /// Whether `input` is an operand of the raw operations: at most `modulus_len()` bytes
+    /// and, as a number, below n.
+    pub fn accepts_input(&self, input: &[u8]) -> bool {
+        self.parse_input(input).is_ok()
+    }
+
+    /// Signature recovery: s^e, then PKCS#1 v1.5 type 1 unpadding (`00 01 FF.. 00 M`, at
+    /// least 8 `FF`), `M` exactly `want` bytes. Codes as 3.3's `psRsaDecryptPub`:
+    /// `PS_FAILURE` for a bad block or a signature not below n, `PS_LIMIT_FAIL` when `M` has
+    /// another length.
+    pub fn recover_pkcs1(&self, sig: &[u8], want: usize) -> Result<Vec<u8>, i32> {
+        let em = self.public_op(sig).map_err(|()| PS_FAILURE)?;
+        unpad_type1(&em, want).map(<[u8]>::to_vec)
+    }
+}
+
+/// PKCS#1 v1.5 type 1 unpadding (public data, so plain branches), see
+/// [`RsaPublicKey::recover_pkcs1`].
+fn unpad_type1(em: &[u8], want: usize) -> Result<&[u8], i32> {
+    let [0, 1, rest @ ..] = em else {
+        return Err(PS_FAILURE);
+    };
+    let ff = rest.iter().take_while(|&&b| b == 0xff).count();
+    match rest.get(ff) {
+        Some(0) if ff >= 8 => {}
+        _ => return Err(PS_FAILURE),
+    }
+    let m = &rest[ff + 1..];
+    if m.len() != want {
+        return Err(PS_LIMIT_FAIL);
+    }
+    Ok(m)
+}
+
+/// PKCS#1 v1.5 type 2 unpadding in the shape 3.3 requires: `00 02 PS 00 M` with `M` exactly
+/// `want` bytes and PS at least 8 non-zero bytes. Checked without data-dependent branches or
+/// early exits; every failure is the same `None`.
+fn unpad_type2(em: &[u8], want: usize) -> Option<&[u8]> {
+    let k = em.len();
+    let sep = k.checked_sub(want + 1)?;
+    if sep < 10 {
+        return None;
+    }
+    let mut bad = u32::from(em[0]) | (u32::from(em[1]) ^ 2) | u32::from(em[sep]);
+    for &b in &em[2..sep] {
+        // 1 when b == 0.
+        bad |= (u32::from(b).wrapping_sub(1) >> 8) & 1;
+    }
+    (bad == 0).then(|| &em[sep + 1..])
 }
 
 // ---------------------------------------------------------------------------------------
@@ -637,6 +688,16 @@ impl RsaPrivateKey {
         Ok(to_be_len(&r.m, self.public.k))
     }
 
+    /// PKCS#1 v1.5 decryption of a message of exactly `want` bytes (3.3's
+    /// `psRsaDecryptPriv`): the private operation, then constant-time type 2 unpadding. One
+    /// `Err` for every failure, so a caller cannot tell a padding oracle apart.
+    pub fn decrypt_pkcs1(&self, ct: &[u8], want: usize) -> Result<Zeroizing<Vec<u8>>, ()> {
+        let em = self.private_op(ct)?;
+        unpad_type2(&em, want)
+            .map(|m| Zeroizing::new(m.to_vec()))
+            .ok_or(())
+    }
+
     /// PKCS#1 v1.5 type 1 signature (00 01 FF.. 00 digest_info) over prepared bytes: a DER
     /// DigestInfo, or the bare 36-byte MD5‖SHA-1 hash of TLS 1.0/1.1.
     pub fn sign_pkcs1_raw(&self, digest_info: &[u8]) -> Result<Vec<u8>, ()> {
@@ -743,6 +804,54 @@ impl RsaPrivateKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `00 <block_type> <padding> 00 <msg>` in a 64-byte block.
+    fn block(block_type: u8, pad: u8, msg: &[u8]) -> Vec<u8> {
+        let mut em = vec![pad; 64];
+        em[0] = 0;
+        em[1] = block_type;
+        em[63 - msg.len()] = 0;
+        em[64 - msg.len()..].copy_from_slice(msg);
+        em
+    }
+
+    #[test]
+    fn unpad_type2_needs_the_exact_shape_and_length() {
+        let em = block(2, 0x5a, b"sixteen byte msg");
+        assert_eq!(unpad_type2(&em, 16), Some(&b"sixteen byte msg"[..]));
+        // Another length than the caller expects, another block type, a nonzero first
+        // byte, a zero inside the padding: all the same failure.
+        assert_eq!(unpad_type2(&em, 15), None);
+        assert_eq!(unpad_type2(&em, 17), None);
+        assert_eq!(unpad_type2(&block(1, 0xff, b"sixteen byte msg"), 16), None);
+        let mut first = em.clone();
+        first[0] = 1;
+        assert_eq!(unpad_type2(&first, 16), None);
+        let mut zero_in_ps = em.clone();
+        zero_in_ps[9] = 0;
+        assert_eq!(unpad_type2(&zero_in_ps, 16), None);
+        // Eight bytes of padding is the minimum (separator at index 10).
+        let longest = [7u8; 53];
+        assert_eq!(
+            unpad_type2(&block(2, 0x5a, &longest), 53),
+            Some(&longest[..])
+        );
+        assert_eq!(unpad_type2(&block(2, 0x5a, &[7u8; 54]), 54), None);
+    }
+
+    #[test]
+    fn unpad_type1_codes_follow_3_3() {
+        let em = block(1, 0xff, b"digest");
+        assert_eq!(unpad_type1(&em, 6), Ok(&b"digest"[..]));
+        assert_eq!(unpad_type1(&em, 5), Err(PS_LIMIT_FAIL));
+        assert_eq!(unpad_type1(&block(2, 0xff, b"digest"), 6), Err(PS_FAILURE));
+        let mut not_ff = em.clone();
+        not_ff[5] = 0xfe;
+        assert_eq!(unpad_type1(&not_ff, 6), Err(PS_FAILURE));
+        // Fewer than eight FF bytes.
+        let short = [&[0u8, 1][..], &[0xff; 7], &[0], b"digest"].concat();
+        assert_eq!(unpad_type1(&short, 6), Err(PS_FAILURE));
+    }
     use std::path::{Path, PathBuf};
     use std::process::Command;
     use std::sync::atomic::{AtomicUsize, Ordering};

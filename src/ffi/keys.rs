@@ -684,13 +684,11 @@ mod tests {
     #[test]
     fn ec_identity_view_and_rsa_precedence() {
         use crate::ffi::x509::{PS_ECC, PS_RSA};
-        let ec = crate::pki::testpki::ec_pki();
-        let rsa = crate::pki::testpki::std_pki();
-        let mut chain = [ec.leaf.cert_der.clone(), ec.inter.cert_der.clone()].concat();
-        let mut key = ec.leaf.key_pkcs1_der.clone();
-        let mut cas = [rsa.root.cert_der.clone(), ec.root.cert_der.clone()].concat();
-        let (mut rsa_cert, mut rsa_key) =
-            (rsa.leaf.cert_der.clone(), rsa.leaf.key_pkcs1_der.clone());
+        use crate::test_fixtures::pem_fixture_der as der;
+        let mut chain = der("ec-server-chain.pem");
+        let mut key = der("ec-server.key");
+        let mut cas = der("mixed-ca-bundle.pem");
+        let (mut rsa_cert, mut rsa_key) = (der("server.pem"), der("server.key"));
         let len = |v: &Vec<u8>| v.len() as i32;
         let n = ptr::null_mut();
         let k = new_keys();

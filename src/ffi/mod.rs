@@ -15,6 +15,10 @@ pub mod util;
 pub mod x509;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+use crate::crypto::rng;
+use crate::error::{PS_ARG_FAIL, PS_PLATFORM_FAIL};
 
 /// Runs `f`, turning a panic into `on_panic`. Panics are bugs; this keeps them from
 /// crossing into C (undefined behaviour) and gives the caller a clean failure code.
@@ -48,4 +52,45 @@ pub(crate) unsafe fn cstr_or_none<'a>(ptr: *const libc::c_char) -> Option<&'a [u
     }
     // SAFETY: the caller guarantees a NUL-terminated string.
     Some(unsafe { std::ffi::CStr::from_ptr(ptr) }.to_bytes())
+}
+
+/// Fills `bytes[..size]` from the library's generator (the operating system's CSPRNG), for
+/// every export that hands out random bytes: returns `size`; 0 for `size` 0 (`bytes` not
+/// touched); `PS_ARG_FAIL` for NULL `bytes` or a `size` above `INT32_MAX`;
+/// `PS_PLATFORM_FAIL`.
+///
+/// # Safety
+/// `bytes` is NULL or valid for writing `size` bytes.
+pub(crate) unsafe fn fill_random(bytes: *mut u8, size: u32) -> i32 {
+    let Ok(count) = i32::try_from(size) else {
+        return PS_ARG_FAIL;
+    };
+    if count == 0 {
+        return 0;
+    }
+    if bytes.is_null() {
+        return PS_ARG_FAIL;
+    }
+    // SAFETY: `bytes` is valid for writing `size` bytes (caller's contract).
+    let out = unsafe { std::slice::from_raw_parts_mut(bytes, size as usize) };
+    match rng::fill(out) {
+        Ok(()) => count,
+        Err(()) => PS_PLATFORM_FAIL,
+    }
+}
+
+/// Copies `data` plus a terminating NUL into a new `malloc` block (freeable with `free`).
+pub(crate) fn malloc_copy_nul(data: &[u8]) -> Option<*mut u8> {
+    let size = data.len().checked_add(1)?;
+    // SAFETY: plain allocation; the result is checked for NULL below.
+    let block = unsafe { libc::malloc(size) }.cast::<u8>();
+    if block.is_null() {
+        return None;
+    }
+    // SAFETY: `block` has room for `data.len() + 1` bytes and does not overlap `data`.
+    unsafe {
+        ptr::copy_nonoverlapping(data.as_ptr(), block, data.len());
+        block.add(data.len()).write(0);
+    }
+    Some(block)
 }

@@ -14,9 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use libc::{c_char, c_int, c_uchar, c_void};
 use zeroize::Zeroize;
 
-use super::{cstr_or_none, guard};
+use super::{cstr_or_none, fill_random, guard, malloc_copy_nul};
 use crate::crypto::rng;
-use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_MEM_FAIL, PS_PLATFORM_FAIL, PS_SUCCESS};
+use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_MEM_FAIL, PS_SUCCESS};
 use crate::pki::load::read_file;
 
 /// `psTime_t` of the headers: `struct timeval`, passed by value (two `long`s in two
@@ -342,28 +342,6 @@ fn burn_stack(len: u32) {
     std::hint::black_box(&frame);
 }
 
-/// Fills `bytes[..size]` from the library's generator (the operating system's CSPRNG).
-///
-/// # Safety
-/// `bytes` is NULL or valid for writing `size` bytes.
-unsafe fn fill_random(bytes: *mut c_uchar, size: u32) -> i32 {
-    let Ok(count) = i32::try_from(size) else {
-        return PS_ARG_FAIL;
-    };
-    if count == 0 {
-        return 0;
-    }
-    if bytes.is_null() {
-        return PS_ARG_FAIL;
-    }
-    // SAFETY: `bytes` is valid for writing `size` bytes (caller's contract).
-    let out = unsafe { std::slice::from_raw_parts_mut(bytes, size as usize) };
-    match rng::fill(out) {
-        Ok(()) => count,
-        Err(()) => PS_PLATFORM_FAIL,
-    }
-}
-
 /// `psGetEntropy(bytes, size)`: `size` bytes of OS entropy; returns `size`,
 /// `PS_ARG_FAIL` (NULL buffer, or more than `INT32_MAX` bytes) or `PS_PLATFORM_FAIL`.
 ///
@@ -435,22 +413,6 @@ pub unsafe extern "C" fn psGetFileBuf(
         }
         PS_SUCCESS
     })
-}
-
-/// Copies `data` plus a terminating NUL into a new `malloc` block (freeable with `free`).
-fn malloc_copy_nul(data: &[u8]) -> Option<*mut c_uchar> {
-    let size = data.len().checked_add(1)?;
-    // SAFETY: plain allocation; the result is checked for NULL below.
-    let block = unsafe { libc::malloc(size) }.cast::<c_uchar>();
-    if block.is_null() {
-        return None;
-    }
-    // SAFETY: `block` has room for `data.len() + 1` bytes and does not overlap `data`.
-    unsafe {
-        ptr::copy_nonoverlapping(data.as_ptr(), block, data.len());
-        block.add(data.len()).write(0);
-    }
-    Some(block)
 }
 
 /// `psParseList(pool, list, separator, items)`: splits `list` at every `separator` into
@@ -546,6 +508,7 @@ pub unsafe extern "C" fn psFreeList(list: *mut psList_t) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::PS_PLATFORM_FAIL;
     use std::ffi::CStr;
     use std::os::unix::ffi::OsStrExt;
 

@@ -1130,8 +1130,20 @@ mod tests {
                 &[0x01, 0xf2]
             );
             assert_eq!(c.timeType, 23);
-            assert_eq!(CStr::from_ptr(c.notBefore).to_bytes(), b"261201211355Z");
-            assert_eq!(CStr::from_ptr(c.notAfter).to_bytes(), b"21261107211355Z");
+            // notBefore is a UTCTime (YYMMDDHHMMSSZ), notAfter a GeneralizedTime in 21xx
+            // (make-fixtures.sh gives a 100-year validity), both as the DER has them.
+            let (before, after) = (
+                CStr::from_ptr(c.notBefore).to_bytes(),
+                CStr::from_ptr(c.notAfter).to_bytes(),
+            );
+            assert_eq!((before.len(), before[12]), (13, b'Z'));
+            assert!(before[..12].iter().all(u8::is_ascii_digit));
+            assert_eq!(
+                (after.len(), &after[..2], after[14]),
+                (15, &b"21"[..], b'Z')
+            );
+            assert!(der.windows(13).any(|w| w == before));
+            assert!(der.windows(15).any(|w| w == after));
             assert_eq!((c.publicKey.r#type, c.publicKey.keysize), (PS_RSA, 128));
             assert_eq!((*c.publicKey.key).rsa.size, 128);
             assert_eq!(
@@ -1211,60 +1223,21 @@ mod tests {
     }
 }
 
-/// A real certificate for tests of the C views (here and in `ffi::keys`).
+/// A real certificate for tests of the C views (here and in `ffi::keys`): the committed
+/// `tests/fixtures/test-ca.der`, self-signed "CN=Test CA", RSA 1024, serial 0x01f2, with
+/// only basicConstraints (critical, CA:true) and a subject key identifier.
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::pki::Certificate;
-
-    /// Self-signed "CN=Test CA", RSA 1024, sha256WithRSAEncryption, serial 0x01f2,
-    /// basicConstraints critical CA:true; notBefore UTCTime 261201211355Z, notAfter
-    /// GeneralizedTime 21261107211355Z (made with `openssl req -x509`).
-    const TEST_CA_HEX: &[&str] = &[
-        "308201cf30820138a003020102020201f2300d06092a864886f70d01010b050030123110300e06035504030c",
-        "07546573742043413020170d3236313230313231313335355a180f32313236313130373231313335355a3012",
-        "3110300e06035504030c075465737420434130819f300d06092a864886f70d010101050003818d0030818902",
-        "818100cb948b71cc0e1755e6378c942133d0833704f2f6123ede8b636ad7e9fb201cbbd362c8505f1b8547e0",
-        "4a3b211f6361028bdd1b85e93470df55372e99c6f2b9dea9ce0b38cc6611100e85442936aa3ce74d69d48c8e",
-        "2c2ab998f5b1ee571cd9db876bee39f43ada5953d4a651945055a549393bd8845247a277e792c353f21a1102",
-        "03010001a3323030300f0603551d130101ff040530030101ff301d0603551d0e0416041416997943b04c0318",
-        "1b8bcdee583b94919377324f300d06092a864886f70d01010b0500038181004331010924490a8d1fa88295be",
-        "5c53ea50df1ca10b0823fdefdf733638fdb056dbc3ccc00b0575f2d63c7bb933ffa03cd0bde9331836073de3",
-        "67d295fc58d954c3173152f66bd458b63c88b95c777d6e21ab668b0f79e9be33d7c297da5d4444c03fe3661a",
-        "e5c8468fec4b63f541d8b30f1693e25c765f4c8d83472c2e3ac350",
-    ];
-
-    /// The PKCS#1 `RSAPrivateKey` of that certificate (a throwaway test key).
-    const TEST_CA_KEY_HEX: &[&str] = &[
-        "3082025b02010002818100cb948b71cc0e1755e6378c942133d0833704f2f6123ede8b636ad7e9fb201cbbd3",
-        "62c8505f1b8547e04a3b211f6361028bdd1b85e93470df55372e99c6f2b9dea9ce0b38cc6611100e85442936",
-        "aa3ce74d69d48c8e2c2ab998f5b1ee571cd9db876bee39f43ada5953d4a651945055a549393bd8845247a277",
-        "e792c353f21a1102030100010281807219582a387eb14f808f23a8260fbf4ebb78779fb8cc29b89fc8d3289d",
-        "89faf0be61fff923c4ede741eaf8c6f0aba74461155486b214a52a56bd6dcddc36503b5e9aef652a4bdf8941",
-        "41fcc1761e87e38f89e2f2acd53f363dd99f5cf8e83024abdc81713af56397cf11904277206fc808b8b11bb8",
-        "fb2a262ac3ae305c7a3dfd024100eaace674f926ff289646e1a9fbe366d37e1dd865979274e9b243e5660797",
-        "bf6eab91d6f7d65ab487d70fc3b1128886fbc03ea127c7285a3313eee6942ebac273024100de144c74c017fa",
-        "8a8d751a583c512960957233eb3fd66152c6929838b74d8fed30980b7ed53dbd0e995ea39b956f77e6c98c0f",
-        "8f801544ca262c4f842618dc6b02402ca62aceb49cc3cd40124a5b220e9900c22d01800abf95b8e4eee01572",
-        "7a5fb4b9b5ecb588b607451518edbda1ee11e89222185d4e1a125747829ba233e5da9b02404d12ec6a04950d",
-        "ddf234371d7269949bb1a23e04a2562bd6c795ef0098157223169f5e35f99a00b845604415e62a1689e15f1b",
-        "b368f778b553c4432090fc45db0240217d22d9d6432fdb4be89d706557aaa593279adcad48b7c3ac807c6fbd",
-        "a32b65e2a6fbc27b4efb92c48696c517e419b1a04009b12d429b55145db08599184c69",
-    ];
-
-    fn unhex(parts: &[&str]) -> Vec<u8> {
-        let hex: String = parts.concat();
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-            .collect()
-    }
+    use crate::test_fixtures::fixture;
 
     pub(crate) fn test_ca_der() -> Vec<u8> {
-        unhex(TEST_CA_HEX)
+        fixture("test-ca.der")
     }
 
+    /// The PKCS#1 `RSAPrivateKey` of that certificate (a throwaway test key).
     pub(crate) fn test_ca_key_der() -> Vec<u8> {
-        unhex(TEST_CA_KEY_HEX)
+        fixture("test-ca.key.der")
     }
 
     pub(crate) fn test_ca() -> Certificate {

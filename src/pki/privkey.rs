@@ -111,7 +111,9 @@ impl PrivateKey {
         match Self::from_pkcs8_der(der_bytes) {
             Ok(key) => Ok(key),
             Err(PS_UNSUPPORTED_FAIL) => Err(PS_UNSUPPORTED_FAIL),
-            Err(_) if is_traditional_dsa(der_bytes) => Err(PS_UNSUPPORTED_FAIL),
+            Err(_) if is_traditional_dsa(der_bytes) || is_multi_prime_rsa(der_bytes) => {
+                Err(PS_UNSUPPORTED_FAIL)
+            }
             Err(_) => Err(PS_PARSE_FAIL),
         }
     }
@@ -237,6 +239,26 @@ fn is_traditional_dsa(der_bytes: &[u8]) -> bool {
             for _ in 0..5 {
                 der::unsigned_integer(k)?;
             }
+            Ok(())
+        })
+    })
+    .is_ok()
+}
+
+/// A complete multi-prime PKCS#1 `RSAPrivateKey` (RFC 8017 A.1.2: version 1, the eight
+/// two-prime integers, then `otherPrimeInfos`): well-formed, but a key we do not support.
+/// `from_pkcs1_der` stops at the version, which SEC1 keys share, so the whole shape is checked
+/// here before calling it unsupported rather than malformed.
+fn is_multi_prime_rsa(der_bytes: &[u8]) -> bool {
+    der::read_all(der_bytes, |r| {
+        der::nested(r, der::SEQUENCE, |k| {
+            if der::small_uint(k)? != 1 {
+                return Err(PS_PARSE_FAIL);
+            }
+            for _ in 0..8 {
+                der::unsigned_integer(k)?;
+            }
+            der::expect(k, der::SEQUENCE)?;
             Ok(())
         })
     })
@@ -557,6 +579,25 @@ mod tests {
         assert_eq!(
             PrivateKey::from_pem(&pem, Some(b"s3cret pw")).err(),
             Some(PS_UNSUPPORTED_FAIL)
+        );
+    }
+
+    /// A three-prime RSA key (`openssl genrsa -primes 3`, tests/fixtures) is well-formed
+    /// but unsupported; cut short, it is malformed.
+    #[test]
+    fn multi_prime_rsa_is_unsupported_not_malformed() {
+        let der = crate::test_fixtures::fixture("rsa-3prime.key.der");
+        assert_eq!(
+            PrivateKey::from_pkcs1_der(&der).err(),
+            Some(PS_UNSUPPORTED_FAIL)
+        );
+        assert_eq!(
+            PrivateKey::from_der_any(&der).err(),
+            Some(PS_UNSUPPORTED_FAIL)
+        );
+        assert_eq!(
+            PrivateKey::from_der_any(&der[..der.len() - 1]).err(),
+            Some(PS_PARSE_FAIL)
         );
     }
 }

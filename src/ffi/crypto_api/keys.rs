@@ -133,8 +133,9 @@ pub(super) unsafe fn publish_private_key(
 }
 
 /// `pkcs1ParsePrivBin`: a DER PKCS#1 `RSAPrivateKey` → `*key` (free with `psFreePubKey`).
-/// An unencrypted PKCS#8 RSA key is accepted as well: 3.3's loaders fell back to PKCS#8 when
-/// this failed, and `openssl rsa -outform DER` writes PKCS#8 since OpenSSL 3.0.
+/// The DER is read as the key loaders read it ([`PrivateKey::from_der_any`]), so an
+/// unencrypted PKCS#8 RSA key is accepted as well: 3.3's loaders fell back to PKCS#8 when
+/// PKCS#1 failed, and `openssl rsa -outform DER` writes PKCS#8 since OpenSSL 3.0.
 /// `PS_SUCCESS`, `PS_ARG_FAIL`, `PS_PARSE_FAIL`, `PS_UNSUPPORTED_FAIL` (multi-prime, not
 /// RSA); `*key` is NULL on failure.
 ///
@@ -157,17 +158,7 @@ pub unsafe extern "C" fn pkcs1ParsePrivBin(
         let Some(der) = (unsafe { slice_or_none(p, i64::from(size)) }) else {
             return PS_ARG_FAIL;
         };
-        let parsed = match PrivateKey::from_pkcs1_der(der) {
-            Err(PS_UNSUPPORTED_FAIL) => Err(PS_UNSUPPORTED_FAIL),
-            Err(_) => PrivateKey::from_pkcs8_der(der).map_err(|rc| {
-                if rc == PS_UNSUPPORTED_FAIL {
-                    rc
-                } else {
-                    PS_PARSE_FAIL
-                }
-            }),
-            ok => ok,
-        };
+        let parsed = PrivateKey::from_der_any(der);
         // SAFETY: `key` is writable.
         unsafe { publish_private_key(parsed, key) }
     })
@@ -281,14 +272,11 @@ pub unsafe extern "C" fn pkcs1DecodePrivFile(
         let Ok(len) = u32::try_from(der.len()) else {
             return PS_MEM_FAIL;
         };
-        // SAFETY: plain allocation (at least one byte), checked for NULL.
-        let block = unsafe { libc::malloc(der.len().max(1)) }.cast::<u8>();
-        if block.is_null() {
+        let Some(block) = malloc_copy_nul(&der) else {
             return PS_MEM_FAIL;
-        }
-        // SAFETY: `block` has room for `der.len()` bytes; both out-pointers are writable.
+        };
+        // SAFETY: both out-pointers are writable.
         unsafe {
-            write_out(block, &der);
             DERout.write(block);
             DERlen.write(len);
         }

@@ -49,17 +49,16 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::hash::{HashAlgorithm, hmac};
 use crate::crypto::mdhash::{BlockHash, Hasher, Md5, Sha1};
-use crate::crypto::rng;
 use crate::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{
-    PS_ARG_FAIL, PS_FAILURE, PS_LIMIT_FAIL, PS_MEM_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL,
-    PS_SUCCESS, PS_UNSUPPORTED_FAIL,
+    PS_ARG_FAIL, PS_FAILURE, PS_LIMIT_FAIL, PS_MEM_FAIL, PS_PARSE_FAIL, PS_SUCCESS,
+    PS_UNSUPPORTED_FAIL,
 };
 use crate::ffi::x509::{
     Owned, PS_RSA, indexed_certificate, indexed_rsa_key_owner, psPool_t, psPubKey_t, psRsaKey_t,
     psX509Cert_t, pstm_int, pubKeyUnion_t, register_parsed_chain,
 };
-use crate::ffi::{cstr_or_none, guard, slice_or_none};
+use crate::ffi::{cstr_or_none, fill_random, guard, malloc_copy_nul, slice_or_none};
 use crate::pki::keycrypt::evp_bytes_to_key;
 use crate::pki::load::{read_cert_files, read_file};
 use crate::pki::pem::decode_base64_skipping;
@@ -290,6 +289,3 @@ pub use pkcs5::*;
 pub use random::*;
 pub use rsa::*;
 pub use x509::*;
-
-#[cfg(test)]
-mod tests;

@@ -2,24 +2,6 @@
 
 use super::*;
 
-/// Fills `size` bytes at `bytes` from the OS generator; `size` or a negative code.
-///
-/// # Safety
-/// `bytes` NULL or `size` writable bytes.
-pub(super) unsafe fn random_into(bytes: *mut u8, size: u32) -> Result<usize, i32> {
-    if bytes.is_null() {
-        return Err(PS_ARG_FAIL);
-    }
-    if size == 0 {
-        return Ok(0);
-    }
-    // SAFETY: `size` writable bytes at `bytes`, which no Rust reference aliases during the
-    // call (caller contract).
-    let out = unsafe { core::slice::from_raw_parts_mut(bytes, size as usize) };
-    rng::fill(out).map_err(|()| PS_PLATFORM_FAIL)?;
-    Ok(out.len())
-}
-
 /// `psInitPrng`: zeroes the context (nothing else is kept in it). `PS_SUCCESS`,
 /// `PS_ARG_FAIL` for NULL.
 ///
@@ -50,10 +32,7 @@ pub unsafe extern "C" fn psGetPrng(_ctx: *mut psRandom_t, bytes: *mut u8, size: 
             return PS_LIMIT_FAIL;
         }
         // SAFETY: forwarded caller contract.
-        match unsafe { random_into(bytes, size) } {
-            Ok(n) => len_rc(n),
-            Err(rc) => rc,
-        }
+        unsafe { fill_random(bytes, size) }
     })
 }
 
@@ -119,9 +98,10 @@ pub unsafe extern "C" fn psYarrowRead(out: *mut u8, outlen: u32, cx: *mut psYarr
             return 0;
         }
         // SAFETY: forwarded caller contract.
-        match unsafe { random_into(out, outlen) } {
-            Ok(_) => outlen,
-            Err(_) => 0,
+        if unsafe { fill_random(out, outlen) } < 0 {
+            0
+        } else {
+            outlen
         }
     })
 }
@@ -159,7 +139,8 @@ pub unsafe extern "C" fn psYarrowExport(
             }
         }
         // SAFETY: at least 64 writable bytes at `out`.
-        if let Err(rc) = unsafe { random_into(out, YARROW_EXPORT_LEN) } {
+        let rc = unsafe { fill_random(out, YARROW_EXPORT_LEN) };
+        if rc < 0 {
             return rc;
         }
         // SAFETY: `outlen` writable.

@@ -2,54 +2,6 @@
 
 use super::*;
 
-/// PKCS#1 v1.5 type 2 unpadding in the shape 3.3 requires: `00 02 PS 00 M` with `M` exactly
-/// `want` bytes and PS at least 8 non-zero bytes. Checked without data-dependent branches or
-/// early exits; every failure is the same `None`.
-pub(super) fn unpad_type2(em: &[u8], want: usize) -> Option<&[u8]> {
-    let k = em.len();
-    let sep = k.checked_sub(want + 1)?;
-    if sep < 10 {
-        return None;
-    }
-    let mut bad = u32::from(em[0]) | (u32::from(em[1]) ^ 2) | u32::from(em[sep]);
-    for &b in &em[2..sep] {
-        // 1 when b == 0.
-        bad |= (u32::from(b).wrapping_sub(1) >> 8) & 1;
-    }
-    (bad == 0).then(|| &em[sep + 1..])
-}
-
-/// PKCS#1 v1.5 type 1 unpadding (signature recovery, public data): `00 01 FF.. 00 M`, at
-/// least 8 `FF`; `M` must be exactly `want` bytes (`PS_LIMIT_FAIL` otherwise, as 3.3).
-pub(super) fn unpad_type1(em: &[u8], want: usize) -> Result<&[u8], i32> {
-    let [0, 1, rest @ ..] = em else {
-        return Err(PS_FAILURE);
-    };
-    let ff = rest.iter().take_while(|&&b| b == 0xff).count();
-    match rest.get(ff) {
-        Some(0) if ff >= 8 => {}
-        _ => return Err(PS_FAILURE),
-    }
-    let m = &rest[ff + 1..];
-    if m.len() != want {
-        return Err(PS_LIMIT_FAIL);
-    }
-    Ok(m)
-}
-
-/// `in` as a `k`-byte big-endian number, or `None` if it is longer than `k` bytes or not
-/// below the modulus `n`.
-pub(super) fn rsa_input(input: &[u8], n: &[u8], k: usize) -> Option<Zeroizing<Vec<u8>>> {
-    let pad = k.checked_sub(input.len())?;
-    let mut x = Zeroizing::new(vec![0u8; k]);
-    x[pad..].copy_from_slice(input);
-    let n_pad = k.checked_sub(n.len())?;
-    let mut n_full = vec![0u8; k];
-    n_full[n_pad..].copy_from_slice(n);
-    // Equal-length big-endian byte strings compare like the numbers.
-    (x.as_slice() < n_full.as_slice()).then_some(x)
-}
-
 /// `psRsaEncryptPub`: PKCS#1 v1.5 encryption (block type 2) of `inlen` bytes under the
 /// public key; `out` receives the modulus size, which is returned. `PS_ARG_FAIL` for NULL,
 /// an unknown key, `outlen` below the modulus size or input too long for the padding.
@@ -121,14 +73,11 @@ pub unsafe extern "C" fn psRsaDecryptPriv(
         if ct.len() != k || out.is_null() || want + 11 > k {
             return PS_ARG_FAIL;
         }
-        let Ok(em) = private.private_op(ct) else {
+        let Ok(pt) = private.decrypt_pkcs1(ct, want) else {
             return PS_FAILURE;
         };
-        let Some(pt) = unpad_type2(&em, want) else {
-            return PS_FAILURE;
-        };
-        // SAFETY: `out` has `outlen` writable bytes; `pt` is owned (inside `em`).
-        unsafe { write_out(out, pt) };
+        // SAFETY: `out` has `outlen` writable bytes; `pt` is owned.
+        unsafe { write_out(out, &pt) };
         len_rc(want)
     })
 }
@@ -162,13 +111,10 @@ pub unsafe extern "C" fn psRsaDecryptPub(
         if sig.len() != k || out.is_null() {
             return PS_ARG_FAIL;
         }
-        let Ok(em) = key.public().public_op(sig) else {
-            return PS_FAILURE;
-        };
-        match unpad_type1(&em, outlen as usize) {
+        match key.public().recover_pkcs1(sig, outlen as usize) {
             Ok(m) => {
-                // SAFETY: `out` has `outlen` writable bytes; `m` is owned (inside `em`).
-                unsafe { write_out(out, m) };
+                // SAFETY: `out` has `outlen` writable bytes; `m` is owned.
+                unsafe { write_out(out, &m) };
                 PS_SUCCESS
             }
             Err(rc) => rc,
@@ -212,13 +158,13 @@ pub unsafe extern "C" fn psRsaCrypt(
             return PS_LIMIT_FAIL;
         }
         let public = key.public();
-        let Some(x) = rsa_input(data, &public.modulus_be(), k) else {
+        if !public.accepts_input(data) {
             return PS_LIMIT_FAIL;
-        };
+        }
         let result = match r#type {
-            PUBKEY_TYPE => public.public_op(&x).map(Zeroizing::new),
+            PUBKEY_TYPE => public.public_op(data).map(Zeroizing::new),
             PRIVKEY_TYPE => match key.private() {
-                Some(private) => private.private_op(&x),
+                Some(private) => private.private_op(data),
                 None => return PS_ARG_FAIL,
             },
             _ => return PS_ARG_FAIL,

@@ -1,13 +1,72 @@
-//! Tests of the Tier C crypto API exports.
+//! Tests of the Tier C crypto API exports (`crypto/cryptoApi.h`), called through the rlib as
+//! a C program would call them. Keys and certificates are the committed fixtures in
+//! tests/fixtures/ (made by make-fixtures.sh): no test runs the openssl CLI.
 
-use super::*;
-use crate::error::{PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG};
-use crate::ffi::x509::fixtures::{test_ca_der, test_ca_key_der};
-use crate::ffi::x509::{PARSED_CHAINS_TEST_LOCK, psX509FreeCert, psX509ParseCert};
-use crate::pki::testpki::{self, TempDir, openssl};
+mod common;
+
 use core::mem::MaybeUninit;
-use md5::{Digest, Md5};
+use core::ptr;
 use std::ffi::CString;
+use std::path::PathBuf;
+
+use common::{fixture, fixture_path};
+use matrixssl::crypto::hash::HashAlgorithm;
+use matrixssl::error::{
+    PS_ARG_FAIL, PS_CERT_AUTH_FAIL_BC, PS_CERT_AUTH_FAIL_DN, PS_CERT_AUTH_FAIL_SIG, PS_FAILURE,
+    PS_LIMIT_FAIL, PS_PARSE_FAIL, PS_PLATFORM_FAIL, PS_SUCCESS, PS_UNSUPPORTED_FAIL,
+};
+use matrixssl::ffi::crypto_api::*;
+use matrixssl::ffi::x509::{
+    PS_RSA, psPubKey_t, psRsaKey_t, psX509Cert_t, psX509FreeCert, psX509ParseCert,
+};
+use matrixssl::pki::pem::parse_pem;
+use md5::{Digest, Md5};
+
+/// The self-signed RSA-1024 "CN=Test CA" certificate (DER) and its PKCS#1 key (DER).
+fn test_ca_der() -> Vec<u8> {
+    fixture("test-ca.der")
+}
+
+fn test_ca_key_der() -> Vec<u8> {
+    fixture("test-ca.key.der")
+}
+
+/// A fixture's path as the C string the file-reading exports take.
+fn fixture_cpath(name: &str) -> CString {
+    CString::new(fixture_path(name).into_os_string().into_encoded_bytes()).unwrap()
+}
+
+/// The DER of the first block of a PEM fixture (certificate or unencrypted key).
+fn pem_fixture_der(name: &str) -> Vec<u8> {
+    let blocks = parse_pem(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    blocks[0].der.to_vec()
+}
+
+/// A directory for files the tests write, removed (with its contents) on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!("matrixssl-ffi-{}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn path_str(&self, name: &str) -> String {
+        self.path(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 fn hex(s: &str) -> Vec<u8> {
     let s: String = s.split_whitespace().collect();
@@ -880,9 +939,6 @@ fn rsa_round_trips_with_parsed_and_certificate_keys() {
         );
 
         // The certificate's public key encrypts for the private key, but cannot decrypt.
-        let _serial = PARSED_CHAINS_TEST_LOCK
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
         let mut cert_der = test_ca_der();
         let mut cert = ptr::null_mut();
         assert!(
@@ -971,18 +1027,10 @@ fn rsa_round_trips_with_parsed_and_certificate_keys() {
 
 #[test]
 fn rsa_decrypts_what_openssl_encrypted() {
-    let dir = TempDir::new("crypto-api-rsa");
+    // "sixteen byte msg" encrypted by `openssl pkeyutl -encrypt` (make-fixtures.sh).
     let mut der = test_ca_key_der();
-    std::fs::write(dir.path("key.der"), &der).unwrap();
-    std::fs::write(dir.path("msg"), b"sixteen byte msg").unwrap();
-    openssl(
-        &dir,
-        &[
-            "pkeyutl", "-encrypt", "-inkey", "key.der", "-keyform", "DER", "-in", "msg", "-out",
-            "ct",
-        ],
-    );
-    let mut ct = std::fs::read(dir.path("ct")).unwrap();
+    let mut ct = fixture("test-ca-msg.bin");
+    assert_eq!(ct.len(), 128);
     let key = parse_pkcs1(&mut der);
     let mut pt = [0u8; 16];
     // SAFETY: live key; buffers of the stated sizes.
@@ -1005,89 +1053,19 @@ fn rsa_decrypts_what_openssl_encrypted() {
 
 #[test]
 fn key_parsers_and_blank_keys() {
-    let dir = TempDir::new("crypto-api-keys");
+    // The test CA's key as PKCS#8 (plain and PBES2-encrypted) and as traditional PEM (plain,
+    // DES-EDE3-CBC and AES-256-CBC), all written by openssl in make-fixtures.sh.
     let der = test_ca_key_der();
-    std::fs::write(dir.path("key.der"), &der).unwrap();
-    openssl(
-        &dir,
-        &[
-            "pkcs8", "-topk8", "-nocrypt", "-inform", "DER", "-in", "key.der", "-outform", "DER",
-            "-out", "p8.der",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "pkcs8",
-            "-topk8",
-            "-inform",
-            "DER",
-            "-in",
-            "key.der",
-            "-v2",
-            "des3",
-            "-v2prf",
-            "hmacWithSHA1",
-            "-passout",
-            "pass:secret",
-            "-outform",
-            "DER",
-            "-out",
-            "p8enc.der",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "rsa",
-            "-inform",
-            "DER",
-            "-in",
-            "key.der",
-            "-traditional",
-            "-des3",
-            "-passout",
-            "pass:secret",
-            "-out",
-            "legacy-des3.pem",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "rsa",
-            "-inform",
-            "DER",
-            "-in",
-            "key.der",
-            "-traditional",
-            "-aes256",
-            "-passout",
-            "pass:secret",
-            "-out",
-            "legacy-aes.pem",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "rsa",
-            "-inform",
-            "DER",
-            "-in",
-            "key.der",
-            "-traditional",
-            "-out",
-            "plain.pem",
-        ],
-    );
     let secret = CString::new("secret").unwrap();
     let wrong = CString::new("wrong").unwrap();
-    let path = |n: &str| CString::new(dir.path_str(n)).unwrap();
+    let path = |n: &str| match n {
+        "missing.pem" => CString::new(TempDir::new("no-key").path_str(n)).unwrap(),
+        _ => fixture_cpath(&format!("test-ca.key{n}")),
+    };
     // SAFETY: C strings and buffers of the stated sizes; keys freed once.
     unsafe {
-        for (file, pass) in [("p8.der", None), ("p8enc.der", Some(&secret))] {
-            let mut bytes = std::fs::read(dir.path(file)).unwrap();
+        for (file, pass) in [(".p8.der", None), (".p8enc.der", Some(&secret))] {
+            let mut bytes = fixture(&format!("test-ca.key{file}"));
             let mut key = ptr::dangling_mut();
             let pass = pass.map_or(ptr::null_mut(), |p| p.as_ptr().cast_mut());
             let rc = pkcs8ParsePrivBin(
@@ -1102,12 +1080,12 @@ fn key_parsers_and_blank_keys() {
             psFreePubKey(key);
         }
         // pkcs1ParsePrivBin takes PKCS#8 too (what `openssl rsa -outform DER` writes).
-        let mut p8 = std::fs::read(dir.path("p8.der")).unwrap();
+        let mut p8 = fixture("test-ca.key.p8.der");
         let mut key = ptr::null_mut();
         let rc = pkcs1ParsePrivBin(ptr::null_mut(), p8.as_mut_ptr(), p8.len() as u32, &mut key);
         assert_eq!(rc, PS_SUCCESS);
         psFreePubKey(key);
-        let mut enc = std::fs::read(dir.path("p8enc.der")).unwrap();
+        let mut enc = fixture("test-ca.key.p8enc.der");
         let mut key = ptr::dangling_mut();
         let rc = pkcs8ParsePrivBin(
             ptr::null_mut(),
@@ -1131,8 +1109,22 @@ fn key_parsers_and_blank_keys() {
             PS_PARSE_FAIL
         );
         assert!(key.is_null());
+        // Read as the key loaders read DER (`PrivateKey::from_der_any`): well-formed keys this
+        // API cannot hold, a three-prime RSA key or an EC key, are unsupported, not malformed.
+        for mut other in [
+            fixture("rsa-3prime.key.der"),
+            pem_fixture_der("ec-server.key"),
+        ] {
+            let rc = pkcs1ParsePrivBin(
+                ptr::null_mut(),
+                other.as_mut_ptr(),
+                other.len() as u32,
+                &mut key,
+            );
+            assert_eq!((rc, key), (PS_UNSUPPORTED_FAIL, ptr::null_mut()));
+        }
 
-        for file in ["plain.pem", "legacy-des3.pem", "legacy-aes.pem"] {
+        for file in [".pem", "-des3.pem", "-aes256.pem"] {
             let mut key = ptr::null_mut();
             let rc = pkcs1ParsePrivFile(
                 ptr::null_mut(),
@@ -1162,7 +1154,7 @@ fn key_parsers_and_blank_keys() {
         }
         let mut out = ptr::null_mut();
         let mut len = 0u32;
-        let f = path("legacy-des3.pem");
+        let f = path("-des3.pem");
         assert_eq!(
             pkcs1DecodePrivFile(
                 ptr::null_mut(),
@@ -1224,14 +1216,8 @@ fn key_parsers_and_blank_keys() {
 #[test]
 fn decode_priv_file_reads_legacy_headers_as_the_core() {
     let dir = TempDir::new("crypto-api-legacy-pem");
-    let pki = testpki::std_pki();
-    std::fs::write(dir.path("key.pem"), &pki.leaf.key_pem).unwrap();
-    let args = ["rsa", "-in", "key.pem", "-traditional", "-aes128"];
-    openssl(
-        &dir,
-        &[&args[..], &["-passout", "pass:secret", "-out", "enc.pem"]].concat(),
-    );
-    let text = String::from_utf8(std::fs::read(dir.path("enc.pem")).unwrap()).unwrap();
+    // server.key as `openssl rsa -traditional -aes128` writes it (make-fixtures.sh).
+    let text = String::from_utf8(fixture("server-aes128.key")).unwrap();
     let decode = |name: &str, text: &str| {
         std::fs::write(dir.path(name), text).unwrap();
         let file = CString::new(dir.path_str(name)).unwrap();
@@ -1254,7 +1240,7 @@ fn decode_priv_file_reads_legacy_headers_as_the_core() {
             (rc, der)
         }
     };
-    let plain = (PS_SUCCESS, pki.leaf.key_pkcs1_der.clone());
+    let plain = (PS_SUCCESS, pem_fixture_der("server.key"));
     assert_eq!(decode("as-written.pem", &text), plain);
     let lower = text
         .replace("4,ENCRYPTED", "4,encrypted")
@@ -1297,19 +1283,12 @@ fn statuses(mut c: *mut psX509Cert_t) -> Vec<i32> {
 
 #[test]
 fn parse_cert_file_and_authenticate() {
-    let pki = testpki::std_pki();
+    // server.pem ← inter.pem ← ca.pem; ec-ca.pem is an unrelated root.
     let dir = TempDir::new("crypto-api-x509");
-    let chain_f = pem_file(
-        &dir,
-        "chain.pem",
-        &[&pki.leaf.cert_pem, &pki.inter.cert_pem],
-    );
-    let root_f = pem_file(&dir, "root.pem", &[&pki.root.cert_pem]);
-    let other_f = pem_file(&dir, "other.pem", &[&pki.other_root.cert_pem]);
-    let key_f = pem_file(&dir, "key.pem", &[&pki.leaf.key_pem]);
-    let _serial = PARSED_CHAINS_TEST_LOCK
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let chain_f = fixture_cpath("server-chain.pem");
+    let root_f = pem_file(&dir, "root.pem", &[&fixture("ca.pem")]);
+    let other_f = pem_file(&dir, "other.pem", &[&fixture("ec-ca.pem")]);
+    let key_f = fixture_cpath("server.key");
 
     let (rc, chain) = parse_file(&chain_f);
     assert_eq!(rc, PS_SUCCESS);
@@ -1353,7 +1332,7 @@ fn parse_cert_file_and_authenticate() {
         );
 
         // A tampered signature: DN and cA fine, signature not.
-        let mut der = pki.leaf.cert_der.clone();
+        let mut der = pem_fixture_der("server.pem");
         let last = der.len() - 1;
         der[last] ^= 1;
         let mut bad = ptr::null_mut();
@@ -1416,22 +1395,12 @@ fn parse_cert_file_and_authenticate() {
 #[test]
 fn authenticate_refuses_a_v1_intermediate() {
     let dir = TempDir::new("crypto-api-v1");
-    let pki = testpki::std_pki();
-    let inter = testpki::issue(
+    let chain_f = pem_file(
         &dir,
-        &pki.root,
-        "v1i",
-        "/CN=v1i",
-        testpki::V1,
-        "sha256",
-        2048,
+        "chain.pem",
+        &[&fixture("v1-leaf.pem"), &fixture("v1-inter.pem")],
     );
-    let leaf = testpki::issue(&dir, &inter, "leaf", "/CN=l", "leaf_ext", "sha256", 2048);
-    let chain_f = pem_file(&dir, "chain.pem", &[&leaf.cert_pem, &inter.cert_pem]);
-    let root_f = pem_file(&dir, "root.pem", &[&pki.root.cert_pem]);
-    let _serial = PARSED_CHAINS_TEST_LOCK
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let root_f = fixture_cpath("v1-root.pem");
     let ((_, chain), (_, root)) = (parse_file(&chain_f), parse_file(&root_f));
     // SAFETY: live chains from psX509ParseCertFile, freed once at the end.
     unsafe {
@@ -1469,6 +1438,12 @@ fn random_numbers() {
         assert_ne!(a, b);
         assert_eq!(psGetPrng(ptr::null_mut(), ptr::null_mut(), 4), PS_ARG_FAIL);
         assert_eq!(psGetPrng(ptr::null_mut(), b.as_mut_ptr(), 0), 0);
+        // The same generator helper as psGetEntropy: size 0 touches nothing, NULL or not.
+        assert_eq!(psGetPrng(ptr::null_mut(), ptr::null_mut(), 0), 0);
+        assert_eq!(
+            psGetPrng(ptr::null_mut(), b.as_mut_ptr(), u32::MAX),
+            PS_LIMIT_FAIL
+        );
         assert_eq!(psInitPrng(ptr::null_mut()), PS_ARG_FAIL);
 
         let mut y = garbage::<psYarrow_t>();
