@@ -9,14 +9,18 @@ use super::{
     AuthContext, Callbacks, Core, Established, Input, KeySchedule, Negotiated, Next, PeerIdentity,
     State, check_finished,
 };
-use crate::codec::{OrDecode, Reader, TooLong};
+use crate::codec::{Codec, TooLong};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
 use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{
-    Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL, SSL_ALLOW_ANON_CONNECTION, alert,
+    AlertDescription, Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL,
+    SSL_ALLOW_ANON_CONNECTION, alert,
 };
-use crate::msgs::{self, ServerHello, ext, hs};
+use crate::msgs::{
+    self, CertificateMsg, EcPointFormats, ExtendedMasterSecret, ExtensionType, HandshakeType,
+    ServerHello, ServerHelloDone, ServerKeyExchange, SignatureScheme,
+};
 use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PublicKey, sign};
 use crate::suites::{
@@ -25,7 +29,7 @@ use crate::suites::{
 };
 
 mod server_params;
-use server_params::{RawServerParams, verify_server_params};
+use server_params::{validate_server_params, verify_server_params};
 
 /// A session the application asks to resume (from its `sslSessionId_t`), or the current
 /// session of a renegotiation.
@@ -126,12 +130,12 @@ impl Default for ClientOptions {
 }
 
 /// Extensions the library owns: an application copy of these is dropped (ABI.md D6).
-const LIBRARY_EXTENSIONS: [u16; 5] = [
-    ext::RENEGOTIATION_INFO,
-    ext::EXTENDED_MASTER_SECRET,
-    ext::SIGNATURE_ALGORITHMS,
-    ecdhe::EXT_SUPPORTED_GROUPS,
-    ecdhe::EXT_EC_POINT_FORMATS,
+const LIBRARY_EXTENSIONS: [ExtensionType; 5] = [
+    ExtensionType::RENEGOTIATION_INFO,
+    ExtensionType::EXTENDED_MASTER_SECRET,
+    ExtensionType::SIGNATURE_ALGORITHMS,
+    ExtensionType::SUPPORTED_GROUPS,
+    ExtensionType::EC_POINT_FORMATS,
 ];
 
 fn hello_random() -> Result<[u8; 32], i32> {
@@ -210,7 +214,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     let mut suite_list = offered.clone();
     let mut extensions = Vec::new();
     if options.extended_master_secret {
-        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+        extensions.push((ExtensionType::EXTENDED_MASTER_SECRET, Vec::new()));
     }
     if renegotiating {
         options.user_extensions.clear();
@@ -221,7 +225,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     if secure {
         let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)
             .map_err(unbuildable)?;
-        extensions.push((ext::RENEGOTIATION_INFO, body));
+        extensions.push((ExtensionType::RENEGOTIATION_INFO, body));
     } else if !renegotiating {
         suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
@@ -231,21 +235,22 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         .any(|&id| suites::by_id(id).is_some_and(|s| s.kx == KeyExchange::DheDss));
     if max_version >= TLS1_2 {
         let body = msgs::signature_algorithms_body(offers_dss).map_err(unbuildable)?;
-        extensions.push((ext::SIGNATURE_ALGORITHMS, body));
+        extensions.push((ExtensionType::SIGNATURE_ALGORITHMS, body));
     }
     let offers_ecdhe = offered
         .iter()
         .any(|&id| suites::by_id(id).is_some_and(|s| s.kx.is_ecdhe()));
     if offers_ecdhe {
         let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
-        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, groups));
-        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
+        extensions.push((ExtensionType::SUPPORTED_GROUPS, groups));
+        let formats = ecdhe::point_formats_body().map_err(unbuildable)?;
+        extensions.push((ExtensionType::EC_POINT_FORMATS, formats));
     }
-    let user: Vec<(u16, Vec<u8>)> = options
+    let user: Vec<(ExtensionType, Vec<u8>)> = options
         .user_extensions
         .iter()
+        .map(|(t, body)| (ExtensionType(*t), body.clone()))
         .filter(|(t, _)| !LIBRARY_EXTENSIONS.contains(t))
-        .cloned()
         .collect();
     extensions.extend(user.iter().cloned());
 
@@ -263,7 +268,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         &extensions,
     )
     .map_err(unbuildable)?;
-    core.send_handshake(hs::CLIENT_HELLO, &hello)
+    core.send_handshake(HandshakeType::CLIENT_HELLO, &hello)
         .map_err(|_| MATRIXSSL_ERROR)?;
     let expected_renegotiation_info = if secure {
         let n = &core.negotiated;
@@ -298,22 +303,15 @@ struct ExpectServerHello {
     expected_renegotiation_info: Option<Vec<u8>>,
     max_version: u16,
     offered: Vec<u16>,
-    user_extension_types: Vec<u16>,
+    user_extension_types: Vec<ExtensionType>,
     client_random: [u8; 32],
     resume: Option<ResumeTicket>,
 }
 
 impl State for ExpectServerHello {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ServerHello",
-            ));
-        };
-        if m.typ != hs::SERVER_HELLO {
-            return Err(Fatal::unexpected("expected ServerHello"));
-        }
-        let sh = ServerHello::parse(m.body)?;
+        let m = input.expect(HandshakeType::SERVER_HELLO)?;
+        let sh = ServerHello::parse(m.body, ())?;
         let suite = self.check_version_and_suite(&sh)?;
         let (secure_renegotiation, ems) = self.check_extensions(&sh, suite, cb)?;
         self.check_renegotiation(core, &sh, secure_renegotiation, ems)?;
@@ -348,7 +346,7 @@ impl ExpectServerHello {
     fn check_version_and_suite(&self, sh: &ServerHello<'_>) -> Result<&'static CipherSuite, Fatal> {
         if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
             return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
+                AlertDescription::PROTOCOL_VERSION,
                 "ServerHello version outside the range offered",
             ));
         }
@@ -384,26 +382,19 @@ impl ExpectServerHello {
         let mut ems = false;
         for e in &sh.extensions {
             match e.typ {
-                ext::RENEGOTIATION_INFO => {
+                ExtensionType::RENEGOTIATION_INFO => {
                     let expected = self.expected_renegotiation_info.as_deref().unwrap_or(&[0]);
                     if e.body != expected {
                         return Err(Fatal::handshake("ServerHello renegotiation_info mismatch"));
                     }
                     secure_renegotiation = true;
                 }
-                ext::EXTENDED_MASTER_SECRET => {
-                    if !e.body.is_empty() {
-                        return Err(Fatal::decode(
-                            "ServerHello extended_master_secret not empty",
-                        ));
-                    }
+                ExtensionType::EXTENDED_MASTER_SECRET => {
+                    ExtendedMasterSecret::parse(e.body, ())?;
                     ems = sh.version > suites::SSL3;
                 }
-                ecdhe::EXT_EC_POINT_FORMATS if suite.kx.is_ecdhe() => {
-                    let mut r = Reader::new(e.body);
-                    let formats = r.vec_u8().or_decode()?;
-                    r.finish()?;
-                    if !formats.contains(&0) {
+                ExtensionType::EC_POINT_FORMATS if suite.kx.is_ecdhe() => {
+                    if !EcPointFormats::parse(e.body, ())?.has_uncompressed() {
                         return Err(Fatal::illegal(
                             "ServerHello ec_point_formats lacks uncompressed",
                         ));
@@ -412,16 +403,18 @@ impl ExpectServerHello {
                 t if self.user_extension_types.contains(&t) => {}
                 _ => {
                     return Err(Fatal::new(
-                        alert::UNSUPPORTED_EXTENSION,
+                        AlertDescription::UNSUPPORTED_EXTENSION,
                         "ServerHello extension not offered",
                     ));
                 }
             }
-            let library_owned =
-                matches!(e.typ, ext::RENEGOTIATION_INFO | ecdhe::EXT_EC_POINT_FORMATS);
-            if !library_owned && cb.extension(e.typ, e.body) < 0 {
+            let library_owned = matches!(
+                e.typ,
+                ExtensionType::RENEGOTIATION_INFO | ExtensionType::EC_POINT_FORMATS
+            );
+            if !library_owned && cb.extension(e.typ.0, e.body) < 0 {
                 return Err(Fatal::new(
-                    alert::UNSUPPORTED_EXTENSION,
+                    AlertDescription::UNSUPPORTED_EXTENSION,
                     "ServerHello extension refused by the extension callback",
                 ));
             }
@@ -449,7 +442,7 @@ impl ExpectServerHello {
         let renegotiating = core.negotiated.version != 0;
         if renegotiating && sh.version != core.negotiated.version {
             return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
+                AlertDescription::PROTOCOL_VERSION,
                 "renegotiation changed the protocol version",
             ));
         }
@@ -537,18 +530,11 @@ fn now_unix() -> u64 {
 
 impl State for ExpectCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting Certificate",
-            ));
-        };
-        if m.typ != hs::CERTIFICATE {
-            return Err(Fatal::unexpected("expected server Certificate"));
-        }
-        let ders = msgs::parse_certificate_list(m.body)?;
+        let m = input.expect(HandshakeType::CERTIFICATE)?;
+        let ders = CertificateMsg::parse(m.body, ())?.chain;
         if ders.is_empty() {
             return Err(Fatal::new(
-                alert::BAD_CERTIFICATE,
+                AlertDescription::BAD_CERTIFICATE,
                 "server Certificate message is empty",
             ));
         }
@@ -556,7 +542,12 @@ impl State for ExpectCertificate {
             .iter()
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Fatal::new(alert::BAD_CERTIFICATE, "server certificate does not parse"))?;
+            .map_err(|_| {
+                Fatal::new(
+                    AlertDescription::BAD_CERTIFICATE,
+                    "server certificate does not parse",
+                )
+            })?;
         core.transcript.extend_from_slice(m.raw);
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         super::check_renegotiation_peer(core, &peer)?;
@@ -578,7 +569,7 @@ impl State for ExpectCertificate {
                 }
                 r => {
                     return Err(Fatal::new(
-                        r as u8,
+                        AlertDescription(r as u8),
                         if verdict.alert != 0 {
                             "server chain did not verify; the callback kept the failure"
                         } else {
@@ -589,13 +580,13 @@ impl State for ExpectCertificate {
             }
         } else if verdict.alert != 0 {
             return Err(Fatal::new(
-                verdict.alert,
+                AlertDescription(verdict.alert),
                 "server certificate chain did not verify",
             ));
         }
         if key_alert != 0 {
             return Err(Fatal::new(
-                key_alert,
+                AlertDescription(key_alert),
                 "server certificate key unfit for the suite",
             ));
         }
@@ -615,7 +606,7 @@ impl State for ExpectCertificate {
                 leaf_key: Some(leaf_key),
             })),
             _ => Err(Fatal::new(
-                alert::UNSUPPORTED_CERTIFICATE,
+                AlertDescription::UNSUPPORTED_CERTIFICATE,
                 "server certificate key type does not match the suite",
             )),
         }
@@ -643,14 +634,10 @@ struct ExpectServerKeyExchange {
 
 impl State for ExpectServerKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ServerKeyExchange",
-            ));
-        };
+        let m = input.handshake(HandshakeType::SERVER_KEY_EXCHANGE)?;
         let kx = self.params.ks.suite.kx;
         // RFC 4279 §2: a plain-PSK server without an identity hint skips this message.
-        if kx == KeyExchange::Psk && m.typ == hs::SERVER_HELLO_DONE {
+        if kx == KeyExchange::Psk && m.typ == HandshakeType::SERVER_HELLO_DONE {
             let next = Box::new(ExpectServerHelloDone {
                 exchange: PeerExchange::PskOnly,
                 params: self.params,
@@ -659,27 +646,16 @@ impl State for ExpectServerKeyExchange {
             });
             return next.handle(core, _cb, Input::Handshake(m));
         }
-        if m.typ != hs::SERVER_KEY_EXCHANGE {
-            return Err(Fatal::unexpected("expected ServerKeyExchange"));
-        }
-        let mut r = Reader::new(m.body);
-        if kx.uses_psk() {
-            r.vec_u16().or_decode()?; // identity hint: we use our first PSK regardless
-        }
+        let m = m.of_type(HandshakeType::SERVER_KEY_EXCHANGE)?;
+        // The identity hint is read and ignored: we use our first PSK regardless.
         // Only the framing is read before the signature is checked: interpreting the
         // parameters (above all the primality test of a DH prime) is work an unauthenticated
         // peer must not be able to make us do. A forged message gets decrypt_error cheaply.
-        let params_start = m.body.len() - r.rest_len();
-        let raw = RawServerParams::parse(kx, &mut r)?;
-        let params_end = m.body.len() - r.rest_len();
-        match &self.leaf_key {
-            Some(leaf_key) => {
-                let key_params = &m.body[params_start..params_end];
-                verify_server_params(&self.params, kx, leaf_key, key_params, &mut r)?;
-            }
-            None => r.finish()?,
+        let ske = ServerKeyExchange::parse(m.body, (kx, self.params.ks.version))?;
+        if let Some(leaf_key) = &self.leaf_key {
+            verify_server_params(&self.params, kx, leaf_key, &ske)?;
         }
-        let exchange = raw.validate()?;
+        let exchange = validate_server_params(&ske.params)?;
         core.transcript.extend_from_slice(m.raw);
         Ok(Box::new(ExpectServerHelloDone {
             exchange,
@@ -704,35 +680,32 @@ impl State for ExpectServerHelloDone {
         _cb: &mut dyn Callbacks,
         input: Input<'_>,
     ) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ServerHelloDone",
-            ));
-        };
+        let m = input.handshake(HandshakeType::SERVER_HELLO_DONE)?;
         match m.typ {
             // A server that sent no certificate may not ask for one (RFC 5246 §7.4.4: an
             // anonymous server must not; RFC 4279 §2: PSK suites authenticate by the key).
             // The message has no place in such a handshake, so it is unexpected_message, and
             // it is never answered with a Certificate.
-            hs::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => Err(
-                Fatal::unexpected("CertificateRequest in an anonymous or PSK suite"),
-            ),
-            hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
+            HandshakeType::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => {
+                Err(Fatal::unexpected(
+                    "CertificateRequest in an anonymous or PSK suite",
+                ))
+            }
+            HandshakeType::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
                 core.transcript.extend_from_slice(m.raw);
                 self.certificate_request = Some(request);
                 Ok(self)
             }
-            hs::SERVER_HELLO_DONE => {
-                if !m.body.is_empty() {
-                    return Err(Fatal::decode("ServerHelloDone with a non-empty body"));
-                }
+            HandshakeType::SERVER_HELLO_DONE => {
+                ServerHelloDone::parse(m.body, ())?;
                 core.transcript.extend_from_slice(m.raw);
                 self.send_key_exchange(core)
             }
-            _ => Err(Fatal::unexpected(
-                "expected ServerHelloDone or CertificateRequest",
-            )),
+            _ => Err(
+                Fatal::unexpected("expected ServerHelloDone or CertificateRequest")
+                    .arrived(m.typ.name()),
+            ),
         }
     }
 }
@@ -759,7 +732,7 @@ impl ExpectServerHelloDone {
             crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity))?;
         }
         let premaster = self.key_exchange_share(&mut cke)?;
-        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke)?;
+        core.send_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &cke)?;
         let premaster = match &psk {
             Some(psk) => super::psk_premaster(kx, &premaster, &psk.key)?,
             None => premaster,
@@ -783,7 +756,7 @@ impl ExpectServerHelloDone {
         );
         core.send_change_cipher_spec()?;
         let verify = p.ks.verify_data(&master, true, &core.transcript);
-        core.send_handshake(hs::FINISHED, &verify)?;
+        core.send_handshake(HandshakeType::FINISHED, &verify)?;
         core.negotiated.client_verify_data = verify;
         Ok(Box::new(ExpectChangeCipherSpec {
             params: self.params,
@@ -808,13 +781,13 @@ impl ExpectServerHelloDone {
         // client authenticates only over TLS.
         let client_identity = if ssl3 { None } else { client_identity };
         if ssl3 && self.certificate_request.is_some() {
-            core.send_alert(alert::LEVEL_WARNING, alert::NO_CERTIFICATE);
+            core.send_alert(alert::LEVEL_WARNING, AlertDescription::NO_CERTIFICATE);
         } else if self.certificate_request.is_some() {
             let chain = client_identity.as_ref().map_or(Vec::new(), |(id, _)| {
                 id.chain.iter().map(|c| c.der.clone()).collect()
             });
             core.send_handshake(
-                hs::CERTIFICATE,
+                HandshakeType::CERTIFICATE,
                 &msgs::encode_certificate_list(chain.iter().map(|d| &d[..]))?,
             )?;
         }
@@ -878,7 +851,7 @@ fn send_certificate_verify(
             .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
         crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     }
-    core.send_handshake(hs::CERTIFICATE_VERIFY, &body)
+    core.send_handshake(HandshakeType::CERTIFICATE_VERIFY, &body)
 }
 
 /// The identity to authenticate with: its key type was requested and (TLS 1.2) it can sign
@@ -902,11 +875,12 @@ fn choose_client_identity(
         let usable = if version >= TLS1_2 {
             sign::supported_schemes_for(&identity.key)
                 .iter()
-                .any(|s| request.schemes.contains(s))
+                .any(|&s| request.schemes.contains(&SignatureScheme(s)))
         } else {
             sign::can_sign_legacy(&identity.key)
         };
-        usable.then(|| (identity.clone(), request.schemes.clone()))
+        let schemes = request.schemes.iter().map(|s| s.0).collect();
+        usable.then(|| (identity.clone(), schemes))
     })
 }
 
@@ -938,14 +912,7 @@ struct ExpectFinished {
 
 impl State for ExpectFinished {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting Finished",
-            ));
-        };
-        if m.typ != hs::FINISHED {
-            return Err(Fatal::unexpected("expected Finished"));
-        }
+        let m = input.expect(HandshakeType::FINISHED)?;
         let p = &self.params;
         let expected = p.ks.verify_data(&self.master, false, &core.transcript);
         check_finished(&expected, m.body)?;
@@ -954,7 +921,7 @@ impl State for ExpectFinished {
         if self.resumed {
             core.send_change_cipher_spec()?;
             let verify = p.ks.verify_data(&self.master, true, &core.transcript);
-            core.send_handshake(hs::FINISHED, &verify)?;
+            core.send_handshake(HandshakeType::FINISHED, &verify)?;
             core.negotiated.client_verify_data = verify;
         }
         let n = &mut core.negotiated;
