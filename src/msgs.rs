@@ -904,6 +904,256 @@ pub fn signature_algorithms_body(with_dsa: bool) -> Result<Vec<u8>, TooLong> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AlertDescription;
+
+    /// Parses `$bytes` as `$ty` with `$ctx` and checks the codec on it: the encoding gives
+    /// the same bytes, reading that again gives the same value, every proper prefix except
+    /// those listed (the forms that end early, like a hello without extensions) is
+    /// decode_error, and so is one byte more. A macro rather than a function: each
+    /// truncated copy is read with its own lifetime.
+    macro_rules! check_codec {
+        ($ty:ty, $bytes:expr, $ctx:expr) => {
+            check_codec!($ty, $bytes, $ctx, valid prefixes: [])
+        };
+        ($ty:ty, $bytes:expr, $ctx:expr, valid prefixes: [$($ok:expr),*]) => {{
+            let bytes: &[u8] = &$bytes;
+            let value = <$ty>::parse(bytes, $ctx).expect("sample parses");
+            let encoded = value.to_bytes().expect("sample encodes");
+            assert_eq!(encoded, bytes, "{} re-encodes to other bytes", stringify!($ty));
+            assert_eq!(<$ty>::parse(&encoded, $ctx).as_ref(), Ok(&value));
+            let valid: &[usize] = &[$($ok),*];
+            for n in (0..bytes.len()).filter(|n| !valid.contains(n)) {
+                let err = <$ty>::parse(&bytes[..n], $ctx).expect_err("truncation parses");
+                assert_eq!(
+                    err.alert,
+                    AlertDescription::DECODE_ERROR,
+                    "{} cut to {n} bytes",
+                    stringify!($ty)
+                );
+            }
+            let longer = [bytes, &[0]].concat();
+            assert_eq!(
+                <$ty>::parse(&longer, $ctx).err().map(|e| e.alert),
+                Some(AlertDescription::DECODE_ERROR),
+                "{} with a trailing byte",
+                stringify!($ty)
+            );
+            value
+        }};
+    }
+
+    #[test]
+    fn hellos_round_trip_and_refuse_truncation() {
+        let exts = [(ExtensionType::EXTENDED_MASTER_SECRET, vec![])];
+        let ch = encode_client_hello(0x0303, &[3; 32], &[1, 2], &[0x2f, 0xc02f], &exts).unwrap();
+        // The hello without its extension block (6 bytes) is itself valid.
+        let ch = check_codec!(ClientHello<'_>, ch, (), valid prefixes: [ch.len() - 6]);
+        assert!(ch.extension_block);
+        // An empty extension block is kept as one.
+        let mut empty_block = encode_client_hello(0x0301, &[0; 32], &[], &[0x2f], &[]).unwrap();
+        let without = empty_block.len();
+        empty_block.extend_from_slice(&[0, 0]);
+        let ch = check_codec!(ClientHello<'_>, empty_block, (), valid prefixes: [without]);
+        assert!(ch.extension_block && ch.extensions.is_empty());
+
+        let sh = encode_server_hello(0x0303, &[4; 32], &[9; 32], 0xc02f, &exts).unwrap();
+        check_codec!(ServerHello<'_>, sh, (), valid prefixes: [sh.len() - 6]);
+    }
+
+    #[test]
+    fn certificate_and_certificate_request_round_trip() {
+        let certs = encode_certificate_list([&[1u8, 2, 3][..], &[4]].into_iter()).unwrap();
+        let msg = check_codec!(CertificateMsg<'_>, certs, ());
+        assert_eq!(msg.chain, vec![&[1u8, 2, 3][..], &[4]]);
+        check_codec!(CertificateMsg<'_>, [0, 0, 0], ());
+        // An empty certificate inside the list.
+        assert!(CertificateMsg::parse(&[0, 0, 3, 0, 0, 0], ()).is_err());
+
+        let request = CertificateRequest {
+            types: vec![1, 64],
+            schemes: vec![SignatureScheme::RSA_PKCS1_SHA256],
+            ca_names: vec![vec![0x30, 0], vec![]],
+        };
+        let tls12 = request.to_bytes().unwrap();
+        assert_eq!(check_codec!(CertificateRequest, tls12, TLS1_2), request);
+        let tls10 = CertificateRequest {
+            schemes: Vec::new(),
+            ..request
+        };
+        check_codec!(CertificateRequest, tls10.to_bytes().unwrap(), 0x0301);
+        // Empty certificate_types, and (TLS 1.2) an empty scheme list.
+        assert!(CertificateRequest::parse(&[0, 0, 0], 0x0301).is_err());
+        assert!(CertificateRequest::parse(&[1, 1, 0, 0, 0, 0], TLS1_2).is_err());
+    }
+
+    #[test]
+    fn certificate_verify_round_trips_per_version() {
+        let tls12 = [4, 1, 0, 2, 0xaa, 0xbb];
+        let cv = check_codec!(CertificateVerify<'_>, tls12, TLS1_2);
+        assert_eq!(cv.scheme, Some(SignatureScheme::RSA_PKCS1_SHA256));
+        let tls10 = [0, 3, 1, 2, 3];
+        let cv = check_codec!(CertificateVerify<'_>, tls10, 0x0301);
+        assert_eq!((cv.scheme, cv.signature), (None, &[1u8, 2, 3][..]));
+    }
+
+    #[test]
+    fn server_key_exchange_round_trips_per_key_exchange() {
+        use KeyExchange as Kx;
+        // ECDHE, signed (TLS 1.2): named_curve, x25519, a 3-byte point, scheme, signature.
+        let ecdhe = [3, 0, 29, 3, 7, 8, 9, 4, 3, 0, 2, 0xee, 0xff];
+        let ske = check_codec!(ServerKeyExchange<'_>, ecdhe, (Kx::EcdheRsa, TLS1_2));
+        assert_eq!(
+            ske.params,
+            ServerKeyExchangeParams::Ecdhe {
+                group: 29,
+                point: &[7, 8, 9]
+            }
+        );
+        assert_eq!(ske.params.to_bytes().unwrap(), &ecdhe[..7]);
+        // DHE signed before TLS 1.2: p, g, Ys, then a signature without a scheme.
+        let dhe = [0, 1, 23, 0, 1, 5, 0, 2, 1, 2, 0, 1, 0xcc];
+        check_codec!(ServerKeyExchange<'_>, dhe, (Kx::DheRsa, 0x0301));
+        // DHE_PSK: identity hint, then DH parameters, unsigned.
+        let dhe_psk = [0, 1, b'h', 0, 1, 23, 0, 1, 5, 0, 1, 2];
+        let ske = check_codec!(ServerKeyExchange<'_>, dhe_psk, (Kx::DhePsk, TLS1_2));
+        assert_eq!(
+            (ske.psk_identity_hint, ske.signature),
+            (Some(&b"h"[..]), None)
+        );
+        // Plain PSK: the (here empty) hint alone; anonymous DH: parameters alone.
+        check_codec!(ServerKeyExchange<'_>, [0, 0], (Kx::Psk, TLS1_2));
+        check_codec!(
+            ServerKeyExchange<'_>,
+            [0, 1, 23, 0, 1, 5, 0, 1, 2],
+            (Kx::DhAnon, TLS1_2)
+        );
+    }
+
+    #[test]
+    fn server_key_exchange_structure_errors() {
+        let ctx = (KeyExchange::EcdheRsa, TLS1_2);
+        // Not named_curve: a bad value, not a bad structure.
+        assert_eq!(
+            ServerKeyExchange::parse(&[1, 0, 29, 1, 4, 4, 1, 0, 0], ctx).err(),
+            Some(Fatal::illegal("explicit curve"))
+        );
+        // An empty point; an empty DH value.
+        assert_eq!(
+            ServerKeyExchange::parse(&[3, 0, 29, 0, 4, 1, 0, 0], ctx).err(),
+            Some(Fatal::decode("empty point"))
+        );
+        let ctx = (KeyExchange::DhAnon, TLS1_2);
+        assert_eq!(
+            ServerKeyExchange::parse(&[0, 1, 23, 0, 0, 0, 1, 2], ctx).err(),
+            Some(Fatal::decode("empty g"))
+        );
+    }
+
+    #[test]
+    fn client_key_exchange_round_trips_per_key_exchange() {
+        use KeyExchange as Kx;
+        let rsa = check_codec!(ClientKeyExchange<'_>, [0, 2, 5, 6], (Kx::Rsa, TLS1_2));
+        assert_eq!(rsa.exchange, ClientExchange::Rsa(&[5, 6]));
+        let ecdhe = check_codec!(ClientKeyExchange<'_>, [2, 4, 9], (Kx::EcdheEcdsa, TLS1_2));
+        assert_eq!(ecdhe.exchange, ClientExchange::Ecdhe(&[4, 9]));
+        check_codec!(ClientKeyExchange<'_>, [0, 1, 7], (Kx::DheRsa, TLS1_2));
+        let psk = check_codec!(ClientKeyExchange<'_>, [0, 2, b'i', b'd'], (Kx::Psk, TLS1_2));
+        assert_eq!(
+            (psk.psk_identity, psk.exchange),
+            (Some(&b"id"[..]), ClientExchange::None)
+        );
+        check_codec!(
+            ClientKeyExchange<'_>,
+            [0, 1, b'i', 0, 1, 7],
+            (Kx::DhePsk, TLS1_2)
+        );
+        // SSL 3.0 RSA: the rest of the message, so every prefix is a (shorter) value.
+        let ssl3 = ClientKeyExchange::parse(&[5, 6, 7], (Kx::Rsa, SSL3)).unwrap();
+        assert_eq!(ssl3.exchange, ClientExchange::Ssl3Rsa(&[5, 6, 7]));
+        assert_eq!(ssl3.to_bytes().unwrap(), [5, 6, 7]);
+    }
+
+    /// A missing point (empty body), an empty one, a length running past the message or
+    /// bytes after it are structure errors; whether a point is on the curve is not asked
+    /// here (illegal_parameter, at agreement).
+    #[test]
+    fn missing_or_malformed_client_shares_are_decode_errors() {
+        let ecdhe = (KeyExchange::EcdheRsa, TLS1_2);
+        let dhe = (KeyExchange::DheRsa, TLS1_2);
+        for (body, ctx) in [
+            (&[][..], ecdhe),
+            (&[0], ecdhe),
+            (&[5, 1, 2], ecdhe),
+            (&[1, 4, 0], ecdhe),
+            (&[], dhe),
+            (&[0], dhe),
+            (&[0, 0], dhe),
+            (&[0, 1, 2, 3], dhe),
+        ] {
+            assert_eq!(
+                ClientKeyExchange::parse(body, ctx).err(),
+                Some(Fatal::decode("malformed share")),
+                "{body:?}"
+            );
+        }
+        // Plain PSK with bytes after the identity.
+        assert_eq!(
+            ClientKeyExchange::parse(&[0, 1, b'i', 0], (KeyExchange::Psk, TLS1_2)).err(),
+            Some(Fatal::decode("trailing"))
+        );
+    }
+
+    #[test]
+    fn finished_and_empty_messages_round_trip() {
+        let fin = Finished::parse(&[1; 12], ()).unwrap();
+        assert_eq!(fin.verify_data, &[1; 12]);
+        assert_eq!(fin.to_bytes().unwrap(), [1; 12]);
+        check_codec!(HelloRequest, [], ());
+        check_codec!(ServerHelloDone, [], ());
+        check_codec!(ExtendedMasterSecret, [], ());
+    }
+
+    #[test]
+    fn extensions_round_trip_and_refuse_truncation() {
+        let ri = check_codec!(RenegotiationInfo<'_>, [2, 1, 2], ());
+        assert_eq!(ri.renegotiated_connection, &[1, 2]);
+        assert_eq!(renegotiation_info_body(&[1, 2]).unwrap(), [2, 1, 2]);
+        check_codec!(RenegotiationInfo<'_>, [0], ());
+        let groups = check_codec!(SupportedGroups, [0, 4, 0, 29, 0, 23], ());
+        assert_eq!(groups.0, vec![29, 23]);
+        let formats = check_codec!(EcPointFormats<'_>, [2, 1, 0], ());
+        assert!(formats.has_uncompressed());
+        assert!(!check_codec!(EcPointFormats<'_>, [1, 1], ()).has_uncompressed());
+        let sigs = signature_algorithms_body(true).unwrap();
+        let algs = check_codec!(SignatureAlgorithms, sigs, ());
+        assert_eq!(algs.0[..11], SUPPORTED_SIGNATURE_SCHEMES);
+        assert_eq!(algs.0.len(), 11 + crate::pki::sign::DSA_SCHEMES.len());
+        // Empty and odd-length lists are structure errors.
+        for body in [&[0, 0][..], &[0, 1, 5]] {
+            assert!(SupportedGroups::parse(body, ()).is_err());
+            assert!(SignatureAlgorithms::parse(body, ()).is_err());
+        }
+    }
+
+    #[test]
+    fn wire_numbers_name_themselves_and_keep_their_values() {
+        assert_eq!(HandshakeType::CERTIFICATE_VERIFY.0, hs::CERTIFICATE_VERIFY);
+        assert_eq!(HandshakeType(15).name(), "CertificateVerify");
+        assert_eq!(HandshakeType(99).name(), "unknown");
+        assert_eq!(
+            HandshakeType::FINISHED.expected_cause(),
+            "expected Finished"
+        );
+        assert_eq!(ExtensionType(0xff01), ExtensionType::RENEGOTIATION_INFO);
+        assert_eq!(ext::EC_POINT_FORMATS, 11);
+        assert_eq!(
+            format!("{:?}", SignatureScheme::RSA_PSS_RSAE_SHA256),
+            "rsa_pss_rsae_sha256(2052)"
+        );
+        for dsa in crate::pki::sign::DSA_SCHEMES {
+            assert!(SignatureScheme(*dsa).name().starts_with("dsa_"));
+        }
+    }
 
     #[test]
     fn client_hello_round_trips() {
