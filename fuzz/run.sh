@@ -25,7 +25,7 @@ case $secs in '' | *[!0-9]*) echo "usage: fuzz/run.sh [SECONDS]" >&2; exit 2 ;; 
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/fuzz/target}
 export MATRIXSSL_FUZZ_PKI=${MATRIXSSL_FUZZ_PKI:-$PWD/fuzz/pki}
-targets=(${FUZZ_TARGETS:-server_recv client_recv established api_sequence x509 keys_mem pem})
+targets=(${FUZZ_TARGETS:-server_recv client_recv established api_sequence x509 keys_mem pem handshake_codec})
 mkdir -p fuzz/logs
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -88,6 +88,93 @@ impl<T> OrDecode<T> for Option<T> {
     }
 }
 
+/// A wire structure with a strict reader and an encoder that inverts it.
+///
+/// One trait rather than a split Encode/Decode: every message we parse we also send (or a
+/// test plays the peer that sends it), and keeping both halves on one type is what lets the
+/// round-trip fuzz target check them against each other. Decoding borrows from the input
+/// (`'a`), so a parsed message costs no copies.
+///
+/// Some structures are read differently depending on what was negotiated (a
+/// ServerKeyExchange by key exchange and version, a CertificateVerify by version): that is
+/// `Context`, `()` for the self-describing ones. Encoding needs no context: the value
+/// already says which form it has.
+pub trait Codec<'a>: Sized {
+    type Context: Copy;
+
+    /// Appends the wire form. Fails rather than truncate a length that does not fit.
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), TooLong>;
+
+    /// Reads one value from `r`, leaving whatever follows it unread.
+    fn read(r: &mut Reader<'a>, ctx: Self::Context) -> Result<Self, Fatal>;
+
+    /// Reads a value that must fill `body` exactly: trailing bytes are decode_error.
+    fn parse(body: &'a [u8], ctx: Self::Context) -> Result<Self, Fatal> {
+        let mut r = Reader::new(body);
+        let value = Self::read(&mut r, ctx)?;
+        r.finish()?;
+        Ok(value)
+    }
+
+    /// The wire form as a new buffer.
+    fn to_bytes(&self) -> Result<Vec<u8>, TooLong> {
+        let mut out = Vec::new();
+        self.encode(&mut out)?;
+        Ok(out)
+    }
+}
+
+/// Declares a newtype over a wire integer (handshake type, alert description, ...) with an
+/// associated constant and a trace name for each known value, and a module of the same
+/// constants as plain integers for code that handles raw bytes (record payloads, hand-built
+/// test messages). One list feeds both, so the two cannot disagree. Values outside the list
+/// are representable: a peer can send any number, and `name()` calls those "unknown".
+macro_rules! wire_numbers {
+    (
+        $(#[$meta:meta])*
+        $name:ident($int:ty), raw module $raw:ident {
+            $($(#[$cmeta:meta])* $konst:ident = $val:literal => $text:literal,)*
+        }
+        $($extra:item)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub $int);
+
+        impl $name {
+            $($(#[$cmeta])* pub const $konst: $name = $name($val);)*
+
+            /// The registered name, or "unknown".
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$konst => $text,)*
+                    _ => "unknown",
+                }
+            }
+        }
+
+        /// "name(number)", so a trace or test failure shows both.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", self.name(), self.0)
+            }
+        }
+
+        impl From<$int> for $name {
+            fn from(v: $int) -> $name {
+                $name(v)
+            }
+        }
+
+        /// The values of the type of the same name as plain integers, for raw bytes.
+        pub mod $raw {
+            $(pub const $konst: $int = $val;)*
+            $($extra)*
+        }
+    };
+}
+pub(crate) use wire_numbers;
+
 pub fn put_u16(out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&v.to_be_bytes());
 }

@@ -13,7 +13,7 @@ use crate::handshake::client::{self, ClientOptions, ResumeTicket};
 use crate::handshake::server::{ExpectClientHello, ServerOptions};
 use crate::handshake::{Callbacks, Core, Input, Message, State};
 use crate::keys::Keys;
-use crate::msgs::hs;
+use crate::msgs::{HandshakeType, hs};
 use crate::record::{HEADER_LEN, Header, MAX_PLAINTEXT, content};
 use crate::suites::TLS1_0;
 use crate::trace;
@@ -377,7 +377,7 @@ impl Connection {
             &mut self.core,
             cb,
             Input::Handshake(Message {
-                typ: hs::CLIENT_HELLO,
+                typ: HandshakeType::CLIENT_HELLO,
                 body: &body,
                 raw: &msg,
             }),
@@ -435,7 +435,7 @@ impl Connection {
             trace::HANDSHAKE,
             "{}: received {} (type {}, {} bytes)",
             trace::role(self.is_client),
-            trace::handshake_name(raw[0]),
+            HandshakeType(raw[0]).name(),
             raw[0],
             raw.len() - 4
         );
@@ -450,9 +450,9 @@ impl Connection {
         if self.closure_sent && (!self.handshake_open_at_close || self.handshake_complete()) {
             return Ok(());
         }
-        let typ = raw[0];
+        let typ = HandshakeType(raw[0]);
         // RFC 5246 §7.4.1.1: a HelloRequest in the middle of a handshake is ignored.
-        if typ == hs::HELLO_REQUEST && self.is_client && !self.handshake_complete() {
+        if typ == HandshakeType::HELLO_REQUEST && self.is_client && !self.handshake_complete() {
             return if raw.len() == 4 {
                 Ok(())
             } else {
@@ -991,7 +991,7 @@ impl Connection {
         }
         self.abandon_reservation();
         self.core
-            .send_alert(alert::LEVEL_WARNING, alert::CLOSE_NOTIFY);
+            .send_alert(alert::LEVEL_WARNING, AlertDescription::CLOSE_NOTIFY);
         if !self.closure_sent {
             // A server still waiting for its first ClientHello has no handshake under way.
             self.handshake_open_at_close = !self.handshake_complete() && !self.awaiting_first_hello;

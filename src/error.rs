@@ -29,63 +29,40 @@ pub const MATRIXSSL_RECEIVED_ALERT: i32 = 6;
 
 pub const SSL_ALLOW_ANON_CONNECTION: i32 = 254;
 
-/// TLS alert descriptions (RFC 5246 §7.2, plus those later RFCs added).
-pub mod alert {
-    pub const CLOSE_NOTIFY: u8 = 0;
-    pub const UNEXPECTED_MESSAGE: u8 = 10;
-    pub const BAD_RECORD_MAC: u8 = 20;
-    pub const RECORD_OVERFLOW: u8 = 22;
-    pub const HANDSHAKE_FAILURE: u8 = 40;
-    pub const NO_CERTIFICATE: u8 = 41;
-    pub const BAD_CERTIFICATE: u8 = 42;
-    pub const UNSUPPORTED_CERTIFICATE: u8 = 43;
-    pub const CERTIFICATE_REVOKED: u8 = 44;
-    pub const CERTIFICATE_EXPIRED: u8 = 45;
-    pub const CERTIFICATE_UNKNOWN: u8 = 46;
-    pub const ILLEGAL_PARAMETER: u8 = 47;
-    pub const UNKNOWN_CA: u8 = 48;
-    pub const ACCESS_DENIED: u8 = 49;
-    pub const DECODE_ERROR: u8 = 50;
-    pub const DECRYPT_ERROR: u8 = 51;
-    pub const PROTOCOL_VERSION: u8 = 70;
-    pub const INSUFFICIENT_SECURITY: u8 = 71;
-    pub const INTERNAL_ERROR: u8 = 80;
-    pub const INAPPROPRIATE_FALLBACK: u8 = 86;
-    pub const NO_RENEGOTIATION: u8 = 100;
-    pub const UNSUPPORTED_EXTENSION: u8 = 110;
-    pub const UNKNOWN_PSK_IDENTITY: u8 = 115;
+crate::codec::wire_numbers! {
+    /// A TLS alert description (RFC 5246 §7.2, plus those later RFCs added).
+    AlertDescription(u8), raw module alert {
+        CLOSE_NOTIFY = 0 => "close_notify",
+        UNEXPECTED_MESSAGE = 10 => "unexpected_message",
+        BAD_RECORD_MAC = 20 => "bad_record_mac",
+        RECORD_OVERFLOW = 22 => "record_overflow",
+        HANDSHAKE_FAILURE = 40 => "handshake_failure",
+        NO_CERTIFICATE = 41 => "no_certificate",
+        BAD_CERTIFICATE = 42 => "bad_certificate",
+        UNSUPPORTED_CERTIFICATE = 43 => "unsupported_certificate",
+        CERTIFICATE_REVOKED = 44 => "certificate_revoked",
+        CERTIFICATE_EXPIRED = 45 => "certificate_expired",
+        CERTIFICATE_UNKNOWN = 46 => "certificate_unknown",
+        ILLEGAL_PARAMETER = 47 => "illegal_parameter",
+        UNKNOWN_CA = 48 => "unknown_ca",
+        ACCESS_DENIED = 49 => "access_denied",
+        DECODE_ERROR = 50 => "decode_error",
+        DECRYPT_ERROR = 51 => "decrypt_error",
+        PROTOCOL_VERSION = 70 => "protocol_version",
+        INSUFFICIENT_SECURITY = 71 => "insufficient_security",
+        INTERNAL_ERROR = 80 => "internal_error",
+        INAPPROPRIATE_FALLBACK = 86 => "inappropriate_fallback",
+        NO_RENEGOTIATION = 100 => "no_renegotiation",
+        UNSUPPORTED_EXTENSION = 110 => "unsupported_extension",
+        UNKNOWN_PSK_IDENTITY = 115 => "unknown_psk_identity",
+    }
 
     pub const LEVEL_WARNING: u8 = 1;
     pub const LEVEL_FATAL: u8 = 2;
 
-    /// Name of an alert description (RFC 5246 §7.2 and later registrations).
+    /// Name of an alert description as it arrived in a record.
     pub fn name(description: u8) -> &'static str {
-        match description {
-            CLOSE_NOTIFY => "close_notify",
-            UNEXPECTED_MESSAGE => "unexpected_message",
-            BAD_RECORD_MAC => "bad_record_mac",
-            RECORD_OVERFLOW => "record_overflow",
-            HANDSHAKE_FAILURE => "handshake_failure",
-            NO_CERTIFICATE => "no_certificate",
-            BAD_CERTIFICATE => "bad_certificate",
-            UNSUPPORTED_CERTIFICATE => "unsupported_certificate",
-            CERTIFICATE_REVOKED => "certificate_revoked",
-            CERTIFICATE_EXPIRED => "certificate_expired",
-            CERTIFICATE_UNKNOWN => "certificate_unknown",
-            ILLEGAL_PARAMETER => "illegal_parameter",
-            UNKNOWN_CA => "unknown_ca",
-            ACCESS_DENIED => "access_denied",
-            DECODE_ERROR => "decode_error",
-            DECRYPT_ERROR => "decrypt_error",
-            PROTOCOL_VERSION => "protocol_version",
-            INSUFFICIENT_SECURITY => "insufficient_security",
-            INTERNAL_ERROR => "internal_error",
-            INAPPROPRIATE_FALLBACK => "inappropriate_fallback",
-            NO_RENEGOTIATION => "no_renegotiation",
-            UNSUPPORTED_EXTENSION => "unsupported_extension",
-            UNKNOWN_PSK_IDENTITY => "unknown_psk_identity",
-            _ => "unknown",
-        }
+        super::AlertDescription(description).name()
     }
 }
 
@@ -96,8 +73,11 @@ pub mod alert {
 /// are: the alert is what the peer sees, the cause only explains it.
 #[derive(Debug, Clone, Copy)]
 pub struct Fatal {
-    pub alert: u8,
+    pub alert: AlertDescription,
     pub cause: &'static str,
+    /// What arrived instead, where `cause` names what was expected (a message type's
+    /// name); empty otherwise. Fixed text too, for the same reasons as `cause`.
+    pub arrived: &'static str,
 }
 
 impl PartialEq for Fatal {
@@ -114,45 +94,58 @@ impl std::fmt::Display for Fatal {
         write!(
             f,
             "{} ({}): {}",
-            alert::name(self.alert),
-            self.alert,
+            self.alert.name(),
+            self.alert.0,
             self.cause
-        )
+        )?;
+        if !self.arrived.is_empty() {
+            write!(f, "; arrived: {}", self.arrived)?;
+        }
+        Ok(())
     }
 }
 
 impl Fatal {
-    pub const fn new(alert: u8, cause: &'static str) -> Fatal {
-        Fatal { alert, cause }
+    pub const fn new(alert: AlertDescription, cause: &'static str) -> Fatal {
+        Fatal {
+            alert,
+            cause,
+            arrived: "",
+        }
+    }
+
+    /// The same failure, saying what arrived where `cause` names what was expected.
+    pub const fn arrived(self, arrived: &'static str) -> Fatal {
+        Fatal { arrived, ..self }
     }
 
     /// decode_error: a message that does not parse as its structure (RFC 5246 §7.2.2).
     pub const fn decode(cause: &'static str) -> Fatal {
-        Fatal::new(alert::DECODE_ERROR, cause)
+        Fatal::new(AlertDescription::DECODE_ERROR, cause)
     }
 
     pub const fn unexpected(cause: &'static str) -> Fatal {
-        Fatal::new(alert::UNEXPECTED_MESSAGE, cause)
+        Fatal::new(AlertDescription::UNEXPECTED_MESSAGE, cause)
     }
 
     pub const fn illegal(cause: &'static str) -> Fatal {
-        Fatal::new(alert::ILLEGAL_PARAMETER, cause)
+        Fatal::new(AlertDescription::ILLEGAL_PARAMETER, cause)
     }
 
     pub const fn handshake(cause: &'static str) -> Fatal {
-        Fatal::new(alert::HANDSHAKE_FAILURE, cause)
+        Fatal::new(AlertDescription::HANDSHAKE_FAILURE, cause)
     }
 
     pub const fn internal(cause: &'static str) -> Fatal {
-        Fatal::new(alert::INTERNAL_ERROR, cause)
+        Fatal::new(AlertDescription::INTERNAL_ERROR, cause)
     }
 
     pub const fn bad_mac(cause: &'static str) -> Fatal {
-        Fatal::new(alert::BAD_RECORD_MAC, cause)
+        Fatal::new(AlertDescription::BAD_RECORD_MAC, cause)
     }
 
     pub const fn decrypt(cause: &'static str) -> Fatal {
-        Fatal::new(alert::DECRYPT_ERROR, cause)
+        Fatal::new(AlertDescription::DECRYPT_ERROR, cause)
     }
 }
 
@@ -165,9 +158,27 @@ mod tests {
         assert_eq!(Fatal::decode("one reason"), Fatal::decode("another"));
         assert_ne!(Fatal::decode("same"), Fatal::illegal("same"));
         assert_eq!(
-            Fatal::new(alert::UNKNOWN_CA, "server certificate chain did not verify").to_string(),
+            Fatal::new(
+                AlertDescription::UNKNOWN_CA,
+                "server certificate chain did not verify"
+            )
+            .to_string(),
             "unknown_ca (48): server certificate chain did not verify"
         );
         assert_eq!(alert::name(200), "unknown");
+        assert_eq!(
+            Fatal::unexpected("expected Finished")
+                .arrived("ChangeCipherSpec")
+                .to_string(),
+            "unexpected_message (10): expected Finished; arrived: ChangeCipherSpec"
+        );
+        assert_eq!(
+            AlertDescription(alert::DECODE_ERROR),
+            AlertDescription::DECODE_ERROR
+        );
+        assert_eq!(
+            format!("{:?}", Fatal::decode("x").alert),
+            "decode_error(50)"
+        );
     }
 }

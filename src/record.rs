@@ -5,7 +5,7 @@
 use core::ops::Range;
 
 use crate::crypto::cipher::{RecordDecrypter, RecordEncrypter};
-use crate::error::{Fatal, alert};
+use crate::error::{AlertDescription, Fatal};
 
 pub const HEADER_LEN: usize = 5;
 pub const MAX_PLAINTEXT: usize = 16384;
@@ -44,7 +44,7 @@ impl Header {
         }
         if self.version >> 8 != 3 {
             return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
+                AlertDescription::PROTOCOL_VERSION,
                 "record version major is not 3",
             ));
         }
@@ -53,7 +53,7 @@ impl Header {
         }
         if self.len > MAX_BODY {
             return Err(Fatal::new(
-                alert::RECORD_OVERFLOW,
+                AlertDescription::RECORD_OVERFLOW,
                 "record longer than 2^14 + 2048 bytes",
             ));
         }
@@ -195,7 +195,7 @@ impl RecordLayer {
             && header.version != expected
         {
             return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
+                AlertDescription::PROTOCOL_VERSION,
                 "record version differs from the negotiated one",
             ));
         }
@@ -208,7 +208,7 @@ impl RecordLayer {
         self.read_seq = self.read_seq.wrapping_add(1);
         if range.len() > MAX_PLAINTEXT {
             return Err(Fatal::new(
-                alert::RECORD_OVERFLOW,
+                AlertDescription::RECORD_OVERFLOW,
                 "decrypted record longer than 2^14 bytes",
             ));
         }
@@ -233,7 +233,10 @@ mod tests {
         );
         assert_eq!(
             Header::parse(&[23, 3, 3, 0x48, 0x01]),
-            Some(Err(Fatal::new(alert::RECORD_OVERFLOW, "record too long")))
+            Some(Err(Fatal::new(
+                AlertDescription::RECORD_OVERFLOW,
+                "record too long"
+            )))
         );
         assert_eq!(
             Header::parse(&[22, 3, 3, 0x10, 0x00]),

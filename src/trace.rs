@@ -87,25 +87,6 @@ pub fn role(is_client: bool) -> &'static str {
     if is_client { "client" } else { "server" }
 }
 
-/// Name of a handshake message type (RFC 5246 §7.4), or "unknown" for a type the peer
-/// made up (its number is printed alongside).
-pub fn handshake_name(typ: u8) -> &'static str {
-    use crate::msgs::hs;
-    match typ {
-        hs::HELLO_REQUEST => "HelloRequest",
-        hs::CLIENT_HELLO => "ClientHello",
-        hs::SERVER_HELLO => "ServerHello",
-        hs::CERTIFICATE => "Certificate",
-        hs::SERVER_KEY_EXCHANGE => "ServerKeyExchange",
-        hs::CERTIFICATE_REQUEST => "CertificateRequest",
-        hs::SERVER_HELLO_DONE => "ServerHelloDone",
-        hs::CERTIFICATE_VERIFY => "CertificateVerify",
-        hs::CLIENT_KEY_EXCHANGE => "ClientKeyExchange",
-        hs::FINISHED => "Finished",
-        _ => "unknown",
-    }
-}
-
 /// Name of a protocol version on the wire.
 pub fn version_name(version: u16) -> &'static str {
     match version {
@@ -171,8 +152,9 @@ mod tests {
 
     #[test]
     fn names_cover_the_handshake_types_and_versions() {
-        assert_eq!(handshake_name(crate::msgs::hs::FINISHED), "Finished");
-        assert_eq!(handshake_name(99), "unknown");
+        use crate::msgs::HandshakeType;
+        assert_eq!(HandshakeType::FINISHED.name(), "Finished");
+        assert_eq!(HandshakeType(99).name(), "unknown");
         assert_eq!(version_name(0x0303), "TLS 1.2");
     }
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aes::cipher::{BlockEncrypt, KeyInit, generic_array::GenericArray};
+use matrixssl::codec::Codec;
 use matrixssl::config::Config;
 use matrixssl::conn::Connection;
 use matrixssl::crypto::prf::prf;
@@ -17,7 +18,7 @@ use matrixssl::error::*;
 use matrixssl::handshake::KeySchedule;
 use matrixssl::handshake::client::ClientOptions;
 use matrixssl::keys::Keys;
-use matrixssl::msgs::{self, ClientHello, ServerHello, ext, hs};
+use matrixssl::msgs::{self, ClientHello, ExtensionType, ServerHello, ext, hs};
 use matrixssl::pki::{Certificate, PrivateKey, PublicKey};
 use matrixssl::record::{Header, RecordLayer, content};
 use matrixssl::suites::{self, CipherSuite};
@@ -68,6 +69,13 @@ fn client_keys() -> Arc<Keys> {
 /// A handshake message with its 4-byte header (test bodies always fit the length field).
 fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
     msgs::handshake_message(typ, body).expect("handshake body under 2^24 bytes")
+}
+
+/// Extensions given by raw type numbers, as the encoders take them.
+fn typed_exts(exts: &[(u16, Vec<u8>)]) -> Vec<(ExtensionType, Vec<u8>)> {
+    exts.iter()
+        .map(|(t, b)| (ExtensionType(*t), b.clone()))
+        .collect()
 }
 
 const TLS10: u16 = 0x0301;
@@ -237,7 +245,7 @@ fn server_rejects(bytes: &[u8], desc: u8, what: &str) {
 type Extensions = Vec<(u16, Vec<u8>)>;
 
 fn client_hello_body(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
-    msgs::encode_client_hello(version, &[7; 32], &[], suites, exts).unwrap()
+    msgs::encode_client_hello(version, &[7; 32], &[], suites, &typed_exts(exts)).unwrap()
 }
 
 fn client_hello_record(version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
@@ -363,7 +371,8 @@ impl Script {
     fn client_hello(&mut self, version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
         self.hello_version = version;
         let body =
-            msgs::encode_client_hello(version, &self.client_random, &[], suites, exts).unwrap();
+            msgs::encode_client_hello(version, &self.client_random, &[], suites, &typed_exts(exts))
+                .unwrap();
         self.send_hs(hs::CLIENT_HELLO, &body)
     }
 
@@ -374,12 +383,13 @@ impl Script {
         for m in &got.messages {
             match m[0] {
                 hs::SERVER_HELLO => {
-                    let sh = ServerHello::parse(&m[4..]).expect("ServerHello");
+                    let sh = ServerHello::parse(&m[4..], ()).expect("ServerHello");
                     self.server_random = sh.random;
                     self.version = sh.version;
                     self.suite = suites::by_id(sh.suite);
                     self.ems =
-                        msgs::find_ext(&sh.extensions, ext::EXTENDED_MASTER_SECRET).is_some();
+                        msgs::find_ext(&sh.extensions, ExtensionType::EXTENDED_MASTER_SECRET)
+                            .is_some();
                     self.rl.write_version = sh.version;
                 }
                 hs::CERTIFICATE => {
@@ -500,10 +510,10 @@ impl Script {
     fn absorb_client_hello(&mut self, wire: &[u8]) -> Vec<u16> {
         let got = self.read(wire);
         let m = got.messages.first().expect("ClientHello");
-        let ch = ClientHello::parse(&m[4..]).expect("ClientHello parse");
+        let ch = ClientHello::parse(&m[4..], ()).expect("ClientHello parse");
         self.client_random = ch.random;
         self.hello_version = ch.version;
-        let types = ch.extensions.iter().map(|e| e.typ).collect();
+        let types = ch.extensions.iter().map(|e| e.typ.0).collect();
         self.transcript.extend_from_slice(m);
         types
     }
@@ -518,9 +528,14 @@ impl Script {
         self.version = version;
         self.suite = suites::by_id(suite);
         self.rl.write_version = version;
-        let body =
-            msgs::encode_server_hello(version, &self.server_random, &[0x33; 32], suite, exts)
-                .unwrap();
+        let body = msgs::encode_server_hello(
+            version,
+            &self.server_random,
+            &[0x33; 32],
+            suite,
+            &typed_exts(exts),
+        )
+        .unwrap();
         let mut wire = self.send_hs(hs::SERVER_HELLO, &body);
         let keys = server_keys();
         let chain = &keys.rsa_identity().expect("RSA identity").chain;
@@ -1058,7 +1073,7 @@ fn future_versions_negotiate_down() {
         assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
         let out = take_out(&mut server);
         let recs = split_records(&out);
-        let sh = ServerHello::parse(&recs[0].2[4..]).expect("ServerHello");
+        let sh = ServerHello::parse(&recs[0].2[4..], ()).expect("ServerHello");
         assert_eq!(sh.version, TLS12, "client version {v:04x}");
     }
 }
@@ -1686,8 +1701,14 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
         if hello_ems {
             exts.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
         }
-        let hello =
-            msgs::encode_server_hello(TLS12, &t.server_random, &[0x33; 32], 0x002f, &exts).unwrap();
+        let hello = msgs::encode_server_hello(
+            TLS12,
+            &t.server_random,
+            &[0x33; 32],
+            0x002f,
+            &typed_exts(&exts),
+        )
+        .unwrap();
         let mut wire = t.send_hs(hs::SERVER_HELLO, &hello);
         t.master = [0x5c; 48];
         wire.extend(t.finish(|_| {}));
@@ -1712,7 +1733,9 @@ fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
     } else {
         Vec::new()
     };
-    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &exts).unwrap();
+    let body =
+        msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &typed_exts(&exts))
+            .unwrap();
     record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
 }
 
@@ -1739,8 +1762,8 @@ fn server_answer(server: &mut Connection) -> (Vec<u8>, bool, bool) {
         .flat_map(|r| r.2)
         .collect();
     let messages = split_messages(&stream);
-    let sh = ServerHello::parse(&messages[0][4..]).expect("ServerHello");
-    let ems = msgs::find_ext(&sh.extensions, ext::EXTENDED_MASTER_SECRET).is_some();
+    let sh = ServerHello::parse(&messages[0][4..], ()).expect("ServerHello");
+    let ems = msgs::find_ext(&sh.extensions, ExtensionType::EXTENDED_MASTER_SECRET).is_some();
     let certificate = messages.iter().any(|m| m[0] == hs::CERTIFICATE);
     (sh.session_id.to_vec(), ems, certificate)
 }
@@ -2078,18 +2101,18 @@ fn alerts_at_every_point_to_client() {
             let mut server = Connection::new_server(server_keys());
             let mut seen = Vec::new();
             if point == 0 {
-                server.core.send_alert(level, desc);
+                server.core.send_alert(level, AlertDescription(desc));
                 seen.extend(pump(&mut server, &mut client).alerts);
             }
             pump(&mut client, &mut server);
             if point == 1 {
-                server.core.send_alert(level, desc);
+                server.core.send_alert(level, AlertDescription(desc));
             }
             seen.extend(pump(&mut server, &mut client).alerts);
             if !client.errored() {
                 pump(&mut client, &mut server);
                 if point == 2 {
-                    server.core.send_alert(level, desc);
+                    server.core.send_alert(level, AlertDescription(desc));
                 }
                 seen.extend(pump(&mut server, &mut client).alerts);
             }
@@ -3098,7 +3121,7 @@ fn renegotiation_server_flight(t: &mut Script, client: &Connection, at: DataAt) 
         &[0x55; 32],
         0x002f,
         &[(
-            ext::RENEGOTIATION_INFO,
+            ExtensionType::RENEGOTIATION_INFO,
             msgs::renegotiation_info_body(&binding).unwrap(),
         )],
     )
@@ -3202,7 +3225,8 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         let id = [0x5d; 32];
         cache_session(&config, id, true);
         let exts = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
-        let body = msgs::encode_client_hello(version, &[7; 32], &id, &offer, &exts).unwrap();
+        let body =
+            msgs::encode_client_hello(version, &[7; 32], &id, &offer, &typed_exts(&exts)).unwrap();
         let hello = record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body));
         let mut server = Connection::new_server_with(config.clone(), server_keys());
         let got = feed(&mut server, &hello, usize::MAX);
@@ -3215,7 +3239,7 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
             .flat_map(|r| r.2)
             .collect();
         let messages = split_messages(&stream);
-        let sh = ServerHello::parse(&messages[0][4..]).expect("ServerHello");
+        let sh = ServerHello::parse(&messages[0][4..], ()).expect("ServerHello");
         let certificate = messages.iter().any(|m| m[0] == hs::CERTIFICATE);
         match full {
             Some((v, suite)) => {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use matrixssl::codec::Codec;
 use matrixssl::conn::Connection;
 use matrixssl::error::*;
 use matrixssl::ffi::keys::{
@@ -11,10 +12,16 @@ use matrixssl::ffi::keys::{
 };
 use matrixssl::ffi::x509::{psX509Cert_t, psX509FreeCert, psX509ParseCert};
 use matrixssl::handshake::client::ClientOptions;
+use matrixssl::msgs::{
+    self, CertificateMsg, CertificateRequest, CertificateVerify, ClientHello, ClientKeyExchange,
+    EcPointFormats, ExtendedMasterSecret, Finished, HandshakeType, HelloRequest, RenegotiationInfo,
+    ServerHello, ServerHelloDone, ServerKeyExchange, SignatureAlgorithms, SupportedGroups,
+};
 use matrixssl::pki::certificate::parse_der_chain;
 use matrixssl::pki::pem::parse_pem;
 use matrixssl::pki::verify::{Usage, verify_chain};
 use matrixssl::pki::{Certificate, PrivateKey};
+use matrixssl::suites::KeyExchange;
 
 use crate::{FuzzCallbacks, deliver, drain, established_pair, fixture, seal_records};
 
@@ -534,5 +541,108 @@ pub fn api_sequence(data: &[u8]) {
                 .zip(&got[1 - s])
                 .position(|(a, b)| a != b)
         );
+    }
+}
+
+/// Reads `$body` as `$ty`; when that succeeds the value must encode, the encoding must read
+/// back as an equal value, and (every message format here being canonical: one encoding
+/// per value) it must be the very bytes read. A macro so that each read borrows with its
+/// own lifetime.
+macro_rules! round_trip {
+    ($ty:ty, $body:expr, $ctx:expr) => {{
+        let body: &[u8] = $body;
+        if let Ok(value) = <$ty>::parse(body, $ctx) {
+            let encoded = value.to_bytes().expect("a value read from bytes encodes");
+            let again = <$ty>::parse(&encoded, $ctx).expect("an encoding reads back");
+            assert_eq!(again, value, "{} changed in a round trip", stringify!($ty));
+            assert_eq!(encoded, body, "{} re-encoded differently", stringify!($ty));
+        }
+    }};
+}
+
+/// Key exchanges selectable by `handshake_codec`'s context byte (low 3 bits).
+pub const CODEC_KEY_EXCHANGES: [KeyExchange; 8] = [
+    KeyExchange::Rsa,
+    KeyExchange::EcdheRsa,
+    KeyExchange::EcdheEcdsa,
+    KeyExchange::DheRsa,
+    KeyExchange::DheDss,
+    KeyExchange::Psk,
+    KeyExchange::DhePsk,
+    KeyExchange::DhAnon,
+];
+
+/// Versions selectable by `handshake_codec`'s context byte (bits 3-4).
+pub const CODEC_VERSIONS: [u16; 4] = [0x0300, 0x0301, 0x0302, 0x0303];
+
+/// The message kinds of `handshake_codec`, by the kind byte modulo their number.
+pub const CODEC_KINDS: [&str; 18] = [
+    "ClientHello",
+    "ServerHello",
+    "Certificate",
+    "CertificateRequest",
+    "ServerKeyExchange",
+    "ClientKeyExchange",
+    "CertificateVerify",
+    "Finished",
+    "HelloRequest",
+    "ServerHelloDone",
+    "renegotiation_info",
+    "extended_master_secret",
+    "supported_groups",
+    "ec_point_formats",
+    "signature_algorithms",
+    "sslv2 ClientHello",
+    "handshake header",
+    "extension block",
+];
+
+/// `handshake_codec`: `[kind] [context] body` — `body` read as the message or extension
+/// `CODEC_KINDS[kind % 18]` under the key exchange `CODEC_KEY_EXCHANGES[context & 7]` and
+/// version `CODEC_VERSIONS[(context >> 3) & 3]`, with the round-trip oracle of
+/// `round_trip!`. "sslv2 ClientHello" checks that a converted SSL 2.0 hello is a valid
+/// ClientHello; "handshake header" and "extension block" read `body` as a handshake
+/// message header and a hello's extensions.
+pub fn handshake_codec(data: &[u8]) {
+    let mut c = Cursor(data);
+    let kind = usize::from(c.u8()) % CODEC_KINDS.len();
+    let context = c.u8();
+    let body = c.rest();
+    let kx = CODEC_KEY_EXCHANGES[usize::from(context & 7)];
+    let version = CODEC_VERSIONS[usize::from((context >> 3) & 3)];
+    match kind {
+        0 => round_trip!(ClientHello<'_>, body, ()),
+        1 => round_trip!(ServerHello<'_>, body, ()),
+        2 => round_trip!(CertificateMsg<'_>, body, ()),
+        3 => round_trip!(CertificateRequest, body, version),
+        4 => round_trip!(ServerKeyExchange<'_>, body, (kx, version)),
+        5 => round_trip!(ClientKeyExchange<'_>, body, (kx, version)),
+        6 => round_trip!(CertificateVerify<'_>, body, version),
+        7 => round_trip!(Finished<'_>, body, ()),
+        8 => round_trip!(HelloRequest, body, ()),
+        9 => round_trip!(ServerHelloDone, body, ()),
+        10 => round_trip!(RenegotiationInfo<'_>, body, ()),
+        11 => round_trip!(ExtendedMasterSecret, body, ()),
+        12 => round_trip!(SupportedGroups, body, ()),
+        13 => round_trip!(EcPointFormats<'_>, body, ()),
+        14 => round_trip!(SignatureAlgorithms, body, ()),
+        15 => {
+            if let Ok(hello) = msgs::sslv2_client_hello_to_v3(body) {
+                round_trip!(ClientHello<'_>, &hello, ());
+                ClientHello::parse(&hello, ()).expect("a converted SSL 2.0 hello reads");
+            }
+        }
+        16 => {
+            // A handshake header around the body: the type and length come back out.
+            let typ = HandshakeType(context);
+            let msg = msgs::handshake_message(typ, body).expect("fuzz input under 2^24");
+            assert_eq!((msg[0], &msg[4..]), (context, body));
+        }
+        _ => {
+            // An extension block alone, as it ends a ServerHello (version, random,
+            // empty session id, suite, null compression before it).
+            let hello = [&[3, 3][..], &[0; 32], &[0, 0, 0x2f, 0], body].concat();
+            round_trip!(ServerHello<'_>, &hello, ());
+        }
     }
 }

@@ -18,7 +18,7 @@ use ring::aead::{
 use zeroize::Zeroizing;
 
 use super::tls13::{IV_LEN, Secret, traffic_key_iv};
-use crate::error::{Fatal, alert};
+use crate::error::{AlertDescription, Fatal};
 
 pub const HEADER_LEN: usize = 5;
 pub const TAG_LEN: usize = 16;
@@ -197,7 +197,7 @@ impl RecordProtection {
         }
         if body.len() > MAX_CIPHERTEXT {
             return Err(Fatal::new(
-                alert::RECORD_OVERFLOW,
+                AlertDescription::RECORD_OVERFLOW,
                 "protected record longer than 2^14 + 256 bytes",
             ));
         }
@@ -208,7 +208,7 @@ impl RecordProtection {
             .map_err(|_| Fatal::bad_mac("record did not authenticate"))?;
         if inner.len() > MAX_INNER_PLAINTEXT {
             return Err(Fatal::new(
-                alert::RECORD_OVERFLOW,
+                AlertDescription::RECORD_OVERFLOW,
                 "inner plaintext longer than 2^14 + 1 bytes",
             ));
         }
@@ -277,23 +277,23 @@ mod tests {
                 bad[i] ^= 0x01;
                 // Flipping a length bit makes the header disagree with the slice given.
                 let expect = if i == 3 || i == 4 {
-                    alert::INTERNAL_ERROR
+                    AlertDescription::INTERNAL_ERROR
                 } else if i == 0 {
-                    alert::UNEXPECTED_MESSAGE
+                    AlertDescription::UNEXPECTED_MESSAGE
                 } else {
-                    alert::BAD_RECORD_MAC
+                    AlertDescription::BAD_RECORD_MAC
                 };
                 assert_eq!(p.open(3, &mut bad).unwrap_err().alert, expect, "byte {i}");
             }
             assert_eq!(
                 p.open(4, &mut rec.clone()).unwrap_err().alert,
-                alert::BAD_RECORD_MAC
+                AlertDescription::BAD_RECORD_MAC
             );
             // Too short to hold even a tag.
             let mut short = vec![23, 3, 3, 0, 5, 1, 2, 3, 4, 5];
             assert_eq!(
                 p.open(0, &mut short).unwrap_err().alert,
-                alert::BAD_RECORD_MAC
+                AlertDescription::BAD_RECORD_MAC
             );
         }
     }
@@ -305,7 +305,7 @@ mod tests {
         let mut rec = seal(&p, 0, 0, &[], 5);
         assert_eq!(
             p.open(0, &mut rec).unwrap_err().alert,
-            alert::UNEXPECTED_MESSAGE
+            AlertDescription::UNEXPECTED_MESSAGE
         );
     }
 
@@ -335,7 +335,7 @@ mod tests {
         body[big.len() + 1..].copy_from_slice(tag.as_ref());
         assert_eq!(
             p.open(0, &mut rec).unwrap_err().alert,
-            alert::RECORD_OVERFLOW
+            AlertDescription::RECORD_OVERFLOW
         );
 
         // A ciphertext above 2^14 + 256 is refused before any decryption.
@@ -345,7 +345,7 @@ mod tests {
         huge[3..5].copy_from_slice(&((MAX_CIPHERTEXT + 1) as u16).to_be_bytes());
         assert_eq!(
             p.open(0, &mut huge).unwrap_err().alert,
-            alert::RECORD_OVERFLOW
+            AlertDescription::RECORD_OVERFLOW
         );
     }
 

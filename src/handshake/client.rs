@@ -11,14 +11,18 @@ use super::finished::{
 use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Negotiated, Next, PeerIdentity, State,
 };
-use crate::codec::{OrDecode, Reader, TooLong};
+use crate::codec::{Codec, TooLong};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
 use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{
-    Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL, SSL_ALLOW_ANON_CONNECTION, alert,
+    AlertDescription, Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL,
+    SSL_ALLOW_ANON_CONNECTION, alert,
 };
-use crate::msgs::{self, ServerHello, ext, hs};
+use crate::msgs::{
+    self, CertificateMsg, EcPointFormats, ExtendedMasterSecret, ExtensionType, HandshakeType,
+    ServerHello, ServerHelloDone, ServerKeyExchange, SignatureScheme,
+};
 use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PublicKey, sign};
 use crate::suites::{
@@ -27,7 +31,7 @@ use crate::suites::{
 };
 
 mod server_params;
-use server_params::{RawServerParams, verify_server_params};
+use server_params::{validate_server_params, verify_server_params};
 
 /// A session the application asks to resume (from its `sslSessionId_t`), or the current
 /// session of a renegotiation.
@@ -134,12 +138,12 @@ impl Default for ClientOptions {
 }
 
 /// Extensions the library owns: an application copy of these is dropped (ABI.md D6).
-const LIBRARY_EXTENSIONS: [u16; 5] = [
-    ext::RENEGOTIATION_INFO,
-    ext::EXTENDED_MASTER_SECRET,
-    ext::SIGNATURE_ALGORITHMS,
-    ecdhe::EXT_SUPPORTED_GROUPS,
-    ecdhe::EXT_EC_POINT_FORMATS,
+const LIBRARY_EXTENSIONS: [ExtensionType; 5] = [
+    ExtensionType::RENEGOTIATION_INFO,
+    ExtensionType::EXTENDED_MASTER_SECRET,
+    ExtensionType::SIGNATURE_ALGORITHMS,
+    ExtensionType::SUPPORTED_GROUPS,
+    ExtensionType::EC_POINT_FORMATS,
 ];
 
 fn hello_random() -> Result<[u8; 32], i32> {
@@ -190,11 +194,11 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     if core.negotiated.version != 0 {
         options.user_extensions.clear();
     }
-    let user_extensions: Vec<(u16, Vec<u8>)> = options
+    let user_extensions: Vec<(ExtensionType, Vec<u8>)> = options
         .user_extensions
         .iter()
+        .map(|(t, body)| (ExtensionType(*t), body.clone()))
         .filter(|(t, _)| !LIBRARY_EXTENSIONS.contains(t))
-        .cloned()
         .collect();
     let client_random = hello_random()?;
     send_client_hello(
@@ -272,7 +276,7 @@ fn send_client_hello(
     options: &ClientOptions,
     max_version: u16,
     offered: &[u16],
-    user_extensions: &[(u16, Vec<u8>)],
+    user_extensions: &[(ExtensionType, Vec<u8>)],
     client_random: &[u8; 32],
 ) -> Result<(), i32> {
     let mut suite_list = offered.to_vec();
@@ -294,7 +298,7 @@ fn send_client_hello(
         &extensions,
     )
     .map_err(unbuildable)?;
-    core.send_handshake(hs::CLIENT_HELLO, &hello)
+    core.send_handshake(HandshakeType::CLIENT_HELLO, &hello)
         .map_err(|_| MATRIXSSL_ERROR)
 }
 
@@ -308,15 +312,15 @@ fn library_extensions(
     options: &ClientOptions,
     max_version: u16,
     offered: &[u16],
-) -> Result<Vec<(u16, Vec<u8>)>, i32> {
+) -> Result<Vec<(ExtensionType, Vec<u8>)>, i32> {
     let mut extensions = Vec::new();
     if options.extended_master_secret {
-        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+        extensions.push((ExtensionType::EXTENDED_MASTER_SECRET, Vec::new()));
     }
     if secure_renegotiation(core) {
         let body = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)
             .map_err(unbuildable)?;
-        extensions.push((ext::RENEGOTIATION_INFO, body));
+        extensions.push((ExtensionType::RENEGOTIATION_INFO, body));
     }
     let offers = |kx: fn(KeyExchange) -> bool| {
         offered
@@ -326,12 +330,13 @@ fn library_extensions(
     if max_version >= TLS1_2 {
         let offers_dss = offers(|kx| kx == KeyExchange::DheDss);
         let body = msgs::signature_algorithms_body(offers_dss).map_err(unbuildable)?;
-        extensions.push((ext::SIGNATURE_ALGORITHMS, body));
+        extensions.push((ExtensionType::SIGNATURE_ALGORITHMS, body));
     }
     if offers(KeyExchange::is_ecdhe) {
         let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
-        extensions.push((ecdhe::EXT_SUPPORTED_GROUPS, groups));
-        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
+        extensions.push((ExtensionType::SUPPORTED_GROUPS, groups));
+        let formats = ecdhe::point_formats_body().map_err(unbuildable)?;
+        extensions.push((ExtensionType::EC_POINT_FORMATS, formats));
     }
     Ok(extensions)
 }
@@ -379,22 +384,15 @@ struct ExpectServerHello {
     expected_renegotiation_info: Option<Vec<u8>>,
     max_version: u16,
     offered: Vec<u16>,
-    user_extension_types: Vec<u16>,
+    user_extension_types: Vec<ExtensionType>,
     client_random: [u8; 32],
     resume: Option<ResumeTicket>,
 }
 
 impl State for ExpectServerHello {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ServerHello",
-            ));
-        };
-        if m.typ != hs::SERVER_HELLO {
-            return Err(Fatal::unexpected("expected ServerHello"));
-        }
-        let sh = ServerHello::parse(m.body)?;
+        let m = input.expect(HandshakeType::SERVER_HELLO)?;
+        let sh = ServerHello::parse(m.body, ())?;
         let suite = self.check_version_and_suite(&core.config.suites, &sh)?;
         let (secure_renegotiation, ems) = self.check_extensions(&sh, suite, cb)?;
         self.check_renegotiation(core, &sh, secure_renegotiation, ems)?;
@@ -463,7 +461,7 @@ impl ExpectServerHello {
     ) -> Result<&'static CipherSuite, Fatal> {
         if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
             return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
+                AlertDescription::PROTOCOL_VERSION,
                 "ServerHello version outside the range offered",
             ));
         }
@@ -499,26 +497,19 @@ impl ExpectServerHello {
         let mut ems = false;
         for e in &sh.extensions {
             match e.typ {
-                ext::RENEGOTIATION_INFO => {
+                ExtensionType::RENEGOTIATION_INFO => {
                     let expected = self.expected_renegotiation_info.as_deref().unwrap_or(&[0]);
                     if e.body != expected {
                         return Err(Fatal::handshake("ServerHello renegotiation_info mismatch"));
                     }
                     secure_renegotiation = true;
                 }
-                ext::EXTENDED_MASTER_SECRET => {
-                    if !e.body.is_empty() {
-                        return Err(Fatal::decode(
-                            "ServerHello extended_master_secret not empty",
-                        ));
-                    }
+                ExtensionType::EXTENDED_MASTER_SECRET => {
+                    ExtendedMasterSecret::parse(e.body, ())?;
                     ems = sh.version > suites::SSL3;
                 }
-                ecdhe::EXT_EC_POINT_FORMATS if suite.kx.is_ecdhe() => {
-                    let mut r = Reader::new(e.body);
-                    let formats = r.vec_u8().or_decode()?;
-                    r.finish()?;
-                    if !formats.contains(&0) {
+                ExtensionType::EC_POINT_FORMATS if suite.kx.is_ecdhe() => {
+                    if !EcPointFormats::parse(e.body, ())?.has_uncompressed() {
                         return Err(Fatal::illegal(
                             "ServerHello ec_point_formats lacks uncompressed",
                         ));
@@ -527,16 +518,18 @@ impl ExpectServerHello {
                 t if self.user_extension_types.contains(&t) => {}
                 _ => {
                     return Err(Fatal::new(
-                        alert::UNSUPPORTED_EXTENSION,
+                        AlertDescription::UNSUPPORTED_EXTENSION,
                         "ServerHello extension not offered",
                     ));
                 }
             }
-            let library_owned =
-                matches!(e.typ, ext::RENEGOTIATION_INFO | ecdhe::EXT_EC_POINT_FORMATS);
-            if !library_owned && cb.extension(e.typ, e.body) < 0 {
+            let library_owned = matches!(
+                e.typ,
+                ExtensionType::RENEGOTIATION_INFO | ExtensionType::EC_POINT_FORMATS
+            );
+            if !library_owned && cb.extension(e.typ.0, e.body) < 0 {
                 return Err(Fatal::new(
-                    alert::UNSUPPORTED_EXTENSION,
+                    AlertDescription::UNSUPPORTED_EXTENSION,
                     "ServerHello extension refused by the extension callback",
                 ));
             }
@@ -564,7 +557,7 @@ impl ExpectServerHello {
         let renegotiating = core.negotiated.version != 0;
         if renegotiating && sh.version != core.negotiated.version {
             return Err(Fatal::new(
-                alert::PROTOCOL_VERSION,
+                AlertDescription::PROTOCOL_VERSION,
                 "renegotiation changed the protocol version",
             ));
         }
@@ -650,18 +643,11 @@ fn now_unix() -> u64 {
 
 impl State for ExpectCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting Certificate",
-            ));
-        };
-        if m.typ != hs::CERTIFICATE {
-            return Err(Fatal::unexpected("expected server Certificate"));
-        }
-        let ders = msgs::parse_certificate_list(m.body)?;
+        let m = input.expect(HandshakeType::CERTIFICATE)?;
+        let ders = CertificateMsg::parse(m.body, ())?.chain;
         if ders.is_empty() {
             return Err(Fatal::new(
-                alert::BAD_CERTIFICATE,
+                AlertDescription::BAD_CERTIFICATE,
                 "server Certificate message is empty",
             ));
         }
@@ -669,7 +655,12 @@ impl State for ExpectCertificate {
             .iter()
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Fatal::new(alert::BAD_CERTIFICATE, "server certificate does not parse"))?;
+            .map_err(|_| {
+                Fatal::new(
+                    AlertDescription::BAD_CERTIFICATE,
+                    "server certificate does not parse",
+                )
+            })?;
         core.transcript.add(m.raw);
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         super::check_renegotiation_peer(core, &peer)?;
@@ -706,7 +697,7 @@ fn authenticate_server(
             }
             r => {
                 return Err(Fatal::new(
-                    r as u8,
+                    AlertDescription(r as u8),
                     if verdict.alert != 0 {
                         "server chain did not verify; the callback kept the failure"
                     } else {
@@ -717,13 +708,13 @@ fn authenticate_server(
         }
     } else if verdict.alert != 0 {
         return Err(Fatal::new(
-            verdict.alert,
+            AlertDescription(verdict.alert),
             "server certificate chain did not verify",
         ));
     }
     if key_alert != 0 {
         return Err(Fatal::new(
-            key_alert,
+            AlertDescription(key_alert),
             "server certificate key unfit for the suite",
         ));
     }
@@ -749,7 +740,7 @@ fn expect_key_exchange_for(params: Params, offered_version: u16, leaf_key: Publi
             leaf_key: Some(leaf_key),
         })),
         _ => Err(Fatal::new(
-            alert::UNSUPPORTED_CERTIFICATE,
+            AlertDescription::UNSUPPORTED_CERTIFICATE,
             "server certificate key type does not match the suite",
         )),
     }
@@ -776,14 +767,10 @@ struct ExpectServerKeyExchange {
 
 impl State for ExpectServerKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ServerKeyExchange",
-            ));
-        };
+        let m = input.handshake(HandshakeType::SERVER_KEY_EXCHANGE)?;
         let kx = self.params.ks.suite.kx;
         // RFC 4279 §2: a plain-PSK server without an identity hint skips this message.
-        if kx == KeyExchange::Psk && m.typ == hs::SERVER_HELLO_DONE {
+        if kx == KeyExchange::Psk && m.typ == HandshakeType::SERVER_HELLO_DONE {
             let next = Box::new(ExpectServerHelloDone {
                 exchange: PeerExchange::PskOnly,
                 params: self.params,
@@ -792,27 +779,16 @@ impl State for ExpectServerKeyExchange {
             });
             return next.handle(core, _cb, Input::Handshake(m));
         }
-        if m.typ != hs::SERVER_KEY_EXCHANGE {
-            return Err(Fatal::unexpected("expected ServerKeyExchange"));
-        }
-        let mut r = Reader::new(m.body);
-        if kx.uses_psk() {
-            r.vec_u16().or_decode()?; // identity hint: we use our first PSK regardless
-        }
+        let m = m.of_type(HandshakeType::SERVER_KEY_EXCHANGE)?;
+        // The identity hint is read and ignored: we use our first PSK regardless.
         // Only the framing is read before the signature is checked: interpreting the
         // parameters (above all the primality test of a DH prime) is work an unauthenticated
         // peer must not be able to make us do. A forged message gets decrypt_error cheaply.
-        let params_start = m.body.len() - r.rest_len();
-        let raw = RawServerParams::parse(kx, &mut r)?;
-        let params_end = m.body.len() - r.rest_len();
-        match &self.leaf_key {
-            Some(leaf_key) => {
-                let key_params = &m.body[params_start..params_end];
-                verify_server_params(&self.params, kx, leaf_key, key_params, &mut r)?;
-            }
-            None => r.finish()?,
+        let ske = ServerKeyExchange::parse(m.body, (kx, self.params.ks.version))?;
+        if let Some(leaf_key) = &self.leaf_key {
+            verify_server_params(&self.params, kx, leaf_key, &ske)?;
         }
-        let exchange = raw.validate()?;
+        let exchange = validate_server_params(&ske.params)?;
         core.transcript.add(m.raw);
         Ok(Box::new(ExpectServerHelloDone {
             exchange,
@@ -837,35 +813,32 @@ impl State for ExpectServerHelloDone {
         _cb: &mut dyn Callbacks,
         input: Input<'_>,
     ) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ServerHelloDone",
-            ));
-        };
+        let m = input.handshake(HandshakeType::SERVER_HELLO_DONE)?;
         match m.typ {
             // A server that sent no certificate may not ask for one (RFC 5246 §7.4.4: an
             // anonymous server must not; RFC 4279 §2: PSK suites authenticate by the key).
             // The message has no place in such a handshake, so it is unexpected_message, and
             // it is never answered with a Certificate.
-            hs::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => Err(
-                Fatal::unexpected("CertificateRequest in an anonymous or PSK suite"),
-            ),
-            hs::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
+            HandshakeType::CERTIFICATE_REQUEST if !self.params.ks.suite.kx.needs_certificate() => {
+                Err(Fatal::unexpected(
+                    "CertificateRequest in an anonymous or PSK suite",
+                ))
+            }
+            HandshakeType::CERTIFICATE_REQUEST if self.certificate_request.is_none() => {
                 let request = msgs::parse_certificate_request(m.body, self.params.ks.version)?;
                 core.transcript.add(m.raw);
                 self.certificate_request = Some(request);
                 Ok(self)
             }
-            hs::SERVER_HELLO_DONE => {
-                if !m.body.is_empty() {
-                    return Err(Fatal::decode("ServerHelloDone with a non-empty body"));
-                }
+            HandshakeType::SERVER_HELLO_DONE => {
+                ServerHelloDone::parse(m.body, ())?;
                 core.transcript.add(m.raw);
                 self.send_key_exchange(core)
             }
-            _ => Err(Fatal::unexpected(
-                "expected ServerHelloDone or CertificateRequest",
-            )),
+            _ => Err(
+                Fatal::unexpected("expected ServerHelloDone or CertificateRequest")
+                    .arrived(m.typ.name()),
+            ),
         }
     }
 }
@@ -892,7 +865,7 @@ impl ExpectServerHelloDone {
             crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity))?;
         }
         let premaster = self.key_exchange_share(&mut cke)?;
-        core.send_handshake(hs::CLIENT_KEY_EXCHANGE, &cke)?;
+        core.send_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &cke)?;
         let premaster = match &psk {
             Some(psk) => super::psk_premaster(kx, &premaster, &psk.key)?,
             None => premaster,
@@ -943,13 +916,13 @@ impl ExpectServerHelloDone {
         // client authenticates only over TLS.
         let client_identity = if ssl3 { None } else { client_identity };
         if ssl3 && self.certificate_request.is_some() {
-            core.send_alert(alert::LEVEL_WARNING, alert::NO_CERTIFICATE);
+            core.send_alert(alert::LEVEL_WARNING, AlertDescription::NO_CERTIFICATE);
         } else if self.certificate_request.is_some() {
             let chain = client_identity.as_ref().map_or(Vec::new(), |(id, _)| {
                 id.chain.iter().map(|c| c.der.clone()).collect()
             });
             core.send_handshake(
-                hs::CERTIFICATE,
+                HandshakeType::CERTIFICATE,
                 &msgs::encode_certificate_list(chain.iter().map(|d| &d[..]))?,
             )?;
         }
@@ -1028,7 +1001,7 @@ fn send_certificate_verify(
         let sig = sign::sign_legacy_digest(key, &core.transcript.md5_sha1()?).map_err(failed)?;
         crate::codec::with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
     }
-    core.send_handshake(hs::CERTIFICATE_VERIFY, &body)
+    core.send_handshake(HandshakeType::CERTIFICATE_VERIFY, &body)
 }
 
 /// The identity to authenticate with: its key type was requested and (TLS 1.2) it can sign
@@ -1052,10 +1025,11 @@ fn choose_client_identity(
         let usable = if version >= TLS1_2 {
             sign::supported_schemes_for(&identity.key)
                 .iter()
-                .any(|s| request.schemes.contains(s))
+                .any(|&s| request.schemes.contains(&SignatureScheme(s)))
         } else {
             sign::can_sign_legacy(&identity.key)
         };
-        usable.then(|| (identity.clone(), request.schemes.clone()))
+        let schemes = request.schemes.iter().map(|s| s.0).collect();
+        usable.then(|| (identity.clone(), schemes))
     })
 }

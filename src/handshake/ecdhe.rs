@@ -4,19 +4,15 @@ use ring::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
 use ring::rand::SystemRandom;
 use zeroize::Zeroizing;
 
-use crate::codec::{OrDecode, Reader, TooLong, put_u16, with_len};
+use crate::codec::{Codec, TooLong};
 use crate::error::Fatal;
+use crate::msgs::{EcPointFormats, SupportedGroups};
 
 /// Named groups in our preference order (the server picks the first the client offers).
 pub const SUPPORTED_GROUPS: [u16; 3] = [X25519, SECP256R1, SECP384R1];
 pub const X25519: u16 = 29;
 pub const SECP256R1: u16 = 23;
 pub const SECP384R1: u16 = 24;
-
-pub const EXT_SUPPORTED_GROUPS: u16 = 10;
-pub const EXT_EC_POINT_FORMATS: u16 = 11;
-/// ECCurveType named_curve (RFC 8422 §5.4).
-const NAMED_CURVE: u8 = 3;
 
 fn algorithm(group: u16) -> Option<&'static agreement::Algorithm> {
     match group {
@@ -62,67 +58,13 @@ impl KeyShare {
     }
 }
 
-/// ServerECDHParams: curve type, group, point. Returns (group, point).
-pub fn parse_server_params<'a>(r: &mut Reader<'a>) -> Result<(u16, &'a [u8]), Fatal> {
-    if r.u8().or_decode()? != NAMED_CURVE {
-        return Err(Fatal::illegal(
-            "ServerECDHParams curve type is not named_curve",
-        ));
-    }
-    let group = r.u16().or_decode()?;
-    let point = r.vec_u8().or_decode()?;
-    if point.is_empty() {
-        return Err(Fatal::decode("ServerECDHParams point empty"));
-    }
-    Ok((group, point))
-}
-
-pub fn encode_server_params(group: u16, point: &[u8]) -> Result<Vec<u8>, TooLong> {
-    let mut out = vec![NAMED_CURVE];
-    put_u16(&mut out, group);
-    with_len(&mut out, 1, |b| b.extend_from_slice(point))?;
-    Ok(out)
-}
-
-/// ClientECDiffieHellmanPublic: the client's point, `opaque point<1..2^8-1>` (RFC 8422
-/// §5.7). A missing point (empty body), an empty one, a length running past the message or
-/// bytes after it are structure errors: decode_error. Whether the point is on the curve is
-/// `KeyShare::agree`'s question (illegal_parameter).
-pub fn parse_client_share(body: &[u8]) -> Result<&[u8], Fatal> {
-    let mut r = Reader::new(body);
-    let point = r.vec_u8().or_decode()?;
-    r.finish()?;
-    if point.is_empty() {
-        return Err(Fatal::decode("ClientKeyExchange ECDH point empty"));
-    }
-    Ok(point)
-}
-
 pub fn supported_groups_body() -> Result<Vec<u8>, TooLong> {
-    let mut out = Vec::new();
-    with_len(&mut out, 2, |b| {
-        SUPPORTED_GROUPS.iter().for_each(|g| put_u16(b, *g))
-    })?;
-    Ok(out)
+    SupportedGroups(SUPPORTED_GROUPS.to_vec()).to_bytes()
 }
 
 /// ec_point_formats: uncompressed only.
-pub fn point_formats_body() -> Vec<u8> {
-    vec![1, 0]
-}
-
-/// Parses a u16 list extension body (supported_groups, signature_algorithms).
-pub fn parse_u16_list(body: &[u8]) -> Result<Vec<u16>, Fatal> {
-    let mut r = Reader::new(body);
-    let list = r.vec_u16().or_decode()?;
-    r.finish()?;
-    if list.is_empty() || list.len() % 2 != 0 {
-        return Err(Fatal::decode("u16 list extension empty or of odd length"));
-    }
-    Ok(list
-        .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect())
+pub fn point_formats_body() -> Result<Vec<u8>, TooLong> {
+    EcPointFormats(&[EcPointFormats::UNCOMPRESSED]).to_bytes()
 }
 
 #[cfg(test)]
@@ -149,27 +91,5 @@ mod tests {
         assert_eq!(x.agree(&[0u8; 31]).err(), Some(Fatal::illegal("bad point")));
         let x = KeyShare::generate(X25519).unwrap();
         assert_eq!(x.agree(&[0u8; 32]).err(), Some(Fatal::illegal("bad point")));
-    }
-
-    #[test]
-    fn missing_or_malformed_client_points_are_decode_errors() {
-        for body in [&[][..], &[0], &[5, 1, 2], &[1, 4, 0]] {
-            assert_eq!(
-                parse_client_share(body).err(),
-                Some(Fatal::decode("malformed point")),
-                "{body:?}"
-            );
-        }
-        assert_eq!(parse_client_share(&[2, 4, 9]), Ok(&[4u8, 9][..]));
-    }
-
-    #[test]
-    fn params_round_trip() {
-        let p = encode_server_params(X25519, &[1, 2, 3]).unwrap();
-        let mut r = Reader::new(&p);
-        assert_eq!(
-            parse_server_params(&mut r).unwrap(),
-            (X25519, &[1u8, 2, 3][..])
-        );
     }
 }

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::transcript::Transcript;
 use super::{AuthContext, Callbacks, Core, Established, Input, KeySchedule, Next, State};
 use crate::error::Fatal;
-use crate::msgs::hs;
+use crate::msgs::HandshakeType;
 use crate::session_cache::CachedSession;
 
 /// What a handshake has settled by the time the keys are installed: everything the
@@ -42,7 +42,7 @@ pub(crate) fn send_change_cipher_spec_and_finished(
     let verify = session
         .ks
         .finished(&session.master, is_client, &core.transcript)?;
-    core.send_handshake(hs::FINISHED, &verify)?;
+    core.send_handshake(HandshakeType::FINISHED, &verify)?;
     if is_client {
         core.negotiated.client_verify_data = verify;
     } else {
@@ -74,14 +74,7 @@ struct ExpectFinished<const IS_CLIENT: bool> {
 
 impl<const IS_CLIENT: bool> State for ExpectFinished<IS_CLIENT> {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting Finished",
-            ));
-        };
-        if m.typ != hs::FINISHED {
-            return Err(Fatal::unexpected("expected Finished"));
-        }
+        let m = input.expect(HandshakeType::FINISHED)?;
         let session = self.session;
         let verified = check_peer_finished(core, &session, IS_CLIENT, m.body)?;
         core.transcript.add(m.raw);

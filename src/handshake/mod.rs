@@ -18,9 +18,9 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::config::Config;
-use crate::error::Fatal;
+use crate::error::{AlertDescription, Fatal};
 use crate::keys::Keys;
-use crate::msgs::handshake_message;
+use crate::msgs::{HandshakeType, handshake_message};
 use crate::pki::Certificate;
 use crate::record::{RecordLayer, content};
 use crate::suites::CipherSuite;
@@ -32,9 +32,20 @@ pub use transcript::Transcript;
 /// A complete handshake message: type, body, and the raw bytes (header included) for the
 /// transcript.
 pub struct Message<'a> {
-    pub typ: u8,
+    pub typ: HandshakeType,
     pub body: &'a [u8],
     pub raw: &'a [u8],
+}
+
+impl Message<'_> {
+    /// The message if it is of type `expected`; otherwise unexpected_message, naming what
+    /// was expected and what arrived.
+    pub fn of_type(self, expected: HandshakeType) -> Result<Self, Fatal> {
+        if self.typ != expected {
+            return Err(Fatal::unexpected(expected.expected_cause()).arrived(self.typ.name()));
+        }
+        Ok(self)
+    }
 }
 
 /// What the application plugged in: certificate and extension callbacks.
@@ -183,13 +194,14 @@ impl Core {
 
     /// Queues a handshake message and adds it to the transcript.
     /// Fails (internal_error) only for a body too long for the 3-byte length.
-    pub fn send_handshake(&mut self, typ: u8, body: &[u8]) -> Result<(), Fatal> {
+    pub fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Result<(), Fatal> {
         let msg = handshake_message(typ, body)?;
         trace::event!(
             trace::HANDSHAKE,
-            "{}: sent {} (type {typ}, {} bytes)",
+            "{}: sent {} (type {}, {} bytes)",
             trace::role(self.is_client),
-            trace::handshake_name(typ),
+            typ.name(),
+            typ.0,
             body.len()
         );
         self.transcript.add(&msg);
@@ -223,18 +235,19 @@ impl Core {
         }
     }
 
-    pub fn send_alert(&mut self, level: u8, description: u8) {
+    pub fn send_alert(&mut self, level: u8, description: AlertDescription) {
         // Fatal alerts are traced with their cause by the connection that fails.
         if level != crate::error::alert::LEVEL_FATAL {
             trace::event!(
                 trace::HANDSHAKE | trace::INFO,
-                "{}: sent warning alert {} ({description})",
+                "{}: sent warning alert {} ({})",
                 trace::role(self.is_client),
-                crate::error::alert::name(description)
+                description.name(),
+                description.0
             );
         }
         self.record
-            .write_records(&mut self.out, content::ALERT, &[level, description]);
+            .write_records(&mut self.out, content::ALERT, &[level, description.0]);
     }
 }
 
@@ -242,6 +255,25 @@ impl Core {
 pub enum Input<'a> {
     Handshake(Message<'a>),
     ChangeCipherSpec,
+}
+
+impl<'a> Input<'a> {
+    /// The handshake message a state is waiting for, if it is of type `expected`;
+    /// otherwise unexpected_message, naming what was expected and what arrived.
+    pub fn expect(self, expected: HandshakeType) -> Result<Message<'a>, Fatal> {
+        self.handshake(expected)?.of_type(expected)
+    }
+
+    /// Any handshake message, for a state that accepts more than one type (`expected`
+    /// names the one it normally waits for); a ChangeCipherSpec is unexpected_message.
+    pub fn handshake(self, expected: HandshakeType) -> Result<Message<'a>, Fatal> {
+        match self {
+            Input::Handshake(m) => Ok(m),
+            Input::ChangeCipherSpec => {
+                Err(Fatal::unexpected(expected.expected_cause()).arrived("ChangeCipherSpec"))
+            }
+        }
+    }
 }
 
 pub type Next = Result<Box<dyn State>, Fatal>;
@@ -272,29 +304,27 @@ pub fn renegotiation_allowed(core: &Core) -> bool {
 
 impl<const IS_CLIENT: bool> State for Established<IS_CLIENT> {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        use crate::error::alert;
-        use crate::msgs::hs;
+        use crate::codec::Codec;
+        use crate::error::alert::LEVEL_WARNING;
         let Input::Handshake(m) = input else {
             return Err(Fatal::unexpected(
                 "ChangeCipherSpec after the handshake completed",
             ));
         };
         match m.typ {
-            hs::HELLO_REQUEST if IS_CLIENT => {
-                if !m.body.is_empty() {
-                    return Err(Fatal::decode("HelloRequest with a non-empty body"));
-                }
+            HandshakeType::HELLO_REQUEST if IS_CLIENT => {
+                crate::msgs::HelloRequest::parse(m.body, ())?;
                 if !renegotiation_allowed(core) {
-                    core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
+                    core.send_alert(LEVEL_WARNING, AlertDescription::NO_RENEGOTIATION);
                     return Ok(self);
                 }
                 let options = core.renegotiation_options();
                 client::start(core, options)
                     .map_err(|_| Fatal::internal("renegotiation could not start"))
             }
-            hs::CLIENT_HELLO if !IS_CLIENT => {
+            HandshakeType::CLIENT_HELLO if !IS_CLIENT => {
                 if core.rehandshake_credits <= 0 {
-                    core.send_alert(alert::LEVEL_WARNING, alert::NO_RENEGOTIATION);
+                    core.send_alert(LEVEL_WARNING, AlertDescription::NO_RENEGOTIATION);
                     return Ok(self);
                 }
                 core.rehandshake_credits -= 1;

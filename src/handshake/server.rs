@@ -10,12 +10,17 @@ use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Next, PeerIdentity, State,
     check_renegotiation_peer,
 };
-use crate::codec::{Reader, put_u16, try_with_len, with_len};
+use crate::codec::Codec;
 use crate::crypto::dh::{DhGroup, DhKeyPair};
 use crate::crypto::rng;
-use crate::error::{Fatal, alert};
+use crate::error::{AlertDescription, Fatal, alert};
 use crate::keys::Identity;
-use crate::msgs::{self, ClientHello, ext, find_ext, hs};
+use crate::msgs::{
+    self, CertificateMsg, CertificateRequest, CertificateVerify, ClientExchange, ClientHello,
+    ClientKeyExchange, DigitallySigned, EcPointFormats, ExtendedMasterSecret, ExtensionType,
+    HandshakeType, ServerKeyExchange, ServerKeyExchangeParams, SignatureAlgorithms,
+    SignatureScheme, SupportedGroups, find_ext,
+};
 use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PrivateKey, PublicKey, sign};
 use crate::session_cache::{self, CachedSession};
@@ -91,7 +96,7 @@ struct ClientCapabilities {
     /// The group we would use for ECDHE, if the client can do it with us at all.
     ecdhe_group: Option<u16>,
     /// signature_algorithms (TLS 1.2), with RFC 5246 §7.4.1.4.1's default when absent.
-    signature_schemes: Vec<u16>,
+    signature_schemes: Vec<SignatureScheme>,
     /// supported_groups as sent (None: the extension was absent, any curve will do).
     groups: Option<Vec<u16>>,
 }
@@ -99,30 +104,24 @@ struct ClientCapabilities {
 impl ClientCapabilities {
     fn from_hello(ch: &ClientHello<'_>, version: u16) -> Result<Self, Fatal> {
         // RFC 8422 §4: no supported_groups means the client supports any curve; pick P-256.
-        let groups = match find_ext(&ch.extensions, ecdhe::EXT_SUPPORTED_GROUPS) {
-            Some(body) => ecdhe::parse_u16_list(body)?,
+        let groups = match find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS) {
+            Some(body) => SupportedGroups::parse(body, ())?.0,
             None => vec![ecdhe::SECP256R1],
         };
-        let uncompressed = match find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS) {
-            Some(body) => {
-                let mut r = Reader::new(body);
-                let formats = r
-                    .vec_u8()
-                    .ok_or(Fatal::decode("ClientHello ec_point_formats truncated"))?;
-                r.finish()?;
-                formats.contains(&0)
-            }
+        let uncompressed = match find_ext(&ch.extensions, ExtensionType::EC_POINT_FORMATS) {
+            Some(body) => EcPointFormats::parse(body, ())?.has_uncompressed(),
             None => true,
         };
         let ecdhe_group = ecdhe::SUPPORTED_GROUPS
             .iter()
             .copied()
             .find(|g| uncompressed && groups.contains(g));
-        let signature_schemes = match find_ext(&ch.extensions, ext::SIGNATURE_ALGORITHMS) {
-            Some(body) if version >= TLS1_2 => ecdhe::parse_u16_list(body)?,
-            _ => vec![0x0201, 0x0203],
+        let signature_schemes = match find_ext(&ch.extensions, ExtensionType::SIGNATURE_ALGORITHMS)
+        {
+            Some(body) if version >= TLS1_2 => SignatureAlgorithms::parse(body, ())?.0,
+            _ => vec![SignatureScheme::RSA_PKCS1_SHA1, SignatureScheme::ECDSA_SHA1],
         };
-        let groups = find_ext(&ch.extensions, ecdhe::EXT_SUPPORTED_GROUPS).map(|_| groups);
+        let groups = find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS).map(|_| groups);
         Ok(ClientCapabilities {
             ecdhe_group,
             signature_schemes,
@@ -146,7 +145,8 @@ fn can_sign(identity: &Identity, caps: &ClientCapabilities, version: u16) -> boo
         return sign::can_sign_legacy(&identity.key);
     }
     let ours = sign::supported_schemes_for(&identity.key);
-    ours.iter().any(|s| caps.signature_schemes.contains(s))
+    ours.iter()
+        .any(|&s| caps.signature_schemes.contains(&SignatureScheme(s)))
 }
 
 /// Can this server run key exchange `kx` with this client at all?
@@ -238,15 +238,8 @@ fn may_resume(
 
 impl State for ExpectClientHello {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ClientHello",
-            ));
-        };
-        if m.typ != hs::CLIENT_HELLO {
-            return Err(Fatal::unexpected("expected ClientHello"));
-        }
-        let ch = ClientHello::parse(m.body)?;
+        let m = input.expect(HandshakeType::CLIENT_HELLO)?;
+        let ch = ClientHello::parse(m.body, ())?;
         let version = negotiate_version(core, &ch)?;
         let secure_renegotiation = check_renegotiation_info(core, &ch)?;
         let ems = extended_master_secret(core, &ch, version)?;
@@ -291,7 +284,7 @@ fn start_transcript_hashing(core: &mut Core, ks: &KeySchedule, full_handshake: b
     if full_handshake && requests_client_certificate(core, ks.suite.kx) && ks.version >= TLS1_2 {
         for hash in msgs::SUPPORTED_SIGNATURE_SCHEMES
             .iter()
-            .filter_map(|&s| sign::scheme_hash(s))
+            .filter_map(|&s| sign::scheme_hash(s.0))
         {
             if !hashes.contains(&hash) {
                 hashes.push(hash);
@@ -315,7 +308,7 @@ fn requests_client_certificate(core: &Core, kx: KeyExchange) -> bool {
 fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
     if ch.version < MIN_VERSION {
         return Err(Fatal::new(
-            alert::PROTOCOL_VERSION,
+            AlertDescription::PROTOCOL_VERSION,
             "ClientHello version below the minimum supported",
         ));
     }
@@ -324,7 +317,7 @@ fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
     // downgraded by an attacker.
     if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < core.server_options.max_version {
         return Err(Fatal::new(
-            alert::INAPPROPRIATE_FALLBACK,
+            AlertDescription::INAPPROPRIATE_FALLBACK,
             "TLS_FALLBACK_SCSV with a version below our maximum",
         ));
     }
@@ -335,7 +328,7 @@ fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
     }
     if core.negotiated.version != 0 && version != core.negotiated.version {
         return Err(Fatal::new(
-            alert::PROTOCOL_VERSION,
+            AlertDescription::PROTOCOL_VERSION,
             "renegotiation changed the protocol version",
         ));
     }
@@ -354,7 +347,7 @@ fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
 /// SCSV); a renegotiating one carries the client's last verify_data and never the SCSV.
 /// Returns whether the connection uses secure renegotiation.
 fn check_renegotiation_info(core: &Core, ch: &ClientHello<'_>) -> Result<bool, Fatal> {
-    let reneg_ext = find_ext(&ch.extensions, ext::RENEGOTIATION_INFO);
+    let reneg_ext = find_ext(&ch.extensions, ExtensionType::RENEGOTIATION_INFO);
     let has_scsv = ch.suites.contains(&TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     let secure_renegotiation = if core.negotiated.version != 0 {
         let expected = msgs::renegotiation_info_body(&core.negotiated.client_verify_data)?;
@@ -387,12 +380,10 @@ fn check_renegotiation_info(core: &Core, ch: &ClientHello<'_>) -> Result<bool, F
 /// empty (§5.1), is a TLS mechanism and not SSL 3.0's, and once the connection has used
 /// it a renegotiating hello without it is refused (§5.4, the triple handshake).
 fn extended_master_secret(core: &Core, ch: &ClientHello<'_>, version: u16) -> Result<bool, Fatal> {
-    let ems = match find_ext(&ch.extensions, ext::EXTENDED_MASTER_SECRET) {
-        Some([]) => version > suites::SSL3 && core.server_options.extended_master_secret,
-        Some(_) => {
-            return Err(Fatal::decode(
-                "ClientHello extended_master_secret not empty",
-            ));
+    let ems = match find_ext(&ch.extensions, ExtensionType::EXTENDED_MASTER_SECRET) {
+        Some(body) => {
+            ExtendedMasterSecret::parse(body, ())?;
+            version > suites::SSL3 && core.server_options.extended_master_secret
         }
         None => false,
     };
@@ -466,15 +457,18 @@ fn send_server_hello(
             verify_data.extend_from_slice(&core.negotiated.server_verify_data);
         }
         extensions.push((
-            ext::RENEGOTIATION_INFO,
+            ExtensionType::RENEGOTIATION_INFO,
             msgs::renegotiation_info_body(&verify_data)?,
         ));
     }
     if params.extended_master_secret {
-        extensions.push((ext::EXTENDED_MASTER_SECRET, Vec::new()));
+        extensions.push((ExtensionType::EXTENDED_MASTER_SECRET, Vec::new()));
     }
-    if suite.kx.is_ecdhe() && find_ext(&ch.extensions, ecdhe::EXT_EC_POINT_FORMATS).is_some() {
-        extensions.push((ecdhe::EXT_EC_POINT_FORMATS, ecdhe::point_formats_body()));
+    if suite.kx.is_ecdhe() && find_ext(&ch.extensions, ExtensionType::EC_POINT_FORMATS).is_some() {
+        extensions.push((
+            ExtensionType::EC_POINT_FORMATS,
+            ecdhe::point_formats_body()?,
+        ));
     }
     let hello = msgs::encode_server_hello(
         version,
@@ -485,7 +479,7 @@ fn send_server_hello(
     )?;
     core.record.write_version = version;
     core.record.expected_read_version = Some(version);
-    core.send_handshake(hs::SERVER_HELLO, &hello)?;
+    core.send_handshake(HandshakeType::SERVER_HELLO, &hello)?;
     core.negotiated.secure_renegotiation = secure_renegotiation;
     Ok(())
 }
@@ -514,15 +508,15 @@ fn send_full_flight(core: &mut Core, params: Params, caps: &ClientCapabilities) 
     let identity = send_certificate(core, kx)?;
     let share = ephemeral_share(core, kx, caps)?;
     if let Some(body) = server_key_exchange(&params, identity.as_ref(), caps, &share)? {
-        core.send_handshake(hs::SERVER_KEY_EXCHANGE, &body)?;
+        core.send_handshake(HandshakeType::SERVER_KEY_EXCHANGE, &body)?;
     }
     if requests_client_certificate(core, kx) {
         let request = certificate_request(core, params.ks.version)?;
-        core.send_handshake(hs::CERTIFICATE_REQUEST, &request)?;
-        core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
+        core.send_handshake(HandshakeType::CERTIFICATE_REQUEST, &request)?;
+        core.send_handshake(HandshakeType::SERVER_HELLO_DONE, &[])?;
         return Ok(Box::new(ExpectClientCertificate { params, share }));
     }
-    core.send_handshake(hs::SERVER_HELLO_DONE, &[])?;
+    core.send_handshake(HandshakeType::SERVER_HELLO_DONE, &[])?;
     Ok(Box::new(ExpectClientKeyExchange {
         params,
         share,
@@ -542,7 +536,7 @@ fn send_certificate(core: &mut Core, kx: KeyExchange) -> Result<Option<Identity>
         ))?
         .clone();
     let chain = msgs::encode_certificate_list(identity.chain.iter().map(|c| &c.der[..]))?;
-    core.send_handshake(hs::CERTIFICATE, &chain)?;
+    core.send_handshake(HandshakeType::CERTIFICATE, &chain)?;
     Ok(Some(identity))
 }
 
@@ -584,43 +578,54 @@ fn server_key_exchange(
     share: &ServerShare,
 ) -> Result<Option<Vec<u8>>, Fatal> {
     let kx = params.ks.suite.kx;
+    let dh_public;
     let key_params = match share {
         ServerShare::None => return Ok(None),
-        ServerShare::Ecdhe(share) => ecdhe::encode_server_params(share.group, &share.public)?,
+        ServerShare::Ecdhe(share) => ServerKeyExchangeParams::Ecdhe {
+            group: share.group,
+            point: &share.public,
+        },
         ServerShare::Dhe(group, pair) => {
-            let mut out = Vec::new();
-            with_len(&mut out, 2, |b| b.extend_from_slice(group.p_be()))?;
-            with_len(&mut out, 2, |b| b.extend_from_slice(group.g_be()))?;
-            with_len(&mut out, 2, |b| b.extend_from_slice(&pair.public_be()))?;
-            out
+            dh_public = pair.public_be();
+            ServerKeyExchangeParams::Dhe {
+                p: group.p_be(),
+                g: group.g_be(),
+                ys: &dh_public,
+            }
         }
     };
-    let mut body = Vec::new();
-    if kx.uses_psk() {
-        put_u16(&mut body, 0); // no identity hint
-    }
-    body.extend_from_slice(&key_params);
+    let mut message = ServerKeyExchange {
+        // No identity hint: an empty one.
+        psk_identity_hint: kx.uses_psk().then_some(&[][..]),
+        params: key_params,
+        signature: None,
+    };
     if !kx.signs_parameters() {
-        return Ok(Some(body));
+        return Ok(Some(message.to_bytes()?));
     }
     let identity = identity.ok_or(Fatal::internal(
         "signed key exchange without a signing identity",
     ))?;
+    let key_params = message.params.to_bytes()?;
     let mut signed = Vec::with_capacity(64 + key_params.len());
     signed.extend_from_slice(&params.client_random);
     signed.extend_from_slice(&params.server_random);
     signed.extend_from_slice(&key_params);
-    if params.ks.version >= TLS1_2 {
-        let (scheme, sig) = sign::sign_tls12(&identity.key, &caps.signature_schemes, &signed)
+    let (scheme, sig) = if params.ks.version >= TLS1_2 {
+        let accepted: Vec<u16> = caps.signature_schemes.iter().map(|s| s.0).collect();
+        let (scheme, sig) = sign::sign_tls12(&identity.key, &accepted, &signed)
             .map_err(|_| Fatal::internal("ServerKeyExchange signing failed"))?;
-        put_u16(&mut body, scheme);
-        with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
+        (Some(SignatureScheme(scheme)), sig)
     } else {
         let sig = sign::sign_legacy(&identity.key, &signed)
             .map_err(|_| Fatal::internal("ServerKeyExchange signing failed"))?;
-        with_len(&mut body, 2, |b| b.extend_from_slice(&sig))?;
-    }
-    Ok(Some(body))
+        (None, sig)
+    };
+    message.signature = Some(DigitallySigned {
+        scheme,
+        signature: &sig,
+    });
+    Ok(Some(message.to_bytes()?))
 }
 
 /// CertificateRequest (RFC 5246 §7.4.4): RSA and ECDSA signing certificates, the schemes we
@@ -633,24 +638,21 @@ fn certificate_request(core: &Core, version: u16) -> Result<Vec<u8>, Fatal> {
             "client authentication required but no trusted CA loaded",
         ));
     }
-    let mut body = Vec::new();
-    with_len(&mut body, 1, |b| b.extend_from_slice(&[1, 64]))?;
-    if version >= TLS1_2 {
-        with_len(&mut body, 2, |b| {
-            msgs::SUPPORTED_SIGNATURE_SCHEMES
-                .iter()
-                .for_each(|s| put_u16(b, *s))
-        })?;
-    }
-    // Enough trusted CAs make their names overflow the 2-byte list: that is an error, not
-    // a list whose length wraps around.
-    try_with_len(&mut body, 2, |b| {
-        for ca in &core.keys.ca_certs {
-            with_len(b, 2, |b| b.extend_from_slice(&ca.subject.der))?;
-        }
-        Ok(())
-    })?;
-    Ok(body)
+    let request = CertificateRequest {
+        types: vec![1, 64], // rsa_sign, ecdsa_sign
+        schemes: if version >= TLS1_2 {
+            msgs::SUPPORTED_SIGNATURE_SCHEMES.to_vec()
+        } else {
+            Vec::new()
+        },
+        ca_names: core
+            .keys
+            .ca_certs
+            .iter()
+            .map(|ca| ca.subject.der.to_vec())
+            .collect(),
+    };
+    Ok(request.to_bytes()?)
 }
 
 fn now_unix() -> u64 {
@@ -666,15 +668,8 @@ struct ExpectClientCertificate {
 
 impl State for ExpectClientCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting client Certificate",
-            ));
-        };
-        if m.typ != hs::CERTIFICATE {
-            return Err(Fatal::unexpected("expected client Certificate"));
-        }
-        let ders = msgs::parse_certificate_list(m.body)?;
+        let m = input.expect(HandshakeType::CERTIFICATE)?;
+        let ders = CertificateMsg::parse(m.body, ())?.chain;
         core.transcript.add(m.raw);
         let mut params = self.params;
         if ders.is_empty() {
@@ -691,7 +686,12 @@ impl State for ExpectClientCertificate {
             .iter()
             .map(|der| Certificate::from_der(der).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Fatal::new(alert::BAD_CERTIFICATE, "client certificate does not parse"))?;
+            .map_err(|_| {
+                Fatal::new(
+                    AlertDescription::BAD_CERTIFICATE,
+                    "client certificate does not parse",
+                )
+            })?;
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         check_renegotiation_peer(core, &peer)?;
         params.auth.peer = peer;
@@ -718,7 +718,7 @@ fn accept_missing_certificate(cb: &mut dyn Callbacks) -> Result<bool, Fatal> {
         crate::error::SSL_ALLOW_ANON_CONNECTION => Ok(true),
         r if r < 0 => Err(Fatal::internal("certificate callback returned an error")),
         r => Err(Fatal::new(
-            r as u8,
+            AlertDescription(r as u8),
             "certificate callback rejected the missing client certificate",
         )),
     }
@@ -748,7 +748,7 @@ fn authenticate_client(
             }
             r => {
                 return Err(Fatal::new(
-                    r as u8,
+                    AlertDescription(r as u8),
                     if verdict.alert != 0 {
                         "client chain did not verify; the callback kept the failure"
                     } else {
@@ -759,13 +759,13 @@ fn authenticate_client(
         }
     } else if verdict.alert != 0 {
         return Err(Fatal::new(
-            verdict.alert,
+            AlertDescription(verdict.alert),
             "client certificate chain did not verify",
         ));
     }
     if key_alert != 0 {
         return Err(Fatal::new(
-            key_alert,
+            AlertDescription(key_alert),
             "client certificate key unfit for signing",
         ));
     }
@@ -782,30 +782,20 @@ struct ExpectClientKeyExchange {
 
 impl State for ExpectClientKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting ClientKeyExchange",
-            ));
-        };
-        if m.typ != hs::CLIENT_KEY_EXCHANGE {
-            return Err(Fatal::unexpected("expected ClientKeyExchange"));
-        }
+        let m = input.expect(HandshakeType::CLIENT_KEY_EXCHANGE)?;
         let ExpectClientKeyExchange {
             mut params,
             share,
             client_key,
         } = *self;
         let kx = params.ks.suite.kx;
-        let mut r = Reader::new(m.body);
+        let cke = ClientKeyExchange::parse(m.body, (kx, params.ks.version))?;
         // RFC 4279: PSK suites open with the identity the client used.
-        let psk = if kx.uses_psk() {
-            let identity = r
-                .vec_u16()
-                .ok_or(Fatal::decode("ClientKeyExchange PSK identity truncated"))?;
+        let psk = if let Some(identity) = cke.psk_identity {
             let psk = core.keys.psk_for_identity(identity);
             let key = psk
                 .ok_or(Fatal::new(
-                    alert::UNKNOWN_PSK_IDENTITY,
+                    AlertDescription::UNKNOWN_PSK_IDENTITY,
                     "unknown PSK identity",
                 ))?
                 .key
@@ -815,8 +805,7 @@ impl State for ExpectClientKeyExchange {
         } else {
             None
         };
-        let rest = r.rest();
-        let premaster = client_premaster(core, &params, share, rest)?;
+        let premaster = client_premaster(core, &params, share, &cke.exchange)?;
         let premaster = match psk {
             Some(key) => super::psk_premaster(kx, &premaster, &key)?,
             None => premaster,
@@ -855,48 +844,27 @@ impl State for ExpectClientKeyExchange {
     }
 }
 
-/// The premaster secret from the rest of the ClientKeyExchange (after any PSK identity):
-/// the client's ECDHE point (RFC 8422 §5.7), its DH public value (RFC 5246 §7.4.7.2),
-/// nothing for plain PSK (RFC 4279 §2), or the RSA-encrypted premaster (RFC 5246 §7.4.7.1).
+/// The premaster secret from the key-exchange part of the ClientKeyExchange (after any
+/// PSK identity): the client's ECDHE point (RFC 8422 §5.7), its DH public value (RFC 5246
+/// §7.4.7.2; a value outside 2..p-2 is illegal_parameter), nothing for plain PSK (RFC 4279
+/// §2), or the RSA-encrypted premaster (RFC 5246 §7.4.7.1). The message was read for this
+/// suite's key exchange, so its form matches our share.
 fn client_premaster(
     core: &Core,
     params: &Params,
     share: ServerShare,
-    rest: &[u8],
+    exchange: &ClientExchange<'_>,
 ) -> Result<Zeroizing<Vec<u8>>, Fatal> {
-    let kx = params.ks.suite.kx;
-    let premaster = match share {
-        ServerShare::Ecdhe(share) => share.agree(ecdhe::parse_client_share(rest)?)?,
-        ServerShare::Dhe(_, pair) => {
-            // opaque dh_Yc<1..2^16-1> (RFC 5246 §7.4.7.2): a missing value, an empty
-            // one or a length running past the message is a structure error
-            // (decode_error); a present value outside 2..p-2 is illegal_parameter.
-            let mut r = Reader::new(rest);
-            let yc = r
-                .vec_u16()
-                .ok_or(Fatal::decode("ClientKeyExchange dh_Yc truncated"))?;
-            r.finish()?;
-            if yc.is_empty() {
-                return Err(Fatal::decode("ClientKeyExchange dh_Yc empty"));
-            }
-            pair.agree(yc)
-                .map_err(|_| Fatal::illegal("client DH public value out of range"))?
-        }
-        ServerShare::None if kx == KeyExchange::Psk => {
-            if !rest.is_empty() {
-                return Err(Fatal::decode(
-                    "plain PSK ClientKeyExchange has bytes after the identity",
-                ));
-            }
-            Zeroizing::new(Vec::new())
-        }
-        ServerShare::None => {
-            // SSL 3.0 sends the encrypted premaster without a length prefix.
-            let ciphertext = if params.ks.version == suites::SSL3 {
-                rest
-            } else {
-                msgs::parse_rsa_client_key_exchange(rest)?
-            };
+    let premaster = match (share, exchange) {
+        (ServerShare::Ecdhe(share), ClientExchange::Ecdhe(point)) => share.agree(point)?,
+        (ServerShare::Dhe(_, pair), ClientExchange::Dhe(yc)) => pair
+            .agree(yc)
+            .map_err(|_| Fatal::illegal("client DH public value out of range"))?,
+        (ServerShare::None, ClientExchange::None) => Zeroizing::new(Vec::new()),
+        (
+            ServerShare::None,
+            ClientExchange::Rsa(ciphertext) | ClientExchange::Ssl3Rsa(ciphertext),
+        ) => {
             let identity = core
                 .keys
                 .rsa_identity()
@@ -911,6 +879,11 @@ fn client_premaster(
             let pm = key.decrypt_premaster(ciphertext, params.client_version);
             Zeroizing::new(pm.to_vec())
         }
+        _ => {
+            return Err(Fatal::internal(
+                "ClientKeyExchange form does not match the key exchange",
+            ));
+        }
     };
     Ok(premaster)
 }
@@ -923,44 +896,31 @@ struct ExpectCertificateVerify {
 
 impl State for ExpectCertificateVerify {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
-        let Input::Handshake(m) = input else {
-            return Err(Fatal::unexpected(
-                "ChangeCipherSpec while expecting CertificateVerify",
-            ));
-        };
-        if m.typ != hs::CERTIFICATE_VERIFY {
-            return Err(Fatal::unexpected("expected CertificateVerify"));
-        }
+        let m = input.expect(HandshakeType::CERTIFICATE_VERIFY)?;
         // Our CertificateRequest asks for RSA and ECDSA certificates only; DSA verification
         // exists for DHE_DSS servers, not client authentication.
         if matches!(self.client_key, PublicKey::Dsa(_)) {
             return Err(Fatal::new(
-                alert::UNSUPPORTED_CERTIFICATE,
+                AlertDescription::UNSUPPORTED_CERTIFICATE,
                 "DSA client certificates are not supported",
             ));
         }
-        let mut r = Reader::new(m.body);
-        let verified = if self.params.ks.version >= TLS1_2 {
-            let scheme = r
-                .u16()
-                .ok_or(Fatal::decode("CertificateVerify truncated"))?;
-            let sig = r
-                .vec_u16()
-                .ok_or(Fatal::decode("CertificateVerify signature truncated"))?;
-            r.finish()?;
-            if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
-                return Err(Fatal::illegal("CertificateVerify scheme not advertised"));
+        let cv = CertificateVerify::parse(m.body, self.params.ks.version)?;
+        let verified = match cv.scheme {
+            Some(scheme) => {
+                if !msgs::SUPPORTED_SIGNATURE_SCHEMES.contains(&scheme) {
+                    return Err(Fatal::illegal("CertificateVerify scheme not advertised"));
+                }
+                let hash = sign::scheme_hash(scheme.0)
+                    .ok_or(Fatal::illegal("CertificateVerify scheme not advertised"))?;
+                let digest = core.transcript.digest(hash)?;
+                sign::verify_tls12_digest(&self.client_key, scheme.0, &digest, cv.signature)
             }
-            let hash = sign::scheme_hash(scheme)
-                .ok_or(Fatal::illegal("CertificateVerify scheme not advertised"))?;
-            let digest = core.transcript.digest(hash)?;
-            sign::verify_tls12_digest(&self.client_key, scheme, &digest, sig)
-        } else {
-            let sig = r
-                .vec_u16()
-                .ok_or(Fatal::decode("CertificateVerify signature truncated"))?;
-            r.finish()?;
-            sign::verify_legacy_digest(&self.client_key, &core.transcript.md5_sha1()?, sig)
+            None => sign::verify_legacy_digest(
+                &self.client_key,
+                &core.transcript.md5_sha1()?,
+                cv.signature,
+            ),
         };
         verified.map_err(|_| Fatal::decrypt("CertificateVerify signature does not verify"))?;
         core.transcript.add(m.raw);

@@ -426,6 +426,127 @@ fn pki_seeds(out: &Path) {
     }
 }
 
+/// The handshake messages in the cleartext records at the start of `wire` (up to the
+/// ChangeCipherSpec): (type, body).
+fn cleartext_handshake_messages(wire: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut payload = Vec::new();
+    let mut rest = wire;
+    while rest.len() >= 5 && rest[0] == 22 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        payload.extend_from_slice(&rest[5..5 + len]);
+        rest = &rest[5 + len..];
+    }
+    let mut messages = Vec::new();
+    let mut rest = &payload[..];
+    while rest.len() >= 4 {
+        let len = usize::from(rest[1]) << 16 | usize::from(rest[2]) << 8 | usize::from(rest[3]);
+        messages.push((rest[0], rest[4..4 + len].to_vec()));
+        rest = &rest[4 + len..];
+    }
+    messages
+}
+
+/// `handshake_codec`: each cleartext handshake message of real handshakes (one per
+/// suite/version configuration, and one with client authentication), under the kind and
+/// context bytes that read it as it was read in its handshake, and the extensions of
+/// their hellos.
+fn codec_seeds(out: &Path) {
+    use matrixssl::codec::Codec;
+    use matrixssl::msgs::{ClientHello, ServerHello, hs};
+    use matrixssl_fuzz::targets::{CODEC_KEY_EXCHANGES, CODEC_VERSIONS};
+    let kind_of = |typ: u8| match typ {
+        hs::CLIENT_HELLO => Some(0u8),
+        hs::SERVER_HELLO => Some(1),
+        hs::CERTIFICATE => Some(2),
+        hs::CERTIFICATE_REQUEST => Some(3),
+        hs::SERVER_KEY_EXCHANGE => Some(4),
+        hs::CLIENT_KEY_EXCHANGE => Some(5),
+        hs::CERTIFICATE_VERIFY => Some(6),
+        hs::FINISHED => Some(7),
+        hs::HELLO_REQUEST => Some(8),
+        hs::SERVER_HELLO_DONE => Some(9),
+        _ => None,
+    };
+    // Extension kinds 10..=14, by extension type.
+    let ext_kind = |typ: u16| match typ {
+        0xff01 => Some(10u8),
+        23 => Some(11),
+        10 => Some(12),
+        11 => Some(13),
+        13 => Some(14),
+        _ => None,
+    };
+    // Kinds no cleartext flight carries: Finished, HelloRequest, an SSL 2.0 hello, a
+    // handshake header, an extension block.
+    let mut sslv2 = vec![
+        15u8, 0, 1, 3, 1, 0, 6, 0, 0, 0, 16, 0, 0, 0x2f, 0x01, 0x00, 0x80,
+    ];
+    sslv2.extend_from_slice(&[9; 16]);
+    let hand_built: [(&str, Vec<u8>); 5] = [
+        ("finished", [&[7u8, 0][..], &[0x5a; 12]].concat()),
+        ("hello-request", vec![8, 0]),
+        ("sslv2-hello", sslv2),
+        ("header", vec![16, 20, 1, 2, 3]),
+        ("extension-block", vec![17, 0, 0, 4, 0, 23, 0, 0]),
+    ];
+    for (name, bytes) in hand_built {
+        write(out, "handshake_codec", name, &bytes);
+    }
+    let mut configs: Vec<(u16, u16, bool)> = ESTABLISHED_CONFIGS
+        .iter()
+        .map(|&(suite, version)| (suite, version, false))
+        .collect();
+    configs.push((0x002f, 0x0303, true));
+    for (suite, version, client_auth) in configs {
+        let options = ClientOptions {
+            max_version: version,
+            cipher_spec: suite,
+            ..Default::default()
+        };
+        let t = record(options, client_auth);
+        let kx = matrixssl::suites::by_id(suite).expect("known suite").kx;
+        let kx_bits = CODEC_KEY_EXCHANGES
+            .iter()
+            .position(|&k| k == kx)
+            .expect("kx") as u8;
+        let version_index = CODEC_VERSIONS
+            .iter()
+            .position(|&v| v == version)
+            .expect("v");
+        let context = kx_bits | (version_index as u8) << 3;
+        let auth = if client_auth { "-client-auth" } else { "" };
+        for (dir, wire) in [("c2s", &t.c2s), ("s2c", &t.s2c)] {
+            for (typ, body) in cleartext_handshake_messages(wire) {
+                let Some(kind) = kind_of(typ) else { continue };
+                let name = format!("{suite:04x}-{version:04x}{auth}-{dir}-{typ}");
+                write(
+                    out,
+                    "handshake_codec",
+                    &name,
+                    &[&[kind, context][..], &body].concat(),
+                );
+                let extensions = match typ {
+                    hs::CLIENT_HELLO => ClientHello::parse(&body, ()).map(|h| h.extensions),
+                    hs::SERVER_HELLO => ServerHello::parse(&body, ()).map(|h| h.extensions),
+                    _ => continue,
+                }
+                .expect("a recorded hello reads");
+                for e in extensions {
+                    if let Some(kind) = ext_kind(e.typ.0) {
+                        let name = format!("{name}-ext{}", e.typ.0);
+                        write(
+                            out,
+                            "handshake_codec",
+                            &name,
+                            &[&[kind, 0][..], e.body].concat(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn main() {
     let out = std::env::args()
         .nth(1)
@@ -436,5 +557,6 @@ fn main() {
     established_seeds(&out);
     api_sequence_seeds(&out);
     pki_seeds(&out);
+    codec_seeds(&out);
     println!("seeds written to {}", out.display());
 }

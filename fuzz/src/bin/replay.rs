@@ -13,7 +13,7 @@ use matrixssl_fuzz::targets;
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 7] = [
+const TARGETS: [(&str, Target); 8] = [
     ("server_recv", targets::server_recv),
     ("client_recv", targets::client_recv),
     ("established", targets::established),
@@ -21,6 +21,7 @@ const TARGETS: [(&str, Target); 7] = [
     ("keys_mem", targets::keys_mem),
     ("pem", targets::pem),
     ("api_sequence", targets::api_sequence),
+    ("handshake_codec", targets::handshake_codec),
 ];
 
 fn inputs(dir: &Path) -> Vec<PathBuf> {
