@@ -713,20 +713,28 @@ mod tests {
         }
     }
 
+    /// openssl's options for a TLS RSA-PSS signature (the salt as long as the digest, as TLS
+    /// requires); none for the other kinds.
+    fn pss_sigopts(kind: Kind) -> &'static [&'static str] {
+        if kind == Kind::RsaPss {
+            &[
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                "rsa_pss_saltlen:digest",
+            ]
+        } else {
+            &[]
+        }
+    }
+
     /// openssl verifies a TLS 1.2 signature of ours (PSS: salt length = digest length).
     fn openssl_verifies(dir: &TempDir, s: &Subject, scheme: u16, msg: &[u8], sig: &[u8]) -> bool {
         let (kind, hash) = scheme_parts(scheme).unwrap();
         std::fs::write(dir.path("msg"), msg).unwrap();
         std::fs::write(dir.path("sig"), sig).unwrap();
         let mut args = vec!["dgst", dgst_name(hash), "-verify", &s.pub_file];
-        if kind == Kind::RsaPss {
-            args.extend_from_slice(&[
-                "-sigopt",
-                "rsa_padding_mode:pss",
-                "-sigopt",
-                "rsa_pss_saltlen:digest",
-            ]);
-        }
+        args.extend_from_slice(pss_sigopts(kind));
         args.extend_from_slice(&["-signature", "sig", "msg"]);
         openssl_ok(dir, &args)
     }
@@ -736,14 +744,7 @@ mod tests {
         let (kind, hash) = scheme_parts(scheme).unwrap();
         std::fs::write(dir.path("msg"), msg).unwrap();
         let mut args = vec!["dgst", dgst_name(hash), "-sign", &s.key_file];
-        if kind == Kind::RsaPss {
-            args.extend_from_slice(&[
-                "-sigopt",
-                "rsa_padding_mode:pss",
-                "-sigopt",
-                "rsa_pss_saltlen:digest",
-            ]);
-        }
+        args.extend_from_slice(pss_sigopts(kind));
         args.extend_from_slice(&["-out", "theirs", "msg"]);
         openssl(dir, &args);
         std::fs::read(dir.path("theirs")).unwrap()
