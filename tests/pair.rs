@@ -1127,3 +1127,108 @@ fn a_private_max_version_caps_both_roles() {
     assert_eq!(p.client.core.negotiated.version, 0x0302);
     assert_eq!(Config::process().suites.max_version(), 0x0303);
 }
+
+// ---------------------------------------------------------------------------------------
+// Handshake signature schemes on the wire
+
+/// [`drive`] that also returns what each side sent (client's bytes, server's bytes).
+fn drive_recorded(mut client: Connection, mut server: Connection) -> (Pair, Vec<u8>, Vec<u8>) {
+    let (mut sink, mut alerts) = (Vec::new(), Vec::new());
+    let (mut from_client, mut from_server) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        from_client.extend_from_slice(client.outdata());
+        pump(&mut client, &mut server, usize::MAX, &mut sink, &mut alerts);
+        from_server.extend_from_slice(server.outdata());
+        pump(&mut server, &mut client, usize::MAX, &mut sink, &mut alerts);
+        if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty()
+        {
+            break;
+        }
+        if client.errored() || server.errored() {
+            break;
+        }
+    }
+    assert!(alerts.is_empty(), "alerts during handshake: {alerts:?}");
+    (Pair { client, server }, from_client, from_server)
+}
+
+/// The plaintext handshake messages (type, body) in `wire` up to the first
+/// ChangeCipherSpec: everything a side sends before its keys are on.
+fn plaintext_handshake_messages(wire: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut stream = Vec::new();
+    let mut rest = wire;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        let (typ, fragment) = (rest[0], &rest[5..5 + len]);
+        if typ == 20 {
+            break;
+        }
+        if typ == 22 {
+            stream.extend_from_slice(fragment);
+        }
+        rest = &rest[5 + len..];
+    }
+    let mut messages = Vec::new();
+    let mut rest = &stream[..];
+    while rest.len() >= 4 {
+        let len = usize::from(rest[1]) << 16 | usize::from(rest[2]) << 8 | usize::from(rest[3]);
+        messages.push((rest[0], rest[4..4 + len].to_vec()));
+        rest = &rest[4 + len..];
+    }
+    messages
+}
+
+fn message_body(messages: &[(u8, Vec<u8>)], typ: u8) -> Vec<u8> {
+    messages
+        .iter()
+        .find(|(t, _)| *t == typ)
+        .unwrap_or_else(|| panic!("no handshake message of type {typ}"))
+        .1
+        .clone()
+}
+
+const RSA_PSS_RSAE_SHA256: u16 = 0x0804;
+
+#[test]
+fn rsa_server_signs_its_key_exchange_with_pss_when_offered() {
+    let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+    let server = Connection::new_server(server_keys());
+    let (mut p, _, from_server) = drive_recorded(client, server);
+    assert!(p.client.handshake_complete() && p.server.handshake_complete());
+    let ske = message_body(&plaintext_handshake_messages(&from_server), 12);
+    // ECDHE parameters: curve type, named curve, the point; then the signature scheme.
+    assert_eq!(ske[0], 3, "named_curve ECDHE parameters expected");
+    let point_len = usize::from(ske[3]);
+    let at = 4 + point_len;
+    assert_eq!(
+        u16::from_be_bytes([ske[at], ske[at + 1]]),
+        RSA_PSS_RSAE_SHA256
+    );
+    exchange(&mut p, 1000, usize::MAX);
+}
+
+#[test]
+fn client_authenticates_with_pss_when_the_certificate_request_lists_it() {
+    let client =
+        Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+    let mut server = Connection::new_server(server_keys_with_ca());
+    server.server_options_mut().client_auth = true;
+    let (mut p, from_client, from_server) = drive_recorded(client, server);
+    assert!(p.client.handshake_complete() && p.server.handshake_complete());
+    let request = message_body(&plaintext_handshake_messages(&from_server), 13);
+    // certificate_types, then supported_signature_algorithms: PSS is among them.
+    let types_len = usize::from(request[0]);
+    let at = 1 + types_len;
+    let schemes_len = usize::from(u16::from_be_bytes([request[at], request[at + 1]]));
+    let schemes: Vec<u16> = request[at + 2..at + 2 + schemes_len]
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
+    assert!(schemes.contains(&RSA_PSS_RSAE_SHA256), "{schemes:04x?}");
+    let verify = message_body(&plaintext_handshake_messages(&from_client), 15);
+    assert_eq!(
+        u16::from_be_bytes([verify[0], verify[1]]),
+        RSA_PSS_RSAE_SHA256
+    );
+    exchange(&mut p, 1000, usize::MAX);
+}

@@ -5,8 +5,10 @@
 //! 36-byte MD5‖SHA-1 (no DigestInfo), ECDSA over SHA-1 (RFC 4492 §5.4).
 //!
 //! Who does what:
-//! * RSA PKCS#1 v1.5 signing: `crypto::rsa` (any key size, constant time, blinded) over a
-//!   DigestInfo built here. ring is not used: it signs only with keys of 2048 bits and up.
+//! * RSA signing, PKCS#1 v1.5 and PSS (rsa_pss_rsae_*): `crypto::rsa` (any key size,
+//!   constant time, blinded) over a DigestInfo or an EMSA-PSS encoding (RFC 8017 §9.1.1)
+//!   built here. ring is not used: it signs only with keys of 2048 bits and up, and its
+//!   PSS signer takes only whole messages, where CertificateVerify has a transcript digest.
 //! * RSA verification (PKCS#1 v1.5 and PSS): the public operation of `crypto::rsa`, then
 //!   the expected encoding is compared (PKCS#1) or checked (EMSA-PSS-VERIFY, RFC 8017
 //!   §9.1.2) here, so 1024-bit and odd-sized keys work, as MatrixSSL-era servers need
@@ -17,7 +19,8 @@
 //! * DSA (DHE_DSS servers): verify-only, `crypto::dsa` over SHA-1 (TLS 1.0/1.1) or the
 //!   scheme's hash; no DSA private key is ever loaded.
 //!
-//! RSA-PSS is verify-only (we never sign with it), as are the MD5 schemes: never.
+//! Only rsa_pss_rsae_* is known: rsa_pss_pss_* needs RSASSA-PSS certificate keys, which
+//! are not loaded. MD5 schemes are never used.
 
 // Errors are a bare `()` like ring's `Unspecified`: every failure becomes one alert.
 #![allow(clippy::result_unit_err)]
@@ -29,7 +32,8 @@ use super::certificate::PublicKey;
 use super::eckey::{Curve, uncompressed_point};
 use super::privkey::PrivateKey;
 use crate::crypto::hash::{HashAlgorithm, md5_sha1};
-use crate::crypto::rsa::RsaPublicKey;
+use crate::crypto::rng;
+use crate::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 
 /// TLS 1.2 SignatureScheme code points (hash byte, signature byte).
 pub const RSA_PKCS1_SHA1: u16 = 0x0201;
@@ -195,7 +199,68 @@ pub(crate) fn rsa_pkcs1_md5_verify(
 }
 
 // ---------------------------------------------------------------------------------------
-// RSA-PSS verification (RFC 8017 §9.1.2, salt length = hash length as TLS requires)
+// RSA-PSS (RFC 8017 §9.1, salt length = hash length as RFC 8446 §4.2.3 requires, MGF1
+// with the scheme's hash)
+
+/// emBits of RFC 8017 §8.1.1: one bit less than the modulus, so that EM < n always.
+fn pss_em_bits(key: &RsaPublicKey) -> Option<usize> {
+    let modulus = key.modulus_be();
+    let top = *modulus.first()?;
+    let mod_bits = (modulus.len() - 1) * 8 + (8 - top.leading_zeros() as usize);
+    mod_bits.checked_sub(1)
+}
+
+/// Whether a PSS signature with `hash` (salt of the hash's length) fits the key: EM needs
+/// room for the hash, the salt, the 01 separator and the BC trailer.
+fn pss_fits(key: &RsaPublicKey, hash: HashAlgorithm) -> bool {
+    pss_em_bits(key).is_some_and(|bits| bits.div_ceil(8) >= 2 * hash.output_len() + 2)
+}
+
+/// EMSA-PSS-ENCODE (RFC 8017 §9.1.1) of the message digest `m_hash` with `salt`, for a key
+/// whose emBits is `em_bits`. `None` if the digest has the wrong length or EM has no room.
+fn emsa_pss_encode(
+    hash: HashAlgorithm,
+    m_hash: &[u8],
+    salt: &[u8],
+    em_bits: usize,
+) -> Option<Vec<u8>> {
+    let h_len = hash.output_len();
+    let em_len = em_bits.div_ceil(8);
+    if m_hash.len() != h_len || em_len < h_len + salt.len() + 2 {
+        return None;
+    }
+    let m_prime = [&[0u8; 8][..], m_hash, salt].concat();
+    let h = hash.digest(&m_prime);
+    // DB = PS (zeros) ‖ 01 ‖ salt, masked with MGF1(H).
+    let db_len = em_len - h_len - 1;
+    let mut em = vec![0u8; db_len - salt.len() - 1];
+    em.push(1);
+    em.extend_from_slice(salt);
+    for (b, m) in em.iter_mut().zip(mgf1(hash, &h, db_len)) {
+        *b ^= m;
+    }
+    // The bits of EM's first byte above emBits are cleared, so that EM < 2^emBits.
+    em[0] &= 0xffu8 >> (8 * em_len - em_bits);
+    em.extend_from_slice(&h);
+    em.push(0xbc);
+    Some(em)
+}
+
+/// RSASSA-PSS-SIGN over the message digest `m_hash`, with a fresh random salt as long as
+/// the hash: the private operation on the EMSA-PSS encoding.
+fn rsa_pss_sign_digest(
+    key: &RsaPrivateKey,
+    hash: HashAlgorithm,
+    m_hash: &[u8],
+) -> Result<Vec<u8>, ()> {
+    let em_bits = pss_em_bits(&key.public_key()).ok_or(())?;
+    let mut salt = vec![0u8; hash.output_len()];
+    rng::fill(&mut salt)?;
+    let em = emsa_pss_encode(hash, m_hash, &salt, em_bits).ok_or(())?;
+    // EM may be a byte shorter than the modulus (emBits a multiple of 8); the private
+    // operation reads it as a big-endian number and returns the full k bytes.
+    key.private_op(&em).map(|sig| sig.to_vec())
+}
 
 /// MGF1 with `hash`, `len` bytes.
 fn mgf1(hash: HashAlgorithm, seed: &[u8], len: usize) -> Vec<u8> {
@@ -234,10 +299,7 @@ fn rsa_pss_verify_digest(
     if signature.len() != k {
         return Err(());
     }
-    let modulus = key.modulus_be();
-    let top = *modulus.first().ok_or(())?;
-    let mod_bits = (modulus.len() - 1) * 8 + (8 - top.leading_zeros() as usize);
-    let em_bits = mod_bits - 1;
+    let em_bits = pss_em_bits(key).ok_or(())?;
     let em_len = em_bits.div_ceil(8);
     let s_len = h_len;
     if em_len < h_len + s_len + 2 {
@@ -346,24 +408,31 @@ fn ecdsa_verify_digest(
 // The API
 
 /// The schemes `key` can sign with, in our order of preference. RSA: SHA-256, SHA-384,
-/// SHA-512, SHA-1 (each only if its DigestInfo fits the modulus). ECDSA: the curve's own
-/// hash (ring), the other SHA-2 of the pair, SHA-512, then SHA-1.
+/// SHA-512, each PSS first (the stronger padding, and the one TLS 1.3 requires) then
+/// PKCS#1 v1.5, then PKCS#1 v1.5 with SHA-1; each only if its encoding fits the modulus.
+/// ECDSA: the curve's own hash (ring), the other SHA-2 of the pair, SHA-512, then SHA-1.
 pub fn supported_schemes_for(key: &PrivateKey) -> Vec<u16> {
     match key {
-        PrivateKey::Rsa(k) => [
-            RSA_PKCS1_SHA256,
-            RSA_PKCS1_SHA384,
-            RSA_PKCS1_SHA512,
-            RSA_PKCS1_SHA1,
-        ]
-        .into_iter()
-        .filter(|&s| {
-            scheme_parts(s).is_some_and(|(_, h)| {
-                digest_info_prefix(h)
-                    .is_some_and(|p| pkcs1_fits(k.modulus_len(), p.len() + h.output_len()))
+        PrivateKey::Rsa(k) => {
+            let public = k.public_key();
+            [
+                RSA_PSS_RSAE_SHA256,
+                RSA_PKCS1_SHA256,
+                RSA_PSS_RSAE_SHA384,
+                RSA_PKCS1_SHA384,
+                RSA_PSS_RSAE_SHA512,
+                RSA_PKCS1_SHA512,
+                RSA_PKCS1_SHA1,
+            ]
+            .into_iter()
+            .filter(|&s| match scheme_parts(s) {
+                Some((Kind::RsaPss, h)) => pss_fits(&public, h),
+                Some((_, h)) => digest_info_prefix(h)
+                    .is_some_and(|p| pkcs1_fits(k.modulus_len(), p.len() + h.output_len())),
+                None => false,
             })
-        })
-        .collect(),
+            .collect()
+        }
         PrivateKey::Ec(k) => match k.curve() {
             Curve::P256 => vec![
                 ECDSA_SECP256R1_SHA256,
@@ -406,6 +475,7 @@ pub fn sign_digest_with_scheme(
         (PrivateKey::Rsa(k), Kind::RsaPkcs1) => {
             k.sign_pkcs1_raw(&digest_info_of_digest(hash, digest).ok_or(())?)
         }
+        (PrivateKey::Rsa(k), Kind::RsaPss) => rsa_pss_sign_digest(k, hash, digest),
         (PrivateKey::Ec(k), Kind::Ecdsa) => k.sign_digest(hash, digest),
         _ => Err(()),
     }
@@ -421,6 +491,7 @@ pub fn sign_with_scheme(key: &PrivateKey, scheme: u16, message: &[u8]) -> Result
         (PrivateKey::Rsa(k), Kind::RsaPkcs1) => {
             k.sign_pkcs1_raw(&digest_info(hash, message).ok_or(())?)
         }
+        (PrivateKey::Rsa(k), Kind::RsaPss) => rsa_pss_sign_digest(k, hash, &hash.digest(message)),
         (PrivateKey::Ec(k), Kind::Ecdsa) => k.sign(hash, message),
         _ => Err(()),
     }
@@ -642,23 +713,30 @@ mod tests {
         }
     }
 
-    /// openssl verifies a TLS 1.2 signature of ours.
+    /// openssl's options for a TLS RSA-PSS signature (the salt as long as the digest, as TLS
+    /// requires); none for the other kinds.
+    fn pss_sigopts(kind: Kind) -> &'static [&'static str] {
+        if kind == Kind::RsaPss {
+            &[
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                "rsa_pss_saltlen:digest",
+            ]
+        } else {
+            &[]
+        }
+    }
+
+    /// openssl verifies a TLS 1.2 signature of ours (PSS: salt length = digest length).
     fn openssl_verifies(dir: &TempDir, s: &Subject, scheme: u16, msg: &[u8], sig: &[u8]) -> bool {
-        let (_, hash) = scheme_parts(scheme).unwrap();
+        let (kind, hash) = scheme_parts(scheme).unwrap();
         std::fs::write(dir.path("msg"), msg).unwrap();
         std::fs::write(dir.path("sig"), sig).unwrap();
-        openssl_ok(
-            dir,
-            &[
-                "dgst",
-                dgst_name(hash),
-                "-verify",
-                &s.pub_file,
-                "-signature",
-                "sig",
-                "msg",
-            ],
-        )
+        let mut args = vec!["dgst", dgst_name(hash), "-verify", &s.pub_file];
+        args.extend_from_slice(pss_sigopts(kind));
+        args.extend_from_slice(&["-signature", "sig", "msg"]);
+        openssl_ok(dir, &args)
     }
 
     /// openssl signs `msg` with `scheme` (PSS with salt length = digest length).
@@ -666,14 +744,7 @@ mod tests {
         let (kind, hash) = scheme_parts(scheme).unwrap();
         std::fs::write(dir.path("msg"), msg).unwrap();
         let mut args = vec!["dgst", dgst_name(hash), "-sign", &s.key_file];
-        if kind == Kind::RsaPss {
-            args.extend_from_slice(&[
-                "-sigopt",
-                "rsa_padding_mode:pss",
-                "-sigopt",
-                "rsa_pss_saltlen:digest",
-            ]);
-        }
+        args.extend_from_slice(pss_sigopts(kind));
         args.extend_from_slice(&["-out", "theirs", "msg"]);
         openssl(dir, &args);
         std::fs::read(dir.path("theirs")).unwrap()
@@ -715,8 +786,9 @@ mod tests {
                 for &other in schemes.iter().filter(|&&o| o != scheme) {
                     assert_eq!(verify_tls12(&s.public, other, MSG, &sig), Err(()));
                 }
-                // Signing the digest instead of the message: the same signature (RSA is
-                // deterministic), except where ring needs the whole message.
+                // Signing the digest instead of the message: the same signature (PKCS#1
+                // v1.5 is deterministic; PSS has a random salt), except where ring needs
+                // the whole message.
                 let digest = scheme_hash(scheme).unwrap().digest(MSG);
                 let from_digest = sign_digest_with_scheme(&s.key, scheme, &digest);
                 if signs_whole_message(&s.key, scheme) {
@@ -725,7 +797,7 @@ mod tests {
                 }
                 let from_digest = from_digest.unwrap();
                 assert_eq!(verify_tls12(&s.public, scheme, MSG, &from_digest), Ok(()));
-                if matches!(s.key, PrivateKey::Rsa(_)) {
+                if scheme_parts(scheme).unwrap().0 == Kind::RsaPkcs1 {
                     assert_eq!(from_digest, sig);
                 }
                 assert_eq!(
@@ -869,15 +941,19 @@ mod tests {
         let p256 = &by("p256").key;
         let p384 = &by("p384").key;
         let pick = |k: &PrivateKey, peer: &[u16]| sign_tls12(k, peer, MSG).map(|(s, _)| s);
-        assert_eq!(pick(rsa, VERIFY_SCHEMES), Ok(RSA_PKCS1_SHA256));
+        assert_eq!(pick(rsa, VERIFY_SCHEMES), Ok(RSA_PSS_RSAE_SHA256));
+        assert_eq!(
+            pick(rsa, &[RSA_PKCS1_SHA256, RSA_PKCS1_SHA384]),
+            Ok(RSA_PKCS1_SHA256)
+        );
         assert_eq!(
             pick(rsa, &[RSA_PKCS1_SHA1, RSA_PKCS1_SHA512]),
             Ok(RSA_PKCS1_SHA512)
         );
         assert_eq!(pick(rsa, &[RSA_PKCS1_SHA1]), Ok(RSA_PKCS1_SHA1));
         assert_eq!(
-            pick(rsa, &[RSA_PSS_RSAE_SHA256, ECDSA_SECP256R1_SHA256]),
-            Err(())
+            pick(rsa, &[ECDSA_SECP256R1_SHA256, RSA_PSS_RSAE_SHA384]),
+            Ok(RSA_PSS_RSAE_SHA384)
         );
         assert_eq!(pick(p256, VERIFY_SCHEMES), Ok(ECDSA_SECP256R1_SHA256));
         assert_eq!(pick(p384, VERIFY_SCHEMES), Ok(ECDSA_SECP384R1_SHA384));
@@ -890,7 +966,6 @@ mod tests {
         assert_eq!(pick(p256, &[]), Err(()));
         // Signing with a scheme the key cannot do.
         assert_eq!(sign_with_scheme(rsa, ECDSA_SECP256R1_SHA256, MSG), Err(()));
-        assert_eq!(sign_with_scheme(rsa, RSA_PSS_RSAE_SHA256, MSG), Err(()));
         assert_eq!(sign_with_scheme(p256, RSA_PKCS1_SHA256, MSG), Err(()));
         assert_eq!(sign_with_scheme(p256, 0x0101, MSG), Err(()));
         // What we sign is verifiable by us.
@@ -1026,5 +1101,168 @@ mod tests {
             mgf1(HashAlgorithm::Sha256, b"seed", 32),
             HashAlgorithm::Sha256.digest(b"seed\0\0\0\0")
         );
+    }
+
+    // -----------------------------------------------------------------------------------
+    // RSA-PSS signing (rsa_pss_rsae_*)
+
+    const PSS_SCHEMES: [u16; 3] = [
+        RSA_PSS_RSAE_SHA256,
+        RSA_PSS_RSAE_SHA384,
+        RSA_PSS_RSAE_SHA512,
+    ];
+
+    fn pss_schemes_of(key: &PrivateKey) -> Vec<u16> {
+        supported_schemes_for(key)
+            .into_iter()
+            .filter(|s| PSS_SCHEMES.contains(s))
+            .collect()
+    }
+
+    #[test]
+    fn pss_signing_round_trips_for_each_hash() {
+        let dir = TempDir::new("pss-sign");
+        for s in subjects(&dir) {
+            if !matches!(s.key, PrivateKey::Rsa(_)) {
+                assert!(pss_schemes_of(&s.key).is_empty());
+                continue;
+            }
+            // 1024 and 1025 bits: EM has 128 bytes, two 64-byte SHA-512 values and two
+            // more bytes do not fit.
+            let expected: &[u16] = if s.name == "rsa2048" {
+                &PSS_SCHEMES
+            } else {
+                &PSS_SCHEMES[..2]
+            };
+            assert_eq!(pss_schemes_of(&s.key), expected, "{}", s.name);
+            for &scheme in expected {
+                let hash = scheme_hash(scheme).unwrap();
+                let digest = hash.digest(MSG);
+                let from_message = sign_with_scheme(&s.key, scheme, MSG).unwrap();
+                let from_digest = sign_digest_with_scheme(&s.key, scheme, &digest).unwrap();
+                for sig in [&from_message, &from_digest] {
+                    assert_eq!(
+                        sig.len(),
+                        match &s.key {
+                            PrivateKey::Rsa(k) => k.modulus_len(),
+                            PrivateKey::Ec(_) => unreachable!(),
+                        }
+                    );
+                    assert_eq!(verify_tls12(&s.public, scheme, MSG, sig), Ok(()));
+                    assert_eq!(verify_tls12_digest(&s.public, scheme, &digest, sig), Ok(()));
+                    assert_eq!(verify_tls12(&s.public, scheme, b"other", sig), Err(()));
+                    assert_eq!(
+                        verify_tls12(&s.public, scheme, MSG, &flip_last(sig)),
+                        Err(())
+                    );
+                    let mut first = sig.clone();
+                    first[0] ^= 0x40;
+                    assert_eq!(verify_tls12(&s.public, scheme, MSG, &first), Err(()));
+                    // Not a PKCS#1 v1.5 signature of the same hash.
+                    let pkcs1 = match hash {
+                        HashAlgorithm::Sha256 => RSA_PKCS1_SHA256,
+                        HashAlgorithm::Sha384 => RSA_PKCS1_SHA384,
+                        _ => RSA_PKCS1_SHA512,
+                    };
+                    assert_eq!(verify_tls12(&s.public, pkcs1, MSG, sig), Err(()));
+                    assert!(openssl_verifies(&dir, &s, scheme, MSG, sig), "{}", s.name);
+                }
+                // A fresh salt each time: two signatures of one message differ.
+                assert_ne!(from_message, from_digest, "{} {scheme:#06x}", s.name);
+                assert_eq!(
+                    sign_digest_with_scheme(&s.key, scheme, &digest[1..]),
+                    Err(())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pss_signatures_interoperate_with_ring() {
+        let pki = testpki::std_pki();
+        let key = PrivateKey::from_der_any(&pki.leaf.key_pkcs8_der).unwrap();
+        let PublicKey::Rsa(public) = key.public_key() else {
+            panic!("not an RSA key");
+        };
+        let components = ring_sig::RsaPublicKeyComponents {
+            n: public.modulus_be(),
+            e: public.exponent_be(),
+        };
+        let pair = ring_sig::RsaKeyPair::from_pkcs8(&pki.leaf.key_pkcs8_der).unwrap();
+        let random = ring::rand::SystemRandom::new();
+        let algorithms: [(
+            u16,
+            &ring_sig::RsaParameters,
+            &'static dyn ring_sig::RsaEncoding,
+        ); 3] = [
+            (
+                RSA_PSS_RSAE_SHA256,
+                &ring_sig::RSA_PSS_2048_8192_SHA256,
+                &ring_sig::RSA_PSS_SHA256,
+            ),
+            (
+                RSA_PSS_RSAE_SHA384,
+                &ring_sig::RSA_PSS_2048_8192_SHA384,
+                &ring_sig::RSA_PSS_SHA384,
+            ),
+            (
+                RSA_PSS_RSAE_SHA512,
+                &ring_sig::RSA_PSS_2048_8192_SHA512,
+                &ring_sig::RSA_PSS_SHA512,
+            ),
+        ];
+        for (scheme, verification, encoding) in algorithms {
+            let digest = scheme_hash(scheme).unwrap().digest(MSG);
+            // Ours, from the message and from the digest, verified by ring.
+            for sig in [
+                sign_with_scheme(&key, scheme, MSG).unwrap(),
+                sign_digest_with_scheme(&key, scheme, &digest).unwrap(),
+            ] {
+                assert!(components.verify(verification, MSG, &sig).is_ok());
+                assert!(components.verify(verification, b"other", &sig).is_err());
+                assert!(
+                    components
+                        .verify(verification, MSG, &flip_last(&sig))
+                        .is_err()
+                );
+            }
+            // ring's, verified by ours.
+            let mut theirs = vec![0u8; pair.public().modulus_len()];
+            pair.sign(encoding, &random, MSG, &mut theirs).unwrap();
+            assert_eq!(
+                verify_tls12(&key.public_key(), scheme, MSG, &theirs),
+                Ok(())
+            );
+            assert_eq!(
+                verify_tls12_digest(&key.public_key(), scheme, &digest, &theirs),
+                Ok(())
+            );
+            assert_eq!(
+                verify_tls12(&key.public_key(), scheme, MSG, &flip_last(&theirs)),
+                Err(())
+            );
+        }
+    }
+
+    #[test]
+    fn emsa_pss_encoding_bounds() {
+        let h = HashAlgorithm::Sha256;
+        let digest = h.digest(MSG);
+        let salt = [7u8; 32];
+        // emBits 8·66 − 1: the smallest EM that holds SHA-256 with its salt; the top bit of
+        // the first byte is always cleared and the trailer is BC.
+        for em_bits in [66 * 8 - 1, 66 * 8, 127 * 8 + 1] {
+            let em = emsa_pss_encode(h, &digest, &salt, em_bits).unwrap();
+            assert_eq!(em.len(), em_bits.div_ceil(8));
+            assert_eq!(em.last(), Some(&0xbc));
+            let unused_bits = 8 * em.len() - em_bits;
+            assert_eq!(u16::from(em[0]) >> (8 - unused_bits), 0, "{em_bits}");
+        }
+        assert_eq!(emsa_pss_encode(h, &digest, &salt, 65 * 8), None);
+        assert_eq!(emsa_pss_encode(h, &digest[1..], &salt, 128 * 8), None);
+        // The salt changes the encoding; the same salt gives the same encoding.
+        let a = emsa_pss_encode(h, &digest, &salt, 1023).unwrap();
+        assert_eq!(emsa_pss_encode(h, &digest, &salt, 1023), Some(a.clone()));
+        assert_ne!(emsa_pss_encode(h, &digest, &[8u8; 32], 1023), Some(a));
     }
 }

@@ -1502,6 +1502,67 @@ def case_client_client_auth(h: Harness, peer: str):
             srv.close()
 
 
+def case_server_rsa_sigalgs(h: Harness, sigalgs: str, sig_type: str, digest: str):
+    """OpenSSL offering only `sigalgs` gets a ServerKeyExchange signed with that scheme by our RSA
+    server (RSA-PSS when it offers rsa_pss_rsae_*, PKCS#1 v1.5 when it offers only that)."""
+    srv, port = h.start_server()
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", h.pki.ca, "-ign_eof",
+                 "-tls1_2", "-verify_return_error", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256",
+                 "-sigalgs", sigalgs], input=http_request_get(1000))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        i = r.stdout.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+        check_response_prefix(r.stdout[i:], 1000)
+        m = re.search(rb"Peer signature type: (\S+)", r.stdout)
+        check(m is not None and m.group(1) == sig_type.encode(),
+              f"peer signature type {m and m.group(1)!r} != {sig_type}")
+        check(f"Peer signing digest: {digest}".encode() in r.stdout, f"peer signing digest is not {digest}")
+    finally:
+        srv.stop()
+
+
+def case_client_rsa_sigalgs(h: Harness, sigalgs: str, client_sigalgs: Optional[str] = None):
+    """Our client against an OpenSSL server that signs only with `sigalgs` (so our client must
+    verify that scheme) and, with `client_sigalgs`, requires a client certificate signed only
+    with those (so our client must sign CertificateVerify with one of them)."""
+    suite, ver = SUITE_BY_ID[0xC02F], VERSION_BY_NAME["TLS1.2"]
+    port = free_port()
+    argv = ["openssl", "s_server", "-accept", str(port), "-cert", h.pki.cert, "-key", h.pki.key, "-www",
+            "-tls1_2", "-sigalgs", sigalgs]
+    args = ["-s", suite.hex, "-x"]
+    if client_sigalgs:
+        argv += ["-Verify", "1", "-CAfile", h.pki.ca, "-verify_return_error", "-client_sigalgs", client_sigalgs]
+        args += ["-c", h.pki.client_cert, "-k", h.pki.client_key]
+    srv = Proc(argv, "openssl s_server")
+    try:
+        srv.wait_for(rb"ACCEPT", 15)
+        hs, out = h.run_client(port, args)
+        expect_client_lines(hs, suite, ver, [0])
+        if client_sigalgs:
+            check(b"Client certificate" in out and b"interop client" in out,
+                  "s_server page does not show our client certificate")
+    finally:
+        srv.stop()
+
+
+def case_server_client_auth_sigalgs(h: Harness, client_sigalgs: str):
+    """OpenSSL authenticates to our server with a CertificateVerify signed with `client_sigalgs`
+    (the only scheme it allows itself), which our server verifies."""
+    srv, port = h.start_server(["-A", "-a", h.pki.ca])
+    try:
+        r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", h.pki.ca, "-ign_eof",
+                 "-tls1_2", "-verify_return_error", "-cert", h.pki.client_cert, "-key", h.pki.client_key,
+                 "-client_sigalgs", client_sigalgs], input=http_request_get(1000))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        i = r.stdout.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+        check_response_prefix(r.stdout[i:], 1000)
+        check(len(h.server_handshakes(srv, 1)) == 1, "server reported no handshake")
+    finally:
+        srv.stop()
+
+
 def case_client_default_suite(h: Harness):
     """Our client with cipherSpec 0 against a default Python server negotiates TLS 1.2."""
     srv = PyServer("pyssl", h.pki, SUITE_BY_ID[0x009D], VERSION_BY_NAME["TLS1.2"])
@@ -3522,6 +3583,16 @@ def main() -> int:
     add("server/openssl/client-auth-missing-cert", case_server_client_auth, False, needs="openssl")
     add("client/openssl/client-auth", case_client_client_auth, "openssl", needs="openssl")
     add("client/pyssl/client-auth", case_client_client_auth, "pyssl")
+    # RSA handshake signatures: RSA-PSS (rsa_pss_rsae_*) and PKCS#1 v1.5, both roles.
+    add("server/openssl/sigalgs-rsa-pss-sha256", case_server_rsa_sigalgs, "rsa_pss_rsae_sha256", "RSA-PSS",
+        "SHA256", needs="openssl")
+    add("server/openssl/sigalgs-rsa-pkcs1-sha384", case_server_rsa_sigalgs, "rsa_pkcs1_sha384", "RSA",
+        "SHA384", needs="openssl")
+    add("client/openssl/sigalgs-rsa-pss-sha384", case_client_rsa_sigalgs, "rsa_pss_rsae_sha384", needs="openssl")
+    add("client/openssl/client-auth-rsa-pss-sha256", case_client_rsa_sigalgs, "rsa_pss_rsae_sha512",
+        "rsa_pss_rsae_sha256", needs="openssl")
+    add("server/openssl/client-auth-rsa-pss-sha256", case_server_client_auth_sigalgs, "rsa_pss_rsae_sha256",
+        needs="openssl")
     # Secure renegotiation (RFC 5746), resumed (0) and full (1), started by either side.
     for full in (0, 1):
         kind = "full" if full else "resumed"
