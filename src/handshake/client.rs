@@ -20,8 +20,8 @@ use crate::error::{
     SSL_ALLOW_ANON_CONNECTION, alert,
 };
 use crate::msgs::{
-    self, CertificateMsg, EcPointFormats, ExtendedMasterSecret, ExtensionType, HandshakeType,
-    ServerHello, ServerHelloDone, ServerKeyExchange, SignatureScheme,
+    self, CertificateMsg, ClientExchange, ClientKeyExchange, EcPointFormats, ExtendedMasterSecret,
+    ExtensionType, HandshakeType, ServerHello, ServerHelloDone, ServerKeyExchange, SignatureScheme,
 };
 use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::pki::{Certificate, PublicKey, sign};
@@ -860,11 +860,22 @@ impl ExpectServerHelloDone {
         } else {
             None
         };
-        let mut cke = Vec::new();
-        if let Some(psk) = &psk {
-            crate::codec::with_len(&mut cke, 2, |b| b.extend_from_slice(&psk.identity))?;
+        let (premaster, public) = self.key_exchange_share()?;
+        let exchange = match &self.exchange {
+            // SSL 3.0 sends the RSA ciphertext without its length prefix.
+            PeerExchange::Rsa(_) if self.params.ks.version == suites::SSL3 => {
+                ClientExchange::Ssl3Rsa(&public)
+            }
+            PeerExchange::Rsa(_) => ClientExchange::Rsa(&public),
+            PeerExchange::Ecdhe { .. } => ClientExchange::Ecdhe(&public),
+            PeerExchange::Dhe { .. } => ClientExchange::Dhe(&public),
+            PeerExchange::PskOnly => ClientExchange::None,
+        };
+        let cke = ClientKeyExchange {
+            psk_identity: psk.as_ref().map(|p| &p.identity[..]),
+            exchange,
         }
-        let premaster = self.key_exchange_share(&mut cke)?;
+        .to_bytes()?;
         core.send_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &cke)?;
         let premaster = match &psk {
             Some(psk) => super::psk_premaster(kx, &premaster, &psk.key)?,
@@ -933,7 +944,9 @@ impl ExpectServerHelloDone {
     /// premaster: an RSA-encrypted random premaster carrying our offered version
     /// (RFC 5246 §7.4.7.1; SSL 3.0 without a length prefix), our ECDHE point (RFC 8422
     /// §5.7), our DH public value (RFC 5246 §7.4.7.2), or nothing for plain PSK.
-    fn key_exchange_share(&self, cke: &mut Vec<u8>) -> Result<Zeroizing<Vec<u8>>, Fatal> {
+    /// Our side of the key exchange: the premaster secret and the public value (RSA
+    /// ciphertext, ECDH point, DH Yc; nothing for plain PSK) the ClientKeyExchange carries.
+    fn key_exchange_share(&self) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), Fatal> {
         Ok(match &self.exchange {
             PeerExchange::Rsa(server_key) => {
                 let mut premaster = Zeroizing::new(vec![0u8; 48]);
@@ -943,26 +956,23 @@ impl ExpectServerHelloDone {
                 let ciphertext = server_key
                     .encrypt_pkcs1(&premaster)
                     .map_err(|_| Fatal::internal("RSA encryption of the premaster failed"))?;
-                if self.params.ks.version == suites::SSL3 {
-                    cke.extend_from_slice(&ciphertext); // SSL 3.0: no length prefix
-                } else {
-                    cke.extend_from_slice(&msgs::encode_rsa_client_key_exchange(&ciphertext)?);
-                }
-                premaster
+                (premaster, ciphertext)
             }
             PeerExchange::Ecdhe { group, point } => {
                 let share = KeyShare::generate(*group)?;
-                crate::codec::with_len(cke, 1, |b| b.extend_from_slice(&share.public))?;
-                share.agree(point)?
+                let public = share.public.to_vec();
+                (share.agree(point)?, public)
             }
             PeerExchange::Dhe { group, public } => {
                 let pair = crate::crypto::dh::DhKeyPair::generate(group)
                     .map_err(|_| Fatal::internal("DH key generation failed"))?;
-                crate::codec::with_len(cke, 2, |b| b.extend_from_slice(&pair.public_be()))?;
-                pair.agree(public)
-                    .map_err(|_| Fatal::illegal("server DH public value out of range"))?
+                let ours = pair.public_be().to_vec();
+                let premaster = pair
+                    .agree(public)
+                    .map_err(|_| Fatal::illegal("server DH public value out of range"))?;
+                (premaster, ours)
             }
-            PeerExchange::PskOnly => Zeroizing::new(Vec::new()),
+            PeerExchange::PskOnly => (Zeroizing::new(Vec::new()), Vec::new()),
         })
     }
 }
