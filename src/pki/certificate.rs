@@ -629,7 +629,13 @@ fn parse_san(r: &mut Reader<'_>) -> DerResult<Vec<GeneralName>> {
 mod tests {
     use super::*;
     use crate::pki::der::encode_tlv as tlv;
-    use crate::pki::testpki::{self, TempDir, openssl};
+    use crate::test_fixtures::fixture;
+
+    /// The certificate `tests/fixtures/unit/<name>.der`; the script that made them,
+    /// tests/fixtures/make-pki-unit-fixtures.sh, says what each one is.
+    fn fixture_der(name: &str) -> Vec<u8> {
+        fixture(&format!("unit/{name}.der"))
+    }
 
     fn sha1(data: &[u8]) -> [u8; 20] {
         let mut out = [0u8; 20];
@@ -653,14 +659,15 @@ mod tests {
         a.as_ref().map(|a| (a.tag, a.value.as_slice()))
     }
 
-    fn openssl_field(dir: &TempDir, der: &[u8], flag: &str) -> String {
-        std::fs::write(dir.path("c.der"), der).unwrap();
-        let out = std::process::Command::new("openssl")
-            .args(["x509", "-inform", "DER", "-in", "c.der", "-noout", flag])
-            .current_dir(dir.path(""))
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    /// The line of `openssl x509 -noout -serial -modulus ...` about std-leaf that starts
+    /// with `key` (recorded by the fixture script in std-leaf.openssl.txt).
+    fn std_leaf_openssl_line(key: &str) -> String {
+        let text = String::from_utf8(fixture("unit/std-leaf.openssl.txt")).unwrap();
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no {key} line in std-leaf.openssl.txt"))
+            .trim()
+            .to_string()
     }
 
     fn hex(b: &[u8]) -> String {
@@ -669,14 +676,13 @@ mod tests {
 
     #[test]
     fn std_leaf_fields_agree_with_openssl() {
-        let pki = testpki::std_pki();
-        let c = Certificate::from_der(&pki.leaf.cert_der).unwrap();
-        let dir = TempDir::new("cert-fields");
+        let leaf_der = fixture_der("std-leaf");
+        let c = Certificate::from_der(&leaf_der).unwrap();
 
         assert_eq!(c.version, 2);
-        let serial = openssl_field(&dir, &c.der, "-serial");
+        let serial = std_leaf_openssl_line("serial=");
         assert_eq!(serial.strip_prefix("serial=").unwrap(), hex(&c.serial));
-        assert_eq!(c.der, pki.leaf.cert_der);
+        assert_eq!(c.der, leaf_der);
 
         // Subject /C=US/ST=WA/O=matrixssl-rs test/CN=localhost
         assert_eq!(attr(&c.subject.country), Some((19, &b"US"[..])));
@@ -693,7 +699,7 @@ mod tests {
             dn_hash(&[b"US", b"WA", b"matrixssl-rs test", b"localhost"])
         );
         // Issuer is the intermediate's subject, byte for byte and by hash.
-        let inter = Certificate::from_der(&pki.inter.cert_der).unwrap();
+        let inter = Certificate::from_der(&fixture_der("std-inter")).unwrap();
         assert_eq!(c.issuer, inter.subject);
         assert_eq!(
             inter.issuer.hash,
@@ -707,16 +713,15 @@ mod tests {
             ])
         );
 
-        // Validity: UTCTime, 825 days.
+        // Validity: notBefore a UTCTime, 36500 days (`-days`), starting when the fixture
+        // script ran.
         assert_eq!(c.time_type, 23);
         assert_eq!(c.not_before.len(), 13);
         assert!(c.not_before.ends_with('Z') && c.not_after.ends_with('Z'));
-        assert_eq!(c.not_after_unix - c.not_before_unix, 825 * 86_400);
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        assert!((c.not_before_unix - now).abs() < 3600);
+        assert_eq!(c.not_after_unix - c.not_before_unix, 36_500 * 86_400);
+        let made = fixture("unit/generated-at.txt");
+        let made: i64 = std::str::from_utf8(&made).unwrap().trim().parse().unwrap();
+        assert!((c.not_before_unix - made).abs() < 3600);
 
         // Key and algorithms.
         assert_eq!(c.pub_key_algorithm, 645);
@@ -726,7 +731,7 @@ mod tests {
         let PublicKey::Rsa(rsa) = &c.public_key else {
             panic!("not RSA")
         };
-        let modulus = openssl_field(&dir, &c.der, "-modulus");
+        let modulus = std_leaf_openssl_line("Modulus=");
         assert_eq!(
             modulus.strip_prefix("Modulus=").unwrap(),
             hex(&rsa.modulus_be())
@@ -755,65 +760,32 @@ mod tests {
         assert_eq!(c.unique_subject_id, None);
     }
 
-    /// The digest inside an RSA signature, recovered by openssl with the issuer's key.
-    fn recovered_digest(dir: &TempDir, cert: &Certificate, issuer_pem: &[u8]) -> Vec<u8> {
-        std::fs::write(dir.path("issuer.crt"), issuer_pem).unwrap();
-        std::fs::write(dir.path("sig.bin"), &cert.signature).unwrap();
-        openssl(
-            dir,
-            &[
-                "x509",
-                "-in",
-                "issuer.crt",
-                "-pubkey",
-                "-noout",
-                "-out",
-                "pub.pem",
-            ],
-        );
-        openssl(
-            dir,
-            &[
-                "pkeyutl",
-                "-verifyrecover",
-                "-pubin",
-                "-inkey",
-                "pub.pem",
-                "-in",
-                "sig.bin",
-                "-out",
-                "di.bin",
-            ],
-        );
-        std::fs::read(dir.path("di.bin")).unwrap()
+    /// The DigestInfo inside certificate `name`'s RSA signature, recovered by openssl with
+    /// the issuer's key when the fixtures were made.
+    fn recovered_digest(name: &str) -> Vec<u8> {
+        fixture(&format!("unit/{name}.sig-digestinfo.bin"))
     }
 
     #[test]
     fn sig_hash_for_sha1_and_md5() {
-        let dir = TempDir::new("sighash");
-        let legacy = testpki::legacy_pki();
-        let c = Certificate::from_der(&legacy.leaf.cert_der).unwrap();
+        let c = Certificate::from_der(&fixture_der("legacy-leaf")).unwrap();
         assert_eq!(c.cert_algorithm, OID_SHA1_RSA_SIG);
-        let di = recovered_digest(&dir, &c, &legacy.inter.cert_pem);
+        let di = recovered_digest("legacy-leaf");
         assert!(di.ends_with(&c.sig_hash));
 
-        let pki = testpki::std_pki();
-        let md5 = testpki::issue(&dir, &pki.root, "md5", "/CN=md5", "leaf_ext", "md5", 2048);
-        let c = Certificate::from_der(&md5.cert_der).unwrap();
+        let c = Certificate::from_der(&fixture_der("md5-leaf")).unwrap();
         assert_eq!(
             (c.cert_algorithm, c.sig_algorithm),
             (OID_MD5_RSA_SIG, OID_MD5_RSA_SIG)
         );
-        let di = recovered_digest(&dir, &c, &pki.root.cert_pem);
+        let di = recovered_digest("md5-leaf");
         assert!(di.ends_with(&c.sig_hash[..16]));
         assert_eq!(c.sig_hash[16..], [0; 4]);
     }
 
     #[test]
     fn ec_and_other_key_types() {
-        let dir = TempDir::new("keytypes");
-        let ec = testpki::self_signed_ec(&dir, "ec", "/CN=EC");
-        let c = Certificate::from_der(&ec.cert_der).unwrap();
+        let c = Certificate::from_der(&fixture_der("ec-p256-root")).unwrap();
         assert_eq!(c.pub_key_algorithm, 518);
         assert_eq!(c.cert_algorithm, 524);
         assert_eq!(c.public_key_size, 32);
@@ -825,19 +797,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        openssl(
-            &dir,
-            &["genpkey", "-algorithm", "ed25519", "-out", "ed.key"],
-        );
-        openssl(
-            &dir,
-            &[
-                "req", "-x509", "-new", "-key", "ed.key", "-subj", "/CN=ed", "-days", "1", "-out",
-                "ed.crt", "-outform", "DER",
-            ],
-        );
-        let der = std::fs::read(dir.path("ed.crt")).unwrap();
-        let c = Certificate::from_der(&der).unwrap();
+        let c = Certificate::from_der(&fixture_der("ed25519-self-signed")).unwrap();
         assert!(matches!(c.public_key, PublicKey::Other));
         assert_eq!(c.pub_key_algorithm, 0x2b + 0x65 + 0x70);
         assert_eq!(c.public_key_bits.len(), 32);
@@ -878,7 +838,7 @@ mod tests {
     }
 
     fn std_spki() -> Vec<u8> {
-        let leaf = Certificate::from_der(&testpki::std_pki().leaf.cert_der).unwrap();
+        let leaf = Certificate::from_der(&fixture_der("std-leaf")).unwrap();
         let bits = [&[0u8][..], &leaf.public_key_bits].concat();
         tlv(
             0x30,
@@ -1249,7 +1209,7 @@ mod tests {
 
     #[test]
     fn framing_errors_and_no_panics() {
-        let der = testpki::std_pki().leaf.cert_der.clone();
+        let der = fixture_der("std-leaf");
         let mut trailing = der.clone();
         trailing.push(0);
         assert_eq!(Certificate::from_der(&trailing).err(), Some(PS_PARSE_FAIL));
@@ -1268,12 +1228,12 @@ mod tests {
 
     #[test]
     fn der_chains() {
-        let pki = testpki::std_pki();
-        let buf = [pki.leaf.cert_der.clone(), pki.inter.cert_der.clone()].concat();
+        let inter_der = fixture_der("std-inter");
+        let buf = [fixture_der("std-leaf"), inter_der.clone()].concat();
         let chain = parse_der_chain(&buf).unwrap();
         assert_eq!(chain.len(), 2);
-        assert_eq!(chain[1].der, pki.inter.cert_der);
-        assert_eq!(parse_der_chain(&pki.root.cert_der).unwrap().len(), 1);
+        assert_eq!(chain[1].der, inter_der);
+        assert_eq!(parse_der_chain(&fixture_der("std-root")).unwrap().len(), 1);
         assert_eq!(parse_der_chain(&[]).err(), Some(PS_PARSE_FAIL));
         assert_eq!(
             parse_der_chain(&buf[..buf.len() - 1]).err(),
@@ -1284,7 +1244,7 @@ mod tests {
             Some(PS_PARSE_FAIL)
         );
         assert_eq!(
-            parse_der_chain(&pki.leaf.cert_pem).err(),
+            parse_der_chain(&fixture("unit/std-leaf.pem")).err(),
             Some(PS_PARSE_FAIL)
         );
     }

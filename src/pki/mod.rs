@@ -108,26 +108,6 @@ extendedKeyUsage = serverAuth,clientAuth
         }
     }
 
-    const CA_CNF: &str = "\
-[ca]
-default_ca = CA_default
-[CA_default]
-database = ./index.txt
-new_certs_dir = ./newcerts
-serial = ./serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-[policy_any]
-countryName = optional
-stateOrProvinceName = optional
-localityName = optional
-organizationName = optional
-organizationalUnitName = optional
-commonName = supplied
-";
-
     /// Runs `openssl args...` inside `dir`; panics with its stderr on failure.
     pub(crate) fn openssl(dir: &TempDir, args: &[&str]) {
         let out = Command::new("openssl")
@@ -317,17 +297,6 @@ commonName = supplied
         collect(dir, name, spec.is_ec())
     }
 
-    /// A self-signed CA (or, with `selfsigned_ext`, a self-signed server certificate).
-    pub(crate) fn self_signed(
-        dir: &TempDir,
-        name: &str,
-        subj: &str,
-        md: &str,
-        bits: u32,
-    ) -> Material {
-        self_signed_inner(dir, name, subj, md, KeySpec::Rsa(bits), "selfsigned_ext")
-    }
-
     /// A self-signed P-256 CA (SHA-256).
     pub(crate) fn self_signed_ec(dir: &TempDir, name: &str, subj: &str) -> Material {
         self_signed_inner(
@@ -404,65 +373,6 @@ commonName = supplied
         bits: u32,
     ) -> Material {
         issue_with(dir, issuer, name, subj, ext, md, KeySpec::Rsa(bits))
-    }
-
-    /// A P-256 leaf issued by `issuer`.
-    pub(crate) fn issue_ec(dir: &TempDir, issuer: &Material, name: &str, subj: &str) -> Material {
-        issue_with(
-            dir,
-            issuer,
-            name,
-            subj,
-            "leaf_ext",
-            "sha256",
-            KeySpec::Ec("prime256v1"),
-        )
-    }
-
-    /// An RSA-2048 leaf with explicit validity dates (`YYYYMMDDHHMMSSZ`), issued with
-    /// `openssl ca -startdate/-enddate` (dates in the past are allowed there).
-    pub(crate) fn issue_with_dates(
-        dir: &TempDir,
-        issuer: &Material,
-        subj: &str,
-        start: &str,
-        end: &str,
-    ) -> Material {
-        let name = "dated";
-        let (ca_crt, ca_key) = place_issuer(dir, issuer);
-        std::fs::write(dir.path("ca.cnf"), CA_CNF).expect("ca.cnf");
-        std::fs::write(dir.path("index.txt"), b"").expect("index");
-        std::fs::write(dir.path("serial"), b"4A01\n").expect("serial");
-        std::fs::create_dir_all(dir.path("newcerts")).expect("newcerts");
-        gen_key(dir, name, KeySpec::Rsa(2048));
-        csr(dir, name, subj);
-        openssl(
-            dir,
-            &[
-                "ca",
-                "-batch",
-                "-config",
-                "ca.cnf",
-                "-cert",
-                &ca_crt,
-                "-keyfile",
-                &ca_key,
-                "-in",
-                "dated.csr",
-                "-out",
-                "dated.crt",
-                "-startdate",
-                start,
-                "-enddate",
-                end,
-                "-extfile",
-                "ext.cnf",
-                "-extensions",
-                "leaf_ext",
-                "-notext",
-            ],
-        );
-        collect(dir, name, false)
     }
 
     fn make_pki(md: &str, bits: u32) -> Pki {

@@ -627,30 +627,37 @@ pub fn peer_key_alert(leaf: &Certificate, key_use: KeyUse) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pki::testpki::{self, Material, TempDir};
+    use crate::test_fixtures::fixture;
+
+    /// The certificate `tests/fixtures/unit/<name>.der`; the script that made them,
+    /// tests/fixtures/make-pki-unit-fixtures.sh, says what each one is.
+    fn fixture_der(name: &str) -> Vec<u8> {
+        fixture(&format!("unit/{name}.der"))
+    }
 
     fn cert(der: &[u8]) -> Arc<Certificate> {
         Arc::new(Certificate::from_der(der).unwrap())
     }
 
+    /// The time every verification runs at: a day after the fixtures were made, inside the
+    /// validity of all of them but the one made expired on purpose, so no verdict depends
+    /// on the clock.
     fn now() -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
+        let made = fixture("unit/generated-at.txt");
+        let made: u64 = std::str::from_utf8(&made).unwrap().trim().parse().unwrap();
+        made + 86_400
     }
 
-    fn chain_of(ms: &[&Material]) -> Vec<Arc<Certificate>> {
-        ms.iter().map(|m| cert(&m.cert_der)).collect()
+    fn chain_of(names: &[&str]) -> Vec<Arc<Certificate>> {
+        names.iter().map(|n| cert(&fixture_der(n))).collect()
     }
 
     const PASS: i32 = PS_CERT_AUTH_PASS;
 
     #[test]
     fn valid_rsa2048_sha256_chain() {
-        let pki = testpki::std_pki();
-        let chain = chain_of(&[&pki.leaf, &pki.inter]);
-        let roots = chain_of(&[&pki.root]);
+        let chain = chain_of(&["std-leaf", "std-inter"]);
+        let roots = chain_of(&["std-root"]);
         let v = verify_chain(&chain, &roots, Usage::Server, now());
         assert_eq!(
             v,
@@ -660,24 +667,23 @@ mod tests {
             }
         );
         // The root may be sent too.
-        let with_root = chain_of(&[&pki.leaf, &pki.inter, &pki.root]);
+        let with_root = chain_of(&["std-leaf", "std-inter", "std-root"]);
         assert_eq!(
             verify_chain(&with_root, &roots, Usage::Server, now()).alert,
             0
         );
         // Trusting the intermediate directly is enough.
-        let inter = chain_of(&[&pki.inter]);
+        let inter = chain_of(&["std-inter"]);
         assert_eq!(verify_chain(&chain, &inter, Usage::Server, now()).alert, 0);
     }
 
     #[test]
     fn legacy_sha1_1024_chain_accepted_unless_strict() {
-        let pki = testpki::legacy_pki();
-        let leaf = cert(&pki.leaf.cert_der);
+        let leaf = cert(&fixture_der("legacy-leaf"));
         assert_eq!(leaf.cert_algorithm, 649);
         assert_eq!(leaf.public_key_size, 128);
-        let chain = chain_of(&[&pki.leaf, &pki.inter]);
-        let roots = chain_of(&[&pki.root]);
+        let chain = chain_of(&["legacy-leaf", "legacy-inter"]);
+        let roots = chain_of(&["legacy-root"]);
         let v = verify_chain(&chain, &roots, Usage::Server, now());
         if cfg!(feature = "strict-cert-algorithms") {
             assert_eq!(v.alert, alert::BAD_CERTIFICATE);
@@ -695,15 +701,15 @@ mod tests {
 
     #[test]
     fn unrelated_root_is_unknown_ca() {
-        let pki = testpki::std_pki();
-        let chain = chain_of(&[&pki.leaf, &pki.inter]);
-        let v = verify_chain(&chain, &chain_of(&[&pki.other_root]), Usage::Server, now());
+        let chain = chain_of(&["std-leaf", "std-inter"]);
+        let other_root = chain_of(&["std-other-root"]);
+        let v = verify_chain(&chain, &other_root, Usage::Server, now());
         assert_eq!(v.alert, alert::UNKNOWN_CA);
         // The chain itself is fine; only the top link (to a CA) fails on the DN.
         assert_eq!(v.statuses, vec![PASS, PS_CERT_AUTH_FAIL_DN]);
         // Leaf alone from an unrelated CA: the 3.3 transcript (alert 48, leaf −33).
-        let leaf = chain_of(&[&pki.leaf]);
-        let v = verify_chain(&leaf, &chain_of(&[&pki.other_root]), Usage::Server, now());
+        let leaf = chain_of(&["std-leaf"]);
+        let v = verify_chain(&leaf, &other_root, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -717,18 +723,17 @@ mod tests {
             alert::UNKNOWN_CA
         );
         // Missing intermediate.
-        let v = verify_chain(&leaf, &chain_of(&[&pki.root]), Usage::Server, now());
+        let v = verify_chain(&leaf, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(v.alert, alert::UNKNOWN_CA);
     }
 
     #[test]
     fn tampered_signature_is_bad_certificate() {
-        let pki = testpki::std_pki();
-        let mut der = pki.leaf.cert_der.clone();
+        let mut der = fixture_der("std-leaf");
         let last = der.len() - 1;
         der[last] ^= 0x01; // last signature byte
-        let chain = vec![cert(&der), cert(&pki.inter.cert_der)];
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let chain = vec![cert(&der), cert(&fixture_der("std-inter"))];
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -737,15 +742,15 @@ mod tests {
             }
         );
         // Tampering the signed part (a serial byte) has the same effect.
-        let mut der = pki.inter.cert_der.clone();
+        let mut der = fixture_der("std-inter");
         let c = Certificate::from_der(&der).unwrap();
         let pos = der
             .windows(c.serial.len())
             .position(|w| w == c.serial.as_slice())
             .unwrap();
         der[pos + 1] ^= 0x80;
-        let chain = vec![cert(&pki.leaf.cert_der), cert(&der)];
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let chain = vec![cert(&fixture_der("std-leaf")), cert(&der)];
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -757,9 +762,8 @@ mod tests {
 
     #[test]
     fn dates_are_checked() {
-        let pki = testpki::std_pki();
-        let chain = chain_of(&[&pki.leaf, &pki.inter]);
-        let roots = chain_of(&[&pki.root]);
+        let chain = chain_of(&["std-leaf", "std-inter"]);
+        let roots = chain_of(&["std-root"]);
         let leaf = &chain[0];
         let after = u64::try_from(leaf.not_after_unix).unwrap() + 1;
         let before = u64::try_from(leaf.not_before_unix).unwrap() - 1;
@@ -774,26 +778,17 @@ mod tests {
             );
         }
         // An untrusted chain stays unknown_ca even when also expired.
-        let v = verify_chain(&chain, &chain_of(&[&pki.other_root]), Usage::Server, after);
+        let v = verify_chain(&chain, &chain_of(&["std-other-root"]), Usage::Server, after);
         assert_eq!(v.alert, alert::UNKNOWN_CA);
     }
 
     #[test]
     fn expired_leaf_issued_with_openssl_ca() {
-        let pki = testpki::std_pki();
-        let dir = TempDir::new("expired");
-        let expired = testpki::issue_with_dates(
-            &dir,
-            &pki.inter,
-            "/CN=expired.example",
-            "20200101000000Z",
-            "20210101000000Z",
-        );
-        let c = cert(&expired.cert_der);
+        let c = cert(&fixture_der("expired-leaf"));
         assert_eq!(c.not_after, "210101000000Z");
         assert_eq!(c.not_after_unix, 1_609_459_200);
-        let chain = vec![c, cert(&pki.inter.cert_der)];
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let chain = vec![c, cert(&fixture_der("std-inter"))];
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -805,19 +800,8 @@ mod tests {
 
     #[test]
     fn key_usage_is_checked() {
-        let pki = testpki::std_pki();
-        let dir = TempDir::new("eku");
-        let client_only = testpki::issue(
-            &dir,
-            &pki.inter,
-            "client",
-            "/CN=client",
-            "client_ext",
-            "sha256",
-            2048,
-        );
-        let chain = vec![cert(&client_only.cert_der), cert(&pki.inter.cert_der)];
-        let roots = chain_of(&[&pki.root]);
+        let chain = chain_of(&["client-only-leaf", "std-inter"]);
+        let roots = chain_of(&["std-root"]);
         assert_eq!(verify_chain(&chain, &roots, Usage::Client, now()).alert, 0);
         let v = verify_chain(&chain, &roots, Usage::Server, now());
         assert_eq!(
@@ -831,13 +815,9 @@ mod tests {
 
     #[test]
     fn non_ca_issuer_inside_chain_is_bad_certificate() {
-        let pki = testpki::std_pki();
-        let dir = TempDir::new("notca");
         // A leaf-profile certificate (CA:FALSE) used to sign another one.
-        let grandchild =
-            testpki::issue(&dir, &pki.leaf, "gc", "/CN=gc", "leaf_ext", "sha256", 2048);
-        let chain = chain_of(&[&grandchild, &pki.leaf, &pki.inter]);
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let chain = chain_of(&["leaf-signed-leaf", "std-leaf", "std-inter"]);
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -849,11 +829,10 @@ mod tests {
 
     #[test]
     fn out_of_order_chain() {
-        let pki = testpki::std_pki();
-        let chain = chain_of(&[&pki.leaf, &pki.root, &pki.inter]);
+        let chain = chain_of(&["std-leaf", "std-root", "std-inter"]);
         // 3.3 insisted on child-to-parent order; webpki (authoritative under D9) builds
         // the path from the certificates offered, so a valid but shuffled chain passes.
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -862,7 +841,7 @@ mod tests {
             }
         );
         // With an unrelated root, the walk's verdict (bad link inside) wins.
-        let v = verify_chain(&chain, &chain_of(&[&pki.other_root]), Usage::Server, now());
+        let v = verify_chain(&chain, &chain_of(&["std-other-root"]), Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -874,9 +853,7 @@ mod tests {
 
     #[test]
     fn self_signed_certificate_loaded_as_ca() {
-        let dir = TempDir::new("selfsigned");
-        let me = testpki::self_signed(&dir, "me", "/CN=localhost", "sha256", 2048);
-        let chain = chain_of(&[&me]);
+        let chain = chain_of(&["self-signed-localhost"]);
         let v = verify_chain(&chain, &chain, Usage::Server, now());
         assert_eq!(
             v,
@@ -889,31 +866,19 @@ mod tests {
         let late = u64::try_from(c.not_after_unix).unwrap() + 10;
         assert_eq!(verify_chain(&chain, &chain, Usage::Server, late).alert, 45);
         // Not loaded: unknown CA.
-        let pki = testpki::std_pki();
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(v.alert, alert::UNKNOWN_CA);
     }
 
     #[test]
     fn md5_signatures_fail_unless_the_feature() {
-        let pki = testpki::std_pki();
-        let dir = TempDir::new("md5");
-        let md5 = testpki::issue(&dir, &pki.root, "md5", "/CN=md5", "leaf_ext", "md5", 2048);
-        let c = cert(&md5.cert_der);
+        let md5_der = fixture_der("md5-leaf");
+        let c = cert(&md5_der);
         assert_eq!(c.cert_algorithm, 648);
-        let roots = chain_of(&[&pki.root]);
+        let roots = chain_of(&["std-root"]);
         let v = verify_chain(std::slice::from_ref(&c), &roots, Usage::Server, now());
         // A v1 leaf signed with MD5 (the usual legacy fleet certificate): the same verdict.
-        let md5_v1 = testpki::issue(
-            &dir,
-            &pki.root,
-            "md5v1",
-            "/CN=md5v1",
-            testpki::V1,
-            "md5",
-            2048,
-        );
-        let v1 = verify_chain(&chain_of(&[&md5_v1]), &roots, Usage::Server, now());
+        let v1 = verify_chain(&chain_of(&["md5-v1-leaf"]), &roots, Usage::Server, now());
         if cfg!(feature = "md5-cert-signatures") {
             assert_eq!(
                 v,
@@ -930,7 +895,7 @@ mod tests {
                 }
             );
             // Still a real signature check.
-            let mut der = md5.cert_der.clone();
+            let mut der = md5_der.clone();
             let n = der.len();
             der[n - 1] ^= 0x01;
             assert_eq!(
@@ -947,60 +912,31 @@ mod tests {
         }
     }
 
-    fn v1_root(dir: &TempDir, name: &str) -> Material {
-        testpki::self_signed_inner(
-            dir,
-            name,
-            &format!("/CN={name}"),
-            "sha256",
-            testpki::KeySpec::Rsa(2048),
-            testpki::V1,
-        )
-    }
-
     #[test]
     fn v1_leaf_under_v3_root_and_intermediate() {
-        let pki = testpki::std_pki();
-        let dir = TempDir::new("v1leaf");
-        let leaf = testpki::issue(
-            &dir,
-            &pki.root,
-            "v1",
-            "/CN=v1.example",
-            testpki::V1,
-            "sha256",
-            2048,
-        );
-        let c = cert(&leaf.cert_der);
+        let leaf = "v1-leaf-under-std-root";
+        let c = cert(&fixture_der(leaf));
         assert_eq!((c.version, c.key_usage), (0, None));
-        let roots = chain_of(&[&pki.root]);
+        let roots = chain_of(&["std-root"]);
         let ok = |n: usize| ChainVerdict {
             alert: 0,
             statuses: vec![PASS; n],
         };
         for usage in [Usage::Server, Usage::Client] {
             assert_eq!(
-                verify_chain(&chain_of(&[&leaf]), &roots, usage, now()),
+                verify_chain(&chain_of(&[leaf]), &roots, usage, now()),
                 ok(1)
             );
         }
         // With the root sent as well.
-        let with_root = chain_of(&[&leaf, &pki.root]);
+        let with_root = chain_of(&[leaf, "std-root"]);
         assert_eq!(
             verify_chain(&with_root, &roots, Usage::Server, now()),
             ok(2)
         );
         // Under a v3 intermediate.
-        let under_inter = testpki::issue(
-            &dir,
-            &pki.inter,
-            "v1i",
-            "/CN=v1i.example",
-            testpki::V1,
-            "sha256",
-            2048,
-        );
-        let chain = chain_of(&[&under_inter, &pki.inter]);
+        let under_inter = "v1-leaf-under-std-inter";
+        let chain = chain_of(&[under_inter, "std-inter"]);
         assert_eq!(verify_chain(&chain, &roots, Usage::Server, now()), ok(2));
         // Dates of the leaf and of the intermediate are checked.
         let after = u64::try_from(chain[0].not_after_unix).unwrap() + 1;
@@ -1012,8 +948,8 @@ mod tests {
         );
         // Untrusted, missing intermediate, bad signature: the usual alerts.
         let v = verify_chain(
-            &chain_of(&[&leaf]),
-            &chain_of(&[&pki.other_root]),
+            &chain_of(&[leaf]),
+            &chain_of(&["std-other-root"]),
             Usage::Server,
             now(),
         );
@@ -1024,9 +960,9 @@ mod tests {
                 statuses: vec![PS_CERT_AUTH_FAIL_DN]
             }
         );
-        let v = verify_chain(&chain_of(&[&under_inter]), &roots, Usage::Server, now());
+        let v = verify_chain(&chain_of(&[under_inter]), &roots, Usage::Server, now());
         assert_eq!(v.alert, alert::UNKNOWN_CA);
-        let mut der = leaf.cert_der.clone();
+        let mut der = fixture_der(leaf);
         let n = der.len();
         der[n - 1] ^= 0x01;
         let v = verify_chain(&[cert(&der)], &roots, Usage::Server, now());
@@ -1041,20 +977,10 @@ mod tests {
 
     #[test]
     fn v1_leaf_under_v1_self_signed_root() {
-        let dir = TempDir::new("v1root");
-        let root = v1_root(&dir, "v1root");
-        assert_eq!(cert(&root.cert_der).version, 0);
-        let leaf = testpki::issue(
-            &dir,
-            &root,
-            "v1",
-            "/CN=v1.example",
-            testpki::V1,
-            "sha256",
-            2048,
-        );
-        let roots = chain_of(&[&root]);
-        let v = verify_chain(&chain_of(&[&leaf]), &roots, Usage::Server, now());
+        assert_eq!(cert(&fixture_der("v1-root")).version, 0);
+        let leaf = "v1-leaf-under-v1-root";
+        let roots = chain_of(&["v1-root"]);
+        let v = verify_chain(&chain_of(&[leaf]), &roots, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -1062,7 +988,7 @@ mod tests {
                 statuses: vec![PASS]
             }
         );
-        let v = verify_chain(&chain_of(&[&leaf, &root]), &roots, Usage::Server, now());
+        let v = verify_chain(&chain_of(&[leaf, "v1-root"]), &roots, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -1071,16 +997,8 @@ mod tests {
             }
         );
         // A v3 leaf under the v1 anchor goes through webpki.
-        let v3 = testpki::issue(
-            &dir,
-            &root,
-            "v3",
-            "/CN=v3.example",
-            "leaf_ext",
-            "sha256",
-            2048,
-        );
-        let v = verify_chain(&chain_of(&[&v3]), &roots, Usage::Server, now());
+        let v3 = chain_of(&["v3-leaf-under-v1-root"]);
+        let v = verify_chain(&v3, &roots, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -1089,29 +1007,18 @@ mod tests {
             }
         );
         // The v1 root sent by a peer whose root is not loaded.
-        let v = verify_chain(&chain_of(&[&leaf, &root]), &[], Usage::Server, now());
+        let v = verify_chain(&chain_of(&[leaf, "v1-root"]), &[], Usage::Server, now());
         assert_eq!(v.alert, alert::BAD_CERTIFICATE);
         assert_eq!(v.statuses, vec![PS_CERT_AUTH_FAIL_BC, 0]);
     }
 
     #[test]
     fn v1_intermediate_is_refused() {
-        let dir = TempDir::new("v1inter");
-        let root = v1_root(&dir, "v1root");
-        let pki = testpki::std_pki();
-        for top in [&root, &pki.root] {
-            let inter = testpki::issue(
-                &dir,
-                top,
-                "v1inter",
-                "/CN=v1 inter",
-                testpki::V1,
-                "sha256",
-                2048,
-            );
+        for top in ["v1-root", "std-root"] {
+            let inter = format!("v1-inter-under-{top}");
             let roots = chain_of(&[top]);
-            for (name, ext) in [("v3leaf", "leaf_ext"), ("v1leaf", testpki::V1)] {
-                let leaf = testpki::issue(&dir, &inter, name, "/CN=leaf", ext, "sha256", 2048);
+            for kind in ["v3", "v1"] {
+                let leaf = format!("{kind}-leaf-under-{inter}");
                 let chain = chain_of(&[&leaf, &inter]);
                 let v = verify_chain(&chain, &roots, Usage::Server, now());
                 assert_eq!(
@@ -1120,8 +1027,7 @@ mod tests {
                         alert: 42,
                         statuses: vec![PS_CERT_AUTH_FAIL_BC, 0]
                     },
-                    "{name} under {}",
-                    top.name
+                    "{leaf} under {top}"
                 );
                 // Loaded as a CA itself, the v1 certificate is an anchor, not an intermediate.
                 let v = verify_chain(
@@ -1130,7 +1036,7 @@ mod tests {
                     Usage::Server,
                     now(),
                 );
-                assert_eq!(v.alert, 0, "{name} under a trusted v1 CA");
+                assert_eq!(v.alert, 0, "{leaf} under a trusted v1 CA");
             }
         }
     }
@@ -1139,44 +1045,33 @@ mod tests {
     /// anchor the caller names (the issuer argument, or the chain's top without one).
     #[test]
     fn authenticate_links_v1_only_as_the_named_anchor() {
-        let dir = TempDir::new("v1links");
-        let root = v1_root(&dir, "v1root");
-        let inter = testpki::issue(
-            &dir,
-            &root,
-            "v1inter",
-            "/CN=v1 inter",
-            testpki::V1,
-            "sha256",
-            2048,
-        );
-        let leaf = testpki::issue(&dir, &inter, "leaf", "/CN=leaf", "leaf_ext", "sha256", 2048);
-        let root_c = cert(&root.cert_der);
-        let inter_c = cert(&inter.cert_der);
+        let (root, inter) = ("v1-root", "v1-inter-under-v1-root");
+        let leaf = "v3-leaf-under-v1-inter-under-v1-root";
+        let root_c = cert(&fixture_der(root));
+        let inter_c = cert(&fixture_der(inter));
         // The v1 intermediate inside the chain may not sign, whatever the anchor.
-        let chain = chain_of(&[&leaf, &inter]);
+        let chain = chain_of(&[leaf, inter]);
         assert_eq!(
             authenticate_links(&chain, Some(&root_c)),
             (vec![PS_CERT_AUTH_FAIL_BC, 0], Err(PS_CERT_AUTH_FAIL_BC))
         );
         // Named as the issuer, or as the chain's self-signed top, a v1 certificate signs.
         assert_eq!(
-            authenticate_links(&chain_of(&[&leaf]), Some(&inter_c)),
+            authenticate_links(&chain_of(&[leaf]), Some(&inter_c)),
             (vec![PASS], Ok(()))
         );
         assert_eq!(
-            authenticate_links(&chain_of(&[&inter, &root]), None),
+            authenticate_links(&chain_of(&[inter, root]), None),
             (vec![PASS, PASS], Ok(()))
         );
         assert_eq!(
-            authenticate_links(&chain_of(&[&inter]), Some(&root_c)),
+            authenticate_links(&chain_of(&[inter]), Some(&root_c)),
             (vec![PASS], Ok(()))
         );
         // DN mismatch against an unrelated issuer; an empty chain has nothing to fail.
-        let pki = testpki::std_pki();
-        let other = cert(&pki.other_root.cert_der);
+        let other = cert(&fixture_der("std-other-root"));
         assert_eq!(
-            authenticate_links(&chain_of(&[&inter]), Some(&other)),
+            authenticate_links(&chain_of(&[inter]), Some(&other)),
             (vec![PS_CERT_AUTH_FAIL_DN], Err(PS_CERT_AUTH_FAIL_DN))
         );
         assert_eq!(authenticate_links(&[], None), (Vec::new(), Ok(())));
@@ -1184,31 +1079,27 @@ mod tests {
 
     #[test]
     fn peer_key_size_and_key_usage() {
-        let pki = testpki::std_pki();
-        let dir = TempDir::new("peerkey");
-        let issue = |name: &str, ext: &str, bits: u32| {
-            cert(&testpki::issue(&dir, &pki.inter, name, "/CN=k", ext, "sha256", bits).cert_der)
-        };
+        let load = |name: &str| cert(&fixture_der(name));
         let both = [KeyUse::Signature, KeyUse::Encipherment];
-        let small = issue("small", "leaf_ext", 1016);
-        let small_v1 = issue("smallv1", testpki::V1, 512);
-        let k1024 = issue("k1024", "leaf_ext", 1024);
-        let v1 = issue("v1", testpki::V1, 2048);
+        let small = load("key-rsa1016-leaf");
+        let small_v1 = load("key-rsa512-v1-leaf");
+        let k1024 = load("key-rsa1024-leaf");
+        let v1 = load("key-rsa2048-v1-leaf");
         for key_use in both {
             assert_eq!(peer_key_alert(&small, key_use), alert::BAD_CERTIFICATE);
             assert_eq!(peer_key_alert(&small_v1, key_use), alert::BAD_CERTIFICATE);
             assert_eq!(peer_key_alert(&k1024, key_use), 0);
             assert_eq!(peer_key_alert(&v1, key_use), 0);
-            assert_eq!(peer_key_alert(&cert(&pki.leaf.cert_der), key_use), 0);
+            assert_eq!(peer_key_alert(&load("std-leaf"), key_use), 0);
         }
-        let sign_only = issue("sign", "sign_only_ext", 2048);
+        let sign_only = load("sign-only-leaf");
         assert_eq!(sign_only.key_usage, Some(KU_DIGITAL_SIGNATURE));
         assert_eq!(peer_key_alert(&sign_only, KeyUse::Signature), 0);
         assert_eq!(
             peer_key_alert(&sign_only, KeyUse::Encipherment),
             alert::UNSUPPORTED_CERTIFICATE
         );
-        let encipher_only = issue("enc", "encipher_only_ext", 2048);
+        let encipher_only = load("encipher-only-leaf");
         assert_eq!(encipher_only.key_usage, Some(KU_KEY_ENCIPHERMENT));
         assert_eq!(peer_key_alert(&encipher_only, KeyUse::Encipherment), 0);
         assert_eq!(
@@ -1216,9 +1107,8 @@ mod tests {
             alert::UNSUPPORTED_CERTIFICATE
         );
         // ECDSA keys have no size floor here (the curves are all strong enough).
-        let ec = testpki::ec_pki();
         assert_eq!(
-            peer_key_alert(&cert(&ec.leaf.cert_der), KeyUse::Signature),
+            peer_key_alert(&load("ec-p256-leaf-under-inter"), KeyUse::Signature),
             0
         );
         assert_eq!(
@@ -1233,11 +1123,9 @@ mod tests {
 
     #[test]
     fn ecdsa_chain() {
-        let dir = TempDir::new("ec");
-        let root = testpki::self_signed_ec(&dir, "ecroot", "/CN=EC Root");
-        let leaf = testpki::issue_ec(&dir, &root, "ecleaf", "/CN=ec.example");
-        let chain = chain_of(&[&leaf]);
-        let v = verify_chain(&chain, &chain_of(&[&root]), Usage::Server, now());
+        let root = chain_of(&["ec-p256-root"]);
+        let chain = chain_of(&["ec-p256-leaf"]);
+        let v = verify_chain(&chain, &root, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -1246,15 +1134,8 @@ mod tests {
             }
         );
         // An RSA leaf under an EC root (mixed algorithms in one chain).
-        let rsa_leaf = testpki::issue(
-            &dir, &root, "rsaleaf", "/CN=rsa", "leaf_ext", "sha256", 2048,
-        );
-        let v = verify_chain(
-            &chain_of(&[&rsa_leaf]),
-            &chain_of(&[&root]),
-            Usage::Server,
-            now(),
-        );
+        let rsa_leaf = chain_of(&["rsa-leaf-under-ec-p256-root"]);
+        let v = verify_chain(&rsa_leaf, &root, Usage::Server, now());
         assert_eq!(
             v,
             ChainVerdict {
@@ -1263,50 +1144,42 @@ mod tests {
             }
         );
         // An EC chain against an RSA root only.
-        let pki = testpki::std_pki();
-        let v = verify_chain(&chain, &chain_of(&[&pki.root]), Usage::Server, now());
+        let v = verify_chain(&chain, &chain_of(&["std-root"]), Usage::Server, now());
         assert_eq!(v.alert, alert::UNKNOWN_CA);
     }
 
     #[test]
     fn ecdsa_sha1_and_p384_chains() {
-        let dir = TempDir::new("ec-sha1");
-        let ec = testpki::ec_pki();
         // P-384 root → P-256 intermediate (SHA-384) → P-256 leaf; P-384 leaf under the root.
-        let chain = chain_of(&[&ec.leaf, &ec.inter]);
-        let roots = chain_of(&[&ec.root]);
+        let chain = chain_of(&["ec-p256-leaf-under-inter", "ec-p256-inter"]);
+        let roots = chain_of(&["ec-p384-root"]);
         assert_eq!(verify_chain(&chain, &roots, Usage::Server, now()).alert, 0);
-        let v = verify_chain(&chain_of(&[&ec.leaf384]), &roots, Usage::Server, now());
+        let v = verify_chain(&chain_of(&["ec-p384-leaf"]), &roots, Usage::Server, now());
         assert_eq!(v.alert, 0);
         // ecdsa-with-SHA1 links, P-256 and P-384 issuers.
-        for issuer in [&ec.inter, &ec.root] {
-            let leaf = testpki::issue_with(
-                &dir,
-                issuer,
-                "sha1leaf",
-                "/CN=sha1.example",
-                "leaf_ext",
-                "sha1",
-                testpki::KeySpec::Ec("prime256v1"),
-            );
-            let c = cert(&leaf.cert_der);
+        for (issuer, leaf) in [
+            ("ec-p256-inter", "ec-sha1-leaf-under-inter"),
+            ("ec-p384-root", "ec-sha1-leaf-under-p384-root"),
+        ] {
+            let leaf_der = fixture_der(leaf);
+            let c = cert(&leaf_der);
             assert_eq!(c.cert_algorithm, 520);
             let mut chain = vec![c];
-            if std::ptr::eq(issuer, &ec.inter) {
-                chain.push(cert(&ec.inter.cert_der));
+            if issuer == "ec-p256-inter" {
+                chain.push(cert(&fixture_der(issuer)));
             }
             let v = verify_chain(&chain, &roots, Usage::Server, now());
             if cfg!(feature = "strict-cert-algorithms") {
                 assert_eq!(v.alert, alert::BAD_CERTIFICATE);
             } else {
-                assert_eq!(v.alert, 0, "{}", issuer.name);
+                assert_eq!(v.alert, 0, "{issuer}");
                 assert!(signature_ok(
                     &chain[0],
-                    &Certificate::from_der(&issuer.cert_der).unwrap()
+                    &Certificate::from_der(&fixture_der(issuer)).unwrap()
                 ));
             }
             // Tampered: refused either way.
-            let mut der = leaf.cert_der.clone();
+            let mut der = leaf_der.clone();
             let n = der.len();
             der[n - 3] ^= 0x10;
             let mut bad = vec![cert(&der)];
