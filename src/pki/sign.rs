@@ -648,16 +648,11 @@ mod tests {
         }
     }
 
-    /// ECDSA verification by aws-lc-rs where it has the curve and hash (with the fast-rsa
-    /// feature; our verifier uses ring and RustCrypto), otherwise by RustCrypto's p256/p384
-    /// on the digest.
+    /// ECDSA verification by RustCrypto's p256/p384 on the digest: independent of ring,
+    /// which our verifier uses for the SHA-256/SHA-384 pairs (for SHA-1 and SHA-512, which
+    /// ring lacks, our verifier uses RustCrypto too; openssl's recorded signatures with
+    /// every hash are checked in `tls12_openssl_signs_we_verify`).
     fn ecdsa_verifies(point: &[u8], hash: HashAlgorithm, msg: &[u8], sig: &[u8]) -> bool {
-        #[cfg(feature = "fast-rsa")]
-        if let Some(alg) = aws_lc_ecdsa(point.len(), hash) {
-            return aws_lc_rs::signature::UnparsedPublicKey::new(alg, point)
-                .verify(msg, sig)
-                .is_ok();
-        }
         let digest = hash.digest(msg);
         match point.len() {
             65 => p256::ecdsa::Signature::from_der(sig).is_ok_and(|sig| {
@@ -672,25 +667,6 @@ mod tests {
                     .verify_prehash(&digest, &sig)
                     .is_ok()
             }),
-        }
-    }
-
-    /// aws-lc-rs's ECDSA for an uncompressed point of `point_len` bytes and `hash`.
-    #[cfg(feature = "fast-rsa")]
-    fn aws_lc_ecdsa(
-        point_len: usize,
-        hash: HashAlgorithm,
-    ) -> Option<&'static aws_lc_rs::signature::EcdsaVerificationAlgorithm> {
-        use aws_lc_rs::signature as aws;
-        match (point_len, hash) {
-            (65, HashAlgorithm::Sha1) => Some(&aws::ECDSA_P256_SHA1_ASN1),
-            (65, HashAlgorithm::Sha256) => Some(&aws::ECDSA_P256_SHA256_ASN1),
-            (65, HashAlgorithm::Sha384) => Some(&aws::ECDSA_P256_SHA384_ASN1),
-            (65, HashAlgorithm::Sha512) => Some(&aws::ECDSA_P256_SHA512_ASN1),
-            (97, HashAlgorithm::Sha256) => Some(&aws::ECDSA_P384_SHA256_ASN1),
-            (97, HashAlgorithm::Sha384) => Some(&aws::ECDSA_P384_SHA384_ASN1),
-            (97, HashAlgorithm::Sha512) => Some(&aws::ECDSA_P384_SHA512_ASN1),
-            _ => None,
         }
     }
 
