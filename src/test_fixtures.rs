@@ -1,6 +1,8 @@
 //! The committed test PKI and recorded values in tests/fixtures/ (made by
 //! tests/fixtures/make-fixtures.sh), for unit tests: no test runs the openssl CLI.
 
+pub(crate) mod core_files;
+
 /// The contents of `tests/fixtures/<name>`.
 pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/").to_owned() + name;

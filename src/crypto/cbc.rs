@@ -471,8 +471,6 @@ mod tests {
     use super::super::cipher::{self, RecordDecrypter, RecordEncrypter};
     use super::super::recmac::tls_mac_header as mac_header;
     use super::*;
-    use std::io::Write;
-    use std::process::{Command, Stdio};
 
     /// Every record block cipher wipes its key schedule when dropped (ABI.md §7.14): this
     /// only compiles with the `zeroize` features of aes and des enabled.
@@ -653,22 +651,29 @@ mod tests {
         )
     }
 
-    /// CBC-encrypts `data` (a whole number of blocks) under a fixed explicit IV: a TLS 1.2
-    /// record body with whatever plaintext, MAC and padding the test chose.
-    fn encrypt_raw(bulk: BulkCipher, k: &Keys, mut data: Vec<u8>) -> Vec<u8> {
-        let iv = vec![0x77u8; k.block()];
-        assert_eq!(data.len() % k.block(), 0);
+    /// CBC-encrypts `data` (a whole number of blocks) under `iv` with the block cipher
+    /// crates directly, not through a record encrypter (checked against openssl in
+    /// `reference_cbc_matches_openssl`).
+    fn cbc_encrypt(bulk: BulkCipher, key: &[u8], iv: &[u8], mut data: Vec<u8>) -> Vec<u8> {
+        assert_eq!(data.len() % iv.len(), 0);
         fn enc<C: CbcCipher + BlockEncryptMut>(key: &[u8], iv: &[u8], data: &mut [u8]) {
             let (blocks, _) = InOutBuf::from(data).into_chunks();
             cbc::Encryptor::<C>::inner_iv_init(cipher_key(key), iv.into())
                 .encrypt_blocks_inout_mut(blocks);
         }
         match bulk {
-            BulkCipher::Aes128Cbc => enc::<Aes128Enc>(&k.enc, &iv, &mut data),
-            BulkCipher::Aes256Cbc => enc::<Aes256Enc>(&k.enc, &iv, &mut data),
-            _ => enc::<TdesEde3>(&k.enc, &iv, &mut data),
+            BulkCipher::Aes128Cbc => enc::<Aes128Enc>(key, iv, &mut data),
+            BulkCipher::Aes256Cbc => enc::<Aes256Enc>(key, iv, &mut data),
+            _ => enc::<TdesEde3>(key, iv, &mut data),
         }
-        [&iv[..], &data].concat()
+        data
+    }
+
+    /// CBC-encrypts `data` (a whole number of blocks) under a fixed explicit IV: a TLS 1.2
+    /// record body with whatever plaintext, MAC and padding the test chose.
+    fn encrypt_raw(bulk: BulkCipher, k: &Keys, data: Vec<u8>) -> Vec<u8> {
+        let iv = vec![0x77u8; k.block()];
+        [iv.clone(), cbc_encrypt(bulk, &k.enc, &iv, data)].concat()
     }
 
     /// Builds a TLS 1.2 record by hand: plaintext ‖ MAC ‖ `padding`, CBC-encrypted under a
@@ -795,22 +800,111 @@ mod tests {
         b.iter().map(|x| format!("{x:02x}")).collect()
     }
 
+    /// What `openssl <args>` printed for the given stdin (hex), recorded with OpenSSL 3.0
+    /// so the tests compare against openssl without running it: (arguments, stdin, stdout).
+    const OPENSSL_OUTPUTS: &[(&str, &str, &str)] = &[
+        (
+            "dgst -sha1 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24df -binary",
+            "01020304050607081703030025474554202f20485454502f312e300d0a486f73743a206578616d706c652e636f6d0d0a0d0a",
+            "baba00c80fa856835b2e7547773231a4513b828f",
+        ),
+        (
+            "enc -aes-128-cbc -nopad -K 020910171e252c333a41484f565d646b -iv c0c1c2c3c4c5c6c7c8c9cacbcccdcecf",
+            "05121f2c394653606d7a8794a1aebbc8d5e2effc091623303d4a5764717e8b98a5b2bfccd9e6f3000d1a2734414e5b6875828f9ca9b6c3d0ddeaf704111e2b38",
+            "d4d863b78b2f716898bdd17ce77957a66f2637c3f60df1887df8452d644106211729c8b3c52a3684a1965e92f091f7e220df3297301bf1786dfdf9a657296b31",
+        ),
+        (
+            "enc -aes-256-cbc -nopad -K 020910171e252c333a41484f565d646b727980878e959ca3aab1b8bfc6cdd4db -iv c0c1c2c3c4c5c6c7c8c9cacbcccdcecf",
+            "05121f2c394653606d7a8794a1aebbc8d5e2effc091623303d4a5764717e8b98a5b2bfccd9e6f3000d1a2734414e5b6875828f9ca9b6c3d0ddeaf704111e2b38",
+            "0dce3645c86a4bfcee2177afb6a8aa4856c4e61f5e7e029b5ca5a716f815b1882bf914c103a96a8d545ce446f2d8103cb1334d88ac612b7b1bc1d40c811d2db0",
+        ),
+        (
+            "enc -des-ede3-cbc -nopad -K 020910171e252c333a41484f565d646b727980878e959ca3 -iv c0c1c2c3c4c5c6c7",
+            "05121f2c394653606d7a8794a1aebbc8d5e2effc091623303d4a5764717e8b98",
+            "6d00ff863f1ae536f24d3bd4398d219680e8949d9946d63056efce1409a55bcd",
+        ),
+        (
+            "dgst -sha1 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24df -binary",
+            "0000000000000000170301000b33444553207265636f7264",
+            "2f070e58074b64f9f495153d6fc93e16996ba887",
+        ),
+        (
+            "enc -des-ede3-cbc -nopad -K a5a8bf8291e4ebfecdd0272a390c136675784f52a1b4bb8e -iv 3c3d3e3f38393a3b",
+            "33444553207265636f72642f070e58074b64f9f495153d6fc93e16996ba88700",
+            "2d1a139fadea05db4ff3e1c6360519f5845537b31fce136af1bcfe39b1513c07",
+        ),
+        (
+            "dgst -sha1 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24df -binary",
+            "0000000000000001170301002d5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+            "b702cf1e3f2497a31a718a7ee4ae09add161cbb4",
+        ),
+        (
+            "enc -des-ede3-cbc -nopad -K a5a8bf8291e4ebfecdd0272a390c136675784f52a1b4bb8e -iv f1bcfe39b1513c07",
+            "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5ab702cf1e3f2497a31a718a7ee4ae09add161cbb406060606060606",
+            "7c9cccd0dcbee1435d8a6c1f126dda07323eb1c55e8fe4c483736228549be0206daab0339b670be4b2dfc2296f0e1286d3345ac0029516630dc62179aa5064ba1d83096b9469ff72",
+        ),
+        (
+            "dgst -sha1 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24df -binary",
+            "0000000000000000170302000b33444553207265636f7264",
+            "fca22e6f97993f0c1b2bd7105d8eb1247bd27b7f",
+        ),
+        (
+            "dgst -sha1 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24df -binary",
+            "0000000000000001170302002d5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+            "e42079345c5304dbd659aa150cd6949e707902f7",
+        ),
+        (
+            "dgst -sha256 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24dfd6c9c0fbf2f5ece79e918883 -binary",
+            "0000000000000000170301000c6669727374207265636f7264",
+            "f33d03f04a6fc5fd8e7d378f741897882d4f1fbb5780c3530f095425de9e13a5",
+        ),
+        (
+            "enc -aes-256-cbc -nopad -K a5a8bf8291e4ebfecdd0272a390c136675784f52a1b4bb8e9de0f7fac9dc2336 -iv 3c3d3e3f38393a3b3435363730313233",
+            "6669727374207265636f7264f33d03f04a6fc5fd8e7d378f741897882d4f1fbb5780c3530f095425de9e13a503030303",
+            "e2b7f17eb626954c70bdd9f3d84b6978f5500ce374609e867ffcd26e92612ce688616a4de76677563f0b31d1542b6e29",
+        ),
+        (
+            "dgst -sha256 -mac HMAC -macopt hexkey:5a5d544f4679706b62651c170e0138332a2d24dfd6c9c0fbf2f5ece79e918883 -binary",
+            "00000000000000011703010046abababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababab",
+            "3f1b9d58f9abeefd118bebe438c134a72974dc3150a9608a949c545152bf8211",
+        ),
+        (
+            "enc -aes-256-cbc -nopad -K a5a8bf8291e4ebfecdd0272a390c136675784f52a1b4bb8e9de0f7fac9dc2336 -iv 88616a4de76677563f0b31d1542b6e29",
+            "abababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababab3f1b9d58f9abeefd118bebe438c134a72974dc3150a9608a949c545152bf821109090909090909090909",
+            "31c9cf284942554e551e0cf1759e5d4aa41b666056efc5368e6f57b46dee2331b65857553fa4c51b722ff436d30f60ce8b6f841fdf8c1d9a933ed6ed85c7a5185f11f6fd22b4d23671a8b451ab4fb3240edbdb123a75c98cf4f042eb8c73d627bc55a49acf02a25ada2a91a0a1e56943",
+        ),
+    ];
+
+    /// The recorded output of `openssl args` over `stdin`.
     fn openssl(args: &[&str], stdin: &[u8]) -> Vec<u8> {
-        let mut child = Command::new("openssl")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("openssl CLI is installed");
-        child.stdin.take().unwrap().write_all(stdin).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "openssl {args:?} failed");
-        out.stdout
+        crate::test_fixtures::core_files::recorded_openssl(OPENSSL_OUTPUTS, args, stdin)
+    }
+
+    /// The reference CBC the record tests compare with (whose IVs are random) agrees with
+    /// `openssl enc -nopad` for every CBC cipher, under a fixed key and IV.
+    #[test]
+    fn reference_cbc_matches_openssl() {
+        for (bulk, name) in [
+            (BulkCipher::Aes128Cbc, "-aes-128-cbc"),
+            (BulkCipher::Aes256Cbc, "-aes-256-cbc"),
+            (BulkCipher::TripleDesCbc, "-des-ede3-cbc"),
+        ] {
+            let key: Vec<u8> = (0..bulk.key_len() as u8).map(|i| i * 7 + 2).collect();
+            let block = bulk.key_block_iv_len();
+            let iv: Vec<u8> = (0..block as u8).map(|i| 0xc0 | i).collect();
+            let data: Vec<u8> = (0..4 * block).map(|i| (i * 13 + 5) as u8).collect();
+            let theirs = openssl(
+                &["enc", name, "-nopad", "-K", &hex(&key), "-iv", &hex(&iv)],
+                &data,
+            );
+            assert_eq!(cbc_encrypt(bulk, &key, &iv, data), theirs, "{name}");
+        }
     }
 
     /// TLS 1.2 TLS_RSA_WITH_AES_128_CBC_SHA record checked against OpenSSL's primitives:
-    /// MAC from `openssl dgst -sha1 -mac HMAC`, encryption from `openssl enc -aes-128-cbc
-    /// -nopad` with the IV our encrypter chose.
+    /// MAC from `openssl dgst -sha1 -mac HMAC`; encryption under the random IV our encrypter
+    /// chose from the reference CBC, which matches `openssl enc -aes-128-cbc -nopad`
+    /// (`reference_cbc_matches_openssl`).
     #[test]
     fn aes128_cbc_sha_record_matches_openssl() {
         let (bulk, mac) = (BulkCipher::Aes128Cbc, MacAlgorithm::Sha1);
@@ -837,18 +931,8 @@ mod tests {
         let content = plain.len() + 20;
         let pad = 15 - content % 16;
         let padded = [&plain[..], &tag, &vec![pad as u8; pad + 1]].concat();
-        let ct = openssl(
-            &[
-                "enc",
-                "-aes-128-cbc",
-                "-nopad",
-                "-K",
-                &hex(&k.enc),
-                "-iv",
-                &hex(&rec[..16]),
-            ],
-            &padded,
-        );
+        // The explicit IV is random: the reference CBC stands in for `openssl enc`.
+        let ct = cbc_encrypt(bulk, &k.enc, &rec[..16], padded);
         assert_eq!(rec[16..], ct[..]);
     }
 
@@ -896,8 +980,8 @@ mod tests {
     }
 
     /// TLS 1.1 SSL_RSA_WITH_3DES_EDE_CBC_SHA (8-byte blocks, explicit 8-byte IV) and TLS 1.0
-    /// IV chaining with 3DES, against `openssl enc -des-ede3-cbc -nopad` and
-    /// `openssl dgst -sha1 -mac HMAC`.
+    /// IV chaining with 3DES, against `openssl enc -des-ede3-cbc -nopad` (the reference CBC
+    /// under TLS 1.1's random IVs) and `openssl dgst -sha1 -mac HMAC`.
     #[test]
     fn tdes_cbc_sha_records_match_openssl() {
         let (bulk, mac) = (BulkCipher::TripleDesCbc, MacAlgorithm::Sha1);
@@ -930,18 +1014,23 @@ mod tests {
                 let content = plain.len() + tag.len();
                 let pad = 7 - content % 8;
                 let padded = [plain, &tag, &vec![pad as u8; pad + 1]].concat();
-                let ct = openssl(
-                    &[
-                        "enc",
-                        "-des-ede3-cbc",
-                        "-nopad",
-                        "-K",
-                        &hex(&k.enc),
-                        "-iv",
-                        &hex(&iv),
-                    ],
-                    &padded,
-                );
+                let ct = if version >= 0x0302 {
+                    // A random explicit IV: the reference CBC stands in for `openssl enc`.
+                    cbc_encrypt(bulk, &k.enc, &iv, padded)
+                } else {
+                    openssl(
+                        &[
+                            "enc",
+                            "-des-ede3-cbc",
+                            "-nopad",
+                            "-K",
+                            &hex(&k.enc),
+                            "-iv",
+                            &hex(&iv),
+                        ],
+                        &padded,
+                    )
+                };
                 assert_eq!(body, &ct[..], "{version:x} record {seq}");
                 chained = rec[rec.len() - 8..].to_vec();
             }

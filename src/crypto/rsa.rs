@@ -852,50 +852,7 @@ mod tests {
         let short = [&[0u8, 1][..], &[0xff; 7], &[0], b"digest"].concat();
         assert_eq!(unpad_type1(&short, 6), Err(PS_FAILURE));
     }
-    use std::path::{Path, PathBuf};
-    use std::process::Command;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new() -> Self {
-            static COUNTER: AtomicUsize = AtomicUsize::new(0);
-            let dir = std::env::temp_dir().join(format!(
-                "matrixssl-rsa-test-{}-{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed)
-            ));
-            std::fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
-        }
-        fn path(&self, name: &str) -> PathBuf {
-            self.0.join(name)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn openssl(args: &[&str]) -> Vec<u8> {
-        let out = Command::new("openssl")
-            .args(args)
-            .output()
-            .expect("openssl CLI is installed");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    }
-
-    fn p(path: &Path) -> &str {
-        path.to_str().unwrap()
-    }
+    use crate::test_fixtures::core_files::core;
 
     /// Components parsed from `openssl rsa -text -noout`.
     #[derive(Default)]
@@ -963,12 +920,16 @@ mod tests {
         }
     }
 
-    /// Generates a key with `openssl genrsa` in `dir` and returns its PEM path and components.
-    fn generate(dir: &TempDir, bits: u32) -> (PathBuf, Components) {
-        let pem = dir.path(&format!("key{bits}.pem"));
-        openssl(&["genrsa", "-out", p(&pem), &bits.to_string()]);
-        let text = openssl(&["rsa", "-in", p(&pem), "-text", "-noout"]);
-        (pem, parse_text(&String::from_utf8(text).unwrap()))
+    /// The components of tests/fixtures/core/rsa-BITS.key.pem, from `openssl rsa -text`.
+    fn openssl_key(bits: u32) -> Components {
+        parse_text(&String::from_utf8(core(&format!("rsa-{bits}.txt"))).unwrap())
+    }
+
+    /// The 48-byte premaster secret (version 0x0303) the rsa-BITS-pm*.enc fixtures hold.
+    fn fixed_premaster() -> [u8; 48] {
+        let pm: [u8; 48] = core("rsa-premaster.bin").try_into().unwrap();
+        assert_eq!(pm[..2], [3, 3]);
+        pm
     }
 
     /// The key with its private operations on crypto-bigint, as when aws-lc refuses the
@@ -983,15 +944,8 @@ mod tests {
         key
     }
 
-    fn premaster(version: u16) -> [u8; 48] {
-        let mut pm: [u8; 48] = rng::random_array().unwrap();
-        pm[..2].copy_from_slice(&version.to_be_bytes());
-        pm
-    }
-
     fn check_key(bits: u32) {
-        let dir = TempDir::new();
-        let (pem, c) = generate(&dir, bits);
+        let c = openssl_key(bits);
         let key = c.key().expect("valid key");
         let public = key.public_key();
         #[cfg(feature = "fast-rsa")]
@@ -1006,20 +960,8 @@ mod tests {
         assert_eq!(public, RsaPublicKey::from_components(&c.n, &c.e).unwrap());
 
         // openssl encrypts, decrypt_premaster recovers.
-        let pm = premaster(0x0303);
-        std::fs::write(dir.path("pm"), pm).unwrap();
-        let ct_path = dir.path("pm.enc");
-        openssl(&[
-            "pkeyutl",
-            "-encrypt",
-            "-inkey",
-            p(&pem),
-            "-in",
-            p(&dir.path("pm")),
-            "-out",
-            p(&ct_path),
-        ]);
-        let ct = std::fs::read(&ct_path).unwrap();
+        let pm = fixed_premaster();
+        let ct = core(&format!("rsa-{bits}-pm.enc"));
         assert_eq!(*key.decrypt_premaster(&ct, 0x0303), pm);
 
         // Wrong version, corrupted ciphertext, wrong length, value >= n: random each time.
@@ -1054,19 +996,9 @@ mod tests {
             );
         }
 
-        // A well-formed block of the wrong message length (47 bytes) is rejected too.
-        std::fs::write(dir.path("short"), &pm[..47]).unwrap();
-        openssl(&[
-            "pkeyutl",
-            "-encrypt",
-            "-inkey",
-            p(&pem),
-            "-in",
-            p(&dir.path("short")),
-            "-out",
-            p(&ct_path),
-        ]);
-        let ct47 = std::fs::read(&ct_path).unwrap();
+        // A well-formed block of the wrong message length (47 bytes: pm[..47], encrypted by
+        // openssl) is rejected too.
+        let ct47 = core(&format!("rsa-{bits}-pm47.enc"));
         assert_ne!(key.decrypt_premaster(&ct47, 0x0303)[..47], pm[..47]);
 
         // Hand-made blocks, encrypted with the raw public operation: the well-formed one is
@@ -1097,12 +1029,16 @@ mod tests {
             );
         }
 
-        // encrypt_pkcs1 output decrypts with openssl.
+        // encrypt_pkcs1 output is a PKCS#1 v1.5 type 2 block (RFC 8017 §7.2.2, checked here
+        // by hand on the raw private operation, itself checked against openssl's signatures
+        // below): 00 02, at least eight nonzero bytes, 00, the message.
         let ours = public.encrypt_pkcs1(&pm).unwrap();
         assert_eq!(ours.len(), key.modulus_len());
-        std::fs::write(&ct_path, &ours).unwrap();
-        let dec = openssl(&["pkeyutl", "-decrypt", "-inkey", p(&pem), "-in", p(&ct_path)]);
-        assert_eq!(dec, pm);
+        let em = portable.private_op(&ours).unwrap();
+        assert_eq!(em[..2], [0, 2]);
+        let sep = 2 + em[2..].iter().position(|&b| b == 0).unwrap();
+        assert!(sep >= 10, "padding of {} bytes", sep - 2);
+        assert_eq!(em[sep + 1..], pm);
         assert_ne!(public.encrypt_pkcs1(&pm).unwrap(), ours, "random padding");
         assert!(
             public
@@ -1153,37 +1089,20 @@ mod tests {
             info(2, HashAlgorithm::Sha384),
             info(3, HashAlgorithm::Sha512),
         ];
-        for data in infos.iter().filter(|d| d.len() + 11 <= key.modulus_len()) {
+        // openssl's signatures of the same inputs (`pkeyutl -sign` of MD5‖SHA-1, `dgst -sign`
+        // for the DigestInfos) and what `pkeyutl -verifyrecover` recovered from them.
+        let names = ["md5sha1", "sha1", "sha256", "sha384", "sha512"];
+        for (data, name) in infos
+            .iter()
+            .zip(names)
+            .filter(|(d, _)| d.len() + 11 <= key.modulus_len())
+        {
             let data = &data[..];
             let sig = key.sign_pkcs1_raw(data).unwrap();
             assert_eq!(sig.len(), key.modulus_len());
-            std::fs::write(dir.path("sig"), &sig).unwrap();
-            // openssl signs raw inputs of at most 64 bytes; longer DigestInfos are given to
-            // it as the bare hash with the digest named, and it builds the DigestInfo.
-            let digest_opt = match data.len() {
-                67 => Some(("digest:sha384", 19)),
-                83 => Some(("digest:sha512", 19)),
-                _ => None,
-            };
-            let mut args = vec!["pkeyutl", "-sign", "-inkey", p(&pem)];
-            if let Some((opt, prefix)) = digest_opt {
-                std::fs::write(dir.path("data"), &data[prefix..]).unwrap();
-                args.extend(["-pkeyopt", opt]);
-            } else {
-                std::fs::write(dir.path("data"), data).unwrap();
-            }
-            let data_path = dir.path("data");
-            args.extend(["-in", p(&data_path)]);
-            let theirs = openssl(&args);
+            let theirs = core(&format!("rsa-{bits}-sig-{name}.bin"));
             assert_eq!(sig, theirs, "{} bytes signed", data.len());
-            let recovered = openssl(&[
-                "pkeyutl",
-                "-verifyrecover",
-                "-inkey",
-                p(&pem),
-                "-in",
-                p(&dir.path("sig")),
-            ]);
+            let recovered = core(&format!("rsa-{bits}-sig-{name}.recovered"));
             assert_eq!(recovered, data);
             // public_op undoes the private operation.
             let em = public.public_op(&sig).unwrap();
@@ -1223,22 +1142,10 @@ mod tests {
 
     #[test]
     fn inconsistent_components_are_rejected() {
-        let dir = TempDir::new();
-        let (_, c) = generate(&dir, 1024);
+        let c = openssl_key(1024);
         assert!(c.key().is_ok());
         let mutate = |f: &dyn Fn(&mut Components)| {
-            let mut m = Components {
-                ..parse_text(
-                    &String::from_utf8(openssl(&[
-                        "rsa",
-                        "-in",
-                        p(&dir.path("key1024.pem")),
-                        "-text",
-                        "-noout",
-                    ]))
-                    .unwrap(),
-                )
-            };
+            let mut m = openssl_key(1024);
             f(&mut m);
             m.key().is_err()
         };
@@ -1267,8 +1174,7 @@ mod tests {
     }
 
     fn swapped_primes(bits: u32) {
-        let dir = TempDir::new();
-        let (pem, mut c) = generate(&dir, bits);
+        let mut c = openssl_key(bits);
         std::mem::swap(&mut c.p, &mut c.q);
         std::mem::swap(&mut c.dp, &mut c.dq);
         // coefficient = q^-1 mod p for the new order.
@@ -1288,15 +1194,8 @@ mod tests {
         assert_eq!(key.fast.is_some(), bits >= 2048, "aws-lc-rs takes p < q");
         let data = info_sha256(b"swapped");
         let sig = key.sign_pkcs1_raw(&data).unwrap();
-        std::fs::write(dir.path("data"), &data).unwrap();
-        let theirs = openssl(&[
-            "pkeyutl",
-            "-sign",
-            "-inkey",
-            p(&pem),
-            "-in",
-            p(&dir.path("data")),
-        ]);
+        // `openssl dgst -sha256 -sign` of "swapped".
+        let theirs = core(&format!("rsa-{bits}-sig-swapped.bin"));
         assert_eq!(sig, theirs);
     }
 
@@ -1343,22 +1242,10 @@ mod tests {
     #[test]
     #[ignore]
     fn rsa_2048_speed() {
-        let dir = TempDir::new();
-        let (pem, c) = generate(&dir, 2048);
+        let c = openssl_key(2048);
         let key = c.key().unwrap();
-        let pm = premaster(0x0303);
-        std::fs::write(dir.path("pm"), pm).unwrap();
-        openssl(&[
-            "pkeyutl",
-            "-encrypt",
-            "-inkey",
-            p(&pem),
-            "-in",
-            p(&dir.path("pm")),
-            "-out",
-            p(&dir.path("ct")),
-        ]);
-        let ct = std::fs::read(dir.path("ct")).unwrap();
+        let pm = fixed_premaster();
+        let ct = core("rsa-2048-pm.enc");
         let input = vec![0x5au8; 255];
         let bench = |name: &str, f: &dyn Fn()| {
             let start = std::time::Instant::now();

@@ -241,15 +241,7 @@ mod tests {
     /// (the test's inputs changed) fails with the command to rerun.
     #[cfg(any(feature = "rc4-suites", feature = "null-suites"))]
     fn openssl(args: &[&str], stdin: &[u8]) -> Vec<u8> {
-        let (cmd, input) = (args.join(" "), hex(stdin));
-        let (_, _, out) = OPENSSL_OUTPUTS
-            .iter()
-            .find(|(a, i, _)| *a == cmd && *i == input)
-            .unwrap_or_else(|| panic!("no recorded output of `openssl {cmd}` over {input}"));
-        (0..out.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&out[i..i + 2], 16).unwrap())
-            .collect()
+        crate::test_fixtures::core_files::recorded_openssl(OPENSSL_OUTPUTS, args, stdin)
     }
 
     fn suites() -> Vec<(BulkCipher, MacAlgorithm)> {

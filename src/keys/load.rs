@@ -268,33 +268,52 @@ impl Keys {
 mod tests {
     use super::*;
     use crate::error::{PS_ARG_FAIL, PS_FAILURE, PS_PLATFORM_FAIL};
-    use crate::pki::testpki::{self, TempDir, openssl};
+    use crate::test_fixtures::core_files::{core_path, ec_pki, legacy_pki, std_pki};
 
-    /// Writes the standard PKI into `dir` and returns it (file names are the keys).
-    fn files(dir: &TempDir) -> &'static testpki::Pki {
-        let pki = testpki::std_pki();
-        let w = |name: &str, data: &[u8]| std::fs::write(dir.path(name), data).unwrap();
-        w("leaf.crt", &pki.leaf.cert_pem);
-        w("inter.crt", &pki.inter.cert_pem);
-        w("root.crt", &pki.root.cert_pem);
-        w("other.crt", &pki.other_root.cert_pem);
-        w("leaf.key", &pki.leaf.key_pem);
-        w("inter.key", &pki.inter.key_pem);
-        w("leaf.der", &pki.leaf.cert_der);
-        let mut both = pki.leaf.cert_pem.clone();
-        both.extend_from_slice(b"some text between\r\n");
-        both.extend_from_slice(&pki.inter.cert_pem);
-        w("chain.crt", &both);
-        let mut roots = pki.root.cert_pem.clone();
-        roots.extend_from_slice(&pki.other_root.cert_pem);
-        w("roots.crt", &roots);
-        pki
-    }
+    /// The fixture file (tests/fixtures/core/) behind each short file name the tests use;
+    /// names not listed (missing.*) name files that do not exist.
+    const FILES: &[(&str, &str)] = &[
+        ("leaf.crt", "std-leaf.crt.pem"),
+        ("inter.crt", "std-inter.crt.pem"),
+        ("root.crt", "std-root.crt.pem"),
+        ("other.crt", "std-other.crt.pem"),
+        ("leaf.key", "std-leaf.key.pem"),
+        ("inter.key", "std-inter.key.pem"),
+        ("leaf.der", "std-leaf.crt.der"),
+        // leaf.crt, a line of text, inter.crt.
+        ("chain.crt", "std-leaf-text-inter.crt.pem"),
+        ("roots.crt", "std-root-other.crt.pem"),
+        // leaf.key encrypted with password "pw": legacy PEM des3, PKCS#8 PBES2 des3.
+        ("legacy.key", "std-leaf.key-des3-pw.pem"),
+        ("p8.key", "std-leaf.key-p8-des3-pw.pem"),
+        ("ec-leaf.crt", "ec-leaf.crt.pem"),
+        ("ec-inter.crt", "ec-inter.crt.pem"),
+        ("ec-root.crt", "ec-root.crt.pem"),
+        ("ec-other.crt", "ec-other.crt.pem"),
+        ("ec-leaf.key", "ec-leaf.key.pem"),
+        ("ec-leaf-p8.key", "ec-leaf.key.p8.pem"),
+        ("ec-inter.key", "ec-inter.key.pem"),
+        ("ec384.crt", "ec-leaf384.crt.pem"),
+        ("ec384.key", "ec-leaf384.key.pem"),
+        ("mixed.crt", "ec-mixed.crt.pem"),
+        ("mixed.key", "ec-mixed.key.p8.pem"),
+        ("mixed-roots.crt", "std-root-ec-root.crt.pem"),
+        // ec-leaf.key encrypted with password "pw": legacy PEM aes256, PKCS#8 PBES2 des3.
+        ("ec-legacy.key", "ec-leaf.key-aes256-pw.pem"),
+        ("ec-p8.key", "ec-leaf.key-p8-des3-pw.pem"),
+    ];
 
-    fn p(dir: &TempDir, names: &str) -> Vec<u8> {
+    /// The `;`-separated file list the loaders take, for short names.
+    fn p(names: &str) -> Vec<u8> {
         names
             .split(';')
-            .map(|n| dir.path_str(n))
+            .map(|n| {
+                let file = FILES
+                    .iter()
+                    .find(|(short, _)| *short == n)
+                    .map_or(n, |f| f.1);
+                core_path(file)
+            })
             .collect::<Vec<_>>()
             .join(";")
             .into_bytes()
@@ -320,14 +339,13 @@ mod tests {
 
     #[test]
     fn files_identity_and_cas() {
-        let dir = TempDir::new("load-ok");
-        let pki = files(&dir);
+        let pki = std_pki();
         let mut keys = Keys::default();
         keys.load_rsa_files(
-            Some(&p(&dir, "leaf.crt;inter.crt")),
-            Some(&p(&dir, "leaf.key")),
+            Some(&p("leaf.crt;inter.crt")),
+            Some(&p("leaf.key")),
             None,
-            Some(&p(&dir, "roots.crt")),
+            Some(&p("roots.crt")),
         )
         .unwrap();
         let id = keys.rsa_identity().unwrap();
@@ -339,48 +357,31 @@ mod tests {
 
         // Multiple blocks in one file give the same chain.
         let mut k2 = Keys::default();
-        k2.load_rsa_files(
-            Some(&p(&dir, "chain.crt")),
-            Some(&p(&dir, "leaf.key")),
-            None,
-            None,
-        )
-        .unwrap();
+        k2.load_rsa_files(Some(&p("chain.crt")), Some(&p("leaf.key")), None, None)
+            .unwrap();
         assert_eq!(snapshot(&k2).0, snapshot(&keys).0);
         assert!(keys.ec_identity().is_none() && !keys.has_ec_ca());
     }
 
     #[test]
     fn slots_are_independent_and_filled_once() {
-        let dir = TempDir::new("load-slots");
-        files(&dir);
         let mut keys = Keys::default();
         assert_eq!(keys.load_rsa_files(None, None, None, None), Ok(()));
-        keys.load_rsa_files(
-            Some(&p(&dir, "leaf.crt")),
-            Some(&p(&dir, "leaf.key")),
-            None,
-            None,
-        )
-        .unwrap();
-        keys.load_rsa_files(None, None, None, Some(&p(&dir, "root.crt")))
+        keys.load_rsa_files(Some(&p("leaf.crt")), Some(&p("leaf.key")), None, None)
+            .unwrap();
+        keys.load_rsa_files(None, None, None, Some(&p("root.crt")))
             .unwrap();
         let before = snapshot(&keys);
         assert_eq!(
-            keys.load_rsa_files(
-                Some(&p(&dir, "leaf.crt")),
-                Some(&p(&dir, "leaf.key")),
-                None,
-                None
-            ),
+            keys.load_rsa_files(Some(&p("leaf.crt")), Some(&p("leaf.key")), None, None),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(
-            keys.load_rsa_files(None, None, None, Some(&p(&dir, "other.crt"))),
+            keys.load_rsa_files(None, None, None, Some(&p("other.crt"))),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(
-            keys.load_rsa_mem(None, None, Some(&testpki::std_pki().root.cert_der)),
+            keys.load_rsa_mem(None, None, Some(&std_pki().root.cert_der)),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(snapshot(&keys), before);
@@ -388,8 +389,6 @@ mod tests {
 
     #[test]
     fn file_errors() {
-        let dir = TempDir::new("load-err");
-        files(&dir);
         type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, i32);
         let cases: Vec<Case> = vec![
             (
@@ -414,9 +413,9 @@ mod tests {
         ];
         for (cert, key, ca, code) in cases {
             let mut keys = Keys::default();
-            let c = cert.map(|n| p(&dir, n));
-            let k = key.map(|n| p(&dir, n));
-            let a = ca.map(|n| p(&dir, n));
+            let c = cert.map(p);
+            let k = key.map(p);
+            let a = ca.map(p);
             let got = keys.load_rsa_files(c.as_deref(), k.as_deref(), None, a.as_deref());
             assert_eq!(got, Err(code), "{cert:?} {key:?} {ca:?}");
             assert!(empty(&keys));
@@ -434,18 +433,16 @@ mod tests {
     /// certificate.
     #[test]
     fn unlinked_chains_load() {
-        let dir = TempDir::new("load-unlinked");
-        files(&dir);
         for (cert, key) in [
             ("leaf.crt;root.crt", "leaf.key"),
             ("inter.crt;leaf.crt", "inter.key"),
         ] {
             let mut keys = Keys::default();
-            let got = keys.load_rsa_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
+            let got = keys.load_rsa_files(Some(&p(cert)), Some(&p(key)), None, None);
             assert_eq!(got, Ok(()), "{cert} {key}");
             assert_eq!(keys.rsa_identity().map(|i| i.chain.len()), Some(2));
         }
-        let pki = testpki::std_pki();
+        let pki = std_pki();
         let cas = [pki.root.cert_der.clone(), pki.other_root.cert_der.clone()].concat();
         let mut keys = Keys::default();
         keys.load_rsa_mem(Some(&cas), Some(&pki.root.key_pkcs1_der), None)
@@ -456,20 +453,13 @@ mod tests {
 
     #[test]
     fn failure_leaves_container_untouched() {
-        let dir = TempDir::new("load-atomic");
-        files(&dir);
         let mut keys = Keys::default();
-        keys.load_rsa_files(None, None, None, Some(&p(&dir, "root.crt")))
+        keys.load_rsa_files(None, None, None, Some(&p("root.crt")))
             .unwrap();
         let before = snapshot(&keys);
         // Identity fails (mismatch) after parsing: nothing changes.
         assert_eq!(
-            keys.load_rsa_files(
-                Some(&p(&dir, "leaf.crt")),
-                Some(&p(&dir, "inter.key")),
-                None,
-                None
-            ),
+            keys.load_rsa_files(Some(&p("leaf.crt")), Some(&p("inter.key")), None, None),
             Err(PS_CERT_AUTH_FAIL)
         );
         assert_eq!(snapshot(&keys), before);
@@ -477,64 +467,26 @@ mod tests {
         let mut fresh = Keys::default();
         assert_eq!(
             fresh.load_rsa_files(
-                Some(&p(&dir, "leaf.crt")),
-                Some(&p(&dir, "leaf.key")),
+                Some(&p("leaf.crt")),
+                Some(&p("leaf.key")),
                 None,
-                Some(&p(&dir, "leaf.key"))
+                Some(&p("leaf.key"))
             ),
             Err(PS_PARSE_FAIL)
         );
         assert!(empty(&fresh));
         // The container is still usable afterwards.
         fresh
-            .load_rsa_files(
-                Some(&p(&dir, "leaf.crt")),
-                Some(&p(&dir, "leaf.key")),
-                None,
-                None,
-            )
+            .load_rsa_files(Some(&p("leaf.crt")), Some(&p("leaf.key")), None, None)
             .unwrap();
     }
 
     #[test]
     fn encrypted_key_files() {
-        let dir = TempDir::new("load-enc");
-        files(&dir);
-        openssl(
-            &dir,
-            &[
-                "rsa",
-                "-traditional",
-                "-des3",
-                "-in",
-                "leaf.key",
-                "-out",
-                "legacy.key",
-                "-passout",
-                "pass:pw",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "pkcs8",
-                "-topk8",
-                "-v2",
-                "des3",
-                "-v2prf",
-                "hmacWithSHA1",
-                "-in",
-                "leaf.key",
-                "-out",
-                "p8.key",
-                "-passout",
-                "pass:pw",
-            ],
-        );
         for (file, none_code) in [("legacy.key", PS_ARG_FAIL), ("p8.key", PS_FAILURE)] {
             let load = |pass: Option<&[u8]>| {
                 let mut keys = Keys::default();
-                keys.load_rsa_files(Some(&p(&dir, "leaf.crt")), Some(&p(&dir, file)), pass, None)
+                keys.load_rsa_files(Some(&p("leaf.crt")), Some(&p(file)), pass, None)
                     .map(|()| keys.rsa_identity.is_some())
             };
             assert_eq!(load(Some(b"pw")), Ok(true), "{file}");
@@ -545,7 +497,7 @@ mod tests {
 
     #[test]
     fn mem_loader() {
-        let pki = testpki::std_pki();
+        let pki = std_pki();
         let mut chain = pki.leaf.cert_der.clone();
         chain.extend_from_slice(&pki.inter.cert_der);
         let mut cas = pki.root.cert_der.clone();
@@ -603,11 +555,11 @@ mod tests {
 
     #[test]
     fn legacy_chain_and_non_rsa_cas_load() {
-        let legacy = testpki::legacy_pki();
+        let legacy = legacy_pki();
         let mut chain = legacy.leaf.cert_der.clone();
         chain.extend_from_slice(&legacy.inter.cert_der);
-        let dir = TempDir::new("load-ec-ca");
-        let ec_root = testpki::self_signed_ec(&dir, "ecroot", "/CN=EC Root");
+        // A self-signed P-256 CA.
+        let ec_root = &ec_pki().other_root;
         let mut keys = Keys::default();
         let got = keys.load_rsa_mem(
             Some(&chain),
@@ -620,40 +572,16 @@ mod tests {
         assert!(!keys.has_rsa_ca());
     }
 
-    /// Writes the EC test PKI (and the RSA one) into `dir`.
-    fn ec_files(dir: &TempDir) -> &'static testpki::EcPki {
-        files(dir);
-        let ec = testpki::ec_pki();
-        let w = |name: &str, data: &[u8]| std::fs::write(dir.path(name), data).unwrap();
-        w("ec-leaf.crt", &ec.leaf.cert_pem);
-        w("ec-inter.crt", &ec.inter.cert_pem);
-        w("ec-root.crt", &ec.root.cert_pem);
-        w("ec-other.crt", &ec.other_root.cert_pem);
-        w("ec-leaf.key", &ec.leaf.key_pem);
-        w("ec-leaf-p8.key", &ec.leaf.key_pkcs8_pem);
-        w("ec-inter.key", &ec.inter.key_pem);
-        w("ec384.crt", &ec.leaf384.cert_pem);
-        w("ec384.key", &ec.leaf384.key_pem);
-        w("mixed.crt", &ec.mixed_leaf.cert_pem);
-        w("mixed.key", &ec.mixed_leaf.key_pkcs8_pem);
-        let pki = testpki::std_pki();
-        let mut roots = pki.root.cert_pem.clone();
-        roots.extend_from_slice(&ec.root.cert_pem);
-        w("mixed-roots.crt", &roots);
-        ec
-    }
-
     #[test]
     fn ec_files_identity_and_mixed_cas() {
-        let dir = TempDir::new("load-ec");
-        let ec = ec_files(&dir);
+        let ec = ec_pki();
         for key in ["ec-leaf.key", "ec-leaf-p8.key"] {
             let mut keys = Keys::default();
             keys.load_ec_files(
-                Some(&p(&dir, "ec-leaf.crt;ec-inter.crt")),
-                Some(&p(&dir, key)),
+                Some(&p("ec-leaf.crt;ec-inter.crt")),
+                Some(&p(key)),
                 None,
-                Some(&p(&dir, "mixed-roots.crt")),
+                Some(&p("mixed-roots.crt")),
             )
             .unwrap();
             let id = keys.ec_identity().unwrap();
@@ -669,8 +597,8 @@ mod tests {
         // signed by the RSA intermediate.
         let mut keys = Keys::default();
         keys.load_ec_files(
-            Some(&p(&dir, "ec384.crt;ec-root.crt")),
-            Some(&p(&dir, "ec384.key")),
+            Some(&p("ec384.crt;ec-root.crt")),
+            Some(&p("ec384.key")),
             None,
             None,
         )
@@ -679,10 +607,10 @@ mod tests {
         assert!(!keys.has_ca());
         let mut keys = Keys::default();
         keys.load_ec_files(
-            Some(&p(&dir, "mixed.crt;inter.crt")),
-            Some(&p(&dir, "mixed.key")),
+            Some(&p("mixed.crt;inter.crt")),
+            Some(&p("mixed.key")),
             None,
-            Some(&p(&dir, "ec-root.crt")),
+            Some(&p("ec-root.crt")),
         )
         .unwrap();
         assert!(keys.has_ec_ca() && !keys.has_rsa_ca());
@@ -690,24 +618,22 @@ mod tests {
 
     #[test]
     fn rsa_and_ec_identities_share_one_container() {
-        let dir = TempDir::new("load-both");
-        ec_files(&dir);
         let mut keys = Keys::default();
         keys.load_rsa_files(
-            Some(&p(&dir, "leaf.crt;inter.crt")),
-            Some(&p(&dir, "leaf.key")),
+            Some(&p("leaf.crt;inter.crt")),
+            Some(&p("leaf.key")),
             None,
-            Some(&p(&dir, "root.crt")),
+            Some(&p("root.crt")),
         )
         .unwrap();
         // The EC identity slot is free; the CA slot is not (shared by both loaders).
         assert_eq!(
-            keys.load_ec_files(None, None, None, Some(&p(&dir, "ec-root.crt"))),
+            keys.load_ec_files(None, None, None, Some(&p("ec-root.crt"))),
             Err(PS_UNSUPPORTED_FAIL)
         );
         keys.load_ec_files(
-            Some(&p(&dir, "ec-leaf.crt;ec-inter.crt")),
-            Some(&p(&dir, "ec-leaf.key")),
+            Some(&p("ec-leaf.crt;ec-inter.crt")),
+            Some(&p("ec-leaf.key")),
             None,
             None,
         )
@@ -717,25 +643,15 @@ mod tests {
         assert!(keys.primary_identity().unwrap().key.is_rsa());
         let before = snapshot(&keys);
         assert_eq!(
-            keys.load_ec_files(
-                Some(&p(&dir, "ec384.crt")),
-                Some(&p(&dir, "ec384.key")),
-                None,
-                None
-            ),
+            keys.load_ec_files(Some(&p("ec384.crt")), Some(&p("ec384.key")), None, None),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(
-            keys.load_rsa_files(
-                Some(&p(&dir, "leaf.crt")),
-                Some(&p(&dir, "leaf.key")),
-                None,
-                None
-            ),
+            keys.load_rsa_files(Some(&p("leaf.crt")), Some(&p("leaf.key")), None, None),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(
-            keys.load_ec_mem(None, None, Some(&testpki::ec_pki().root.cert_der)),
+            keys.load_ec_mem(None, None, Some(&ec_pki().root.cert_der)),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(snapshot(&keys), before);
@@ -743,27 +659,20 @@ mod tests {
         // EC first, then RSA, also works.
         let mut keys = Keys::default();
         keys.load_ec_files(
-            Some(&p(&dir, "ec-leaf.crt;ec-inter.crt")),
-            Some(&p(&dir, "ec-leaf.key")),
+            Some(&p("ec-leaf.crt;ec-inter.crt")),
+            Some(&p("ec-leaf.key")),
             None,
             None,
         )
         .unwrap();
         assert!(keys.primary_identity().unwrap().key.is_ec());
-        keys.load_rsa_files(
-            Some(&p(&dir, "leaf.crt")),
-            Some(&p(&dir, "leaf.key")),
-            None,
-            None,
-        )
-        .unwrap();
+        keys.load_rsa_files(Some(&p("leaf.crt")), Some(&p("leaf.key")), None, None)
+            .unwrap();
         assert!(keys.primary_identity().unwrap().key.is_rsa());
     }
 
     #[test]
     fn ec_loader_errors() {
-        let dir = TempDir::new("load-ec-err");
-        ec_files(&dir);
         type Case<'a> = (&'a str, &'a str, i32);
         let ec_cases: Vec<Case> = vec![
             // RSA identity given to the EC loader: unsupported key algorithm.
@@ -776,7 +685,7 @@ mod tests {
         ];
         for (cert, key, code) in ec_cases {
             let mut keys = Keys::default();
-            let got = keys.load_ec_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
+            let got = keys.load_ec_files(Some(&p(cert)), Some(&p(key)), None, None);
             assert_eq!(got, Err(code), "{cert} {key}");
             assert!(empty(&keys));
         }
@@ -788,27 +697,22 @@ mod tests {
             ("mixed.crt;root.crt", "mixed.key"),
         ] {
             let mut keys = Keys::default();
-            let got = keys.load_ec_files(Some(&p(&dir, cert)), Some(&p(&dir, key)), None, None);
+            let got = keys.load_ec_files(Some(&p(cert)), Some(&p(key)), None, None);
             assert_eq!(got, Ok(()), "{cert} {key}");
         }
         // EC identity given to the RSA loader.
         let mut keys = Keys::default();
         assert_eq!(
-            keys.load_rsa_files(
-                Some(&p(&dir, "ec-leaf.crt")),
-                Some(&p(&dir, "ec-leaf.key")),
-                None,
-                None
-            ),
+            keys.load_rsa_files(Some(&p("ec-leaf.crt")), Some(&p("ec-leaf.key")), None, None),
             Err(PS_UNSUPPORTED_FAIL)
         );
         // Halves.
         assert_eq!(
-            keys.load_ec_files(Some(&p(&dir, "ec-leaf.crt")), None, None, None),
+            keys.load_ec_files(Some(&p("ec-leaf.crt")), None, None, None),
             Err(PS_CERT_AUTH_FAIL)
         );
         assert_eq!(
-            keys.load_ec_files(None, Some(&p(&dir, "ec-leaf.key")), None, None),
+            keys.load_ec_files(None, Some(&p("ec-leaf.key")), None, None),
             Err(PS_CERT_AUTH_FAIL)
         );
         assert!(empty(&keys));
@@ -816,46 +720,11 @@ mod tests {
 
     #[test]
     fn encrypted_ec_key_files() {
-        let dir = TempDir::new("load-ec-enc");
-        ec_files(&dir);
-        openssl(
-            &dir,
-            &[
-                "ec",
-                "-aes256",
-                "-in",
-                "ec-leaf.key",
-                "-out",
-                "legacy.key",
-                "-passout",
-                "pass:pw",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "pkcs8",
-                "-topk8",
-                "-v2",
-                "des3",
-                "-in",
-                "ec-leaf.key",
-                "-out",
-                "p8.key",
-                "-passout",
-                "pass:pw",
-            ],
-        );
-        for (file, none_code) in [("legacy.key", PS_ARG_FAIL), ("p8.key", PS_FAILURE)] {
+        for (file, none_code) in [("ec-legacy.key", PS_ARG_FAIL), ("ec-p8.key", PS_FAILURE)] {
             let load = |pass: Option<&[u8]>| {
                 let mut keys = Keys::default();
-                keys.load_ec_files(
-                    Some(&p(&dir, "ec-leaf.crt")),
-                    Some(&p(&dir, file)),
-                    pass,
-                    None,
-                )
-                .map(|()| keys.ec_identity.is_some())
+                keys.load_ec_files(Some(&p("ec-leaf.crt")), Some(&p(file)), pass, None)
+                    .map(|()| keys.ec_identity.is_some())
             };
             assert_eq!(load(Some(b"pw")), Ok(true), "{file}");
             assert_eq!(load(Some(b"wrong")), Err(PS_FAILURE), "{file}");
@@ -865,8 +734,8 @@ mod tests {
 
     #[test]
     fn ec_mem_loader() {
-        let ec = testpki::ec_pki();
-        let pki = testpki::std_pki();
+        let ec = ec_pki();
+        let pki = std_pki();
         let chain = [ec.leaf.cert_der.clone(), ec.inter.cert_der.clone()].concat();
         let cas = [pki.root.cert_der.clone(), ec.root.cert_der.clone()].concat();
         for key in [&ec.leaf.key_pkcs1_der, &ec.leaf.key_pkcs8_der] {

@@ -107,79 +107,28 @@ mod tests {
     // The tests load through the container, as the C API does.
     use crate::error::PS_PLATFORM_FAIL;
     use crate::keys::Keys;
-    use crate::pki::testpki::{TempDir, openssl};
+    use crate::test_fixtures::core_files::{core, core_path, std_pki};
 
-    fn read(dir: &TempDir, name: &str) -> Vec<u8> {
-        std::fs::read(dir.path(name)).unwrap()
+    /// The DH parameter fixture `dh-<name>`: ffdhe2048 as `openssl genpkey -genparam` and
+    /// `openssl dhparam -outform DER` write it, `openssl dhparam 1024` and `512` (PEM and
+    /// DER), an X9.42 group from `genpkey -algorithm DHX -pkeyopt dh_rfc5114:2`.
+    fn read(name: &str) -> Vec<u8> {
+        core(&format!("dh-{name}"))
     }
 
     /// ffdhe2048 (PEM and DER), a fresh safe-prime 1024-bit group from `openssl dhparam`, an
     /// X9.42 group, a 512-bit group, and broken inputs.
     #[test]
     fn loads_and_rejects() {
-        let dir = TempDir::new("dhparams");
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DH",
-                "-pkeyopt",
-                "group:ffdhe2048",
-                "-out",
-                "ff.pem",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "dhparam", "-in", "ff.pem", "-outform", "DER", "-out", "ff.der",
-            ],
-        );
-        openssl(&dir, &["dhparam", "-out", "d1024.pem", "1024"]);
-        openssl(
-            &dir,
-            &[
-                "dhparam",
-                "-in",
-                "d1024.pem",
-                "-outform",
-                "DER",
-                "-out",
-                "d1024.der",
-            ],
-        );
-        openssl(&dir, &["dhparam", "-out", "d512.pem", "512"]);
-        openssl(
-            &dir,
-            &[
-                "dhparam", "-in", "d512.pem", "-outform", "DER", "-out", "d512.der",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DHX",
-                "-pkeyopt",
-                "dh_rfc5114:2",
-                "-out",
-                "x942.pem",
-            ],
-        );
-
-        let ff = dh_group_from_pem(&read(&dir, "ff.pem")).unwrap();
+        let ff = dh_group_from_pem(&read("ffdhe2048.pem")).unwrap();
         assert_eq!(ff, DhGroup::ffdhe2048());
         assert!(ff.is_safe_prime());
-        assert_eq!(dh_group_from_der(&read(&dir, "ff.der")).unwrap(), ff);
-        let d = dh_group_from_pem(&read(&dir, "d1024.pem")).unwrap();
+        assert_eq!(dh_group_from_der(&read("ffdhe2048.der")).unwrap(), ff);
+        let d = dh_group_from_pem(&read("1024.pem")).unwrap();
         assert_eq!(d.bits(), 1024);
         assert!(d.is_safe_prime(), "openssl dhparam makes safe primes");
-        assert_eq!(dh_group_from_der(&read(&dir, "d1024.der")).unwrap(), d);
-        let x = dh_group_from_pem(&read(&dir, "x942.pem")).unwrap();
+        assert_eq!(dh_group_from_der(&read("1024.der")).unwrap(), d);
+        let x = dh_group_from_pem(&read("x942-rfc5114-2.pem")).unwrap();
         assert_eq!(x.bits(), 2048);
         assert!(
             !x.is_safe_prime(),
@@ -188,15 +137,15 @@ mod tests {
 
         // Too small: well-formed but refused.
         assert_eq!(
-            dh_group_from_pem(&read(&dir, "d512.pem")),
+            dh_group_from_pem(&read("512.pem")),
             Err(PS_UNSUPPORTED_FAIL)
         );
         assert_eq!(
-            dh_group_from_der(&read(&dir, "d512.der")),
+            dh_group_from_der(&read("512.der")),
             Err(PS_UNSUPPORTED_FAIL)
         );
         // Composite p of the right size.
-        let ff_der = read(&dir, "ff.der");
+        let ff_der = read("ffdhe2048.der");
         let mut composite = ff_der.clone();
         composite[100] ^= 0x04;
         assert_eq!(dh_group_from_der(&composite), Err(PS_UNSUPPORTED_FAIL));
@@ -210,7 +159,7 @@ mod tests {
         for bad in [
             &ff_der[..ff_der.len() - 1],
             &[ff_der.as_slice(), &[0]].concat()[..],
-            &read(&dir, "ff.pem")[..],
+            &read("ffdhe2048.pem")[..],
             &[][..],
             &[0x30, 0x00][..],
         ] {
@@ -219,7 +168,7 @@ mod tests {
         // PEM without a parameter block.
         assert_eq!(dh_group_from_pem(b"no pem here"), Err(PS_PARSE_FAIL));
         assert_eq!(
-            dh_group_from_pem(&crate::pki::testpki::std_pki().root.cert_pem),
+            dh_group_from_pem(&std_pki().root.cert_pem),
             Err(PS_PARSE_FAIL)
         );
         // privateValueLength is accepted (and ignored).
@@ -231,27 +180,7 @@ mod tests {
 
     #[test]
     fn keys_loaders_fill_once() {
-        let dir = TempDir::new("dhparams-keys");
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DH",
-                "-pkeyopt",
-                "group:ffdhe2048",
-                "-out",
-                "ff.pem",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "dhparam", "-in", "ff.pem", "-outform", "DER", "-out", "ff.der",
-            ],
-        );
-        let path = dir.path_str("ff.pem").into_bytes();
+        let path = core_path("dh-ffdhe2048.pem").into_bytes();
         let mut keys = Keys::default();
         assert!(keys.dh_params.is_none());
         assert_eq!(
@@ -262,13 +191,13 @@ mod tests {
         assert_eq!(keys.server_dh_group().bits(), 2048);
         assert_eq!(keys.load_dh_params_file(&path), Err(PS_UNSUPPORTED_FAIL));
         assert_eq!(
-            keys.load_dh_params_der(&read(&dir, "ff.der")),
+            keys.load_dh_params_der(&read("ffdhe2048.der")),
             Err(PS_UNSUPPORTED_FAIL)
         );
         let mut keys = Keys::default();
         assert_eq!(keys.load_dh_params_der(b"junk"), Err(PS_PARSE_FAIL));
         assert!(keys.dh_params.is_none());
-        keys.load_dh_params_der(&read(&dir, "ff.der")).unwrap();
+        keys.load_dh_params_der(&read("ffdhe2048.der")).unwrap();
         assert!(keys.dh_params.is_some());
     }
 }

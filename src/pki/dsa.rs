@@ -49,54 +49,24 @@ pub(crate) fn verify(key: &DsaPublicKey, digest: &[u8], sig: &[u8]) -> Result<()
 mod tests {
     use super::*;
     use crate::crypto::hash::HashAlgorithm;
-    use crate::pki::testpki::{TempDir, openssl};
     use crate::pki::{Certificate, PublicKey};
+    use crate::test_fixtures::core_files::core;
 
     const MSG: &[u8] = b"client_random server_random DHE params";
 
     /// A self-signed DSA certificate (p of `p_bits`, q of `q_bits`) and signatures over MSG
-    /// made by `openssl dgst`: (digest name, DER signature).
+    /// made by `openssl dgst` (tests/fixtures/core/dsa-P-Q*): (digest, DER signature).
     fn openssl_dsa(p_bits: u32, q_bits: u32) -> (Certificate, Vec<(HashAlgorithm, Vec<u8>)>) {
-        let dir = TempDir::new("dsa");
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DSA",
-                "-pkeyopt",
-                &format!("dsa_paramgen_bits:{p_bits}"),
-                "-pkeyopt",
-                &format!("dsa_paramgen_q_bits:{q_bits}"),
-                "-out",
-                "params.pem",
-            ],
-        );
-        openssl(
-            &dir,
-            &["genpkey", "-paramfile", "params.pem", "-out", "key.pem"],
-        );
-        openssl(
-            &dir,
-            &[
-                "req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=dsa", "-days", "2",
-                "-sha256", "-outform", "DER", "-out", "cert.der",
-            ],
-        );
-        std::fs::write(dir.path("msg"), MSG).unwrap();
-        let mut sigs = Vec::new();
-        for (name, hash) in [
-            ("-sha1", HashAlgorithm::Sha1),
-            ("-sha256", HashAlgorithm::Sha256),
-        ] {
-            openssl(
-                &dir,
-                &["dgst", name, "-sign", "key.pem", "-out", "sig.der", "msg"],
-            );
-            sigs.push((hash, std::fs::read(dir.path("sig.der")).unwrap()));
-        }
-        let cert = Certificate::from_der(&std::fs::read(dir.path("cert.der")).unwrap()).unwrap();
+        let name = format!("dsa-{p_bits}-{q_bits}");
+        assert_eq!(core("dsa-msg.bin"), MSG, "the signed message");
+        let sigs = [
+            ("sha1", HashAlgorithm::Sha1),
+            ("sha256", HashAlgorithm::Sha256),
+        ]
+        .into_iter()
+        .map(|(file, hash)| (hash, core(&format!("{name}-{file}.sig"))))
+        .collect();
+        let cert = Certificate::from_der(&core(&format!("{name}.crt.der"))).unwrap();
         (cert, sigs)
     }
 

@@ -288,25 +288,14 @@ impl EcPrivateKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pki::testpki::{TempDir, openssl};
+    use crate::test_fixtures::core_files::core;
 
-    fn gen_key(dir: &TempDir, curve: &str) -> (Vec<u8>, Vec<u8>) {
-        openssl(
-            dir,
-            &[
-                "ecparam", "-name", curve, "-genkey", "-noout", "-outform", "DER", "-out", "k.der",
-            ],
-        );
-        openssl(
-            dir,
-            &[
-                "ec", "-inform", "DER", "-in", "k.der", "-pubout", "-outform", "DER", "-out",
-                "pub.der",
-            ],
-        );
+    /// A SEC1 DER key from `openssl ecparam -genkey` and its SPKI from `openssl ec
+    /// -pubout` (tests/fixtures/core/ec-<name>.key.der, .pub.der).
+    fn openssl_key(name: &str) -> (Vec<u8>, Vec<u8>) {
         (
-            std::fs::read(dir.path("k.der")).unwrap(),
-            std::fs::read(dir.path("pub.der")).unwrap(),
+            core(&format!("ec-{name}.key.der")),
+            core(&format!("ec-{name}.pub.der")),
         )
     }
 
@@ -316,9 +305,8 @@ mod tests {
 
     #[test]
     fn sec1_with_and_without_optional_fields() {
-        let dir = TempDir::new("eckey");
         for (name, curve) in [("prime256v1", Curve::P256), ("secp384r1", Curve::P384)] {
-            let (sec1, spki) = gen_key(&dir, name);
+            let (sec1, spki) = openssl_key(name);
             let key = EcPrivateKey::from_sec1_der(&sec1, None).unwrap();
             assert_eq!(key.curve(), curve);
             // The SPKI ends with the uncompressed point.
@@ -373,10 +361,9 @@ mod tests {
 
     #[test]
     fn inconsistent_or_bad_keys_are_rejected() {
-        let dir = TempDir::new("eckey-bad");
-        let (sec1, _) = gen_key(&dir, "prime256v1");
+        let (sec1, _) = openssl_key("prime256v1");
         let key = EcPrivateKey::from_sec1_der(&sec1, None).unwrap();
-        let (other_sec1, _) = gen_key(&dir, "prime256v1");
+        let (other_sec1, _) = openssl_key("prime256v1-b");
         let other = EcPrivateKey::from_sec1_der(&other_sec1, None).unwrap();
         // Scalar of one key with the point of another.
         let scalar = [7u8; 32];
@@ -405,21 +392,7 @@ mod tests {
             EcPrivateKey::from_sec1_der(&v0, None).err(),
             Some(PS_PARSE_FAIL)
         );
-        openssl(
-            &dir,
-            &[
-                "ecparam",
-                "-name",
-                "secp256k1",
-                "-genkey",
-                "-noout",
-                "-outform",
-                "DER",
-                "-out",
-                "k1.der",
-            ],
-        );
-        let k1 = std::fs::read(dir.path("k1.der")).unwrap();
+        let k1 = core("ec-secp256k1.key.der");
         assert_eq!(
             EcPrivateKey::from_sec1_der(&k1, None).err(),
             Some(PS_UNSUPPORTED_FAIL)

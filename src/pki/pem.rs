@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn agrees_with_openssl_on_a_real_certificate() {
-        let pki = crate::pki::testpki::std_pki();
+        let pki = crate::test_fixtures::core_files::std_pki();
         let blocks = parse_pem(&pki.leaf.cert_pem).unwrap();
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].der.as_slice(), pki.leaf.cert_der.as_slice());

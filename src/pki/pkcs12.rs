@@ -562,7 +562,7 @@ mod tests {
     // The tests load through the container, as the C API does.
     use crate::error::{PS_CERT_AUTH_FAIL, PS_UNSUPPORTED_FAIL};
     use crate::keys::Keys;
-    use crate::pki::testpki::{self, TempDir, openssl};
+    use crate::test_fixtures::core_files::{core, core_path, std_pki};
 
     /// The PKCS#12 KDF (SHA-1, key and IV purposes) against the widely published test
     /// vector for password "smeg". The files written by `openssl pkcs12` below cross-check
@@ -581,116 +581,31 @@ mod tests {
         assert_eq!(hex(&iv), "79993dfe048d3b76");
     }
 
-    struct Fixture {
-        dir: TempDir,
-    }
-
-    /// PKCS#12 files from `openssl pkcs12 -export`, password "secret", each holding the
+    /// Loads the file `tests/fixtures/core/<name>` through the container. The PKCS#12 files
+    /// there come from `openssl pkcs12 -export`, password "secret", each holding the
     /// standard leaf key and certificate plus the root and intermediate (in that order, so
-    /// the loader must reorder): `legacy.p12` (`-legacy`: RC2-40 certificates, 3DES key,
-    /// HMAC-SHA1), `modern.p12` (OpenSSL 3 defaults: PBES2 AES-256-CBC, HMAC-SHA256),
-    /// `des3.p12` (PBE-SHA1-3DES for both, HMAC-SHA1), `nomac.p12` (no MAC), `noenc.p12`
-    /// (plain keyBag and certificates), `ec.p12` (P-256 identity) and `nokey.p12`.
-    fn fixture() -> Fixture {
-        let dir = TempDir::new("p12");
-        let pki = testpki::std_pki();
-        let ec = testpki::ec_pki();
-        let w = |name: &str, data: &[u8]| std::fs::write(dir.path(name), data).unwrap();
-        w("leaf.key", &pki.leaf.key_pkcs8_pem);
-        w("leaf.crt", &pki.leaf.cert_pem);
-        // Chain deliberately out of order: root first.
-        w(
-            "chain.crt",
-            &[pki.root.cert_pem.clone(), pki.inter.cert_pem.clone()].concat(),
-        );
-        w("ec.key", &ec.leaf.key_pkcs8_pem);
-        w("ec.crt", &ec.leaf.cert_pem);
-        w("ec-chain.crt", &ec.inter.cert_pem);
-        let export = |out: &str, extra: &[&str]| {
-            let mut args = vec![
-                "pkcs12",
-                "-export",
-                "-in",
-                "leaf.crt",
-                "-inkey",
-                "leaf.key",
-                "-certfile",
-                "chain.crt",
-                "-passout",
-                "pass:secret",
-                "-out",
-                out,
-            ];
-            args.extend_from_slice(extra);
-            openssl(&dir, &args);
-        };
-        export("legacy.p12", &["-legacy"]);
-        export("modern.p12", &[]);
-        export(
-            "des3.p12",
-            &[
-                "-keypbe",
-                "PBE-SHA1-3DES",
-                "-certpbe",
-                "PBE-SHA1-3DES",
-                "-macalg",
-                "sha1",
-            ],
-        );
-        export("nomac.p12", &["-nomac"]);
-        export("noenc.p12", &["-keypbe", "NONE", "-certpbe", "NONE"]);
-        openssl(
-            &dir,
-            &[
-                "pkcs12",
-                "-export",
-                "-in",
-                "ec.crt",
-                "-inkey",
-                "ec.key",
-                "-certfile",
-                "ec-chain.crt",
-                "-passout",
-                "pass:secret",
-                "-out",
-                "ec.p12",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "pkcs12",
-                "-export",
-                "-nokeys",
-                "-in",
-                "leaf.crt",
-                "-passout",
-                "pass:secret",
-                "-out",
-                "nokey.p12",
-            ],
-        );
-        Fixture { dir }
-    }
-
-    fn load(f: &Fixture, name: &str, pass: &[u8], mac: Option<&[u8]>) -> Result<Keys, i32> {
+    /// the loader must reorder): `p12-legacy.p12` (`-legacy`: RC2-40 certificates, 3DES
+    /// key, HMAC-SHA1), `p12-modern.p12` (OpenSSL 3 defaults: PBES2 AES-256-CBC,
+    /// HMAC-SHA256), `p12-des3.p12` (PBE-SHA1-3DES for both, HMAC-SHA1), `p12-nomac.p12`
+    /// (no MAC), `p12-noenc.p12` (plain keyBag and certificates), `p12-ec.p12` (P-256
+    /// identity) and `p12-nokey.p12`.
+    fn load(name: &str, pass: &[u8], mac: Option<&[u8]>) -> Result<Keys, i32> {
         let mut keys = Keys::default();
-        keys.load_pkcs12(f.dir.path_str(name).as_bytes(), pass, mac)
+        keys.load_pkcs12(core_path(name).as_bytes(), pass, mac)
             .map(|()| keys)
     }
 
     #[test]
     fn loads_every_flavour_with_ordered_chain() {
-        let f = fixture();
-        let pki = testpki::std_pki();
+        let pki = std_pki();
         for name in [
-            "legacy.p12",
-            "modern.p12",
-            "des3.p12",
-            "nomac.p12",
-            "noenc.p12",
+            "p12-legacy.p12",
+            "p12-modern.p12",
+            "p12-des3.p12",
+            "p12-nomac.p12",
+            "p12-noenc.p12",
         ] {
-            let keys = load(&f, name, b"secret", None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let keys = load(name, b"secret", None).unwrap_or_else(|e| panic!("{name}: {e}"));
             let id = keys.rsa_identity().expect(name);
             let ders: Vec<_> = id.chain.iter().map(|c| c.der.clone()).collect();
             assert_eq!(
@@ -704,9 +619,9 @@ mod tests {
             );
             assert!(id.key.is_rsa() && keys.ec_identity().is_none() && keys.ca_certs.is_empty());
             // Explicit MAC password equal to the import password.
-            assert!(load(&f, name, b"secret", Some(b"secret")).is_ok(), "{name}");
+            assert!(load(name, b"secret", Some(b"secret")).is_ok(), "{name}");
         }
-        let keys = load(&f, "ec.p12", b"secret", None).unwrap();
+        let keys = load("p12-ec.p12", b"secret", None).unwrap();
         assert!(keys.ec_identity().unwrap().key.is_ec());
         assert_eq!(keys.ec_identity().unwrap().chain.len(), 2);
         assert!(keys.rsa_identity().is_none());
@@ -714,29 +629,28 @@ mod tests {
 
     #[test]
     fn wrong_passwords_bad_files_and_slots() {
-        let f = fixture();
-        for name in ["legacy.p12", "modern.p12", "des3.p12"] {
+        for name in ["p12-legacy.p12", "p12-modern.p12", "p12-des3.p12"] {
             // Wrong password: MAC fails.
-            assert_eq!(load(&f, name, b"Secret", None).err(), Some(PS_PARSE_FAIL));
-            assert_eq!(load(&f, name, b"", None).err(), Some(PS_PARSE_FAIL));
+            assert_eq!(load(name, b"Secret", None).err(), Some(PS_PARSE_FAIL));
+            assert_eq!(load(name, b"", None).err(), Some(PS_PARSE_FAIL));
             // Right import password, wrong MAC password; and the reverse.
             assert_eq!(
-                load(&f, name, b"secret", Some(b"wrong")).err(),
+                load(name, b"secret", Some(b"wrong")).err(),
                 Some(PS_PARSE_FAIL)
             );
             assert_eq!(
-                load(&f, name, b"wrong", Some(b"secret")).err(),
+                load(name, b"wrong", Some(b"secret")).err(),
                 Some(PS_PARSE_FAIL),
                 "{name}: a wrong decryption password is an error, never a garbage key"
             );
         }
         // Without a MAC the password is only checked by decryption.
         assert_eq!(
-            load(&f, "nomac.p12", b"wrong", None).err(),
+            load("p12-nomac.p12", b"wrong", None).err(),
             Some(PS_PARSE_FAIL)
         );
         // Truncations at many points, a flipped byte, trailing junk: errors, no panic.
-        let data = std::fs::read(f.dir.path("legacy.p12")).unwrap();
+        let data = core("p12-legacy.p12");
         for cut in (0..data.len()).step_by(97).chain([data.len() - 1]) {
             let mut keys = Keys::default();
             assert_eq!(
@@ -760,54 +674,35 @@ mod tests {
         );
         // Missing file, not PKCS#12, no key.
         assert_eq!(
-            load(&f, "missing.p12", b"secret", None).err(),
+            load("p12-missing.p12", b"secret", None).err(),
             Some(PS_PARSE_FAIL)
         );
         assert_eq!(
-            load(&f, "leaf.crt", b"secret", None).err(),
+            load("std-leaf.crt.pem", b"secret", None).err(),
             Some(PS_PARSE_FAIL)
         );
         assert_eq!(
-            load(&f, "nokey.p12", b"secret", None).err(),
+            load("p12-nokey.p12", b"secret", None).err(),
             Some(PS_PARSE_FAIL)
         );
         // Slot taken: PS_UNSUPPORTED_FAIL; the other slot is still free.
-        let mut keys = load(&f, "modern.p12", b"secret", None).unwrap();
+        let mut keys = load("p12-modern.p12", b"secret", None).unwrap();
         assert_eq!(
-            keys.load_pkcs12(f.dir.path_str("legacy.p12").as_bytes(), b"secret", None),
+            keys.load_pkcs12(core_path("p12-legacy.p12").as_bytes(), b"secret", None),
             Err(PS_UNSUPPORTED_FAIL)
         );
-        keys.load_pkcs12(f.dir.path_str("ec.p12").as_bytes(), b"secret", None)
+        keys.load_pkcs12(core_path("p12-ec.p12").as_bytes(), b"secret", None)
             .unwrap();
         assert!(keys.rsa_identity().is_some() && keys.ec_identity().is_some());
     }
 
     #[test]
     fn key_without_its_certificate() {
-        let dir = TempDir::new("p12-mismatch");
-        let pki = testpki::std_pki();
-        std::fs::write(dir.path("k.key"), &pki.inter.key_pkcs8_pem).unwrap();
-        std::fs::write(dir.path("c.crt"), &pki.leaf.cert_pem).unwrap();
-        // openssl refuses to pair them itself; bundle the cert as an extra certificate.
-        openssl(
-            &dir,
-            &[
-                "pkcs12",
-                "-export",
-                "-nocerts",
-                "-inkey",
-                "k.key",
-                "-certfile",
-                "c.crt",
-                "-passout",
-                "pass:pw",
-                "-out",
-                "m.p12",
-            ],
-        );
+        // std-inter's key, with std-leaf's certificate bundled as an extra certificate
+        // (openssl refuses to pair them itself), password "pw".
         let mut keys = Keys::default();
         assert_eq!(
-            keys.load_pkcs12(dir.path_str("m.p12").as_bytes(), b"pw", None),
+            keys.load_pkcs12(core_path("p12-mismatch-pw.p12").as_bytes(), b"pw", None),
             Err(PS_CERT_AUTH_FAIL)
         );
         assert!(keys.rsa_identity().is_none());
@@ -817,40 +712,15 @@ mod tests {
     /// with `PS_CERT_AUTH_FAIL`; now it loads, the chain sent as found.
     #[test]
     fn unlinked_chain_loads() {
-        let dir = TempDir::new("p12-unlinked");
-        let pki = testpki::std_pki();
-        let impostor = testpki::root_with(
-            &dir,
-            "impostor",
-            "/C=US/O=matrixssl-rs test/CN=Test Intermediate CA",
-            "sha256",
-            testpki::KeySpec::Rsa(2048),
-        );
-        std::fs::write(dir.path("leaf.key"), &pki.leaf.key_pkcs8_pem).unwrap();
-        std::fs::write(dir.path("leaf.crt"), &pki.leaf.cert_pem).unwrap();
-        openssl(
-            &dir,
-            &[
-                "pkcs12",
-                "-export",
-                "-in",
-                "leaf.crt",
-                "-inkey",
-                "leaf.key",
-                "-certfile",
-                "impostor.crt",
-                "-passout",
-                "pass:pw",
-                "-out",
-                "u.p12",
-            ],
-        );
+        let pki = std_pki();
+        // The leaf with the impostor, password "pw".
+        let impostor = core("impostor.crt.der");
         let mut keys = Keys::default();
-        keys.load_pkcs12(dir.path_str("u.p12").as_bytes(), b"pw", None)
+        keys.load_pkcs12(core_path("p12-impostor-pw.p12").as_bytes(), b"pw", None)
             .unwrap();
         let chain = &keys.rsa_identity().unwrap().chain;
         assert_eq!(chain.len(), 2);
         assert_eq!(chain[0].der, pki.leaf.cert_der);
-        assert_eq!(chain[1].der, impostor.cert_der);
+        assert_eq!(chain[1].der, impostor);
     }
 }

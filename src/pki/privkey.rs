@@ -270,15 +270,15 @@ mod tests {
     use super::*;
     use crate::error::PS_ARG_FAIL;
     use crate::pki::Certificate;
-    use crate::pki::testpki::{self, TempDir, openssl};
+    use crate::test_fixtures::core_files::{core, ec_pki, std_pki};
 
     fn leaf_cert() -> Certificate {
-        Certificate::from_der(&testpki::std_pki().leaf.cert_der).unwrap()
+        Certificate::from_der(&std_pki().leaf.cert_der).unwrap()
     }
 
     #[test]
     fn pkcs1_pkcs8_and_pem_forms_load_and_match() {
-        let pki = testpki::std_pki();
+        let pki = std_pki();
         let cert = leaf_cert();
         let other = Certificate::from_der(&pki.inter.cert_der).unwrap();
         let forms = [
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn wrong_kinds_of_input() {
-        let pki = testpki::std_pki();
+        let pki = std_pki();
         // PKCS#8 is not PKCS#1 and vice versa.
         assert!(PrivateKey::from_pkcs1_der(&pki.leaf.key_pkcs8_der).is_err());
         assert!(PrivateKey::from_pkcs8_der(&pki.leaf.key_pkcs1_der).is_err());
@@ -333,32 +333,13 @@ mod tests {
 
     #[test]
     fn dsa_keys_are_unsupported() {
-        let dir = TempDir::new("dsakey");
-        openssl(
-            &dir,
-            &[
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DSA",
-                "-pkeyopt",
-                "dsa_paramgen_bits:1024",
-                "-out",
-                "params.pem",
-            ],
-        );
-        openssl(
-            &dir,
-            &["genpkey", "-paramfile", "params.pem", "-out", "p8.pem"],
-        );
-        openssl(&dir, &["dsa", "-in", "p8.pem", "-out", "trad.pem"]);
-        openssl(
-            &dir,
-            &[
-                "dsa", "-in", "p8.pem", "-outform", "DER", "-out", "trad.der",
-            ],
-        );
-        let read = |name: &str| std::fs::read(dir.path(name)).unwrap();
+        // A DSA key from `openssl genpkey` (PKCS#8) and `openssl dsa` (traditional).
+        let read = |name: &str| match name {
+            "p8.pem" => core("dsa-1024.key.pem"),
+            "trad.pem" => core("dsa-1024.key-trad.pem"),
+            "trad.der" => core("dsa-1024.key-trad.der"),
+            other => panic!("no DSA key file {other}"),
+        };
         assert!(String::from_utf8_lossy(&read("trad.pem")).contains("BEGIN DSA PRIVATE KEY"));
         for pem in ["p8.pem", "trad.pem"] {
             assert_eq!(
@@ -381,7 +362,7 @@ mod tests {
 
     #[test]
     fn ec_keys_in_every_form_load_and_match() {
-        let ec = testpki::ec_pki();
+        let ec = ec_pki();
         for (m, curve) in [(&ec.leaf, "P-256"), (&ec.leaf384, "P-384")] {
             let cert = Certificate::from_der(&m.cert_der).unwrap();
             let other = Certificate::from_der(&ec.inter.cert_der).unwrap();
@@ -404,16 +385,11 @@ mod tests {
                 assert_eq!(format!("{key:?}"), format!("PrivateKey::Ec({curve})"));
             }
             // An RSA key never matches an EC certificate.
-            let rsa_key = PrivateKey::from_der_any(&testpki::std_pki().leaf.key_pkcs1_der).unwrap();
+            let rsa_key = PrivateKey::from_der_any(&std_pki().leaf.key_pkcs1_der).unwrap();
             assert!(!rsa_key.matches(&cert.public_key) && rsa_key.is_rsa());
         }
         // `openssl ecparam -genkey` without -noout writes an EC PARAMETERS block first.
-        let dir = TempDir::new("ecparams");
-        openssl(
-            &dir,
-            &["ecparam", "-name", "secp384r1", "-genkey", "-out", "k.pem"],
-        );
-        let text = std::fs::read(dir.path("k.pem")).unwrap();
+        let text = core("ec-p384-with-params.key.pem");
         assert!(String::from_utf8_lossy(&text).contains("BEGIN EC PARAMETERS"));
         assert!(matches!(
             PrivateKey::from_pem(&text, None),
@@ -423,22 +399,13 @@ mod tests {
 
     #[test]
     fn unsupported_curves_and_algorithms() {
-        let dir = TempDir::new("eckey-unsupported");
         for curve in ["secp521r1", "secp256k1", "brainpoolP256r1"] {
-            openssl(
-                &dir,
-                &[
-                    "ecparam", "-name", curve, "-genkey", "-noout", "-out", "ec.pem",
-                ],
-            );
-            openssl(
-                &dir,
-                &[
-                    "pkcs8", "-topk8", "-nocrypt", "-in", "ec.pem", "-out", "ec8.pem",
-                ],
-            );
-            for f in ["ec.pem", "ec8.pem"] {
-                let text = std::fs::read(dir.path(f)).unwrap();
+            // SEC1 and PKCS#8.
+            for f in [
+                format!("ec-{curve}.key.pem"),
+                format!("ec-{curve}.key.p8.pem"),
+            ] {
+                let text = core(&f);
                 assert_eq!(
                     PrivateKey::from_pem(&text, None).err(),
                     Some(PS_UNSUPPORTED_FAIL),
@@ -446,11 +413,7 @@ mod tests {
                 );
             }
         }
-        openssl(
-            &dir,
-            &["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"],
-        );
-        let ed = std::fs::read(dir.path("ed.pem")).unwrap();
+        let ed = core("ed25519.key.pem");
         assert_eq!(
             PrivateKey::from_pem(&ed, None).err(),
             Some(PS_UNSUPPORTED_FAIL)
@@ -459,27 +422,14 @@ mod tests {
 
     #[test]
     fn encrypted_ec_keys() {
-        let ec = testpki::ec_pki();
+        let ec = ec_pki();
         let cert = Certificate::from_der(&ec.leaf.cert_der).unwrap();
-        let dir = TempDir::new("eckey-enc");
-        std::fs::write(dir.path("plain.pem"), &ec.leaf.key_pem).unwrap();
-        let enc = |args: &[&str]| {
-            let mut full = args.to_vec();
-            full.extend_from_slice(&["-in", "plain.pem", "-out", "enc.pem", "-passout", "pass:pw"]);
-            openssl(&dir, &full);
-            std::fs::read(dir.path("enc.pem")).unwrap()
-        };
-        let legacy = enc(&["ec", "-aes128"]);
+        // ec-leaf's key, password "pw": legacy PEM AES-128 (`openssl ec -aes128`).
+        let legacy = core("ec-leaf.key-aes128-pw.pem");
         let text = String::from_utf8_lossy(&legacy).into_owned();
         assert!(text.contains("BEGIN EC PRIVATE KEY") && text.contains("Proc-Type: 4,ENCRYPTED"));
-        let p8 = enc(&[
-            "pkcs8",
-            "-topk8",
-            "-v2",
-            "aes-256-cbc",
-            "-v2prf",
-            "hmacWithSHA256",
-        ]);
+        // PKCS#8 PBES2 aes-256-cbc with hmacWithSHA256.
+        let p8 = core("ec-leaf.key-p8-aes256-sha256-pw.pem");
         for (pem, none_code) in [(legacy, PS_ARG_FAIL), (p8, PS_FAILURE)] {
             let key = PrivateKey::from_pem(&pem, Some(b"pw")).unwrap();
             assert!(key.matches(&cert.public_key));
@@ -489,22 +439,6 @@ mod tests {
             );
             assert_eq!(PrivateKey::from_pem(&pem, None).err(), Some(none_code));
         }
-    }
-
-    /// Encrypts the standard leaf key with the openssl CLI and returns the PEM text.
-    fn encrypt_with_openssl(dir: &TempDir, args: &[&str]) -> Vec<u8> {
-        std::fs::write(dir.path("plain.pem"), &testpki::std_pki().leaf.key_pem).unwrap();
-        let mut full = args.to_vec();
-        full.extend_from_slice(&[
-            "-in",
-            "plain.pem",
-            "-out",
-            "enc.pem",
-            "-passout",
-            "pass:s3cret pw",
-        ]);
-        openssl(dir, &full);
-        std::fs::read(dir.path("enc.pem")).unwrap()
     }
 
     fn check_encrypted(pem: &[u8], no_password_code: i32) {
@@ -525,9 +459,9 @@ mod tests {
 
     #[test]
     fn legacy_encrypted_pem() {
-        let dir = TempDir::new("legacy");
-        for cipher in ["-des3", "-aes128", "-aes192", "-aes256"] {
-            let pem = encrypt_with_openssl(&dir, &["rsa", "-traditional", cipher]);
+        // The standard leaf key as `openssl rsa -traditional -<cipher>` writes it.
+        for cipher in ["des3", "aes128", "aes192", "aes256"] {
+            let pem = core(&format!("std-leaf.key-{cipher}.pem"));
             let text = String::from_utf8_lossy(&pem);
             assert!(text.contains("Proc-Type: 4,ENCRYPTED"), "{cipher}");
             check_encrypted(&pem, PS_ARG_FAIL);
@@ -536,8 +470,7 @@ mod tests {
 
     #[test]
     fn legacy_encrypted_pem_with_unsupported_or_bad_dek_info() {
-        let dir = TempDir::new("legacy-bad");
-        let pem = encrypt_with_openssl(&dir, &["rsa", "-traditional", "-des3"]);
+        let pem = core("std-leaf.key-des3.pem");
         let text = String::from_utf8(pem).unwrap();
         let unsupported = text.replace("DES-EDE3-CBC", "DES-CBC");
         assert_eq!(
@@ -554,19 +487,14 @@ mod tests {
 
     #[test]
     fn pkcs8_pbes2_encrypted_pem() {
-        let dir = TempDir::new("pbes2");
         for (cipher, prf) in [
             ("des3", "hmacWithSHA1"),
             ("aes-128-cbc", "hmacWithSHA1"),
             ("aes-256-cbc", "hmacWithSHA256"),
             ("aes-192-cbc", "hmacWithSHA512"),
         ] {
-            let pem = encrypt_with_openssl(
-                &dir,
-                &[
-                    "pkcs8", "-topk8", "-v2", cipher, "-v2prf", prf, "-iter", "1000",
-                ],
-            );
+            // `openssl pkcs8 -topk8 -v2 <cipher> -v2prf <prf> -iter 1000`.
+            let pem = core(&format!("std-leaf.key-pbes2-{cipher}-{prf}.pem"));
             assert!(String::from_utf8_lossy(&pem).contains("BEGIN ENCRYPTED PRIVATE KEY"));
             check_encrypted(&pem, PS_FAILURE);
         }
@@ -574,8 +502,8 @@ mod tests {
 
     #[test]
     fn pkcs8_pbes1_is_unsupported() {
-        let dir = TempDir::new("pbes1");
-        let pem = encrypt_with_openssl(&dir, &["pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES"]);
+        // `openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES`.
+        let pem = core("std-leaf.key-pbes1-sha1-3des.pem");
         assert_eq!(
             PrivateKey::from_pem(&pem, Some(b"s3cret pw")).err(),
             Some(PS_UNSUPPORTED_FAIL)
