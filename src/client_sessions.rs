@@ -15,6 +15,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use crate::crypto::hash::ItemDigest;
 use crate::handshake::{AuthContext, Negotiated};
 
 /// Sessions remembered (oldest forgotten first).
@@ -107,13 +108,10 @@ impl Table {
 }
 
 fn key(id: &[u8; 32], master_secret: &[u8; 48]) -> [u8; 32] {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    ctx.update(b"matrixssl client session");
-    ctx.update(id);
-    ctx.update(master_secret);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(ctx.finish().as_ref());
-    out
+    let mut digest = ItemDigest::new(b"matrixssl client session");
+    digest.item(1, id);
+    digest.item(2, master_secret);
+    digest.finish()
 }
 
 #[cfg(test)]

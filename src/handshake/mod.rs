@@ -18,6 +18,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::config::Config;
+use crate::crypto::hash::ItemDigest;
 use crate::error::{AlertDescription, Fatal};
 use crate::keys::Keys;
 use crate::msgs::{HandshakeType, handshake_message};
@@ -77,14 +78,11 @@ pub enum PeerIdentity {
 impl PeerIdentity {
     /// The identity of a certificate chain (leaf first).
     pub fn of_chain<'a>(ders: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut digest = ItemDigest::new(b"peer certificate chain");
         for der in ders {
-            ctx.update(&(der.len() as u64).to_be_bytes());
-            ctx.update(der);
+            digest.item(0, der);
         }
-        let mut out = [0u8; 32];
-        out.copy_from_slice(ctx.finish().as_ref());
-        PeerIdentity::Certificate(out)
+        PeerIdentity::Certificate(digest.finish())
     }
 }
 

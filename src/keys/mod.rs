@@ -19,6 +19,7 @@ use std::sync::{Arc, LazyLock, OnceLock};
 use zeroize::Zeroizing;
 
 use crate::crypto::dh::DhGroup;
+use crate::crypto::hash::ItemDigest;
 use crate::error::PS_ARG_FAIL;
 use crate::pki::{Certificate, PrivateKey, PublicKey};
 
@@ -161,27 +162,20 @@ impl Keys {
     /// Two containers loaded with the same material have the same digest.
     pub fn context_digest(&self) -> [u8; 32] {
         *self.context_digest.0.get_or_init(|| {
-            let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-            let mut item = |tag: u8, bytes: &[u8]| {
-                ctx.update(&[tag]);
-                ctx.update(&(bytes.len() as u64).to_be_bytes());
-                ctx.update(bytes);
-            };
+            let mut digest = ItemDigest::new(b"key container");
             for (tag, identity) in [(1, &self.rsa_identity), (2, &self.ec_identity)] {
                 for cert in identity.iter().flat_map(|id| &id.chain) {
-                    item(tag, &cert.der);
+                    digest.item(tag, &cert.der);
                 }
             }
             for ca in &self.ca_certs {
-                item(3, &ca.der);
+                digest.item(3, &ca.der);
             }
             for psk in &self.psks {
-                item(4, &psk.identity);
-                item(5, &psk.key);
+                digest.item(4, &psk.identity);
+                digest.item(5, &psk.key);
             }
-            let mut out = [0u8; 32];
-            out.copy_from_slice(ctx.finish().as_ref());
-            out
+            digest.finish()
         })
     }
 }
