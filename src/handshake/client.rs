@@ -10,20 +10,20 @@ use super::finished::{
 };
 use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Negotiated, Next, PeerIdentity, State,
+    authenticate_peer_chain,
 };
 use crate::codec::{Codec, TooLong};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
 use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{
-    AlertDescription, Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL,
-    SSL_ALLOW_ANON_CONNECTION, alert,
+    AlertDescription, Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL, alert,
 };
 use crate::msgs::{
     self, CertificateMsg, ClientExchange, ClientKeyExchange, EcPointFormats, ExtendedMasterSecret,
     ExtensionType, HandshakeType, ServerHello, ServerHelloDone, ServerKeyExchange, SignatureScheme,
 };
-use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
+use crate::pki::verify::{KeyUse, Usage};
 use crate::pki::{Certificate, PublicKey, sign};
 use crate::suites::{
     self, CipherSuite, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
@@ -635,12 +635,6 @@ struct ExpectCertificate {
     offered_version: u16,
 }
 
-fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl State for ExpectCertificate {
     fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let m = input.expect(HandshakeType::CERTIFICATE)?;
@@ -666,59 +660,11 @@ impl State for ExpectCertificate {
         super::check_renegotiation_peer(core, &peer)?;
         let mut params = self.params;
         params.auth.peer = peer;
-        params.auth.anonymous = authenticate_server(core, cb, &chain, params.ks.suite.kx)?;
+        let key_use = KeyUse::for_server_kx(params.ks.suite.kx);
+        params.auth.anonymous = authenticate_peer_chain(core, cb, &chain, Usage::Server, key_use)?;
         let leaf_key = chain[0].public_key.clone();
         expect_key_exchange_for(params, self.offered_version, leaf_key)
     }
-}
-
-/// Verifies the server's chain for a suite with key exchange `kx` and lets the certificate
-/// callback decide (ABI.md §3.6.3). Returns whether the callback let the server in
-/// anonymously (SSL_ALLOW_ANON_CONNECTION). The leaf key's size and keyUsage are told to
-/// the callback but cannot be waived by it (see pki::verify).
-fn authenticate_server(
-    core: &Core,
-    cb: &mut dyn Callbacks,
-    chain: &[Arc<Certificate>],
-    kx: KeyExchange,
-) -> Result<bool, Fatal> {
-    let mut verdict = verify_chain(chain, &core.keys.ca_certs, Usage::Server, now_unix());
-    let key_alert = peer_key_alert(&chain[0], KeyUse::for_server_kx(kx));
-    if key_alert != 0 {
-        verdict.alert = key_alert;
-    }
-    let mut anonymous = false;
-    if cb.has_certificate_callback() {
-        match cb.certificate(chain, &verdict.statuses, verdict.alert) {
-            0 => {}
-            SSL_ALLOW_ANON_CONNECTION => anonymous = true,
-            r if r < 0 => {
-                return Err(Fatal::internal("certificate callback returned an error"));
-            }
-            r => {
-                return Err(Fatal::new(
-                    AlertDescription(r as u8),
-                    if verdict.alert != 0 {
-                        "server chain did not verify; the callback kept the failure"
-                    } else {
-                        "certificate callback rejected the server chain"
-                    },
-                ));
-            }
-        }
-    } else if verdict.alert != 0 {
-        return Err(Fatal::new(
-            AlertDescription(verdict.alert),
-            "server certificate chain did not verify",
-        ));
-    }
-    if key_alert != 0 {
-        return Err(Fatal::new(
-            AlertDescription(key_alert),
-            "server certificate key unfit for the suite",
-        ));
-    }
-    Ok(anonymous)
 }
 
 /// After the server's Certificate: RSA key exchange encrypts to the leaf key and skips

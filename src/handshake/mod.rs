@@ -23,6 +23,7 @@ use crate::error::{AlertDescription, Fatal};
 use crate::keys::Keys;
 use crate::msgs::{HandshakeType, handshake_message};
 use crate::pki::Certificate;
+use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
 use crate::record::{RecordLayer, content};
 use crate::suites::CipherSuite;
 use crate::trace;
@@ -342,6 +343,67 @@ impl<const IS_CLIENT: bool> State for Established<IS_CLIENT> {
     fn is_established(&self) -> bool {
         true
     }
+}
+
+/// Seconds since the Unix epoch: the time a peer's chain is verified at.
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Verifies the peer's chain (`usage`: which role it authenticates) and lets the certificate
+/// callback decide (ABI.md §3.6.3). Returns whether the callback let the peer in
+/// anonymously (SSL_ALLOW_ANON_CONNECTION). The leaf key's size and keyUsage for `key_use`
+/// are told to the callback but cannot be waived by it (see pki::verify).
+pub(crate) fn authenticate_peer_chain(
+    core: &Core,
+    cb: &mut dyn Callbacks,
+    chain: &[Arc<Certificate>],
+    usage: Usage,
+    key_use: KeyUse,
+) -> Result<bool, Fatal> {
+    let server = usage == Usage::Server;
+    let mut verdict = verify_chain(chain, &core.keys.ca_certs, usage, now_unix());
+    let key_alert = peer_key_alert(&chain[0], key_use);
+    if key_alert != 0 {
+        verdict.alert = key_alert;
+    }
+    let mut anonymous = false;
+    if cb.has_certificate_callback() {
+        match cb.certificate(chain, &verdict.statuses, verdict.alert) {
+            0 => {}
+            crate::error::SSL_ALLOW_ANON_CONNECTION => anonymous = true,
+            r if r < 0 => {
+                return Err(Fatal::internal("certificate callback returned an error"));
+            }
+            r => {
+                let cause = match (verdict.alert != 0, server) {
+                    (true, true) => "server chain did not verify; the callback kept the failure",
+                    (true, false) => "client chain did not verify; the callback kept the failure",
+                    (false, true) => "certificate callback rejected the server chain",
+                    (false, false) => "certificate callback rejected the client chain",
+                };
+                return Err(Fatal::new(AlertDescription(r as u8), cause));
+            }
+        }
+    } else if verdict.alert != 0 {
+        let cause = if server {
+            "server certificate chain did not verify"
+        } else {
+            "client certificate chain did not verify"
+        };
+        return Err(Fatal::new(AlertDescription(verdict.alert), cause));
+    }
+    if key_alert != 0 {
+        let cause = if server {
+            "server certificate key unfit for the suite"
+        } else {
+            "client certificate key unfit for signing"
+        };
+        return Err(Fatal::new(AlertDescription(key_alert), cause));
+    }
+    Ok(anonymous)
 }
 
 /// RFC 7627 §5.4 (the triple-handshake attack): in a renegotiation of a connection whose

@@ -8,7 +8,7 @@ use super::finished::{
 };
 use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Next, PeerIdentity, State,
-    check_renegotiation_peer,
+    authenticate_peer_chain, check_renegotiation_peer,
 };
 use crate::codec::Codec;
 use crate::crypto::dh::{DhGroup, DhKeyPair};
@@ -21,7 +21,7 @@ use crate::msgs::{
     HandshakeType, ServerKeyExchange, ServerKeyExchangeParams, SignatureAlgorithms,
     SignatureScheme, SupportedGroups, find_ext,
 };
-use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
+use crate::pki::verify::{KeyUse, Usage};
 use crate::pki::{Certificate, PrivateKey, PublicKey, sign};
 use crate::session_cache::{self, CachedSession};
 use crate::suites::{
@@ -655,12 +655,6 @@ fn certificate_request(core: &Core, version: u16) -> Result<Vec<u8>, Fatal> {
     Ok(request.to_bytes()?)
 }
 
-fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 struct ExpectClientCertificate {
     params: Params,
     share: ServerShare,
@@ -695,7 +689,8 @@ impl State for ExpectClientCertificate {
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         check_renegotiation_peer(core, &peer)?;
         params.auth.peer = peer;
-        params.auth.anonymous = authenticate_client(core, cb, &chain)?;
+        params.auth.anonymous =
+            authenticate_peer_chain(core, cb, &chain, Usage::Client, KeyUse::Signature)?;
         Ok(Box::new(ExpectClientKeyExchange {
             params,
             share: self.share,
@@ -722,54 +717,6 @@ fn accept_missing_certificate(cb: &mut dyn Callbacks) -> Result<bool, Fatal> {
             "certificate callback rejected the missing client certificate",
         )),
     }
-}
-
-/// Verifies the client's chain and lets the certificate callback decide (ABI.md §3.6.3).
-/// Returns whether the callback let the client in anonymously (SSL_ALLOW_ANON_CONNECTION).
-/// The leaf key signs the CertificateVerify: its fitness is told to the callback but
-/// cannot be waived by it.
-fn authenticate_client(
-    core: &Core,
-    cb: &mut dyn Callbacks,
-    chain: &[Arc<Certificate>],
-) -> Result<bool, Fatal> {
-    let mut verdict = verify_chain(chain, &core.keys.ca_certs, Usage::Client, now_unix());
-    let key_alert = peer_key_alert(&chain[0], KeyUse::Signature);
-    if key_alert != 0 {
-        verdict.alert = key_alert;
-    }
-    let mut anonymous = false;
-    if cb.has_certificate_callback() {
-        match cb.certificate(chain, &verdict.statuses, verdict.alert) {
-            0 => {}
-            crate::error::SSL_ALLOW_ANON_CONNECTION => anonymous = true,
-            r if r < 0 => {
-                return Err(Fatal::internal("certificate callback returned an error"));
-            }
-            r => {
-                return Err(Fatal::new(
-                    AlertDescription(r as u8),
-                    if verdict.alert != 0 {
-                        "client chain did not verify; the callback kept the failure"
-                    } else {
-                        "certificate callback rejected the client chain"
-                    },
-                ));
-            }
-        }
-    } else if verdict.alert != 0 {
-        return Err(Fatal::new(
-            AlertDescription(verdict.alert),
-            "client certificate chain did not verify",
-        ));
-    }
-    if key_alert != 0 {
-        return Err(Fatal::new(
-            AlertDescription(key_alert),
-            "client certificate key unfit for signing",
-        ));
-    }
-    Ok(anonymous)
 }
 
 struct ExpectClientKeyExchange {
