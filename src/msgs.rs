@@ -14,6 +14,9 @@ wire_numbers! {
         HELLO_REQUEST = 0 => "HelloRequest",
         CLIENT_HELLO = 1 => "ClientHello",
         SERVER_HELLO = 2 => "ServerHello",
+        NEW_SESSION_TICKET = 4 => "NewSessionTicket",
+        END_OF_EARLY_DATA = 5 => "EndOfEarlyData",
+        ENCRYPTED_EXTENSIONS = 8 => "EncryptedExtensions",
         CERTIFICATE = 11 => "Certificate",
         SERVER_KEY_EXCHANGE = 12 => "ServerKeyExchange",
         CERTIFICATE_REQUEST = 13 => "CertificateRequest",
@@ -21,6 +24,10 @@ wire_numbers! {
         CERTIFICATE_VERIFY = 15 => "CertificateVerify",
         CLIENT_KEY_EXCHANGE = 16 => "ClientKeyExchange",
         FINISHED = 20 => "Finished",
+        KEY_UPDATE = 24 => "KeyUpdate",
+        /// The synthetic message that replaces ClientHello1 in the transcript after a
+        /// HelloRetryRequest (RFC 8446 §4.4.1); never sent.
+        MESSAGE_HASH = 254 => "message_hash",
     }
 }
 
@@ -39,6 +46,9 @@ impl HandshakeType {
             HandshakeType::CERTIFICATE_VERIFY => "expected CertificateVerify",
             HandshakeType::CLIENT_KEY_EXCHANGE => "expected ClientKeyExchange",
             HandshakeType::FINISHED => "expected Finished",
+            HandshakeType::NEW_SESSION_TICKET => "expected NewSessionTicket",
+            HandshakeType::ENCRYPTED_EXTENSIONS => "expected EncryptedExtensions",
+            HandshakeType::KEY_UPDATE => "expected KeyUpdate",
             _ => "expected a handshake message of an unknown type",
         }
     }
@@ -52,6 +62,15 @@ wire_numbers! {
         EC_POINT_FORMATS = 11 => "ec_point_formats",
         SIGNATURE_ALGORITHMS = 13 => "signature_algorithms",
         EXTENDED_MASTER_SECRET = 23 => "extended_master_secret",
+        PRE_SHARED_KEY = 41 => "pre_shared_key",
+        EARLY_DATA = 42 => "early_data",
+        SUPPORTED_VERSIONS = 43 => "supported_versions",
+        COOKIE = 44 => "cookie",
+        PSK_KEY_EXCHANGE_MODES = 45 => "psk_key_exchange_modes",
+        CERTIFICATE_AUTHORITIES = 47 => "certificate_authorities",
+        POST_HANDSHAKE_AUTH = 49 => "post_handshake_auth",
+        SIGNATURE_ALGORITHMS_CERT = 50 => "signature_algorithms_cert",
+        KEY_SHARE = 51 => "key_share",
         RENEGOTIATION_INFO = 0xff01 => "renegotiation_info",
     }
 }
