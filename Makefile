@@ -13,8 +13,9 @@
 #                        .gnu_debuglink the installed library then carries)
 #   make SMALL=1 [...]   any of the above with the small build: Cargo profile `small`
 #                        (size-optimised, full LTO, no debug info) without the default
-#                        `fast-rsa` feature (aws-lc); the whole C API and every default suite
-#                        stay, RSA private operations are about three times slower. Its tree
+#                        features `fast-rsa` (aws-lc) and `ec-tables` (P-256/P-384 tables);
+#                        the whole C API and every default suite stay, RSA private
+#                        operations are about three times slower. Its tree
 #                        is build/small/ (stage, bin), its cargo output $(TARGET_DIR)/small.
 #   make deps            install what the tests need (gnutls-bin, valgrind, Python venv)
 #   make clean

@@ -35,6 +35,12 @@ unsafe impl Sync for RawRsaKey {}
 impl RawRsaKey {
     /// Imports a DER RFC 8017 RSAPrivateKey. `None` if aws-lc rejects it.
     pub fn from_pkcs1_der(der: &[u8]) -> Option<Self> {
+        // aws-lc picks its AVX-512 IFMA / ADX code by CPUID, detected in this initialiser
+        // (a static constructor on most targets, a no-op then; where there is none, RSA
+        // would otherwise silently run on the generic code). aws-lc-rs called it for us
+        // before we used aws-lc-sys alone.
+        // SAFETY: no arguments; aws-lc makes repeated and concurrent calls safe (CRYPTO_once).
+        unsafe { sys::CRYPTO_library_init() };
         // SAFETY: `der` is a valid slice for the duration of the call; aws-lc copies what it
         // keeps and returns an owned object or NULL.
         let rsa = NonNull::new(unsafe { sys::RSA_private_key_from_bytes(der.as_ptr(), der.len()) });

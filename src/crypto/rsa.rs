@@ -2,9 +2,9 @@
 //! exchange), raw PKCS#1 v1.5 signatures (MD5‖SHA-1 for TLS 1.0/1.1, any key size), PKCS#1
 //! v1.5 encryption (client side) and raw public operations.
 //!
-//! Private operations run on aws-lc (`fast`, with the default `fast-rsa` feature) when it
-//! takes the key: SHA-2 DigestInfo signatures through aws-lc-rs, everything else through
-//! aws-lc's raw transform, so the PKCS#1 checks stay the branch-free code below. Otherwise, and for all public operations,
+//! Private operations run on aws-lc's raw transform (`fast`, with the default `fast-rsa`
+//! feature) when it takes the key; the PKCS#1 padding and checks stay the (branch-free) code
+//! below. Otherwise, and for all public operations,
 //! crypto-bigint: `BoxedMontyForm::pow` is constant-time in the base and the
 //! exponent. That private operation uses CRT with Montgomery parameters computed once per key,
 //! blinds the base with a random `r^e` (refreshed as OpenSSL does, see
@@ -330,9 +330,6 @@ pub struct RsaPrivateKey {
     rejection_key: hmac::Key,
     /// Cached blinding pair, see [`RsaPrivateKey::blinding`].
     blinding: Mutex<Option<Blinding>>,
-    /// aws-lc-rs copy of the key for SHA-2 DigestInfo signatures, when its size allows.
-    #[cfg(feature = "fast-rsa")]
-    fast: Option<fast::FastKey>,
     /// aws-lc copy of the key for the raw private operation, when aws-lc takes the key.
     #[cfg(feature = "fast-rsa")]
     raw: Option<RawRsaKey>,
@@ -480,19 +477,6 @@ impl CrtParts {
     }
 }
 
-/// aws-lc copies of a validated key: the SHA-2 signing key when its size is in the range
-/// aws-lc-rs accepts, and the raw private transform.
-#[cfg(feature = "fast-rsa")]
-fn fast_backends(c: &fast::Components<'_>, k: usize) -> (Option<fast::FastKey>, Option<RawRsaKey>) {
-    let n_bits = bit_len(trim(c.n));
-    let fast = if (fast::MIN_BITS..=fast::MAX_BITS).contains(&n_bits) {
-        fast::FastKey::new(c, k)
-    } else {
-        None
-    };
-    (fast, fast::raw_key(c, k))
-}
-
 impl RsaPrivateKey {
     /// Builds a key from its PKCS#1 components (big-endian, leading zeros allowed) and
     /// validates them ([`CrtParts::validate`]); a test private operation must round-trip
@@ -513,7 +497,7 @@ impl RsaPrivateKey {
         let mut rejection_secret = Zeroizing::new([0u8; 32]);
         rng::fill(&mut rejection_secret[..])?;
         #[cfg(feature = "fast-rsa")]
-        let (fast, raw) = {
+        let raw = {
             let c = fast::Components {
                 n,
                 e,
@@ -524,7 +508,7 @@ impl RsaPrivateKey {
                 dq,
                 qinv,
             };
-            fast_backends(&c, public.k)
+            fast::raw_key(&c, public.k)
         };
         let key = RsaPrivateKey {
             public,
@@ -536,8 +520,6 @@ impl RsaPrivateKey {
             pq_precision: crt.pq_precision,
             rejection_key: hmac::Key::new(hmac::HMAC_SHA256, &rejection_secret[..]),
             blinding: Mutex::new(None),
-            #[cfg(feature = "fast-rsa")]
-            fast,
             #[cfg(feature = "fast-rsa")]
             raw,
         };
@@ -704,14 +686,6 @@ impl RsaPrivateKey {
         let k = self.public.k;
         if digest_info.len() + PKCS1_OVERHEAD > k {
             return Err(());
-        }
-        #[cfg(feature = "fast-rsa")]
-        if let Some(sig) = self
-            .fast
-            .as_ref()
-            .and_then(|f| f.sign_digest_info(digest_info))
-        {
-            return sig;
         }
         let mut em = vec![0xffu8; k];
         em[0] = 0;
@@ -948,12 +922,6 @@ mod tests {
         let c = openssl_key(bits);
         let key = c.key().expect("valid key");
         let public = key.public_key();
-        #[cfg(feature = "fast-rsa")]
-        assert_eq!(
-            key.fast.is_some(),
-            bits >= 2048,
-            "aws-lc-rs path for 2048+ bits"
-        );
         assert_eq!(key.modulus_len(), (bits as usize).div_ceil(8));
         assert_eq!(public.modulus_be(), trim(&c.n));
         assert_eq!(public.exponent_be(), trim(&c.e));
@@ -1047,8 +1015,7 @@ mod tests {
         );
 
         // PKCS#1 v1.5 signatures are deterministic: ours must equal openssl's byte for byte,
-        // for the raw MD5‖SHA-1 form and for SHA-1 and SHA-2 DigestInfos (on 2048+-bit keys
-        // the SHA-2 ones take the aws-lc-rs path, the others crypto-bigint's).
+        // for the raw MD5‖SHA-1 form and for SHA-1 and SHA-2 DigestInfos.
         use crate::crypto::hash::HashAlgorithm;
         let md5sha1 = crate::crypto::hash::md5_sha1(b"to be signed");
         let info = |oid_last: u8, hash: HashAlgorithm| {
@@ -1191,7 +1158,7 @@ mod tests {
         c.qinv = inv.retrieve().to_be_bytes().to_vec();
         let key = c.key().expect("valid key with p < q");
         #[cfg(feature = "fast-rsa")]
-        assert_eq!(key.fast.is_some(), bits >= 2048, "aws-lc-rs takes p < q");
+        assert!(key.raw.is_some(), "aws-lc takes p < q");
         let data = info_sha256(b"swapped");
         let sig = key.sign_pkcs1_raw(&data).unwrap();
         // `openssl dgst -sha256 -sign` of "swapped".

@@ -1,25 +1,18 @@
 //! The private operations on aws-lc, at about three to four times the rate of the
 //! crypto-bigint path (and on par with OpenSSL), which bounds every RSA-authenticated full
-//! handshake: PKCS#1 v1.5 signing of SHA-256/384/512 DigestInfos through aws-lc-rs (2048 to
-//! 8192 bits), and the raw private transform (premaster decryption, raw signatures) through
-//! `c_imports::rsa_transform` for any size aws-lc takes. aws-lc blinds, uses constant-time modular
-//! exponentiation and verifies each CRT result before releasing it. Keys aws-lc refuses stay
-//! on the crypto-bigint code in the parent module.
+//! handshake: aws-lc's raw private transform (`c_imports::rsa_transform`) for premaster
+//! decryption and for every PKCS#1 v1.5 signature (the parent module pads; the transform is
+//! the whole cost, so going through a signing API would gain nothing), for any key size
+//! aws-lc takes. aws-lc blinds, uses constant-time modular exponentiation and verifies each
+//! CRT result before releasing it. Keys aws-lc refuses stay on the crypto-bigint code in
+//! the parent module.
+//!
+//! Only aws-lc-sys is used, not aws-lc-rs: aws-lc-rs's key types reach aws-lc's EVP layer,
+//! whose method tables keep every algorithm aws-lc has (ML-KEM, ML-DSA, Curve25519, P-521,
+//! ...) in the library, about 1 MB that nothing here calls.
 
 use crate::c_imports::rsa_transform::RawRsaKey;
-use aws_lc_rs::digest::{self, Digest};
-use aws_lc_rs::signature::{self, RsaEncoding, RsaKeyPair};
 use zeroize::Zeroizing;
-
-/// Smallest and largest modulus (bits) aws-lc-rs accepts for both operations.
-pub(super) const MIN_BITS: u32 = 2048;
-pub(super) const MAX_BITS: u32 = 8192;
-
-pub(super) struct FastKey {
-    signing: RsaKeyPair,
-    /// Modulus length in bytes.
-    k: usize,
-}
 
 /// The PKCS#1 components, big-endian, leading zeros allowed.
 pub(super) struct Components<'a> {
@@ -87,84 +80,6 @@ fn rsa_private_key(c: &Components<'_>) -> Zeroizing<Vec<u8>> {
 /// the key or disagrees about the modulus length (the caller keeps its own arithmetic).
 pub(super) fn raw_key(c: &Components<'_>, k: usize) -> Option<RawRsaKey> {
     RawRsaKey::from_pkcs1_der(&rsa_private_key(c)).filter(|raw| raw.modulus_len() == k)
-}
-
-/// PKCS#8 PrivateKeyInfo around the RSAPrivateKey (the form aws-lc-rs imports).
-fn pkcs8(c: &Components<'_>) -> Zeroizing<Vec<u8>> {
-    let rsa_key = rsa_private_key(c);
-    // version 0, AlgorithmIdentifier { rsaEncryption, NULL }, OCTET STRING { RSAPrivateKey }
-    let mut info = Zeroizing::new(vec![
-        0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01,
-        0x01, 0x05, 0x00,
-    ]);
-    put_tlv(&mut info, 0x04, &rsa_key);
-    let mut out = Zeroizing::new(Vec::with_capacity(info.len() + 8));
-    put_tlv(&mut out, 0x30, &info);
-    out
-}
-
-/// DigestInfo prefixes (RFC 8017 §9.2 note 1) of the hashes aws-lc-rs signs with PKCS#1.
-const DIGEST_INFOS: [(&[u8], &digest::Algorithm, &dyn RsaEncoding); 3] = [
-    (
-        &[
-            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x01, 0x05, 0x00, 0x04, 0x20,
-        ],
-        &digest::SHA256,
-        &signature::RSA_PKCS1_SHA256,
-    ),
-    (
-        &[
-            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x02, 0x05, 0x00, 0x04, 0x30,
-        ],
-        &digest::SHA384,
-        &signature::RSA_PKCS1_SHA384,
-    ),
-    (
-        &[
-            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x03, 0x05, 0x00, 0x04, 0x40,
-        ],
-        &digest::SHA512,
-        &signature::RSA_PKCS1_SHA512,
-    ),
-];
-
-impl FastKey {
-    /// `None` when aws-lc-rs does not take the key (size outside 2048..=8192 bits, or a
-    /// consistency check it applies that the caller's validation did not); the caller then
-    /// keeps using its own arithmetic.
-    pub(super) fn new(c: &Components<'_>, k: usize) -> Option<Self> {
-        let der = pkcs8(c);
-        let signing = RsaKeyPair::from_pkcs8(&der).ok()?;
-        if signing.public_modulus_len() != k {
-            return None;
-        }
-        Some(FastKey { signing, k })
-    }
-
-    /// PKCS#1 v1.5 signature over a SHA-256/384/512 DigestInfo; `None` for any other
-    /// input (the caller signs it itself).
-    pub(super) fn sign_digest_info(&self, digest_info: &[u8]) -> Option<Result<Vec<u8>, ()>> {
-        let (hash, alg, encoding) = DIGEST_INFOS.iter().find_map(|(prefix, alg, enc)| {
-            digest_info
-                .strip_prefix(*prefix)
-                .filter(|h| h.len() == alg.output_len())
-                .map(|h| (h, *alg, *enc))
-        })?;
-        let digest = match Digest::import_less_safe(hash, alg) {
-            Ok(d) => d,
-            Err(_) => return Some(Err(())),
-        };
-        let mut sig = vec![0u8; self.k];
-        Some(
-            self.signing
-                .sign_digest(encoding, &digest, &mut sig)
-                .map(|()| sig)
-                .map_err(|_| ()),
-        )
-    }
 }
 
 #[cfg(test)]
