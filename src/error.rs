@@ -53,8 +53,12 @@ crate::codec::wire_numbers! {
         INTERNAL_ERROR = 80 => "internal_error",
         INAPPROPRIATE_FALLBACK = 86 => "inappropriate_fallback",
         NO_RENEGOTIATION = 100 => "no_renegotiation",
+        /// RFC 8446 §6.2: a message lacks an extension TLS 1.3 requires in it.
+        MISSING_EXTENSION = 109 => "missing_extension",
         UNSUPPORTED_EXTENSION = 110 => "unsupported_extension",
         UNKNOWN_PSK_IDENTITY = 115 => "unknown_psk_identity",
+        /// RFC 8446 §6.2: a server that requires a client certificate got none.
+        CERTIFICATE_REQUIRED = 116 => "certificate_required",
     }
 
     pub const LEVEL_WARNING: u8 = 1;

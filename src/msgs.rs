@@ -8,6 +8,8 @@ use crate::codec::{
 use crate::error::Fatal;
 use crate::suites::{KeyExchange, SSL3, TLS1_2};
 
+pub mod tls13;
+
 wire_numbers! {
     /// HandshakeType (RFC 5246 §7.4).
     HandshakeType(u8), raw module hs {
@@ -923,7 +925,6 @@ pub fn signature_algorithms_body(with_dsa: bool) -> Result<Vec<u8>, TooLong> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::AlertDescription;
 
     /// Parses `$bytes` as `$ty` with `$ctx` and checks the codec on it: the encoding gives
     /// the same bytes, reading that again gives the same value, every proper prefix except
@@ -945,7 +946,7 @@ mod tests {
                 let err = <$ty>::parse(&bytes[..n], $ctx).expect_err("truncation parses");
                 assert_eq!(
                     err.alert,
-                    AlertDescription::DECODE_ERROR,
+                    $crate::error::AlertDescription::DECODE_ERROR,
                     "{} cut to {n} bytes",
                     stringify!($ty)
                 );
@@ -953,13 +954,15 @@ mod tests {
             let longer = [bytes, &[0]].concat();
             assert_eq!(
                 <$ty>::parse(&longer, $ctx).err().map(|e| e.alert),
-                Some(AlertDescription::DECODE_ERROR),
+                Some($crate::error::AlertDescription::DECODE_ERROR),
                 "{} with a trailing byte",
                 stringify!($ty)
             );
             value
         }};
     }
+    /// For the tests of the TLS 1.3 messages in `tls13`.
+    pub(super) use check_codec;
 
     #[test]
     fn hellos_round_trip_and_refuse_truncation() {

@@ -2,6 +2,7 @@
 //! tests/fixtures/make-fixtures.sh), for unit tests: no test runs the openssl CLI.
 
 pub(crate) mod core_files;
+pub(crate) mod rfc8448;
 
 /// The contents of `tests/fixtures/<name>`.
 pub(crate) fn fixture(name: &str) -> Vec<u8> {

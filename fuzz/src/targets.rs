@@ -12,6 +12,11 @@ use matrixssl::ffi::keys::{
 };
 use matrixssl::ffi::x509::{psX509Cert_t, psX509FreeCert, psX509ParseCert};
 use matrixssl::handshake::client::ClientOptions;
+use matrixssl::msgs::tls13::{
+    Certificate13, CertificateRequest13, Cookie, EncryptedExtensions, KeyShareClientHello,
+    KeyShareHelloRetry, KeyShareServerHello, KeyUpdate, NewSessionTicket, OfferedPsks,
+    PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient, SupportedVersionsServer,
+};
 use matrixssl::msgs::{
     self, CertificateMsg, CertificateRequest, CertificateVerify, ClientHello, ClientKeyExchange,
     EcPointFormats, ExtendedMasterSecret, Finished, HandshakeType, HelloRequest, RenegotiationInfo,
@@ -576,7 +581,7 @@ pub const CODEC_KEY_EXCHANGES: [KeyExchange; 8] = [
 pub const CODEC_VERSIONS: [u16; 4] = [0x0300, 0x0301, 0x0302, 0x0303];
 
 /// The message kinds of `handshake_codec`, by the kind byte modulo their number.
-pub const CODEC_KINDS: [&str; 18] = [
+pub const CODEC_KINDS: [&str; 32] = [
     "ClientHello",
     "ServerHello",
     "Certificate",
@@ -595,14 +600,31 @@ pub const CODEC_KINDS: [&str; 18] = [
     "sslv2 ClientHello",
     "handshake header",
     "extension block",
+    "supported_versions (ClientHello)",
+    "supported_versions (ServerHello)",
+    "key_share (ClientHello)",
+    "key_share (ServerHello)",
+    "key_share (HelloRetryRequest)",
+    "psk_key_exchange_modes",
+    "cookie",
+    "pre_shared_key (ClientHello)",
+    "pre_shared_key (ServerHello)",
+    "EncryptedExtensions",
+    "Certificate (TLS 1.3)",
+    "CertificateRequest (TLS 1.3)",
+    "NewSessionTicket (TLS 1.3)",
+    "KeyUpdate",
 ];
 
 /// `handshake_codec`: `[kind] [context] body` — `body` read as the message or extension
-/// `CODEC_KINDS[kind % 18]` under the key exchange `CODEC_KEY_EXCHANGES[context & 7]` and
+/// `CODEC_KINDS[kind % 32]` under the key exchange `CODEC_KEY_EXCHANGES[context & 7]` and
 /// version `CODEC_VERSIONS[(context >> 3) & 3]`, with the round-trip oracle of
 /// `round_trip!`. "sslv2 ClientHello" checks that a converted SSL 2.0 hello is a valid
 /// ClientHello; "handshake header" and "extension block" read `body` as a handshake
-/// message header and a hello's extensions.
+/// message header and a hello's extensions. The TLS 1.3 kinds (18 on) need no context;
+/// an offered pre_shared_key also checks that its binders are the encoding's last
+/// `binders_encoded_len()` bytes, and a TLS 1.3 CertificateRequest that reading its
+/// signature schemes gives a result.
 pub fn handshake_codec(data: &[u8]) {
     let mut c = Cursor(data);
     let kind = usize::from(c.u8()) % CODEC_KINDS.len();
@@ -638,11 +660,43 @@ pub fn handshake_codec(data: &[u8]) {
             let msg = msgs::handshake_message(typ, body).expect("fuzz input under 2^24");
             assert_eq!((msg[0], &msg[4..]), (context, body));
         }
-        _ => {
+        17 => {
             // An extension block alone, as it ends a ServerHello (version, random,
             // empty session id, suite, null compression before it).
             let hello = [&[3, 3][..], &[0; 32], &[0, 0, 0x2f, 0], body].concat();
             round_trip!(ServerHello<'_>, &hello, ());
         }
+        18 => round_trip!(SupportedVersionsClient, body, ()),
+        19 => round_trip!(SupportedVersionsServer, body, ()),
+        20 => round_trip!(KeyShareClientHello<'_>, body, ()),
+        21 => round_trip!(KeyShareServerHello<'_>, body, ()),
+        22 => round_trip!(KeyShareHelloRetry, body, ()),
+        23 => round_trip!(PskKeyExchangeModes<'_>, body, ()),
+        24 => round_trip!(Cookie<'_>, body, ()),
+        25 => {
+            round_trip!(OfferedPsks<'_>, body, ());
+            if let Ok(offered) = OfferedPsks::parse(body, ()) {
+                // The binders list is the tail the binder transcript leaves out.
+                let cut =
+                    msgs::tls13::client_hello_without_binders(body, offered.binders_encoded_len());
+                let binders = &body[cut.len()..];
+                assert_eq!(binders.len(), offered.binders_encoded_len());
+                assert_eq!(
+                    usize::from(u16::from_be_bytes([binders[0], binders[1]])),
+                    binders.len() - 2
+                );
+            }
+        }
+        26 => round_trip!(SelectedPsk, body, ()),
+        27 => round_trip!(EncryptedExtensions<'_>, body, ()),
+        28 => round_trip!(Certificate13<'_>, body, ()),
+        29 => {
+            round_trip!(CertificateRequest13<'_>, body, ());
+            if let Ok(request) = CertificateRequest13::parse(body, ()) {
+                let _ = request.signature_schemes();
+            }
+        }
+        30 => round_trip!(NewSessionTicket<'_>, body, ()),
+        _ => round_trip!(KeyUpdate, body, ()),
     }
 }

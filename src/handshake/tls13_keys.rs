@@ -22,6 +22,7 @@ use crate::crypto::tls13::{
     finished_verify_data, hkdf_extract, verify_finished,
 };
 use crate::crypto::tls13_record::{RecordProtection, Tls13Aead};
+use crate::msgs::tls13::message_hash;
 
 /// Which kind of PSK a binder is for (RFC 8446 §7.1: "ext binder" / "res binder"), so a
 /// server cannot accept a resumption binder for an external PSK or the reverse.
@@ -200,21 +201,12 @@ impl ResumptionPsk {
     }
 }
 
-/// Handshake type of the synthetic message that stands for the first ClientHello once a
-/// HelloRetryRequest was sent (RFC 8446 §4.4.1).
-const MESSAGE_HASH: u8 = 254;
-
 /// The message_hash handshake message that replaces ClientHello1 (the whole handshake
 /// message, header included) in the transcript after a HelloRetryRequest (RFC 8446
 /// §4.4.1): handshake type message_hash, length Hash.length, then Hash(ClientHello1). The
 /// transcript continues with the HelloRetryRequest, ClientHello2, and so on.
 pub fn retry_transcript_start(hash: Tls13Hash, client_hello1: &[u8]) -> Vec<u8> {
-    let digest = hash.digest(client_hello1);
-    let mut msg = Vec::with_capacity(4 + digest.len());
-    // Hash.length is 32 or 48, so the 24-bit length's upper bytes are zero.
-    msg.extend_from_slice(&[MESSAGE_HASH, 0, 0, digest.len() as u8]);
-    msg.extend_from_slice(&digest);
-    msg
+    message_hash(&hash.digest(client_hello1))
 }
 
 #[cfg(test)]

@@ -547,6 +547,146 @@ fn codec_seeds(out: &Path) {
     }
 }
 
+/// `handshake_codec`: one seed per TLS 1.3 kind, each a value built and encoded by the
+/// library (shaped like RFC 8448's: X25519 shares, a 32-byte binder, a 7-day ticket).
+fn tls13_codec_seeds(out: &Path) {
+    use matrixssl::codec::Codec;
+    use matrixssl::msgs::tls13::*;
+    use matrixssl::msgs::{Extension, ExtensionType};
+    use matrixssl_fuzz::targets::CODEC_KINDS;
+    let share = KeyShareEntry {
+        group: 0x001d,
+        key_exchange: &[0x99; 32],
+    };
+    let extensions = [
+        Extension {
+            typ: ExtensionType::SUPPORTED_GROUPS,
+            body: &[0, 4, 0, 0x1d, 0, 0x17],
+        },
+        Extension {
+            typ: ExtensionType::SERVER_NAME,
+            body: &[],
+        },
+    ];
+    let signature_algorithms = [Extension {
+        typ: ExtensionType::SIGNATURE_ALGORITHMS,
+        body: &[0, 4, 4, 3, 8, 4],
+    }];
+    let early_data = [Extension {
+        typ: ExtensionType::EARLY_DATA,
+        body: &[0, 0, 4, 0],
+    }];
+    let seeds = [
+        (
+            "supported_versions (ClientHello)",
+            "tls13-supported-versions-client",
+            SupportedVersionsClient(vec![0x0304, 0x0303]).to_bytes(),
+        ),
+        (
+            "supported_versions (ServerHello)",
+            "tls13-supported-versions-server",
+            SupportedVersionsServer(0x0304).to_bytes(),
+        ),
+        (
+            "key_share (ClientHello)",
+            "tls13-key-share-client",
+            KeyShareClientHello(vec![share.clone()]).to_bytes(),
+        ),
+        (
+            "key_share (ServerHello)",
+            "tls13-key-share-server",
+            KeyShareServerHello(share.clone()).to_bytes(),
+        ),
+        (
+            "key_share (HelloRetryRequest)",
+            "tls13-key-share-retry",
+            KeyShareHelloRetry(0x0017).to_bytes(),
+        ),
+        (
+            "psk_key_exchange_modes",
+            "tls13-psk-modes",
+            PskKeyExchangeModes(&[PskKeyExchangeModes::PSK_DHE_KE]).to_bytes(),
+        ),
+        ("cookie", "tls13-cookie", Cookie(&[0xc0; 16]).to_bytes()),
+        (
+            "pre_shared_key (ClientHello)",
+            "tls13-offered-psks",
+            OfferedPsks {
+                identities: vec![PskIdentity {
+                    identity: &[0x2c; 48],
+                    obfuscated_ticket_age: 0xfad6_aacb,
+                }],
+                binders: vec![&[0x3a; 32]],
+            }
+            .to_bytes(),
+        ),
+        (
+            "pre_shared_key (ServerHello)",
+            "tls13-selected-psk",
+            SelectedPsk(0).to_bytes(),
+        ),
+        (
+            "EncryptedExtensions",
+            "tls13-encrypted-extensions",
+            EncryptedExtensions {
+                extensions: extensions.to_vec(),
+            }
+            .to_bytes(),
+        ),
+        (
+            "Certificate (TLS 1.3)",
+            "tls13-certificate",
+            Certificate13 {
+                context: &[],
+                entries: vec![CertificateEntry {
+                    cert: &fixture().ca_der,
+                    extensions: &[],
+                }],
+            }
+            .to_bytes(),
+        ),
+        (
+            "CertificateRequest (TLS 1.3)",
+            "tls13-certificate-request",
+            CertificateRequest13 {
+                context: &[],
+                extensions: signature_algorithms.to_vec(),
+            }
+            .to_bytes(),
+        ),
+        (
+            "NewSessionTicket (TLS 1.3)",
+            "tls13-new-session-ticket",
+            NewSessionTicket {
+                lifetime: MAX_TICKET_LIFETIME,
+                age_add: 0xfad6_aac5,
+                nonce: &[0, 0],
+                ticket: &[0x2c; 48],
+                extensions: early_data.to_vec(),
+            }
+            .to_bytes(),
+        ),
+        (
+            "KeyUpdate",
+            "tls13-key-update",
+            KeyUpdate {
+                update_requested: true,
+            }
+            .to_bytes(),
+        ),
+    ];
+    for (kind, name, body) in seeds {
+        let kind = CODEC_KINDS.iter().position(|&k| k == kind).expect("kind") as u8;
+        let body = body.expect("seed encodes");
+        write(
+            out,
+            "handshake_codec",
+            name,
+            &[&[kind, 0][..], &body].concat(),
+        );
+    }
+}
+
 fn main() {
     let out = std::env::args()
         .nth(1)
@@ -558,5 +698,6 @@ fn main() {
     api_sequence_seeds(&out);
     pki_seeds(&out);
     codec_seeds(&out);
+    tls13_codec_seeds(&out);
     println!("seeds written to {}", out.display());
 }
