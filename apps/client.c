@@ -94,7 +94,7 @@ static void usage(void)
         "  -K hex  pre-shared key (1..64 bytes in hex), paired with -I; the first pair is used\n"
         "  -I id   PSK identity (1..128 bytes); a PSK without -a offers only PSK suites\n"
         "  -s id   offer only this suite (hex 0x.. or decimal; 0 = library default)\n"
-        "  -V ver  highest protocol version: 0x0301, 0x0302 or 0x0303 (default)\n"
+        "  -V ver  highest protocol version: 0x0301 to 0x0304 (default: the library's, TLS 1.2)\n"
         "  -S name send a server_name (SNI) extension for this host name\n"
         "  -g N    GET /N and verify the deterministic body\n"
         "  -e N    POST N deterministic bytes to /echo and verify the echo\n"
@@ -757,8 +757,8 @@ int main(int argc, char **argv)
         case 'S': opt.servername = optarg; break;
         case 'V':
             if (parse_u32(optarg, &opt.max_version) != 0 || opt.max_version < 0x0301 ||
-                opt.max_version > 0x0303) {
-                fprintf(stderr, "bad version (0x0301, 0x0302 or 0x0303): %s\n", optarg);
+                opt.max_version > 0x0304) {
+                fprintf(stderr, "bad version (0x0301 to 0x0304): %s\n", optarg);
                 return 2;
             }
             break;

@@ -299,7 +299,13 @@ impl Connection {
     fn process(&mut self, cb: &mut dyn Callbacks) -> Received {
         let out_before = self.core.out.len();
         loop {
-            if self.core.out.len() != out_before {
+            // Once a TLS 1.3 handshake is done, what it queues (our Finished, the answer
+            // to a KeyUpdate) does not stop the decoding: records behind it are delivered
+            // now, and the queued bytes go out with the next flush, ahead of any data the
+            // application encodes (ABI.md D27). Stopping would leave them buffered until
+            // the peer sent more, which it may never do.
+            let queued = self.core.out.len() != out_before;
+            if queued && self.core.tls13.is_none() {
                 return Received::code(MATRIXSSL_REQUEST_SEND);
             }
             let avail = &self.inbuf[self.in_start..self.in_len];
@@ -312,29 +318,43 @@ impl Connection {
             }
             self.awaiting_first_hello = false;
             let header = match Header::parse(avail) {
+                None if queued => return Received::code(MATRIXSSL_REQUEST_SEND),
                 None => return self.need_more(),
                 Some(Err(f)) => return self.fail(f),
                 Some(Ok(h)) => h,
             };
             if avail.len() < header.total_len() {
+                if queued {
+                    return Received::code(MATRIXSSL_REQUEST_SEND);
+                }
                 return self.need_more();
             }
             let record_start = self.in_start;
             self.large_in = header.total_len() > DEFAULT_BUF_SIZE;
-            let body_start = record_start + HEADER_LEN;
             let record_end = record_start + header.total_len();
-            let range = match self
+            let (typ, range) = match self
                 .core
                 .record
-                .open(&header, &mut self.inbuf[body_start..record_end])
+                .open(&header, &mut self.inbuf[record_start..record_end])
             {
-                Ok(r) => (body_start + r.start)..(body_start + r.end),
+                Ok((typ, r)) => (typ, (record_start + r.start)..(record_start + r.end)),
                 Err(f) => return self.fail(f),
             };
             self.in_start = record_end;
-            let step = match header.typ {
+            // Under TLS 1.3 keys a record whose outer type is not application_data was
+            // not protected (RecordLayer::open passes such CCS and alert records through).
+            let unprotected13 = self.core.record.is_tls13()
+                && self.core.record.read_secure()
+                && header.typ != content::APPLICATION_DATA;
+            let step = match typ {
                 content::HANDSHAKE => self.on_handshake(range, cb),
+                content::CHANGE_CIPHER_SPEC if self.core.record.is_tls13() => {
+                    self.on_compatibility_ccs(range, unprotected13)
+                }
                 content::CHANGE_CIPHER_SPEC => self.on_change_cipher_spec(range, cb),
+                content::ALERT if unprotected13 && self.handshake_complete() => Err(
+                    Fatal::unexpected("unprotected alert after the TLS 1.3 handshake"),
+                ),
                 content::ALERT => self.on_alert(range, record_end),
                 content::APPLICATION_DATA => self.on_application_data(range, record_end),
                 // `Header::parse` already refuses every other type (heartbeat, 24, among
@@ -425,7 +445,38 @@ impl Connection {
                 break;
             }
             let msg: Vec<u8> = self.hs_buf.drain(..4 + body_len).collect();
+            let epoch = self.core.record.read_key_epoch();
             self.on_handshake_message(&msg, cb)?;
+            // RFC 8446 §5.1: a message that changed the read keys must end its record;
+            // bytes behind it were protected under the old keys.
+            if epoch != self.core.record.read_key_epoch() && !self.hs_buf.is_empty() {
+                return Err(Fatal::unexpected(
+                    "handshake data in the record of a key change",
+                ));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A change_cipher_spec record under TLS 1.3 (RFC 8446 §5, Appendix D.4): between the
+    /// hellos and the peer's Finished, an unprotected one holding the byte 1 is dropped
+    /// (middlebox compatibility); any other is unexpected_message. Dropped ones count
+    /// towards the bound on records that carry nothing.
+    fn on_compatibility_ccs(
+        &mut self,
+        range: Range<usize>,
+        unprotected: bool,
+    ) -> Result<Option<Received>, Fatal> {
+        let allowed =
+            !self.handshake_complete() && (unprotected || !self.core.record.read_secure());
+        if !allowed || self.inbuf[range] != [1] || !self.hs_buf.is_empty() {
+            return Err(Fatal::unexpected(
+                "change_cipher_spec outside the TLS 1.3 compatibility points",
+            ));
+        }
+        self.empty_records += 1;
+        if self.empty_records > MAX_EMPTY_RECORDS {
+            return Err(Fatal::unexpected("too many records without content"));
         }
         Ok(None)
     }
@@ -549,7 +600,12 @@ impl Connection {
             },
             alert::name(description)
         );
-        if level == alert::LEVEL_FATAL {
+        // RFC 8446 §6: in TLS 1.3 every alert but close_notify and user_canceled is an
+        // error, whatever level it claims.
+        let error13 = self.core.record.is_tls13()
+            && description != alert::CLOSE_NOTIFY
+            && description != alert::USER_CANCELED;
+        if level == alert::LEVEL_FATAL || error13 {
             self.peer_error = true;
             self.forget_session_after_fatal();
         } else if description == alert::CLOSE_NOTIFY {
@@ -855,6 +911,13 @@ impl Connection {
                 .seal_at(out, res.start, content::APPLICATION_DATA, len);
         }
         self.large_out = self.core.out.len() - res.start > DEFAULT_BUF_SIZE;
+        // D31: before the sequence number or the AEAD's limit runs out, a KeyUpdate (sent
+        // as the last record under the old key) moves us to a new one.
+        if self.core.record.key_update_due()
+            && crate::handshake::tls13::send_key_update(&mut self.core, false).is_err()
+        {
+            return PS_FAILURE;
+        }
         if !self.is_client {
             self.earn_rehandshake_credit(self.core.out.len() - res.start);
         }
@@ -920,6 +983,14 @@ impl Connection {
         }
         if self.errored() || self.peer_closed || !self.handshake_complete() {
             return MATRIXSSL_ERROR;
+        }
+        // ABI.md D29: on TLS 1.3 a re-handshake is a rekey of both directions.
+        if self.core.tls13.is_some() {
+            self.abandon_reservation();
+            return match crate::handshake::tls13::send_key_update(&mut self.core, true) {
+                Ok(()) => MATRIXSSL_SUCCESS,
+                Err(_) => MATRIXSSL_ERROR,
+            };
         }
         if !crate::handshake::renegotiation_allowed(&self.core) {
             return MATRIXSSL_ERROR;

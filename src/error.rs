@@ -52,6 +52,7 @@ crate::codec::wire_numbers! {
         INSUFFICIENT_SECURITY = 71 => "insufficient_security",
         INTERNAL_ERROR = 80 => "internal_error",
         INAPPROPRIATE_FALLBACK = 86 => "inappropriate_fallback",
+        USER_CANCELED = 90 => "user_canceled",
         NO_RENEGOTIATION = 100 => "no_renegotiation",
         /// RFC 8446 §6.2: a message lacks an extension TLS 1.3 requires in it.
         MISSING_EXTENSION = 109 => "missing_extension",

@@ -5,6 +5,7 @@
 use core::ops::Range;
 
 use crate::crypto::cipher::{RecordDecrypter, RecordEncrypter};
+use crate::crypto::tls13_record::{self, RecordProtection};
 use crate::error::{AlertDescription, Fatal};
 
 pub const HEADER_LEN: usize = 5;
@@ -86,6 +87,15 @@ pub struct RecordLayer {
     pub write_version: u16,
     /// Once negotiated, incoming records must carry exactly this version.
     pub expected_read_version: Option<u16>,
+    /// TLS 1.3 protection (RFC 8446 §5.2), which replaces the TLS ≤ 1.2 objects above once
+    /// installed: the real content type travels inside the encrypted record.
+    read13: Option<Box<RecordProtection>>,
+    write13: Option<Box<RecordProtection>>,
+    /// TLS 1.3 was negotiated: protected records are TLSCiphertext, unprotected
+    /// change_cipher_spec records are the compatibility ones (see `open`).
+    tls13: bool,
+    /// Counts read-key changes: a handshake message must not straddle one (RFC 8446 §5.1).
+    read_key_epoch: u32,
 }
 
 impl RecordLayer {
@@ -97,11 +107,57 @@ impl RecordLayer {
     }
 
     pub fn read_secure(&self) -> bool {
-        self.decrypter.is_some()
+        self.decrypter.is_some() || self.read13.is_some()
     }
 
     pub fn write_secure(&self) -> bool {
-        self.encrypter.is_some()
+        self.encrypter.is_some() || self.write13.is_some()
+    }
+
+    /// TLS 1.3 was negotiated: records go out as version 0x0303 and the record version of
+    /// incoming ones is ignored (RFC 8446 §5.1, legacy_record_version).
+    pub fn enter_tls13(&mut self) {
+        self.tls13 = true;
+        self.write_version = 0x0303;
+        self.expected_read_version = None;
+    }
+
+    pub fn is_tls13(&self) -> bool {
+        self.tls13
+    }
+
+    /// Reads from now on under `protection` (RFC 8446 §7.3), sequence number 0.
+    pub fn set_read_tls13(&mut self, protection: RecordProtection) {
+        self.read13 = Some(Box::new(protection));
+        self.decrypter = None;
+        self.read_seq = 0;
+        self.read_key_epoch = self.read_key_epoch.wrapping_add(1);
+    }
+
+    /// Writes from now on under `protection`, sequence number 0.
+    pub fn set_write_tls13(&mut self, protection: RecordProtection) {
+        self.write13 = Some(Box::new(protection));
+        self.encrypter = None;
+        self.write_seq = 0;
+    }
+
+    /// Changes whenever the read keys change.
+    pub fn read_key_epoch(&self) -> u32 {
+        self.read_key_epoch
+    }
+
+    /// The next record written must be a KeyUpdate: it is the last one the current TLS 1.3
+    /// write key may protect (RFC 8446 §5.5; the KeyUpdate itself goes under the old key).
+    pub fn key_update_due(&self) -> bool {
+        self.write13
+            .as_ref()
+            .is_some_and(|p| tls13_record::key_update_due(p.aead(), self.write_seq))
+    }
+
+    /// Test support: pretend `records` records were written under the current key.
+    #[doc(hidden)]
+    pub fn advance_write_seq(&mut self, records: u64) {
+        self.write_seq = self.write_seq.saturating_add(records);
     }
 
     pub fn set_pending(&mut self, enc: Box<dyn RecordEncrypter>, dec: Box<dyn RecordDecrypter>) {
@@ -132,8 +188,12 @@ impl RecordLayer {
         self.encrypter.as_ref().map_or(0, |e| e.prefix_len())
     }
 
-    /// Worst-case bytes after `plain_len` plaintext bytes under the current write state.
+    /// Worst-case bytes after `plain_len` plaintext bytes under the current write state
+    /// (TLS 1.3: the inner content type and the tag; we send no padding).
     pub fn suffix_len(&self, plain_len: usize) -> usize {
+        if self.write13.is_some() {
+            return 1 + tls13_record::TAG_LEN;
+        }
         self.encrypter
             .as_ref()
             .map_or(0, |e| e.suffix_len(plain_len))
@@ -148,6 +208,15 @@ impl RecordLayer {
     /// (`plain_len` bytes) sits right after header and prefix; `buf` must extend to at least
     /// `record_len(plain_len)`. Returns the finished record's length.
     pub fn seal_in(&mut self, buf: &mut [u8], typ: u8, plain_len: usize) -> usize {
+        if let Some(protection) = self.write13.as_ref() {
+            let n = protection
+                .seal(self.write_seq, typ, buf, plain_len, 0)
+                // Callers fragment at MAX_PLAINTEXT and size `buf` with `record_len`, the
+                // only two things `seal` checks.
+                .expect("TLS 1.3 record within one fragment and its buffer");
+            self.write_seq = self.write_seq.wrapping_add(1);
+            return n;
+        }
         let body_len = match self.encrypter.as_mut() {
             Some(enc) => enc.seal(
                 self.write_seq,
@@ -189,8 +258,48 @@ impl RecordLayer {
         self.seal_at(out, start, typ, chunk.len());
     }
 
-    /// Decrypts one record body in place; returns the plaintext range within `body`.
-    pub fn open(&mut self, header: &Header, body: &mut [u8]) -> Result<Range<usize>, Fatal> {
+    /// Decrypts one record in place (`record`: header and body as received); returns its
+    /// content type and where its plaintext lies within `record`.
+    ///
+    /// Under TLS 1.3 keys (RFC 8446 §5): an application_data record is a TLSCiphertext
+    /// whose real type is inside (a protected change_cipher_spec or an unknown inner type
+    /// is unexpected_message); unprotected change_cipher_spec and alert records are passed
+    /// through for the connection to judge (the compatibility CCS, a peer's alert sent
+    /// before it had keys); an unprotected handshake record is unexpected_message.
+    pub fn open(
+        &mut self,
+        header: &Header,
+        record: &mut [u8],
+    ) -> Result<(u8, Range<usize>), Fatal> {
+        if let Some(protection) = self.read13.as_ref() {
+            return match header.typ {
+                content::APPLICATION_DATA => {
+                    let opened = protection.open(self.read_seq, record)?;
+                    self.read_seq = self.read_seq.wrapping_add(1);
+                    if !matches!(
+                        opened.content_type,
+                        content::ALERT | content::HANDSHAKE | content::APPLICATION_DATA
+                    ) {
+                        return Err(Fatal::unexpected(
+                            "protected record of a type other than alert, handshake or data",
+                        ));
+                    }
+                    Ok((opened.content_type, opened.content))
+                }
+                content::CHANGE_CIPHER_SPEC | content::ALERT => {
+                    Ok((header.typ, HEADER_LEN..record.len()))
+                }
+                _ => Err(Fatal::unexpected(
+                    "unprotected record after the TLS 1.3 keys were installed",
+                )),
+            };
+        }
+        let (_, body) = record.split_at_mut(HEADER_LEN);
+        let range = self.open_body(header, body)?;
+        Ok((header.typ, HEADER_LEN + range.start..HEADER_LEN + range.end))
+    }
+
+    fn open_body(&mut self, header: &Header, body: &mut [u8]) -> Result<Range<usize>, Fatal> {
         if let Some(expected) = self.expected_read_version
             && header.version != expected
         {

@@ -7,14 +7,23 @@ use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 
 use crate::crypto::cipher::{BulkCipher, MacAlgorithm};
 use crate::crypto::prf::PrfAlgorithm;
+use crate::crypto::tls13::Tls13Hash;
+use crate::crypto::tls13_record::Tls13Aead;
 
 /// SSL 3.0 (RFC 6101), only with the `ssl3` feature.
 pub const SSL3: u16 = 0x0300;
 pub const TLS1_0: u16 = 0x0301;
 pub const TLS1_1: u16 = 0x0302;
 pub const TLS1_2: u16 = 0x0303;
+/// TLS 1.3 (RFC 8446; ABI.md §9).
+pub const TLS1_3: u16 = 0x0304;
 pub const MIN_VERSION: u16 = if cfg!(feature = "ssl3") { SSL3 } else { TLS1_0 };
-pub const MAX_VERSION: u16 = TLS1_2;
+/// The highest version this build speaks.
+pub const MAX_VERSION: u16 = TLS1_3;
+/// The highest version sessions negotiate unless the application raises it with
+/// `matrixSslSetMaxProtocolVersion(0x0304)`. TLS 1.2 while TLS 1.3 lacks resumption
+/// (ABI.md D28): a 3.3 program that resumes sessions must keep resuming them.
+pub const DEFAULT_MAX_VERSION: u16 = TLS1_2;
 
 pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
 pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
@@ -243,8 +252,58 @@ pub fn by_id(id: u16) -> Option<&'static CipherSuite> {
     ALL.iter().find(|s| s.id == id)
 }
 
+/// A TLS 1.3 cipher suite (RFC 8446 §B.4): only the record AEAD and the hash of the key
+/// schedule; key exchange and authentication are negotiated separately.
+#[derive(Debug)]
+pub struct Tls13Suite {
+    pub id: u16,
+    pub name: &'static str,
+    pub aead: Tls13Aead,
+    pub hash: Tls13Hash,
+}
+
+/// The TLS 1.3 suites in default preference order (ABI.md D26): AES-GCM first (this
+/// library's targets have AES instructions; ring picks the fastest code per CPU).
+pub static TLS13_SUITES: [Tls13Suite; 3] = [
+    Tls13Suite {
+        id: 0x1301,
+        name: "TLS_AES_128_GCM_SHA256",
+        aead: Tls13Aead::Aes128Gcm,
+        hash: Tls13Hash::Sha256,
+    },
+    Tls13Suite {
+        id: 0x1302,
+        name: "TLS_AES_256_GCM_SHA384",
+        aead: Tls13Aead::Aes256Gcm,
+        hash: Tls13Hash::Sha384,
+    },
+    Tls13Suite {
+        id: 0x1303,
+        name: "TLS_CHACHA20_POLY1305_SHA256",
+        aead: Tls13Aead::ChaCha20Poly1305,
+        hash: Tls13Hash::Sha256,
+    },
+];
+
+pub fn tls13_by_id(id: u16) -> Option<&'static Tls13Suite> {
+    TLS13_SUITES.iter().find(|s| s.id == id)
+}
+
+/// The name of a suite of either table.
+pub fn name_of(id: u16) -> Option<&'static str> {
+    by_id(id)
+        .map(|s| s.name)
+        .or_else(|| tls13_by_id(id).map(|s| s.name))
+}
+
+/// Position in the policy's flags: the TLS ≤ 1.2 table, then the TLS 1.3 one.
 fn index_of(id: u16) -> Option<usize> {
-    ALL.iter().position(|s| s.id == id)
+    ALL.iter().position(|s| s.id == id).or_else(|| {
+        TLS13_SUITES
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| SUITE_COUNT + i)
+    })
 }
 
 /// Which suites may be negotiated and the highest version. Atomics, not plain values: the
@@ -252,18 +311,18 @@ fn index_of(id: u16) -> Option<usize> {
 /// and those handshakes read it as it is at the moment (a suite disabled globally is no
 /// longer selected by sessions created before, ABI.md §3.9.1).
 pub struct SuitePolicy {
-    enabled: [AtomicBool; SUITE_COUNT],
-    /// An extension of the 3.3 API (`matrixSslSetMaxProtocolVersion`): TLS 1.2 unless an
-    /// application lowers it.
+    enabled: [AtomicBool; SUITE_COUNT + TLS13_SUITES.len()],
+    /// An extension of the 3.3 API (`matrixSslSetMaxProtocolVersion`):
+    /// [`DEFAULT_MAX_VERSION`] unless the application changes it.
     max_version: AtomicU16,
 }
 
 impl SuitePolicy {
-    /// Every compiled suite enabled, up to TLS 1.2.
+    /// Every compiled suite enabled, up to [`DEFAULT_MAX_VERSION`].
     pub const fn new() -> Self {
         SuitePolicy {
-            enabled: [const { AtomicBool::new(true) }; SUITE_COUNT],
-            max_version: AtomicU16::new(MAX_VERSION),
+            enabled: [const { AtomicBool::new(true) }; SUITE_COUNT + TLS13_SUITES.len()],
+            max_version: AtomicU16::new(DEFAULT_MAX_VERSION),
         }
     }
 
@@ -322,7 +381,8 @@ mod tests {
         assert!(a.set_enabled(0x002f, false));
         assert!(!a.enabled(0x002f) && b.enabled(0x002f));
         assert!(!a.set_enabled(0x1234, false) && !a.enabled(0x1234));
-        assert!(a.set_max_version(TLS1_1) && !a.set_max_version(0x0304));
+        assert!(a.set_max_version(TLS1_1) && !a.set_max_version(0x0305));
+        assert!(a.set_enabled(0x1302, false) && !a.enabled(0x1302) && b.enabled(0x1302));
         assert_eq!((a.max_version(), b.max_version()), (TLS1_1, TLS1_2));
     }
 

@@ -336,17 +336,24 @@ impl Script {
     /// whole (not yet in the transcript).
     fn read(&mut self, wire: &[u8]) -> Read {
         let mut got = Read::default();
-        for (typ, version, mut body) in split_records(wire) {
+        for (typ, version, body) in split_records(wire) {
             let header = Header {
                 typ,
                 version,
                 len: body.len(),
             };
-            let range = self
+            let mut record = [
+                &[typ][..],
+                &version.to_be_bytes(),
+                &(body.len() as u16).to_be_bytes(),
+                &body,
+            ]
+            .concat();
+            let (_, range) = self
                 .rl
-                .open(&header, &mut body)
+                .open(&header, &mut record)
                 .unwrap_or_else(|f| panic!("scripted peer cannot open a record: {f:?}"));
-            let plain = &body[range];
+            let plain = &record[range];
             match typ {
                 content::CHANGE_CIPHER_SPEC => {
                     got.ccs += 1;

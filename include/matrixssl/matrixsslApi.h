@@ -113,13 +113,13 @@ PSPUBLIC void	matrixSslGetAnonStatus(ssl_t *ssl, int32 *anonArg);
  * highest protocol version new sessions use. Test for MATRIXSSL_RS_EXTENSIONS.
  */
 #define MATRIXSSL_RS_EXTENSIONS 1
-/* 0x0301..0x0303, or PS_FAILURE before the first handshake completed */
+/* 0x0301..0x0304, or PS_FAILURE before the first handshake completed */
 PSPUBLIC int32	matrixSslGetNegotiatedVersion(ssl_t *ssl);
 /* IANA cipher suite id, or PS_FAILURE before the first handshake completed */
 PSPUBLIC int32	matrixSslGetNegotiatedCipher(ssl_t *ssl);
 /* 1 if the last completed handshake resumed a session, else 0 */
 PSPUBLIC int32	matrixSslIsResumed(ssl_t *ssl);
-/* Highest version (0x0301..0x0303) for sessions created afterwards, both roles */
+/* Highest version (0x0301..0x0304; default 0x0303) for sessions created afterwards, both roles */
 PSPUBLIC int32	matrixSslSetMaxProtocolVersion(int32 version);
 
 #ifdef __cplusplus

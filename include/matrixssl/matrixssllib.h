@@ -209,6 +209,7 @@ extern "C" {
 #define TLS_MIN_VER			1
 #define TLS_1_1_MIN_VER		2
 #define TLS_1_2_MIN_VER		3
+#define TLS_1_3_MIN_VER		4
 
 #ifdef USE_TLS
 #define TLS_HS_FINISHED_SIZE	12
@@ -247,6 +248,11 @@ extern "C" {
 #define TLS_DHE_PSK_WITH_AES_128_CBC_SHA			0x0090
 #define TLS_DHE_PSK_WITH_AES_256_CBC_SHA			0x0091
 #define TLS_RSA_WITH_SEED_CBC_SHA					0x0096
+/* TLS 1.3 suites (RFC 8446 Appendix B.4): key exchange and authentication are negotiated
+   separately. Naming one as cipherSpec asks for TLS 1.3 with that suite. */
+#define TLS_AES_128_GCM_SHA256					0x1301
+#define TLS_AES_256_GCM_SHA384					0x1302
+#define TLS_CHACHA20_POLY1305_SHA256			0x1303
 #define TLS_RSA_WITH_AES_128_GCM_SHA256				0x009C
 #define TLS_RSA_WITH_AES_256_GCM_SHA384				0x009D
 #define TLS_DHE_RSA_WITH_AES_128_GCM_SHA256			0x009E

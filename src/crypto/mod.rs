@@ -21,9 +21,6 @@ pub mod rsa;
 pub mod ssl3;
 #[cfg(any(feature = "rc4-suites", feature = "null-suites"))]
 mod stream;
-// TLS 1.3 key derivation and record protection: the TLS 1.3 state machines (ABI.md §9) and
-// the record layer will use them; until then only their tests do.
-#[cfg_attr(not(test), allow(dead_code))]
+// TLS 1.3 key derivation and record protection (RFC 8446 §7, §5).
 pub mod tls13;
-#[cfg_attr(not(test), allow(dead_code))]
 pub mod tls13_record;

@@ -709,7 +709,7 @@ pub unsafe extern "C" fn matrixSslGetEncodedSize(ssl: *mut ssl_t, len: u32) -> i
 
 // ---- matrixssl-rs extensions: what was negotiated --------------------------------------
 
-/// Negotiated protocol version (0x0301..0x0303), or PS_FAILURE before the first handshake.
+/// Negotiated protocol version (0x0301..0x0304), or PS_FAILURE before the first handshake.
 ///
 /// # Safety
 /// `ssl` NULL or live.
@@ -734,8 +734,10 @@ pub unsafe extern "C" fn matrixSslGetNegotiatedCipher(ssl: *mut ssl_t) -> i32 {
     // SAFETY: NULL or a live handle.
     let handle = unsafe { ssl.as_ref() };
     with_handle(handle, Refused::CODE, |s| {
-        let suite = s.conn.core.negotiated.suite.ok_or(PS_FAILURE)?;
-        Ok(i32::from(suite.id))
+        match s.conn.core.negotiated.suite_id() {
+            0 => Err(PS_FAILURE),
+            id => Ok(i32::from(id)),
+        }
     })
 }
 
@@ -752,7 +754,7 @@ pub unsafe extern "C" fn matrixSslIsResumed(ssl: *mut ssl_t) -> i32 {
     })
 }
 
-/// Highest protocol version for sessions created afterwards, both roles (0x0301..0x0303).
+/// Highest protocol version for sessions created afterwards, both roles (0x0301..0x0304).
 /// Returns PS_SUCCESS, or PS_ARG_FAIL for a version this build does not speak.
 #[unsafe(no_mangle)]
 pub extern "C" fn matrixSslSetMaxProtocolVersion(version: i32) -> i32 {

@@ -10,7 +10,7 @@ use super::finished::{
 };
 use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Negotiated, Next, PeerIdentity, State,
-    authenticate_peer_chain,
+    authenticate_peer_chain, tls13,
 };
 use crate::codec::{Codec, TooLong};
 use crate::crypto::dh::DhGroup;
@@ -19,15 +19,17 @@ use crate::crypto::rsa::RsaPublicKey;
 use crate::error::{
     AlertDescription, Fatal, MATRIXSSL_ERROR, PS_PLATFORM_FAIL, PS_UNSUPPORTED_FAIL, alert,
 };
+use crate::msgs::tls13::{DOWNGRADE_TLS11, DOWNGRADE_TLS12, SupportedVersionsServer};
 use crate::msgs::{
     self, CertificateMsg, ClientExchange, ClientKeyExchange, EcPointFormats, ExtendedMasterSecret,
     ExtensionType, HandshakeType, ServerHello, ServerHelloDone, ServerKeyExchange, SignatureScheme,
+    find_ext,
 };
 use crate::pki::verify::{KeyUse, Usage};
 use crate::pki::{Certificate, PublicKey, sign};
 use crate::suites::{
     self, CipherSuite, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
-    TLS1_2,
+    TLS1_2, TLS1_3,
 };
 
 mod server_params;
@@ -158,10 +160,34 @@ fn hello_random() -> Result<[u8; 32], i32> {
 /// Queues the ClientHello and returns the state waiting for the ServerHello.
 /// Errors are MatrixSSL return codes (ABI.md §3.3.1).
 pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn State>, i32> {
-    let max_version = options
+    let tls13_suite_asked = suites::tls13_by_id(options.cipher_spec).is_some();
+    let mut max_version = options
         .max_version
         .min(core.config.suites.max_version())
         .clamp(MIN_VERSION, MAX_VERSION);
+    // ABI.md D25: naming a TLS ≤ 1.2 suite asks for TLS ≤ 1.2; naming a TLS 1.3 suite asks
+    // for TLS 1.3 with it, even where the default cap is TLS 1.2.
+    if options.cipher_spec != 0 && !tls13_suite_asked {
+        max_version = max_version.min(TLS1_2);
+    } else if tls13_suite_asked {
+        max_version = TLS1_3;
+    }
+    // TLS 1.3 authenticates servers by certificate only here (no PSK yet), never in a
+    // renegotiation (TLS 1.3 has none), and needs a trusted CA to check the chain against.
+    let tls13_suites = if max_version >= TLS1_3
+        && core.negotiated.version == 0
+        && !core.keys.ca_certs.is_empty()
+    {
+        tls13::client::offered_suites(core, options.cipher_spec)
+    } else {
+        Vec::new()
+    };
+    if tls13_suite_asked && tls13_suites.is_empty() {
+        return Err(PS_UNSUPPORTED_FAIL);
+    }
+    if tls13_suites.is_empty() {
+        max_version = max_version.min(TLS1_2);
+    }
     core.client_options.max_version = max_version;
     core.client_options.cipher_spec = options.cipher_spec;
     core.client_options.extended_master_secret = options.extended_master_secret;
@@ -174,12 +200,21 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     {
         options.resume = None;
     }
-    let offered = offered_suites(
-        core,
-        max_version,
-        options.cipher_spec,
-        options.resume.is_some(),
-    )?;
+    let offered = if tls13_suite_asked {
+        Vec::new()
+    } else {
+        match offered_suites(
+            core,
+            max_version,
+            options.cipher_spec,
+            options.resume.is_some(),
+        ) {
+            Ok(list) => list,
+            // TLS 1.3 alone is still an offer.
+            Err(_) if !tls13_suites.is_empty() && options.cipher_spec == 0 => Vec::new(),
+            Err(rc) => return Err(rc),
+        }
+    };
     // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
     if options
         .resume
@@ -201,6 +236,27 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         .filter(|(t, _)| !LIBRARY_EXTENSIONS.contains(t))
         .collect();
     let client_random = hello_random()?;
+    let user_extension_types: Vec<ExtensionType> =
+        user_extensions.iter().map(|(t, _)| *t).collect();
+    let tls13 = if tls13_suites.is_empty() {
+        None
+    } else {
+        // Middlebox compatibility (RFC 8446 Appendix D.4): a fresh 32-byte session id when
+        // no TLS 1.2 session is offered for resumption.
+        let session_id = match &options.resume {
+            Some(t) => t.id.to_vec(),
+            None => rng::random_array::<32>()
+                .map_err(|_| PS_PLATFORM_FAIL)?
+                .to_vec(),
+        };
+        let share = KeyShare::generate(ecdhe::SUPPORTED_GROUPS[0]).map_err(|_| PS_PLATFORM_FAIL)?;
+        Some(Box::new(tls13::client::Offer {
+            share,
+            session_id,
+            suites: tls13_suites,
+            user_extension_types: user_extension_types.clone(),
+        }))
+    };
     send_client_hello(
         core,
         &options,
@@ -208,14 +264,16 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
         &offered,
         &user_extensions,
         &client_random,
+        tls13.as_deref(),
     )?;
     Ok(Box::new(ExpectServerHello {
         expected_renegotiation_info: expected_renegotiation_info(core)?,
         max_version,
         offered,
-        user_extension_types: user_extensions.iter().map(|(t, _)| *t).collect(),
+        user_extension_types,
         client_random,
         resume: options.resume,
+        tls13,
     }))
 }
 
@@ -278,18 +336,40 @@ fn send_client_hello(
     offered: &[u16],
     user_extensions: &[(ExtensionType, Vec<u8>)],
     client_random: &[u8; 32],
+    tls13: Option<&tls13::client::Offer>,
 ) -> Result<(), i32> {
-    let mut suite_list = offered.to_vec();
+    let mut suite_list = tls13.map(|t| t.suites.clone()).unwrap_or_default();
+    suite_list.extend_from_slice(offered);
     if core.negotiated.version == 0 {
         suite_list.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
     let mut extensions = library_extensions(core, options, max_version, offered)?;
+    if let Some(offer) = tls13 {
+        // supported_groups names the key-share groups even when no ECDHE suite of TLS
+        // 1.2 is offered.
+        if !extensions
+            .iter()
+            .any(|(t, _)| *t == ExtensionType::SUPPORTED_GROUPS)
+        {
+            let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
+            extensions.push((ExtensionType::SUPPORTED_GROUPS, groups));
+        }
+        extensions.extend(
+            tls13::client::hello_extensions(max_version, offered.is_empty(), &offer.share)
+                .map_err(unbuildable)?,
+        );
+    }
     extensions.extend(user_extensions.iter().cloned());
-    let session_id = options
-        .resume
-        .as_ref()
-        .map(|t| t.id.to_vec())
-        .unwrap_or_default();
+    let session_id = match tls13 {
+        Some(offer) => offer.session_id.clone(),
+        None => options
+            .resume
+            .as_ref()
+            .map(|t| t.id.to_vec())
+            .unwrap_or_default(),
+    };
+    // RFC 8446 §4.1.2: a ClientHello offering TLS 1.3 says TLS 1.2 in legacy_version.
+    let max_version = max_version.min(TLS1_2);
     let hello = msgs::encode_client_hello(
         max_version,
         client_random,
@@ -387,12 +467,27 @@ struct ExpectServerHello {
     user_extension_types: Vec<ExtensionType>,
     client_random: [u8; 32],
     resume: Option<ResumeTicket>,
+    /// We offered TLS 1.3 too: what its ServerHello is checked against.
+    tls13: Option<Box<tls13::client::Offer>>,
 }
 
 impl State for ExpectServerHello {
-    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+    fn handle(
+        mut self: Box<Self>,
+        core: &mut Core,
+        cb: &mut dyn Callbacks,
+        input: Input<'_>,
+    ) -> Next {
         let m = input.expect(HandshakeType::SERVER_HELLO)?;
         let sh = ServerHello::parse(m.body, ())?;
+        if let Some(offer) = self.tls13.take() {
+            if selects_tls13(&sh)? {
+                return tls13::client::on_server_hello(core, m, &sh, *offer);
+            }
+            check_downgrade_sentinel(&sh, TLS1_3)?;
+        } else {
+            check_downgrade_sentinel(&sh, self.max_version)?;
+        }
         let suite = self.check_version_and_suite(&core.config.suites, &sh)?;
         let (secure_renegotiation, ems) = self.check_extensions(&sh, suite, cb)?;
         self.check_renegotiation(core, &sh, secure_renegotiation, ems)?;
@@ -421,6 +516,36 @@ impl State for ExpectServerHello {
             _ => expect_server_flight(core, params, self.max_version),
         }
     }
+}
+
+/// Whether a ServerHello (or HelloRetryRequest) answering our TLS 1.3 offer selects TLS
+/// 1.3: its supported_versions says so. Any other version there is illegal_parameter
+/// (RFC 8446 §4.2.1: it may only select a version we offered above TLS 1.2).
+fn selects_tls13(sh: &ServerHello<'_>) -> Result<bool, Fatal> {
+    match find_ext(&sh.extensions, ExtensionType::SUPPORTED_VERSIONS) {
+        None => Ok(false),
+        Some(body) => match SupportedVersionsServer::parse(body, ())?.0 {
+            TLS1_3 => Ok(true),
+            _ => Err(Fatal::illegal(
+                "ServerHello supported_versions selects a version below TLS 1.3",
+            )),
+        },
+    }
+}
+
+/// RFC 8446 §4.1.3: a server that could speak a higher version than it chose marks the
+/// last 8 bytes of its random; a client that offered that higher version (`max_offered`)
+/// and sees the mark is being downgraded by an attacker: illegal_parameter.
+fn check_downgrade_sentinel(sh: &ServerHello<'_>, max_offered: u16) -> Result<(), Fatal> {
+    let tail = &sh.random[24..];
+    let downgraded = (max_offered >= TLS1_3 && sh.version <= TLS1_2 && tail == DOWNGRADE_TLS12)
+        || (max_offered >= TLS1_2 && sh.version < TLS1_2 && tail == DOWNGRADE_TLS11);
+    if downgraded {
+        return Err(Fatal::illegal(
+            "ServerHello random carries a downgrade sentinel",
+        ));
+    }
+    Ok(())
 }
 
 /// From the ServerHello on, the transcript keeps the hashes the PRF needs and, in a full
@@ -459,7 +584,14 @@ impl ExpectServerHello {
         policy: &suites::SuitePolicy,
         sh: &ServerHello<'_>,
     ) -> Result<&'static CipherSuite, Fatal> {
-        if !(MIN_VERSION..=self.max_version).contains(&sh.version) {
+        // Without supported_versions a ServerHello negotiates TLS 1.2 at most; offering
+        // TLS 1.3 alone, anything else is a version we did not offer.
+        let highest = if self.offered.is_empty() {
+            0
+        } else {
+            self.max_version.min(TLS1_2)
+        };
+        if !(MIN_VERSION..=highest).contains(&sh.version) {
             return Err(Fatal::new(
                 AlertDescription::PROTOCOL_VERSION,
                 "ServerHello version outside the range offered",

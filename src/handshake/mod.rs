@@ -6,10 +6,8 @@ pub mod client;
 pub mod ecdhe;
 mod finished;
 mod keysched;
-// The TLS 1.3 key schedule: the TLS 1.3 state machines (ABI.md §9) will use it; until then
-// only its tests do.
 pub mod server;
-#[cfg_attr(not(test), allow(dead_code))]
+pub mod tls13;
 pub mod tls13_keys;
 pub mod transcript;
 
@@ -119,7 +117,9 @@ impl AuthContext {
 /// What a finished handshake established; survives into renegotiations.
 pub struct Negotiated {
     pub version: u16,
+    /// The TLS ≤ 1.2 suite; `None` under TLS 1.3, whose suite is `tls13_suite`.
     pub suite: Option<&'static CipherSuite>,
+    pub tls13_suite: Option<&'static crate::suites::Tls13Suite>,
     pub session_id: Vec<u8>,
     pub master_secret: Zeroizing<[u8; 48]>,
     pub resumed: bool,
@@ -132,11 +132,22 @@ pub struct Negotiated {
     pub auth: AuthContext,
 }
 
+impl Negotiated {
+    /// The negotiated suite's id of either table, 0 before the first handshake.
+    pub fn suite_id(&self) -> u16 {
+        self.suite
+            .map(|s| s.id)
+            .or(self.tls13_suite.map(|s| s.id))
+            .unwrap_or(0)
+    }
+}
+
 impl Default for Negotiated {
     fn default() -> Self {
         Negotiated {
             version: 0,
             suite: None,
+            tls13_suite: None,
             session_id: Vec::new(),
             master_secret: Zeroizing::new([0; 48]),
             resumed: false,
@@ -167,6 +178,8 @@ pub struct Core {
     pub is_client: bool,
     /// The suite policy, session caches and clock this connection runs under.
     pub config: Config,
+    /// Once a TLS 1.3 handshake completed: its traffic secrets (for KeyUpdate).
+    pub tls13: Option<Box<tls13::Session13>>,
 }
 
 impl Core {
@@ -188,6 +201,7 @@ impl Core {
             rehandshake_credits: 0,
             is_client: false,
             config,
+            tls13: None,
         }
     }
 

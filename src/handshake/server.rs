@@ -8,13 +8,14 @@ use super::finished::{
 };
 use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Next, PeerIdentity, State,
-    authenticate_peer_chain, check_renegotiation_peer,
+    authenticate_peer_chain, check_renegotiation_peer, tls13,
 };
 use crate::codec::Codec;
 use crate::crypto::dh::{DhGroup, DhKeyPair};
 use crate::crypto::rng;
 use crate::error::{AlertDescription, Fatal, alert};
 use crate::keys::Identity;
+use crate::msgs::tls13::{DOWNGRADE_TLS11, DOWNGRADE_TLS12, SupportedVersionsClient};
 use crate::msgs::{
     self, CertificateMsg, CertificateRequest, CertificateVerify, ClientExchange, ClientHello,
     ClientKeyExchange, DigitallySigned, EcPointFormats, ExtendedMasterSecret, ExtensionType,
@@ -25,7 +26,7 @@ use crate::pki::verify::{KeyUse, Usage};
 use crate::pki::{Certificate, PrivateKey, PublicKey, sign};
 use crate::session_cache::{self, CachedSession};
 use crate::suites::{
-    self, CipherSuite, KeyExchange, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2,
+    self, CipherSuite, KeyExchange, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS1_2, TLS1_3,
 };
 use std::sync::Arc;
 
@@ -81,13 +82,21 @@ impl Params {
 
 pub struct ExpectClientHello;
 
-fn server_random() -> Result<[u8; 32], Fatal> {
+/// ServerHello.random for a handshake at `version`. A server that could have spoken a
+/// higher version (`max_version`) marks the last 8 bytes so that a client that offered it
+/// detects the downgrade (RFC 8446 §4.1.3).
+fn server_random(version: u16, max_version: u16) -> Result<[u8; 32], Fatal> {
     let mut random: [u8; 32] =
         rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as u32);
     random[..4].copy_from_slice(&now.to_be_bytes());
+    if max_version >= TLS1_3 && version == TLS1_2 {
+        random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    } else if max_version >= TLS1_2 && version < TLS1_2 {
+        random[24..].copy_from_slice(&DOWNGRADE_TLS11);
+    }
     Ok(random)
 }
 
@@ -240,6 +249,13 @@ impl State for ExpectClientHello {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let m = input.expect(HandshakeType::CLIENT_HELLO)?;
         let ch = ClientHello::parse(m.body, ())?;
+        // TLS 1.3 has no renegotiation: a connection that negotiated TLS ≤ 1.2 stays there.
+        if core.negotiated.version == 0
+            && core.server_options.max_version >= TLS1_3
+            && tls13::server::offers_tls13(&ch)?
+        {
+            return tls13::server::on_client_hello(core, m, &ch);
+        }
         let version = negotiate_version(core, &ch)?;
         let secure_renegotiation = check_renegotiation_info(core, &ch)?;
         let ems = extended_master_secret(core, &ch, version)?;
@@ -259,7 +275,7 @@ impl State for ExpectClientHello {
         let params = Params {
             ks: KeySchedule { suite, version },
             client_random: ch.random,
-            server_random: server_random()?,
+            server_random: server_random(version, core.server_options.max_version)?,
             client_version: ch.version,
             session_id,
             extended_master_secret: ems,
@@ -306,13 +322,25 @@ fn requests_client_certificate(core: &Core, kx: KeyExchange) -> bool {
 /// (RFC 5246 §7.4.1.2), a renegotiation keeps the connection's version, and client
 /// authentication is not required of an SSL 3.0 client.
 fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
-    if ch.version < MIN_VERSION {
+    let max = core.server_options.max_version.min(TLS1_2);
+    // RFC 8446 §4.2.1: supported_versions, when present, replaces legacy_version in the
+    // negotiation; here (TLS 1.3 was not chosen) its highest version we speak below 1.3.
+    let client_max = match find_ext(&ch.extensions, ExtensionType::SUPPORTED_VERSIONS) {
+        Some(body) => SupportedVersionsClient::parse(body, ())?
+            .0
+            .into_iter()
+            .filter(|&v| (MIN_VERSION..=max).contains(&v))
+            .max()
+            .unwrap_or(0),
+        None => ch.version,
+    };
+    if client_max < MIN_VERSION {
         return Err(Fatal::new(
             AlertDescription::PROTOCOL_VERSION,
             "ClientHello version below the minimum supported",
         ));
     }
-    let version = ch.version.min(core.server_options.max_version);
+    let version = client_max.min(max);
     // RFC 7507: a client that retried with a lower version than we support is being
     // downgraded by an attacker.
     if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < core.server_options.max_version {
@@ -702,7 +730,7 @@ impl State for ExpectClientCertificate {
 /// RFC 5246 §7.4.6: without a certificate the server may continue unauthenticated or fail
 /// with handshake_failure. MatrixSSL's SERVER_WILL_ACCEPT_EMPTY_CLIENT_CERT_MSG lets the
 /// certificate callback decide. Returns whether it let the client in anonymously.
-fn accept_missing_certificate(cb: &mut dyn Callbacks) -> Result<bool, Fatal> {
+pub(crate) fn accept_missing_certificate(cb: &mut dyn Callbacks) -> Result<bool, Fatal> {
     if !cfg!(feature = "server-accept-empty-client-cert") || !cb.has_certificate_callback() {
         return Err(Fatal::handshake(
             "client sent no certificate but one is required",

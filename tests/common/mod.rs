@@ -8,6 +8,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use matrixssl::conn::Connection;
+use matrixssl::error::{MATRIXSSL_APP_DATA, MATRIXSSL_RECEIVED_ALERT};
 use matrixssl::handshake::Callbacks;
 use matrixssl::pki::Certificate;
 
@@ -40,4 +42,47 @@ impl Callbacks for NoCallbacks {
     fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
         0
     }
+}
+
+/// Moves everything `from` has queued into `to`, `chunk` bytes per read, collecting the
+/// plaintext and alerts `to` hands out. Returns the last non-data return code seen.
+pub fn pump(
+    from: &mut Connection,
+    to: &mut Connection,
+    chunk: usize,
+    got: &mut Vec<u8>,
+    alerts: &mut Vec<[u8; 2]>,
+) -> i32 {
+    let data = from.outdata().to_vec();
+    if data.is_empty() {
+        return 0;
+    }
+    from.sent(data.len());
+    let mut last = 0;
+    let mut off = 0;
+    while off < data.len() {
+        let (at, room) = to.read_buf();
+        assert!(room > 0);
+        let n = room.min(chunk).min(data.len() - off);
+        to.inbuf_mut()[at..at + n].copy_from_slice(&data[off..off + n]);
+        off += n;
+        let mut r = to.received(n, &mut NoCallbacks);
+        loop {
+            match r.rc {
+                MATRIXSSL_APP_DATA => {
+                    got.extend_from_slice(&to.inbuf_mut()[r.plaintext.clone().unwrap()])
+                }
+                MATRIXSSL_RECEIVED_ALERT => {
+                    let p = &to.inbuf_mut()[r.plaintext.clone().unwrap()];
+                    alerts.push([p[0], p[1]]);
+                }
+                rc => {
+                    last = rc;
+                    break;
+                }
+            }
+            r = to.processed(&mut NoCallbacks);
+        }
+    }
+    last
 }

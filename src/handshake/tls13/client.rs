@@ -1,0 +1,494 @@
+//! TLS 1.3 client (RFC 8446 §2): what the ClientHello adds for TLS 1.3, then the states
+//! from the ServerHello that selects TLS 1.3 (or a HelloRetryRequest) to our Finished.
+
+use std::sync::Arc;
+
+use super::{
+    HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify, check_finished,
+    establish, parse_chain, send_compatibility_ccs, signing_scheme, transcript_hash,
+};
+use crate::codec::{Codec, TooLong};
+use crate::error::{AlertDescription, Fatal};
+use crate::handshake::ecdhe::{self, KeyShare};
+use crate::handshake::tls13_keys::retry_transcript_start;
+use crate::handshake::{
+    AuthContext, Callbacks, Core, Input, Message, Next, PeerIdentity, State, Transcript,
+    authenticate_peer_chain,
+};
+use crate::msgs::tls13::{
+    Certificate13, CertificateEntry, CertificateRequest13, Cookie, EncryptedExtensions, HRR_RANDOM,
+    KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello,
+    SupportedVersionsClient, SupportedVersionsServer,
+};
+use crate::msgs::{ClientHello, Extension, ExtensionType, HandshakeType, ServerHello, find_ext};
+use crate::pki::Certificate;
+use crate::pki::verify::{KeyUse, Usage};
+use crate::suites::{self, MIN_VERSION, TLS1_3, Tls13Suite};
+
+/// What a client that offers TLS 1.3 remembers of its ClientHello until the ServerHello.
+pub struct Offer {
+    /// Our key share (one group: the server asks for another with a HelloRetryRequest).
+    pub share: KeyShare,
+    /// The legacy_session_id we sent, which a TLS 1.3 server echoes (RFC 8446 §4.1.3).
+    pub session_id: Vec<u8>,
+    /// The TLS 1.3 suites offered.
+    pub suites: Vec<u16>,
+    /// Application extension types, which the server may answer in EncryptedExtensions.
+    pub user_extension_types: Vec<ExtensionType>,
+}
+
+/// The TLS 1.3 suites a client offers: the one the application named, or every enabled one
+/// in the default order.
+pub fn offered_suites(core: &Core, cipher_spec: u16) -> Vec<u16> {
+    if suites::tls13_by_id(cipher_spec).is_some() {
+        return vec![cipher_spec];
+    }
+    suites::TLS13_SUITES
+        .iter()
+        .map(|s| s.id)
+        .filter(|&id| core.config.suites.enabled(id))
+        .collect()
+}
+
+/// supported_versions (every version from `max_version` down to our minimum, highest
+/// first; only TLS 1.3 when `only_tls13`) and key_share (one share, for our preferred
+/// group, RFC 8446 §4.2.8).
+pub fn hello_extensions(
+    max_version: u16,
+    only_tls13: bool,
+    share: &KeyShare,
+) -> Result<Vec<(ExtensionType, Vec<u8>)>, TooLong> {
+    let low = if only_tls13 { TLS1_3 } else { MIN_VERSION };
+    let versions = (low..=max_version).rev().collect();
+    Ok(vec![
+        (
+            ExtensionType::SUPPORTED_VERSIONS,
+            SupportedVersionsClient(versions).to_bytes()?,
+        ),
+        (
+            ExtensionType::KEY_SHARE,
+            KeyShareClientHello(vec![KeyShareEntry {
+                group: share.group,
+                key_exchange: &share.public,
+            }])
+            .to_bytes()?,
+        ),
+    ])
+}
+
+/// Where the TLS ≤ 1.2 ServerHello state hands over: the ServerHello selected TLS 1.3
+/// (its supported_versions says so), or is a HelloRetryRequest.
+pub fn on_server_hello(
+    core: &mut Core,
+    m: Message<'_>,
+    sh: &ServerHello<'_>,
+    offer: Offer,
+) -> Next {
+    if sh.random == HRR_RANDOM {
+        return on_hello_retry_request(core, m, sh, offer);
+    }
+    accept_server_hello(core, m, sh, offer, None)
+}
+
+/// The checks every TLS 1.3 ServerHello and HelloRetryRequest share (RFC 8446 §4.1.3,
+/// §4.1.4): the legacy fields, our session id echoed, a suite we offered and still enable.
+fn check_hello_fields(
+    core: &Core,
+    sh: &ServerHello<'_>,
+    offer: &Offer,
+) -> Result<&'static Tls13Suite, Fatal> {
+    if sh.version != suites::TLS1_2 || sh.compression != 0 {
+        return Err(Fatal::illegal(
+            "TLS 1.3 ServerHello legacy_version or compression wrong",
+        ));
+    }
+    if sh.session_id != offer.session_id {
+        return Err(Fatal::illegal(
+            "TLS 1.3 ServerHello does not echo our legacy_session_id",
+        ));
+    }
+    let suite = suites::tls13_by_id(sh.suite)
+        .filter(|s| offer.suites.contains(&s.id))
+        .ok_or(Fatal::illegal("TLS 1.3 ServerHello suite not offered"))?;
+    if !core.config.suites.enabled(suite.id) {
+        return Err(Fatal::handshake("TLS 1.3 ServerHello suite disabled"));
+    }
+    Ok(suite)
+}
+
+/// A HelloRetryRequest (RFC 8446 §4.1.4): the server wants a share for another group (or
+/// echoes a cookie). We answer with the same ClientHello, the new share and the cookie;
+/// the transcript restarts from a hash of the first ClientHello.
+fn on_hello_retry_request(
+    core: &mut Core,
+    m: Message<'_>,
+    hrr: &ServerHello<'_>,
+    offer: Offer,
+) -> Next {
+    let suite = check_hello_fields(core, hrr, &offer)?;
+    let mut group = None;
+    let mut cookie = None;
+    for e in &hrr.extensions {
+        match e.typ {
+            ExtensionType::SUPPORTED_VERSIONS => {}
+            ExtensionType::KEY_SHARE => group = Some(KeyShareHelloRetry::parse(e.body, ())?.0),
+            ExtensionType::COOKIE => cookie = Some(Cookie::parse(e.body, ())?.0),
+            _ => {
+                return Err(Fatal::new(
+                    AlertDescription::UNSUPPORTED_EXTENSION,
+                    "HelloRetryRequest extension not offered or not allowed",
+                ));
+            }
+        }
+    }
+    let share = match group {
+        Some(g) if g == offer.share.group || !ecdhe::SUPPORTED_GROUPS.contains(&g) => {
+            return Err(Fatal::illegal(
+                "HelloRetryRequest selects a group we sent or did not offer",
+            ));
+        }
+        Some(g) => KeyShare::generate(g)?,
+        None if cookie.is_some() => offer.share,
+        None => {
+            return Err(Fatal::illegal(
+                "HelloRetryRequest that would not change the ClientHello",
+            ));
+        }
+    };
+    let first_hello = core
+        .transcript
+        .messages()
+        .ok_or(Fatal::internal("first ClientHello not kept"))?
+        .to_vec();
+    let second_hello = retry_hello(&first_hello, &share, cookie)?;
+    core.transcript = Transcript::new();
+    core.transcript
+        .add(&retry_transcript_start(suite.hash, &first_hello));
+    core.transcript.add(m.raw);
+    core.record.enter_tls13();
+    // Our one compatibility CCS goes before the second ClientHello (RFC 8446 D.4).
+    send_compatibility_ccs(core);
+    core.send_handshake(HandshakeType::CLIENT_HELLO, &second_hello)?;
+    Ok(Box::new(ExpectServerHelloAfterRetry {
+        offer: Offer { share, ..offer },
+        suite,
+    }))
+}
+
+/// The second ClientHello: the first one with the key_share replaced and the cookie added
+/// (RFC 8446 §4.1.2).
+fn retry_hello(
+    first_hello: &[u8],
+    share: &KeyShare,
+    cookie: Option<&[u8]>,
+) -> Result<Vec<u8>, Fatal> {
+    let body = first_hello
+        .get(4..)
+        .ok_or(Fatal::internal("first ClientHello truncated"))?;
+    let mut ch = ClientHello::parse(body, ())?;
+    let key_share = KeyShareClientHello(vec![KeyShareEntry {
+        group: share.group,
+        key_exchange: &share.public,
+    }])
+    .to_bytes()?;
+    for e in &mut ch.extensions {
+        if e.typ == ExtensionType::KEY_SHARE {
+            e.body = &key_share;
+        }
+    }
+    let cookie_body = cookie.map(|c| Cookie(c).to_bytes()).transpose()?;
+    if let Some(body) = &cookie_body {
+        ch.extensions.push(Extension {
+            typ: ExtensionType::COOKIE,
+            body,
+        });
+    }
+    Ok(ch.to_bytes()?)
+}
+
+/// After a HelloRetryRequest only a TLS 1.3 ServerHello with the same suite may follow
+/// (RFC 8446 §4.1.4); a second HelloRetryRequest is unexpected_message.
+struct ExpectServerHelloAfterRetry {
+    offer: Offer,
+    suite: &'static Tls13Suite,
+}
+
+impl State for ExpectServerHelloAfterRetry {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let m = input.expect(HandshakeType::SERVER_HELLO)?;
+        let sh = ServerHello::parse(m.body, ())?;
+        if sh.random == HRR_RANDOM {
+            return Err(Fatal::unexpected("a second HelloRetryRequest"));
+        }
+        let version = find_ext(&sh.extensions, ExtensionType::SUPPORTED_VERSIONS)
+            .map(|b| SupportedVersionsServer::parse(b, ()))
+            .transpose()?;
+        if version.map(|v| v.0) != Some(TLS1_3) {
+            return Err(Fatal::illegal(
+                "ServerHello after a HelloRetryRequest does not select TLS 1.3",
+            ));
+        }
+        if sh.suite != self.suite.id {
+            return Err(Fatal::illegal(
+                "ServerHello suite differs from the HelloRetryRequest's",
+            ));
+        }
+        accept_server_hello(core, m, &sh, self.offer, Some(self.suite))
+    }
+}
+
+/// A TLS 1.3 ServerHello: the key exchange completes and the handshake keys are installed
+/// for reading (RFC 8446 §4.1.3, §4.2.8). `retried_with`: the suite of a preceding
+/// HelloRetryRequest (our compatibility CCS is then already sent).
+fn accept_server_hello(
+    core: &mut Core,
+    m: Message<'_>,
+    sh: &ServerHello<'_>,
+    offer: Offer,
+    retried_with: Option<&'static Tls13Suite>,
+) -> Next {
+    let suite = check_hello_fields(core, sh, &offer)?;
+    let mut server_share = None;
+    for e in &sh.extensions {
+        match e.typ {
+            ExtensionType::SUPPORTED_VERSIONS => {}
+            ExtensionType::KEY_SHARE => {
+                server_share = Some(KeyShareServerHello::parse(e.body, ())?.0)
+            }
+            _ => {
+                return Err(Fatal::new(
+                    AlertDescription::UNSUPPORTED_EXTENSION,
+                    "TLS 1.3 ServerHello extension not offered or not allowed",
+                ));
+            }
+        }
+    }
+    let server_share = server_share.ok_or(Fatal::new(
+        AlertDescription::MISSING_EXTENSION,
+        "TLS 1.3 ServerHello without key_share",
+    ))?;
+    if server_share.group != offer.share.group {
+        return Err(Fatal::illegal(
+            "ServerHello key_share for a group we sent no share for",
+        ));
+    }
+    let shared = offer.share.agree(server_share.key_exchange)?;
+    core.transcript.add(m.raw);
+    core.transcript
+        .start_hashing(&[transcript_hash(suite.hash)], false);
+    let keys = HandshakeKeys::derive(core, suite, &shared)?;
+    core.record.enter_tls13();
+    core.record.set_read_tls13(keys.protection(&keys.server));
+    core.negotiated.secure_renegotiation = false;
+    Ok(Box::new(ExpectEncryptedExtensions {
+        keys,
+        user_extension_types: offer.user_extension_types,
+        ccs_sent: retried_with.is_some(),
+    }))
+}
+
+struct ExpectEncryptedExtensions {
+    keys: HandshakeKeys,
+    user_extension_types: Vec<ExtensionType>,
+    ccs_sent: bool,
+}
+
+impl State for ExpectEncryptedExtensions {
+    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let m = input.expect(HandshakeType::ENCRYPTED_EXTENSIONS)?;
+        let ee = EncryptedExtensions::parse(m.body, ())?;
+        for e in &ee.extensions {
+            match e.typ {
+                // Informational (RFC 8446 §4.2.7): the server's groups.
+                ExtensionType::SUPPORTED_GROUPS => {}
+                ExtensionType::SUPPORTED_VERSIONS
+                | ExtensionType::KEY_SHARE
+                | ExtensionType::PRE_SHARED_KEY
+                | ExtensionType::PSK_KEY_EXCHANGE_MODES
+                | ExtensionType::COOKIE
+                | ExtensionType::SIGNATURE_ALGORITHMS
+                | ExtensionType::SIGNATURE_ALGORITHMS_CERT => {
+                    return Err(Fatal::illegal(
+                        "EncryptedExtensions carries an extension not allowed there",
+                    ));
+                }
+                t if self.user_extension_types.contains(&t) => {
+                    if cb.extension(t.0, e.body) < 0 {
+                        return Err(Fatal::new(
+                            AlertDescription::UNSUPPORTED_EXTENSION,
+                            "EncryptedExtensions extension refused by the extension callback",
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(Fatal::new(
+                        AlertDescription::UNSUPPORTED_EXTENSION,
+                        "EncryptedExtensions extension not offered",
+                    ));
+                }
+            }
+        }
+        core.transcript.add(m.raw);
+        Ok(Box::new(ExpectCertificate {
+            keys: self.keys,
+            ccs_sent: self.ccs_sent,
+            certificate_request: None,
+        }))
+    }
+}
+
+/// The server's Certificate, possibly preceded by a CertificateRequest.
+struct ExpectCertificate {
+    keys: HandshakeKeys,
+    ccs_sent: bool,
+    /// The signature schemes of the server's CertificateRequest, if it sent one.
+    certificate_request: Option<Vec<u16>>,
+}
+
+impl State for ExpectCertificate {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let m = input.handshake(HandshakeType::CERTIFICATE)?;
+        if m.typ == HandshakeType::CERTIFICATE_REQUEST && self.certificate_request.is_none() {
+            let request = CertificateRequest13::parse(m.body, ())?;
+            if !request.context.is_empty() {
+                return Err(Fatal::illegal(
+                    "CertificateRequest in the handshake with a non-empty context",
+                ));
+            }
+            let schemes = request.signature_schemes()?;
+            core.transcript.add(m.raw);
+            return Ok(Box::new(ExpectCertificate {
+                certificate_request: Some(schemes),
+                ..*self
+            }));
+        }
+        let m = m.of_type(HandshakeType::CERTIFICATE)?;
+        let msg = Certificate13::parse(m.body, ())?;
+        if !msg.context.is_empty() {
+            return Err(Fatal::illegal(
+                "server Certificate with a non-empty request context",
+            ));
+        }
+        if msg.entries.is_empty() {
+            return Err(Fatal::decode("server Certificate message is empty"));
+        }
+        let chain = parse_chain(&msg, true)?;
+        let peer = PeerIdentity::of_chain(msg.certs());
+        core.transcript.add(m.raw);
+        Ok(Box::new(ExpectCertificateVerify {
+            keys: self.keys,
+            ccs_sent: self.ccs_sent,
+            certificate_request: self.certificate_request,
+            chain,
+            peer,
+        }))
+    }
+}
+
+struct ExpectCertificateVerify {
+    keys: HandshakeKeys,
+    ccs_sent: bool,
+    certificate_request: Option<Vec<u16>>,
+    chain: Vec<Arc<Certificate>>,
+    peer: PeerIdentity,
+}
+
+impl State for ExpectCertificateVerify {
+    fn handle(self: Box<Self>, core: &mut Core, cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let m = input.expect(HandshakeType::CERTIFICATE_VERIFY)?;
+        let hash = self.keys.transcript(core)?;
+        let offered: Vec<u16> = VERIFY_SCHEMES.iter().map(|s| s.0).collect();
+        check_certificate_verify(m.body, &self.chain[0].public_key, &offered, true, &hash)?;
+        // The chain is judged (and shown to the certificate callback) only once the server
+        // proved it holds the leaf's key (ABI.md D26).
+        let mut auth = AuthContext::new(&core.keys);
+        auth.anonymous =
+            authenticate_peer_chain(core, cb, &self.chain, Usage::Server, KeyUse::Signature)?;
+        auth.peer = self.peer;
+        core.transcript.add(m.raw);
+        Ok(Box::new(ExpectFinished {
+            keys: self.keys,
+            ccs_sent: self.ccs_sent,
+            certificate_request: self.certificate_request,
+            auth,
+        }))
+    }
+}
+
+struct ExpectFinished {
+    keys: HandshakeKeys,
+    ccs_sent: bool,
+    certificate_request: Option<Vec<u16>>,
+    auth: AuthContext,
+}
+
+impl State for ExpectFinished {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let m = input.expect(HandshakeType::FINISHED)?;
+        let keys = self.keys;
+        check_finished(&keys.server, &keys.transcript(core)?, m.body)?;
+        core.transcript.add(m.raw);
+        let hash = keys.transcript(core)?;
+        let suite = keys.suite;
+        let master = keys.secret.into_master_secret();
+        let client_traffic = master.client_application_traffic_secret(&hash);
+        let server_traffic = master.server_application_traffic_secret(&hash);
+        core.record
+            .set_read_tls13(server_traffic.record_protection(suite.aead));
+        if !self.ccs_sent {
+            send_compatibility_ccs(core);
+        }
+        core.record
+            .set_write_tls13(keys.client.record_protection(suite.aead));
+        if let Some(schemes) = &self.certificate_request {
+            send_client_certificate(core, suite, schemes)?;
+        }
+        let verify_data = keys
+            .client
+            .finished_verify_data(&core.transcript.digest(transcript_hash(suite.hash))?);
+        core.send_handshake(HandshakeType::FINISHED, &verify_data)?;
+        core.record
+            .set_write_tls13(client_traffic.record_protection(suite.aead));
+        establish::<true>(core, suite, client_traffic, server_traffic, self.auth)
+    }
+}
+
+/// Our answer to a CertificateRequest (RFC 8446 §4.4.2, §4.4.3): the chain of an identity
+/// that can sign with one of the server's schemes, and its CertificateVerify; an empty
+/// Certificate when we have none (the server decides whether that is acceptable).
+fn send_client_certificate(
+    core: &mut Core,
+    suite: &'static Tls13Suite,
+    server_schemes: &[u16],
+) -> Result<(), Fatal> {
+    let identities = [core.keys.ec_identity(), core.keys.rsa_identity()];
+    let chosen = identities
+        .into_iter()
+        .flatten()
+        .find_map(|id| signing_scheme(&id.key, server_schemes).map(|s| (id.clone(), s)));
+    let Some((identity, scheme)) = chosen else {
+        let empty = Certificate13 {
+            context: &[],
+            entries: Vec::new(),
+        }
+        .to_bytes()?;
+        return core.send_handshake(HandshakeType::CERTIFICATE, &empty);
+    };
+    let entries: Vec<CertificateEntry<'_>> = identity
+        .chain
+        .iter()
+        .map(|c| CertificateEntry {
+            cert: &c.der,
+            extensions: &[],
+        })
+        .collect();
+    let body = Certificate13 {
+        context: &[],
+        entries,
+    }
+    .to_bytes()?;
+    core.send_handshake(HandshakeType::CERTIFICATE, &body)?;
+    let hash = core.transcript.digest(transcript_hash(suite.hash))?;
+    let verify = certificate_verify(&identity.key, scheme, false, &hash)?;
+    core.send_handshake(HandshakeType::CERTIFICATE_VERIFY, &verify)
+}

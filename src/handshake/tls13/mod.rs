@@ -1,0 +1,311 @@
+//! TLS 1.3 (RFC 8446) handshake states and what both roles share: the signature rules of
+//! CertificateVerify, the session a finished handshake leaves (traffic secrets for
+//! KeyUpdate), and the established state that consumes post-handshake messages (ABI.md
+//! D27: they never reach the application).
+//!
+//! The TLS ≤ 1.2 machines in `client.rs`/`server.rs` hand over here once the hellos say
+//! TLS 1.3: the client when the ServerHello's supported_versions selects it, the server
+//! when it selects it from the ClientHello's.
+
+pub mod client;
+pub mod server;
+
+use std::sync::Arc;
+
+use super::tls13_keys::{EarlySecret, HandshakeSecret, TrafficSecret};
+use super::{AuthContext, Callbacks, Core, Input, Next, State};
+use crate::codec::Codec;
+use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::tls13::Tls13Hash;
+use crate::crypto::tls13_record::RecordProtection;
+use crate::error::{AlertDescription, Fatal};
+use crate::msgs::tls13::{Certificate13, KeyUpdate, NewSessionTicket, certificate_verify_content};
+use crate::msgs::{DigitallySigned, HandshakeType, SignatureScheme, handshake_message};
+use crate::pki::{Certificate, Curve, PrivateKey, PublicKey, sign};
+use crate::record::content;
+use crate::suites::{TLS1_2, TLS1_3, Tls13Suite};
+
+/// What an established TLS 1.3 connection keeps: the current generation of each
+/// direction's application traffic secret (RFC 8446 §7.2: KeyUpdate derives the next).
+pub struct Session13 {
+    pub suite: &'static Tls13Suite,
+    pub client_traffic: TrafficSecret,
+    pub server_traffic: TrafficSecret,
+}
+
+/// The transcript hash algorithm of a TLS 1.3 suite.
+pub(crate) fn transcript_hash(hash: Tls13Hash) -> HashAlgorithm {
+    match hash {
+        Tls13Hash::Sha256 => HashAlgorithm::Sha256,
+        Tls13Hash::Sha384 => HashAlgorithm::Sha384,
+    }
+}
+
+/// The signature schemes TLS 1.3 allows in a CertificateVerify that we verify, in our order
+/// of preference (RFC 8446 §4.2.3: no PKCS#1 v1.5, no SHA-1; an ECDSA scheme names its
+/// curve). Offered in a CertificateRequest.
+pub const VERIFY_SCHEMES: [SignatureScheme; 5] = [
+    SignatureScheme::ECDSA_SECP256R1_SHA256,
+    SignatureScheme::ECDSA_SECP384R1_SHA384,
+    SignatureScheme::RSA_PSS_RSAE_SHA256,
+    SignatureScheme::RSA_PSS_RSAE_SHA384,
+    SignatureScheme::RSA_PSS_RSAE_SHA512,
+];
+
+/// The curve an ECDSA scheme is bound to in TLS 1.3.
+fn scheme_curve(scheme: u16) -> Option<Curve> {
+    match SignatureScheme(scheme) {
+        SignatureScheme::ECDSA_SECP256R1_SHA256 => Some(Curve::P256),
+        SignatureScheme::ECDSA_SECP384R1_SHA384 => Some(Curve::P384),
+        _ => None,
+    }
+}
+
+fn is_pss(scheme: u16) -> bool {
+    matches!(
+        SignatureScheme(scheme),
+        SignatureScheme::RSA_PSS_RSAE_SHA256
+            | SignatureScheme::RSA_PSS_RSAE_SHA384
+            | SignatureScheme::RSA_PSS_RSAE_SHA512
+    )
+}
+
+/// The scheme we sign a CertificateVerify with: the first of our key's schemes, in our
+/// order, that TLS 1.3 allows for it and the peer offered.
+pub(crate) fn signing_scheme(key: &PrivateKey, peer_schemes: &[u16]) -> Option<u16> {
+    sign::supported_schemes_for(key)
+        .into_iter()
+        .filter(|&s| match key {
+            PrivateKey::Rsa(_) => is_pss(s),
+            PrivateKey::Ec(k) => scheme_curve(s) == Some(k.curve()),
+        })
+        .find(|s| peer_schemes.contains(s))
+}
+
+/// CertificateVerify (RFC 8446 §4.4.3) over `transcript_hash` (the hash up to and including
+/// the Certificate), signed with `scheme`.
+pub(crate) fn certificate_verify(
+    key: &PrivateKey,
+    scheme: u16,
+    server: bool,
+    transcript_hash: &[u8],
+) -> Result<Vec<u8>, Fatal> {
+    let content = certificate_verify_content(server, transcript_hash);
+    let signature = sign::sign_with_scheme(key, scheme, &content)
+        .map_err(|_| Fatal::internal("CertificateVerify signing failed"))?;
+    Ok(DigitallySigned {
+        scheme: Some(SignatureScheme(scheme)),
+        signature: &signature,
+    }
+    .to_bytes()?)
+}
+
+/// Checks the peer's CertificateVerify: a scheme we offered (`offered`) that fits the
+/// leaf key is illegal_parameter otherwise; a signature that does not verify is
+/// decrypt_error (RFC 8446 §4.4.3).
+pub(crate) fn check_certificate_verify(
+    body: &[u8],
+    leaf_key: &PublicKey,
+    offered: &[u16],
+    server: bool,
+    transcript_hash: &[u8],
+) -> Result<(), Fatal> {
+    let cv = DigitallySigned::parse(body, TLS1_2)?;
+    let scheme = cv.scheme.map_or(0, |s| s.0);
+    let fits_key = match leaf_key {
+        PublicKey::Rsa(_) => is_pss(scheme),
+        PublicKey::Ec { curve_oid, .. } => {
+            scheme_curve(scheme).is_some() && scheme_curve(scheme) == Curve::from_oid(curve_oid)
+        }
+        _ => false,
+    };
+    if !offered.contains(&scheme) || !fits_key {
+        return Err(Fatal::illegal(
+            "CertificateVerify scheme not offered or not fit for the certificate key",
+        ));
+    }
+    let content = certificate_verify_content(server, transcript_hash);
+    sign::verify_tls12(leaf_key, scheme, &content, cv.signature)
+        .map_err(|_| Fatal::decrypt("CertificateVerify signature does not verify"))
+}
+
+/// The certificates of a TLS 1.3 Certificate message, parsed; `who` names the sender in
+/// the alert's cause.
+pub(crate) fn parse_chain(
+    msg: &Certificate13<'_>,
+    server: bool,
+) -> Result<Vec<Arc<Certificate>>, Fatal> {
+    msg.certs()
+        .into_iter()
+        .map(|der| Certificate::from_der(der).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| {
+            Fatal::new(
+                AlertDescription::BAD_CERTIFICATE,
+                if server {
+                    "server certificate does not parse"
+                } else {
+                    "client certificate does not parse"
+                },
+            )
+        })
+}
+
+/// The compatibility change_cipher_spec (RFC 8446 Appendix D.4), sent in the clear once
+/// per handshake by each side.
+pub(crate) fn send_compatibility_ccs(core: &mut Core) {
+    core.record
+        .write_records(&mut core.out, content::CHANGE_CIPHER_SPEC, &[1]);
+}
+
+/// Sends KeyUpdate (RFC 8446 §4.6.3) and moves our writes to the next generation of our
+/// traffic secret. Post-handshake messages are not part of any transcript.
+pub fn send_key_update(core: &mut Core, update_requested: bool) -> Result<(), Fatal> {
+    let session = core.tls13.as_mut().ok_or(Fatal::internal(
+        "KeyUpdate outside an established TLS 1.3 session",
+    ))?;
+    let msg = handshake_message(HandshakeType::KEY_UPDATE, &[u8::from(update_requested)])?;
+    core.record
+        .write_records(&mut core.out, content::HANDSHAKE, &msg);
+    let ours = if core.is_client {
+        &mut session.client_traffic
+    } else {
+        &mut session.server_traffic
+    };
+    *ours = ours.next_generation();
+    core.record
+        .set_write_tls13(ours.record_protection(session.suite.aead));
+    Ok(())
+}
+
+/// The peer's KeyUpdate: its next records come under the next generation of its secret;
+/// a request is answered with our own update (not requesting one back).
+fn receive_key_update(core: &mut Core, body: &[u8], is_client: bool) -> Result<(), Fatal> {
+    let update = KeyUpdate::parse(body, ())?;
+    let session = core.tls13.as_mut().ok_or(Fatal::internal(
+        "KeyUpdate outside an established TLS 1.3 session",
+    ))?;
+    let peers = if is_client {
+        &mut session.server_traffic
+    } else {
+        &mut session.client_traffic
+    };
+    *peers = peers.next_generation();
+    core.record
+        .set_read_tls13(peers.record_protection(session.suite.aead));
+    if update.update_requested {
+        send_key_update(core, false)?;
+    }
+    Ok(())
+}
+
+/// A completed TLS 1.3 handshake. There is no renegotiation in TLS 1.3: the only handshake
+/// messages left are KeyUpdate (both ways) and, to a client, NewSessionTicket. A
+/// CertificateRequest is post-handshake authentication, which a client that did not offer
+/// post_handshake_auth must refuse (RFC 8446 §4.6.2); ours does not offer it.
+pub struct Established13<const IS_CLIENT: bool>;
+
+impl<const IS_CLIENT: bool> State for Established13<IS_CLIENT> {
+    fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
+        let m = input.handshake(HandshakeType::KEY_UPDATE)?;
+        match m.typ {
+            HandshakeType::KEY_UPDATE => {
+                receive_key_update(core, m.body, IS_CLIENT)?;
+            }
+            HandshakeType::NEW_SESSION_TICKET if IS_CLIENT => {
+                // Checked, then not kept: this client does not resume TLS 1.3 sessions
+                // yet, so it never offers a ticket (ABI.md D28).
+                NewSessionTicket::parse(m.body, ())?;
+            }
+            _ => {
+                return Err(Fatal::unexpected(
+                    "handshake message not allowed after the TLS 1.3 handshake",
+                )
+                .arrived(m.typ.name()));
+            }
+        }
+        Ok(self)
+    }
+
+    fn is_established(&self) -> bool {
+        true
+    }
+}
+
+/// The handshake traffic secrets and the handshake secret they came from, once both
+/// hellos are in the transcript (RFC 8446 §7.1).
+pub(crate) struct HandshakeKeys {
+    pub suite: &'static Tls13Suite,
+    pub secret: HandshakeSecret,
+    pub client: TrafficSecret,
+    pub server: TrafficSecret,
+}
+
+impl HandshakeKeys {
+    /// From the (EC)DHE shared secret and the transcript through ServerHello. No PSK: the
+    /// early secret is the all-zero one.
+    pub fn derive(core: &Core, suite: &'static Tls13Suite, shared: &[u8]) -> Result<Self, Fatal> {
+        let hello_hash = core.transcript.digest(transcript_hash(suite.hash))?;
+        let secret = EarlySecret::without_psk(suite.hash).into_handshake_secret(shared);
+        Ok(HandshakeKeys {
+            suite,
+            client: secret.client_traffic_secret(&hello_hash),
+            server: secret.server_traffic_secret(&hello_hash),
+            secret,
+        })
+    }
+
+    /// The transcript hash so far under the suite's hash.
+    pub fn transcript(&self, core: &Core) -> Result<Vec<u8>, Fatal> {
+        core.transcript.digest(transcript_hash(self.suite.hash))
+    }
+
+    pub fn protection(&self, secret: &TrafficSecret) -> RecordProtection {
+        secret.record_protection(self.suite.aead)
+    }
+}
+
+/// Checks a Finished body against `secret`'s verify_data over `transcript_hash`: a wrong
+/// length is decode_error, a wrong value decrypt_error (RFC 8446 §4.4.4).
+pub(crate) fn check_finished(
+    secret: &TrafficSecret,
+    transcript_hash: &[u8],
+    body: &[u8],
+) -> Result<(), Fatal> {
+    if body.len() != transcript_hash.len() {
+        return Err(Fatal::decode("Finished verify_data of the wrong length"));
+    }
+    if secret.verify_finished(transcript_hash, body) {
+        Ok(())
+    } else {
+        Err(Fatal::decrypt("Finished verify_data mismatch"))
+    }
+}
+
+/// Commits a completed TLS 1.3 handshake to the connection: what it negotiated and the
+/// application traffic secrets (the record layer already uses them). The transcript is
+/// dropped; nothing is remembered for resumption yet (ABI.md D28).
+pub(crate) fn establish<const IS_CLIENT: bool>(
+    core: &mut Core,
+    suite: &'static Tls13Suite,
+    client_traffic: TrafficSecret,
+    server_traffic: TrafficSecret,
+    auth: AuthContext,
+) -> Next {
+    let n = &mut core.negotiated;
+    n.version = TLS1_3;
+    n.suite = None;
+    n.tls13_suite = Some(suite);
+    n.session_id = Vec::new();
+    n.resumed = false;
+    n.extended_master_secret = false;
+    n.secure_renegotiation = false;
+    n.auth = auth;
+    core.tls13 = Some(Box::new(Session13 {
+        suite,
+        client_traffic,
+        server_traffic,
+    }));
+    core.transcript = super::Transcript::new();
+    Ok(Box::new(Established13::<IS_CLIENT>))
+}

@@ -1,0 +1,259 @@
+//! TLS 1.3 (RFC 8446, ABI.md §9) between our own client and server in memory: every suite,
+//! RSA-PSS and ECDSA certificates, client authentication, KeyUpdate both ways, the version
+//! caps and the downgrade sentinel.
+
+use std::sync::Arc;
+
+use matrixssl::config::Config;
+use matrixssl::conn::Connection;
+use matrixssl::error::*;
+use matrixssl::handshake::client::ClientOptions;
+use matrixssl::keys::Keys;
+
+mod common;
+use common::{path, pump};
+
+const TLS1_2: u16 = 0x0303;
+const TLS1_3: u16 = 0x0304;
+
+fn keys(chain: Option<&str>, key: Option<&str>, ca: Option<&str>, ec: bool) -> Arc<Keys> {
+    let mut k = Keys::default();
+    let (chain, key, ca) = (chain.map(path), key.map(path), ca.map(path));
+    if ec {
+        k.load_ec_files(chain.as_deref(), key.as_deref(), None, ca.as_deref())
+            .unwrap();
+    } else {
+        k.load_rsa_files(chain.as_deref(), key.as_deref(), None, ca.as_deref())
+            .unwrap();
+    }
+    Arc::new(k)
+}
+
+fn rsa_server() -> Arc<Keys> {
+    keys(Some("server-chain.pem"), Some("server.key"), None, false)
+}
+
+fn ec_server() -> Arc<Keys> {
+    keys(
+        Some("ec-mixed-server-chain.pem"),
+        Some("ec-mixed-server.key"),
+        None,
+        true,
+    )
+}
+
+fn client_keys() -> Arc<Keys> {
+    keys(None, None, Some("ca.pem"), false)
+}
+
+/// A configuration whose sessions negotiate up to `max`.
+fn config(max: u16) -> Config {
+    let c = Config::new();
+    assert!(c.suites.set_max_version(max));
+    c
+}
+
+struct Pair {
+    client: Connection,
+    server: Connection,
+    alerts: Vec<[u8; 2]>,
+}
+
+fn drive(mut client: Connection, mut server: Connection) -> Pair {
+    let (mut sink, mut alerts) = (Vec::new(), Vec::new());
+    for _ in 0..8 {
+        pump(&mut client, &mut server, usize::MAX, &mut sink, &mut alerts);
+        pump(&mut server, &mut client, usize::MAX, &mut sink, &mut alerts);
+    }
+    Pair {
+        client,
+        server,
+        alerts,
+    }
+}
+
+fn pair(cfg: &Config, client: Arc<Keys>, options: ClientOptions, server: Arc<Keys>) -> Pair {
+    let c = Connection::new_client_with(cfg.clone(), client, options).expect("client");
+    let s = Connection::new_server_with(cfg.clone(), server);
+    drive(c, s)
+}
+
+fn send(from: &mut Connection, data: &[u8]) {
+    for part in data.chunks(16384) {
+        assert!(from.encode_to_outdata(part) > 0);
+    }
+}
+
+fn exchange(p: &mut Pair, size: usize) {
+    let payload: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
+    let mut got = Vec::new();
+    send(&mut p.client, &payload);
+    pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut got,
+        &mut p.alerts,
+    );
+    assert_eq!(got, payload, "client->server {size}");
+    got.clear();
+    send(&mut p.server, &payload);
+    pump(
+        &mut p.server,
+        &mut p.client,
+        usize::MAX,
+        &mut got,
+        &mut p.alerts,
+    );
+    assert_eq!(got, payload, "server->client {size}");
+    assert!(p.alerts.is_empty(), "{:?}", p.alerts);
+}
+
+fn established(p: &Pair, suite: u16) {
+    assert!(p.alerts.is_empty(), "alerts: {:?}", p.alerts);
+    for c in [&p.client, &p.server] {
+        assert!(c.handshake_complete());
+        assert_eq!(c.core.negotiated.version, TLS1_3);
+        assert_eq!(c.core.negotiated.suite_id(), suite);
+    }
+}
+
+#[test]
+fn every_suite_with_rsa_and_ecdsa_certificates() {
+    let cfg = config(TLS1_3);
+    for server in [rsa_server(), ec_server()] {
+        for suite in [0x1301, 0x1302, 0x1303] {
+            let options = ClientOptions {
+                cipher_spec: suite,
+                ..ClientOptions::default()
+            };
+            let mut p = pair(&cfg, client_keys(), options, server.clone());
+            established(&p, suite);
+            for size in [0, 1, 1000, 16384, 40000] {
+                exchange(&mut p, size);
+            }
+        }
+    }
+}
+
+#[test]
+fn default_offer_negotiates_tls13_when_both_allow_it() {
+    let p = pair(
+        &config(TLS1_3),
+        client_keys(),
+        ClientOptions::default(),
+        rsa_server(),
+    );
+    established(&p, 0x1301);
+}
+
+#[test]
+fn default_cap_stays_tls12() {
+    let p = pair(
+        &Config::new(),
+        client_keys(),
+        ClientOptions::default(),
+        rsa_server(),
+    );
+    assert!(p.alerts.is_empty());
+    assert_eq!(p.client.core.negotiated.version, TLS1_2);
+}
+
+#[test]
+fn tls13_client_and_tls12_server_agree_on_tls12_without_a_sentinel() {
+    let client =
+        Connection::new_client_with(config(TLS1_3), client_keys(), ClientOptions::default())
+            .unwrap();
+    let server = Connection::new_server_with(config(TLS1_2), rsa_server());
+    let mut p = drive(client, server);
+    assert!(p.alerts.is_empty(), "{:?}", p.alerts);
+    assert_eq!(p.client.core.negotiated.version, TLS1_2);
+    exchange(&mut p, 100);
+}
+
+#[test]
+fn tls12_client_and_tls13_server_agree_on_tls12() {
+    let options = ClientOptions {
+        max_version: TLS1_2,
+        ..ClientOptions::default()
+    };
+    let client = Connection::new_client_with(config(TLS1_3), client_keys(), options).unwrap();
+    let server = Connection::new_server_with(config(TLS1_3), rsa_server());
+    let mut p = drive(client, server);
+    assert!(p.alerts.is_empty(), "{:?}", p.alerts);
+    assert_eq!(p.server.core.negotiated.version, TLS1_2);
+    exchange(&mut p, 100);
+}
+
+#[test]
+fn key_updates_from_either_side_keep_data_flowing() {
+    let mut p = pair(
+        &config(TLS1_3),
+        client_keys(),
+        ClientOptions::default(),
+        ec_server(),
+    );
+    established(&p, 0x1301);
+    for client_side in [true, false, true] {
+        let c = if client_side {
+            &mut p.client
+        } else {
+            &mut p.server
+        };
+        assert_eq!(c.encode_rehandshake(None, false, 0), MATRIXSSL_SUCCESS);
+        exchange(&mut p, 500);
+        // The peer answered the request with its own update: both sides moved on.
+        let mut sink = Vec::new();
+        pump(
+            &mut p.server,
+            &mut p.client,
+            usize::MAX,
+            &mut sink,
+            &mut p.alerts,
+        );
+        pump(
+            &mut p.client,
+            &mut p.server,
+            usize::MAX,
+            &mut sink,
+            &mut p.alerts,
+        );
+        exchange(&mut p, 500);
+    }
+}
+
+#[test]
+fn client_authentication() {
+    let server = keys(
+        Some("server-chain.pem"),
+        Some("server.key"),
+        Some("ca.pem"),
+        false,
+    );
+    let client = keys(
+        Some("client.pem"),
+        Some("client.key"),
+        Some("ca.pem"),
+        false,
+    );
+    let cfg = config(TLS1_3);
+    let c = Connection::new_client_with(cfg.clone(), client, ClientOptions::default()).unwrap();
+    let mut s = Connection::new_server_with(cfg.clone(), server.clone());
+    s.server_options_mut().client_auth = true;
+    let mut p = drive(c, s);
+    established(&p, 0x1301);
+    assert!(matches!(
+        p.server.core.negotiated.auth.peer,
+        matrixssl::handshake::PeerIdentity::Certificate(_)
+    ));
+    exchange(&mut p, 100);
+
+    // Without a client certificate: certificate_required (RFC 8446 §4.4.2.4).
+    let c =
+        Connection::new_client_with(cfg.clone(), client_keys(), ClientOptions::default()).unwrap();
+    let mut s = Connection::new_server_with(cfg, server);
+    s.server_options_mut().client_auth = true;
+    let p = drive(c, s);
+    assert!(p.server.errored());
+    assert!(p.alerts.contains(&[2, 116]), "{:?}", p.alerts);
+}
