@@ -14,6 +14,9 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::Instant;
+
+use zeroize::Zeroizing;
 
 use crate::crypto::hash::ItemDigest;
 use crate::handshake::{AuthContext, Negotiated};
@@ -27,7 +30,35 @@ pub struct Remembered {
     pub version: u16,
     pub extended_master_secret: bool,
     pub auth: AuthContext,
+    /// A TLS 1.3 session: the server's ticket and the PSK it stands for (ABI.md D28).
+    pub ticket: Option<Ticket13>,
 }
+
+/// A TLS 1.3 NewSessionTicket and what resuming with it needs (RFC 8446 §4.6.1). The
+/// application's `sslSessionId_t` holds only a random handle to it: the PSK never leaves
+/// the library.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Ticket13 {
+    pub ticket: Vec<u8>,
+    pub psk: Zeroizing<Vec<u8>>,
+    pub suite: u16,
+    pub age_add: u32,
+    pub lifetime_secs: u32,
+    pub received: Instant,
+}
+
+impl std::fmt::Debug for Ticket13 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ticket13")
+            .field("suite", &self.suite)
+            .field("lifetime_secs", &self.lifetime_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The masterSecret a TLS 1.3 session record carries: nothing secret (D28), and the key of
+/// its entry together with the random handle in `id`.
+pub const TLS13_RECORD_SECRET: [u8; 48] = [0; 48];
 
 struct Entry {
     key: [u8; 32],
@@ -85,6 +116,30 @@ impl Table {
         self.with_entries(|table| table.retain(|e| e.key != key));
     }
 
+    /// Remembers a TLS 1.3 ticket made under `auth`; returns the handle the application's
+    /// session record holds (its `id`; the masterSecret is [`TLS13_RECORD_SECRET`]).
+    pub fn remember_ticket(&self, ticket: Ticket13, auth: AuthContext) -> Option<[u8; 32]> {
+        let handle: [u8; 32] = crate::crypto::rng::random_array().ok()?;
+        self.record(
+            &handle,
+            &TLS13_RECORD_SECRET,
+            Remembered {
+                version: crate::suites::TLS1_3,
+                extended_master_secret: false,
+                auth,
+                ticket: Some(ticket),
+            },
+        );
+        Some(handle)
+    }
+
+    /// Takes a TLS 1.3 ticket out of the table: a ticket is offered once (ABI.md D28).
+    pub fn take_ticket(&self, handle: &[u8; 32]) -> Option<Remembered> {
+        let remembered = self.lookup(handle, &TLS13_RECORD_SECRET)?;
+        self.forget(handle, &TLS13_RECORD_SECRET);
+        Some(remembered)
+    }
+
     /// Remembers the session a client handshake just established, when it is resumable
     /// (a 32-byte id, ABI.md D19).
     pub fn remember(&self, n: &Negotiated) {
@@ -96,6 +151,7 @@ impl Table {
                     version: n.version,
                     extended_master_secret: n.extended_master_secret,
                     auth: n.auth.clone(),
+                    ticket: None,
                 },
             );
         }
@@ -123,6 +179,7 @@ mod tests {
             version,
             extended_master_secret: ems,
             auth: AuthContext::default(),
+            ticket: None,
         }
     }
 

@@ -193,6 +193,19 @@ impl Connection {
         self.state.as_ref().is_some_and(|s| s.is_established())
     }
 
+    /// A TLS 1.3 ticket just remembered, once: the handle and suite the application's
+    /// session record should now hold (ABI.md D28).
+    pub fn take_new_ticket(&mut self) -> Option<([u8; 32], u16)> {
+        let session = self.core.tls13.as_mut()?;
+        Some((session.new_ticket.take()?, session.suite.id))
+    }
+
+    /// The last TLS 1.3 ticket remembered, for `matrixSslGetSessionId`.
+    pub fn latest_ticket(&self) -> Option<([u8; 32], u16)> {
+        let session = self.core.tls13.as_ref()?;
+        Some((session.latest_ticket?, session.suite.id))
+    }
+
     /// True once: the handshake completion was just reported to the application, so the
     /// client's session record should be written now (ABI.md §3.3.2).
     pub fn take_completion_report(&mut self) -> bool {

@@ -1693,6 +1693,7 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
             version: TLS12,
             extended_master_secret: session_ems,
             auth: matrixssl::handshake::AuthContext::new(&client_keys()),
+            tls13: None,
         };
         let options = ClientOptions {
             resume: Some(ticket),

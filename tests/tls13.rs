@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
+use matrixssl::client_sessions::TLS13_RECORD_SECRET;
 use matrixssl::config::Config;
 use matrixssl::conn::Connection;
 use matrixssl::error::*;
-use matrixssl::handshake::client::ClientOptions;
+use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
 use matrixssl::keys::Keys;
 
 mod common;
@@ -256,4 +257,83 @@ fn client_authentication() {
     let p = drive(c, s);
     assert!(p.server.errored());
     assert!(p.alerts.contains(&[2, 116]), "{:?}", p.alerts);
+}
+
+/// The record the application's sslSessionId_t would hold after the ticket arrived.
+fn ticket_of(p: &mut Pair, cfg: &Config) -> Option<ResumeTicket> {
+    let (handle, suite) = p.client.take_new_ticket()?;
+    ResumeTicket::from_record(&cfg.client_sessions, &handle, &TLS13_RECORD_SECRET, suite)
+}
+
+fn resume_options(ticket: Option<ResumeTicket>) -> ClientOptions {
+    ClientOptions {
+        resume: ticket,
+        ..ClientOptions::default()
+    }
+}
+
+#[test]
+fn resumption_with_a_ticket_is_psk_dhe_and_single_use() {
+    let cfg = config(TLS1_3);
+    let server = ec_server();
+    let mut first = pair(
+        &cfg,
+        client_keys(),
+        ClientOptions::default(),
+        server.clone(),
+    );
+    established(&first, 0x1301);
+    assert!(!first.client.core.negotiated.resumed);
+    // The record holds a handle, not the PSK.
+    let (handle, suite) = first.client.latest_ticket().expect("ticket received");
+    assert_eq!(suite, 0x1301);
+    let ticket = ticket_of(&mut first, &cfg).expect("ticket record");
+    let replay = ResumeTicket {
+        tls13: ticket.tls13.clone(),
+        ..ticket.clone()
+    };
+    let mut second = pair(
+        &cfg,
+        client_keys(),
+        resume_options(Some(ticket)),
+        server.clone(),
+    );
+    established(&second, 0x1301);
+    assert!(second.client.core.negotiated.resumed && second.server.core.negotiated.resumed);
+    exchange(&mut second, 1000);
+    // The record was taken out when offered: the same handle finds nothing any more.
+    assert!(
+        ResumeTicket::from_record(&cfg.client_sessions, &handle, &TLS13_RECORD_SECRET, suite)
+            .is_none()
+    );
+    // A copy of the ticket offered again: the server used it up, full handshake.
+    let third = pair(
+        &cfg,
+        client_keys(),
+        resume_options(Some(replay)),
+        server.clone(),
+    );
+    established(&third, 0x1301);
+    assert!(!third.server.core.negotiated.resumed);
+    // The resumed connection gave a new ticket, which resumes once more.
+    let ticket = ticket_of(&mut second, &cfg).expect("new ticket");
+    let fourth = pair(&cfg, client_keys(), resume_options(Some(ticket)), server);
+    established(&fourth, 0x1301);
+    assert!(fourth.server.core.negotiated.resumed);
+}
+
+#[test]
+fn a_ticket_is_not_resumed_under_other_server_keys_or_policy() {
+    let cfg = config(TLS1_3);
+    let mut first = pair(&cfg, client_keys(), ClientOptions::default(), ec_server());
+    let ticket = ticket_of(&mut first, &cfg).unwrap();
+    // Another key container on the server: a full handshake.
+    let second = pair(
+        &cfg,
+        client_keys(),
+        resume_options(Some(ticket)),
+        rsa_server(),
+    );
+    established(&second, 0x1301);
+    assert!(!second.server.core.negotiated.resumed);
 }

@@ -10,6 +10,7 @@ use super::guard;
 use super::handle::{Guarded, Handle, Refused, check_arg, into_handle, take_handle, with_handle};
 use super::keys::{keys_snapshot, sslKeys_t};
 use super::x509::{CertChainView, psX509Cert_t};
+use crate::client_sessions::TLS13_RECORD_SECRET;
 use crate::config::Config;
 use crate::conn::{Connection, Received};
 use crate::error::*;
@@ -116,9 +117,21 @@ impl Session {
         }
     }
 
-    /// Writes the client's session record when completion was just reported.
+    /// Writes the client's session record when completion was just reported, or (TLS 1.3)
+    /// a ticket just arrived (ABI.md D28: the record then holds the ticket's handle,
+    /// nothing secret, and the suite).
     fn after_call(&mut self) {
-        if !self.conn.take_completion_report() || !self.conn.is_client() || self.sid.is_null() {
+        if !self.conn.is_client() || self.sid.is_null() {
+            return;
+        }
+        if let Some((handle, suite)) = self.conn.take_new_ticket() {
+            // SAFETY: as below.
+            let sid = unsafe { &mut *self.sid };
+            sid.id = handle;
+            sid.masterSecret = TLS13_RECORD_SECRET;
+            sid.cipherId = u32::from(suite);
+        }
+        if !self.conn.take_completion_report() {
             return;
         }
         let n = &self.conn.core.negotiated;
@@ -627,6 +640,12 @@ pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSes
         };
         if !s.conn.is_client() {
             return Err(PS_ARG_FAIL);
+        }
+        if let Some((handle, suite)) = s.conn.latest_ticket() {
+            out.id = handle;
+            out.masterSecret = TLS13_RECORD_SECRET;
+            out.cipherId = u32::from(suite);
+            return Ok(PS_SUCCESS);
         }
         let n = &s.conn.core.negotiated;
         Ok(match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {

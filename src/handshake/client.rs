@@ -12,6 +12,7 @@ use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Negotiated, Next, PeerIdentity, State,
     authenticate_peer_chain, tls13,
 };
+use crate::client_sessions::{TLS13_RECORD_SECRET, Ticket13};
 use crate::codec::{Codec, TooLong};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::rng;
@@ -49,6 +50,8 @@ pub struct ResumeTicket {
     pub extended_master_secret: bool,
     /// What the session was authenticated with; a resumed connection carries it on.
     pub auth: AuthContext,
+    /// A TLS 1.3 session: resumed with this ticket's PSK instead of the session id.
+    pub tls13: Option<Ticket13>,
 }
 
 impl ResumeTicket {
@@ -61,6 +64,7 @@ impl ResumeTicket {
             version: n.version,
             extended_master_secret: n.extended_master_secret,
             auth: n.auth.clone(),
+            tls13: None,
         })
     }
 
@@ -75,7 +79,12 @@ impl ResumeTicket {
         master_secret: &[u8; 48],
         suite: u16,
     ) -> Option<Self> {
-        let remembered = remembered_in.lookup(id, master_secret)?;
+        // A TLS 1.3 record's entry is taken out: its ticket is offered once (D28).
+        let remembered = if *master_secret == TLS13_RECORD_SECRET {
+            remembered_in.take_ticket(id)?
+        } else {
+            remembered_in.lookup(id, master_secret)?
+        };
         Some(ResumeTicket {
             id: *id,
             master_secret: Zeroizing::new(*master_secret),
@@ -83,6 +92,7 @@ impl ResumeTicket {
             version: remembered.version,
             extended_master_secret: remembered.extended_master_secret,
             auth: remembered.auth,
+            tls13: remembered.ticket,
         })
     }
 }
@@ -215,6 +225,14 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
             Err(rc) => return Err(rc),
         }
     };
+    // A TLS 1.3 ticket is offered in pre_shared_key when TLS 1.3 is offered with its suite
+    // and it is still within its lifetime; it is never a TLS 1.2 session id.
+    let psk = match options.resume.take_if(|t| t.tls13.is_some()) {
+        Some(t) => t
+            .tls13
+            .and_then(|ticket| tls13::client::OfferedPsk::usable(ticket, t.auth, &tls13_suites)),
+        None => None,
+    };
     // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
     if options
         .resume
@@ -255,6 +273,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
             session_id,
             suites: tls13_suites,
             user_extension_types: user_extension_types.clone(),
+            psk,
         }))
     };
     send_client_hello(
@@ -359,7 +378,19 @@ fn send_client_hello(
                 .map_err(unbuildable)?,
         );
     }
+    let psk_extensions = tls13.map(tls13::client::psk_extensions).transpose();
+    let (modes, pre_shared_key) = match psk_extensions.map_err(unbuildable)? {
+        Some((modes, psk)) => (Some(modes), psk),
+        None => (None, None),
+    };
+    if let Some(modes) = modes {
+        extensions.push((ExtensionType::PSK_KEY_EXCHANGE_MODES, modes));
+    }
     extensions.extend(user_extensions.iter().cloned());
+    // RFC 8446 §4.2.11: pre_shared_key is the last extension.
+    if let Some(body) = pre_shared_key {
+        extensions.push((ExtensionType::PRE_SHARED_KEY, body));
+    }
     let session_id = match tls13 {
         Some(offer) => offer.session_id.clone(),
         None => options
@@ -370,7 +401,7 @@ fn send_client_hello(
     };
     // RFC 8446 §4.1.2: a ClientHello offering TLS 1.3 says TLS 1.2 in legacy_version.
     let max_version = max_version.min(TLS1_2);
-    let hello = msgs::encode_client_hello(
+    let mut hello = msgs::encode_client_hello(
         max_version,
         client_random,
         &session_id,
@@ -378,6 +409,9 @@ fn send_client_hello(
         &extensions,
     )
     .map_err(unbuildable)?;
+    if let Some(psk) = tls13.and_then(|t| t.psk.as_ref()) {
+        tls13::client::bind_psk(&mut hello, &[], psk).map_err(|_| MATRIXSSL_ERROR)?;
+    }
     core.send_handshake(HandshakeType::CLIENT_HELLO, &hello)
         .map_err(|_| MATRIXSSL_ERROR)
 }

@@ -4,21 +4,25 @@
 use std::sync::Arc;
 
 use super::{
-    HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify, check_finished,
-    establish, parse_chain, send_compatibility_ccs, signing_scheme, transcript_hash,
+    Established, HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify,
+    check_finished, establish, parse_chain, send_compatibility_ccs, signing_scheme,
+    transcript_hash,
 };
+use crate::client_sessions::Ticket13;
 use crate::codec::{Codec, TooLong};
 use crate::error::{AlertDescription, Fatal};
 use crate::handshake::ecdhe::{self, KeyShare};
 use crate::handshake::tls13_keys::retry_transcript_start;
+use crate::handshake::tls13_keys::{EarlySecret, PskKind};
 use crate::handshake::{
     AuthContext, Callbacks, Core, Input, Message, Next, PeerIdentity, State, Transcript,
     authenticate_peer_chain,
 };
 use crate::msgs::tls13::{
     Certificate13, CertificateEntry, CertificateRequest13, Cookie, EncryptedExtensions, HRR_RANDOM,
-    KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello,
-    SupportedVersionsClient, SupportedVersionsServer,
+    KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello, OfferedPsks,
+    PskIdentity, PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient,
+    SupportedVersionsServer,
 };
 use crate::msgs::{ClientHello, Extension, ExtensionType, HandshakeType, ServerHello, find_ext};
 use crate::pki::Certificate;
@@ -35,6 +39,79 @@ pub struct Offer {
     pub suites: Vec<u16>,
     /// Application extension types, which the server may answer in EncryptedExtensions.
     pub user_extension_types: Vec<ExtensionType>,
+    /// The ticket offered for resumption, if any.
+    pub psk: Option<OfferedPsk>,
+}
+
+/// A TLS 1.3 ticket offered in pre_shared_key (RFC 8446 §4.2.11), with the authentication
+/// context of the session it resumes.
+pub struct OfferedPsk {
+    pub ticket: Ticket13,
+    pub auth: AuthContext,
+    pub suite: &'static Tls13Suite,
+}
+
+impl OfferedPsk {
+    /// The ticket if it can still be offered with these suites: its suite is offered and it
+    /// has not outlived the lifetime the server gave it.
+    pub fn usable(ticket: Ticket13, auth: AuthContext, offered: &[u16]) -> Option<OfferedPsk> {
+        let suite = suites::tls13_by_id(ticket.suite).filter(|s| offered.contains(&s.id))?;
+        let age = ticket.received.elapsed().as_secs();
+        (age < u64::from(ticket.lifetime_secs)).then_some(OfferedPsk {
+            ticket,
+            auth,
+            suite,
+        })
+    }
+
+    fn early_secret(&self) -> EarlySecret {
+        EarlySecret::with_psk(self.suite.hash, &self.ticket.psk)
+    }
+}
+
+/// psk_key_exchange_modes (psk_dhe_ke only: resumption stays forward secret, D28), sent
+/// whenever TLS 1.3 is offered so that servers issue tickets; and, when a ticket is
+/// offered, pre_shared_key with a zero binder that [`bind_psk`] fills in once the whole
+/// ClientHello is encoded. pre_shared_key must be the last extension (RFC 8446 §4.2.11).
+pub fn psk_extensions(offer: &Offer) -> Result<(Vec<u8>, Option<Vec<u8>>), TooLong> {
+    let modes = PskKeyExchangeModes(&[PskKeyExchangeModes::PSK_DHE_KE]).to_bytes()?;
+    let Some(psk) = &offer.psk else {
+        return Ok((modes, None));
+    };
+    let age_ms = u32::try_from(psk.ticket.received.elapsed().as_millis()).unwrap_or(u32::MAX);
+    let zero_binder = vec![0u8; psk.suite.hash.output_len()];
+    let offered = OfferedPsks {
+        identities: vec![PskIdentity {
+            identity: &psk.ticket.ticket,
+            obfuscated_ticket_age: age_ms.wrapping_add(psk.ticket.age_add),
+        }],
+        binders: vec![&zero_binder],
+    }
+    .to_bytes()?;
+    Ok((modes, Some(offered)))
+}
+
+/// Fills in the binder of the ClientHello `body` (whose last extension is our
+/// pre_shared_key with one binder): the MAC over the transcript before it
+/// (`transcript_prefix`: empty, or the first ClientHello's message_hash and the
+/// HelloRetryRequest) and the hello up to the binders list (RFC 8446 §4.2.11.2).
+pub fn bind_psk(body: &mut [u8], transcript_prefix: &[u8], psk: &OfferedPsk) -> Result<(), Fatal> {
+    let binder_len = psk.suite.hash.output_len();
+    let binders_len = 2 + 1 + binder_len;
+    let covered = body
+        .len()
+        .checked_sub(binders_len)
+        .ok_or(Fatal::internal("ClientHello shorter than its binders"))?;
+    let len = body.len();
+    let mut hashed = transcript_prefix.to_vec();
+    hashed.extend_from_slice(&[1, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
+    hashed.extend_from_slice(&body[..covered]);
+    let binder = psk
+        .early_secret()
+        .binder_key(PskKind::Resumption)
+        .binder(&psk.suite.hash.digest(&hashed));
+    body[len - binder_len..].copy_from_slice(&binder);
+    Ok(())
 }
 
 /// The TLS 1.3 suites a client offers: the one the application named, or every enabled one
@@ -160,17 +237,31 @@ fn on_hello_retry_request(
         .messages()
         .ok_or(Fatal::internal("first ClientHello not kept"))?
         .to_vec();
-    let second_hello = retry_hello(&first_hello, &share, cookie)?;
+    let mut second_hello = retry_hello(&first_hello, &share, cookie)?;
     core.transcript = Transcript::new();
     core.transcript
         .add(&retry_transcript_start(suite.hash, &first_hello));
     core.transcript.add(m.raw);
+    // The binder covers the new transcript; a ticket whose hash is not the suite's could
+    // not be accepted and is dropped (RFC 8446 §4.1.4).
+    let psk = offer.psk.filter(|p| p.suite.hash == suite.hash);
+    match &psk {
+        Some(p) => {
+            let prefix = core.transcript.messages().unwrap_or_default().to_vec();
+            bind_psk(&mut second_hello, &prefix, p)?;
+        }
+        None => second_hello = without_pre_shared_key(&second_hello)?,
+    }
     core.record.enter_tls13();
     // Our one compatibility CCS goes before the second ClientHello (RFC 8446 D.4).
     send_compatibility_ccs(core);
     core.send_handshake(HandshakeType::CLIENT_HELLO, &second_hello)?;
     Ok(Box::new(ExpectServerHelloAfterRetry {
-        offer: Offer { share, ..offer },
+        offer: Offer {
+            share,
+            psk,
+            ..offer
+        },
         suite,
     }))
 }
@@ -203,6 +294,14 @@ fn retry_hello(
             body,
         });
     }
+    Ok(ch.to_bytes()?)
+}
+
+/// A ClientHello body without its pre_shared_key extension.
+fn without_pre_shared_key(body: &[u8]) -> Result<Vec<u8>, Fatal> {
+    let mut ch = ClientHello::parse(body, ())?;
+    ch.extensions
+        .retain(|e| e.typ != ExtensionType::PRE_SHARED_KEY);
     Ok(ch.to_bytes()?)
 }
 
@@ -249,11 +348,15 @@ fn accept_server_hello(
 ) -> Next {
     let suite = check_hello_fields(core, sh, &offer)?;
     let mut server_share = None;
+    let mut selected_psk = None;
     for e in &sh.extensions {
         match e.typ {
             ExtensionType::SUPPORTED_VERSIONS => {}
             ExtensionType::KEY_SHARE => {
                 server_share = Some(KeyShareServerHello::parse(e.body, ())?.0)
+            }
+            ExtensionType::PRE_SHARED_KEY if offer.psk.is_some() => {
+                selected_psk = Some(SelectedPsk::parse(e.body, ())?.0);
             }
             _ => {
                 return Err(Fatal::new(
@@ -272,11 +375,23 @@ fn accept_server_hello(
             "ServerHello key_share for a group we sent no share for",
         ));
     }
+    // The server resumes only with the identity we sent and a suite of the ticket's hash
+    // (RFC 8446 §4.2.11).
+    let resumed = match (selected_psk, offer.psk) {
+        (None, _) => None,
+        (Some(0), Some(psk)) if psk.suite.hash == suite.hash => Some(psk),
+        _ => {
+            return Err(Fatal::illegal(
+                "ServerHello selects a PSK we did not offer or of another hash",
+            ));
+        }
+    };
     let shared = offer.share.agree(server_share.key_exchange)?;
     core.transcript.add(m.raw);
     core.transcript
         .start_hashing(&[transcript_hash(suite.hash)], false);
-    let keys = HandshakeKeys::derive(core, suite, &shared)?;
+    let early = resumed.as_ref().map(OfferedPsk::early_secret);
+    let keys = HandshakeKeys::derive(core, suite, early, &shared)?;
     core.record.enter_tls13();
     core.record.set_read_tls13(keys.protection(&keys.server));
     core.negotiated.secure_renegotiation = false;
@@ -284,6 +399,7 @@ fn accept_server_hello(
         keys,
         user_extension_types: offer.user_extension_types,
         ccs_sent: retried_with.is_some(),
+        resumed: resumed.map(|p| p.auth),
     }))
 }
 
@@ -291,6 +407,9 @@ struct ExpectEncryptedExtensions {
     keys: HandshakeKeys,
     user_extension_types: Vec<ExtensionType>,
     ccs_sent: bool,
+    /// The server accepted our ticket: the session's authentication, and no certificate
+    /// follows.
+    resumed: Option<AuthContext>,
 }
 
 impl State for ExpectEncryptedExtensions {
@@ -329,6 +448,15 @@ impl State for ExpectEncryptedExtensions {
             }
         }
         core.transcript.add(m.raw);
+        if let Some(auth) = self.resumed {
+            return Ok(Box::new(ExpectFinished {
+                keys: self.keys,
+                ccs_sent: self.ccs_sent,
+                certificate_request: None,
+                auth,
+                resumed: true,
+            }));
+        }
         Ok(Box::new(ExpectCertificate {
             keys: self.keys,
             ccs_sent: self.ccs_sent,
@@ -411,6 +539,7 @@ impl State for ExpectCertificateVerify {
             ccs_sent: self.ccs_sent,
             certificate_request: self.certificate_request,
             auth,
+            resumed: false,
         }))
     }
 }
@@ -420,6 +549,7 @@ struct ExpectFinished {
     ccs_sent: bool,
     certificate_request: Option<Vec<u16>>,
     auth: AuthContext,
+    resumed: bool,
 }
 
 impl State for ExpectFinished {
@@ -449,7 +579,19 @@ impl State for ExpectFinished {
         core.send_handshake(HandshakeType::FINISHED, &verify_data)?;
         core.record
             .set_write_tls13(client_traffic.record_protection(suite.aead));
-        establish::<true>(core, suite, client_traffic, server_traffic, self.auth)
+        let resumption =
+            master.resumption_master_secret(&core.transcript.digest(transcript_hash(suite.hash))?);
+        establish::<true>(
+            core,
+            Established {
+                suite,
+                client_traffic,
+                server_traffic,
+                resumption,
+                auth: self.auth,
+                resumed: self.resumed,
+            },
+        )
     }
 }
 

@@ -12,8 +12,11 @@ pub mod server;
 
 use std::sync::Arc;
 
-use super::tls13_keys::{EarlySecret, HandshakeSecret, TrafficSecret};
+use zeroize::Zeroizing;
+
+use super::tls13_keys::{EarlySecret, HandshakeSecret, ResumptionMasterSecret, TrafficSecret};
 use super::{AuthContext, Callbacks, Core, Input, Next, State};
+use crate::client_sessions::Ticket13;
 use crate::codec::Codec;
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::tls13::Tls13Hash;
@@ -31,6 +34,13 @@ pub struct Session13 {
     pub suite: &'static Tls13Suite,
     pub client_traffic: TrafficSecret,
     pub server_traffic: TrafficSecret,
+    /// Client: what the server's tickets' PSKs derive from (RFC 8446 §4.6.1).
+    pub resumption: Option<ResumptionMasterSecret>,
+    /// Client: the handle of the last ticket remembered, not yet written to the
+    /// application's session record.
+    pub new_ticket: Option<[u8; 32]>,
+    /// Client: the handle of the last ticket remembered (`matrixSslGetSessionId`).
+    pub latest_ticket: Option<[u8; 32]>,
 }
 
 /// The transcript hash algorithm of a TLS 1.3 suite.
@@ -199,6 +209,37 @@ fn receive_key_update(core: &mut Core, body: &[u8], is_client: bool) -> Result<(
     Ok(())
 }
 
+/// A NewSessionTicket (RFC 8446 §4.6.1): its PSK is derived and kept in the client session
+/// table under a fresh handle, which the application's session record receives (D28). A
+/// ticket with lifetime 0 is not kept.
+fn receive_ticket(core: &mut Core, body: &[u8]) -> Result<(), Fatal> {
+    let nst = NewSessionTicket::parse(body, ())?;
+    let session = core.tls13.as_mut().ok_or(Fatal::internal(
+        "NewSessionTicket outside a TLS 1.3 session",
+    ))?;
+    let Some(resumption) = &session.resumption else {
+        return Ok(());
+    };
+    if nst.lifetime == 0 {
+        return Ok(());
+    }
+    let psk = resumption.ticket_psk(nst.nonce);
+    let ticket = Ticket13 {
+        ticket: nst.ticket.to_vec(),
+        psk: Zeroizing::new(psk.as_secret().as_bytes().to_vec()),
+        suite: session.suite.id,
+        age_add: nst.age_add,
+        lifetime_secs: nst.lifetime,
+        received: std::time::Instant::now(),
+    };
+    session.new_ticket = core
+        .config
+        .client_sessions
+        .remember_ticket(ticket, core.negotiated.auth.clone());
+    session.latest_ticket = session.new_ticket;
+    Ok(())
+}
+
 /// A completed TLS 1.3 handshake. There is no renegotiation in TLS 1.3: the only handshake
 /// messages left are KeyUpdate (both ways) and, to a client, NewSessionTicket. A
 /// CertificateRequest is post-handshake authentication, which a client that did not offer
@@ -213,9 +254,7 @@ impl<const IS_CLIENT: bool> State for Established13<IS_CLIENT> {
                 receive_key_update(core, m.body, IS_CLIENT)?;
             }
             HandshakeType::NEW_SESSION_TICKET if IS_CLIENT => {
-                // Checked, then not kept: this client does not resume TLS 1.3 sessions
-                // yet, so it never offers a ticket (ABI.md D28).
-                NewSessionTicket::parse(m.body, ())?;
+                receive_ticket(core, m.body)?;
             }
             _ => {
                 return Err(Fatal::unexpected(
@@ -244,9 +283,16 @@ pub(crate) struct HandshakeKeys {
 impl HandshakeKeys {
     /// From the (EC)DHE shared secret and the transcript through ServerHello. No PSK: the
     /// early secret is the all-zero one.
-    pub fn derive(core: &Core, suite: &'static Tls13Suite, shared: &[u8]) -> Result<Self, Fatal> {
+    /// `early`: the early secret of the PSK the handshake resumes with, if any.
+    pub fn derive(
+        core: &Core,
+        suite: &'static Tls13Suite,
+        early: Option<EarlySecret>,
+        shared: &[u8],
+    ) -> Result<Self, Fatal> {
         let hello_hash = core.transcript.digest(transcript_hash(suite.hash))?;
-        let secret = EarlySecret::without_psk(suite.hash).into_handshake_secret(shared);
+        let early = early.unwrap_or_else(|| EarlySecret::without_psk(suite.hash));
+        let secret = early.into_handshake_secret(shared);
         Ok(HandshakeKeys {
             suite,
             client: secret.client_traffic_secret(&hello_hash),
@@ -282,29 +328,36 @@ pub(crate) fn check_finished(
     }
 }
 
+/// What a completed TLS 1.3 handshake leaves.
+pub(crate) struct Established {
+    pub suite: &'static Tls13Suite,
+    pub client_traffic: TrafficSecret,
+    pub server_traffic: TrafficSecret,
+    pub resumption: ResumptionMasterSecret,
+    pub auth: AuthContext,
+    pub resumed: bool,
+}
+
 /// Commits a completed TLS 1.3 handshake to the connection: what it negotiated and the
 /// application traffic secrets (the record layer already uses them). The transcript is
-/// dropped; nothing is remembered for resumption yet (ABI.md D28).
-pub(crate) fn establish<const IS_CLIENT: bool>(
-    core: &mut Core,
-    suite: &'static Tls13Suite,
-    client_traffic: TrafficSecret,
-    server_traffic: TrafficSecret,
-    auth: AuthContext,
-) -> Next {
+/// dropped. A client keeps the resumption master secret for the tickets to come.
+pub(crate) fn establish<const IS_CLIENT: bool>(core: &mut Core, e: Established) -> Next {
     let n = &mut core.negotiated;
     n.version = TLS1_3;
     n.suite = None;
-    n.tls13_suite = Some(suite);
+    n.tls13_suite = Some(e.suite);
     n.session_id = Vec::new();
-    n.resumed = false;
+    n.resumed = e.resumed;
     n.extended_master_secret = false;
     n.secure_renegotiation = false;
-    n.auth = auth;
+    n.auth = e.auth;
     core.tls13 = Some(Box::new(Session13 {
-        suite,
-        client_traffic,
-        server_traffic,
+        suite: e.suite,
+        client_traffic: e.client_traffic,
+        server_traffic: e.server_traffic,
+        resumption: IS_CLIENT.then_some(e.resumption),
+        new_ticket: None,
+        latest_ticket: None,
     }));
     core.transcript = super::Transcript::new();
     Ok(Box::new(Established13::<IS_CLIENT>))

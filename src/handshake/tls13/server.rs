@@ -4,15 +4,21 @@
 
 use std::sync::Arc;
 
+use zeroize::Zeroizing;
+
 use super::{
-    HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify, check_finished,
-    establish, parse_chain, send_compatibility_ccs, signing_scheme, transcript_hash,
+    Established, HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify,
+    check_finished, establish, parse_chain, send_compatibility_ccs, signing_scheme,
+    transcript_hash,
 };
 use crate::codec::Codec;
 use crate::crypto::rng;
 use crate::error::{AlertDescription, Fatal};
 use crate::handshake::ecdhe::{self, KeyShare};
-use crate::handshake::tls13_keys::{TrafficSecret, retry_transcript_start};
+use crate::handshake::tls13_keys::{
+    EarlySecret, MasterSecret, PskKind, ResumptionMasterSecret, TrafficSecret,
+    retry_transcript_start,
+};
 use crate::handshake::{
     AuthContext, Callbacks, Core, Input, Message, Next, PeerIdentity, State, Transcript,
     authenticate_peer_chain,
@@ -21,14 +27,17 @@ use crate::keys::Identity;
 use crate::msgs::tls13::{
     Certificate13, CertificateEntry, CertificateRequest13, EncryptedExtensions, HRR_RANDOM,
     KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello,
-    SupportedVersionsClient, SupportedVersionsServer,
+    MAX_TICKET_LIFETIME, NewSessionTicket, OfferedPsks, PskKeyExchangeModes, SelectedPsk,
+    SupportedVersionsClient, SupportedVersionsServer, client_hello_without_binders,
 };
 use crate::msgs::{
     ClientHello, Extension, ExtensionType, HandshakeType, SignatureAlgorithms, SupportedGroups,
-    encode_server_hello, find_ext,
+    encode_server_hello, find_ext, handshake_message,
 };
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
+use crate::record::content;
+use crate::session_cache::{CachedSession, ENTRY_LIFE};
 use crate::suites::{self, TLS1_2, TLS1_3, Tls13Suite};
 
 /// Whether this ClientHello offers TLS 1.3 in supported_versions.
@@ -43,22 +52,21 @@ pub fn offers_tls13(ch: &ClientHello<'_>) -> Result<bool, Fatal> {
     )
 }
 
-/// What the ClientHello settles: suite, the identity and scheme we authenticate with, and
-/// the group (with the client's share for it, if it sent one).
-struct Choice<'a> {
-    suite: &'static Tls13Suite,
-    identity: Identity,
-    scheme: u16,
-    group: u16,
-    client_share: Option<KeyShareEntry<'a>>,
+/// How the server authenticates this handshake.
+enum Authentication {
+    /// A certificate chain and the scheme its key signs our CertificateVerify with.
+    Certificate { identity: Identity, scheme: u16 },
+    /// A ticket we issued (ABI.md D28): the PSK it stands for, the index of its identity in
+    /// the client's offer, and the session's authentication context.
+    Resumption {
+        index: u16,
+        psk: Zeroizing<Vec<u8>>,
+        auth: AuthContext,
+    },
 }
 
-/// Our suite (our order among the client's, enabled and not disabled for this session),
-/// certificate (one whose key signs with a scheme the client accepts) and group (RFC 8446
-/// §4.1.1: a group the client sent a share for if one is ours, else one it supports,
-/// which a HelloRetryRequest asks for). Missing mandatory extensions are
-/// missing_extension (§9.2); nothing in common is handshake_failure.
-fn choose<'a>(core: &Core, ch: &ClientHello<'a>) -> Result<Choice<'a>, Fatal> {
+/// Structure checks of a ClientHello offering TLS 1.3 (RFC 8446 §4.1.2, §4.2.11).
+fn check_hello(ch: &ClientHello<'_>) -> Result<(), Fatal> {
     if ch.compressions != [0] {
         return Err(Fatal::illegal(
             "TLS 1.3 ClientHello compression methods other than null",
@@ -72,25 +80,16 @@ fn choose<'a>(core: &Core, ch: &ClientHello<'a>) -> Result<Choice<'a>, Fatal> {
     {
         return Err(Fatal::illegal("pre_shared_key is not the last extension"));
     }
-    let options = &core.server_options;
-    let suite = suites::TLS13_SUITES
-        .iter()
-        .find(|s| {
-            ch.suites.contains(&s.id)
-                && core.config.suites.enabled(s.id)
-                && !options.disabled_suites.contains(&s.id)
-        })
-        .ok_or(Fatal::handshake("no TLS 1.3 cipher suite in common"))?;
-    let missing = |what| Fatal::new(AlertDescription::MISSING_EXTENSION, what);
-    let schemes: Vec<u16> = SignatureAlgorithms::parse(
-        find_ext(&ch.extensions, ExtensionType::SIGNATURE_ALGORITHMS)
-            .ok_or(missing("TLS 1.3 ClientHello without signature_algorithms"))?,
-        (),
-    )?
-    .0
-    .iter()
-    .map(|s| s.0)
-    .collect();
+    Ok(())
+}
+
+fn missing(what: &'static str) -> Fatal {
+    Fatal::new(AlertDescription::MISSING_EXTENSION, what)
+}
+
+/// Our group (RFC 8446 §4.1.1): one the client sent a share for if one is ours, in our
+/// order, with that share; else one it supports, which a HelloRetryRequest asks for.
+fn key_exchange<'a>(ch: &ClientHello<'a>) -> Result<(u16, Option<KeyShareEntry<'a>>), Fatal> {
     let groups = SupportedGroups::parse(
         find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS)
             .ok_or(missing("TLS 1.3 ClientHello without supported_groups"))?,
@@ -108,45 +107,153 @@ fn choose<'a>(core: &Core, ch: &ClientHello<'a>) -> Result<Choice<'a>, Fatal> {
             "key_share for a group not in supported_groups",
         ));
     }
-    let (identity, scheme) = [core.keys.ec_identity(), core.keys.rsa_identity()]
-        .into_iter()
-        .flatten()
-        .find_map(|id| signing_scheme(&id.key, &schemes).map(|s| (id.clone(), s)))
-        .ok_or(Fatal::handshake(
-            "no certificate signs with a scheme the client accepts",
-        ))?;
     let shared = ecdhe::SUPPORTED_GROUPS
         .iter()
         .find_map(|g| shares.iter().find(|s| s.group == *g).cloned());
-    let (group, client_share) = match shared {
-        Some(share) => (share.group, Some(share)),
-        None => {
-            let group = ecdhe::SUPPORTED_GROUPS
-                .iter()
-                .copied()
-                .find(|g| groups.contains(g))
-                .ok_or(Fatal::handshake("no key-exchange group in common"))?;
-            (group, None)
-        }
+    if let Some(share) = shared {
+        return Ok((share.group, Some(share)));
+    }
+    let group = ecdhe::SUPPORTED_GROUPS
+        .iter()
+        .copied()
+        .find(|g| groups.contains(g))
+        .ok_or(Fatal::handshake("no key-exchange group in common"))?;
+    Ok((group, None))
+}
+
+/// May this session use suite `id`: offered by the client, enabled, not disabled here.
+fn suite_allowed(core: &Core, ch: &ClientHello<'_>, id: u16) -> bool {
+    ch.suites.contains(&id)
+        && core.config.suites.enabled(id)
+        && !core.server_options.disabled_suites.contains(&id)
+}
+
+/// Our suite: the first of ours the client offers that this session may use.
+fn preferred_suite(core: &Core, ch: &ClientHello<'_>) -> Result<&'static Tls13Suite, Fatal> {
+    suites::TLS13_SUITES
+        .iter()
+        .find(|s| suite_allowed(core, ch, s.id))
+        .ok_or(Fatal::handshake("no TLS 1.3 cipher suite in common"))
+}
+
+/// The certificate we authenticate with: one whose key signs with a scheme the client
+/// accepts (signature_algorithms is mandatory then, RFC 8446 §4.2.3).
+fn certificate_authentication(core: &Core, ch: &ClientHello<'_>) -> Result<Authentication, Fatal> {
+    let schemes: Vec<u16> = SignatureAlgorithms::parse(
+        find_ext(&ch.extensions, ExtensionType::SIGNATURE_ALGORITHMS)
+            .ok_or(missing("TLS 1.3 ClientHello without signature_algorithms"))?,
+        (),
+    )?
+    .0
+    .iter()
+    .map(|s| s.0)
+    .collect();
+    [core.keys.ec_identity(), core.keys.rsa_identity()]
+        .into_iter()
+        .flatten()
+        .find_map(|id| {
+            signing_scheme(&id.key, &schemes).map(|scheme| Authentication::Certificate {
+                identity: id.clone(),
+                scheme,
+            })
+        })
+        .ok_or(Fatal::handshake(
+            "no certificate signs with a scheme the client accepts",
+        ))
+}
+
+/// The ticket this ClientHello resumes, if any (RFC 8446 §4.2.11; ABI.md D28): the first
+/// offered identity that is a live TLS 1.3 entry of our session cache, made under the same
+/// keys and client-authentication requirement, for a suite this session may use (after a
+/// HelloRetryRequest, the one it settled: `required_suite`), with psk_dhe_ke offered. The
+/// entry is removed when found (tickets are used once); a binder that does not verify is
+/// decrypt_error. `transcript_prefix` is what precedes this hello in the transcript.
+fn resumption(
+    core: &Core,
+    ch: &ClientHello<'_>,
+    raw_hello: &[u8],
+    transcript_prefix: &[u8],
+    required_suite: Option<&'static Tls13Suite>,
+) -> Result<Option<(&'static Tls13Suite, Authentication)>, Fatal> {
+    let Some(body) = find_ext(&ch.extensions, ExtensionType::PRE_SHARED_KEY) else {
+        return Ok(None);
     };
-    Ok(Choice {
-        suite,
-        identity,
-        scheme,
-        group,
-        client_share,
-    })
+    let offered = OfferedPsks::parse(body, ())?;
+    let modes = PskKeyExchangeModes::parse(
+        find_ext(&ch.extensions, ExtensionType::PSK_KEY_EXCHANGE_MODES)
+            .ok_or(missing("pre_shared_key without psk_key_exchange_modes"))?,
+        (),
+    )?;
+    if !modes.0.contains(&PskKeyExchangeModes::PSK_DHE_KE) {
+        return Ok(None);
+    }
+    let cache = &core.config.server_cache;
+    for (index, identity) in offered.identities.iter().enumerate() {
+        let Some(cached) = cache.lookup(identity.identity, core.config.now()) else {
+            continue;
+        };
+        if cached.version != TLS1_3 {
+            continue;
+        }
+        cache.remove(identity.identity);
+        let Some(suite) = suites::tls13_by_id(cached.suite) else {
+            continue;
+        };
+        let same_context = cached.auth.keys == core.keys.context_digest()
+            && cached.auth.client_auth_required == core.server_options.client_auth;
+        let suite_ok =
+            suite_allowed(core, ch, suite.id) && required_suite.is_none_or(|r| r.id == suite.id);
+        if !same_context || !suite_ok {
+            continue;
+        }
+        let psk = Zeroizing::new(cached.master_secret[..suite.hash.output_len()].to_vec());
+        let truncated = client_hello_without_binders(raw_hello, offered.binders_encoded_len());
+        let hashed = [transcript_prefix, truncated].concat();
+        let binder_key = EarlySecret::with_psk(suite.hash, &psk).binder_key(PskKind::Resumption);
+        if !binder_key.verify(&suite.hash.digest(&hashed), offered.binders[index]) {
+            return Err(Fatal::decrypt("PSK binder does not verify"));
+        }
+        let auth = Authentication::Resumption {
+            index: index as u16,
+            psk,
+            auth: cached.auth,
+        };
+        return Ok(Some((suite, auth)));
+    }
+    Ok(None)
+}
+
+/// How this handshake is authenticated, and with which suite: a ticket if one resumes,
+/// else our preferred suite (`required_suite` after a HelloRetryRequest) and a certificate.
+fn authenticate(
+    core: &Core,
+    ch: &ClientHello<'_>,
+    raw_hello: &[u8],
+    transcript_prefix: &[u8],
+    required_suite: Option<&'static Tls13Suite>,
+) -> Result<(&'static Tls13Suite, Authentication), Fatal> {
+    if let Some(resumed) = resumption(core, ch, raw_hello, transcript_prefix, required_suite)? {
+        return Ok(resumed);
+    }
+    let suite = match required_suite {
+        Some(s) => s,
+        None => preferred_suite(core, ch)?,
+    };
+    Ok((suite, certificate_authentication(core, ch)?))
 }
 
 /// Where the TLS ≤ 1.2 ClientHello state hands over: the client offered TLS 1.3 and we
 /// speak it.
 pub fn on_client_hello(core: &mut Core, m: Message<'_>, ch: &ClientHello<'_>) -> Next {
-    let choice = choose(core, ch)?;
-    if choice.client_share.is_none() {
-        return send_hello_retry_request(core, m, ch, choice.suite, choice.group);
-    }
+    check_hello(ch)?;
+    let (group, share) = key_exchange(ch)?;
+    let Some(share) = share else {
+        let suite = preferred_suite(core, ch)?;
+        return send_hello_retry_request(core, m, ch, suite, group);
+    };
+    let (suite, auth) = authenticate(core, ch, m.raw, &[], None)?;
     core.transcript.add(m.raw);
-    respond(core, ch, choice, false)
+    respond(core, ch, suite, share, auth, false)
 }
 
 /// HelloRetryRequest (RFC 8446 §4.1.4) asking for a share of `group`. The transcript
@@ -199,6 +306,7 @@ impl State for ExpectSecondClientHello {
                 "second ClientHello drops TLS 1.3 or changes the session id",
             ));
         }
+        check_hello(&ch)?;
         let shares = find_ext(&ch.extensions, ExtensionType::KEY_SHARE)
             .map(|b| KeyShareClientHello::parse(b, ()))
             .transpose()?
@@ -209,34 +317,35 @@ impl State for ExpectSecondClientHello {
                 "second ClientHello without exactly a share for the requested group",
             ));
         }
-        let choice = choose(core, &ch)?;
-        if choice.suite.id != self.suite.id || choice.group != self.group {
+        if !suite_allowed(core, &ch, self.suite.id) {
             return Err(Fatal::illegal(
-                "second ClientHello changes what the HelloRetryRequest settled",
+                "second ClientHello drops the suite of the HelloRetryRequest",
             ));
         }
+        let (_, share) = key_exchange(&ch)?;
+        let share = share.ok_or(Fatal::internal("checked share not found"))?;
+        let prefix = core.transcript.messages().unwrap_or_default().to_vec();
+        let (suite, auth) = authenticate(core, &ch, m.raw, &prefix, Some(self.suite))?;
         core.transcript.add(m.raw);
-        respond(core, &ch, choice, true)
+        respond(core, &ch, suite, share, auth, true)
     }
 }
 
-/// ServerHello and our whole first flight (RFC 8446 §2): EncryptedExtensions,
-/// CertificateRequest when client authentication is required, Certificate,
-/// CertificateVerify, Finished; then the application keys for writing.
-fn respond(core: &mut Core, ch: &ClientHello<'_>, choice: Choice<'_>, retried: bool) -> Next {
-    let Choice {
-        suite,
-        identity,
-        scheme,
-        group,
-        client_share,
-    } = choice;
-    let client_share =
-        client_share.ok_or(Fatal::internal("ServerHello without the client's share"))?;
-    let share = KeyShare::generate(group)?;
+/// ServerHello and our whole first flight (RFC 8446 §2): EncryptedExtensions, then, in a
+/// full handshake, CertificateRequest when client authentication is required, Certificate
+/// and CertificateVerify; Finished; then the application keys for writing.
+fn respond(
+    core: &mut Core,
+    ch: &ClientHello<'_>,
+    suite: &'static Tls13Suite,
+    client_share: KeyShareEntry<'_>,
+    auth: Authentication,
+    retried: bool,
+) -> Next {
+    let share = KeyShare::generate(client_share.group)?;
     let random: [u8; 32] =
         rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
-    let extensions = [
+    let mut extensions = vec![
         (
             ExtensionType::SUPPORTED_VERSIONS,
             SupportedVersionsServer(TLS1_3).to_bytes()?,
@@ -244,12 +353,20 @@ fn respond(core: &mut Core, ch: &ClientHello<'_>, choice: Choice<'_>, retried: b
         (
             ExtensionType::KEY_SHARE,
             KeyShareServerHello(KeyShareEntry {
-                group,
+                group: share.group,
                 key_exchange: &share.public,
             })
             .to_bytes()?,
         ),
     ];
+    let mut early = None;
+    if let Authentication::Resumption { index, psk, .. } = &auth {
+        extensions.push((
+            ExtensionType::PRE_SHARED_KEY,
+            SelectedPsk(*index).to_bytes()?,
+        ));
+        early = Some(EarlySecret::with_psk(suite.hash, psk));
+    }
     let hello = encode_server_hello(TLS1_2, &random, ch.session_id, suite.id, &extensions)?;
     let shared = share.agree(client_share.key_exchange)?;
     core.send_handshake(HandshakeType::SERVER_HELLO, &hello)?;
@@ -259,7 +376,7 @@ fn respond(core: &mut Core, ch: &ClientHello<'_>, choice: Choice<'_>, retried: b
     }
     core.transcript
         .start_hashing(&[transcript_hash(suite.hash)], false);
-    let keys = HandshakeKeys::derive(core, suite, &shared)?;
+    let keys = HandshakeKeys::derive(core, suite, early, &shared)?;
     core.record.set_write_tls13(keys.protection(&keys.server));
     core.record.set_read_tls13(keys.protection(&keys.client));
     let ee = EncryptedExtensions {
@@ -267,13 +384,24 @@ fn respond(core: &mut Core, ch: &ClientHello<'_>, choice: Choice<'_>, retried: b
     };
     core.send_handshake(HandshakeType::ENCRYPTED_EXTENSIONS, &ee.to_bytes()?)?;
     let client_auth = core.server_options.client_auth;
-    if client_auth {
-        send_certificate_request(core)?;
-    }
-    send_certificate(core, &identity)?;
-    let hash = keys.transcript(core)?;
-    let verify = certificate_verify(&identity.key, scheme, true, &hash)?;
-    core.send_handshake(HandshakeType::CERTIFICATE_VERIFY, &verify)?;
+    let (session_auth, resumed, request_certificate) = match auth {
+        Authentication::Certificate { identity, scheme } => {
+            if client_auth {
+                send_certificate_request(core)?;
+            }
+            send_certificate(core, &identity)?;
+            let hash = keys.transcript(core)?;
+            let verify = certificate_verify(&identity.key, scheme, true, &hash)?;
+            core.send_handshake(HandshakeType::CERTIFICATE_VERIFY, &verify)?;
+            let session_auth = AuthContext {
+                client_auth_required: client_auth,
+                ..AuthContext::new(&core.keys)
+            };
+            (session_auth, false, client_auth)
+        }
+        // A resumed session is authenticated as the session it resumes was.
+        Authentication::Resumption { auth, .. } => (auth, true, false),
+    };
     let verify_data = keys.server.finished_verify_data(&keys.transcript(core)?);
     core.send_handshake(HandshakeType::FINISHED, &verify_data)?;
     let hash = keys.transcript(core)?;
@@ -292,16 +420,75 @@ fn respond(core: &mut Core, ch: &ClientHello<'_>, choice: Choice<'_>, retried: b
         client_handshake,
         client_traffic,
         server_traffic,
-        auth: AuthContext {
-            client_auth_required: client_auth,
-            ..AuthContext::new(&core.keys)
-        },
+        master,
+        auth: session_auth,
+        resumed,
+        issue_ticket: offers_psk_dhe_ke(ch)?,
     };
-    if client_auth {
+    if request_certificate {
         Ok(Box::new(ExpectClientCertificate { flight }))
     } else {
         Ok(Box::new(ExpectClientFinished { flight }))
     }
+}
+
+/// Whether the client can resume with a ticket of ours: it offered psk_dhe_ke (RFC 8446
+/// §4.2.9: a ticket for modes it did not list would be useless to it).
+fn offers_psk_dhe_ke(ch: &ClientHello<'_>) -> Result<bool, Fatal> {
+    Ok(
+        match find_ext(&ch.extensions, ExtensionType::PSK_KEY_EXCHANGE_MODES) {
+            Some(body) => PskKeyExchangeModes::parse(body, ())?
+                .0
+                .contains(&PskKeyExchangeModes::PSK_DHE_KE),
+            None => false,
+        },
+    )
+}
+
+/// One NewSessionTicket (RFC 8446 §4.6.1; ABI.md D28): the ticket is a random reference to
+/// an entry of the server session cache holding the PSK and the session's authentication
+/// context, living as long as TLS 1.2 cache entries. Post-handshake messages are not part
+/// of the transcript.
+fn issue_ticket(
+    core: &mut Core,
+    suite: &'static Tls13Suite,
+    resumption: &ResumptionMasterSecret,
+    auth: &AuthContext,
+) -> Result<(), Fatal> {
+    let ticket: [u8; 32] =
+        rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
+    let age_add = u32::from_be_bytes(
+        rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?,
+    );
+    // One ticket per connection, so one nonce suffices.
+    let nonce = [0u8];
+    let psk = resumption.ticket_psk(&nonce);
+    let mut master_secret = Zeroizing::new([0u8; 48]);
+    let psk_bytes = psk.as_secret().as_bytes();
+    master_secret[..psk_bytes.len()].copy_from_slice(psk_bytes);
+    core.config.server_cache.insert(
+        CachedSession {
+            id: ticket,
+            master_secret,
+            suite: suite.id,
+            version: TLS1_3,
+            extended_master_secret: false,
+            auth: auth.clone(),
+        },
+        core.config.now(),
+    );
+    let body = NewSessionTicket {
+        lifetime: u32::try_from(ENTRY_LIFE.as_secs()).unwrap_or(MAX_TICKET_LIFETIME),
+        age_add,
+        nonce: &nonce,
+        ticket: &ticket,
+        extensions: Vec::new(),
+    }
+    .to_bytes()?;
+    let msg = handshake_message(HandshakeType::NEW_SESSION_TICKET, &body)?;
+    core.record
+        .write_records(&mut core.out, content::HANDSHAKE, &msg);
+    Ok(())
 }
 
 /// CertificateRequest (RFC 8446 §4.3.2): the schemes we verify. As in TLS 1.2, a server
@@ -347,7 +534,11 @@ struct ClientFlight {
     client_handshake: TrafficSecret,
     client_traffic: TrafficSecret,
     server_traffic: TrafficSecret,
+    /// For the resumption master secret, once the client's Finished is in the transcript.
+    master: MasterSecret,
     auth: AuthContext,
+    resumed: bool,
+    issue_ticket: bool,
 }
 
 struct ExpectClientCertificate {
@@ -415,8 +606,25 @@ impl State for ExpectClientFinished {
         let f = self.flight;
         let hash = core.transcript.digest(transcript_hash(f.suite.hash))?;
         check_finished(&f.client_handshake, &hash, m.body)?;
+        core.transcript.add(m.raw);
+        let resumption = f
+            .master
+            .resumption_master_secret(&core.transcript.digest(transcript_hash(f.suite.hash))?);
         core.record
             .set_read_tls13(f.client_traffic.record_protection(f.suite.aead));
-        establish::<false>(core, f.suite, f.client_traffic, f.server_traffic, f.auth)
+        if f.issue_ticket {
+            issue_ticket(core, f.suite, &resumption, &f.auth)?;
+        }
+        establish::<false>(
+            core,
+            Established {
+                suite: f.suite,
+                client_traffic: f.client_traffic,
+                server_traffic: f.server_traffic,
+                resumption,
+                auth: f.auth,
+                resumed: f.resumed,
+            },
+        )
     }
 }
