@@ -333,3 +333,59 @@ mod tests {
         }
     }
 }
+
+#[cfg(all(test, feature = "fast-rsa"))]
+mod bench {
+    use std::time::{Duration, Instant};
+
+    /// ChaCha20-Poly1305 sealing of 16 KB records, ring (what the record layer uses) against
+    /// aws-lc-rs, alternating, best of several rounds (the machine is shared; bench/NOTES.md):
+    /// `cargo test --release --lib aead::bench -- --ignored --nocapture --test-threads=1`
+    #[test]
+    #[ignore]
+    fn chacha_seal_ring_vs_aws_lc() {
+        const LEN: usize = 16384;
+        const N: u32 = 1000;
+        let key = [7u8; 32];
+        let ring_key = ring::aead::LessSafeKey::new(
+            ring::aead::UnboundKey::new(&ring::aead::CHACHA20_POLY1305, &key).unwrap(),
+        );
+        let aws_key = aws_lc_rs::aead::LessSafeKey::new(
+            aws_lc_rs::aead::UnboundKey::new(&aws_lc_rs::aead::CHACHA20_POLY1305, &key).unwrap(),
+        );
+        let mut data = vec![0xa5u8; LEN];
+        let (mut best_ring, mut best_aws) = (Duration::MAX, Duration::MAX);
+        for _ in 0..8 {
+            let t = Instant::now();
+            for i in 0..N {
+                let mut n = [0u8; 12];
+                n[8..].copy_from_slice(&i.to_be_bytes());
+                let nonce = ring::aead::Nonce::assume_unique_for_key(n);
+                let aad = ring::aead::Aad::from([0u8; 13]);
+                let tag = ring_key
+                    .seal_in_place_separate_tag(nonce, aad, &mut data)
+                    .unwrap();
+                let _ = std::hint::black_box(tag);
+            }
+            best_ring = best_ring.min(t.elapsed() / N);
+            let t = Instant::now();
+            for i in 0..N {
+                let mut n = [0u8; 12];
+                n[8..].copy_from_slice(&i.to_be_bytes());
+                let nonce = aws_lc_rs::aead::Nonce::assume_unique_for_key(n);
+                let aad = aws_lc_rs::aead::Aad::from([0u8; 13]);
+                let tag = aws_key
+                    .seal_in_place_separate_tag(nonce, aad, &mut data)
+                    .unwrap();
+                let _ = std::hint::black_box(tag);
+            }
+            best_aws = best_aws.min(t.elapsed() / N);
+        }
+        let mbs = |d: Duration| LEN as f64 / d.as_secs_f64() / 1e6;
+        eprintln!(
+            "ChaCha20-Poly1305 seal 16 KB: ring {best_ring:?} ({:.0} MB/s), aws-lc-rs {best_aws:?} ({:.0} MB/s)",
+            mbs(best_ring),
+            mbs(best_aws)
+        );
+    }
+}
