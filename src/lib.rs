@@ -3,8 +3,8 @@
 //! Everything outside `ffi` and `c_imports` is safe, sans-IO Rust with no knowledge of C,
 //! and the compiler holds it to that (`#![deny(unsafe_code)]` below, allowed only on those
 //! two modules): `ffi` translates between C handles/buffers and the core types (the exports),
-//! `c_imports` wraps what the core imports from C (aws-lc's raw RSA private operation). The
-//! core never imports from `ffi`.
+//! `c_imports` wraps what the core imports from C (aws-lc's raw RSA private operation and
+//! stitched AES-CBC-HMAC-SHA1 record sealing). The core never imports from `ffi`.
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 

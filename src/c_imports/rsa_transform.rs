@@ -11,9 +11,10 @@
 //! the fault check (the result is verified with the public exponent) happen inside. The
 //! caller (`crypto::rsa`) does the branch-free PKCS#1 check of RFC 5246 §7.4.7.1.
 //!
-//! This module is the only place that calls into aws-lc directly; it keeps the crate's rule
-//! that every `unsafe` block is under `ffi`.
+//! Like the other `c_imports` modules it keeps the crate's rule that `unsafe` code lives
+//! only in `ffi` and `c_imports`.
 
+use super::clear_errors;
 use aws_lc_sys as sys;
 use core::ptr::NonNull;
 
@@ -97,10 +98,4 @@ impl Drop for RawRsaKey {
         // wipes the private components.
         unsafe { sys::RSA_free(self.rsa.as_ptr()) }
     }
-}
-
-/// Drops what a failure left on aws-lc's thread-local error queue.
-fn clear_errors() {
-    // SAFETY: ERR_clear_error only touches the calling thread's error queue.
-    unsafe { sys::ERR_clear_error() }
 }
