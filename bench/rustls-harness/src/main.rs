@@ -1,7 +1,10 @@
 //! The in-memory benchmark of bench/matrixssl_bench.c for rustls (ring provider): the same
-//! certificates, one suite offered per run, TLS 1.2, X25519 chosen (P-256 and P-384 offered
-//! too, as our client does), session-ID resumption (rustls servers issue no tickets unless
-//! given a ticketer), records copied between the two connections through one reused buffer.
+//! certificates, one suite offered per run, TLS 1.2 or (tls13 rows) TLS 1.3, X25519 chosen
+//! (P-256 and P-384 offered too, as our client does), session-ID resumption in TLS 1.2
+//! (rustls servers issue no TLS 1.2 tickets unless given a ticketer), in TLS 1.3 one
+//! stateful ticket per handshake (without a ticketer a TLS 1.3 ticket is a reference into
+//! the server's session cache, as ours are), records copied between the two connections
+//! through one reused buffer.
 //!
 //! usage: rustls-harness FIXTURE_DIR [--smoke] [--seconds S]
 //! Prints `RESULT lib=rustls metric=... suite=... value=...` lines and a closing
@@ -17,8 +20,8 @@ use rustls::crypto::{CryptoProvider, ring as provider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use rustls::{
-    ClientConfig, ClientConnection, Connection, HandshakeKind, RootCertStore, ServerConfig,
-    ServerConnection, SupportedCipherSuite,
+    ClientConfig, ClientConnection, Connection, HandshakeKind, NamedGroup, ProtocolVersion,
+    RootCertStore, ServerConfig, ServerConnection, SupportedCipherSuite,
 };
 
 // ---- allocation counting: usable size of live chunks, as bench/alloc_count.c counts ----
@@ -100,8 +103,9 @@ struct Bench {
 }
 
 impl Bench {
-    fn result(&self, metric: &str, suite: &str, value: f64) {
-        println!("RESULT lib=rustls metric={metric} suite={suite} value={value:.6}");
+    fn result(&self, metric: &str, s: &Suite, value: f64) {
+        let (prefix, suite) = (if s.tls13 { "tls13_" } else { "" }, s.iana);
+        println!("RESULT lib=rustls metric={prefix}{metric} suite={suite} value={value:.6}");
     }
     fn check(&mut self, ok: bool, what: &str, suite: &str) {
         if ok {
@@ -134,10 +138,13 @@ impl Bench {
 }
 
 struct Suite {
+    /// Row name: the IANA suite name; TLS 1.3 rows add the chain (as bench_util.h).
     iana: &'static str,
     suite: SupportedCipherSuite,
     ec: bool,
     bulk: bool,
+    /// TLS 1.3 only (metrics prefixed `tls13_`); otherwise TLS 1.2 only.
+    tls13: bool,
 }
 
 struct Configs {
@@ -167,18 +174,25 @@ fn configs(dir: &str, s: &Suite) -> Configs {
         .collect::<Result<_, _>>()
         .expect("chain");
     let key = PrivateKeyDer::from_pem_file(p(key)).expect("key");
-    let server = ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[&rustls::version::TLS12])
+    let version = if s.tls13 {
+        &rustls::version::TLS13
+    } else {
+        &rustls::version::TLS12
+    };
+    let mut server = ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[version])
         .expect("versions")
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .expect("server config");
+    // One TLS 1.3 ticket per handshake, as our server and the OpenSSL harness issue.
+    server.send_tls13_tickets = 1;
     let mut roots = RootCertStore::empty();
     for c in CertificateDer::pem_file_iter(p(ca)).expect("ca") {
         roots.add(c.expect("ca")).expect("ca");
     }
     let client = ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS12])
+        .with_protocol_versions(&[version])
         .expect("versions")
         .with_root_certificates(roots)
         .with_no_client_auth();
@@ -249,7 +263,7 @@ fn memory(b: &mut Bench, cfg: &Configs, s: &Suite, wire: &mut Vec<u8>, sink: &mu
     PEAK.store(base, Relaxed);
     let p = pair(cfg, false, wire, sink);
     ok &= p.is_some();
-    b.result("heap_peak", s.iana, (PEAK.load(Relaxed) - base) as f64);
+    b.result("heap_peak", s, (PEAK.load(Relaxed) - base) as f64);
     drop(p);
     let base = live();
     let mut clients = Vec::with_capacity(IDLE_PAIRS);
@@ -268,34 +282,48 @@ fn memory(b: &mut Bench, cfg: &Configs, s: &Suite, wire: &mut Vec<u8>, sink: &mu
     let after_clients = live();
     drop(servers);
     let n = IDLE_PAIRS as f64;
-    b.result("heap_idle", s.iana, held as f64 / n);
+    b.result("heap_idle", s, held as f64 / n);
     b.result(
         "heap_idle_client",
-        s.iana,
+        s,
         (base + vec_bytes + held - after_clients) as f64 / n,
     );
     b.result(
         "heap_idle_server",
-        s.iana,
+        s,
         (after_clients - base - vec_bytes) as f64 / n,
     );
     b.check(ok, "memory pairs", s.iana);
 }
 
-fn full(b: &mut Bench, cfg: &Configs, s: &Suite, wire: &mut Vec<u8>, sink: &mut [u8]) {
+/// The pair ran the row's suite at the row's version over X25519 (a TLS 1.2 resumption
+/// has no key exchange; a TLS 1.3 one is psk_dhe_ke).
+fn negotiated(s: &Suite, p: &Pair, resumed: bool) -> bool {
+    let version = if s.tls13 {
+        ProtocolVersion::TLSv1_3
+    } else {
+        ProtocolVersion::TLSv1_2
+    };
     let id = u16::from(s.suite.suite());
+    p.s.negotiated_cipher_suite().map(|x| u16::from(x.suite())) == Some(id)
+        && p.c.protocol_version() == Some(version)
+        && p.s.protocol_version() == Some(version)
+        && ((resumed && !s.tls13)
+            || p.s.negotiated_key_exchange_group().map(|g| g.name()) == Some(NamedGroup::X25519))
+}
+
+fn full(b: &mut Bench, cfg: &Configs, s: &Suite, wire: &mut Vec<u8>, sink: &mut [u8]) {
     let allocs = NALLOCS.load(Relaxed);
     let r = b.timed(8, || {
         pair(cfg, false, wire, sink).is_some_and(|p| {
-            p.s.negotiated_cipher_suite().map(|x| u16::from(x.suite())) == Some(id)
-                && p.c.handshake_kind() == Some(HandshakeKind::Full)
+            negotiated(s, &p, false) && p.c.handshake_kind() == Some(HandshakeKind::Full)
         })
     });
     let allocs = NALLOCS.load(Relaxed) - allocs;
     b.check(r.is_some(), "full handshakes", s.iana);
     if let Some((n, t)) = r {
-        b.result("full_hs", s.iana, n as f64 / t);
-        b.result("hs_allocs", s.iana, allocs as f64 / n as f64);
+        b.result("full_hs", s, n as f64 / t);
+        b.result("hs_allocs", s, allocs as f64 / n as f64);
     }
 }
 
@@ -303,13 +331,14 @@ fn resumed(b: &mut Bench, cfg: &Configs, s: &Suite, wire: &mut Vec<u8>, sink: &m
     let first = pair(cfg, true, wire, sink).is_some();
     let r = b.timed(8, || {
         pair(cfg, true, wire, sink).is_some_and(|p| {
-            p.c.handshake_kind() == Some(HandshakeKind::Resumed)
+            negotiated(s, &p, true)
+                && p.c.handshake_kind() == Some(HandshakeKind::Resumed)
                 && p.s.handshake_kind() == Some(HandshakeKind::Resumed)
         })
     });
     b.check(first && r.is_some(), "resumed handshakes", s.iana);
     if let Some((n, t)) = r {
-        b.result("resumed_hs", s.iana, n as f64 / t);
+        b.result("resumed_hs", s, n as f64 / t);
     }
 }
 
@@ -334,8 +363,8 @@ fn bulk(b: &mut Bench, cfg: &Configs, s: &Suite, wire: &mut Vec<u8>, sink: &mut 
     ok &= r.is_some_and(|(n, _)| RECEIVED.load(Relaxed) == n * RECORD as u64);
     b.check(ok, "bulk transfer", s.iana);
     if let (true, Some((n, t))) = (ok, r) {
-        b.result("bulk", s.iana, n as f64 * RECORD as f64 / t / 1e6);
-        b.result("bulk_allocs_per_record", s.iana, allocs as f64 / n as f64);
+        b.result("bulk", s, n as f64 * RECORD as f64 / t / 1e6);
+        b.result("bulk_allocs_per_record", s, allocs as f64 / n as f64);
     }
 }
 
@@ -366,18 +395,36 @@ fn main() {
             suite: cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             ec: false,
             bulk: true,
+            tls13: false,
         },
         Suite {
             iana: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
             suite: cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
             ec: true,
             bulk: true,
+            tls13: false,
         },
         Suite {
             iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             suite: cs::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
             ec: true,
             bulk: true,
+            tls13: false,
+        },
+        // TLS 1.3: bulk once (the record layer does not depend on the chain).
+        Suite {
+            iana: "TLS_AES_128_GCM_SHA256+ECDSA-P256",
+            suite: cs::TLS13_AES_128_GCM_SHA256,
+            ec: true,
+            bulk: true,
+            tls13: true,
+        },
+        Suite {
+            iana: "TLS_AES_128_GCM_SHA256+RSA-2048",
+            suite: cs::TLS13_AES_128_GCM_SHA256,
+            ec: false,
+            bulk: false,
+            tls13: true,
         },
     ];
     println!("INFO lib=rustls version={}", env!("RUSTLS_VERSION"));
