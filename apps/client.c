@@ -13,7 +13,8 @@
  *        -x    send "GET / HTTP/1.0" and print the response (for generic peers such as
  *              openssl s_server -www or gnutls-serv).
  * -r R reconnects R more times with the same sslSessionId_t and requires resumption.
- * -R 0|1 renegotiates once after the first handshake (0 resumed, 1 full) before the request.
+ * -R 0|1 renegotiates once after the first handshake (0 resumed, 1 full) before the request;
+ * on TLS 1.3 it sends a KeyUpdate instead (ABI.md D29) and prints "keyupdate ...".
  * -c/-k load an RSA client identity (matrixSslLoadRsaKeys), -C/-E an ECDSA one
  * (matrixSslLoadEcKeys), -p12 file -W pass one from PKCS#12 (matrixSslLoadPkcs12); -P is the
  * password of encrypted PEM keys. -K hexkey -I identity load a pre-shared key
@@ -274,7 +275,13 @@ static void on_handshake_complete(conn_t *c)
             failf(c, "matrixSslEncodeRehandshake failed", rc);
             return;
         }
-        c->rehs_pending = 1;
+        if (matrixSslGetNegotiatedVersion(c->ssl) >= 0x0304) {
+            /* On TLS 1.3 that queued a KeyUpdate: no handshake follows, so it is done. */
+            c->rehs_done = 1;
+            print_key_update_line(c->ssl);
+        } else {
+            c->rehs_pending = 1;
+        }
     }
 }
 

@@ -403,6 +403,14 @@ static APP_UNUSED void print_handshake_line(ssl_t *ssl)
     fflush(stdout);
 }
 
+/* A TLS 1.3 "rehandshake" (-R): matrixSslEncodeRehandshake queued a KeyUpdate. */
+static APP_UNUSED void print_key_update_line(ssl_t *ssl)
+{
+    printf("keyupdate version=0x%04x suite=0x%04x\n",
+        (unsigned)matrixSslGetNegotiatedVersion(ssl), (unsigned)matrixSslGetNegotiatedCipher(ssl));
+    fflush(stdout);
+}
+
 /* Case-insensitive prefix test on a header line. */
 static APP_UNUSED int header_is(const char *line, const char *name)
 {

@@ -15,7 +15,8 @@
  *
  * With -R 0|1 the server renegotiates (HelloRequest; 0 = resumed, 1 = full handshake) after
  * reading a GET request and answers once that rehandshake has completed (or right away if the
- * client refuses it with a no_renegotiation warning).
+ * client refuses it with a no_renegotiation warning). On a TLS 1.3 connection the same call sends
+ * a KeyUpdate (ABI.md D29): the server prints "keyupdate version=.. suite=.." and answers at once.
  *
  * Identities: -c/-k loads an RSA certificate and key (matrixSslLoadRsaKeys), -e/-E an ECDSA
  * one (matrixSslLoadEcKeys); both may be given, and the same key container then serves
@@ -366,6 +367,15 @@ static int start_response(conn_t *c, const unsigned char *rest, size_t rest_len)
                 if (rc < 0) {
                     errc(c, "matrixSslEncodeRehandshake failed", rc);
                     return -1;
+                }
+                if (matrixSslGetNegotiatedVersion(c->ssl) >= 0x0304) {
+                    /* On TLS 1.3 that queued a KeyUpdate, which completes no handshake:
+                       answer now (the response goes out under the new keys). */
+                    c->rehs_done = 1;
+                    if (!g.quiet) {
+                        print_key_update_line(c->ssl);
+                    }
+                    return start_get(c, version, n, head_only);
                 }
                 c->rehs_pending = 1;
                 c->req = REQ_WAIT_REHS;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: a throwaway PKI in build/demo, our example server on a random port with an RSA
 # and an ECDSA identity and two pre-shared keys, and our example client doing a GET, a 1 MB
-# POST echo, a resumed reconnection, an ECDHE_RSA suite, a DHE_RSA suite, TLS 1.0 and a
-# PSK-only connection (no CA or certificate). The server is stopped by PID whatever happens.
+# POST echo, a resumed reconnection, an ECDHE_RSA suite, a DHE_RSA suite, TLS 1.0, a
+# PSK-only connection (no CA or certificate) and TLS 1.3 (the server allows it with -V 0x0304,
+# the client asks for it with -V 0x0304): a GET, a 1 MB echo with ChaCha20-Poly1305 and a
+# KeyUpdate (-R 0, ABI.md D29). The server is stopped by PID whatever happens.
 # Prints a short summary; exits 1 if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,7 +29,7 @@ fi
 PSK1=000102030405060708090a0b0c0d0e0f
 PSK2=f0e1d2c3b4a5968778695a4b3c2d1e0f
 "$BIN/server" -p 0 -c "$D/server.pem" -k "$D/server.key" -e "$D/server-ec.pem" -E "$D/server-ec.key" \
-    -K "$PSK1" -I demo-one -K "$PSK2" -I demo-two -t 30 >"$D/server.log" 2>&1 &
+    -K "$PSK1" -I demo-one -K "$PSK2" -I demo-two -V 0x0304 -t 30 >"$D/server.log" 2>&1 &
 SPID=$!
 stop_server() {
     if kill -0 "$SPID" 2>/dev/null; then
@@ -86,6 +88,9 @@ demo_step "GET /1000 with TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (built-in ffdhe204
 demo_step "GET /1000 at TLS 1.0 (client capped with -V 0x0301)" -g 1000 -V 0x0301
 demo_step "GET /1000 with the second pre-shared key only (no CA, no certificate)" --no-ca \
     -K "$PSK2" -I demo-two -g 1000
+demo_step "TLS 1.3: GET /100000 (client -V 0x0304)" -g 100000 -V 0x0304
+demo_step "TLS 1.3: POST /echo with 1 MB and TLS_CHACHA20_POLY1305_SHA256" -e 1048576 -V 0x0304 -s 0x1303
+demo_step "TLS 1.3: KeyUpdate from the client before its GET /100000 (-R 0)" -g 100000 -V 0x0304 -R 0
 
 stop_server
 trap - EXIT

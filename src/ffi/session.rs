@@ -567,7 +567,8 @@ pub unsafe extern "C" fn matrixSslSetCipherSuiteEnabledStatus(
             0 => false,
             _ => return PS_ARG_FAIL,
         };
-        if suites::by_id(cipher_id).is_none() {
+        // The TLS 1.3 suites are controlled like the others (ABI.md D26).
+        if suites::by_id(cipher_id).is_none() && suites::tls13_by_id(cipher_id).is_none() {
             return PS_FAILURE;
         }
         // SAFETY: NULL or a live handle.

@@ -37,6 +37,12 @@ default offer, a DSA-signed chain and an unknown CA refused, a ServerKeyExchange
 tampered by a relay (decrypt_error), and gnutls-serv. A library built without the feature makes
 these cases skip; --lib DIR runs our programs against DIR/libmatrixssl.so.
 
+TLS 1.3 (cases named tls13/...; our programs with -V 0x0304, every peer forced to TLS 1.3): each
+suite with RSA, P-256 and P-384 identities against s_client and s_server, GnuTLS, curl,
+tlslite-ng and Python ssl; groups and HelloRetryRequest in both roles; client authentication;
+KeyUpdate started by either side; and the downgrade sentinel, through a relay that hides the
+ClientHello's supported_versions from a 1.3-capable s_server.
+
 All peers listen on 127.0.0.1 with free ports, every blocking step has a timeout, and every
 process started is stopped by PID in a finally block.
 
@@ -215,7 +221,7 @@ ECDHE_AEAD_IDS = {s.ident for s in ECDHE_SUITES if s.gnutls_mac == "AEAD"}
 
 
 def suite_by_openssl_name(name: str) -> int:
-    return next((x.ident for x in ALL_SUITES if x.openssl == name), 0)
+    return next((x.ident for x in [*ALL_SUITES, *TLS13_SUITES] if x.openssl == name), 0)
 
 
 @dataclass(frozen=True)
@@ -3511,6 +3517,515 @@ def add_dss_cases(add, quick: bool) -> None:
 # Driver
 
 
+# ---------------------------------------------------------------------------------------------
+# TLS 1.3 (RFC 8446; ABI.md section 9): our programs with -V 0x0304 against OpenSSL, GnuTLS,
+# Python ssl, curl and tlslite-ng, each peer forced to TLS 1.3. Every case names the version on
+# both sides, so the cases mean the same whatever the library's default cap is.
+
+
+@dataclass(frozen=True)
+class Suite13:
+    ident: int
+    openssl: str  # also the IANA name
+    gnutls: str
+    tlslite: str
+
+    @property
+    def hex(self) -> str:
+        return f"0x{self.ident:04X}"
+
+
+TLS13_SUITES = [
+    Suite13(0x1301, "TLS_AES_128_GCM_SHA256", "AES-128-GCM", "aes128gcm"),
+    Suite13(0x1302, "TLS_AES_256_GCM_SHA384", "AES-256-GCM", "aes256gcm"),
+    Suite13(0x1303, "TLS_CHACHA20_POLY1305_SHA256", "CHACHA20-POLY1305", "chacha20-poly1305"),
+]
+SUITE13_BY_NAME = {s.openssl: s for s in TLS13_SUITES}
+V13 = ["-V", "0x0304"]
+# What s_client prints as "Peer signature type" for each identity in TLS 1.3.
+SIG13 = {"rsa": b"RSA-PSS", "p256": b"ECDSA", "p384": b"ECDSA"}
+
+
+def gnutls13_priority(suite: Optional[Suite13] = None) -> str:
+    p = "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+    return p + (f":-CIPHER-ALL:+{suite.gnutls}" if suite else "")
+
+
+def check_tls13_s_client(out: bytes, suite: Suite13, ident: str) -> None:
+    m = re.search(rb"New, TLSv1.3, Cipher is (\S+)", out)
+    check(m is not None and m.group(1).decode() == suite.openssl,
+          f"s_client session {m and m.group(1)!r}, expected TLSv1.3 {suite.openssl}: {tail(out[:800])}")
+    m = re.search(rb"Peer signature type: (\S+)", out)
+    check(m is not None and m.group(1) == SIG13[ident], f"peer signature type {m and m.group(1)!r}")
+
+
+def case13_server_openssl(h: Harness, ident: str, suite: Suite13, groups: str = "", hrr: bool = False,
+                          n: int = 20000):
+    """Our server (one identity, -V 0x0304) against s_client -tls1_3 with one suite; with
+    `groups` s_client offers those groups and sends a key share for the first only, so a first
+    group we do not implement (X448) forces a HelloRetryRequest (two ClientHellos)."""
+    e = h.ec
+    srv, port = h.start_ec_server([ident], V13)
+    try:
+        args = ["-CAfile", e.ca, "-verify_return_error", "-tls1_3", "-ciphersuites", suite.openssl]
+        expected = []
+        if groups:
+            # -msg shows every ClientHello but interleaves its dumps with the data: a first
+            # connection for the handshake, with an empty body.
+            args += ["-groups", groups]
+            r = s_client(port, [*args, "-msg"], http_request_get(0))
+            out = r.stdout
+            check(r.returncode == 0 and b"HTTP/1.0 200 OK" in out, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+            hellos = len(re.findall(rb">>> TLS 1.3, Handshake \[length [0-9a-f]+\], ClientHello", out))
+            check(hellos == (2 if hrr else 1), f"{hellos} ClientHellos (HelloRetryRequest expected: {hrr})")
+            want = GROUP_BY_NAME[groups.split(":")[-1] if hrr else groups.split(":")[0]]
+            m = re.search(rb"Server Temp Key: ([^\n]+)", out)
+            check(m is not None and re.match(want.temp_key, m.group(1)) is not None,
+                  f"Server Temp Key {m and m.group(1)!r}, expected {want.name}")
+            expected.append((0x0304, suite.ident, 0))
+        r = s_client(port, args, http_request_get(n))
+        out = r.stdout
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(b"Verify return code: 0 (ok)" in out, "certificate not verified by s_client")
+        check_tls13_s_client(out, suite, ident)
+        i = out.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+        check_response_prefix(out[i:], n)
+        h.expect_server_lines(srv, expected + [(0x0304, suite.ident, 0)])
+    finally:
+        srv.stop()
+
+
+def case13_server_client_auth(h: Harness, with_cert: bool):
+    """Our server -A asks s_client -tls1_3 for a certificate; without one the client gets
+    certificate_required (116, RFC 8446 section 4.4.2.4) and no response."""
+    srv, port = h.start_server(["-A", "-a", h.pki.ca, *V13])
+    try:
+        args = ["-CAfile", h.pki.ca, "-verify_return_error", "-tls1_3"]
+        if with_cert:
+            args += ["-cert", h.pki.client_cert, "-key", h.pki.client_key]
+        r = s_client(port, args, http_request_get(1000))
+        if with_cert:
+            check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+            i = r.stdout.find(b"HTTP/1.0 200 OK")
+            check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+            check_response_prefix(r.stdout[i:], 1000)
+            hs = h.server_handshakes(srv, 1)
+            check(len(hs) == 1 and hs[0][0] == 0x0304, f"server handshake lines {fmt_hs(hs)}")
+        else:
+            check(b"HTTP/1.0 200 OK" not in r.stdout, "server answered a client without a certificate")
+            check(ossl_alert(r.stdout + r.stderr) == 116 or b"certificate required" in r.stderr,
+                  f"expected certificate_required: {tail(r.stderr)}")
+            check(h.server_handshakes(srv, 1, timeout=1) == [], "server completed a handshake")
+        check(srv.running(), "server exited")
+    finally:
+        srv.stop()
+
+
+def case13_server_peer_key_update(h: Harness, commands: list[bytes]):
+    """s_client -tls1_3 sends KeyUpdates interactively ("K": update_requested, which our server
+    must answer; "k": not requested), then a request whose answer is read under the new keys."""
+    e = h.ec
+    srv, port = h.start_ec_server(["p256"], V13)
+    p = Proc(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-tls1_3",
+              "-verify_return_error"], "openssl s_client", stdin=subprocess.PIPE)
+    try:
+        p.wait_for(rb"Verify return code: 0 \(ok\)", IO_TIMEOUT)
+        for k, cmd in enumerate(commands):
+            p.p.stdin.write(cmd + b"\n")
+            p.p.stdin.flush()
+            deadline = time.monotonic() + IO_TIMEOUT
+            while bytes(p.err).count(b"KEYUPDATE") < k + 1:
+                check(time.monotonic() < deadline and p.running(), f"s_client did not update: {tail(p.err)}")
+                time.sleep(0.05)
+        p.p.stdin.write(http_request_get(30000))
+        p.p.stdin.flush()
+        p.wait_for(rb"HTTP/1.0 200 OK", IO_TIMEOUT)
+        p.p.stdin.close()
+        p.wait(IO_TIMEOUT)
+        out = bytes(p.out)
+        check_response_prefix(out[out.find(b"HTTP/1.0 200 OK"):], 30000)
+        check(b"alert" not in bytes(p.err).lower(), f"s_client reported an alert: {tail(p.err)}")
+        h.expect_server_lines(srv, [(0x0304, h.server_handshakes(srv, 1)[0][1], 0)])
+    finally:
+        p.stop()
+        srv.stop()
+
+
+def case13_server_key_update(h: Harness, peer: str):
+    """Our server -R 0 sends KeyUpdate(update_requested) after reading the request, then
+    answers: the peer must take the update (and answer it) and read the response."""
+    srv, port = h.start_server(["-R", "0", *V13])
+    try:
+        if peer == "openssl":
+            r = s_client(port, ["-CAfile", h.pki.ca, "-verify_return_error", "-tls1_3"], http_request_get(40000))
+            check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+            i = r.stdout.find(b"HTTP/1.0 200 OK")
+            check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+            check_response_prefix(r.stdout[i:], 40000)
+        else:
+            s = pyssl13_connect(port, h.pki.ca)
+            try:
+                check_response(ssl_exchange(s, http_request_get(40000)), 40000)
+            finally:
+                s.close()
+        check(re.search(rb"(?m)^keyupdate version=0x0304 ", bytes(srv.out)) is not None,
+              f"server did not report its KeyUpdate: {tail(srv.out)}")
+    finally:
+        srv.stop()
+
+
+def case13_server_gnutls(h: Harness, suite: Suite13, ident: str = "rsa", n: int = 20000):
+    e = h.ec
+    srv, port = h.start_ec_server([ident], V13)
+    try:
+        out = gnutls_client(h, port, None, None, http_request_get(n), False, priority=gnutls13_priority(suite),
+                            ca=e.ca)
+        check(b"TLS1.3" in out, f"gnutls-cli did not report TLS1.3: {tail(out[:600])}")
+        i = out.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response: {tail(out)}")
+        check_response_prefix(out[i:], n)
+        h.expect_server_lines(srv, [(0x0304, suite.ident, 0)])
+    finally:
+        srv.stop()
+
+
+def pyssl13_connect(port: int, ca: Path) -> ssl.SSLSocket:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(str(ca))
+    ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    raw = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+    s = ctx.wrap_socket(raw, server_hostname="127.0.0.1", suppress_ragged_eofs=False)
+    check(s.version() == "TLSv1.3", f"Python ssl negotiated {s.version()}")
+    return s
+
+
+def case13_server_pyssl(h: Harness, ident: str, get: int = 20000, echo: int = 0):
+    e = h.ec
+    srv, port = h.start_ec_server([ident], V13)
+    try:
+        s = pyssl13_connect(port, e.ca)
+        try:
+            suite = SUITE13_BY_NAME[s.cipher()[0]]
+            if echo:
+                check_response(ssl_exchange(s, http_request_echo_head(echo), echo), echo)
+            else:
+                check_response(ssl_exchange(s, http_request_get(get)), get)
+        finally:
+            s.close()
+        h.expect_server_lines(srv, [(0x0304, suite.ident, 0)])
+    finally:
+        srv.stop()
+
+
+def case13_server_curl(h: Harness, suite: Suite13, get: int = 100000):
+    srv, port = h.start_server(V13)
+    try:
+        out = h.tmp / f"curl13-{port}.bin"
+        r = run(["curl", "-sS", "--max-time", str(IO_TIMEOUT), "--cacert", str(h.pki.ca), "--tlsv1.3",
+                 "--tls13-ciphers", suite.openssl, f"https://127.0.0.1:{port}/{get}", "-o", str(out)],
+                timeout=IO_TIMEOUT + 10)
+        check(r.returncode == 0, f"curl exit {r.returncode}: {tail(r.stderr)}")
+        diff = first_mismatch(out.read_bytes(), body(0, get))
+        check(not diff, f"body mismatch: {diff}")
+        h.expect_server_lines(srv, [(0x0304, suite.ident, 0)])
+    finally:
+        srv.stop()
+
+
+def tlslite13_settings(suite: Suite13) -> "HandshakeSettings":
+    st = HandshakeSettings()
+    st.minVersion = st.maxVersion = (3, 4)
+    st.cipherNames = [suite.tlslite]
+    return st
+
+
+def case13_server_tlslite(h: Harness, suite: Suite13, get: int = 5000):
+    if not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    srv, port = h.start_server(V13)
+    try:
+        raw = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+        c = TLSConnection(raw)
+        try:
+            c.handshakeClientCert(settings=tlslite13_settings(suite))
+            check(tuple(c.version) == (3, 4) and c.session.cipherSuite == suite.ident,
+                  f"tlslite-ng negotiated {c.version} 0x{c.session.cipherSuite:04x}")
+            raw_resp = exchange(c.write, lambda k: bytes(c.read(k, 1)), http_request_get(get))
+            check_response(raw_resp, get)
+        finally:
+            try:
+                c.close()
+            except Exception:  # noqa: BLE001
+                pass
+        h.expect_server_lines(srv, [(0x0304, suite.ident, 0)])
+    finally:
+        srv.stop()
+
+
+def case13_client_openssl(h: Harness, ident: str, suite: Suite13, groups: str = "", hrr: bool = False,
+                          extra=()):
+    """Our client (-V 0x0304 -s suite) against s_server -tls1_3 -www; with `groups` s_server
+    accepts only those, so our X25519 key share draws a HelloRetryRequest when X25519 is not
+    among them (s_server -msg then shows two ClientHellos)."""
+    e = h.ec
+    args = [*ossl_id_args(e.ids[ident]), "-tls1_3", "-ciphersuites", suite.openssl, "-msg", *extra]
+    if groups:
+        args += ["-groups", groups]
+    srv, port = ossl_server(h, args)
+    try:
+        hs, out = h.run_client(port, ["-s", suite.hex, "-x", *V13], ca=e.ca)
+        check(hs == [(0x0304, suite.ident, 0)], f"client handshake lines {fmt_hs(hs)}")
+        check(re.search(rb"New, TLSv1.3, Cipher is " + suite.openssl.encode() + rb"\s", out) is not None,
+              f"s_server page does not report TLSv1.3 {suite.openssl}")
+        if groups:
+            shared = re.findall(rb"Shared groups: (\S+)", out)
+            want = GROUP_BY_NAME[groups.split(":")[0]].shared
+            check(shared[:1] == [want], f"s_server shared groups {shared[:1]} != {want!r}")
+        time.sleep(0.1)
+        hellos = len(re.findall(rb"<<< TLS 1.3, Handshake \[length [0-9a-f]+\], ClientHello", bytes(srv.out)))
+        check(hellos == (2 if hrr else 1), f"s_server saw {hellos} ClientHellos (HelloRetryRequest: {hrr})")
+        return out
+    finally:
+        srv.stop()
+
+
+def case13_client_client_auth(h: Harness, ident: str):
+    """s_server -tls1_3 -Verify 1 requires a certificate; our client presents `ident`."""
+    e = h.ec
+    cid = e.ids[ident]
+    srv, port = ossl_server(h, ["-cert", h.pki.cert, "-key", h.pki.key, "-tls1_3", "-Verify", "1", "-CAfile", e.ca,
+                                "-verify_return_error"])
+    try:
+        id_args = ["-c", cid.chain, "-k", cid.key] if cid.kind == "rsa" else ["-C", cid.chain, "-E", cid.key]
+        hs, out = h.run_client(port, [*id_args, "-x", *V13], ca=e.ca)
+        check(len(hs) == 1 and hs[0][0] == 0x0304, f"client handshake lines {fmt_hs(hs)}")
+        check(b"Client certificate" in out and cid.subject in out,
+              f"s_server page does not show our client certificate: {tail(out[-600:])}")
+    finally:
+        srv.stop()
+
+
+def case13_client_peer_key_update(h: Harness, cmd: bytes, n: int = 30000):
+    """s_server -tls1_3 (not -www: it relays stdin) receives our request, sends a KeyUpdate
+    ("K" requests an answer from our client), then the response under its new keys."""
+    port = free_port()
+    srv = Proc(["openssl", "s_server", "-accept", str(port), "-cert", h.pki.cert, "-key", h.pki.key, "-tls1_3"],
+               "openssl s_server", stdin=subprocess.PIPE)
+    try:
+        srv.wait_for(rb"ACCEPT", 15)
+        cli = Proc([h.bindir / "client", "-h", "127.0.0.1", "-p", str(port), "-a", h.pki.ca, "-t", "30",
+                    "-g", str(n), *V13], "client")
+        try:
+            srv.wait_for(rb"GET /" + str(n).encode(), IO_TIMEOUT)
+            srv.p.stdin.write(cmd + b"\n")
+            srv.p.stdin.flush()
+            # (s_server reports the KeyUpdate it started as the SSL_do_handshake that sent it.)
+            srv.wait_for(rb"SSL_do_handshake -> 1", IO_TIMEOUT)
+            head = f"HTTP/1.0 200 OK\r\nContent-Length: {n}\r\nConnection: close\r\n\r\n".encode()
+            srv.p.stdin.write(head + body(0, n))
+            srv.p.stdin.flush()
+            rc = cli.wait(IO_TIMEOUT + 10)
+            out = bytes(cli.out)
+            check(rc == 0 and b"RESULT OK" in out,
+                  f"client exit {rc}: {tail(out)} {tail(cli.err)}; s_server: {tail(srv.out)} {tail(srv.err)}")
+            check(b"alert" not in bytes(srv.err).lower() + bytes(srv.out).lower(),
+                  f"s_server reported an alert: {tail(srv.err)}")
+        finally:
+            cli.stop()
+    finally:
+        srv.stop()
+
+
+def case13_client_key_update(h: Harness):
+    """Our client -R 0 sends KeyUpdate(update_requested) before its request; s_server -www
+    answers it and serves the page."""
+    srv, port = ossl_server(h, ["-cert", h.pki.cert, "-key", h.pki.key, "-tls1_3"])
+    try:
+        hs, out = h.run_client(port, ["-x", "-R", "0", *V13])
+        check(len(hs) == 1 and hs[0][0] == 0x0304, f"client handshake lines {fmt_hs(hs)}")
+        check(re.search(rb"(?m)^keyupdate version=0x0304 ", out) is not None, "client did not report its KeyUpdate")
+        check(b"New, TLSv1.3" in out, "no s_server page")
+    finally:
+        srv.stop()
+
+
+def case13_client_gnutls(h: Harness, suite: Suite13, n: int = 20000):
+    port = free_port()
+    data = h.tmp / f"gnutls-data-{n}.bin"
+    if not data.exists():
+        data.write_bytes(body(0, n))
+    srv = Proc(["gnutls-serv", "--http", "-p", str(port), "--x509certfile", h.pki.cert, "--x509keyfile", h.pki.key,
+                "--priority", gnutls13_priority(suite), "--httpdata", data, "-a"], "gnutls-serv")
+    try:
+        wait_port(port, 15, srv)
+        hs, _ = h.run_client(port, ["-s", suite.hex, "-g", str(n), *V13])
+        check(hs == [(0x0304, suite.ident, 0)], f"client handshake lines {fmt_hs(hs)}")
+    finally:
+        srv.stop()
+
+
+def case13_client_py(h: Harness, kind: str, suite: Optional[Suite13], mode: str = "-g", n: int = 20000):
+    """Python ssl (TLS 1.3 only; its suite is OpenSSL's choice) or tlslite-ng (one suite) serving
+    the HTTP protocol of our server; our client with -V 0x0304."""
+    if kind == "tlslite" and not HAVE_TLSLITE:
+        raise CaseSkip("tlslite-ng not installed (make deps)")
+    srv = PyServer(kind, h.pki, SUITE_BY_ID[0x009C], VERSION_BY_NAME["TLS1.2"])
+    try:
+        if kind == "pyssl":
+            srv.ctx.maximum_version = srv.ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+        else:
+            srv.settings = tlslite13_settings(suite)
+        args = ["-s", suite.hex] if suite else []
+        hs, _ = h.run_client(srv.port, [*args, mode, str(n), *V13], timeout=120)
+        time.sleep(0.05)
+        check(not srv.errors, f"{kind} server: {srv.errors[:2]}")
+        check(len(hs) == 1 and hs[0][0] == 0x0304 and (suite is None or hs[0][1] == suite.ident),
+              f"client handshake lines {fmt_hs(hs)}")
+        check(len(srv.handshakes) == 1 and srv.handshakes[0][0] == 0x0304 and srv.handshakes[0][1] == hs[0][1],
+              f"{kind} server saw {srv.handshakes}")
+    finally:
+        srv.close()
+
+
+class SupportedVersionsStripper(SkeTamperProxy):
+    """A TCP relay that renames the supported_versions extension (43) of the ClientHello to a
+    GREASE type (0x0a0a, RFC 8701: ignored by servers), so a TLS 1.3-capable server sees a
+    TLS 1.2 ClientHello, negotiates TLS 1.2 and, being 1.3-capable, marks its random with the
+    downgrade sentinel (RFC 8446 section 4.1.3). With strip=False it relays unchanged. (The
+    accept/close plumbing is SkeTamperProxy's; nothing from the server is changed.)"""
+
+    def __init__(self, upstream: int, strip: bool = True):
+        self.strip = strip
+        self.stripped = False
+        super().__init__(upstream)
+
+    def _client_to_server(self, c: socket.socket, u: socket.socket) -> None:
+        buf = bytearray()
+        first = True
+        try:
+            while data := c.recv(65536):
+                self.from_client += data
+                if not first:
+                    u.sendall(data)
+                    continue
+                buf += data
+                if len(buf) < 5 or len(buf) < 5 + int.from_bytes(buf[3:5], "big"):
+                    continue
+                first = False
+                if self.strip:
+                    self._rename(buf)
+                u.sendall(bytes(buf))
+        except OSError:
+            pass
+
+    def _rename(self, rec: bytearray) -> None:
+        """Walks the ClientHello in the first record (our client sends it in one record)."""
+        i = 5 + 4 + 2 + 32
+        i += 1 + rec[i]  # session id
+        i += 2 + int.from_bytes(rec[i:i + 2], "big")  # cipher suites
+        i += 1 + rec[i]  # compression methods
+        end = i + 2 + int.from_bytes(rec[i:i + 2], "big")
+        i += 2
+        while i + 4 <= end:
+            if rec[i:i + 2] == b"\x00\x2b":
+                rec[i:i + 2] = b"\x0a\x0a"
+                self.stripped = True
+            i += 4 + int.from_bytes(rec[i + 2:i + 4], "big")
+
+    def _server_to_client(self, u: socket.socket, c: socket.socket) -> None:
+        try:
+            while data := u.recv(65536):
+                c.sendall(data)
+        except OSError:
+            pass
+
+
+def case13_client_downgrade(h: Harness, strip: bool, our_max: str):
+    """s_server allowing TLS 1.2 and 1.3 behind SupportedVersionsStripper: our client offering
+    TLS 1.3 sees TLS 1.2 with the sentinel and refuses with illegal_parameter (47); capped at
+    TLS 1.2 (-V 0x0303) it offered no 1.3 and accepts; unstripped, TLS 1.3 is negotiated."""
+    srv, port = ossl_server(h, ["-cert", h.pki.cert, "-key", h.pki.key, "-min_protocol", "TLSv1.2"])
+    relay = SupportedVersionsStripper(port, strip)
+    try:
+        if strip and our_max == "0x0304":
+            rr = run([h.bindir / "client", "-h", "127.0.0.1", "-p", str(relay.port), "-a", h.pki.ca, "-t", "20",
+                      "-x", "-V", our_max], timeout=40)
+            check(relay.stripped, "the relay found no supported_versions in the ClientHello")
+            check(rr.returncode == 1 and b"RESULT FAIL" in rr.stdout, f"client accepted: {tail(rr.stdout)}")
+            # (record version 3.1 or 3.3: ABI.md D12 lets an early alert carry 3.1)
+            alert = re.compile(rb"\x15\x03[\x01\x03]\x00\x02\x02\x2f")
+            deadline = time.monotonic() + 5
+            while not alert.search(bytes(relay.from_client)) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            check(alert.search(bytes(relay.from_client)) is not None,
+                  f"no fatal illegal_parameter alert record from the client (last bytes "
+                  f"{bytes(relay.from_client[-16:]).hex()}): {tail(rr.stdout)}")
+            check(b"New, TLSv1.2" not in rr.stdout, "the client read a page")
+        else:
+            hs, out = h.run_client(relay.port, ["-x", "-V", our_max])
+            want = 0x0303 if strip or our_max == "0x0303" else 0x0304
+            check(len(hs) == 1 and hs[0][0] == want, f"client handshake lines {fmt_hs(hs)}, expected 0x{want:04x}")
+            check(relay.stripped == (strip and our_max == "0x0304"), "relay stripping state")
+    finally:
+        relay.close()
+        srv.stop()
+
+
+def add_tls13_cases(add, quick: bool) -> None:
+    idents = ["rsa", "p256"] if quick else ["rsa", "p256", "p384"]
+    for suite in TLS13_SUITES:
+        for ident in idents:
+            add(f"tls13/server/openssl/{suite.hex}/{ident}", case13_server_openssl, ident, suite, needs="openssl")
+            add(f"tls13/client/openssl/{suite.hex}/{ident}", case13_client_openssl, ident, suite, needs="openssl")
+        add(f"tls13/server/gnutls/{suite.hex}", case13_server_gnutls, suite, needs="gnutls-cli")
+        add(f"tls13/client/gnutls/{suite.hex}", case13_client_gnutls, suite, needs="gnutls-serv")
+        add(f"tls13/server/curl/{suite.hex}", case13_server_curl, suite, needs="curl")
+        add(f"tls13/server/tlslite/{suite.hex}", case13_server_tlslite, suite)
+        add(f"tls13/client/tlslite/{suite.hex}", case13_client_py, "tlslite", suite, n=5000)
+    s1, s2 = TLS13_SUITES[0], TLS13_SUITES[1]
+    # Key exchange groups: one share each, and a HelloRetryRequest when the client's share is
+    # for a group we lack (X448) or the server accepts only a group other than our X25519.
+    for g in ("X25519", "P-256", "P-384"):
+        add(f"tls13/server/openssl/group-{g}", case13_server_openssl, "rsa", s1, groups=g, needs="openssl")
+    add("tls13/server/openssl/hrr-X448-to-P-256", case13_server_openssl, "p256", s1, groups="X448:P-256",
+        hrr=True, needs="openssl")
+    add("tls13/server/openssl/hrr-X448-to-P-384", case13_server_openssl, "rsa", s2, groups="X448:P-384",
+        hrr=True, needs="openssl")
+    add("tls13/client/openssl/hrr-P-384", case13_client_openssl, "rsa", s1, groups="P-384", hrr=True,
+        needs="openssl")
+    add("tls13/client/openssl/hrr-P-256", case13_client_openssl, "p384", s2, groups="P-256", hrr=True,
+        needs="openssl")
+    add("tls13/client/openssl/group-X25519", case13_client_openssl, "rsa", s1, groups="X25519", needs="openssl")
+    # Client authentication.
+    add("tls13/server/openssl/client-auth", case13_server_client_auth, True, needs="openssl")
+    add("tls13/server/openssl/client-auth-missing-cert", case13_server_client_auth, False, needs="openssl")
+    add("tls13/client/openssl/client-auth-rsa", case13_client_client_auth, "rsa-client", needs="openssl")
+    add("tls13/client/openssl/client-auth-p256", case13_client_client_auth, "p256", needs="openssl")
+    # KeyUpdate started by either side, with and without update_requested.
+    add("tls13/server/openssl/peer-keyupdate-requested", case13_server_peer_key_update, [b"K"], needs="openssl")
+    add("tls13/server/openssl/peer-keyupdate-x3", case13_server_peer_key_update, [b"K", b"k", b"K"],
+        needs="openssl")
+    add("tls13/server/openssl/keyupdate", case13_server_key_update, "openssl", needs="openssl")
+    add("tls13/server/pyssl/keyupdate", case13_server_key_update, "pyssl")
+    add("tls13/client/openssl/peer-keyupdate-requested", case13_client_peer_key_update, b"K", needs="openssl")
+    add("tls13/client/openssl/keyupdate", case13_client_key_update, needs="openssl")
+    # Python ssl in both roles, with payloads past the record limit.
+    for ident in idents:
+        add(f"tls13/server/pyssl/{ident}", case13_server_pyssl, ident)
+    add(f"tls13/server/pyssl/echo-{MB}", case13_server_pyssl, "rsa", echo=MB)
+    add("tls13/server/pyssl/get-16385", case13_server_pyssl, "p256", get=16385)
+    add("tls13/client/pyssl/get-100000", case13_client_py, "pyssl", None, "-g", 100000)
+    add(f"tls13/client/pyssl/echo-{MB}", case13_client_py, "pyssl", None, "-e", MB)
+    add(f"tls13/server/curl/get-{MB}", case13_server_curl, s2, get=MB, needs="curl")
+    # Downgrade protection (RFC 8446 section 4.1.3) through a relay hiding supported_versions.
+    add("tls13/client/openssl/downgrade-sentinel-refused", case13_client_downgrade, True, "0x0304", needs="openssl")
+    add("tls13/client/openssl/downgrade-relay-control-1.3", case13_client_downgrade, False, "0x0304",
+        needs="openssl")
+    add("tls13/client/openssl/downgrade-relay-capped-1.2", case13_client_downgrade, True, "0x0303",
+        needs="openssl")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="representative subset")
@@ -3609,6 +4124,7 @@ def main() -> int:
     add_ec_cases(add, quick)
     add_dhe_psk_cases(add, quick)
     add_dss_cases(add, quick)
+    add_tls13_cases(add, quick)
 
     if args.filter:
         rx = re.compile(args.filter)

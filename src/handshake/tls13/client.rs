@@ -117,8 +117,14 @@ pub fn bind_psk(body: &mut [u8], transcript_prefix: &[u8], psk: &OfferedPsk) -> 
 /// The TLS 1.3 suites a client offers: the one the application named, or every enabled one
 /// in the default order.
 pub fn offered_suites(core: &Core, cipher_spec: u16) -> Vec<u16> {
+    // A named suite that the application disabled is refused like a disabled TLS 1.2 one
+    // (the caller turns the empty offer into PS_UNSUPPORTED_FAIL).
     if suites::tls13_by_id(cipher_spec).is_some() {
-        return vec![cipher_spec];
+        return if core.config.suites.enabled(cipher_spec) {
+            vec![cipher_spec]
+        } else {
+            Vec::new()
+        };
     }
     suites::TLS13_SUITES
         .iter()
