@@ -16,7 +16,9 @@
  * With -R 0|1 the server renegotiates (HelloRequest; 0 = resumed, 1 = full handshake) after
  * reading a GET request and answers once that rehandshake has completed (or right away if the
  * client refuses it with a no_renegotiation warning). On a TLS 1.3 connection the same call sends
- * a KeyUpdate (ABI.md D29): the server prints "keyupdate version=.. suite=.." and answers at once.
+ * a KeyUpdate (ABI.md D29): the server prints "keyupdate version=.. suite=.." and answers at once;
+ * with -A and a client that offered post_handshake_auth it is a post-handshake client
+ * authentication, answered once it completed (like a renegotiation).
  *
  * Identities: -c/-k loads an RSA certificate and key (matrixSslLoadRsaKeys), -e/-E an ECDSA
  * one (matrixSslLoadEcKeys); both may be given, and the same key container then serves
@@ -368,9 +370,13 @@ static int start_response(conn_t *c, const unsigned char *rest, size_t rest_len)
                     errc(c, "matrixSslEncodeRehandshake failed", rc);
                     return -1;
                 }
-                if (matrixSslGetNegotiatedVersion(c->ssl) >= 0x0304) {
+                if (matrixSslGetNegotiatedVersion(c->ssl) >= 0x0304 &&
+                    matrixSslHandshakeIsComplete(c->ssl)) {
                     /* On TLS 1.3 that queued a KeyUpdate, which completes no handshake:
-                       answer now (the response goes out under the new keys). */
+                       answer now (the response goes out under the new keys). A
+                       post-handshake client authentication (-A, client offered it) leaves
+                       the handshake open until the client's Finished, as a TLS 1.2
+                       renegotiation does: wait for it below. */
                     c->rehs_done = 1;
                     if (!g.quiet) {
                         print_key_update_line(c->ssl);

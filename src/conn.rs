@@ -480,8 +480,9 @@ impl Connection {
         range: Range<usize>,
         unprotected: bool,
     ) -> Result<Option<Received>, Fatal> {
-        let allowed =
-            !self.handshake_complete() && (unprotected || !self.core.record.read_secure());
+        // Not once a TLS 1.3 handshake completed (`core.tls13`), post-handshake
+        // authentication included: the peer's Finished has been received.
+        let allowed = self.core.tls13.is_none() && (unprotected || !self.core.record.read_secure());
         if !allowed || self.inbuf[range] != [1] || !self.hs_buf.is_empty() {
             return Err(Fatal::unexpected(
                 "change_cipher_spec outside the TLS 1.3 compatibility points",
@@ -997,10 +998,29 @@ impl Connection {
         if self.errored() || self.peer_closed || !self.handshake_complete() {
             return MATRIXSSL_ERROR;
         }
-        // ABI.md D29: on TLS 1.3 a re-handshake is a rekey of both directions.
+        // ABI.md D29: on TLS 1.3 a server asking for client authentication (new keys, a
+        // full handshake, or a certificate callback, which turns client_auth on) sends a
+        // post-handshake CertificateRequest when the client offered post_handshake_auth;
+        // anything else is a rekey of both directions.
         if self.core.tls13.is_some() {
             self.abandon_reservation();
-            return match crate::handshake::tls13::send_key_update(&mut self.core, true) {
+            use crate::handshake::tls13::{post_auth, send_key_update};
+            let asks_auth = !self.is_client
+                && (new_keys.is_some() || full)
+                && self.core.server_options.client_auth;
+            if let Some(keys) = new_keys {
+                self.core.keys = keys;
+            }
+            if asks_auth && post_auth::offered(&self.core) {
+                return match post_auth::request(&mut self.core) {
+                    Ok(state) => {
+                        self.state = Some(state);
+                        MATRIXSSL_SUCCESS
+                    }
+                    Err(_) => MATRIXSSL_ERROR,
+                };
+            }
+            return match send_key_update(&mut self.core, true) {
                 Ok(()) => MATRIXSSL_SUCCESS,
                 Err(_) => MATRIXSSL_ERROR,
             };

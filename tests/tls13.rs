@@ -337,3 +337,64 @@ fn a_ticket_is_not_resumed_under_other_server_keys_or_policy() {
     established(&second, 0x1301);
     assert!(!second.server.core.negotiated.resumed);
 }
+
+#[test]
+fn post_handshake_authentication_when_the_server_asks_for_it() {
+    let server = keys(
+        Some("server-chain.pem"),
+        Some("server.key"),
+        Some("ca.pem"),
+        false,
+    );
+    let client = keys(
+        Some("client.pem"),
+        Some("client.key"),
+        Some("ca.pem"),
+        false,
+    );
+    let cfg = config(TLS1_3);
+    let c = Connection::new_client_with(cfg.clone(), client, ClientOptions::default()).unwrap();
+    let s = Connection::new_server_with(cfg.clone(), server.clone());
+    let mut p = drive(c, s);
+    established(&p, 0x1301);
+    assert_eq!(
+        p.server.core.negotiated.auth.peer,
+        matrixssl::handshake::PeerIdentity::None
+    );
+    // D29: client authentication asked for after the handshake.
+    p.server.server_options_mut().client_auth = true;
+    assert_eq!(
+        p.server.encode_rehandshake(None, true, 0),
+        MATRIXSSL_SUCCESS
+    );
+    assert!(!p.server.handshake_complete());
+    exchange(&mut p, 300);
+    let mut sink = Vec::new();
+    pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut sink,
+        &mut p.alerts,
+    );
+    assert!(p.server.handshake_complete(), "{:?}", p.alerts);
+    assert!(matches!(
+        p.server.core.negotiated.auth.peer,
+        matrixssl::handshake::PeerIdentity::Certificate(_)
+    ));
+    exchange(&mut p, 300);
+
+    // A client without an identity does not offer post_handshake_auth: the same call is a
+    // KeyUpdate and the session stays established.
+    let c =
+        Connection::new_client_with(cfg.clone(), client_keys(), ClientOptions::default()).unwrap();
+    let s = Connection::new_server_with(cfg, server);
+    let mut p = drive(c, s);
+    p.server.server_options_mut().client_auth = true;
+    assert_eq!(
+        p.server.encode_rehandshake(None, true, 0),
+        MATRIXSSL_SUCCESS
+    );
+    assert!(p.server.handshake_complete());
+    exchange(&mut p, 300);
+}

@@ -123,6 +123,8 @@ pub struct ClientSettings {
     /// The session offered for resumption, forgotten too if the connection ends in a
     /// fatal alert.
     pub resume: Option<Box<ResumeTicket>>,
+    /// The TLS 1.3 ClientHello offered post_handshake_auth (we hold an identity).
+    pub post_handshake_auth: bool,
 }
 
 impl Default for ClientSettings {
@@ -133,6 +135,7 @@ impl Default for ClientSettings {
             cipher_spec: d.cipher_spec,
             extended_master_secret: d.extended_master_secret,
             resume: None,
+            post_handshake_auth: false,
         }
     }
 }
@@ -241,6 +244,8 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     {
         options.resume = None;
     }
+    core.client_options.post_handshake_auth = !tls13_suites.is_empty()
+        && (core.keys.rsa_identity().is_some() || core.keys.ec_identity().is_some());
     // Remembered so that a fatal alert can make us forget the offered session too.
     core.client_options.resume = options.resume.clone().map(Box::new);
     // A renegotiating hello carries no application extensions (as in MatrixSSL 3.3).
@@ -373,9 +378,15 @@ fn send_client_hello(
             let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
             extensions.push((ExtensionType::SUPPORTED_GROUPS, groups));
         }
+        let post_handshake_auth = core.client_options.post_handshake_auth;
         extensions.extend(
-            tls13::client::hello_extensions(max_version, offered.is_empty(), &offer.share)
-                .map_err(unbuildable)?,
+            tls13::client::hello_extensions(
+                max_version,
+                offered.is_empty(),
+                &offer.share,
+                post_handshake_auth,
+            )
+            .map_err(unbuildable)?,
         );
     }
     let psk_extensions = tls13.map(tls13::client::psk_extensions).transpose();

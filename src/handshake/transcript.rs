@@ -23,6 +23,7 @@
 use crate::crypto::hash::{HashAlgorithm, HashContext};
 use crate::error::Fatal;
 
+#[derive(Clone)]
 pub struct Transcript {
     /// The messages, kept until the hashes are known, then only for a signature that needs
     /// them whole.

@@ -134,16 +134,22 @@ pub fn offered_suites(core: &Core, cipher_spec: u16) -> Vec<u16> {
 }
 
 /// supported_versions (every version from `max_version` down to our minimum, highest
-/// first; only TLS 1.3 when `only_tls13`) and key_share (one share, for our preferred
-/// group, RFC 8446 §4.2.8).
+/// first; only TLS 1.3 when `only_tls13`), key_share (one share, for our preferred group,
+/// RFC 8446 §4.2.8) and, when `post_handshake_auth` (we hold an identity to answer with),
+/// post_handshake_auth (§4.2.6).
 pub fn hello_extensions(
     max_version: u16,
     only_tls13: bool,
     share: &KeyShare,
+    post_handshake_auth: bool,
 ) -> Result<Vec<(ExtensionType, Vec<u8>)>, TooLong> {
     let low = if only_tls13 { TLS1_3 } else { MIN_VERSION };
     let versions = (low..=max_version).rev().collect();
-    Ok(vec![
+    let mut extensions = Vec::new();
+    if post_handshake_auth {
+        extensions.push((ExtensionType::POST_HANDSHAKE_AUTH, Vec::new()));
+    }
+    extensions.extend([
         (
             ExtensionType::SUPPORTED_VERSIONS,
             SupportedVersionsClient(versions).to_bytes()?,
@@ -156,7 +162,8 @@ pub fn hello_extensions(
             }])
             .to_bytes()?,
         ),
-    ])
+    ]);
+    Ok(extensions)
 }
 
 /// Where the TLS ≤ 1.2 ServerHello state hands over: the ServerHello selected TLS 1.3
@@ -596,6 +603,7 @@ impl State for ExpectFinished {
                 resumption,
                 auth: self.auth,
                 resumed: self.resumed,
+                post_handshake_auth: core.client_options.post_handshake_auth,
             },
         )
     }

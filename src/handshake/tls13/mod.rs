@@ -8,6 +8,7 @@
 //! when it selects it from the ClientHello's.
 
 pub mod client;
+pub mod post_auth;
 pub mod server;
 
 use std::sync::Arc;
@@ -41,6 +42,9 @@ pub struct Session13 {
     pub new_ticket: Option<[u8; 32]>,
     /// Client: the handle of the last ticket remembered (`matrixSslGetSessionId`).
     pub latest_ticket: Option<[u8; 32]>,
+    /// The handshake transcript through the client's Finished, kept when the client offered
+    /// post_handshake_auth: every post-handshake authentication is computed over it.
+    pub pha_transcript: Option<super::Transcript>,
 }
 
 /// The transcript hash algorithm of a TLS 1.3 suite.
@@ -190,7 +194,11 @@ pub fn send_key_update(core: &mut Core, update_requested: bool) -> Result<(), Fa
 
 /// The peer's KeyUpdate: its next records come under the next generation of its secret;
 /// a request is answered with our own update (not requesting one back).
-fn receive_key_update(core: &mut Core, body: &[u8], is_client: bool) -> Result<(), Fatal> {
+pub(crate) fn receive_key_update(
+    core: &mut Core,
+    body: &[u8],
+    is_client: bool,
+) -> Result<(), Fatal> {
     let update = KeyUpdate::parse(body, ())?;
     let session = core.tls13.as_mut().ok_or(Fatal::internal(
         "KeyUpdate outside an established TLS 1.3 session",
@@ -241,9 +249,9 @@ fn receive_ticket(core: &mut Core, body: &[u8]) -> Result<(), Fatal> {
 }
 
 /// A completed TLS 1.3 handshake. There is no renegotiation in TLS 1.3: the only handshake
-/// messages left are KeyUpdate (both ways) and, to a client, NewSessionTicket. A
-/// CertificateRequest is post-handshake authentication, which a client that did not offer
-/// post_handshake_auth must refuse (RFC 8446 §4.6.2); ours does not offer it.
+/// messages left are KeyUpdate (both ways) and, to a client, NewSessionTicket and a
+/// CertificateRequest (post-handshake authentication, which a client that did not offer
+/// post_handshake_auth refuses with unexpected_message, RFC 8446 §4.6.2).
 pub struct Established13<const IS_CLIENT: bool>;
 
 impl<const IS_CLIENT: bool> State for Established13<IS_CLIENT> {
@@ -255,6 +263,9 @@ impl<const IS_CLIENT: bool> State for Established13<IS_CLIENT> {
             }
             HandshakeType::NEW_SESSION_TICKET if IS_CLIENT => {
                 receive_ticket(core, m.body)?;
+            }
+            HandshakeType::CERTIFICATE_REQUEST if IS_CLIENT => {
+                post_auth::answer(core, m.raw, m.body)?;
             }
             _ => {
                 return Err(Fatal::unexpected(
@@ -336,6 +347,8 @@ pub(crate) struct Established {
     pub resumption: ResumptionMasterSecret,
     pub auth: AuthContext,
     pub resumed: bool,
+    /// The client offered post_handshake_auth (see `post_auth`).
+    pub post_handshake_auth: bool,
 }
 
 /// Commits a completed TLS 1.3 handshake to the connection: what it negotiated and the
@@ -358,7 +371,13 @@ pub(crate) fn establish<const IS_CLIENT: bool>(core: &mut Core, e: Established) 
         resumption: IS_CLIENT.then_some(e.resumption),
         new_ticket: None,
         latest_ticket: None,
+        pha_transcript: None,
     }));
-    core.transcript = super::Transcript::new();
+    let transcript = std::mem::take(&mut core.transcript);
+    if e.post_handshake_auth
+        && let Some(session) = core.tls13.as_mut()
+    {
+        session.pha_transcript = Some(transcript);
+    }
     Ok(Box::new(Established13::<IS_CLIENT>))
 }

@@ -424,6 +424,7 @@ fn respond(
         auth: session_auth,
         resumed,
         issue_ticket: offers_psk_dhe_ke(ch)?,
+        post_handshake_auth: find_ext(&ch.extensions, ExtensionType::POST_HANDSHAKE_AUTH).is_some(),
     };
     if request_certificate {
         Ok(Box::new(ExpectClientCertificate { flight }))
@@ -539,6 +540,7 @@ struct ClientFlight {
     auth: AuthContext,
     resumed: bool,
     issue_ticket: bool,
+    post_handshake_auth: bool,
 }
 
 struct ExpectClientCertificate {
@@ -624,6 +626,7 @@ impl State for ExpectClientFinished {
                 resumption,
                 auth: f.auth,
                 resumed: f.resumed,
+                post_handshake_auth: f.post_handshake_auth,
             },
         )
     }
