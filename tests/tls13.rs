@@ -398,3 +398,54 @@ fn post_handshake_authentication_when_the_server_asks_for_it() {
     assert!(p.server.handshake_complete());
     exchange(&mut p, 300);
 }
+
+fn psk_keys(key: &[u8], id: &[u8]) -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.add_psk(key, id).unwrap();
+    Arc::new(k)
+}
+
+#[test]
+fn external_psk_from_load_psk() {
+    let cfg = config(TLS1_3);
+    let key = b"0123456789abcdef0123456789abcdef";
+    let mut p = pair(
+        &cfg,
+        psk_keys(key, b"alice"),
+        ClientOptions::default(),
+        psk_keys(key, b"alice"),
+    );
+    established(&p, 0x1301);
+    assert_eq!(
+        p.server.core.negotiated.auth.peer,
+        matrixssl::handshake::PeerIdentity::Psk(b"alice".to_vec())
+    );
+    assert!(!p.server.core.negotiated.resumed);
+    exchange(&mut p, 1000);
+
+    // The same identity with another key: the binder does not verify (decrypt_error).
+    let p = pair(
+        &cfg,
+        psk_keys(b"another key of 32 bytes, really!", b"alice"),
+        ClientOptions::default(),
+        psk_keys(key, b"alice"),
+    );
+    assert!(
+        p.server.errored() && p.alerts.contains(&[2, 51]),
+        "{:?}",
+        p.alerts
+    );
+
+    // An identity the server does not know and no certificate to fall back on.
+    let p = pair(
+        &cfg,
+        psk_keys(key, b"bob"),
+        ClientOptions::default(),
+        psk_keys(key, b"alice"),
+    );
+    assert!(
+        p.server.errored() && p.alerts.contains(&[2, 40]),
+        "{:?}",
+        p.alerts
+    );
+}

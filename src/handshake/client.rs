@@ -185,11 +185,11 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     } else if tls13_suite_asked {
         max_version = TLS1_3;
     }
-    // TLS 1.3 authenticates servers by certificate only here (no PSK yet), never in a
-    // renegotiation (TLS 1.3 has none), and needs a trusted CA to check the chain against.
+    // TLS 1.3 is offered in an initial handshake only (it has no renegotiation), when the
+    // server can be authenticated: a trusted CA for its chain, or a PSK (D26).
     let tls13_suites = if max_version >= TLS1_3
         && core.negotiated.version == 0
-        && !core.keys.ca_certs.is_empty()
+        && (!core.keys.ca_certs.is_empty() || core.keys.first_psk().is_some())
     {
         tls13::client::offered_suites(core, options.cipher_spec)
     } else {
@@ -235,7 +235,8 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
             .tls13
             .and_then(|ticket| tls13::client::OfferedPsk::usable(ticket, t.auth, &tls13_suites)),
         None => None,
-    };
+    }
+    .or_else(|| tls13::client::OfferedPsk::external(&core.keys, &tls13_suites));
     // A ticket for a suite we no longer offer cannot be resumed: fall back to a full handshake.
     if options
         .resume

@@ -8,8 +8,11 @@ use super::{
     check_finished, establish, parse_chain, send_compatibility_ccs, signing_scheme,
     transcript_hash,
 };
+use zeroize::Zeroizing;
+
 use crate::client_sessions::Ticket13;
 use crate::codec::{Codec, TooLong};
+use crate::crypto::tls13::Tls13Hash;
 use crate::error::{AlertDescription, Fatal};
 use crate::handshake::ecdhe::{self, KeyShare};
 use crate::handshake::tls13_keys::retry_transcript_start;
@@ -18,6 +21,7 @@ use crate::handshake::{
     AuthContext, Callbacks, Core, Input, Message, Next, PeerIdentity, State, Transcript,
     authenticate_peer_chain,
 };
+use crate::keys::Keys;
 use crate::msgs::tls13::{
     Certificate13, CertificateEntry, CertificateRequest13, Cookie, EncryptedExtensions, HRR_RANDOM,
     KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello, OfferedPsks,
@@ -39,16 +43,22 @@ pub struct Offer {
     pub suites: Vec<u16>,
     /// Application extension types, which the server may answer in EncryptedExtensions.
     pub user_extension_types: Vec<ExtensionType>,
-    /// The ticket offered for resumption, if any.
+    /// The PSK offered (a ticket, or an external PSK from LoadPsk), if any.
     pub psk: Option<OfferedPsk>,
 }
 
-/// A TLS 1.3 ticket offered in pre_shared_key (RFC 8446 §4.2.11), with the authentication
-/// context of the session it resumes.
+/// A PSK offered in pre_shared_key (RFC 8446 §4.2.11): a ticket of a session to resume, or
+/// an external PSK loaded with `matrixSslLoadPsk` (ABI.md D26), with the authentication
+/// context a handshake with it carries.
 pub struct OfferedPsk {
-    pub ticket: Ticket13,
+    pub identity: Vec<u8>,
+    pub obfuscated_ticket_age: u32,
+    pub psk: Zeroizing<Vec<u8>>,
+    pub kind: PskKind,
+    /// The hash the PSK is used with: the ticket's suite's, SHA-256 for an external PSK
+    /// (RFC 8446 §4.2.11: the default when none was provisioned with it).
+    pub hash: Tls13Hash,
     pub auth: AuthContext,
-    pub suite: &'static Tls13Suite,
 }
 
 impl OfferedPsk {
@@ -56,16 +66,43 @@ impl OfferedPsk {
     /// has not outlived the lifetime the server gave it.
     pub fn usable(ticket: Ticket13, auth: AuthContext, offered: &[u16]) -> Option<OfferedPsk> {
         let suite = suites::tls13_by_id(ticket.suite).filter(|s| offered.contains(&s.id))?;
-        let age = ticket.received.elapsed().as_secs();
-        (age < u64::from(ticket.lifetime_secs)).then_some(OfferedPsk {
-            ticket,
+        let elapsed = ticket.received.elapsed();
+        if elapsed.as_secs() >= u64::from(ticket.lifetime_secs) {
+            return None;
+        }
+        let age_ms = u32::try_from(elapsed.as_millis()).unwrap_or(u32::MAX);
+        Some(OfferedPsk {
+            identity: ticket.ticket,
+            obfuscated_ticket_age: age_ms.wrapping_add(ticket.age_add),
+            psk: ticket.psk,
+            kind: PskKind::Resumption,
+            hash: suite.hash,
             auth,
-            suite,
+        })
+    }
+
+    /// The first PSK of the key container as an external PSK, if a SHA-256 suite is
+    /// offered to use it with.
+    pub fn external(keys: &Keys, offered: &[u16]) -> Option<OfferedPsk> {
+        let psk = keys.first_psk()?;
+        let sha256 = offered
+            .iter()
+            .any(|&id| suites::tls13_by_id(id).is_some_and(|s| s.hash == Tls13Hash::Sha256));
+        sha256.then(|| OfferedPsk {
+            identity: psk.identity.clone(),
+            obfuscated_ticket_age: 0,
+            psk: psk.key.clone(),
+            kind: PskKind::External,
+            hash: Tls13Hash::Sha256,
+            auth: AuthContext {
+                peer: PeerIdentity::Psk(psk.identity.clone()),
+                ..AuthContext::new(keys)
+            },
         })
     }
 
     fn early_secret(&self) -> EarlySecret {
-        EarlySecret::with_psk(self.suite.hash, &self.ticket.psk)
+        EarlySecret::with_psk(self.hash, &self.psk)
     }
 }
 
@@ -78,12 +115,11 @@ pub fn psk_extensions(offer: &Offer) -> Result<(Vec<u8>, Option<Vec<u8>>), TooLo
     let Some(psk) = &offer.psk else {
         return Ok((modes, None));
     };
-    let age_ms = u32::try_from(psk.ticket.received.elapsed().as_millis()).unwrap_or(u32::MAX);
-    let zero_binder = vec![0u8; psk.suite.hash.output_len()];
+    let zero_binder = vec![0u8; psk.hash.output_len()];
     let offered = OfferedPsks {
         identities: vec![PskIdentity {
-            identity: &psk.ticket.ticket,
-            obfuscated_ticket_age: age_ms.wrapping_add(psk.ticket.age_add),
+            identity: &psk.identity,
+            obfuscated_ticket_age: psk.obfuscated_ticket_age,
         }],
         binders: vec![&zero_binder],
     }
@@ -96,7 +132,7 @@ pub fn psk_extensions(offer: &Offer) -> Result<(Vec<u8>, Option<Vec<u8>>), TooLo
 /// (`transcript_prefix`: empty, or the first ClientHello's message_hash and the
 /// HelloRetryRequest) and the hello up to the binders list (RFC 8446 §4.2.11.2).
 pub fn bind_psk(body: &mut [u8], transcript_prefix: &[u8], psk: &OfferedPsk) -> Result<(), Fatal> {
-    let binder_len = psk.suite.hash.output_len();
+    let binder_len = psk.hash.output_len();
     let binders_len = 2 + 1 + binder_len;
     let covered = body
         .len()
@@ -108,8 +144,8 @@ pub fn bind_psk(body: &mut [u8], transcript_prefix: &[u8], psk: &OfferedPsk) -> 
     hashed.extend_from_slice(&body[..covered]);
     let binder = psk
         .early_secret()
-        .binder_key(PskKind::Resumption)
-        .binder(&psk.suite.hash.digest(&hashed));
+        .binder_key(psk.kind)
+        .binder(&psk.hash.digest(&hashed));
     body[len - binder_len..].copy_from_slice(&binder);
     Ok(())
 }
@@ -257,7 +293,7 @@ fn on_hello_retry_request(
     core.transcript.add(m.raw);
     // The binder covers the new transcript; a ticket whose hash is not the suite's could
     // not be accepted and is dropped (RFC 8446 §4.1.4).
-    let psk = offer.psk.filter(|p| p.suite.hash == suite.hash);
+    let psk = offer.psk.filter(|p| p.hash == suite.hash);
     match &psk {
         Some(p) => {
             let prefix = core.transcript.messages().unwrap_or_default().to_vec();
@@ -388,11 +424,11 @@ fn accept_server_hello(
             "ServerHello key_share for a group we sent no share for",
         ));
     }
-    // The server resumes only with the identity we sent and a suite of the ticket's hash
-    // (RFC 8446 §4.2.11).
+    // The server takes only the identity we sent, with a suite of the PSK's hash (RFC 8446
+    // §4.2.11).
     let resumed = match (selected_psk, offer.psk) {
         (None, _) => None,
-        (Some(0), Some(psk)) if psk.suite.hash == suite.hash => Some(psk),
+        (Some(0), Some(psk)) if psk.hash == suite.hash => Some(psk),
         _ => {
             return Err(Fatal::illegal(
                 "ServerHello selects a PSK we did not offer or of another hash",
@@ -412,7 +448,7 @@ fn accept_server_hello(
         keys,
         user_extension_types: offer.user_extension_types,
         ccs_sent: retried_with.is_some(),
-        resumed: resumed.map(|p| p.auth),
+        psk: resumed.map(|p| (p.auth, p.kind == PskKind::Resumption)),
     }))
 }
 
@@ -420,9 +456,9 @@ struct ExpectEncryptedExtensions {
     keys: HandshakeKeys,
     user_extension_types: Vec<ExtensionType>,
     ccs_sent: bool,
-    /// The server accepted our ticket: the session's authentication, and no certificate
-    /// follows.
-    resumed: Option<AuthContext>,
+    /// The server accepted our PSK: the handshake's authentication, whether it resumes a
+    /// session (a ticket, not an external PSK), and no certificate follows.
+    psk: Option<(AuthContext, bool)>,
 }
 
 impl State for ExpectEncryptedExtensions {
@@ -461,13 +497,13 @@ impl State for ExpectEncryptedExtensions {
             }
         }
         core.transcript.add(m.raw);
-        if let Some(auth) = self.resumed {
+        if let Some((auth, resumed)) = self.psk {
             return Ok(Box::new(ExpectFinished {
                 keys: self.keys,
                 ccs_sent: self.ccs_sent,
                 certificate_request: None,
                 auth,
-                resumed: true,
+                resumed,
             }));
         }
         Ok(Box::new(ExpectCertificate {

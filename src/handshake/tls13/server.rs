@@ -13,6 +13,7 @@ use super::{
 };
 use crate::codec::Codec;
 use crate::crypto::rng;
+use crate::crypto::tls13::Tls13Hash;
 use crate::error::{AlertDescription, Fatal};
 use crate::handshake::ecdhe::{self, KeyShare};
 use crate::handshake::tls13_keys::{
@@ -56,12 +57,14 @@ pub fn offers_tls13(ch: &ClientHello<'_>) -> Result<bool, Fatal> {
 enum Authentication {
     /// A certificate chain and the scheme its key signs our CertificateVerify with.
     Certificate { identity: Identity, scheme: u16 },
-    /// A ticket we issued (ABI.md D28): the PSK it stands for, the index of its identity in
-    /// the client's offer, and the session's authentication context.
-    Resumption {
+    /// A PSK: a ticket we issued (ABI.md D28, `resumed`) or an external PSK loaded with
+    /// `matrixSslLoadPsk` (D26); the index of its identity in the client's offer, and the
+    /// authentication context the handshake carries.
+    Psk {
         index: u16,
         psk: Zeroizing<Vec<u8>>,
         auth: AuthContext,
+        resumed: bool,
     },
 }
 
@@ -162,8 +165,9 @@ fn certificate_authentication(core: &Core, ch: &ClientHello<'_>) -> Result<Authe
         ))
 }
 
-/// The ticket this ClientHello resumes, if any (RFC 8446 §4.2.11; ABI.md D28): the first
-/// offered identity that is a live TLS 1.3 entry of our session cache, made under the same
+/// The PSK this ClientHello is authenticated with, if any (RFC 8446 §4.2.11): the first
+/// offered identity that is a PSK loaded in our keys (D26), or a live TLS 1.3 entry of our
+/// session cache (a ticket, D28) made under the same
 /// keys and client-authentication requirement, for a suite this session may use (after a
 /// HelloRetryRequest, the one it settled: `required_suite`), with psk_dhe_ke offered. The
 /// entry is removed when found (tickets are used once); a binder that does not verify is
@@ -188,7 +192,40 @@ fn resumption(
         return Ok(None);
     }
     let cache = &core.config.server_cache;
+    let verify_binder = |index: usize, kind: PskKind, hash: Tls13Hash, psk: &[u8]| {
+        let truncated = client_hello_without_binders(raw_hello, offered.binders_encoded_len());
+        let hashed = [transcript_prefix, truncated].concat();
+        let binder_key = EarlySecret::with_psk(hash, psk).binder_key(kind);
+        if binder_key.verify(&hash.digest(&hashed), offered.binders[index]) {
+            Ok(())
+        } else {
+            Err(Fatal::decrypt("PSK binder does not verify"))
+        }
+    };
     for (index, identity) in offered.identities.iter().enumerate() {
+        // An external PSK (D26) is used with SHA-256, the default hash of RFC 8446
+        // §4.2.11, so with a SHA-256 suite.
+        if let Some(external) = core.keys.psk_for_identity(identity.identity) {
+            let suite = match required_suite {
+                Some(r) => Some(r).filter(|r| r.hash == Tls13Hash::Sha256),
+                None => suites::TLS13_SUITES
+                    .iter()
+                    .find(|s| s.hash == Tls13Hash::Sha256 && suite_allowed(core, ch, s.id)),
+            };
+            let Some(suite) = suite else { continue };
+            verify_binder(index, PskKind::External, suite.hash, &external.key)?;
+            let auth = Authentication::Psk {
+                index: index as u16,
+                psk: external.key.clone(),
+                auth: AuthContext {
+                    client_auth_required: core.server_options.client_auth,
+                    peer: PeerIdentity::Psk(external.identity.clone()),
+                    ..AuthContext::new(&core.keys)
+                },
+                resumed: false,
+            };
+            return Ok(Some((suite, auth)));
+        }
         let Some(cached) = cache.lookup(identity.identity, core.config.now()) else {
             continue;
         };
@@ -207,16 +244,12 @@ fn resumption(
             continue;
         }
         let psk = Zeroizing::new(cached.master_secret[..suite.hash.output_len()].to_vec());
-        let truncated = client_hello_without_binders(raw_hello, offered.binders_encoded_len());
-        let hashed = [transcript_prefix, truncated].concat();
-        let binder_key = EarlySecret::with_psk(suite.hash, &psk).binder_key(PskKind::Resumption);
-        if !binder_key.verify(&suite.hash.digest(&hashed), offered.binders[index]) {
-            return Err(Fatal::decrypt("PSK binder does not verify"));
-        }
-        let auth = Authentication::Resumption {
+        verify_binder(index, PskKind::Resumption, suite.hash, &psk)?;
+        let auth = Authentication::Psk {
             index: index as u16,
             psk,
             auth: cached.auth,
+            resumed: true,
         };
         return Ok(Some((suite, auth)));
     }
@@ -360,7 +393,7 @@ fn respond(
         ),
     ];
     let mut early = None;
-    if let Authentication::Resumption { index, psk, .. } = &auth {
+    if let Authentication::Psk { index, psk, .. } = &auth {
         extensions.push((
             ExtensionType::PRE_SHARED_KEY,
             SelectedPsk(*index).to_bytes()?,
@@ -400,7 +433,7 @@ fn respond(
             (session_auth, false, client_auth)
         }
         // A resumed session is authenticated as the session it resumes was.
-        Authentication::Resumption { auth, .. } => (auth, true, false),
+        Authentication::Psk { auth, resumed, .. } => (auth, resumed, false),
     };
     let verify_data = keys.server.finished_verify_data(&keys.transcript(core)?);
     core.send_handshake(HandshakeType::FINISHED, &verify_data)?;
