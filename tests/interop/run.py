@@ -40,8 +40,10 @@ these cases skip; --lib DIR runs our programs against DIR/libmatrixssl.so.
 TLS 1.3 (cases named tls13/...; our programs with -V 0x0304, every peer forced to TLS 1.3): each
 suite with RSA, P-256 and P-384 identities against s_client and s_server, GnuTLS, curl,
 tlslite-ng and Python ssl; groups and HelloRetryRequest in both roles; client authentication;
-KeyUpdate started by either side; and the downgrade sentinel, through a relay that hides the
-ClientHello's supported_versions from a 1.3-capable s_server.
+KeyUpdate started by either side; ticket resumption in both roles (OpenSSL, GnuTLS, Python ssl;
+a ticket used twice gives a full handshake); post-handshake client authentication
+(s_client -enable_pha); external PSKs (-psk) in both roles; and the downgrade sentinel, through
+a relay that hides the ClientHello's supported_versions from a 1.3-capable s_server.
 
 All peers listen on 127.0.0.1 with free ports, every blocking step has a timeout, and every
 process started is stopped by PID in a finally block.
@@ -3972,6 +3974,142 @@ def case13_client_downgrade(h: Harness, strip: bool, our_max: str):
         srv.stop()
 
 
+
+def case13_client_openssl_resumption(h: Harness):
+    """Our client (-V 0x0304 -r 2) against s_server -tls1_3 (which sends NewSessionTickets):
+    each reconnection resumes with the ticket the previous connection received (D28: the
+    sslSessionId_t record holds it, each ticket used once)."""
+    e = h.ec
+    srv, port = ossl_server(h, [*ossl_id_args(e.ids["p256"]), "-tls1_3"])
+    try:
+        hs, out = h.run_client(port, ["-x", "-r", "2", *V13], ca=e.ca)
+        check([(v, r) for v, _, r in hs] == [(0x0304, 0), (0x0304, 1), (0x0304, 1)],
+              f"client handshake lines {fmt_hs(hs)}")
+        check(out.count(b"Reused, TLSv1.3") >= 2, "s_server did not report resumed TLS 1.3 sessions")
+    finally:
+        srv.stop()
+
+
+def case13_server_openssl_resumption(h: Harness):
+    """s_client -tls1_3 -sess_out, then -sess_in: our server's ticket resumes the session
+    once; offering the same ticket again gives a full handshake (tickets are single use)."""
+    srv, port = h.start_server(V13)
+    try:
+        sess = h.tmp / f"ossl13-{port}.sess"
+        base = ["-CAfile", h.pki.ca, "-verify_return_error", "-tls1_3"]
+        r = s_client(port, base + ["-sess_out", str(sess)], http_request_get(100))
+        check(r.returncode == 0 and b"HTTP/1.0 200 OK" in r.stdout, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        check(sess.exists(), "s_client wrote no session (no ticket received)")
+        r2 = s_client(port, base + ["-sess_in", str(sess)], http_request_get(100))
+        check(b"Reused, TLSv1.3" in r2.stdout, f"second connection not resumed: {tail(r2.stdout[:600])}")
+        r3 = s_client(port, base + ["-sess_in", str(sess)], http_request_get(100))
+        check(b"New, TLSv1.3" in r3.stdout, "a ticket was accepted twice")
+        hs = h.server_handshakes(srv, 3)
+        check([(v, r) for v, _, r in hs] == [(0x0304, 0), (0x0304, 1), (0x0304, 0)],
+              f"server handshake lines {fmt_hs(hs)}")
+    finally:
+        srv.stop()
+
+
+def case13_server_post_handshake_auth(h: Harness):
+    """Our server -A -R 1 on TLS 1.3 with s_client -enable_pha: the re-handshake is a
+    post-handshake CertificateRequest (D29); the answer is checked and reported as a second
+    completion before the response."""
+    srv, port = h.start_server(["-A", "-a", h.pki.ca, "-R", "1", *V13])
+    try:
+        args = ["-CAfile", h.pki.ca, "-verify_return_error", "-tls1_3", "-enable_pha",
+                "-cert", h.pki.client_cert, "-key", h.pki.client_key]
+        r = s_client(port, args, http_request_get(1000))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        i = r.stdout.find(b"HTTP/1.0 200 OK")
+        check(i >= 0, f"no HTTP response: {tail(r.stderr)}")
+        check_response_prefix(r.stdout[i:], 1000)
+        rehs = h.server_handshakes(srv, 1, rx=REHANDSHAKE_RE)
+        check(len(rehs) == 1 and rehs[0][0] == 0x0304, f"server rehandshake lines {fmt_hs(rehs)}")
+    finally:
+        srv.stop()
+
+
+def case13_server_pyssl_resumption(h: Harness):
+    """Python ssl (TLS 1.3) resumes with the ticket our server sent on the first connection."""
+    srv, port = h.start_server(V13)
+    try:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(str(h.pki.ca))
+        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+        resumed = []
+        session = None
+        for _ in range(3):
+            raw = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+            s = ctx.wrap_socket(raw, server_hostname="127.0.0.1", session=session,
+                                suppress_ragged_eofs=False)
+            check_response(ssl_exchange(s, http_request_get(500)), 500)
+            resumed.append(s.session_reused)
+            # The ticket arrives after the handshake: read it with the response, then keep it.
+            session = s.session
+            s.close()
+        check(resumed == [False, True, True], f"session_reused {resumed}")
+        hs = h.server_handshakes(srv, 3)
+        check([(v, r) for v, _, r in hs] == [(0x0304, 0), (0x0304, 1), (0x0304, 1)],
+              f"server handshake lines {fmt_hs(hs)}")
+    finally:
+        srv.stop()
+
+
+def case13_server_gnutls_resumption(h: Harness):
+    """gnutls-cli --resume (TLS 1.3): the second connection resumes with our ticket."""
+    srv, port = h.start_server(V13)
+    try:
+        out = gnutls_client(h, port, None, None, http_request_get(200), True, priority=gnutls13_priority())
+        check(b"This is a resumed session" in out, f"gnutls-cli did not resume: {tail(out[-800:])}")
+        hs = h.server_handshakes(srv, 2)
+        check([(v, r) for v, _, r in hs] == [(0x0304, 0), (0x0304, 1)], f"server handshake lines {fmt_hs(hs)}")
+    finally:
+        srv.stop()
+
+
+def case13_client_gnutls_resumption(h: Harness):
+    """Our client -r 2 against gnutls-serv (TLS 1.3 tickets)."""
+    port = free_port()
+    data = h.tmp / "gnutls-data-1000.bin"
+    if not data.exists():
+        data.write_bytes(body(0, 1000))
+    srv = Proc(["gnutls-serv", "--http", "-p", str(port), "--x509certfile", h.pki.cert, "--x509keyfile", h.pki.key,
+                "--priority", gnutls13_priority(), "--httpdata", data], "gnutls-serv")
+    try:
+        wait_port(port, 15, srv)
+        hs, _ = h.run_client(port, ["-g", "1000", "-r", "2", *V13])
+        check([(v, r) for v, _, r in hs] == [(0x0304, 0), (0x0304, 1), (0x0304, 1)],
+              f"client handshake lines {fmt_hs(hs)}")
+    finally:
+        srv.stop()
+
+
+PSK13_KEY = "00112233445566778899aabbccddeeff"
+
+
+def case13_client_openssl_psk(h: Harness):
+    """Our client with only a PSK (-K/-I, no CA) against s_server -tls1_3 -psk -nocert: an
+    external PSK (D26) with psk_dhe_ke."""
+    srv, port = ossl_server(h, ["-tls1_3", "-psk", PSK13_KEY, "-psk_identity", "alice", "-nocert"])
+    try:
+        hs, _ = h.run_client(port, ["-x", "-K", PSK13_KEY, "-I", "alice", *V13], with_ca=False)
+        check([v for v, _, _ in hs] == [0x0304], f"client handshake lines {fmt_hs(hs)}")
+    finally:
+        srv.stop()
+
+
+def case13_server_openssl_psk(h: Harness):
+    """s_client -tls1_3 -psk against our server holding only that PSK."""
+    p = Proc([h.bindir / "server", "-p", "0", "-K", PSK13_KEY, "-I", "alice", "-t", "20", *V13], "server")
+    port = int(p.wait_for(rb"listening on (\d+)", 15).group(1))
+    try:
+        r = s_client(port, ["-tls1_3", "-psk", PSK13_KEY, "-psk_identity", "alice"], http_request_get(100))
+        check(r.returncode == 0 and b"HTTP/1.0 200 OK" in r.stdout, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        h.expect_server_lines(p, [(0x0304, 0x1301, 0)])
+    finally:
+        p.stop()
+
 def add_tls13_cases(add, quick: bool) -> None:
     idents = ["rsa", "p256"] if quick else ["rsa", "p256", "p384"]
     for suite in TLS13_SUITES:
@@ -4019,6 +4157,14 @@ def add_tls13_cases(add, quick: bool) -> None:
     add(f"tls13/client/pyssl/echo-{MB}", case13_client_py, "pyssl", None, "-e", MB)
     add(f"tls13/server/curl/get-{MB}", case13_server_curl, s2, get=MB, needs="curl")
     # Downgrade protection (RFC 8446 section 4.1.3) through a relay hiding supported_versions.
+    add("tls13/client/openssl/resumption", case13_client_openssl_resumption, needs="openssl")
+    add("tls13/server/openssl/resumption", case13_server_openssl_resumption, needs="openssl")
+    add("tls13/server/pyssl/resumption", case13_server_pyssl_resumption)
+    add("tls13/server/gnutls/resumption", case13_server_gnutls_resumption, needs="gnutls-cli")
+    add("tls13/client/gnutls/resumption", case13_client_gnutls_resumption, needs="gnutls-serv")
+    add("tls13/server/openssl/post-handshake-auth", case13_server_post_handshake_auth, needs="openssl")
+    add("tls13/client/openssl/external-psk", case13_client_openssl_psk, needs="openssl")
+    add("tls13/server/openssl/external-psk", case13_server_openssl_psk, needs="openssl")
     add("tls13/client/openssl/downgrade-sentinel-refused", case13_client_downgrade, True, "0x0304", needs="openssl")
     add("tls13/client/openssl/downgrade-relay-control-1.3", case13_client_downgrade, False, "0x0304",
         needs="openssl")
