@@ -160,6 +160,12 @@ impl RecordLayer {
         self.write_seq = self.write_seq.saturating_add(records);
     }
 
+    /// Test support: pretend `records` records were read under the current key.
+    #[doc(hidden)]
+    pub fn advance_read_seq(&mut self, records: u64) {
+        self.read_seq = self.read_seq.saturating_add(records);
+    }
+
     pub fn set_pending(&mut self, enc: Box<dyn RecordEncrypter>, dec: Box<dyn RecordDecrypter>) {
         self.pending_encrypter = Some(enc);
         self.pending_decrypter = Some(dec);

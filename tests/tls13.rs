@@ -449,3 +449,39 @@ fn external_psk_from_load_psk() {
         p.alerts
     );
 }
+
+#[test]
+fn a_key_update_goes_out_before_the_aead_limit() {
+    use matrixssl::crypto::tls13_record::AES_GCM_RECORD_LIMIT;
+    let mut p = pair(
+        &config(TLS1_3),
+        client_keys(),
+        ClientOptions::default(),
+        ec_server(),
+    );
+    established(&p, 0x1301);
+    // Both ends as if all but two records the key may protect had been exchanged.
+    p.client
+        .core
+        .record
+        .advance_write_seq(AES_GCM_RECORD_LIMIT - 2);
+    p.server
+        .core
+        .record
+        .advance_read_seq(AES_GCM_RECORD_LIMIT - 2);
+    let before = p.client.outdata().len();
+    assert!(p.client.encode_to_outdata(b"last record under the old key") > 0);
+    // The data record (5 + 29 + 17) and a KeyUpdate record (5 + 5 + 17) behind it.
+    assert_eq!(p.client.outdata().len() - before, 51 + 27);
+    assert!(!p.client.core.record.key_update_due());
+    let mut got = Vec::new();
+    pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut got,
+        &mut p.alerts,
+    );
+    assert_eq!(got, b"last record under the old key");
+    exchange(&mut p, 2000);
+}
