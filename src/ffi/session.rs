@@ -266,6 +266,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
             cipher_spec,
             // SAFETY: extensions is NULL or a list built by this library.
             user_extensions: unsafe { collect_extensions(extensions) },
+            remember_tickets: !sid.is_null(),
             ..ClientOptions::default()
         };
         match Connection::new_client_with(config, keys, options) {
