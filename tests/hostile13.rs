@@ -678,9 +678,10 @@ fn server_hello_suite_not_offered() {
     s.rejects(alert::ILLEGAL_PARAMETER, "suite outside the cipherSpec");
 }
 
-/// §4.1.3: legacy_version must be 0x0303 and legacy_session_id_echo our session id; §4.1.3
-/// says a mismatched echo is illegal_parameter (for the version, §4.1.3 and D.1 leave only
-/// illegal_parameter, as for any field with an illegal value).
+/// §4.1.3: "A client which receives a legacy_session_id_echo field that does not match what
+/// it sent in the ClientHello MUST abort the handshake with an illegal_parameter alert."
+/// legacy_version "MUST be set to 0x0303"; the RFC names no alert for another value, so it
+/// is the one for a field with an incorrect value (§6.2, illegal_parameter).
 #[test]
 fn server_hello_legacy_version_and_session_id_echo() {
     let mut s = ScriptedServer::start();
@@ -810,9 +811,10 @@ fn second_hello_retry_request() {
     );
 }
 
-/// "Clients MUST abort the handshake with an illegal_parameter alert if the
-/// HelloRetryRequest ... would not result in any change in the ClientHello": here, it asks
-/// for the group our client already sent a share for.
+/// §4.2.8: the client "MUST verify that ... (2) the selected_group field does not correspond
+/// to a group which was provided in the key_share extension in the original ClientHello. If
+/// either of these checks fails, then the client MUST abort the handshake with an
+/// illegal_parameter alert."
 #[test]
 fn hello_retry_request_for_the_group_already_sent() {
     let mut s = ScriptedServer::start();
@@ -1429,20 +1431,27 @@ fn client_hello_pre_shared_key_not_last() {
     server_rejects_hello(&exts, alert::ILLEGAL_PARAMETER, "pre_shared_key first");
 }
 
-/// §4.1.2: after a HelloRetryRequest the client sends the same ClientHello with the
-/// key_share "containing a single KeyShareEntry from the indicated group"; our server
-/// answers a second ClientHello without it with illegal_parameter (as for any field of it
-/// that changed).
+/// §4.2.8: after a HelloRetryRequest the client "MUST replace the original key_share
+/// extension with one containing only a new KeyShareEntry for the group indicated in the
+/// selected_group field". The RFC names no alert for a server that finds another group or
+/// no entry; ours sends illegal_parameter (a field inconsistent with the exchange, §6.2).
+/// Without the extension at all the second ClientHello breaks §9.2 like a first one
+/// would: "Servers receiving a ClientHello which does not conform to these requirements
+/// MUST abort the handshake with a missing_extension alert."
 #[test]
 fn second_client_hello_with_a_wrong_or_missing_share() {
-    for second in [Some(SECP256R1), None] {
+    for (second, drop_extension, desc) in [
+        (Some(SECP256R1), false, alert::ILLEGAL_PARAMETER),
+        (None, false, alert::ILLEGAL_PARAMETER),
+        (None, true, alert::MISSING_EXTENSION),
+    ] {
         let mut c = ScriptedClient::start(false);
         // No share at all: the retry asks for X25519, our server's first group.
         let exts = c.hello_extensions(None);
         c.client_hello(&exts);
-        c.exchange_hellos();
+        assert_eq!(c.exchange_hellos(), [hs::SERVER_HELLO], "HelloRetryRequest");
         let mut exts2 = c.hello_extensions(second);
-        if second.is_none() {
+        if drop_extension {
             remove_ext(&mut exts2, ExtensionType::KEY_SHARE);
         }
         c.ccs();
@@ -1450,9 +1459,9 @@ fn second_client_hello_with_a_wrong_or_missing_share() {
         c.deliver();
         assert_handshake_fatal(
             &mut c.server,
-            alert::ILLEGAL_PARAMETER,
+            desc,
             Under::Clear,
-            &format!("second ClientHello share {second:?}"),
+            &format!("second ClientHello share {second:?}, extension dropped: {drop_extension}"),
         );
     }
 }
@@ -1479,8 +1488,10 @@ fn bad_client_certificate_verify() {
     c.rejects_after_server_finished(alert::DECRYPT_ERROR, "bad client CertificateVerify");
 }
 
-/// §5 / §2: application data may only follow the client's Finished; under the handshake
-/// keys it is unexpected_message.
+/// §2, §4.4.4: the client's application data follows its Finished; before it, under the
+/// handshake keys, it is a record type not expected there (§5: "If a TLS implementation
+/// receives an unexpected record type, it MUST terminate the connection with an
+/// unexpected_message alert").
 #[test]
 fn application_data_before_the_client_finished() {
     let mut c = ScriptedClient::hellos();
