@@ -213,7 +213,13 @@ fn finished_message(secret: &TrafficSecret, transcript_hash: &[u8], tamper: bool
 /// The key our side's alert comes under: none, or the traffic secret of its direction.
 enum Under {
     Clear,
-    Key(Protected),
+    Key(Box<Protected>),
+}
+
+impl Under {
+    fn key(reader: Protected) -> Under {
+        Under::Key(Box::new(reader))
+    }
 }
 
 /// `conn` failed with the fatal alert `desc`: the last record it queued is that alert, in
@@ -587,16 +593,38 @@ impl ScriptedServer {
     }
 
     fn client_application_key(&self) -> Under {
-        Under::Key(Protected::new(
+        Under::key(Protected::new(
             self.client_application.as_ref().unwrap(),
             self.suite,
         ))
+    }
+
+    /// ServerHello, EncryptedExtensions and Certificate, all correct.
+    fn through_certificate(&mut self) {
+        self.server_hello(|_| {});
+        self.encrypted_extensions(&[]);
+        self.certificate();
+    }
+
+    /// Delivers what is scripted; our client, which has sent its Finished, must fail with
+    /// `desc` under its application key.
+    #[track_caller]
+    fn rejects_after_client_finished(mut self, desc: u8, what: &str) {
+        self.deliver();
+        let under = self.client_application_key();
+        assert_fatal(&mut self.client, desc, under, what);
     }
 
     /// Delivers what is scripted; our client must fail with `desc` in the clear.
     #[track_caller]
     fn rejects(mut self, desc: u8, what: &str) {
         self.deliver();
+        self.rejected(desc, what);
+    }
+
+    /// Our client failed (during the handshake) with `desc` in the clear.
+    #[track_caller]
+    fn rejected(mut self, desc: u8, what: &str) {
         assert_handshake_fatal(&mut self.client, desc, Under::Clear, what);
     }
 
@@ -803,12 +831,7 @@ fn second_hello_retry_request() {
     let mut s = ScriptedServer::start();
     s.hello_retry_request(SECP256R1);
     s.hello_retry_request(SECP384R1);
-    assert_handshake_fatal(
-        &mut s.client,
-        alert::UNEXPECTED_MESSAGE,
-        Under::Clear,
-        "second HRR",
-    );
+    s.rejected(alert::UNEXPECTED_MESSAGE, "second HRR");
 }
 
 /// §4.2.8: the client "MUST verify that ... (2) the selected_group field does not correspond
@@ -820,12 +843,7 @@ fn hello_retry_request_for_the_group_already_sent() {
     let mut s = ScriptedServer::start();
     assert!(s.client_share(X25519).is_some());
     s.hello_retry_request(X25519);
-    assert_handshake_fatal(
-        &mut s.client,
-        alert::ILLEGAL_PARAMETER,
-        Under::Clear,
-        "HRR for the group sent",
-    );
+    s.rejected(alert::ILLEGAL_PARAMETER, "HRR for the group sent");
 }
 
 // ---- client side: the server's encrypted flight (RFC 8446 §4.3, §4.4) ---------------------
@@ -870,9 +888,7 @@ fn server_messages_out_of_order() {
     s.rejects(alert::UNEXPECTED_MESSAGE, "Certificate before EE");
 
     let mut s = ScriptedServer::start();
-    s.server_hello(|_| {});
-    s.encrypted_extensions(&[]);
-    s.certificate();
+    s.through_certificate();
     let finished = s.finished_message(false);
     s.handshake(finished);
     s.rejects(
@@ -921,17 +937,13 @@ fn empty_server_certificate() {
 fn server_certificate_verify_scheme_or_signature_wrong() {
     for scheme in [sign::RSA_PKCS1_SHA256, sign::RSA_PKCS1_SHA1] {
         let mut s = ScriptedServer::start();
-        s.server_hello(|_| {});
-        s.encrypted_extensions(&[]);
-        s.certificate();
+        s.through_certificate();
         s.certificate_verify(scheme, false);
         s.rejects(alert::ILLEGAL_PARAMETER, &format!("scheme {scheme:#06x}"));
     }
     // An ECDSA scheme over an RSA certificate (the signature bytes are the PSS ones).
     let mut s = ScriptedServer::start();
-    s.server_hello(|_| {});
-    s.encrypted_extensions(&[]);
-    s.certificate();
+    s.through_certificate();
     let hash = s.transcript.hash(s.suite);
     let mut m = certificate_verify_message(
         &server_identity(),
@@ -945,9 +957,7 @@ fn server_certificate_verify_scheme_or_signature_wrong() {
     s.rejects(alert::ILLEGAL_PARAMETER, "ECDSA scheme, RSA key");
 
     let mut s = ScriptedServer::start();
-    s.server_hello(|_| {});
-    s.encrypted_extensions(&[]);
-    s.certificate();
+    s.through_certificate();
     s.certificate_verify(sign::RSA_PSS_RSAE_SHA256, true);
     s.rejects(alert::DECRYPT_ERROR, "bad signature");
 }
@@ -957,9 +967,7 @@ fn server_certificate_verify_scheme_or_signature_wrong() {
 #[test]
 fn bad_server_finished() {
     let mut s = ScriptedServer::start();
-    s.server_hello(|_| {});
-    s.encrypted_extensions(&[]);
-    s.certificate();
+    s.through_certificate();
     s.certificate_verify(sign::RSA_PSS_RSAE_SHA256, false);
     s.finished(true);
     s.rejects(alert::DECRYPT_ERROR, "bad server Finished");
@@ -991,14 +999,7 @@ fn change_cipher_spec_after_the_server_finished() {
     s.server_hello(|_| {});
     s.flight();
     s.ccs();
-    s.deliver();
-    let under = s.client_application_key();
-    assert_fatal(
-        &mut s.client,
-        alert::UNEXPECTED_MESSAGE,
-        under,
-        "CCS after Finished",
-    );
+    s.rejects_after_client_finished(alert::UNEXPECTED_MESSAGE, "CCS after Finished");
 }
 
 /// §5: once protection is on, every handshake record is protected; a plaintext one where
@@ -1030,21 +1031,15 @@ fn handshake_message_spanning_a_key_change() {
     );
 
     let mut s = ScriptedServer::start();
-    s.server_hello(|_| {});
-    s.encrypted_extensions(&[]);
-    s.certificate();
+    s.through_certificate();
     s.certificate_verify(sign::RSA_PSS_RSAE_SHA256, false);
     let mut rec = s.finished_message(false);
     s.transcript.add(&rec);
     rec.extend_from_slice(&handshake_message(hs::KEY_UPDATE, &[0]));
     s.protected(content::HANDSHAKE, &rec);
     s.install_application_keys();
-    s.deliver();
-    let under = s.client_application_key();
-    assert_fatal(
-        &mut s.client,
+    s.rejects_after_client_finished(
         alert::UNEXPECTED_MESSAGE,
-        under,
         "KeyUpdate in the Finished record",
     );
 }
@@ -1080,14 +1075,7 @@ fn key_update_with_request_value_2() {
     let mut s = ScriptedServer::start();
     s.complete();
     s.protected(content::HANDSHAKE, &handshake_message(hs::KEY_UPDATE, &[2]));
-    s.deliver();
-    let under = s.client_application_key();
-    assert_fatal(
-        &mut s.client,
-        alert::ILLEGAL_PARAMETER,
-        under,
-        "KeyUpdate 2",
-    );
+    s.rejects_after_client_finished(alert::ILLEGAL_PARAMETER, "KeyUpdate 2");
 }
 
 /// §6: "All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal and MUST be
@@ -1320,7 +1308,7 @@ impl ScriptedClient {
     }
 
     fn server_application_key(&self) -> Under {
-        Under::Key(Protected::new(
+        Under::key(Protected::new(
             self.server_application.as_ref().unwrap(),
             self.suite,
         ))
