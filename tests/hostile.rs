@@ -24,7 +24,7 @@ use matrixssl::record::{Header, RecordLayer, content};
 use matrixssl::suites::{self, CipherSuite};
 
 mod common;
-use common::{NoCallbacks, path};
+use common::{Got, NoCallbacks, feed, path, record, split_messages, split_records, take_out};
 
 // ---- fixtures ---------------------------------------------------------------------------
 
@@ -81,130 +81,6 @@ fn typed_exts(exts: &[(u16, Vec<u8>)]) -> Vec<(ExtensionType, Vec<u8>)> {
 const TLS10: u16 = 0x0301;
 const TLS11: u16 = 0x0302;
 const TLS12: u16 = 0x0303;
-
-fn record(typ: u8, version: u16, body: &[u8]) -> Vec<u8> {
-    let mut r = vec![typ];
-    r.extend_from_slice(&version.to_be_bytes());
-    r.extend_from_slice(&(body.len() as u16).to_be_bytes());
-    r.extend_from_slice(body);
-    r
-}
-
-/// Splits a byte stream into (type, version, body) records; a trailing partial record is
-/// returned as a record with whatever body bytes there are.
-fn split_records(wire: &[u8]) -> Vec<(u8, u16, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut rest = wire;
-    while rest.len() >= 5 {
-        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
-        let end = (5 + len).min(rest.len());
-        out.push((
-            rest[0],
-            u16::from_be_bytes([rest[1], rest[2]]),
-            rest[5..end].to_vec(),
-        ));
-        rest = &rest[end..];
-    }
-    out
-}
-
-/// Splits a handshake byte stream into complete messages (header included).
-fn split_messages(stream: &[u8]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut rest = stream;
-    while rest.len() >= 4 {
-        let len = (usize::from(rest[1]) << 16) | (usize::from(rest[2]) << 8) | usize::from(rest[3]);
-        if rest.len() < 4 + len {
-            break;
-        }
-        out.push(rest[..4 + len].to_vec());
-        rest = &rest[4 + len..];
-    }
-    out
-}
-
-/// What a connection handed out while receiving.
-#[derive(Debug, Default)]
-struct Got {
-    /// Every non-data return code, in order.
-    rcs: Vec<i32>,
-    app: Vec<u8>,
-    alerts: Vec<[u8; 2]>,
-}
-
-impl Got {
-    fn last(&self) -> i32 {
-        *self.rcs.last().unwrap_or(&i32::MIN)
-    }
-}
-
-/// Delivers `bytes` to `conn`, `chunk` bytes per `ReceivedData`, handing out every record
-/// (`ProcessedData` loop). Output the connection queues is left in place. When it asks to
-/// send, the rest of what is buffered is decoded with `ReceivedData(0)`, as the API allows.
-fn feed(conn: &mut Connection, bytes: &[u8], chunk: usize) -> Got {
-    let mut got = Got::default();
-    let mut off = 0;
-    let mut guard = 0;
-    while off < bytes.len() {
-        guard += 1;
-        assert!(guard < 1_000_000, "feed made no progress");
-        let (at, room) = conn.read_buf();
-        assert!(room > 0, "GetReadbuf offered no room");
-        let n = room.min(chunk).min(bytes.len() - off);
-        conn.inbuf_mut()[at..at + n].copy_from_slice(&bytes[off..off + n]);
-        off += n;
-        let r = conn.received(n, &mut NoCallbacks);
-        collect(conn, r, &mut got);
-        // A negative code ends the session; so does a fatal alert queued for sending (the
-        // application flushes it and closes).
-        if got.last() < 0 || (got.last() == MATRIXSSL_REQUEST_SEND && conn.closing()) {
-            return got;
-        }
-    }
-    for _ in 0..100 {
-        if got.last() != MATRIXSSL_REQUEST_SEND {
-            break;
-        }
-        let r = conn.received(0, &mut NoCallbacks);
-        if matches!(r.rc, PS_SUCCESS | MATRIXSSL_REQUEST_RECV) {
-            break; // nothing (complete) was left behind the flight
-        }
-        collect(conn, r, &mut got);
-    }
-    got
-}
-
-fn collect(conn: &mut Connection, mut r: matrixssl::conn::Received, got: &mut Got) {
-    for _ in 0..100_000 {
-        match r.rc {
-            MATRIXSSL_APP_DATA => {
-                let range = r.plaintext.clone().expect("APP_DATA without plaintext");
-                got.app.extend_from_slice(&conn.inbuf_mut()[range]);
-            }
-            MATRIXSSL_RECEIVED_ALERT => {
-                let range = r.plaintext.clone().expect("ALERT without plaintext");
-                let p = &conn.inbuf_mut()[range];
-                assert_eq!(p.len(), 2);
-                got.alerts.push([p[0], p[1]]);
-            }
-            rc => {
-                got.rcs.push(rc);
-                return;
-            }
-        }
-        r = conn.processed(&mut NoCallbacks);
-    }
-    panic!("ProcessedData loop did not end");
-}
-
-/// Takes (and reports sent) everything `conn` queued.
-fn take_out(conn: &mut Connection) -> Vec<u8> {
-    let v = conn.outdata().to_vec();
-    if !v.is_empty() {
-        conn.sent(v.len());
-    }
-    v
-}
 
 /// The connection failed with a plaintext fatal alert `desc`, and closes after sending it.
 #[track_caller]

@@ -305,7 +305,11 @@ pub fn install_fixed_sessions() {
     // The harnesses' servers run under the process configuration.
     let config = matrixssl::config::Config::process();
     for (id, suite, version) in FIXED_SESSIONS {
-        if config.server_cache.lookup(&[id; 32], config.now()).is_none() {
+        if config
+            .server_cache
+            .lookup(&[id; 32], config.now())
+            .is_none()
+        {
             let session = matrixssl::session_cache::CachedSession {
                 id: [id; 32],
                 master_secret: FIXED_MASTER.into(),
@@ -317,6 +321,23 @@ pub fn install_fixed_sessions() {
             config.server_cache.insert(session, config.now());
         }
     }
+}
+
+/// The configuration sessions negotiating up to `max_version` run under: the process one
+/// (whose server cache holds the fixed sessions) up to TLS 1.2; for TLS 1.3 one of its own
+/// with that cap, so that no harness changes the process-wide cap for the others.
+pub fn config_for(max_version: u16) -> matrixssl::config::Config {
+    static TLS13: OnceLock<matrixssl::config::Config> = OnceLock::new();
+    if max_version < 0x0304 {
+        return matrixssl::config::Config::process();
+    }
+    TLS13
+        .get_or_init(|| {
+            let config = matrixssl::config::Config::new();
+            assert!(config.suites.set_max_version(0x0304));
+            config
+        })
+        .clone()
 }
 
 /// A client's ticket for fixed session `i`.

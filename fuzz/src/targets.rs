@@ -72,20 +72,24 @@ fn chunk_size(sel: u8) -> usize {
     }
 }
 
-const VERSIONS: [u16; 3] = [0x0303, 0x0302, 0x0301];
+/// The highest version a session negotiates, from two flag bits. TLS 1.3 (3) came last, so
+/// the seeds recorded before it keep their meaning.
+const VERSIONS: [u16; 4] = [0x0303, 0x0302, 0x0301, 0x0304];
 
 /// `server_recv`: `[flags] bytes...` — a fresh server session receives `bytes` as if from a
-/// client. flags bit 0: request a client certificate; bits 1-2: highest version; bits 3-5:
-/// delivery chunk size; bit 6: the certificate callback refuses (alert 42).
+/// client. flags bit 0: request a client certificate; bits 1-2: highest version (3: TLS
+/// 1.3, under [`crate::config_for`]); bits 3-5: delivery chunk size; bit 6: the certificate
+/// callback refuses (alert 42).
 pub fn server_recv(data: &[u8]) {
     let f = fixture();
     let mut c = Cursor(data);
     let flags = c.u8();
     crate::install_fixed_sessions();
-    let mut server = Connection::new_server(f.server_keys.clone());
+    let version = VERSIONS[usize::from(flags >> 1 & 3)];
+    let mut server = Connection::new_server_with(crate::config_for(version), f.server_keys.clone());
     let opts = server.server_options_mut();
     opts.client_auth = flags & 1 != 0;
-    opts.max_version = VERSIONS[usize::from(flags >> 1 & 3) % 3];
+    opts.max_version = version;
     let mut cb = FuzzCallbacks::accepting();
     if flags & 0x40 != 0 {
         cb.cert_result = i32::from(alert::BAD_CERTIFICATE);
@@ -94,30 +98,38 @@ pub fn server_recv(data: &[u8]) {
 }
 
 /// `client_recv`: `[flags] [suite selector] bytes...` — a client session that has queued
-/// its ClientHello receives `bytes` as if from a server. flags bits 0-1: highest version;
-/// bit 2: offer to resume a fixed session (`crate::fixed_ticket`, chosen by the selector);
-/// bits 3-5: chunk size; bit 6: the extension callback refuses; bit 7: the certificate
-/// callback allows an anonymous connection. Suite selector 0 offers the default list,
-/// otherwise one of the compiled-in suites.
+/// its ClientHello receives `bytes` as if from a server. flags bits 0-1: highest version
+/// (3: TLS 1.3, under [`crate::config_for`]); bit 2: offer to resume a fixed session
+/// (`crate::fixed_ticket`, chosen by the selector); bits 3-5: chunk size; bit 6: the
+/// extension callback refuses; bit 7: the certificate callback allows an anonymous
+/// connection. Suite selector 0 offers the default list; with TLS 1.3 and the selector's
+/// high bit set, one TLS 1.3 suite alone; otherwise one of the compiled-in TLS ≤ 1.2 suites
+/// (which caps the offer at TLS 1.2, ABI.md D25).
 pub fn client_recv(data: &[u8]) {
     let f = fixture();
     let mut c = Cursor(data);
     let flags = c.u8();
     let sel = c.u8();
+    let version = VERSIONS[usize::from(flags & 3)];
     let cipher_spec = if sel == 0 {
         0
+    } else if version == 0x0304 && sel & 0x80 != 0 {
+        let all = &matrixssl::suites::TLS13_SUITES;
+        all[usize::from(sel & 0x7f) % all.len()].id
     } else {
         let all = &matrixssl::suites::ALL;
         all[usize::from(sel) % all.len()].id
     };
     let options = ClientOptions {
-        max_version: VERSIONS[usize::from(flags & 3) % 3],
+        max_version: version,
         cipher_spec,
         user_extensions: vec![(0, b"\x00\x0c\x00\x00\x09localhost".to_vec())],
         resume: (flags & 4 != 0).then(|| crate::fixed_ticket(usize::from(sel))),
         ..ClientOptions::default()
     };
-    let Ok(mut client) = Connection::new_client(f.client_keys.clone(), options) else {
+    let Ok(mut client) =
+        Connection::new_client_with(crate::config_for(version), f.client_keys.clone(), options)
+    else {
         return; // a TLS 1.2 suite with a lower version cap
     };
     drain(&mut client);

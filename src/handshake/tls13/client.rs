@@ -242,6 +242,42 @@ fn check_hello_fields(
     Ok(suite)
 }
 
+/// Extensions RFC 8446 §4.2 allows in EncryptedExtensions that our ClientHello never
+/// requests (it sends no server_name, ALPN, max_fragment_length, ... of its own; those the
+/// application adds go to its extension callback instead).
+const EE_EXTENSIONS_NOT_REQUESTED: [ExtensionType; 8] = [
+    ExtensionType::SERVER_NAME,
+    ExtensionType(1),  // max_fragment_length
+    ExtensionType(14), // use_srtp
+    ExtensionType(15), // heartbeat
+    ExtensionType(16), // application_layer_protocol_negotiation
+    ExtensionType(19), // client_certificate_type
+    ExtensionType(20), // server_certificate_type
+    ExtensionType::EARLY_DATA,
+];
+
+/// The alert for an extension a server message carries but the message's own checks did
+/// not accept (RFC 8446 §4.2). One this message may carry (`allowed_here`) but that we did
+/// not request, or one we do not know at all, is a response to nothing we sent:
+/// unsupported_extension. One we know (a registered type of this library, or one the
+/// application put in the ClientHello) but that the table of §4.2 places in other
+/// messages is illegal_parameter: "If an implementation receives an extension which it
+/// recognizes and which is not specified for the message in which it appears, it MUST
+/// abort the handshake with an illegal_parameter alert."
+fn refused_extension(
+    typ: ExtensionType,
+    user_extension_types: &[ExtensionType],
+    allowed_here: &[ExtensionType],
+    (misplaced, unrequested): (&'static str, &'static str),
+) -> Fatal {
+    let recognized = typ.name() != "unknown" || user_extension_types.contains(&typ);
+    if recognized && !allowed_here.contains(&typ) {
+        Fatal::illegal(misplaced)
+    } else {
+        Fatal::new(AlertDescription::UNSUPPORTED_EXTENSION, unrequested)
+    }
+}
+
 /// A HelloRetryRequest (RFC 8446 §4.1.4): the server wants a share for another group (or
 /// echoes a cookie). We answer with the same ClientHello, the new share and the cookie;
 /// the transcript restarts from a hash of the first ClientHello.
@@ -259,10 +295,15 @@ fn on_hello_retry_request(
             ExtensionType::SUPPORTED_VERSIONS => {}
             ExtensionType::KEY_SHARE => group = Some(KeyShareHelloRetry::parse(e.body, ())?.0),
             ExtensionType::COOKIE => cookie = Some(Cookie::parse(e.body, ())?.0),
-            _ => {
-                return Err(Fatal::new(
-                    AlertDescription::UNSUPPORTED_EXTENSION,
-                    "HelloRetryRequest extension not offered or not allowed",
+            t => {
+                return Err(refused_extension(
+                    t,
+                    &offer.user_extension_types,
+                    &[],
+                    (
+                        "HelloRetryRequest extension of another message",
+                        "HelloRetryRequest extension not offered",
+                    ),
                 ));
             }
         }
@@ -407,10 +448,16 @@ fn accept_server_hello(
             ExtensionType::PRE_SHARED_KEY if offer.psk.is_some() => {
                 selected_psk = Some(SelectedPsk::parse(e.body, ())?.0);
             }
-            _ => {
-                return Err(Fatal::new(
-                    AlertDescription::UNSUPPORTED_EXTENSION,
-                    "TLS 1.3 ServerHello extension not offered or not allowed",
+            // A pre_shared_key answering no PSK of ours is unsolicited.
+            t => {
+                return Err(refused_extension(
+                    t,
+                    &offer.user_extension_types,
+                    &[ExtensionType::PRE_SHARED_KEY],
+                    (
+                        "TLS 1.3 ServerHello extension of another message",
+                        "TLS 1.3 ServerHello extension not offered",
+                    ),
                 ));
             }
         }
@@ -488,10 +535,15 @@ impl State for ExpectEncryptedExtensions {
                         ));
                     }
                 }
-                _ => {
-                    return Err(Fatal::new(
-                        AlertDescription::UNSUPPORTED_EXTENSION,
-                        "EncryptedExtensions extension not offered",
+                t => {
+                    return Err(refused_extension(
+                        t,
+                        &self.user_extension_types,
+                        &EE_EXTENSIONS_NOT_REQUESTED,
+                        (
+                            "EncryptedExtensions extension of another message",
+                            "EncryptedExtensions extension not offered",
+                        ),
                     ));
                 }
             }

@@ -340,11 +340,16 @@ impl State for ExpectSecondClientHello {
             ));
         }
         check_hello(&ch)?;
-        let shares = find_ext(&ch.extensions, ExtensionType::KEY_SHARE)
-            .map(|b| KeyShareClientHello::parse(b, ()))
-            .transpose()?
-            .map(|k| k.0)
-            .unwrap_or_default();
+        // Without key_share this ClientHello breaks RFC 8446 §9.2 as a first one would:
+        // missing_extension. With one, it must hold exactly the share we asked for.
+        let shares = KeyShareClientHello::parse(
+            find_ext(&ch.extensions, ExtensionType::KEY_SHARE).ok_or(Fatal::new(
+                AlertDescription::MISSING_EXTENSION,
+                "second ClientHello without key_share",
+            ))?,
+            (),
+        )?
+        .0;
         if shares.len() != 1 || shares[0].group != self.group {
             return Err(Fatal::illegal(
                 "second ClientHello without exactly a share for the requested group",
