@@ -3,7 +3,8 @@
  * suite via cipherSpec with RSA and ECDSA server identities, the return codes of each flight
  * (D27), data both ways up to and past the record limit, empty records and record sizes
  * (D31), KeyUpdate started by either side (D29), closure (D30), client authentication with
- * the certificate callbacks (D26), version caps and TLS 1.2 cipherSpecs (D25), suite control
+ * the certificate callbacks (D26), resumption through sslSessionId_t (D28), post-handshake
+ * authentication (D29), version caps and TLS 1.2 cipherSpecs (D25), suite control
  * and bad cipherSpecs. Every case sets the process-wide protocol cap it needs and puts the
  * cap back to TLS 1.2 afterwards, so cases do not depend on the library's default.
  *
@@ -520,6 +521,101 @@ static void suiteControlTest(void)
     matrixSslSetMaxProtocolVersion(0x0303);
 }
 
+/* D28: the sslSessionId_t record. After a full handshake the ticket (sent after the
+   handshake) is recorded as a handle with nothing secret; passing the record back resumes
+   (psk_dhe_ke) and records the next ticket; a copy of a used record gives a full handshake
+   (tickets are single use); a session without a record keeps no ticket. */
+static void resumptionTest(void)
+{
+    sslSessionId_t sid, first;
+    pair_t p;
+    unsigned char zero[48];
+    int i;
+    int32 rc;
+    const char *what = "resumption";
+    memset(zero, 0, sizeof zero);
+    memset(&sid, 0, sizeof sid);
+    memset(&first, 0, sizeof first);
+    for (i = 0; i < 4; i++) {
+        /* i == 3 replays the record of the first connection. */
+        sslSessionId_t *use = i == 3 ? &first : &sid;
+        int want = i == 1 || i == 2;
+        memset(&p, 0, sizeof p);
+        matrixSslSetMaxProtocolVersion(0x0304);
+        rc = matrixSslNewClientSession(&p.cli, cliKeys, use, 0, NULL, NULL, NULL);
+        CHECK(rc == MATRIXSSL_REQUEST_SEND, "%s %d: new client %d", what, i, rc);
+        rc = matrixSslNewServerSession(&p.srv, rsaSrvKeys, NULL);
+        CHECK(rc == MATRIXSSL_SUCCESS, "%s %d: new server %d", what, i, rc);
+        matrixSslSetMaxProtocolVersion(0x0303);
+        CHECK(handshake(p.cli, &p.cs, p.srv, &p.ss, 100000), "%s %d: handshake", what, i);
+        CHECK(matrixSslGetNegotiatedVersion(p.cli) == 0x0304, "%s %d: version", what, i);
+        CHECK(matrixSslIsResumed(p.cli) == want && matrixSslIsResumed(p.srv) == want,
+              "%s %d: resumed %d/%d, want %d", what, i, matrixSslIsResumed(p.cli),
+              matrixSslIsResumed(p.srv), want);
+        CHECK(use->cipherId == 0x1301 && memcmp(use->masterSecret, zero, 48) == 0 &&
+              memcmp(use->id, zero, 32) != 0,
+              "%s %d: record holds a handle, no secret (cipherId %x)", what, i,
+              (unsigned)use->cipherId);
+        if (i == 0) {
+            first = sid;
+        } else if (i < 3) {
+            CHECK(memcmp(sid.id, first.id, 32) != 0, "%s %d: a new ticket was recorded", what, i);
+        }
+        transfer(p.cli, &p.cs, p.srv, &p.ss, 3000, 0, 100000, what);
+        freePair(&p);
+    }
+    /* No record: nothing kept, GetSessionId has nothing to give. */
+    if (newPair(&p, cliKeys, 0, rsaSrvKeys, 0x0304, 0x0304, NULL, NULL)) {
+        CHECK(handshake(p.cli, &p.cs, p.srv, &p.ss, 100000), "%s: handshake without record", what);
+        CHECK(matrixSslGetSessionId(p.cli, &sid) == PS_FAILURE,
+              "%s: GetSessionId without a kept ticket", what);
+    }
+    freePair(&p);
+}
+
+/* D29: a server's EncodeRehandshake with a certificate callback asks a client that offered
+   post_handshake_auth (it holds an identity) for its certificate after the handshake; the
+   callback sees the chain, the server reports HANDSHAKE_COMPLETE again. A client without
+   an identity did not offer it: the same call is a KeyUpdate. */
+static void postHandshakeAuthTest(void)
+{
+    pair_t p;
+    int32 rc;
+    const char *what = "post-handshake auth";
+    resetCb();
+    if (!newPair(&p, cliIdKeys, 0, srvAuthKeys, 0x0304, 0x0304, NULL, NULL)) return;
+    if (handshake13(&p, what)) {
+        rc = matrixSslEncodeRehandshake(p.srv, NULL, recordingCertCb, 0, 0);
+        CHECK(rc == MATRIXSSL_SUCCESS, "%s: EncodeRehandshake %d", what, rc);
+        CHECK(!matrixSslHandshakeIsComplete(p.srv), "%s: open until the client answers", what);
+        pump(p.srv, &p.ss, p.cli, &p.cs, 100000, 100000);
+        pump(p.cli, &p.cs, p.srv, &p.ss, 100000, 100000);
+        CHECK(matrixSslHandshakeIsComplete(p.srv), "%s: complete again", what);
+        CHECK(cbCalls == 1 && cbChainLen == 2 && cbAlert == 0,
+              "%s: callback saw the client chain (%d calls, len %d, alert %d)", what, cbCalls,
+              cbChainLen, cbAlert);
+        CHECK(p.ss.completes == 2 && p.cs.completes == 1, "%s: completions %d/%d", what,
+              p.cs.completes, p.ss.completes);
+        CHECK(p.cs.nalerts == 0 && p.ss.nalerts == 0, "%s: no alerts", what);
+        transfer(p.cli, &p.cs, p.srv, &p.ss, 20000, 0, 100000, what);
+        transfer(p.srv, &p.ss, p.cli, &p.cs, 20000, 1, 100000, what);
+    }
+    freePair(&p);
+
+    what = "post-handshake auth not offered";
+    resetCb();
+    if (!newPair(&p, cliKeys, 0, srvAuthKeys, 0x0304, 0x0304, NULL, NULL)) return;
+    if (handshake13(&p, what)) {
+        rc = matrixSslEncodeRehandshake(p.srv, NULL, recordingCertCb, 0, 0);
+        CHECK(rc == MATRIXSSL_SUCCESS, "%s: EncodeRehandshake %d", what, rc);
+        CHECK(matrixSslHandshakeIsComplete(p.srv), "%s: a KeyUpdate keeps it complete", what);
+        transfer(p.srv, &p.ss, p.cli, &p.cs, 5000, 1, 100000, what);
+        transfer(p.cli, &p.cs, p.srv, &p.ss, 5000, 0, 100000, what);
+        CHECK(cbCalls == 0, "%s: no callback", what);
+    }
+    freePair(&p);
+}
+
 int main(int argc, char **argv)
 {
     uint16 suites13[] = { 0x1301, 0x1302, 0x1303 };
@@ -569,6 +665,8 @@ int main(int argc, char **argv)
     closureTest(1);
     closureTest(0);
     clientAuthTest();
+    resumptionTest();
+    postHandshakeAuthTest();
     versionTest();
     suiteControlTest();
 
