@@ -236,8 +236,14 @@ fn resumption(
         let Some(suite) = suites::tls13_by_id(cached.suite) else {
             continue;
         };
+        // As for TLS 1.2 session ids (server::may_resume): the same keys and client-
+        // authentication requirement, and a PSK identity that is still loaded.
         let same_context = cached.auth.keys == core.keys.context_digest()
-            && cached.auth.client_auth_required == core.server_options.client_auth;
+            && cached.auth.client_auth_required == core.server_options.client_auth
+            && match &cached.auth.peer {
+                PeerIdentity::Psk(id) => core.keys.psk_for_identity(id).is_some(),
+                _ => true,
+            };
         let suite_ok =
             suite_allowed(core, ch, suite.id) && required_suite.is_none_or(|r| r.id == suite.id);
         if !same_context || !suite_ok {
