@@ -516,8 +516,13 @@ impl Connection {
             return Ok(());
         }
         let typ = HandshakeType(raw[0]);
-        // RFC 5246 §7.4.1.1: a HelloRequest in the middle of a handshake is ignored.
-        if typ == HandshakeType::HELLO_REQUEST && self.is_client && !self.handshake_complete() {
+        // RFC 5246 §7.4.1.1: a HelloRequest in the middle of a handshake is ignored. TLS 1.3
+        // has no HelloRequest: there it reaches the state machine (unexpected_message).
+        if typ == HandshakeType::HELLO_REQUEST
+            && self.is_client
+            && !self.handshake_complete()
+            && !self.core.record.is_tls13()
+        {
             return if raw.len() == 4 {
                 Ok(())
             } else {
