@@ -141,6 +141,11 @@ impl RecordLayer {
         self.write_seq = 0;
     }
 
+    /// Records written under the current write key.
+    pub fn records_under_write_key(&self) -> u64 {
+        self.write_seq
+    }
+
     /// Changes whenever the read keys change.
     pub fn read_key_epoch(&self) -> u32 {
         self.read_key_epoch

@@ -485,3 +485,31 @@ fn a_key_update_goes_out_before_the_aead_limit() {
     assert_eq!(got, b"last record under the old key");
     exchange(&mut p, 2000);
 }
+
+#[test]
+fn key_update_requests_in_a_row_get_one_answer() {
+    let mut p = pair(
+        &config(TLS1_3),
+        client_keys(),
+        ClientOptions::default(),
+        ec_server(),
+    );
+    established(&p, 0x1301);
+    for _ in 0..50 {
+        assert_eq!(
+            p.client.encode_rehandshake(None, false, 0),
+            MATRIXSSL_SUCCESS
+        );
+    }
+    let mut sink = Vec::new();
+    pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut sink,
+        &mut p.alerts,
+    );
+    // One KeyUpdate record queued in answer (5 + 5 + 17 bytes), not fifty.
+    assert_eq!(p.server.outdata().len(), 27);
+    exchange(&mut p, 1000);
+}

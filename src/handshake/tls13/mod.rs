@@ -42,6 +42,8 @@ pub struct Session13 {
     pub new_ticket: Option<[u8; 32]>,
     /// Client: the handle of the last ticket remembered (`matrixSslGetSessionId`).
     pub latest_ticket: Option<[u8; 32]>,
+    /// We have sent a KeyUpdate on this session (see `receive_key_update`).
+    pub key_update_sent: bool,
     /// The handshake transcript through the client's Finished, kept when the client offered
     /// post_handshake_auth: every post-handshake authentication is computed over it.
     pub pha_transcript: Option<super::Transcript>,
@@ -189,6 +191,7 @@ pub fn send_key_update(core: &mut Core, update_requested: bool) -> Result<(), Fa
     *ours = ours.next_generation();
     core.record
         .set_write_tls13(ours.record_protection(session.suite.aead));
+    session.key_update_sent = true;
     Ok(())
 }
 
@@ -211,7 +214,11 @@ pub(crate) fn receive_key_update(
     *peers = peers.next_generation();
     core.record
         .set_read_tls13(peers.record_protection(session.suite.aead));
-    if update.update_requested {
+    // Requests are coalesced, as OpenSSL does: while the KeyUpdate we queued is the last
+    // record we wrote (its new key has protected nothing yet), it already answers a
+    // further request, and a peer streaming requests cannot make us queue unbounded output.
+    let answered = session.key_update_sent && core.record.records_under_write_key() == 0;
+    if update.update_requested && !answered {
         send_key_update(core, false)?;
     }
     Ok(())
@@ -371,6 +378,7 @@ pub(crate) fn establish<const IS_CLIENT: bool>(core: &mut Core, e: Established) 
         resumption: IS_CLIENT.then_some(e.resumption),
         new_ticket: None,
         latest_ticket: None,
+        key_update_sent: false,
         pha_transcript: None,
     }));
     let transcript = std::mem::take(&mut core.transcript);
