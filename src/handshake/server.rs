@@ -360,7 +360,7 @@ fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
     let version = client_max.min(max);
     // RFC 7507: a client that retried with a lower version than we support is being
     // downgraded by an attacker.
-    if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < core.server_options.max_version {
+    if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < tls13_capable_max(core) {
         return Err(Fatal::new(
             AlertDescription::INAPPROPRIATE_FALLBACK,
             "TLS_FALLBACK_SCSV with a version below our maximum",
