@@ -1184,8 +1184,10 @@ fn final_flights_split_at_every_byte_boundary() {
     let (client, _) = real_pair(options(0xc02f, TLS12));
     let n = &client.core.negotiated;
     let ticket = matrixssl::handshake::client::ResumeTicket::from_negotiated(n).unwrap();
+    // A session-id resumption is TLS 1.2's: the resuming client stays there too.
     let resume = || ClientOptions {
         resume: Some(ticket.clone()),
+        max_version: TLS12,
         ..Default::default()
     };
     let mut probe_len = 0;
@@ -2145,7 +2147,8 @@ fn alerts_at_every_point_to_client() {
 #[test]
 fn fallback_scsv_downgrade_is_refused() {
     const FALLBACK: u16 = 0x5600;
-    for v in [TLS11, TLS10] {
+    // A default server speaks TLS 1.3 (ABI.md D25): a fallback to 1.2 is one too.
+    for v in [TLS12, TLS11, TLS10] {
         server_rejects(
             &client_hello_record(v, &[0x002f, FALLBACK], &[]),
             alert::INAPPROPRIATE_FALLBACK,
@@ -2154,6 +2157,20 @@ fn fallback_scsv_downgrade_is_refused() {
     }
     // At the server's highest version the SCSV is harmless.
     let mut server = Connection::new_server(server_keys());
+    server.server_options_mut().max_version = TLS12;
+    let got = feed(
+        &mut server,
+        &client_hello_record(TLS12, &[0x002f, FALLBACK], &[]),
+        usize::MAX,
+    );
+    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
+    assert!(!server.errored());
+    // So it is for a server whose TLS 1.3 suites are all disabled: 1.2 is its highest.
+    let config = Config::new();
+    for s in &suites::TLS13_SUITES {
+        config.suites.set_enabled(s.id, false);
+    }
+    let mut server = Connection::new_server_with(config, server_keys());
     let got = feed(
         &mut server,
         &client_hello_record(TLS12, &[0x002f, FALLBACK], &[]),
