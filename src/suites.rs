@@ -383,7 +383,10 @@ mod tests {
         assert!(!a.set_enabled(0x1234, false) && !a.enabled(0x1234));
         assert!(a.set_max_version(TLS1_1) && !a.set_max_version(0x0305));
         assert!(a.set_enabled(0x1302, false) && !a.enabled(0x1302) && b.enabled(0x1302));
-        assert_eq!((a.max_version(), b.max_version()), (TLS1_1, DEFAULT_MAX_VERSION));
+        assert_eq!(
+            (a.max_version(), b.max_version()),
+            (TLS1_1, DEFAULT_MAX_VERSION)
+        );
     }
 
     #[test]
