@@ -95,7 +95,7 @@ static void usage(void)
         "  -K hex  pre-shared key (1..64 bytes in hex), paired with -I; the first pair is used\n"
         "  -I id   PSK identity (1..128 bytes); a PSK without -a offers only PSK suites\n"
         "  -s id   offer only this suite (hex 0x.. or decimal; 0 = library default)\n"
-        "  -V ver  highest protocol version: 0x0301 to 0x0304 (default: the library's, TLS 1.2)\n"
+        "  -V ver  highest protocol version: 0x0301 to 0x0304 (default: the library's, TLS 1.3)\n"
         "  -S name send a server_name (SNI) extension for this host name\n"
         "  -g N    GET /N and verify the deterministic body\n"
         "  -e N    POST N deterministic bytes to /echo and verify the echo\n"

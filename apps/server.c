@@ -114,7 +114,7 @@ static void usage(void)
         "  -a file   trusted CA certificates (PEM) for client authentication\n"
         "  -A        request a client certificate (needs -a)\n"
         "  -s id     enable only this cipher suite (hex 0x.. or decimal)\n"
-        "  -V ver    highest protocol version: 0x0301 to 0x0304 (default: the library's, TLS 1.2)\n"
+        "  -V ver    highest protocol version: 0x0301 to 0x0304 (default: the library's, TLS 1.3)\n"
         "  -n N      exit after N connections have been served (0 = forever)\n"
         "  -t secs   idle timeout per connection (default 30)\n"
         "  -R 0|1    renegotiate before answering a GET (0 resumed, 1 full handshake)\n"

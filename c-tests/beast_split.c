@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     matrixSslDeleteSession(srv);
     free(cs.data);
     free(ss.data);
-    matrixSslSetMaxProtocolVersion(0x0303);
+    matrixSslSetMaxProtocolVersion(0x0304);
     matrixSslDeleteKeys(srvKeys);
     matrixSslDeleteKeys(cliKeys);
     matrixSslClose();

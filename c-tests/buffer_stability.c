@@ -7,8 +7,9 @@
  * the peer, which must decode them as the record that was encoded.
  *
  * Sequences: after a full handshake, after a resumed handshake (a second client session
- * with the sslSessionId_t), after client- and server-initiated renegotiations, and after a
- * 16 KB record was sent and flushed; on the client and on the server side.
+ * with the sslSessionId_t), after client- and server-initiated renegotiations (KeyUpdates on
+ * TLS 1.3, ABI.md D29), and after a 16 KB record was sent and flushed; on the client and on
+ * the server side; TLS 1.3, 1.2 and 1.0.
  *
  * usage: buffer_stability FIXTURE_DIR   (made by c-tests/make-test-pki.sh)
  */
@@ -113,18 +114,22 @@ static void bothSides(ssl_t *cli, sink_t *cs, ssl_t *srv, sink_t *ss, const char
     queuedSweep(srv, cli, cs, what);
 }
 
-/* Runs a renegotiation that `starter` queued with matrixSslEncodeRehandshake. */
-static int renegotiate(ssl_t *cli, sink_t *cs, ssl_t *srv, sink_t *ss)
+/* Runs a renegotiation that one side queued with matrixSslEncodeRehandshake. On TLS 1.3
+   that was a KeyUpdate (ABI.md D29): it is done once both sides have sent everything, and
+   it completes no handshake. */
+static int renegotiate(ssl_t *cli, sink_t *cs, ssl_t *srv, sink_t *ss, int32 version)
 {
     int i;
     cs->completes = ss->completes = 0;
     for (i = 0; i < 12; i++) {
         pump(cli, cs, srv, ss, 100000, 100000);
         pump(srv, ss, cli, cs, 100000, 100000);
-        if (cs->completes == 1 && ss->completes == 1 && matrixSslGetOutdata(cli, NULL) == 0 &&
-                matrixSslGetOutdata(srv, NULL) == 0) {
-            return 1;
+        if (matrixSslGetOutdata(cli, NULL) != 0 || matrixSslGetOutdata(srv, NULL) != 0) continue;
+        if (version == 0x0304) {
+            return cs->completes == 0 && ss->completes == 0 && cs->nalerts == 0 &&
+                ss->nalerts == 0;
         }
+        if (cs->completes == 1 && ss->completes == 1) return 1;
     }
     return 0;
 }
@@ -159,6 +164,8 @@ static void run(int32 version, uint16 suite)
     CHECK(matrixSslNewServerSession(&srv, srvKeys, NULL) == MATRIXSSL_SUCCESS, "server");
     if (!cli || !srv) return;
     CHECK(handshake(cli, &cs, srv, &ss, 100000), "v%04x %04x: full handshake", version, suite);
+    CHECK(matrixSslGetNegotiatedVersion(cli) == version, "v%04x %04x: negotiated %04x", version,
+          suite, matrixSslGetNegotiatedVersion(cli));
     snprintf(stage, sizeof stage, "v%04x %04x full handshake", version, suite);
     bothSides(cli, &cs, srv, &ss, stage);
     matrixSslDeleteSession(cli);
@@ -181,12 +188,14 @@ static void run(int32 version, uint16 suite)
     matrixSslAddRehandshakeCredits(srv, 10);
     CHECK(matrixSslEncodeRehandshake(cli, NULL, NULL, 0, 0) == MATRIXSSL_SUCCESS,
           "v%04x %04x: client rehandshake queued", version, suite);
-    CHECK(renegotiate(cli, &cs, srv, &ss), "v%04x %04x: client rehandshake", version, suite);
+    CHECK(renegotiate(cli, &cs, srv, &ss, version), "v%04x %04x: client rehandshake", version,
+          suite);
     snprintf(stage, sizeof stage, "v%04x %04x client renegotiation", version, suite);
     bothSides(cli, &cs, srv, &ss, stage);
     CHECK(matrixSslEncodeRehandshake(srv, NULL, NULL, SSL_OPTION_FULL_HANDSHAKE, 0) ==
           MATRIXSSL_SUCCESS, "v%04x %04x: server rehandshake queued", version, suite);
-    CHECK(renegotiate(cli, &cs, srv, &ss), "v%04x %04x: server rehandshake", version, suite);
+    CHECK(renegotiate(cli, &cs, srv, &ss, version), "v%04x %04x: server rehandshake", version,
+          suite);
     snprintf(stage, sizeof stage, "v%04x %04x server renegotiation", version, suite);
     bothSides(cli, &cs, srv, &ss, stage);
 
@@ -217,11 +226,14 @@ int main(int argc, char **argv)
     matrixSslNewKeys(&cliKeys);
     CHECK(matrixSslLoadRsaKeys(srvKeys, cert, key, NULL, NULL) == 0, "server keys");
     CHECK(matrixSslLoadRsaKeys(cliKeys, NULL, NULL, NULL, ca) == 0, "client CA");
-    /* TLS 1.2 with AES-GCM and CBC; TLS 1.0 CBC, where the client splits records 1/n-1. */
+    /* TLS 1.3 (the default) with AES-GCM and ChaCha20-Poly1305; TLS 1.2 with AES-GCM and
+       CBC; TLS 1.0 CBC, where the client splits records 1/n-1. */
+    run(0x0304, 0x1301);
+    run(0x0304, 0x1303);
     run(0x0303, 0x009c);
     run(0x0303, 0x002f);
     run(0x0301, 0x002f);
-    matrixSslSetMaxProtocolVersion(0x0303);
+    matrixSslSetMaxProtocolVersion(0x0304);
     matrixSslDeleteKeys(srvKeys);
     matrixSslDeleteKeys(cliKeys);
     matrixSslClose();

@@ -1,7 +1,9 @@
 /*
- * In-memory client/server pairs through the public C API only: every suite x version,
- * payload sizes around the record limit, several records per read, 1-byte trickle,
- * partial sends, resumption through sslSessionId_t, closure alerts and API misuse.
+ * In-memory client/server pairs through the public C API only: every suite x version
+ * (TLS 1.3 suites included), payload sizes around the record limit, several records per read,
+ * 1-byte trickle, partial sends, resumption through sslSessionId_t, closure alerts and API
+ * misuse. Cases without a version of their own run at the library's default (TLS 1.3, ABI.md
+ * D25), so they exercise what an unchanged 3.3 program gets.
  *
  * usage: pair_api FIXTURE_DIR   (made by c-tests/make-test-pki.sh)
  */
@@ -49,13 +51,14 @@ static void resumptionTest(void)
     sink_t cs, ss;
     int round;
     matrixSslInitSessionId(sid);
-    matrixSslSetMaxProtocolVersion(0x0303);
     for (round = 0; round < 2; round++) {
         memset(&cs, 0, sizeof cs);
         memset(&ss, 0, sizeof ss);
         matrixSslNewClientSession(&cli, cliKeys, &sid, 0, NULL, NULL, NULL);
         matrixSslNewServerSession(&srv, srvKeys, NULL);
         CHECK(handshake(cli, &cs, srv, &ss, 100000), "resumption round %d", round);
+        CHECK(matrixSslGetNegotiatedVersion(cli) == 0x0304, "round %d on TLS 1.3 (%04x)", round,
+              matrixSslGetNegotiatedVersion(cli));
         CHECK(matrixSslIsResumed(cli) == round && matrixSslIsResumed(srv) == round,
               "round %d resumed flags %d %d", round, matrixSslIsResumed(cli), matrixSslIsResumed(srv));
         CHECK(sid.cipherId != 0, "sid recorded (cipherId %u)", sid.cipherId);
@@ -134,10 +137,11 @@ static void tamperTest(void)
     int32 n;
     memset(&cs, 0, sizeof cs);
     memset(&ss, 0, sizeof ss);
-    matrixSslSetMaxProtocolVersion(0x0303);
     matrixSslNewClientSession(&cli, cliKeys, NULL, 0, NULL, NULL, NULL);
     matrixSslNewServerSession(&srv, srvKeys, NULL);
     CHECK(handshake(cli, &cs, srv, &ss, 100000), "handshake before tamper");
+    CHECK(matrixSslGetNegotiatedVersion(cli) == 0x0304, "tamper case runs on TLS 1.3 (%04x)",
+          matrixSslGetNegotiatedVersion(cli));
     matrixSslEncodeToOutdata(cli, (unsigned char *)"secret", 6);
     n = matrixSslGetOutdata(cli, &out);
     out[n - 1] ^= 0x40;
@@ -217,9 +221,13 @@ static void garbageTest(void)
     matrixSslDeleteSession(srv);
 }
 
+/* Back to the library's default cap (TLS 1.3) after a case that set its own. */
+#define DEFAULT_MAX_VERSION 0x0304
+
 int main(int argc, char **argv)
 {
     uint16 suites12[] = { 0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d };
+    uint16 suites13[] = { 0x1301, 0x1302, 0x1303 };
     int32 versions[] = { 0x0301, 0x0302, 0x0303 };
     unsigned v, s;
     char cert[512], key[512], ca[512];
@@ -241,12 +249,14 @@ int main(int argc, char **argv)
             pairTest(versions[v], suites12[s]);
         }
     }
+    for (s = 0; s < 3; s++) pairTest(0x0304, suites13[s]);
+    matrixSslSetMaxProtocolVersion(DEFAULT_MAX_VERSION);
     resumptionTest();
     recordsTest();
+    matrixSslSetMaxProtocolVersion(DEFAULT_MAX_VERSION);
     tamperTest();
     misuseTest();
     garbageTest();
-    matrixSslSetMaxProtocolVersion(0x0303);
     matrixSslDeleteKeys(srvKeys);
     matrixSslDeleteKeys(cliKeys);
     matrixSslClose();

@@ -66,6 +66,9 @@ static void suiteMatrix(uint16 suite)
     memset(&cs, 0, sizeof cs);
     memset(&ss, 0, sizeof ss);
     matrixSslInitSessionId(sid);
+    /* Renegotiation and session-id resumption are TLS 1.2's: steps 8 and 9 (cipherSpec 0)
+       would otherwise offer TLS 1.3, the library's default (ABI.md D25). */
+    matrixSslSetMaxProtocolVersion(0x0303);
 
     /* 1. standard handshake */
     CHECK(matrixSslNewClientSession(&cli, cliKeys, &sid, suite, certCb, NULL, NULL) == 1,
@@ -155,15 +158,18 @@ static void suiteMatrix(uint16 suite)
     matrixSslDeleteSession(srv);
     free(cs.data);
     free(ss.data);
+    matrixSslSetMaxProtocolVersion(0x0304);
 }
 
-/* A server rehandshake with a certificate callback upgrades to client authentication. */
+/* A server rehandshake with a certificate callback upgrades to client authentication (a TLS
+   1.2 renegotiation; on TLS 1.3 it is a post-handshake CertificateRequest, ABI.md D29). */
 static void clientAuthUpgrade(void)
 {
     ssl_t *cli, *srv;
     sink_t cs, ss;
     memset(&cs, 0, sizeof cs);
     memset(&ss, 0, sizeof ss);
+    matrixSslSetMaxProtocolVersion(0x0303);
     matrixSslNewClientSession(&cli, cliIdKeys, NULL, 0, NULL, NULL, NULL);
     matrixSslNewServerSession(&srv, srvCaKeys, NULL);
     CHECK(handshake(cli, &cs, srv, &ss, 100000), "handshake before client-auth upgrade");
@@ -171,6 +177,7 @@ static void clientAuthUpgrade(void)
     CHECK(matrixSslEncodeRehandshake(srv, NULL, serverCertCb, 0, 0) == 0, "upgrade queued");
     rehandshake(cli, &cs, srv, &ss, "client-auth upgrade");
     CHECK(callbackCalls == 1, "server callback saw the client chain (%d)", callbackCalls);
+    matrixSslSetMaxProtocolVersion(0x0304);
     matrixSslDeleteSession(cli);
     matrixSslDeleteSession(srv);
     free(cs.data);
@@ -178,13 +185,15 @@ static void clientAuthUpgrade(void)
 }
 
 /* Credits: the default single credit is spent by one peer rehandshake; the next one is
-   declined with a no_renegotiation warning and the session keeps working. */
+   declined with a no_renegotiation warning and the session keeps working (renegotiation:
+   TLS 1.2). */
 static void credits(void)
 {
     ssl_t *cli, *srv;
     sink_t cs, ss;
     memset(&cs, 0, sizeof cs);
     memset(&ss, 0, sizeof ss);
+    matrixSslSetMaxProtocolVersion(0x0303);
     matrixSslNewClientSession(&cli, cliKeys, NULL, 0, NULL, NULL, NULL);
     matrixSslNewServerSession(&srv, srvKeys, NULL);
     CHECK(matrixSslEncodeRehandshake(cli, NULL, NULL, 0, 0) == MATRIXSSL_ERROR,
@@ -202,6 +211,7 @@ static void credits(void)
     CHECK(matrixSslEncodeClosureAlert(cli) == 0, "close");
     CHECK(matrixSslEncodeRehandshake(cli, NULL, NULL, 0, 0) == PS_PROTOCOL_FAIL,
           "no rehandshake after closure");
+    matrixSslSetMaxProtocolVersion(0x0304);
     matrixSslDeleteSession(cli);
     matrixSslDeleteSession(srv);
     free(cs.data);

@@ -3,6 +3,7 @@
  * library is first used, each handshake message sent and received is written to stderr with
  * the "matrixssl: " prefix, and a failed handshake names its fatal alert and its cause.
  * Informational lines (negotiated parameters) stay off when only "handshake" is asked for.
+ * TLS 1.3 (the default, ABI.md D25) and TLS 1.2, whose messages differ.
  *
  * usage: trace_env FIXTURE_DIR   (made by c-tests/make-test-pki.sh)
  */
@@ -95,7 +96,10 @@ int main(int argc, char **argv)
     setenv("MATRIXSSL_TRACE", "handshake", 1);
     CHECK(matrixSslOpen() == PS_SUCCESS, "open");
 
+    /* TLS 1.2: ChangeCipherSpec and 12-byte Finished messages. */
+    matrixSslSetMaxProtocolVersion(0x0303);
     text = tracedHandshake(cert, key, ca, &ok);
+    matrixSslSetMaxProtocolVersion(0x0304);
     CHECK(ok, "handshake with the right CA");
     CHECK(has(text, "matrixssl: client: sent ClientHello (type 1, "), "client ClientHello sent");
     CHECK(has(text, "matrixssl: server: received ClientHello (type 1, "), "ClientHello received");
@@ -110,6 +114,27 @@ int main(int argc, char **argv)
     CHECK(!has(text, "negotiated"), "informational lines are off with handshake only");
     CHECK(!has(text, "alert"), "no alert in a successful handshake");
     if (failed) printf("trace of the successful handshake:\n%s", text ? text : "(none)");
+    free(text);
+
+    /* TLS 1.3: EncryptedExtensions, CertificateVerify, Finished of the hash's size, and the
+       session ticket after the handshake. */
+    text = tracedHandshake(cert, key, ca, &ok);
+    CHECK(ok, "TLS 1.3 handshake with the right CA");
+    CHECK(has(text, "matrixssl: client: sent ClientHello (type 1, "), "1.3 ClientHello sent");
+    CHECK(has(text, "matrixssl: server: sent ServerHello (type 2, "), "1.3 ServerHello sent");
+    CHECK(has(text, "matrixssl: client: received EncryptedExtensions (type 8, "),
+          "EncryptedExtensions received");
+    CHECK(has(text, "matrixssl: client: received CertificateVerify (type 15, "),
+          "CertificateVerify received");
+    CHECK(has(text, "matrixssl: client: sent Finished (type 20, 32 bytes)\n"), "1.3 Finished sent");
+    CHECK(has(text, "matrixssl: server: received Finished (type 20, 32 bytes)\n"),
+          "1.3 Finished received");
+    CHECK(has(text, "matrixssl: client: received NewSessionTicket (type 4, "),
+          "NewSessionTicket received");
+    CHECK(!has(text, "ClientKeyExchange"), "no ClientKeyExchange in TLS 1.3");
+    CHECK(!has(text, "negotiated"), "1.3: informational lines are off with handshake only");
+    CHECK(!has(text, "alert"), "1.3: no alert in a successful handshake");
+    if (failed) printf("trace of the TLS 1.3 handshake:\n%s", text ? text : "(none)");
     free(text);
 
     text = tracedHandshake(cert, key, otherCa, &ok);

@@ -20,10 +20,10 @@ pub const TLS1_3: u16 = 0x0304;
 pub const MIN_VERSION: u16 = if cfg!(feature = "ssl3") { SSL3 } else { TLS1_0 };
 /// The highest version this build speaks.
 pub const MAX_VERSION: u16 = TLS1_3;
-/// The highest version sessions negotiate unless the application raises it with
-/// `matrixSslSetMaxProtocolVersion(0x0304)`. TLS 1.2 while TLS 1.3 lacks resumption
-/// (ABI.md D28): a 3.3 program that resumes sessions must keep resuming them.
-pub const DEFAULT_MAX_VERSION: u16 = TLS1_2;
+/// The highest version sessions negotiate unless the application lowers it with
+/// `matrixSslSetMaxProtocolVersion`: TLS 1.3 in both roles (ABI.md D25), so an unchanged 3.3
+/// program speaks TLS 1.3 wherever its peer does, and still falls back to 1.2/1.1/1.0.
+pub const DEFAULT_MAX_VERSION: u16 = TLS1_3;
 
 pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
 pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
@@ -383,7 +383,10 @@ mod tests {
         assert!(!a.set_enabled(0x1234, false) && !a.enabled(0x1234));
         assert!(a.set_max_version(TLS1_1) && !a.set_max_version(0x0305));
         assert!(a.set_enabled(0x1302, false) && !a.enabled(0x1302) && b.enabled(0x1302));
-        assert_eq!((a.max_version(), b.max_version()), (TLS1_1, TLS1_2));
+        assert_eq!(
+            (a.max_version(), b.max_version()),
+            (TLS1_1, DEFAULT_MAX_VERSION)
+        );
     }
 
     #[test]

@@ -1060,8 +1060,10 @@ fn final_flights_split_at_every_byte_boundary() {
     let (client, _) = real_pair(options(0xc02f, TLS12));
     let n = &client.core.negotiated;
     let ticket = matrixssl::handshake::client::ResumeTicket::from_negotiated(n).unwrap();
+    // A session-id resumption is TLS 1.2's: the resuming client stays there too.
     let resume = || ClientOptions {
         resume: Some(ticket.clone()),
+        max_version: TLS12,
         ..Default::default()
     };
     let mut probe_len = 0;
@@ -2021,32 +2023,39 @@ fn alerts_at_every_point_to_client() {
 #[test]
 fn fallback_scsv_downgrade_is_refused() {
     const FALLBACK: u16 = 0x5600;
-    for v in [TLS11, TLS10] {
+    // A default server speaks TLS 1.3 (ABI.md D25): a fallback to 1.2 is one too.
+    for v in [TLS12, TLS11, TLS10] {
         server_rejects(
             &client_hello_record(v, &[0x002f, FALLBACK], &[]),
             alert::INAPPROPRIATE_FALLBACK,
             &format!("fallback to {v:04x}"),
         );
     }
-    // At the server's highest version the SCSV is harmless.
-    let mut server = Connection::new_server(server_keys());
-    let got = feed(
-        &mut server,
-        &client_hello_record(TLS12, &[0x002f, FALLBACK], &[]),
-        usize::MAX,
-    );
-    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
-    assert!(!server.errored());
-    // A server capped at TLS 1.1 is not downgraded by a TLS 1.1 fallback.
-    let mut server = Connection::new_server(server_keys());
-    server.server_options_mut().max_version = TLS11;
-    let got = feed(
-        &mut server,
-        &client_hello_record(TLS11, &[0x002f, FALLBACK], &[]),
-        usize::MAX,
-    );
-    assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND);
-    assert!(!server.errored());
+    // At the server's highest version the SCSV is harmless: servers capped at TLS 1.2 or
+    // 1.1, and one whose TLS 1.3 suites are all disabled (1.2 is then its highest).
+    let no_tls13 = Config::new();
+    for s in &suites::TLS13_SUITES {
+        no_tls13.suites.set_enabled(s.id, false);
+    }
+    let mut capped_at_12 = Connection::new_server(server_keys());
+    capped_at_12.server_options_mut().max_version = TLS12;
+    let mut capped_at_11 = Connection::new_server(server_keys());
+    capped_at_11.server_options_mut().max_version = TLS11;
+    let without_13 = Connection::new_server_with(no_tls13, server_keys());
+    for (mut server, v) in [
+        (capped_at_12, TLS12),
+        (without_13, TLS12),
+        (capped_at_11, TLS11),
+    ] {
+        let hello = client_hello_record(v, &[0x002f, FALLBACK], &[]);
+        let got = feed(&mut server, &hello, usize::MAX);
+        assert_eq!(
+            got.last(),
+            MATRIXSSL_REQUEST_SEND,
+            "fallback to {v:04x}: {got:?}"
+        );
+        assert!(!server.errored(), "fallback to {v:04x}");
+    }
 }
 
 // ---- Bleichenbacher ------------------------------------------------------------------------

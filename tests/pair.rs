@@ -11,7 +11,7 @@ use matrixssl::handshake::PeerIdentity;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
 use matrixssl::keys::Keys;
 use matrixssl::session_cache::ENTRY_LIFE;
-use matrixssl::suites::KeyExchange;
+use matrixssl::suites::{DEFAULT_MAX_VERSION, KeyExchange};
 
 mod common;
 use common::{NoCallbacks, path, pump};
@@ -89,6 +89,16 @@ fn client_keys() -> Arc<Keys> {
     k.load_rsa_files(None, None, None, Some(&path("ca.pem")))
         .expect("client CA");
     Arc::new(k)
+}
+
+/// Client options capped at TLS 1.2, for the tests of TLS ≤ 1.2 mechanisms (session-id
+/// resumption, renegotiation, extended master secret, ServerKeyExchange and the 1.2
+/// CertificateRequest): the default offer is TLS 1.3 (ABI.md D25).
+fn tls12() -> ClientOptions {
+    ClientOptions {
+        max_version: 0x0303,
+        ..Default::default()
+    }
 }
 
 struct Pair {
@@ -181,8 +191,19 @@ fn every_suite_and_version_moves_data_both_ways() {
 }
 
 #[test]
+fn default_offer_negotiates_tls13() {
+    // ABI.md D25: both roles offer/accept TLS 1.3 by default, with an AES-GCM suite first.
+    let mut p = handshake(ClientOptions::default(), usize::MAX);
+    let n = &p.server.core.negotiated;
+    assert_eq!(n.version, 0x0304);
+    assert!((0x1301..=0x1303).contains(&n.tls13_suite.unwrap().id));
+    assert_eq!(p.client.core.negotiated.version, 0x0304);
+    exchange(&mut p, 20000, usize::MAX);
+}
+
+#[test]
 fn default_offer_negotiates_tls12_aead() {
-    let p = handshake(ClientOptions::default(), usize::MAX);
+    let p = handshake(tls12(), usize::MAX);
     let n = &p.server.core.negotiated;
     assert_eq!((n.version, n.suite.unwrap().id), (0x0303, 0xc02f));
     assert!(n.extended_master_secret && n.secure_renegotiation);
@@ -203,14 +224,14 @@ fn trickle_delivery_one_byte_at_a_time() {
 #[test]
 fn resumption_by_session_id() {
     let config = Config::new();
-    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let first = handshake_in(&config, tls12(), usize::MAX);
     let n = &first.client.core.negotiated;
     let ticket = ResumeTicket::from_negotiated(n).unwrap();
     let mut second = handshake_in(
         &config,
         ClientOptions {
             resume: Some(ticket),
-            ..Default::default()
+            ..tls12()
         },
         usize::MAX,
     );
@@ -223,7 +244,7 @@ fn resumption_with_another_master_secret_derivation_is_aborted() {
     // The session used the extended master secret; a ticket claiming it did not makes the
     // server's (correct) EMS resumption a mismatch for the client: RFC 7627 §5.3 abort.
     let config = Config::new();
-    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let first = handshake_in(&config, tls12(), usize::MAX);
     let n = &first.client.core.negotiated;
     assert!(n.extended_master_secret);
     let ticket = ResumeTicket {
@@ -234,7 +255,7 @@ fn resumption_with_another_master_secret_derivation_is_aborted() {
         client_keys(),
         ClientOptions {
             resume: Some(ticket),
-            ..Default::default()
+            ..tls12()
         },
     )
     .unwrap();
@@ -318,7 +339,7 @@ fn rehandshake(
 
 #[test]
 fn rehandshakes_from_either_side_keep_data_flowing() {
-    let mut p = handshake(ClientOptions::default(), usize::MAX);
+    let mut p = handshake(tls12(), usize::MAX);
     p.server.add_rehandshake_credits(10);
     exchange(&mut p, 100, usize::MAX);
     for (from_client, full, spec) in [
@@ -349,7 +370,7 @@ fn rehandshakes_from_either_side_keep_data_flowing() {
 
 #[test]
 fn rehandshake_without_credit_is_declined() {
-    let mut p = handshake(ClientOptions::default(), usize::MAX);
+    let mut p = handshake(tls12(), usize::MAX);
     let (alerts, _) = rehandshake(&mut p, true, false, 0);
     assert!(alerts.is_empty());
     // The default single credit is spent: the next request gets a no_renegotiation warning.
@@ -427,7 +448,7 @@ fn renegotiation_is_not_answered_after_close_notify() {
     // As OpenSSL after SSL_shutdown: a ClientHello to a server, or a HelloRequest to a
     // client, that has sent close_notify is discarded silently.
     for server_closes in [true, false] {
-        let mut p = handshake(ClientOptions::default(), usize::MAX);
+        let mut p = handshake(tls12(), usize::MAX);
         p.server.add_rehandshake_credits(5);
         renegotiation_after_close_notify(&mut p, server_closes);
     }
@@ -439,7 +460,7 @@ fn own_rehandshake_in_flight_at_close_notify_is_followed_to_its_end() {
     // server's reply (new keys after its ChangeCipherSpec), data and close_notify are still
     // read, not refused as undecryptable (found by the api_sequence fuzz target).
     for full in [false, true] {
-        let mut p = handshake(ClientOptions::default(), usize::MAX);
+        let mut p = handshake(tls12(), usize::MAX);
         p.server.add_rehandshake_credits(5);
         assert_eq!(
             p.client.encode_rehandshake(None, full, 0),
@@ -496,12 +517,20 @@ fn client_authentication_in_every_version() {
 
 #[test]
 fn client_without_certificate_is_refused() {
-    let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
-    let mut server = Connection::new_server(server_keys_with_ca());
-    server.server_options_mut().client_auth = true;
-    let (p, alerts) = drive(client, server, usize::MAX);
-    assert!(!p.server.handshake_complete());
-    assert_eq!(alerts, vec![[2, 40]]);
+    // TLS 1.3 names the missing certificate: certificate_required (RFC 8446 §4.4.2.4, ABI.md
+    // §9) where TLS 1.2 has only handshake_failure.
+    for (max_version, alert) in [(0x0303, 40), (0x0304, alert::CERTIFICATE_REQUIRED)] {
+        let options = ClientOptions {
+            max_version,
+            ..Default::default()
+        };
+        let client = Connection::new_client(client_keys(), options).unwrap();
+        let mut server = Connection::new_server(server_keys_with_ca());
+        server.server_options_mut().client_auth = true;
+        let (p, alerts) = drive(client, server, usize::MAX);
+        assert!(!p.server.handshake_complete());
+        assert_eq!(alerts, vec![[2, alert]]);
+    }
 }
 
 #[test]
@@ -685,7 +714,7 @@ fn renegotiation_without_ems_keeps_the_server_certificate() {
     // RFC 7627 §5.4 (triple handshake): without the extended master secret, a renegotiation
     // in which the server presents another certificate is refused by the client.
     for ems in [false, true] {
-        let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+        let client = Connection::new_client(client_keys(), tls12()).unwrap();
         let mut server = Connection::new_server(server_keys());
         server.server_options_mut().extended_master_secret = ems;
         server.add_rehandshake_credits(5);
@@ -711,8 +740,7 @@ fn renegotiation_without_ems_keeps_the_server_certificate() {
 #[test]
 fn renegotiation_without_ems_keeps_the_client_certificate() {
     for ems in [false, true] {
-        let client =
-            Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+        let client = Connection::new_client(client_keys_with_identity(), tls12()).unwrap();
         let mut server = Connection::new_server(server_keys_with_ca());
         server.server_options_mut().client_auth = true;
         server.server_options_mut().extended_master_secret = ems;
@@ -741,7 +769,7 @@ fn renegotiation_that_drops_ems_is_refused() {
     // without it is refused — by the server (client's hello lacks it) and by the client
     // (server's hello lacks it).
     for server_drops in [false, true] {
-        let mut p = handshake(ClientOptions::default(), usize::MAX);
+        let mut p = handshake(tls12(), usize::MAX);
         p.server.add_rehandshake_credits(5);
         assert!(p.client.core.negotiated.extended_master_secret);
         if server_drops {
@@ -763,8 +791,7 @@ fn renegotiation_that_drops_ems_is_refused() {
 fn client_authentication_upgrade_is_never_resumed() {
     // A server that turns client authentication on for a renegotiation must not let the
     // client resume its session (which was made without a certificate).
-    let client =
-        Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+    let client = Connection::new_client(client_keys_with_identity(), tls12()).unwrap();
     let mut server = Connection::new_server(server_keys_with_ca());
     server.add_rehandshake_credits(5);
     let mut p = pair_with(client, server);
@@ -792,7 +819,7 @@ fn client_authentication_upgrade_is_never_resumed() {
 fn resumed_session_keeps_its_version() {
     // The client refuses a server that resumes a session under another version.
     let config = Config::new();
-    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let first = handshake_in(&config, tls12(), usize::MAX);
     let ticket = ResumeTicket {
         version: 0x0302,
         ..ResumeTicket::from_negotiated(&first.client.core.negotiated).unwrap()
@@ -801,7 +828,7 @@ fn resumed_session_keeps_its_version() {
         client_keys(),
         ClientOptions {
             resume: Some(ticket),
-            ..Default::default()
+            ..tls12()
         },
     )
     .unwrap();
@@ -815,11 +842,11 @@ fn resumed_session_keeps_its_version() {
 fn resumption_needs_the_same_keys_and_client_auth_requirement() {
     let config = Config::new();
     let server = |keys| Connection::new_server_with(config.clone(), keys);
-    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let first = handshake_in(&config, tls12(), usize::MAX);
     let ticket = ResumeTicket::from_negotiated(&first.client.core.negotiated).unwrap();
     let resume = || ClientOptions {
         resume: Some(ticket.clone()),
-        ..Default::default()
+        ..tls12()
     };
     // Other server keys (same identity, a CA added): full handshake.
     let client = Connection::new_client(client_keys(), resume()).unwrap();
@@ -945,8 +972,7 @@ fn ca_names_overflowing_the_certificate_request_fail_the_handshake_cleanly() {
     )
     .unwrap();
     std::fs::remove_file(&bundle).unwrap();
-    let client =
-        Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+    let client = Connection::new_client(client_keys_with_identity(), tls12()).unwrap();
     let mut server = Connection::new_server(Arc::new(k));
     server.server_options_mut().client_auth = true;
     let (p, alerts) = drive(client, server, usize::MAX);
@@ -1009,7 +1035,7 @@ impl Clock for ManualClock {
 fn resume_in(config: &Config, first: &Pair) -> Pair {
     let options = ClientOptions {
         resume: Some(ticket_of(first)),
-        ..Default::default()
+        ..tls12()
     };
     handshake_in(config, options, usize::MAX)
 }
@@ -1017,7 +1043,7 @@ fn resume_in(config: &Config, first: &Pair) -> Pair {
 #[test]
 fn a_private_session_cache_is_seen_only_by_its_own_connections() {
     let config = Config::new();
-    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let first = handshake_in(&config, tls12(), usize::MAX);
     let id = first.server.core.negotiated.session_id.clone();
     assert!(config.server_cache.lookup(&id, config.now()).is_some());
     let process = Config::process();
@@ -1034,7 +1060,7 @@ fn a_private_session_cache_is_seen_only_by_its_own_connections() {
 fn a_cached_session_expires_after_its_entry_life() {
     let clock = ManualClock::new();
     let config = Config::new().with_clock(clock.clone());
-    let first = handshake_in(&config, ClientOptions::default(), usize::MAX);
+    let first = handshake_in(&config, tls12(), usize::MAX);
     clock.advance(ENTRY_LIFE - Duration::from_secs(1));
     let p = resume_in(&config, &first);
     assert!(p.client.core.negotiated.resumed && p.server.core.negotiated.resumed);
@@ -1048,10 +1074,14 @@ fn a_cached_session_expires_after_its_entry_life() {
 
 #[test]
 fn suites_disabled_in_a_private_policy_stay_private() {
-    // Only 0x0035 enabled on the server; the client offers everything.
+    // Only 0x0035 enabled on the server, no TLS 1.3 suite either; the client offers
+    // everything, TLS 1.3 included, and gets TLS 1.2.
     let server_config = Config::new();
     for s in matrixssl::suites::ALL {
         server_config.suites.set_enabled(s.id, s.id == 0x0035);
+    }
+    for s in &matrixssl::suites::TLS13_SUITES {
+        server_config.suites.set_enabled(s.id, false);
     }
     let client = Connection::new_client_with(Config::new(), client_keys(), Default::default());
     let server = Connection::new_server_with(server_config.clone(), server_keys());
@@ -1063,7 +1093,7 @@ fn suites_disabled_in_a_private_policy_stay_private() {
     assert_eq!(p.client.core.negotiated.suite.unwrap().id, 0x0035);
     // Nothing leaked into the process policy or a fresh one: the default preference stands.
     assert!(Config::process().suites.enabled(0xc02f));
-    let p = handshake(ClientOptions::default(), usize::MAX);
+    let p = handshake(tls12(), usize::MAX);
     assert_eq!(p.server.core.negotiated.suite.unwrap().id, 0xc02f);
 }
 
@@ -1071,7 +1101,7 @@ fn suites_disabled_in_a_private_policy_stay_private() {
 fn a_private_max_version_caps_both_roles() {
     let config = Config::new();
     assert!(config.suites.set_max_version(0x0302));
-    // Server under the cap, client under the process default (TLS 1.2).
+    // Server under the cap, client under the process default (TLS 1.3).
     let server = Connection::new_server_with(config.clone(), server_keys());
     let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
     assert_eq!(
@@ -1082,7 +1112,7 @@ fn a_private_max_version_caps_both_roles() {
     let client = Connection::new_client_with(config, client_keys(), Default::default()).unwrap();
     let p = pair_with(client, Connection::new_server(server_keys()));
     assert_eq!(p.client.core.negotiated.version, 0x0302);
-    assert_eq!(Config::process().suites.max_version(), 0x0303);
+    assert_eq!(Config::process().suites.max_version(), DEFAULT_MAX_VERSION);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1148,7 +1178,7 @@ const RSA_PSS_RSAE_SHA256: u16 = 0x0804;
 
 #[test]
 fn rsa_server_signs_its_key_exchange_with_pss_when_offered() {
-    let client = Connection::new_client(client_keys(), ClientOptions::default()).unwrap();
+    let client = Connection::new_client(client_keys(), tls12()).unwrap();
     let server = Connection::new_server(server_keys());
     let (mut p, _, from_server) = drive_recorded(client, server);
     assert!(p.client.handshake_complete() && p.server.handshake_complete());
@@ -1166,8 +1196,7 @@ fn rsa_server_signs_its_key_exchange_with_pss_when_offered() {
 
 #[test]
 fn client_authenticates_with_pss_when_the_certificate_request_lists_it() {
-    let client =
-        Connection::new_client(client_keys_with_identity(), ClientOptions::default()).unwrap();
+    let client = Connection::new_client(client_keys_with_identity(), tls12()).unwrap();
     let mut server = Connection::new_server(server_keys_with_ca());
     server.server_options_mut().client_auth = true;
     let (mut p, from_client, from_server) = drive_recorded(client, server);

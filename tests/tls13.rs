@@ -149,7 +149,8 @@ fn default_offer_negotiates_tls13_when_both_allow_it() {
 }
 
 #[test]
-fn default_cap_stays_tls12() {
+fn default_cap_is_tls13() {
+    // ABI.md D25: an unchanged configuration offers and accepts TLS 1.3 in both roles.
     let p = pair(
         &Config::new(),
         client_keys(),
@@ -157,7 +158,8 @@ fn default_cap_stays_tls12() {
         rsa_server(),
     );
     assert!(p.alerts.is_empty());
-    assert_eq!(p.client.core.negotiated.version, TLS1_2);
+    assert_eq!(p.client.core.negotiated.version, TLS1_3);
+    assert_eq!(p.server.core.negotiated.version, TLS1_3);
 }
 
 #[test]

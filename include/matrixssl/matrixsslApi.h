@@ -119,7 +119,7 @@ PSPUBLIC int32	matrixSslGetNegotiatedVersion(ssl_t *ssl);
 PSPUBLIC int32	matrixSslGetNegotiatedCipher(ssl_t *ssl);
 /* 1 if the last completed handshake resumed a session, else 0 */
 PSPUBLIC int32	matrixSslIsResumed(ssl_t *ssl);
-/* Highest version (0x0301..0x0304; default 0x0303) for sessions created afterwards, both roles */
+/* Highest version (0x0301..0x0304; default 0x0304) for sessions created afterwards, both roles */
 PSPUBLIC int32	matrixSslSetMaxProtocolVersion(int32 version);
 
 #ifdef __cplusplus

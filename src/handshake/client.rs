@@ -568,7 +568,9 @@ impl State for ExpectServerHello {
         start_transcript_hashing(core, &params.ks, resumed);
         match self.resume {
             Some(ticket) if resumed => resume_session(core, params, ticket),
-            _ => expect_server_flight(core, params, self.max_version),
+            // The RSA premaster carries the ClientHello's legacy_version, which is TLS 1.2
+            // when TLS 1.3 was offered too (RFC 5246 §7.4.7.1, RFC 8446 §4.1.2).
+            _ => expect_server_flight(core, params, self.max_version.min(TLS1_2)),
         }
     }
 }

@@ -100,6 +100,20 @@ fn server_random(version: u16, max_version: u16) -> Result<[u8; 32], Fatal> {
     Ok(random)
 }
 
+/// The highest version this server session could speak with any client: its cap, but TLS
+/// 1.2 when every TLS 1.3 suite is disabled for it (a server that cannot speak 1.3 writes
+/// no TLS 1.3 downgrade sentinel, so clients offering 1.3 still reach it over 1.2).
+fn tls13_capable_max(core: &Core) -> u16 {
+    let tls13_suite_enabled = suites::TLS13_SUITES.iter().any(|s| {
+        core.config.suites.enabled(s.id) && !core.server_options.disabled_suites.contains(&s.id)
+    });
+    if tls13_suite_enabled {
+        core.server_options.max_version
+    } else {
+        core.server_options.max_version.min(TLS1_2)
+    }
+}
+
 /// What the ClientHello says about elliptic curves and signatures.
 struct ClientCapabilities {
     /// The group we would use for ECDHE, if the client can do it with us at all.
@@ -250,9 +264,12 @@ impl State for ExpectClientHello {
         let m = input.expect(HandshakeType::CLIENT_HELLO)?;
         let ch = ClientHello::parse(m.body, ())?;
         // TLS 1.3 has no renegotiation: a connection that negotiated TLS ≤ 1.2 stays there.
+        // A client offering TLS 1.3 but none of the 1.3 suites this server has enabled still
+        // gets TLS 1.2 (as any 1.2-capable peer would), not a handshake_failure.
         if core.negotiated.version == 0
             && core.server_options.max_version >= TLS1_3
             && tls13::server::offers_tls13(&ch)?
+            && tls13::server::preferred_suite(core, &ch).is_ok()
         {
             return tls13::server::on_client_hello(core, m, &ch);
         }
@@ -275,7 +292,7 @@ impl State for ExpectClientHello {
         let params = Params {
             ks: KeySchedule { suite, version },
             client_random: ch.random,
-            server_random: server_random(version, core.server_options.max_version)?,
+            server_random: server_random(version, tls13_capable_max(core))?,
             client_version: ch.version,
             session_id,
             extended_master_secret: ems,
@@ -343,7 +360,7 @@ fn negotiate_version(core: &Core, ch: &ClientHello<'_>) -> Result<u16, Fatal> {
     let version = client_max.min(max);
     // RFC 7507: a client that retried with a lower version than we support is being
     // downgraded by an attacker.
-    if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < core.server_options.max_version {
+    if ch.suites.contains(&suites::TLS_FALLBACK_SCSV) && version < tls13_capable_max(core) {
         return Err(Fatal::new(
             AlertDescription::INAPPROPRIATE_FALLBACK,
             "TLS_FALLBACK_SCSV with a version below our maximum",

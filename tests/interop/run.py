@@ -2038,24 +2038,31 @@ def case_client_py_ec(h: Harness, kind: str, ident: str, suite: Suite, ver: Vers
 # -- defaults and preferences -----------------------------------------------------------------
 
 
-def case_server_openssl_default(h: Harness, names):
-    """A default s_client against our server negotiates TLS 1.2 ECDHE with an AEAD suite."""
+def case_server_openssl_default(h: Harness, names, tls12: bool):
+    """A default s_client against our (default) server negotiates TLS 1.3 (ABI.md D25); one
+    capped with -tls1_2 gets TLS 1.2 ECDHE with an AEAD suite. Either way over X25519."""
     e = h.ec
     srv, port = h.start_ec_server(names)
     try:
         r = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", e.ca, "-ign_eof",
-                 "-verify_return_error"], input=http_request_get(1000))
+                 "-verify_return_error"] + (["-tls1_2"] if tls12 else []), input=http_request_get(1000))
         out = r.stdout
         check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
-        check(re.search(rb"Protocol *: TLSv1.2", out) is not None, "not TLS 1.2")
+        proto = rb"TLSv1.2" if tls12 else rb"TLSv1.3"
+        check(re.search(rb"Protocol *: " + proto, out) is not None, f"not {proto.decode()}")
         i = out.find(b"HTTP/1.0 200 OK")
         check(i >= 0, "no HTTP response")
         check_response_prefix(out[i:], 1000)
         hs = h.server_handshakes(srv, 1)
-        check(len(hs) == 1 and hs[0][0] == 0x0303 and hs[0][1] in ECDHE_AEAD_IDS,
-              f"server negotiated {fmt_hs(hs)}, expected TLS 1.2 ECDHE AEAD")
-        suite = SUITE_BY_ID[hs[0][1]]
-        check(suite.ecdsa == any(e.ids[n].kind == "ec" for n in names), f"{suite.openssl} with identities {names}")
+        if tls12:
+            check(len(hs) == 1 and hs[0][0] == 0x0303 and hs[0][1] in ECDHE_AEAD_IDS,
+                  f"server negotiated {fmt_hs(hs)}, expected TLS 1.2 ECDHE AEAD")
+            suite = SUITE_BY_ID[hs[0][1]]
+            check(suite.ecdsa == any(e.ids[n].kind == "ec" for n in names),
+                  f"{suite.openssl} with identities {names}")
+        else:
+            check(len(hs) == 1 and hs[0][0] == 0x0304 and hs[0][1] in (0x1301, 0x1302, 0x1303),
+                  f"server negotiated {fmt_hs(hs)}, expected TLS 1.3")
         check(re.search(rb"Server Temp Key: X25519", out) is not None, "group is not X25519 (our first choice)")
     finally:
         srv.stop()
@@ -2092,17 +2099,24 @@ def case_server_group_preference(h: Harness, offered: str, expected: str):
         srv.stop()
 
 
-def case_client_openssl_default(h: Harness, dual: bool):
-    """Our client with cipherSpec 0 against a default s_server negotiates TLS 1.2 ECDHE AEAD."""
+def case_client_openssl_default(h: Harness, dual: bool, tls12: bool):
+    """Our client with cipherSpec 0 against a default s_server negotiates TLS 1.3 (ABI.md D25);
+    capped with -V 0x0303 it negotiates TLS 1.2 ECDHE AEAD."""
     e = h.ec
     args = ossl_id_args(e.ids["rsa"]) + (ossl_id_args(e.ids["p256"], "d") if dual else [])
     srv, port = ossl_server(h, args)
     try:
-        hs, out = h.run_client(port, ["-x"], ca=e.ca)
-        check(len(hs) == 1 and hs[0][0] == 0x0303 and hs[0][1] in ECDHE_AEAD_IDS,
-              f"negotiated {fmt_hs(hs)}, expected TLS 1.2 ECDHE AEAD")
-        check(SUITE_BY_ID[hs[0][1]].ecdsa == dual, f"suite 0x{hs[0][1]:04x} with dual={dual}")
-        check(re.search(rb"Protocol *: TLSv1.2", out) is not None, "s_server page does not say TLSv1.2")
+        hs, out = h.run_client(port, ["-x"] + (["-V", "0x0303"] if tls12 else []), ca=e.ca)
+        if tls12:
+            check(len(hs) == 1 and hs[0][0] == 0x0303 and hs[0][1] in ECDHE_AEAD_IDS,
+                  f"negotiated {fmt_hs(hs)}, expected TLS 1.2 ECDHE AEAD")
+            check(SUITE_BY_ID[hs[0][1]].ecdsa == dual, f"suite 0x{hs[0][1]:04x} with dual={dual}")
+        else:
+            check(len(hs) == 1 and hs[0][0] == 0x0304 and hs[0][1] in (0x1301, 0x1302, 0x1303),
+                  f"negotiated {fmt_hs(hs)}, expected TLS 1.3")
+        proto = b"TLSv1.2" if tls12 else b"TLSv1.3"
+        check(re.search(rb"Protocol *: " + proto, out) is not None,
+              f"s_server page does not say {proto.decode()}")
     finally:
         srv.stop()
 
@@ -2464,8 +2478,11 @@ def add_ec_cases(add, quick: bool) -> None:
                 add(name, case_client_py_ec, peer, ident, s[sid], v[vn], g[gn])
 
     # Defaults and preferences.
-    add("server/openssl/default-rsa", case_server_openssl_default, ["rsa"], needs="openssl")
-    add("server/openssl/default-rsa+p256", case_server_openssl_default, ["rsa", "p256"], needs="openssl")
+    add("server/openssl/default-rsa", case_server_openssl_default, ["rsa"], False, needs="openssl")
+    add("server/openssl/default-rsa+p256", case_server_openssl_default, ["rsa", "p256"], False, needs="openssl")
+    add("server/openssl/default-rsa-tls1.2", case_server_openssl_default, ["rsa"], True, needs="openssl")
+    add("server/openssl/default-rsa+p256-tls1.2", case_server_openssl_default, ["rsa", "p256"], True,
+        needs="openssl")
     add("server/openssl/suite-preference", case_server_suite_preference, needs="openssl")
     add("server/openssl/group-preference-x25519", case_server_group_preference, "P-384:P-256:X25519", "X25519",
         needs="openssl")
@@ -2473,8 +2490,10 @@ def add_ec_cases(add, quick: bool) -> None:
         add("server/openssl/group-preference-p256", case_server_group_preference, "P-384:P-256", "P-256",
             needs="openssl")
     add("server/openssl/ecdsa-cert-curve-not-offered-uses-rsa", case_server_cert_curve, needs="openssl")
-    add("client/openssl/default-rsa", case_client_openssl_default, False, needs="openssl")
-    add("client/openssl/default-rsa+p256", case_client_openssl_default, True, needs="openssl")
+    add("client/openssl/default-rsa", case_client_openssl_default, False, False, needs="openssl")
+    add("client/openssl/default-rsa+p256", case_client_openssl_default, True, False, needs="openssl")
+    add("client/openssl/default-rsa-tls1.2", case_client_openssl_default, False, True, needs="openssl")
+    add("client/openssl/default-rsa+p256-tls1.2", case_client_openssl_default, True, True, needs="openssl")
 
     # A client sharing no group or no suite with us gets handshake_failure.
     only_ecdhe = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"

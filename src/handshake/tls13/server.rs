@@ -132,7 +132,10 @@ fn suite_allowed(core: &Core, ch: &ClientHello<'_>, id: u16) -> bool {
 }
 
 /// Our suite: the first of ours the client offers that this session may use.
-fn preferred_suite(core: &Core, ch: &ClientHello<'_>) -> Result<&'static Tls13Suite, Fatal> {
+pub(crate) fn preferred_suite(
+    core: &Core,
+    ch: &ClientHello<'_>,
+) -> Result<&'static Tls13Suite, Fatal> {
     suites::TLS13_SUITES
         .iter()
         .find(|s| suite_allowed(core, ch, s.id))
