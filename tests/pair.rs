@@ -639,7 +639,9 @@ fn psk_only_client_offers_only_psk_suites() {
     let mut ck = Keys::default();
     ck.add_psk(b"0123456789abcdef0123456789abcdef", b"client-one")
         .unwrap();
-    let client = Connection::new_client(Arc::new(ck), ClientOptions::default()).unwrap();
+    let ck = Arc::new(ck);
+    // TLS 1.2: only PSK suites.
+    let client = Connection::new_client(ck.clone(), tls12()).unwrap();
     let (p, alerts) = drive(
         client,
         Connection::new_server(full_server_keys()),
@@ -647,6 +649,19 @@ fn psk_only_client_offers_only_psk_suites() {
     );
     assert!(alerts.is_empty(), "{alerts:?}");
     assert!(p.server.core.negotiated.suite.unwrap().kx.uses_psk());
+    // TLS 1.3 (the default): the PSK as an external PSK (ABI.md D26), no certificate.
+    let client = Connection::new_client(ck, ClientOptions::default()).unwrap();
+    let (p, alerts) = drive(
+        client,
+        Connection::new_server(full_server_keys()),
+        usize::MAX,
+    );
+    assert!(alerts.is_empty(), "{alerts:?}");
+    assert_eq!(p.server.core.negotiated.version, 0x0304);
+    assert_eq!(
+        p.server.core.negotiated.auth.peer,
+        PeerIdentity::Psk(b"client-one".to_vec())
+    );
 }
 
 // ---- the authentication context across renegotiation and resumption ----------------------
