@@ -438,7 +438,8 @@ fn external_psk_from_load_psk() {
         p.alerts
     );
 
-    // An identity the server does not know and no certificate to fall back on.
+    // An identity the server does not know and no certificate to fall back on:
+    // unknown_psk_identity, as in TLS 1.2.
     let p = pair(
         &cfg,
         psk_keys(key, b"bob"),
@@ -446,7 +447,7 @@ fn external_psk_from_load_psk() {
         psk_keys(key, b"alice"),
     );
     assert!(
-        p.server.errored() && p.alerts.contains(&[2, 40]),
+        p.server.errored() && p.alerts.contains(&[2, 115]),
         "{:?}",
         p.alerts
     );

@@ -281,6 +281,16 @@ fn authenticate(
         Some(s) => s,
         None => preferred_suite(core, ch)?,
     };
+    // A server with no certificate to fall back on refuses a client that wanted PSK key
+    // establishment with none of its identities acceptable as TLS 1.2 does:
+    // unknown_psk_identity (RFC 8446 §6.2).
+    let no_certificate = core.keys.rsa_identity().is_none() && core.keys.ec_identity().is_none();
+    if no_certificate && find_ext(&ch.extensions, ExtensionType::PRE_SHARED_KEY).is_some() {
+        return Err(Fatal::new(
+            AlertDescription::UNKNOWN_PSK_IDENTITY,
+            "no offered PSK identity is known",
+        ));
+    }
     Ok((suite, certificate_authentication(core, ch)?))
 }
 
