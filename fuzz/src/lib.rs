@@ -350,6 +350,7 @@ pub fn fixed_ticket(i: usize) -> ResumeTicket {
         version,
         extended_master_secret: true,
         auth: matrixssl::handshake::AuthContext::new(&fixture().client_keys),
+        tls13: None,
     }
 }
 

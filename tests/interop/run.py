@@ -2853,7 +2853,9 @@ def case_client_openssl_psk_default(h: Harness):
     srv, port = ossl_server(h, ["-nocert", "-psk", PSK_KEY, "-psk_identity", PSK_ID,
                                 "-cipher", "PSK:DHE-PSK:@SECLEVEL=0"])
     try:
-        hs, out = h.run_client(port, ["-K", PSK_KEY, "-I", PSK_ID, "-x"], with_ca=False)
+        # The TLS 1.2 suite order (at its default, TLS 1.3, the PSK is an external PSK:
+        # tls13/client/openssl/external-psk).
+        hs, out = h.run_client(port, ["-K", PSK_KEY, "-I", PSK_ID, "-x", "-V", "0x0303"], with_ca=False)
         check(hs == [(0x0303, 0x00AA, 0)], f"negotiated {fmt_hs(hs)}, expected TLS 1.2 DHE_PSK AES-128-GCM")
         check(b"Cipher is DHE-PSK-AES128-GCM-SHA256" in out, "s_server page names another cipher")
     finally:
@@ -3114,7 +3116,12 @@ def case_ours_psk_only(h: Harness, suite_hex: str, which: int):
         args = ["-K", key, "-I", ident, "-g", "70000", "-r", "1"] + (["-s", suite_hex] if suite_hex else [])
         hs, _ = h.run_client(port, args, with_ca=False)
         check(len(hs) == 2 and hs[1][2] == 1, f"handshake lines {fmt_hs(hs)}")
-        check(SUITE_BY_ID[hs[0][1]].psk, f"negotiated non-PSK suite 0x{hs[0][1]:04x}")
+        if suite_hex:
+            check(SUITE_BY_ID[hs[0][1]].psk, f"negotiated non-PSK suite 0x{hs[0][1]:04x}")
+        else:
+            # The default is TLS 1.3: the PSK as an external PSK (D26), resumed by ticket.
+            check(hs[0][0] == 0x0304 and hs[0][1] in (0x1301, 0x1302, 0x1303),
+                  f"default PSK-only handshake {fmt_hs(hs[:1])}, expected TLS 1.3")
         if suite_hex:
             check(hs[0][1] == int(suite_hex, 16), f"negotiated 0x{hs[0][1]:04x}")
         h.expect_server_lines(srv, hs)
