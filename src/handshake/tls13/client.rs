@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use super::{
-    Established, HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify,
-    check_finished, establish, parse_chain, send_compatibility_ccs, signing_scheme,
-    transcript_hash,
+    Established, HandshakeKeys, VERIFY_SCHEMES, certificate_body, certificate_verify,
+    check_certificate_verify, check_finished, choose_identity, establish, parse_chain,
+    send_compatibility_ccs, transcript_hash,
 };
 use zeroize::Zeroizing;
 
@@ -23,7 +23,7 @@ use crate::handshake::{
 };
 use crate::keys::Keys;
 use crate::msgs::tls13::{
-    Certificate13, CertificateEntry, CertificateRequest13, Cookie, EncryptedExtensions, HRR_RANDOM,
+    Certificate13, CertificateRequest13, Cookie, EncryptedExtensions, HRR_RANDOM,
     KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello, OfferedPsks,
     PskIdentity, PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient,
     SupportedVersionsServer,
@@ -705,33 +705,12 @@ fn send_client_certificate(
     suite: &'static Tls13Suite,
     server_schemes: &[u16],
 ) -> Result<(), Fatal> {
-    let identities = [core.keys.ec_identity(), core.keys.rsa_identity()];
-    let chosen = identities
-        .into_iter()
-        .flatten()
-        .find_map(|id| signing_scheme(&id.key, server_schemes).map(|s| (id.clone(), s)));
-    let Some((identity, scheme)) = chosen else {
-        let empty = Certificate13 {
-            context: &[],
-            entries: Vec::new(),
-        }
-        .to_bytes()?;
-        return core.send_handshake(HandshakeType::CERTIFICATE, &empty);
-    };
-    let entries: Vec<CertificateEntry<'_>> = identity
-        .chain
-        .iter()
-        .map(|c| CertificateEntry {
-            cert: &c.der,
-            extensions: &[],
-        })
-        .collect();
-    let body = Certificate13 {
-        context: &[],
-        entries,
-    }
-    .to_bytes()?;
+    let chosen = choose_identity(core, server_schemes);
+    let body = certificate_body(&[], chosen.as_ref().map(|(id, _)| id))?;
     core.send_handshake(HandshakeType::CERTIFICATE, &body)?;
+    let Some((identity, scheme)) = chosen else {
+        return Ok(());
+    };
     let hash = core.transcript.digest(transcript_hash(suite.hash))?;
     let verify = certificate_verify(&identity.key, scheme, false, &hash)?;
     core.send_handshake(HandshakeType::CERTIFICATE_VERIFY, &verify)

@@ -23,7 +23,10 @@ use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::tls13::Tls13Hash;
 use crate::crypto::tls13_record::RecordProtection;
 use crate::error::{AlertDescription, Fatal};
-use crate::msgs::tls13::{Certificate13, KeyUpdate, NewSessionTicket, certificate_verify_content};
+use crate::keys::Identity;
+use crate::msgs::tls13::{
+    Certificate13, CertificateEntry, KeyUpdate, NewSessionTicket, certificate_verify_content,
+};
 use crate::msgs::{DigitallySigned, HandshakeType, SignatureScheme, handshake_message};
 use crate::pki::{Certificate, Curve, PrivateKey, PublicKey, sign};
 use crate::record::content;
@@ -388,4 +391,48 @@ pub(crate) fn establish<const IS_CLIENT: bool>(core: &mut Core, e: Established) 
         session.pha_transcript = Some(transcript);
     }
     Ok(Box::new(Established13::<IS_CLIENT>))
+}
+
+/// The identity (and scheme) we authenticate with when the peer accepts `peer_schemes`:
+/// the ECDSA one first, then RSA (ABI.md D26).
+pub(crate) fn choose_identity(core: &Core, peer_schemes: &[u16]) -> Option<(Identity, u16)> {
+    [core.keys.ec_identity(), core.keys.rsa_identity()]
+        .into_iter()
+        .flatten()
+        .find_map(|id| signing_scheme(&id.key, peer_schemes).map(|s| (id.clone(), s)))
+}
+
+/// A Certificate message body (RFC 8446 §4.4.2): `identity`'s chain, or an empty list.
+pub(crate) fn certificate_body(
+    context: &[u8],
+    identity: Option<&Identity>,
+) -> Result<Vec<u8>, Fatal> {
+    let entries = identity
+        .map(|id| {
+            id.chain
+                .iter()
+                .map(|c| CertificateEntry {
+                    cert: &c.der,
+                    extensions: &[],
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Certificate13 { context, entries }.to_bytes()?)
+}
+
+/// A client that sent an empty Certificate where one is required: the certificate
+/// callback decides as in TLS 1.2 (`server::accept_missing_certificate`), and a refusal
+/// is certificate_required where TLS 1.2 said handshake_failure (RFC 8446 §4.4.2.4).
+pub(crate) fn accept_missing_client_certificate(cb: &mut dyn Callbacks) -> Result<bool, Fatal> {
+    super::server::accept_missing_certificate(cb).map_err(|f| {
+        if f.alert == AlertDescription::HANDSHAKE_FAILURE {
+            Fatal::new(
+                AlertDescription::CERTIFICATE_REQUIRED,
+                "client sent no certificate but one is required",
+            )
+        } else {
+            f
+        }
+    })
 }

@@ -13,16 +13,17 @@
 use std::sync::Arc;
 
 use super::{
-    Established13, VERIFY_SCHEMES, certificate_verify, check_certificate_verify, check_finished,
-    parse_chain, receive_key_update, signing_scheme, transcript_hash,
+    Established13, VERIFY_SCHEMES, accept_missing_client_certificate, certificate_body,
+    certificate_verify, check_certificate_verify, check_finished, choose_identity, parse_chain,
+    receive_key_update, transcript_hash,
 };
 use crate::codec::Codec;
 use crate::crypto::rng;
-use crate::error::{AlertDescription, Fatal};
+use crate::error::Fatal;
 use crate::handshake::{
     Callbacks, Core, Input, Next, PeerIdentity, State, Transcript, authenticate_peer_chain,
 };
-use crate::msgs::tls13::{Certificate13, CertificateEntry, CertificateRequest13};
+use crate::msgs::tls13::{Certificate13, CertificateRequest13};
 use crate::msgs::{
     Extension, ExtensionType, HandshakeType, SignatureAlgorithms, handshake_message,
 };
@@ -101,25 +102,8 @@ pub fn answer(core: &mut Core, raw: &[u8], body: &[u8]) -> Result<(), Fatal> {
         .as_ref()
         .ok_or(Fatal::internal("no TLS 1.3 session"))?;
     let hash = transcript_hash(session.suite.hash);
-    let identities = [core.keys.ec_identity(), core.keys.rsa_identity()];
-    let chosen = identities
-        .into_iter()
-        .flatten()
-        .find_map(|id| signing_scheme(&id.key, &schemes).map(|s| (id.clone(), s)));
-    let entries: Vec<CertificateEntry<'_>> = chosen
-        .iter()
-        .flat_map(|(id, _)| {
-            id.chain.iter().map(|c| CertificateEntry {
-                cert: &c.der,
-                extensions: &[],
-            })
-        })
-        .collect();
-    let certificate = Certificate13 {
-        context: request.context,
-        entries,
-    }
-    .to_bytes()?;
+    let chosen = choose_identity(core, &schemes);
+    let certificate = certificate_body(request.context, chosen.as_ref().map(|(id, _)| id))?;
     send(
         core,
         &mut transcript,
@@ -187,17 +171,7 @@ impl State for ExpectCertificate {
         }
         self.transcript.add(m.raw);
         if msg.entries.is_empty() {
-            let anonymous =
-                crate::handshake::server::accept_missing_certificate(cb).map_err(|f| {
-                    if f.alert == AlertDescription::HANDSHAKE_FAILURE {
-                        Fatal::new(
-                            AlertDescription::CERTIFICATE_REQUIRED,
-                            "client sent no certificate but one is required",
-                        )
-                    } else {
-                        f
-                    }
-                })?;
+            let anonymous = accept_missing_client_certificate(cb)?;
             return Ok(Box::new(ExpectFinished {
                 transcript: self.transcript,
                 peer: PeerIdentity::None,

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::{
-    Established, HandshakeKeys, VERIFY_SCHEMES, certificate_verify, check_certificate_verify,
-    check_finished, establish, parse_chain, send_compatibility_ccs, signing_scheme,
-    transcript_hash,
+    Established, HandshakeKeys, VERIFY_SCHEMES, accept_missing_client_certificate,
+    certificate_body, certificate_verify, check_certificate_verify, check_finished,
+    choose_identity, establish, parse_chain, send_compatibility_ccs, transcript_hash,
 };
 use crate::codec::Codec;
 use crate::crypto::rng;
@@ -26,10 +26,10 @@ use crate::handshake::{
 };
 use crate::keys::Identity;
 use crate::msgs::tls13::{
-    Certificate13, CertificateEntry, CertificateRequest13, EncryptedExtensions, HRR_RANDOM,
-    KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello,
-    MAX_TICKET_LIFETIME, NewSessionTicket, OfferedPsks, PskKeyExchangeModes, SelectedPsk,
-    SupportedVersionsClient, SupportedVersionsServer, client_hello_without_binders,
+    Certificate13, CertificateRequest13, EncryptedExtensions, HRR_RANDOM, KeyShareClientHello,
+    KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello, MAX_TICKET_LIFETIME, NewSessionTicket,
+    OfferedPsks, PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient,
+    SupportedVersionsServer, client_hello_without_binders,
 };
 use crate::msgs::{
     ClientHello, Extension, ExtensionType, HandshakeType, SignatureAlgorithms, SupportedGroups,
@@ -154,15 +154,8 @@ fn certificate_authentication(core: &Core, ch: &ClientHello<'_>) -> Result<Authe
     .iter()
     .map(|s| s.0)
     .collect();
-    [core.keys.ec_identity(), core.keys.rsa_identity()]
-        .into_iter()
-        .flatten()
-        .find_map(|id| {
-            signing_scheme(&id.key, &schemes).map(|scheme| Authentication::Certificate {
-                identity: id.clone(),
-                scheme,
-            })
-        })
+    choose_identity(core, &schemes)
+        .map(|(identity, scheme)| Authentication::Certificate { identity, scheme })
         .ok_or(Fatal::handshake(
             "no certificate signs with a scheme the client accepts",
         ))
@@ -570,18 +563,7 @@ fn send_certificate_request(core: &mut Core) -> Result<(), Fatal> {
 }
 
 fn send_certificate(core: &mut Core, identity: &Identity) -> Result<(), Fatal> {
-    let body = Certificate13 {
-        context: &[],
-        entries: identity
-            .chain
-            .iter()
-            .map(|c| CertificateEntry {
-                cert: &c.der,
-                extensions: &[],
-            })
-            .collect(),
-    }
-    .to_bytes()?;
+    let body = certificate_body(&[], Some(identity))?;
     core.send_handshake(HandshakeType::CERTIFICATE, &body)
 }
 
@@ -617,17 +599,7 @@ impl State for ExpectClientCertificate {
         let mut flight = self.flight;
         if msg.entries.is_empty() {
             // RFC 8446 §4.4.2.4: certificate_required where 1.2 said handshake_failure.
-            flight.auth.anonymous = crate::handshake::server::accept_missing_certificate(cb)
-                .map_err(|f| {
-                    if f.alert == AlertDescription::HANDSHAKE_FAILURE {
-                        Fatal::new(
-                            AlertDescription::CERTIFICATE_REQUIRED,
-                            "client sent no certificate but one is required",
-                        )
-                    } else {
-                        f
-                    }
-                })?;
+            flight.auth.anonymous = accept_missing_client_certificate(cb)?;
             return Ok(Box::new(ExpectClientFinished { flight }));
         }
         let chain = parse_chain(&msg, false)?;
