@@ -232,6 +232,8 @@ static void keyUpdateTest(int fromClient, uint16 suite)
     as = fromClient ? &p.cs : &p.ss;
     b = fromClient ? p.srv : p.cli;
     bs = fromClient ? &p.ss : &p.cs;
+    /* A server's rekeys spend rehandshake credits (D29; creditsTest); it starts with one. */
+    if (!fromClient) matrixSslAddRehandshakeCredits(p.srv, 3);
     for (round = 0; round < 3; round++) {
         transfer(a, as, b, bs, 3000, 0, 100000, what);
         /* The update alone: the peer answers and reports nothing else. */
@@ -291,6 +293,64 @@ static void crossedKeyUpdateTest(void)
               "%s: no alerts or data", what);
         transfer(p.cli, &p.cs, p.srv, &p.ss, 5000, 0, 100000, what);
         transfer(p.srv, &p.ss, p.cli, &p.cs, 5000, 1, 100000, what);
+    }
+    freePair(&p);
+}
+
+/* D29: rehandshake credits (D7) apply to a TLS 1.3 server's EncodeRehandshake, KeyUpdate and
+   post-handshake authentication alike: one per call, the session starts with one, and a
+   call without a credit fails with nothing sent. The client's calls and the peer's KeyUpdate
+   requests are not counted. */
+static void creditsTest(void)
+{
+    pair_t p;
+    int i;
+    const char *what = "1.3 rehandshake credits";
+    resetCb();
+    if (!newPair(&p, cliKeys, 0, ecSrvKeys, 0x0304, 0x0304, NULL, NULL)) return;
+    if (handshake13(&p, what)) {
+        CHECK(matrixSslEncodeRehandshake(p.srv, NULL, NULL, 0, 0) == MATRIXSSL_SUCCESS,
+              "%s: the default credit", what);
+        pump(p.srv, &p.ss, p.cli, &p.cs, 100000, 100000);
+        pump(p.cli, &p.cs, p.srv, &p.ss, 100000, 100000);
+        CHECK(matrixSslEncodeRehandshake(p.srv, NULL, NULL, 0, 0) == MATRIXSSL_ERROR,
+              "%s: refused without a credit", what);
+        CHECK(matrixSslGetOutdata(p.srv, NULL) == 0, "%s: nothing queued when refused", what);
+        for (i = 0; i < 3; i++) {
+            CHECK(matrixSslEncodeRehandshake(p.cli, NULL, NULL, 0, 0) == MATRIXSSL_SUCCESS,
+                  "%s: client request %d", what, i);
+            pump(p.cli, &p.cs, p.srv, &p.ss, 100000, 100000);
+            pump(p.srv, &p.ss, p.cli, &p.cs, 100000, 100000);
+        }
+        CHECK(p.cs.nalerts == 0 && p.ss.nalerts == 0, "%s: peer requests answered", what);
+        matrixSslAddRehandshakeCredits(p.srv, 2);
+        for (i = 0; i < 2; i++) {
+            CHECK(matrixSslEncodeRehandshake(p.srv, NULL, NULL, 0, 0) == MATRIXSSL_SUCCESS,
+                  "%s: added credit %d", what, i);
+            pump(p.srv, &p.ss, p.cli, &p.cs, 100000, 100000);
+            pump(p.cli, &p.cs, p.srv, &p.ss, 100000, 100000);
+        }
+        CHECK(matrixSslEncodeRehandshake(p.srv, NULL, NULL, 0, 0) == MATRIXSSL_ERROR,
+              "%s: spent again", what);
+        transfer(p.srv, &p.ss, p.cli, &p.cs, 5000, 1, 100000, what);
+        transfer(p.cli, &p.cs, p.srv, &p.ss, 5000, 0, 100000, what);
+    }
+    freePair(&p);
+
+    /* Post-handshake authentication spends the same credit. */
+    what = "1.3 credits: post-handshake auth";
+    resetCb();
+    if (!newPair(&p, cliIdKeys, 0, srvAuthKeys, 0x0304, 0x0304, NULL, NULL)) return;
+    if (handshake13(&p, what)) {
+        CHECK(matrixSslEncodeRehandshake(p.srv, NULL, recordingCertCb, 0, 0) == MATRIXSSL_SUCCESS,
+              "%s: the default credit", what);
+        pump(p.srv, &p.ss, p.cli, &p.cs, 100000, 100000);
+        pump(p.cli, &p.cs, p.srv, &p.ss, 100000, 100000);
+        CHECK(cbCalls == 1 && matrixSslHandshakeIsComplete(p.srv), "%s: authenticated", what);
+        CHECK(matrixSslEncodeRehandshake(p.srv, NULL, recordingCertCb, 0, 0) == MATRIXSSL_ERROR,
+              "%s: refused without a credit", what);
+        CHECK(matrixSslGetOutdata(p.srv, NULL) == 0 && matrixSslHandshakeIsComplete(p.srv),
+              "%s: nothing sent, still complete", what);
     }
     freePair(&p);
 }
@@ -667,6 +727,7 @@ int main(int argc, char **argv)
     clientAuthTest();
     resumptionTest();
     postHandshakeAuthTest();
+    creditsTest();
     versionTest();
     suiteControlTest();
 

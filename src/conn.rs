@@ -1008,6 +1008,19 @@ impl Connection {
         // post-handshake CertificateRequest when the client offered post_handshake_auth;
         // anything else is a rekey of both directions.
         if self.core.tls13.is_some() {
+            // Credits (ABI.md D7) apply to both meanings on a server, one per call: in TLS
+            // 1.2 the server spends one when the client's ClientHello answers its
+            // HelloRequest and refuses it without one; in TLS 1.3 nothing comes back that
+            // could be refused before the new keys are in use, so the call itself is
+            // refused and nothing is sent. A peer's KeyUpdate requests cost nothing but one
+            // key derivation and are coalesced (tls13::receive_key_update), so they are not
+            // counted: a long-lived connection whose peer rekeys stays up.
+            if !self.is_client {
+                if self.core.rehandshake_credits <= 0 {
+                    return MATRIXSSL_ERROR;
+                }
+                self.core.rehandshake_credits -= 1;
+            }
             self.abandon_reservation();
             use crate::handshake::tls13::{post_auth, send_key_update};
             let asks_auth = !self.is_client
