@@ -131,6 +131,9 @@ int main(int argc, char **argv)
           "1.3 Finished received");
     CHECK(has(text, "matrixssl: client: received NewSessionTicket (type 4, "),
           "NewSessionTicket received");
+    CHECK(has(text, "matrixssl: server: sent NewSessionTicket (type 4, "), "NewSessionTicket sent");
+    CHECK(has(text, "matrixssl: client: sent ChangeCipherSpec (TLS 1.3 middlebox compatibility)\n"),
+          "compatibility ChangeCipherSpec sent");
     CHECK(!has(text, "ClientKeyExchange"), "no ClientKeyExchange in TLS 1.3");
     CHECK(!has(text, "negotiated"), "1.3: informational lines are off with handshake only");
     CHECK(!has(text, "alert"), "1.3: no alert in a successful handshake");

@@ -223,6 +223,28 @@ impl Core {
         Ok(())
     }
 
+    /// Queues a TLS 1.3 post-handshake message (NewSessionTicket, KeyUpdate, the messages of
+    /// post-handshake authentication), which belongs to no connection transcript; returns
+    /// the framed message for an exchange that keeps a transcript of its own.
+    pub fn send_post_handshake(
+        &mut self,
+        typ: HandshakeType,
+        body: &[u8],
+    ) -> Result<Vec<u8>, Fatal> {
+        let msg = handshake_message(typ, body)?;
+        trace::event!(
+            trace::HANDSHAKE,
+            "{}: sent {} (type {}, {} bytes)",
+            trace::role(self.is_client),
+            typ.name(),
+            typ.0,
+            body.len()
+        );
+        self.record
+            .write_records(&mut self.out, content::HANDSHAKE, &msg);
+        Ok(msg)
+    }
+
     /// Sends ChangeCipherSpec and switches the write side to the pending keys.
     pub fn send_change_cipher_spec(&mut self) -> Result<(), Fatal> {
         trace::event!(

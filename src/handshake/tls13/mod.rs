@@ -27,7 +27,7 @@ use crate::keys::Identity;
 use crate::msgs::tls13::{
     Certificate13, CertificateEntry, KeyUpdate, NewSessionTicket, certificate_verify_content,
 };
-use crate::msgs::{DigitallySigned, HandshakeType, SignatureScheme, handshake_message};
+use crate::msgs::{DigitallySigned, HandshakeType, SignatureScheme};
 use crate::pki::{Certificate, Curve, PrivateKey, PublicKey, sign};
 use crate::record::content;
 use crate::suites::{TLS1_2, TLS1_3, Tls13Suite};
@@ -173,6 +173,11 @@ pub(crate) fn parse_chain(
 /// The compatibility change_cipher_spec (RFC 8446 Appendix D.4), sent in the clear once
 /// per handshake by each side.
 pub(crate) fn send_compatibility_ccs(core: &mut Core) {
+    crate::trace::event!(
+        crate::trace::HANDSHAKE,
+        "{}: sent ChangeCipherSpec (TLS 1.3 middlebox compatibility)",
+        crate::trace::role(core.is_client)
+    );
     core.record
         .write_records(&mut core.out, content::CHANGE_CIPHER_SPEC, &[1]);
 }
@@ -180,12 +185,15 @@ pub(crate) fn send_compatibility_ccs(core: &mut Core) {
 /// Sends KeyUpdate (RFC 8446 §4.6.3) and moves our writes to the next generation of our
 /// traffic secret. Post-handshake messages are not part of any transcript.
 pub fn send_key_update(core: &mut Core, update_requested: bool) -> Result<(), Fatal> {
+    if core.tls13.is_none() {
+        return Err(Fatal::internal(
+            "KeyUpdate outside an established TLS 1.3 session",
+        ));
+    }
+    core.send_post_handshake(HandshakeType::KEY_UPDATE, &[u8::from(update_requested)])?;
     let session = core.tls13.as_mut().ok_or(Fatal::internal(
         "KeyUpdate outside an established TLS 1.3 session",
     ))?;
-    let msg = handshake_message(HandshakeType::KEY_UPDATE, &[u8::from(update_requested)])?;
-    core.record
-        .write_records(&mut core.out, content::HANDSHAKE, &msg);
     let ours = if core.is_client {
         &mut session.client_traffic
     } else {

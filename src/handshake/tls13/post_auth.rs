@@ -24,12 +24,9 @@ use crate::handshake::{
     Callbacks, Core, Input, Next, PeerIdentity, State, Transcript, authenticate_peer_chain,
 };
 use crate::msgs::tls13::{Certificate13, CertificateRequest13};
-use crate::msgs::{
-    Extension, ExtensionType, HandshakeType, SignatureAlgorithms, handshake_message,
-};
+use crate::msgs::{Extension, ExtensionType, HandshakeType, SignatureAlgorithms};
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
-use crate::record::content;
 
 /// Queues a post-handshake message (not part of the connection's transcript: the exchange
 /// keeps its own).
@@ -39,10 +36,8 @@ fn send(
     typ: HandshakeType,
     body: &[u8],
 ) -> Result<(), Fatal> {
-    let msg = handshake_message(typ, body)?;
+    let msg = core.send_post_handshake(typ, body)?;
     transcript.add(&msg);
-    core.record
-        .write_records(&mut core.out, content::HANDSHAKE, &msg);
     Ok(())
 }
 

@@ -33,11 +33,10 @@ use crate::msgs::tls13::{
 };
 use crate::msgs::{
     ClientHello, Extension, ExtensionType, HandshakeType, SignatureAlgorithms, SupportedGroups,
-    encode_server_hello, find_ext, handshake_message,
+    encode_server_hello, find_ext,
 };
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
-use crate::record::content;
 use crate::session_cache::{CachedSession, ENTRY_LIFE};
 use crate::suites::{self, TLS1_2, TLS1_3, Tls13Suite};
 
@@ -536,9 +535,7 @@ fn issue_ticket(
         extensions: Vec::new(),
     }
     .to_bytes()?;
-    let msg = handshake_message(HandshakeType::NEW_SESSION_TICKET, &body)?;
-    core.record
-        .write_records(&mut core.out, content::HANDSHAKE, &msg);
+    core.send_post_handshake(HandshakeType::NEW_SESSION_TICKET, &body)?;
     Ok(())
 }
 
