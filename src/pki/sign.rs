@@ -166,6 +166,61 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// ring's signing encoding for an RSA scheme; ring makes SHA-2 signatures only (SHA-1 and
+/// MD5‖SHA-1 stay on our padding).
+fn ring_rsa_encoding(
+    kind: Kind,
+    hash: HashAlgorithm,
+) -> Option<&'static dyn ring_sig::RsaEncoding> {
+    Some(match (kind, hash) {
+        (Kind::RsaPkcs1, HashAlgorithm::Sha256) => &ring_sig::RSA_PKCS1_SHA256,
+        (Kind::RsaPkcs1, HashAlgorithm::Sha384) => &ring_sig::RSA_PKCS1_SHA384,
+        (Kind::RsaPkcs1, HashAlgorithm::Sha512) => &ring_sig::RSA_PKCS1_SHA512,
+        (Kind::RsaPss, HashAlgorithm::Sha256) => &ring_sig::RSA_PSS_SHA256,
+        (Kind::RsaPss, HashAlgorithm::Sha384) => &ring_sig::RSA_PSS_SHA384,
+        (Kind::RsaPss, HashAlgorithm::Sha512) => &ring_sig::RSA_PSS_SHA512,
+        _ => return None,
+    })
+}
+
+/// ring's verification of an RSA scheme with a SHA-2 hash, for keys of 2048 to 8192 bits
+/// whose public exponent ring takes (odd, 3 up to 33 bits). ring's PSS uses a salt as long
+/// as the hash, as RFC 8446 §4.2.3 requires and [`rsa_pss_verify_digest`] checks, and its
+/// PKCS#1 v1.5 compares the whole encoding, like [`rsa_pkcs1_verify`]: the verdicts agree,
+/// ring's is faster. Other keys and hashes stay on ours.
+fn ring_rsa_verify(
+    key: &RsaPublicKey,
+    kind: Kind,
+    hash: HashAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Option<Result<(), ()>> {
+    let params: &'static ring_sig::RsaParameters = match (kind, hash) {
+        (Kind::RsaPkcs1, HashAlgorithm::Sha256) => &ring_sig::RSA_PKCS1_2048_8192_SHA256,
+        (Kind::RsaPkcs1, HashAlgorithm::Sha384) => &ring_sig::RSA_PKCS1_2048_8192_SHA384,
+        (Kind::RsaPkcs1, HashAlgorithm::Sha512) => &ring_sig::RSA_PKCS1_2048_8192_SHA512,
+        (Kind::RsaPss, HashAlgorithm::Sha256) => &ring_sig::RSA_PSS_2048_8192_SHA256,
+        (Kind::RsaPss, HashAlgorithm::Sha384) => &ring_sig::RSA_PSS_2048_8192_SHA384,
+        (Kind::RsaPss, HashAlgorithm::Sha512) => &ring_sig::RSA_PSS_2048_8192_SHA512,
+        _ => return None,
+    };
+    let n = key.modulus_be();
+    let e = key.exponent_be();
+    let n_bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    let e_ok = e.len() <= 5
+        && e.last().is_some_and(|b| b & 1 == 1)
+        && (e.len() > 1 || e[0] >= 3)
+        && (e.len() < 5 || e[0] == 1);
+    if !(2048..=8192).contains(&n_bits) || !e_ok {
+        return None;
+    }
+    Some(
+        ring_sig::RsaPublicKeyComponents { n: &n, e: &e }
+            .verify(params, message, signature)
+            .map_err(|_| ()),
+    )
+}
+
 /// Signature = k bytes whose public operation gives exactly the type-1 block over `t`.
 fn rsa_pkcs1_verify(key: &RsaPublicKey, t: &[u8], signature: &[u8]) -> Result<(), ()> {
     let k = key.modulus_len();
@@ -487,6 +542,12 @@ pub fn sign_with_scheme(key: &PrivateKey, scheme: u16, message: &[u8]) -> Result
         return Err(());
     }
     let (kind, hash) = scheme_parts(scheme).ok_or(())?;
+    if let PrivateKey::Rsa(k) = key
+        && let Some(signed) =
+            ring_rsa_encoding(kind, hash).and_then(|enc| k.sign_with_ring(enc, message))
+    {
+        return signed;
+    }
     match (key, kind) {
         (PrivateKey::Rsa(k), Kind::RsaPkcs1) => {
             k.sign_pkcs1_raw(&digest_info(hash, message).ok_or(())?)
@@ -551,6 +612,11 @@ pub fn verify_tls12(
     signature: &[u8],
 ) -> Result<(), ()> {
     let (kind, hash) = scheme_parts(scheme).ok_or(())?;
+    if let PublicKey::Rsa(k) = key
+        && let Some(verdict) = ring_rsa_verify(k, kind, hash, message, signature)
+    {
+        return verdict;
+    }
     match (key, kind) {
         (PublicKey::Rsa(k), Kind::RsaPkcs1) => {
             rsa_pkcs1_verify(k, &digest_info(hash, message).ok_or(())?, signature)
@@ -1018,6 +1084,29 @@ mod tests {
         assert!(can_sign_legacy(&s.key));
         let legacy = sign_legacy(&s.key, MSG).unwrap();
         assert_eq!(verify_legacy(&s.public, MSG, &legacy), Ok(()));
+    }
+
+    /// Keys of 2048 bits and up sign and verify SHA-2 schemes on ring; smaller keys and
+    /// SHA-1 stay on our padding (the verdicts of both are compared in the tests above,
+    /// which verify ring's signatures with our digest path and ours with ring).
+    #[test]
+    fn ring_takes_sha2_schemes_of_large_keys_only() {
+        for s in subjects() {
+            let (PrivateKey::Rsa(k), PublicKey::Rsa(public)) = (&s.key, &s.public) else {
+                continue;
+            };
+            let large = k.modulus_len() >= 256;
+            let by_ring = k.sign_with_ring(&ring_sig::RSA_PSS_SHA256, MSG);
+            assert_eq!(by_ring.is_some(), large, "{}", s.name);
+            let sig = sign_with_scheme(&s.key, RSA_PKCS1_SHA256, MSG).unwrap();
+            let verdict = ring_rsa_verify(public, Kind::RsaPkcs1, HashAlgorithm::Sha256, MSG, &sig);
+            assert_eq!(verdict, large.then_some(Ok(())), "{}", s.name);
+            assert_eq!(
+                ring_rsa_verify(public, Kind::RsaPkcs1, HashAlgorithm::Sha1, MSG, &sig),
+                None
+            );
+            assert!(ring_rsa_encoding(Kind::RsaPkcs1, HashAlgorithm::Sha1).is_none());
+        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The private operations on aws-lc, at about three to four times the rate of the
 //! crypto-bigint path (and on par with OpenSSL), which bounds every RSA-authenticated full
 //! handshake: aws-lc's raw private transform (`c_imports::rsa_transform`) for premaster
-//! decryption and for every PKCS#1 v1.5 signature (the parent module pads; the transform is
-//! the whole cost, so going through a signing API would gain nothing), for any key size
-//! aws-lc takes. aws-lc blinds, uses constant-time modular exponentiation and verifies each
+//! decryption and for the signatures ring does not make (keys below 2048 bits, SHA-1 and
+//! MD5‖SHA-1 PKCS#1 v1.5, signatures over a precomputed digest; the parent module pads),
+//! for any key size aws-lc takes. aws-lc blinds, uses constant-time modular exponentiation and verifies each
 //! CRT result before releasing it. Keys aws-lc refuses stay on the crypto-bigint code in
 //! the parent module.
 //!
@@ -12,91 +12,9 @@
 //! ...) in the library, about 1 MB that nothing here calls.
 
 use crate::c_imports::rsa_transform::RawRsaKey;
-use zeroize::Zeroizing;
-
-/// The PKCS#1 components, big-endian, leading zeros allowed.
-pub(super) struct Components<'a> {
-    pub n: &'a [u8],
-    pub e: &'a [u8],
-    pub d: &'a [u8],
-    pub p: &'a [u8],
-    pub q: &'a [u8],
-    pub dp: &'a [u8],
-    pub dq: &'a [u8],
-    pub qinv: &'a [u8],
-}
-
-/// DER length octets.
-fn put_len(out: &mut Vec<u8>, len: usize) {
-    let bytes = len.to_be_bytes();
-    let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    let significant = &bytes[skip..];
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        out.push(0x80 | significant.len() as u8);
-        out.extend_from_slice(significant);
-    }
-}
-
-/// DER element: tag, length, content.
-fn put_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
-    out.push(tag);
-    put_len(out, content.len());
-    out.extend_from_slice(content);
-}
-
-/// DER INTEGER of a non-negative big-endian value.
-fn put_uint(out: &mut Vec<u8>, value: &[u8]) {
-    let start = value.iter().position(|&b| b != 0).unwrap_or(value.len());
-    let v = &value[start..];
-    out.push(0x02);
-    match v.first() {
-        None => out.extend_from_slice(&[1, 0]),
-        Some(&top) if top & 0x80 != 0 => {
-            put_len(out, v.len() + 1);
-            out.push(0);
-            out.extend_from_slice(v);
-        }
-        Some(_) => {
-            put_len(out, v.len());
-            out.extend_from_slice(v);
-        }
-    }
-}
-
-/// The RFC 8017 RSAPrivateKey (two-prime, version 0) of the components, DER.
-fn rsa_private_key(c: &Components<'_>) -> Zeroizing<Vec<u8>> {
-    let mut fields = Zeroizing::new(vec![0x02, 0x01, 0x00]);
-    for v in [c.n, c.e, c.d, c.p, c.q, c.dp, c.dq, c.qinv] {
-        put_uint(&mut fields, v);
-    }
-    let mut rsa_key = Zeroizing::new(Vec::with_capacity(fields.len() + 8));
-    put_tlv(&mut rsa_key, 0x30, &fields);
-    rsa_key
-}
 
 /// aws-lc's raw private transform for the key, any size aws-lc takes; `None` if it refuses
 /// the key or disagrees about the modulus length (the caller keeps its own arithmetic).
-pub(super) fn raw_key(c: &Components<'_>, k: usize) -> Option<RawRsaKey> {
-    RawRsaKey::from_pkcs1_der(&rsa_private_key(c)).filter(|raw| raw.modulus_len() == k)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn der_integers_and_lengths() {
-        let mut v = Vec::new();
-        put_uint(&mut v, &[0, 0, 0x7f]);
-        put_uint(&mut v, &[0x80]);
-        put_uint(&mut v, &[]);
-        assert_eq!(v, [2, 1, 0x7f, 2, 2, 0, 0x80, 2, 1, 0]);
-        let mut v = Vec::new();
-        put_len(&mut v, 0x7f);
-        put_len(&mut v, 0x80);
-        put_len(&mut v, 0x1234);
-        assert_eq!(v, [0x7f, 0x81, 0x80, 0x82, 0x12, 0x34]);
-    }
+pub(super) fn raw_key(der: &[u8], k: usize) -> Option<RawRsaKey> {
+    RawRsaKey::from_pkcs1_der(der).filter(|raw| raw.modulus_len() == k)
 }
