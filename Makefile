@@ -44,8 +44,13 @@ ifeq ($(SMALL),1)
 # `cargo rustc` with the two C library crate types only: with the rlib crate type also
 # requested, rustc skips the cross-crate LTO, and the archive then carries every dependency's
 # objects whole (26 MB instead of 5 MB).
+# Packed relative relocations (DT_RELR, `-z pack-relative-relocs`, GNU ld >= 2.38): the
+# thousands of relative relocations of vtables and constant tables take 416 bytes instead
+# of 30 KB of .rela.dyn (1,525,760 -> 1,497,192 bytes stripped). The library then needs
+# glibc >= 2.36 (GLIBC_ABI_DT_RELR). After `--`, so only the final link sees it (the
+# dependencies are not rebuilt) and the static archive is unaffected.
 CARGO_BUILD := rustc --profile small --no-default-features --lib --crate-type cdylib \
-	--crate-type staticlib
+	--crate-type staticlib -- -C link-arg=-Wl,-z,pack-relative-relocs
 REL := $(TARGET_DIR)/small
 BUILD := build/small
 else

@@ -134,9 +134,8 @@ fi
 
 # ---- the small build -------------------------------------------------------------------
 SMALL_REL=$TARGET_DIR/small
-log "building the small variant (as make SMALL=1 does)"
-"$CARGO" rustc --profile small --no-default-features --lib --crate-type cdylib \
-    --crate-type staticlib >&2
+log "building the small variant (make SMALL=1 build: its cargo command and link flags)"
+make --no-print-directory SMALL=1 CARGO="$CARGO" build >&2
 $CC $CFLAGS -DPOSIX -I"$INC" bench/matrixssl_bench.c bench/alloc_count.c \
     -o "$BIN/matrixssl_small_bench" -L"$SMALL_REL" -lmatrixssl -Wl,-rpath,"$SMALL_REL"
 

@@ -29,6 +29,14 @@ impl HashAlgorithm {
         }
     }
 
+    /// Input block length in bytes (64, or 128 for SHA-384/512).
+    pub fn block_len(self) -> usize {
+        match self {
+            HashAlgorithm::Sha384 | HashAlgorithm::Sha512 => 128,
+            HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Sha256 => 64,
+        }
+    }
+
     /// One-shot digest of `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self.ring_digest() {

@@ -9,10 +9,9 @@
 //! * Speed: sealing feeds the MAC one block at a time, interleaved with the CBC encryption
 //!   of the same bytes (`cbc`), so the two serial dependency chains overlap in the CPU.
 //!
-//! The SHA block functions are the `sha1`/`sha2` crates' (feature `compress`; SHA-NI or AVX2
-//! picked at run time). md-5 exports none, so MD5's is here (also used by `psMd5*`).
+//! The block functions are the `sha1`/`sha2`/`md-5` crates' (`block_api`; SHA-NI or AVX2
+//! picked at run time), the same code their buffered hashers run (one copy in the library).
 
-use sha1::digest::generic_array::{ArrayLength, GenericArray};
 use zeroize::Zeroize;
 
 use super::ct;
@@ -43,34 +42,13 @@ pub(crate) trait BlockHash: Send + Sync + 'static {
     fn select(dst: &mut Self::State, src: &Self::State, mask: usize);
 }
 
-/// Blocks copied into one batch for the crates' block functions: they take a slice of
-/// `GenericArray` blocks, and the message here is rarely aligned to one (the MAC header
-/// comes first). Copying 16 blocks costs far less than calling the function per block.
-/// Only record data passes through the batch (not wiped: it is the caller's plaintext,
-/// still in its buffer); key blocks are single blocks and take the direct path.
-const BATCH: usize = 16;
-
-fn compress_batched<S, N: ArrayLength<u8>>(
-    state: &mut S,
-    blocks: &[u8],
-    f: impl Fn(&mut S, &[GenericArray<u8, N>]),
-) {
-    let b = N::USIZE;
-    if blocks.len() == b {
-        f(
-            state,
-            core::slice::from_ref(GenericArray::from_slice(blocks)),
-        );
-        return;
-    }
-    let mut batch: [GenericArray<u8, N>; BATCH] = core::array::from_fn(|_| GenericArray::default());
-    for group in blocks.chunks(b * BATCH) {
-        let n = group.len() / b;
-        for (dst, src) in batch.iter_mut().zip(group.chunks_exact(b)) {
-            dst.copy_from_slice(src);
-        }
-        f(state, &batch[..n]);
-    }
+/// Hands `blocks` (a whole number of `B`-byte blocks) to a crate's block function in
+/// place: the 0.11 crates take plain `[u8; B]` blocks, so an unaligned record needs no
+/// copy into a batch (0.10's `GenericArray` blocks did).
+fn compress_blocks<S, const B: usize>(state: &mut S, blocks: &[u8], f: fn(&mut S, &[[u8; B]])) {
+    let (whole, rest) = blocks.as_chunks::<B>();
+    debug_assert!(rest.is_empty(), "not a whole number of blocks");
+    f(state, whole);
 }
 
 macro_rules! select_words {
@@ -105,7 +83,7 @@ impl BlockHash for Sha1 {
         0xc3d2_e1f0,
     ];
     fn compress(state: &mut [u32; 5], blocks: &[u8]) {
-        compress_batched(state, blocks, sha1::compress);
+        compress_blocks(state, blocks, sha1::block_api::compress);
     }
     fn digest(state: &[u32; 5], out: &mut [u8]) {
         for (d, w) in out[..20].chunks_exact_mut(4).zip(state) {
@@ -133,7 +111,7 @@ impl BlockHash for Sha256 {
         0x5be0_cd19,
     ];
     fn compress(state: &mut [u32; 8], blocks: &[u8]) {
-        compress_batched(state, blocks, sha2::compress256);
+        compress_blocks(state, blocks, sha2::block_api::compress256);
     }
     fn digest(state: &[u32; 8], out: &mut [u8]) {
         for (d, w) in out[..32].chunks_exact_mut(4).zip(state) {
@@ -161,7 +139,7 @@ impl BlockHash for Sha384 {
         0x47b5_481d_befa_4fa4,
     ];
     fn compress(state: &mut [u64; 8], blocks: &[u8]) {
-        compress_batched(state, blocks, sha2::compress512);
+        compress_blocks(state, blocks, sha2::block_api::compress512);
     }
     fn digest(state: &[u64; 8], out: &mut [u8]) {
         for (d, w) in out[..48].chunks_exact_mut(8).zip(state) {
@@ -181,11 +159,7 @@ impl BlockHash for Md5 {
     const BIG_ENDIAN: bool = false;
     const IV: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
     fn compress(state: &mut [u32; 4], blocks: &[u8]) {
-        for block in blocks.chunks_exact(64) {
-            if let Ok(block) = <&[u8; 64]>::try_from(block) {
-                md5_compress(state, block);
-            }
-        }
+        compress_blocks(state, blocks, md5::block_api::compress);
     }
     fn digest(state: &[u32; 4], out: &mut [u8]) {
         for (d, w) in out[..16].chunks_exact_mut(4).zip(state) {
@@ -383,107 +357,6 @@ impl<H: BlockHash> Hasher<H> {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// MD5's block function.
-
-/// MD5 per-step left rotations (RFC 1321 §3.4).
-const MD5_SHIFT: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-
-/// MD5 additive constants: floor(|sin(i + 1)| · 2^32) (RFC 1321 §3.4; checked in the tests).
-const MD5_K: [u32; 64] = [
-    0xd76a_a478,
-    0xe8c7_b756,
-    0x2420_70db,
-    0xc1bd_ceee,
-    0xf57c_0faf,
-    0x4787_c62a,
-    0xa830_4613,
-    0xfd46_9501,
-    0x6980_98d8,
-    0x8b44_f7af,
-    0xffff_5bb1,
-    0x895c_d7be,
-    0x6b90_1122,
-    0xfd98_7193,
-    0xa679_438e,
-    0x49b4_0821,
-    0xf61e_2562,
-    0xc040_b340,
-    0x265e_5a51,
-    0xe9b6_c7aa,
-    0xd62f_105d,
-    0x0244_1453,
-    0xd8a1_e681,
-    0xe7d3_fbc8,
-    0x21e1_cde6,
-    0xc337_07d6,
-    0xf4d5_0d87,
-    0x455a_14ed,
-    0xa9e3_e905,
-    0xfcef_a3f8,
-    0x676f_02d9,
-    0x8d2a_4c8a,
-    0xfffa_3942,
-    0x8771_f681,
-    0x6d9d_6122,
-    0xfde5_380c,
-    0xa4be_ea44,
-    0x4bde_cfa9,
-    0xf6bb_4b60,
-    0xbebf_bc70,
-    0x289b_7ec6,
-    0xeaa1_27fa,
-    0xd4ef_3085,
-    0x0488_1d05,
-    0xd9d4_d039,
-    0xe6db_99e5,
-    0x1fa2_7cf8,
-    0xc4ac_5665,
-    0xf429_2244,
-    0x432a_ff97,
-    0xab94_23a7,
-    0xfc93_a039,
-    0x655b_59c3,
-    0x8f0c_cc92,
-    0xffef_f47d,
-    0x8584_5dd1,
-    0x6fa8_7e4f,
-    0xfe2c_e6e0,
-    0xa301_4314,
-    0x4e08_11a1,
-    0xf753_7e82,
-    0xbd3a_f235,
-    0x2ad7_d2bb,
-    0xeb86_d391,
-];
-
-/// The MD5 block function (RFC 1321 §3.4): four rounds of sixteen steps.
-pub(crate) fn md5_compress(state: &mut [u32; 4], block: &[u8; 64]) {
-    let mut m = [0u32; 16];
-    for (w, b) in m.iter_mut().zip(block.chunks_exact(4)) {
-        *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    let [mut a, mut b, mut c, mut d] = *state;
-    for (i, k) in MD5_K.iter().enumerate() {
-        let (f, g) = match i / 16 {
-            0 => ((b & c) | (!b & d), i),
-            1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-            2 => (b ^ c ^ d, (3 * i + 5) % 16),
-            _ => (c ^ (b | !d), (7 * i) % 16),
-        };
-        let shift = MD5_SHIFT[(i / 16) * 4 + i % 4];
-        let sum = a.wrapping_add(f).wrapping_add(*k).wrapping_add(m[g]);
-        a = d;
-        d = c;
-        c = b;
-        b = b.wrapping_add(sum.rotate_left(shift));
-    }
-    for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-        *s = s.wrapping_add(v);
-    }
-    m.zeroize();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,15 +421,7 @@ mod tests {
     }
 
     #[test]
-    fn md5_constants_are_the_sine_table() {
-        for (i, k) in MD5_K.iter().enumerate() {
-            let expected = (((i + 1) as f64).sin().abs() * 4_294_967_296.0).floor() as u32;
-            assert_eq!(*k, expected, "K[{i}]");
-        }
-    }
-
-    #[test]
-    fn batched_compression_equals_block_by_block() {
+    fn multi_block_compression_equals_block_by_block() {
         let m = message(64 * 40);
         let mut a = Sha1::IV;
         Sha1::compress(&mut a, &m);

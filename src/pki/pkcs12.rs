@@ -20,8 +20,6 @@
 //! slot of the key's algorithm already filled, `PS_UNSUPPORTED_FAIL` (D8 divergence).
 
 use cbc::cipher::{BlockDecryptMut, InnerIvInit, KeyInit, block_padding::NoPadding};
-use sha2::Digest;
-use sha2::digest::core_api::BlockSizeUser;
 use untrusted::Reader;
 use zeroize::Zeroizing;
 
@@ -29,7 +27,7 @@ use super::certificate::Certificate;
 use super::der;
 use super::keycrypt;
 use super::privkey::PrivateKey;
-use crate::crypto::hash::{HashAlgorithm, hmac};
+use crate::crypto::hash::{HashAlgorithm, HashContext, hmac};
 use crate::error::{PS_CERT_AUTH_FAIL, PS_PARSE_FAIL};
 
 const ERR: i32 = PS_PARSE_FAIL;
@@ -99,16 +97,19 @@ impl<'a> Password<'a> {
     }
 }
 
-/// The PKCS#12 key derivation (RFC 7292 §B.2) with hash `D`: `out_len` bytes for purpose `id`.
-fn kdf<D: Digest + BlockSizeUser + Clone>(
+/// The PKCS#12 key derivation (RFC 7292 §B.2) with hash `alg`: `out_len` bytes for purpose
+/// `id`. The hash is a value rather than a type parameter: one copy of this cold code serves
+/// all four MAC digests (a generic `kdf::<D>` was four copies, about 7 KB of the library).
+fn kdf(
+    alg: HashAlgorithm,
     id: u8,
     password_bmp: &[u8],
     salt: &[u8],
     iterations: u32,
     out_len: usize,
 ) -> Zeroizing<Vec<u8>> {
-    let u = <D as Digest>::output_size();
-    let v = <D as BlockSizeUser>::block_size();
+    let u = alg.output_len();
+    let v = alg.block_len();
     let fill = |src: &[u8]| -> Zeroizing<Vec<u8>> {
         let len = src.len().div_ceil(v) * v;
         Zeroizing::new(src.iter().copied().cycle().take(len).collect())
@@ -119,15 +120,12 @@ fn kdf<D: Digest + BlockSizeUser + Clone>(
     let diversifier = vec![id; v];
     let mut out = Zeroizing::new(Vec::with_capacity(out_len + u));
     while out.len() < out_len {
-        let mut a = Zeroizing::new(
-            D::new()
-                .chain_update(&diversifier)
-                .chain_update(&i_buf[..])
-                .finalize()
-                .to_vec(),
-        );
+        let mut first = HashContext::new(alg);
+        first.update(&diversifier);
+        first.update(&i_buf[..]);
+        let mut a = Zeroizing::new(first.finish());
         for _ in 1..iterations {
-            let next = D::digest(&a[..]).to_vec();
+            let next = Zeroizing::new(alg.digest(&a[..]));
             a.copy_from_slice(&next);
         }
         out.extend_from_slice(&a);
@@ -160,19 +158,47 @@ fn mac_kdf_and_hmac(
     let (alg, key) = match oid {
         OID_SHA1 => (
             HashAlgorithm::Sha1,
-            kdf::<sha1::Sha1>(ID_MAC, password_bmp, salt, iterations, 20),
+            kdf(
+                HashAlgorithm::Sha1,
+                ID_MAC,
+                password_bmp,
+                salt,
+                iterations,
+                20,
+            ),
         ),
         OID_SHA256 => (
             HashAlgorithm::Sha256,
-            kdf::<sha2::Sha256>(ID_MAC, password_bmp, salt, iterations, 32),
+            kdf(
+                HashAlgorithm::Sha256,
+                ID_MAC,
+                password_bmp,
+                salt,
+                iterations,
+                32,
+            ),
         ),
         OID_SHA384 => (
             HashAlgorithm::Sha384,
-            kdf::<sha2::Sha384>(ID_MAC, password_bmp, salt, iterations, 48),
+            kdf(
+                HashAlgorithm::Sha384,
+                ID_MAC,
+                password_bmp,
+                salt,
+                iterations,
+                48,
+            ),
         ),
         OID_SHA512 => (
             HashAlgorithm::Sha512,
-            kdf::<sha2::Sha512>(ID_MAC, password_bmp, salt, iterations, 64),
+            kdf(
+                HashAlgorithm::Sha512,
+                ID_MAC,
+                password_bmp,
+                salt,
+                iterations,
+                64,
+            ),
         ),
         _ => return None,
     };
@@ -259,7 +285,7 @@ fn decrypt(alg_id: &[u8], data: &[u8], pass: &Password<'_>) -> Result<Zeroizing<
         })?,
         _ => return Err(ERR),
     };
-    let derive = |id: u8, len: usize| kdf::<sha1::Sha1>(id, &pass.bmp, salt, iters, len);
+    let derive = |id: u8, len: usize| kdf(HashAlgorithm::Sha1, id, &pass.bmp, salt, iters, len);
     let plain = match arc {
         // pbeWithSHAAnd3-KeyTripleDES-CBC
         3 => {
@@ -571,8 +597,8 @@ mod tests {
     fn kdf_known_answer() {
         let pass = Password::new(b"smeg");
         let salt = [0x0a, 0x58, 0xcf, 0x64, 0x53, 0x0d, 0x82, 0x3f];
-        let key = kdf::<sha1::Sha1>(ID_KEY, &pass.bmp, &salt, 1, 24);
-        let iv = kdf::<sha1::Sha1>(ID_IV, &pass.bmp, &salt, 1, 8);
+        let key = kdf(HashAlgorithm::Sha1, ID_KEY, &pass.bmp, &salt, 1, 24);
+        let iv = kdf(HashAlgorithm::Sha1, ID_IV, &pass.bmp, &salt, 1, 8);
         let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
         assert_eq!(
             hex(&key),
