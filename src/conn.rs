@@ -206,6 +206,18 @@ impl Connection {
         Some((session.latest_ticket?, session.suite.id))
     }
 
+    /// Client: the application takes a record of the established TLS ≤ 1.2 session now
+    /// (`matrixSslGetSessionId`), so the session is remembered for resuming from it even if
+    /// the connection was not created to keep one (see `ClientOptions::remember_sessions`).
+    pub fn remember_session(&self) {
+        if self.is_client {
+            self.core
+                .config
+                .client_sessions
+                .remember(&self.core.negotiated);
+        }
+    }
+
     /// True once: the handshake completion was just reported to the application, so the
     /// client's session record should be written now (ABI.md §3.3.2).
     pub fn take_completion_report(&mut self) -> bool {

@@ -145,7 +145,7 @@ fn establish<const IS_CLIENT: bool>(
     n.resumed = resumed;
     n.extended_master_secret = extended_master_secret;
     n.auth = auth;
-    if IS_CLIENT {
+    if IS_CLIENT && core.client_options.remember_sessions {
         // Remembered for a later resumption from the application's session record.
         core.config.client_sessions.remember(n);
     }

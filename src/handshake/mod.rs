@@ -245,7 +245,7 @@ impl Core {
             cipher_spec: settings.cipher_spec,
             user_extensions: Vec::new(),
             extended_master_secret: settings.extended_master_secret,
-            remember_tickets: settings.remember_tickets,
+            remember_sessions: settings.remember_sessions,
         }
     }
 

@@ -238,7 +238,7 @@ fn receive_ticket(core: &mut Core, body: &[u8]) -> Result<(), Fatal> {
     let Some(resumption) = &session.resumption else {
         return Ok(());
     };
-    if nst.lifetime == 0 || !core.client_options.remember_tickets {
+    if nst.lifetime == 0 || !core.client_options.remember_sessions {
         return Ok(());
     }
     let psk = resumption.ticket_psk(nst.nonce);
