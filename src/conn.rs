@@ -197,7 +197,10 @@ impl Connection {
     /// session record should now hold (ABI.md D28).
     pub fn take_new_ticket(&mut self) -> Option<([u8; 32], u16)> {
         let session = self.core.tls13.as_mut()?;
-        Some((session.new_ticket.take()?, session.suite.id))
+        if !std::mem::take(&mut session.latest_ticket_unrecorded) {
+            return None;
+        }
+        Some((session.latest_ticket?, session.suite.id))
     }
 
     /// The last TLS 1.3 ticket remembered, for `matrixSslGetSessionId`.

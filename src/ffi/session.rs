@@ -583,12 +583,9 @@ pub unsafe extern "C" fn matrixSslSetCipherSuiteEnabledStatus(
             }
             let disabled = &mut s.conn.server_options_mut().disabled_suites;
             if enable {
-                disabled.retain(|&id| id != cipher_id);
-            } else if !disabled.contains(&cipher_id) {
-                if disabled.len() >= 8 {
-                    return Err(PS_LIMIT_FAIL);
-                }
-                disabled.push(cipher_id);
+                disabled.enable(cipher_id);
+            } else if !disabled.disable(cipher_id) {
+                return Err(PS_LIMIT_FAIL);
             }
             Ok(PS_SUCCESS)
         })
