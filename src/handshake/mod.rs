@@ -118,7 +118,7 @@ impl AuthContext {
 /// verify_data that an established session keeps (for resumption and RFC 5746
 /// renegotiation) are a few dozen bytes each, and a heap allocation apiece cost every idle
 /// session about 90 bytes more than holding them in place.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct InlineBytes<const N: usize> {
     len: u8,
     bytes: [u8; N],
