@@ -197,13 +197,28 @@ impl Connection {
     /// session record should now hold (ABI.md D28).
     pub fn take_new_ticket(&mut self) -> Option<([u8; 32], u16)> {
         let session = self.core.tls13.as_mut()?;
-        Some((session.new_ticket.take()?, session.suite.id))
+        if !std::mem::take(&mut session.latest_ticket_unrecorded) {
+            return None;
+        }
+        Some((session.latest_ticket?, session.suite.id))
     }
 
     /// The last TLS 1.3 ticket remembered, for `matrixSslGetSessionId`.
     pub fn latest_ticket(&self) -> Option<([u8; 32], u16)> {
         let session = self.core.tls13.as_ref()?;
         Some((session.latest_ticket?, session.suite.id))
+    }
+
+    /// Client: the application takes a record of the established TLS ≤ 1.2 session now
+    /// (`matrixSslGetSessionId`), so the session is remembered for resuming from it even if
+    /// the connection was not created to keep one (see `ClientOptions::remember_sessions`).
+    pub fn remember_session(&self) {
+        if self.is_client {
+            self.core
+                .config
+                .client_sessions
+                .remember(&self.core.negotiated);
+        }
     }
 
     /// True once: the handshake completion was just reported to the application, so the

@@ -79,8 +79,9 @@ pub fn write_header(out: &mut [u8], typ: u8, version: u16, len: usize) {
 pub struct RecordLayer {
     decrypter: Option<Box<dyn RecordDecrypter>>,
     encrypter: Option<Box<dyn RecordEncrypter>>,
-    pending_decrypter: Option<Box<dyn RecordDecrypter>>,
-    pending_encrypter: Option<Box<dyn RecordEncrypter>>,
+    /// Keys negotiated but not yet switched to (until each direction's ChangeCipherSpec):
+    /// one box for both, so an established session, which has none, keeps one pointer.
+    pending: Option<Box<PendingKeys>>,
     read_seq: u64,
     write_seq: u64,
     /// Version placed in outgoing headers: 3.1 until negotiated (ABI.md D12).
@@ -96,6 +97,12 @@ pub struct RecordLayer {
     tls13: bool,
     /// Counts read-key changes: a handshake message must not straddle one (RFC 8446 §5.1).
     read_key_epoch: u32,
+}
+
+/// The pending state of RFC 5246 §6.1, one direction taken at each ChangeCipherSpec.
+struct PendingKeys {
+    encrypter: Option<Box<dyn RecordEncrypter>>,
+    decrypter: Option<Box<dyn RecordDecrypter>>,
 }
 
 impl RecordLayer {
@@ -172,25 +179,50 @@ impl RecordLayer {
     }
 
     pub fn set_pending(&mut self, enc: Box<dyn RecordEncrypter>, dec: Box<dyn RecordDecrypter>) {
-        self.pending_encrypter = Some(enc);
-        self.pending_decrypter = Some(dec);
+        self.pending = Some(Box::new(PendingKeys {
+            encrypter: Some(enc),
+            decrypter: Some(dec),
+        }));
+    }
+
+    /// Releases the pending box once both directions have taken their keys.
+    fn drop_spent_pending(&mut self) {
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.encrypter.is_none() && p.decrypter.is_none())
+        {
+            self.pending = None;
+        }
     }
 
     /// Switches reading to the pending keys (a ChangeCipherSpec arrived).
     pub fn activate_read(&mut self) -> Result<(), Fatal> {
-        self.decrypter = Some(self.pending_decrypter.take().ok_or(Fatal::unexpected(
-            "ChangeCipherSpec before the keys were negotiated",
-        ))?);
+        let decrypter = self
+            .pending
+            .as_mut()
+            .and_then(|p| p.decrypter.take())
+            .ok_or(Fatal::unexpected(
+                "ChangeCipherSpec before the keys were negotiated",
+            ))?;
+        self.decrypter = Some(decrypter);
         self.read_seq = 0;
+        self.drop_spent_pending();
         Ok(())
     }
 
     /// Switches writing to the pending keys (we just sent ChangeCipherSpec).
     pub fn activate_write(&mut self) -> Result<(), Fatal> {
-        self.encrypter = Some(self.pending_encrypter.take().ok_or(Fatal::internal(
-            "write keys activated before they were negotiated",
-        ))?);
+        let encrypter = self
+            .pending
+            .as_mut()
+            .and_then(|p| p.encrypter.take())
+            .ok_or(Fatal::internal(
+                "write keys activated before they were negotiated",
+            ))?;
+        self.encrypter = Some(encrypter);
         self.write_seq = 0;
+        self.drop_spent_pending();
         Ok(())
     }
 

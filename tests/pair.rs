@@ -239,6 +239,51 @@ fn resumption_by_session_id() {
     exchange(&mut second, 1000, usize::MAX);
 }
 
+/// The client table keeps a TLS 1.2 session only for a connection made to keep a session
+/// record (the C API: an `sslSessionId_t` at creation) or when a record is asked for later
+/// (`matrixSslGetSessionId`): an entry for every handshake would be memory per session that
+/// no resumption ever uses.
+#[test]
+fn client_table_remembers_only_sessions_a_record_is_kept_for() {
+    let config = Config::new();
+    let remembered = |p: &Pair| {
+        let n = &p.client.core.negotiated;
+        let id = <[u8; 32]>::try_from(&n.session_id[..]).expect("resumable id");
+        config
+            .client_sessions
+            .lookup(&id, &n.master_secret)
+            .is_some()
+    };
+    let kept = handshake_in(&config, tls12(), usize::MAX);
+    assert!(remembered(&kept));
+    let not_kept = handshake_in(
+        &config,
+        ClientOptions {
+            remember_sessions: false,
+            ..tls12()
+        },
+        usize::MAX,
+    );
+    assert!(!remembered(&not_kept));
+    // A record taken after the handshake: remembered then, and it resumes.
+    not_kept.client.remember_session();
+    assert!(remembered(&not_kept));
+    let n = &not_kept.client.core.negotiated;
+    let id = <[u8; 32]>::try_from(&n.session_id[..]).unwrap();
+    let suite = n.suite.unwrap().id;
+    let ticket = ResumeTicket::from_record(&config.client_sessions, &id, &n.master_secret, suite)
+        .expect("the record resumes");
+    let resumed = handshake_in(
+        &config,
+        ClientOptions {
+            resume: Some(ticket),
+            ..tls12()
+        },
+        usize::MAX,
+    );
+    assert!(resumed.client.core.negotiated.resumed && resumed.server.core.negotiated.resumed);
+}
+
 #[test]
 fn resumption_with_another_master_secret_derivation_is_aborted() {
     // The session used the extended master secret; a ticket claiming it did not makes the

@@ -266,7 +266,7 @@ pub unsafe extern "C" fn matrixSslNewClientSession(
             cipher_spec,
             // SAFETY: extensions is NULL or a list built by this library.
             user_extensions: unsafe { collect_extensions(extensions) },
-            remember_tickets: !sid.is_null(),
+            remember_sessions: !sid.is_null(),
             ..ClientOptions::default()
         };
         match Connection::new_client_with(config, keys, options) {
@@ -583,12 +583,9 @@ pub unsafe extern "C" fn matrixSslSetCipherSuiteEnabledStatus(
             }
             let disabled = &mut s.conn.server_options_mut().disabled_suites;
             if enable {
-                disabled.retain(|&id| id != cipher_id);
-            } else if !disabled.contains(&cipher_id) {
-                if disabled.len() >= 8 {
-                    return Err(PS_LIMIT_FAIL);
-                }
-                disabled.push(cipher_id);
+                disabled.enable(cipher_id);
+            } else if !disabled.disable(cipher_id) {
+                return Err(PS_LIMIT_FAIL);
             }
             Ok(PS_SUCCESS)
         })
@@ -652,6 +649,7 @@ pub unsafe extern "C" fn matrixSslGetSessionId(ssl: *mut ssl_t, sid: *mut sslSes
         let n = &s.conn.core.negotiated;
         Ok(match (n.suite, <[u8; 32]>::try_from(&n.session_id[..])) {
             (Some(suite), Ok(id)) if s.conn.handshake_complete() => {
+                s.conn.remember_session();
                 out.id = id;
                 out.masterSecret = *n.master_secret;
                 out.cipherId = u32::from(suite.id);

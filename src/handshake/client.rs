@@ -109,10 +109,14 @@ pub struct ClientOptions {
     /// Offer RFC 7627's extended master secret. Always on through the C API; off only to
     /// play a client without it (tests of the triple-handshake defences).
     pub extended_master_secret: bool,
-    /// Keep the TLS 1.3 tickets the server sends (D28). The C API keeps them only for a
-    /// session created with an `sslSessionId_t` to record them in: nobody could offer them
-    /// otherwise.
-    pub remember_tickets: bool,
+    /// Keep what resuming this connection's sessions later needs: the TLS 1.3 tickets the
+    /// server sends (D28) and, for a TLS ≤ 1.2 session, its entry in the configuration's
+    /// `client_sessions` table. The C API keeps them only for a session created with an
+    /// `sslSessionId_t` to record them in: nobody could offer them otherwise (a TLS ≤ 1.2
+    /// record the application asks for later, `matrixSslGetSessionId`, is remembered
+    /// then). An entry for every session would hold table memory per handshake that no
+    /// resumption ever uses.
+    pub remember_sessions: bool,
 }
 
 /// What a client connection keeps of its [`ClientOptions`] between handshakes: the
@@ -129,8 +133,8 @@ pub struct ClientSettings {
     pub resume: Option<Box<ResumeTicket>>,
     /// The TLS 1.3 ClientHello offered post_handshake_auth (we hold an identity).
     pub post_handshake_auth: bool,
-    /// See [`ClientOptions::remember_tickets`].
-    pub remember_tickets: bool,
+    /// See [`ClientOptions::remember_sessions`].
+    pub remember_sessions: bool,
 }
 
 impl Default for ClientSettings {
@@ -142,7 +146,7 @@ impl Default for ClientSettings {
             extended_master_secret: d.extended_master_secret,
             resume: None,
             post_handshake_auth: false,
-            remember_tickets: d.remember_tickets,
+            remember_sessions: d.remember_sessions,
         }
     }
 }
@@ -155,7 +159,7 @@ impl Default for ClientOptions {
             cipher_spec: 0,
             user_extensions: Vec::new(),
             extended_master_secret: true,
-            remember_tickets: true,
+            remember_sessions: true,
         }
     }
 }
@@ -212,7 +216,7 @@ pub fn start(core: &mut Core, mut options: ClientOptions) -> Result<Box<dyn Stat
     core.client_options.max_version = max_version;
     core.client_options.cipher_spec = options.cipher_spec;
     core.client_options.extended_master_secret = options.extended_master_secret;
-    core.client_options.remember_tickets = options.remember_tickets;
+    core.client_options.remember_sessions = options.remember_sessions;
     // A session made under other keys (another CA list: other trust) is not resumed: its
     // server was authenticated by rules that no longer apply. Full handshake instead.
     if options

@@ -10,7 +10,10 @@
 use zeroize::Zeroizing;
 
 use super::transcript::Transcript;
-use super::{AuthContext, Callbacks, Core, Established, Input, KeySchedule, Next, State};
+use super::{
+    AuthContext, Callbacks, Core, Established, Input, KeySchedule, Next, SessionId, State,
+    VerifyData,
+};
 use crate::error::Fatal;
 use crate::msgs::HandshakeType;
 use crate::session_cache::CachedSession;
@@ -43,6 +46,7 @@ pub(crate) fn send_change_cipher_spec_and_finished(
         .ks
         .finished(&session.master, is_client, &core.transcript)?;
     core.send_handshake(HandshakeType::FINISHED, &verify)?;
+    let verify = VerifyData::copy_from(&verify)?;
     if is_client {
         core.negotiated.client_verify_data = verify;
     } else {
@@ -99,6 +103,7 @@ fn check_peer_finished(
         .ks
         .finished(&session.master, !is_client, &core.transcript)?;
     super::check_finished(&expected, body)?;
+    let expected = VerifyData::copy_from(&expected)?;
     if is_client {
         core.negotiated.server_verify_data = expected;
     } else {
@@ -123,6 +128,7 @@ fn establish<const IS_CLIENT: bool>(
         resumed,
         auth,
     } = session;
+    let session_id = SessionId::copy_from(&session_id)?;
     if !IS_CLIENT
         && !resumed
         && let Ok(id) = <[u8; 32]>::try_from(&session_id[..])
@@ -145,7 +151,7 @@ fn establish<const IS_CLIENT: bool>(
     n.resumed = resumed;
     n.extended_master_secret = extended_master_secret;
     n.auth = auth;
-    if IS_CLIENT {
+    if IS_CLIENT && core.client_options.remember_sessions {
         // Remembered for a later resumption from the application's session record.
         core.config.client_sessions.remember(n);
     }

@@ -114,20 +114,86 @@ impl AuthContext {
     }
 }
 
+/// At most `N` bytes held inside the value: the session id and the two Finished
+/// verify_data that an established session keeps (for resumption and RFC 5746
+/// renegotiation) are a few dozen bytes each, and a heap allocation apiece cost every idle
+/// session about 90 bytes more than holding them in place.
+#[derive(Clone)]
+pub struct InlineBytes<const N: usize> {
+    len: u8,
+    bytes: [u8; N],
+}
+
+impl<const N: usize> InlineBytes<N> {
+    /// Holds a copy of `data`; internal_error if it is longer than `N` (callers pass values
+    /// whose length the protocol already bounds).
+    pub fn copy_from(data: &[u8]) -> Result<Self, Fatal> {
+        let mut value = Self::default();
+        let slot = value
+            .bytes
+            .get_mut(..data.len())
+            .ok_or(Fatal::internal("value longer than its inline storage"))?;
+        slot.copy_from_slice(data);
+        // N is at most 255 (checked at compile time in `default`), so the length fits.
+        value.len = data.len() as u8;
+        Ok(value)
+    }
+
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+impl<const N: usize> Default for InlineBytes<N> {
+    fn default() -> Self {
+        const { assert!(N <= u8::MAX as usize) };
+        InlineBytes {
+            len: 0,
+            bytes: [0; N],
+        }
+    }
+}
+
+impl<const N: usize> std::ops::Deref for InlineBytes<N> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl<const N: usize> PartialEq for InlineBytes<N> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<const N: usize> Eq for InlineBytes<N> {}
+
+impl<const N: usize> std::fmt::Debug for InlineBytes<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// A session id: at most 32 bytes (RFC 5246 §7.4.1.2).
+pub type SessionId = InlineBytes<32>;
+/// A Finished verify_data: 12 bytes, SSL 3.0's 36 (RFC 6101 §5.6.9).
+pub type VerifyData = InlineBytes<36>;
+
 /// What a finished handshake established; survives into renegotiations.
 pub struct Negotiated {
     pub version: u16,
     /// The TLS ≤ 1.2 suite; `None` under TLS 1.3, whose suite is `tls13_suite`.
     pub suite: Option<&'static CipherSuite>,
     pub tls13_suite: Option<&'static crate::suites::Tls13Suite>,
-    pub session_id: Vec<u8>,
+    pub session_id: SessionId,
     pub master_secret: Zeroizing<[u8; 48]>,
     pub resumed: bool,
     pub extended_master_secret: bool,
     /// RFC 5746: the peer supports secure renegotiation.
     pub secure_renegotiation: bool,
-    pub client_verify_data: Vec<u8>,
-    pub server_verify_data: Vec<u8>,
+    pub client_verify_data: VerifyData,
+    pub server_verify_data: VerifyData,
     /// What the session was authenticated with (see [`AuthContext`]).
     pub auth: AuthContext,
 }
@@ -148,13 +214,13 @@ impl Default for Negotiated {
             version: 0,
             suite: None,
             tls13_suite: None,
-            session_id: Vec::new(),
+            session_id: SessionId::default(),
             master_secret: Zeroizing::new([0; 48]),
             resumed: false,
             extended_master_secret: false,
             secure_renegotiation: false,
-            client_verify_data: Vec::new(),
-            server_verify_data: Vec::new(),
+            client_verify_data: VerifyData::default(),
+            server_verify_data: VerifyData::default(),
             auth: AuthContext::default(),
         }
     }
@@ -267,7 +333,7 @@ impl Core {
             cipher_spec: settings.cipher_spec,
             user_extensions: Vec::new(),
             extended_master_secret: settings.extended_master_secret,
-            remember_tickets: settings.remember_tickets,
+            remember_sessions: settings.remember_sessions,
         }
     }
 

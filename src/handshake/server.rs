@@ -30,10 +30,49 @@ use crate::suites::{
 };
 use std::sync::Arc;
 
+/// The suites one server session refuses (`matrixSslSetCipherSuiteEnabledStatus` on a
+/// session): at most [`DisabledSuites::CAPACITY`], as in 3.3, held in place so that the
+/// usual empty list costs an idle session no allocation and few bytes.
+#[derive(Clone, Default)]
+pub struct DisabledSuites {
+    ids: [u16; DisabledSuites::CAPACITY],
+    len: u8,
+}
+
+impl DisabledSuites {
+    /// 3.3's SSL_MAX_DISABLED_CIPHERS.
+    pub const CAPACITY: usize = 8;
+
+    pub fn contains(&self, id: &u16) -> bool {
+        self.ids[..usize::from(self.len)].contains(id)
+    }
+
+    /// Adds `id`; false, and nothing changed, when the list is full.
+    pub fn disable(&mut self, id: u16) -> bool {
+        if self.contains(&id) {
+            return true;
+        }
+        let Some(slot) = self.ids.get_mut(usize::from(self.len)) else {
+            return false;
+        };
+        *slot = id;
+        self.len += 1;
+        true
+    }
+
+    pub fn enable(&mut self, id: u16) {
+        let len = usize::from(self.len);
+        if let Some(i) = self.ids[..len].iter().position(|&d| d == id) {
+            self.ids.copy_within(i + 1..len, i);
+            self.len -= 1;
+        }
+    }
+}
+
 /// Per-session restrictions set through the API before the ClientHello arrives.
 #[derive(Clone)]
 pub struct ServerOptions {
-    pub disabled_suites: Vec<u16>,
+    pub disabled_suites: DisabledSuites,
     /// Highest version this session negotiates.
     pub max_version: u16,
     /// Request and verify a client certificate in full handshakes.
@@ -46,7 +85,7 @@ pub struct ServerOptions {
 impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
-            disabled_suites: Vec::new(),
+            disabled_suites: DisabledSuites::default(),
             max_version: suites::MAX_VERSION,
             client_auth: false,
             extended_master_secret: true,
@@ -922,5 +961,30 @@ impl State for ExpectCertificateVerify {
         Ok(Box::new(ExpectChangeCipherSpec::<false> {
             session: self.params.into_session(self.master, false),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DisabledSuites;
+
+    #[test]
+    fn disabled_suites_hold_eight_and_enable_removes_one() {
+        let mut d = DisabledSuites::default();
+        for id in 1..=8u16 {
+            assert!(d.disable(id));
+        }
+        assert!(d.disable(3), "an id already listed needs no room");
+        assert!(!d.disable(9), "a ninth id does not fit");
+        assert!(!d.contains(&9));
+        d.enable(3);
+        assert!(!d.contains(&3));
+        for id in [1u16, 2, 4, 5, 6, 7, 8] {
+            assert!(d.contains(&id), "{id} still disabled");
+        }
+        assert!(d.disable(9), "room again after enable");
+        assert!(d.contains(&9));
+        d.enable(42);
+        assert!(d.contains(&8));
     }
 }

@@ -23,8 +23,17 @@
 use crate::crypto::hash::{HashAlgorithm, HashContext};
 use crate::error::Fatal;
 
-#[derive(Clone)]
+/// Every connection holds one, established ones included (empty, until a renegotiation),
+/// so its parts are boxed and allocated at the first message: an idle session pays one
+/// pointer instead of two vectors.
+#[derive(Clone, Default)]
 pub struct Transcript {
+    /// `None`: nothing added yet, messages still buffered (the state `new` describes).
+    parts: Option<Box<Parts>>,
+}
+
+#[derive(Clone)]
+struct Parts {
     /// The messages, kept until the hashes are known, then only for a signature that needs
     /// them whole.
     messages: Option<Vec<u8>>,
@@ -32,27 +41,32 @@ pub struct Transcript {
     hashes: Vec<HashContext>,
 }
 
-impl Default for Transcript {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Transcript {
     /// An empty transcript, buffering until the hashes are known.
     pub fn new() -> Self {
-        Transcript {
-            messages: Some(Vec::new()),
-            hashes: Vec::new(),
-        }
+        Transcript { parts: None }
+    }
+
+    fn parts_mut(&mut self) -> &mut Parts {
+        self.parts.get_or_insert_with(|| {
+            Box::new(Parts {
+                messages: Some(Vec::new()),
+                hashes: Vec::new(),
+            })
+        })
+    }
+
+    fn hashes(&self) -> &[HashContext] {
+        self.parts.as_ref().map_or(&[], |p| &p.hashes)
     }
 
     /// Adds one handshake message (header included).
     pub fn add(&mut self, message: &[u8]) {
-        for h in &mut self.hashes {
+        let parts = self.parts_mut();
+        for h in &mut parts.hashes {
             h.update(message);
         }
-        if let Some(messages) = &mut self.messages {
+        if let Some(messages) = &mut parts.messages {
             messages.extend_from_slice(message);
         }
     }
@@ -60,34 +74,38 @@ impl Transcript {
     /// From now on keeps a running hash for each of `algorithms` (over everything added so
     /// far), and the messages themselves only if `keep_messages`.
     pub fn start_hashing(&mut self, algorithms: &[HashAlgorithm], keep_messages: bool) {
-        let so_far = self.messages.as_deref().unwrap_or_default();
+        let parts = self.parts_mut();
         for &alg in algorithms {
-            if self.context(alg).is_none() {
+            if !parts.hashes.iter().any(|h| h.algorithm() == alg) {
                 let mut ctx = HashContext::new(alg);
-                ctx.update(so_far);
-                self.hashes.push(ctx);
+                ctx.update(parts.messages.as_deref().unwrap_or_default());
+                parts.hashes.push(ctx);
             }
         }
         if !keep_messages {
-            self.messages = None;
+            parts.messages = None;
         }
     }
 
     /// Keeps the running hashes of `algorithms` only, and no messages: for when nothing
     /// but the PRF's hashes will be asked for any more.
     pub fn keep_only(&mut self, algorithms: &[HashAlgorithm]) {
-        self.hashes.retain(|h| algorithms.contains(&h.algorithm()));
-        self.messages = None;
+        let parts = self.parts_mut();
+        parts.hashes.retain(|h| algorithms.contains(&h.algorithm()));
+        parts.messages = None;
     }
 
     /// The running context of `alg`, if kept.
     pub fn context(&self, alg: HashAlgorithm) -> Option<&HashContext> {
-        self.hashes.iter().find(|h| h.algorithm() == alg)
+        self.hashes().iter().find(|h| h.algorithm() == alg)
     }
 
     /// The messages so far, if still kept.
     pub fn messages(&self) -> Option<&[u8]> {
-        self.messages.as_deref()
+        match &self.parts {
+            None => Some(&[]),
+            Some(parts) => parts.messages.as_deref(),
+        }
     }
 
     /// The `alg` digest of the messages so far. Asking for a hash that was not kept is a
@@ -96,7 +114,7 @@ impl Transcript {
         if let Some(ctx) = self.context(alg) {
             return Ok(ctx.digest_so_far());
         }
-        match &self.messages {
+        match self.messages() {
             Some(messages) => Ok(alg.digest(messages)),
             None => Err(Fatal::internal("transcript hash not kept")),
         }
@@ -114,7 +132,7 @@ impl Transcript {
     /// Length of the kept messages, for tests of when they are dropped.
     #[cfg(test)]
     fn kept_messages_len(&self) -> Option<usize> {
-        self.messages.as_ref().map(Vec::len)
+        self.messages().map(<[u8]>::len)
     }
 }
 
