@@ -15,8 +15,8 @@
 #define EXT_SUPPORTED_VERSIONS 43
 
 static sslKeys_t *rsaSrvKeys, *ecSrvKeys, *ec384SrvKeys, *cliKeys, *cliIdKeys, *srvAuthKeys,
-    *srvOtherCaKeys;
-static int cbCalls, cbChainLen, cbAlert, cbHasName;
+    *srvOtherCaKeys, *cliTwoIdKeys;
+static int cbCalls, cbChainLen, cbAlert, cbHasName, cbKeyAlg;
 
 /* Records what the certificate callback saw and passes the library's verdict through, as
    an application relying on the built-in validation does (ABI.md D26: as in TLS 1.2). */
@@ -30,12 +30,13 @@ static int32 recordingCertCb(ssl_t *ssl, psX509Cert_t *cert, int32 alert)
     for (c = cert; c != NULL; c = c->next) cbChainLen++;
     cbHasName = cert != NULL && cert->subject.commonName != NULL &&
         strcmp(cert->subject.commonName, "localhost") == 0;
+    cbKeyAlg = cert != NULL ? cert->pubKeyAlgorithm : 0;
     return alert;
 }
 
 static void resetCb(void)
 {
-    cbCalls = cbChainLen = cbHasName = 0;
+    cbCalls = cbChainLen = cbHasName = cbKeyAlg = 0;
     cbAlert = -1;
 }
 
@@ -440,6 +441,21 @@ static void clientAuthTest(void)
     CHECK(p.ss.completes == 0 && p.cs.len == 0, "%s: server did not complete", what);
     freePair(&p);
 
+    /* A client holding an ECDSA identity (EC root) and an RSA one (RSA root) answers a
+       server trusting only the RSA root with the RSA chain: the CertificateRequest names
+       that root (certificate_authorities, RFC 8446 4.2.4), although ECDSA comes first
+       otherwise (D26). */
+    what = "client auth, identity chosen by CA names";
+    resetCb();
+    if (!newPair(&p, cliTwoIdKeys, 0, srvAuthKeys, 0x0304, 0x0304, NULL, recordingCertCb))
+        return;
+    if (handshake13(&p, what)) {
+        CHECK(cbCalls == 1 && cbAlert == 0 && cbKeyAlg == OID_RSA_KEY_ALG,
+              "%s: server saw key algorithm %d (alert %d, %d calls)", what, cbKeyAlg, cbAlert,
+              cbCalls);
+    }
+    freePair(&p);
+
     /* A client without a certificate: certificate_required (RFC 8446 6.2). */
     what = "client auth, no certificate";
     resetCb();
@@ -695,17 +711,21 @@ int main(int argc, char **argv)
     matrixSslNewKeys(&cliIdKeys);
     matrixSslNewKeys(&srvAuthKeys);
     matrixSslNewKeys(&srvOtherCaKeys);
+    matrixSslNewKeys(&cliTwoIdKeys);
     snprintf(f1, sizeof f1, "%s/server-chain.pem", d);
     snprintf(f2, sizeof f2, "%s/server.key", d);
     snprintf(f3, sizeof f3, "%s/ca.pem", d);
     CHECK(matrixSslLoadRsaKeys(rsaSrvKeys, f1, f2, NULL, NULL) == 0, "RSA server keys");
     CHECK(matrixSslLoadRsaKeys(cliIdKeys, f1, f2, NULL, f3) == 0, "client identity");
+    CHECK(matrixSslLoadRsaKeys(cliTwoIdKeys, f1, f2, NULL, NULL) == 0, "client RSA identity");
     CHECK(matrixSslLoadRsaKeys(srvAuthKeys, f1, f2, NULL, f3) == 0, "server with CA");
     snprintf(f3, sizeof f3, "%s/other-ca.pem", d);
     CHECK(matrixSslLoadRsaKeys(srvOtherCaKeys, f1, f2, NULL, f3) == 0, "server with other CA");
     snprintf(f1, sizeof f1, "%s/ec-server-chain.pem", d);
     snprintf(f2, sizeof f2, "%s/ec-server.key", d);
     CHECK(matrixSslLoadEcKeys(ecSrvKeys, f1, f2, NULL, NULL) == 0, "P-256 server keys");
+    snprintf(f3, sizeof f3, "%s/mixed-ca-bundle.pem", d);
+    CHECK(matrixSslLoadEcKeys(cliTwoIdKeys, f1, f2, NULL, f3) == 0, "client P-256 identity");
     snprintf(f1, sizeof f1, "%s/ec384-server.pem", d);
     snprintf(f2, sizeof f2, "%s/ec384-server.key", d);
     CHECK(matrixSslLoadEcKeys(ec384SrvKeys, f1, f2, NULL, NULL) == 0, "P-384 server keys");
@@ -739,6 +759,7 @@ int main(int argc, char **argv)
     matrixSslDeleteKeys(cliIdKeys);
     matrixSslDeleteKeys(srvAuthKeys);
     matrixSslDeleteKeys(srvOtherCaKeys);
+    matrixSslDeleteKeys(cliTwoIdKeys);
     matrixSslClose();
     printf("tls13_api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -21,15 +21,16 @@ use matrixssl::handshake::tls13_keys::{
 };
 use matrixssl::keys::{Identity, Keys};
 use matrixssl::msgs::tls13::{
-    Certificate13, CertificateEntry, DOWNGRADE_TLS12, HRR_RANDOM, KeyShareClientHello,
-    KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello, SupportedVersionsClient,
-    SupportedVersionsServer, certificate_verify_content,
+    Certificate13, CertificateAuthorities, CertificateEntry, CertificateRequest13, DOWNGRADE_TLS12,
+    HRR_RANDOM, KeyShareClientHello, KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello,
+    SupportedVersionsClient, SupportedVersionsServer, certificate_authorities,
+    certificate_verify_content, signature_algorithms_cert,
 };
 use matrixssl::msgs::{
     self, ClientHello, ExtensionType, ServerHello, SignatureAlgorithms, SignatureScheme,
     SupportedGroups, find_ext, hs,
 };
-use matrixssl::pki::sign;
+use matrixssl::pki::{sign, verify};
 use matrixssl::record::content;
 use matrixssl::suites::{self, Tls13Suite};
 
@@ -793,6 +794,7 @@ fn server_hello_with_an_extension_of_another_message() {
     for (typ, body) in [
         (ExtensionType::SUPPORTED_GROUPS, vec![0, 2, 0, 29]),
         (ExtensionType::SIGNATURE_ALGORITHMS, vec![0, 2, 8, 4]),
+        (ExtensionType::SIGNATURE_ALGORITHMS_CERT, vec![0, 2, 8, 4]),
     ] {
         let mut s = ScriptedServer::start();
         assert!(find_ext(&s.client_hello().extensions, typ).is_some());
@@ -866,6 +868,7 @@ fn encrypted_extensions_unsolicited_or_forbidden() {
             SupportedVersionsServer(TLS13).to_bytes().unwrap(),
         ),
         (ExtensionType::SIGNATURE_ALGORITHMS, vec![0, 2, 8, 4]),
+        (ExtensionType::SIGNATURE_ALGORITHMS_CERT, vec![0, 2, 8, 4]),
         // TLS 1.2 extensions our client sent: recognized, but not for this message.
         (ExtensionType::EXTENDED_MASTER_SECRET, Vec::new()),
         (ExtensionType::EC_POINT_FORMATS, vec![1, 0]),
@@ -928,6 +931,51 @@ fn empty_server_certificate() {
     s.encrypted_extensions(&[]);
     s.handshake(handshake_message(hs::CERTIFICATE, &[0, 0, 0, 0]));
     s.rejects(alert::DECODE_ERROR, "empty Certificate");
+}
+
+/// §4.2.3: our ClientHello lists the certificate signatures chain validation accepts in
+/// signature_algorithms_cert, since they differ from its signature_algorithms.
+#[test]
+fn client_hello_carries_signature_algorithms_cert() {
+    let s = ScriptedServer::start();
+    let ch = s.client_hello();
+    let listed = signature_algorithms_cert(&ch.extensions).unwrap();
+    assert_eq!(listed, Some(verify::certificate_signature_schemes()));
+    assert!(find_ext(&ch.extensions, ExtensionType::CERTIFICATE_AUTHORITIES).is_none());
+}
+
+/// §4.3.2: a CertificateRequest whose signature_algorithms_cert or certificate_authorities
+/// is malformed is decode_error.
+#[test]
+fn certificate_request_with_malformed_certificate_extensions() {
+    for (typ, body) in [
+        (
+            ExtensionType::SIGNATURE_ALGORITHMS_CERT,
+            &[0, 3, 4, 1, 4][..],
+        ),
+        (ExtensionType::SIGNATURE_ALGORITHMS_CERT, &[0, 0]),
+        (ExtensionType::CERTIFICATE_AUTHORITIES, &[0, 0]),
+        (ExtensionType::CERTIFICATE_AUTHORITIES, &[0, 4, 0, 2, 0x30]),
+    ] {
+        let mut s = ScriptedServer::start();
+        s.server_hello(|_| {});
+        s.encrypted_extensions(&[]);
+        let request = CertificateRequest13 {
+            context: &[],
+            extensions: vec![
+                msgs::Extension {
+                    typ: ExtensionType::SIGNATURE_ALGORITHMS,
+                    body: &[0, 2, 8, 4],
+                },
+                msgs::Extension { typ, body },
+            ],
+        };
+        s.handshake(handshake_message(
+            hs::CERTIFICATE_REQUEST,
+            &request.to_bytes().unwrap(),
+        ));
+        s.rejects(alert::DECODE_ERROR, typ.name());
+    }
 }
 
 /// §4.4.3: a CertificateVerify scheme the client did not offer (PKCS#1 v1.5 is never offered
@@ -1110,6 +1158,8 @@ struct ScriptedClient {
     /// What our records go under once keys are installed.
     write: Option<Protected>,
     wire: Vec<u8>,
+    /// The handshake messages of our server's last encrypted flight, decrypted.
+    received: Vec<Vec<u8>>,
 }
 
 /// The session id every scripted ClientHello carries (middlebox compatibility, §D.4).
@@ -1117,7 +1167,12 @@ const SESSION_ID: [u8; 32] = [7; 32];
 
 impl ScriptedClient {
     fn start(client_auth: bool) -> ScriptedClient {
-        let mut server = Connection::new_server_with(config13(), server_keys());
+        ScriptedClient::start_with(server_keys(), client_auth)
+    }
+
+    /// Against our server holding `keys`.
+    fn start_with(keys: Arc<Keys>, client_auth: bool) -> ScriptedClient {
+        let mut server = Connection::new_server_with(config13(), keys);
         server.server_options_mut().client_auth = client_auth;
         ScriptedClient {
             server,
@@ -1129,6 +1184,7 @@ impl ScriptedClient {
             server_application: None,
             write: None,
             wire: Vec::new(),
+            received: Vec::new(),
         }
     }
 
@@ -1245,6 +1301,7 @@ impl ScriptedClient {
             }
             self.transcript.add(&m);
             types.push(m[0]);
+            self.received.push(m);
         }
         assert_eq!(types.last(), Some(&hs::FINISHED), "whole flight: {types:?}");
         let hash = self.transcript.hash(self.suite);
@@ -1383,6 +1440,136 @@ fn client_hello_without_a_mandatory_extension() {
         remove_ext(&mut exts, missing);
         server_rejects_hello(&exts, alert::MISSING_EXTENSION, missing.name());
     }
+}
+
+/// §4.2.3, §4.2.4: malformed signature_algorithms_cert or certificate_authorities in a
+/// ClientHello are decode_error (an odd or empty scheme list, an empty name list, an empty
+/// name).
+#[test]
+fn client_hello_with_malformed_certificate_extensions() {
+    for (typ, body) in [
+        (
+            ExtensionType::SIGNATURE_ALGORITHMS_CERT,
+            vec![0, 3, 4, 1, 4],
+        ),
+        (ExtensionType::SIGNATURE_ALGORITHMS_CERT, vec![0, 0]),
+        (ExtensionType::CERTIFICATE_AUTHORITIES, vec![0, 0]),
+        (ExtensionType::CERTIFICATE_AUTHORITIES, vec![0, 2, 0, 0]),
+    ] {
+        let mut c = ScriptedClient::start(false);
+        let mut exts = c.hello_extensions(Some(X25519));
+        set_ext(&mut exts, typ, body);
+        server_rejects_hello(&exts, alert::DECODE_ERROR, typ.name());
+    }
+}
+
+/// Our server holding an RSA identity (PKCS#1 signatures up to the RSA root) and an ECDSA
+/// one (ECDSA signatures up to the EC root) sends the chain the client's
+/// signature_algorithms_cert and certificate_authorities accept (§4.4.2.2, §4.2.4), a CA
+/// named outranking signature schemes, and its default (ECDSA, ABI.md D26) when the
+/// client said nothing or nothing fits.
+#[test]
+fn server_chain_chosen_by_signature_algorithms_cert_and_certificate_authorities() {
+    let mut both = Keys::default();
+    both.load_rsa_files(
+        Some(&path("server-chain.pem")),
+        Some(&path("server.key")),
+        None,
+        Some(&path("ca.pem")),
+    )
+    .unwrap();
+    both.load_ec_files(
+        Some(&path("ec-server-chain.pem")),
+        Some(&path("ec-server.key")),
+        None,
+        None,
+    )
+    .unwrap();
+    let rsa_leaf = both.rsa_identity().unwrap().chain[0].der.clone();
+    let ec_leaf = both.ec_identity().unwrap().chain[0].der.clone();
+    let rsa_root = both.ca_certs[0].subject.der.clone();
+    let both = Arc::new(both);
+    let schemes = |list: &[u16]| {
+        SignatureAlgorithms(list.iter().map(|&s| SignatureScheme(s)).collect())
+            .to_bytes()
+            .unwrap()
+    };
+    let names = CertificateAuthorities(vec![&rsa_root[..]])
+        .to_bytes()
+        .unwrap();
+    let cases = [
+        (None, None, &ec_leaf, "no wishes"),
+        (Some(schemes(&[0x0403])), None, &ec_leaf, "ECDSA only"),
+        (
+            Some(schemes(&[0x0401])),
+            None,
+            &rsa_leaf,
+            "PKCS#1 SHA-256 only",
+        ),
+        (Some(schemes(&[0x0807])), None, &ec_leaf, "nothing fits"),
+        (None, Some(names.clone()), &rsa_leaf, "RSA root named"),
+        (
+            Some(schemes(&[0x0403])),
+            Some(names),
+            &rsa_leaf,
+            "CA before schemes",
+        ),
+    ];
+    for (cert_schemes, authorities, expected, what) in cases {
+        let mut c = ScriptedClient::start_with(both.clone(), false);
+        let mut exts = c.hello_extensions(Some(X25519));
+        if let Some(body) = cert_schemes {
+            set_ext(&mut exts, ExtensionType::SIGNATURE_ALGORITHMS_CERT, body);
+        }
+        if let Some(body) = authorities {
+            set_ext(&mut exts, ExtensionType::CERTIFICATE_AUTHORITIES, body);
+        }
+        c.client_hello(&exts);
+        c.exchange_hellos();
+        let certificate = c
+            .received
+            .iter()
+            .find(|m| m[0] == hs::CERTIFICATE)
+            .expect("a Certificate");
+        let certificate = Certificate13::parse(&certificate[4..], ()).unwrap();
+        assert_eq!(certificate.certs()[0], &expected[..], "{what}");
+        // The handshake completes with that chain.
+        c.ccs();
+        c.finished(false);
+        c.deliver();
+        assert!(c.server.handshake_complete(), "{what}");
+    }
+}
+
+/// Our server's CertificateRequest: the schemes it verifies in CertificateVerify, those
+/// chain validation accepts in certificates (they differ), and the names of its trusted
+/// CAs.
+#[test]
+fn server_certificate_request_carries_certificate_schemes_and_ca_names() {
+    let mut c = ScriptedClient::start(true);
+    let exts = c.hello_extensions(Some(X25519));
+    c.client_hello(&exts);
+    c.exchange_hellos();
+    let request = c
+        .received
+        .iter()
+        .find(|m| m[0] == hs::CERTIFICATE_REQUEST)
+        .expect("a CertificateRequest")
+        .clone();
+    let request = CertificateRequest13::parse(&request[4..], ()).unwrap();
+    assert_eq!(
+        request.signature_schemes().unwrap(),
+        [0x0403, 0x0503, 0x0804, 0x0805, 0x0806]
+    );
+    assert_eq!(
+        signature_algorithms_cert(&request.extensions),
+        Ok(Some(verify::certificate_signature_schemes()))
+    );
+    let root = server_keys().ca_certs[0].subject.der.clone();
+    assert_eq!(
+        certificate_authorities(&request.extensions),
+        Ok(Some(vec![&root[..]]))
+    );
 }
 
 /// §4.2.8: "Servers MAY check for violations of these rules and abort the handshake with an

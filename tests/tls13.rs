@@ -261,6 +261,84 @@ fn client_authentication() {
     assert!(p.alerts.contains(&[2, 116]), "{:?}", p.alerts);
 }
 
+/// A client holding an ECDSA identity under the EC root and an RSA one under the RSA root
+/// answers a server that trusts only the RSA root (its CertificateRequest's
+/// certificate_authorities, RFC 8446 §4.2.4) with the RSA chain, although ECDSA comes
+/// first otherwise (ABI.md D26): in the handshake and after it (D29).
+#[test]
+fn client_identity_chosen_by_the_servers_ca_names() {
+    let server = keys(
+        Some("server-chain.pem"),
+        Some("server.key"),
+        Some("ca.pem"),
+        false,
+    );
+    let mut client = Keys::default();
+    client
+        .load_rsa_files(
+            Some(&path("client.pem")),
+            Some(&path("client.key")),
+            None,
+            Some(&path("ca.pem")),
+        )
+        .unwrap();
+    client
+        .load_ec_files(
+            Some(&path("ec-server-chain.pem")),
+            Some(&path("ec-server.key")),
+            None,
+            None,
+        )
+        .unwrap();
+    let rsa_chain = matrixssl::handshake::PeerIdentity::of_chain(
+        client
+            .rsa_identity()
+            .unwrap()
+            .chain
+            .iter()
+            .map(|c| &c.der[..]),
+    );
+    let client = Arc::new(client);
+    let cfg = config(TLS1_3);
+
+    let c =
+        Connection::new_client_with(cfg.clone(), client.clone(), ClientOptions::default()).unwrap();
+    let mut s = Connection::new_server_with(cfg.clone(), server.clone());
+    s.server_options_mut().client_auth = true;
+    let mut p = drive(c, s);
+    established(&p, 0x1301);
+    assert_eq!(p.server.core.negotiated.auth.peer, rsa_chain);
+    exchange(&mut p, 100);
+
+    let c = Connection::new_client_with(cfg.clone(), client, ClientOptions::default()).unwrap();
+    let s = Connection::new_server_with(cfg, server);
+    let mut p = drive(c, s);
+    established(&p, 0x1301);
+    authenticate_client_after_handshake(&mut p);
+    assert_eq!(p.server.core.negotiated.auth.peer, rsa_chain);
+}
+
+/// D29: the server asks for client authentication on an established session; the client's
+/// answer arrives along with application data both ways.
+fn authenticate_client_after_handshake(p: &mut Pair) {
+    p.server.server_options_mut().client_auth = true;
+    assert_eq!(
+        p.server.encode_rehandshake(None, true, 0),
+        MATRIXSSL_SUCCESS
+    );
+    assert!(!p.server.handshake_complete());
+    exchange(p, 300);
+    let mut sink = Vec::new();
+    pump(
+        &mut p.client,
+        &mut p.server,
+        usize::MAX,
+        &mut sink,
+        &mut p.alerts,
+    );
+    assert!(p.server.handshake_complete(), "{:?}", p.alerts);
+}
+
 /// The record the application's sslSessionId_t would hold after the ticket arrived.
 fn ticket_of(p: &mut Pair, cfg: &Config) -> Option<ResumeTicket> {
     let (handle, suite) = p.client.take_new_ticket()?;
@@ -364,22 +442,7 @@ fn post_handshake_authentication_when_the_server_asks_for_it() {
         matrixssl::handshake::PeerIdentity::None
     );
     // D29: client authentication asked for after the handshake.
-    p.server.server_options_mut().client_auth = true;
-    assert_eq!(
-        p.server.encode_rehandshake(None, true, 0),
-        MATRIXSSL_SUCCESS
-    );
-    assert!(!p.server.handshake_complete());
-    exchange(&mut p, 300);
-    let mut sink = Vec::new();
-    pump(
-        &mut p.client,
-        &mut p.server,
-        usize::MAX,
-        &mut sink,
-        &mut p.alerts,
-    );
-    assert!(p.server.handshake_complete(), "{:?}", p.alerts);
+    authenticate_client_after_handshake(&mut p);
     assert!(matches!(
         p.server.core.negotiated.auth.peer,
         matrixssl::handshake::PeerIdentity::Certificate(_)

@@ -13,9 +13,10 @@ use matrixssl::ffi::keys::{
 use matrixssl::ffi::x509::{psX509Cert_t, psX509FreeCert, psX509ParseCert};
 use matrixssl::handshake::client::ClientOptions;
 use matrixssl::msgs::tls13::{
-    Certificate13, CertificateRequest13, Cookie, EncryptedExtensions, KeyShareClientHello,
-    KeyShareHelloRetry, KeyShareServerHello, KeyUpdate, NewSessionTicket, OfferedPsks,
-    PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient, SupportedVersionsServer,
+    Certificate13, CertificateAuthorities, CertificateRequest13, Cookie, EncryptedExtensions,
+    KeyShareClientHello, KeyShareHelloRetry, KeyShareServerHello, KeyUpdate, NewSessionTicket,
+    OfferedPsks, PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient,
+    SupportedVersionsServer,
 };
 use matrixssl::msgs::{
     self, CertificateMsg, CertificateRequest, CertificateVerify, ClientHello, ClientKeyExchange,
@@ -593,7 +594,7 @@ pub const CODEC_KEY_EXCHANGES: [KeyExchange; 8] = [
 pub const CODEC_VERSIONS: [u16; 4] = [0x0300, 0x0301, 0x0302, 0x0303];
 
 /// The message kinds of `handshake_codec`, by the kind byte modulo their number.
-pub const CODEC_KINDS: [&str; 32] = [
+pub const CODEC_KINDS: [&str; 33] = [
     "ClientHello",
     "ServerHello",
     "Certificate",
@@ -626,17 +627,19 @@ pub const CODEC_KINDS: [&str; 32] = [
     "CertificateRequest (TLS 1.3)",
     "NewSessionTicket (TLS 1.3)",
     "KeyUpdate",
+    "certificate_authorities",
 ];
 
 /// `handshake_codec`: `[kind] [context] body` — `body` read as the message or extension
-/// `CODEC_KINDS[kind % 32]` under the key exchange `CODEC_KEY_EXCHANGES[context & 7]` and
+/// `CODEC_KINDS[kind % 33]` under the key exchange `CODEC_KEY_EXCHANGES[context & 7]` and
 /// version `CODEC_VERSIONS[(context >> 3) & 3]`, with the round-trip oracle of
 /// `round_trip!`. "sslv2 ClientHello" checks that a converted SSL 2.0 hello is a valid
 /// ClientHello; "handshake header" and "extension block" read `body` as a handshake
 /// message header and a hello's extensions. The TLS 1.3 kinds (18 on) need no context;
 /// an offered pre_shared_key also checks that its binders are the encoding's last
 /// `binders_encoded_len()` bytes, and a TLS 1.3 CertificateRequest that reading its
-/// signature schemes gives a result.
+/// signature schemes, signature_algorithms_cert and certificate_authorities gives a
+/// result.
 pub fn handshake_codec(data: &[u8]) {
     let mut c = Cursor(data);
     let kind = usize::from(c.u8()) % CODEC_KINDS.len();
@@ -706,9 +709,12 @@ pub fn handshake_codec(data: &[u8]) {
             round_trip!(CertificateRequest13<'_>, body, ());
             if let Ok(request) = CertificateRequest13::parse(body, ()) {
                 let _ = request.signature_schemes();
+                let _ = msgs::tls13::signature_algorithms_cert(&request.extensions);
+                let _ = msgs::tls13::certificate_authorities(&request.extensions);
             }
         }
         30 => round_trip!(NewSessionTicket<'_>, body, ()),
-        _ => round_trip!(KeyUpdate, body, ()),
+        31 => round_trip!(KeyUpdate, body, ()),
+        _ => round_trip!(CertificateAuthorities<'_>, body, ()),
     }
 }

@@ -392,6 +392,23 @@ fn send_client_hello(
             let groups = ecdhe::supported_groups_body().map_err(unbuildable)?;
             extensions.push((ExtensionType::SUPPORTED_GROUPS, groups));
         }
+        // signature_algorithms_cert (RFC 8446 §4.2.3) only in a hello offering TLS 1.3: the
+        // extension is defined there, and a hello capped at TLS 1.2 keeps the extension set
+        // TLS 1.2 peers have always seen from us. (RFC 8446 asks TLS 1.2 implementations to
+        // process it: that is the receiving side, see the TLS 1.2 server's `choose_suite`.)
+        let signature_algorithms: Vec<u16> = extensions
+            .iter()
+            .find(|(t, _)| *t == ExtensionType::SIGNATURE_ALGORITHMS)
+            .map(|(_, body)| msgs::SignatureAlgorithms::parse(body, ()))
+            .transpose()
+            .map_err(|_| MATRIXSSL_ERROR)?
+            .map(|list| list.0.iter().map(|s| s.0).collect())
+            .unwrap_or_default();
+        if let Some(body) =
+            tls13::signature_algorithms_cert_body(&signature_algorithms).map_err(unbuildable)?
+        {
+            extensions.push((ExtensionType::SIGNATURE_ALGORITHMS_CERT, body));
+        }
         let post_handshake_auth = core.client_options.post_handshake_auth;
         extensions.extend(
             tls13::client::hello_extensions(
@@ -411,7 +428,15 @@ fn send_client_hello(
     if let Some(modes) = modes {
         extensions.push((ExtensionType::PSK_KEY_EXCHANGE_MODES, modes));
     }
-    extensions.extend(user_extensions.iter().cloned());
+    // An application's own signature_algorithms_cert would duplicate ours (ABI.md D6: the
+    // library's copy wins); in a hello without ours it goes out as before.
+    let ours_sent = |t: &ExtensionType| extensions.iter().any(|(sent, _)| sent == t);
+    let user_extensions: Vec<_> = user_extensions
+        .iter()
+        .filter(|(t, _)| *t != ExtensionType::SIGNATURE_ALGORITHMS_CERT || !ours_sent(t))
+        .cloned()
+        .collect();
+    extensions.extend(user_extensions);
     // RFC 8446 §4.2.11: pre_shared_key is the last extension.
     if let Some(body) = pre_shared_key {
         extensions.push((ExtensionType::PRE_SHARED_KEY, body));

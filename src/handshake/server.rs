@@ -247,6 +247,12 @@ fn curve_offered(identity: &Identity, caps: &ClientCapabilities) -> bool {
 
 /// Server preference order among the suites offered, limited to what our identities can
 /// authenticate and the client's groups and signature algorithms allow.
+///
+/// A TLS 1.2 ClientHello's signature_algorithms_cert (which RFC 8446 §4.2.3 says TLS 1.2
+/// implementations SHOULD process) does not reorder this choice: here the suite fixes the
+/// identity (ECDHE_ECDSA the ECDSA one, the others the RSA one), so honouring it would mean
+/// overriding the suite preference order (ABI.md D5) on a hint, and RFC 8446 §4.4.2.2's
+/// rule of sending a chain anyway when none fits leaves the verdict to the client.
 fn choose_suite(
     core: &Core,
     offered: &[u16],

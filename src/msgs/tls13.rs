@@ -471,6 +471,57 @@ impl<'a> Codec<'a> for CertificateRequest13<'a> {
     }
 }
 
+/// certificate_authorities (RFC 8446 §4.2.4): `DistinguishedName
+/// authorities<3..2^16-1>`, each `opaque DistinguishedName<1..2^16-1>` the DER of an
+/// X.501 Name. An empty list or an empty name is a structure error; the names are kept
+/// opaque (they are only compared with the names of our certificates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateAuthorities<'a>(pub Vec<&'a [u8]>);
+
+impl<'a> Codec<'a> for CertificateAuthorities<'a> {
+    type Context = ();
+
+    fn read(r: &mut Reader<'a>, (): ()) -> Result<Self, Fatal> {
+        let mut list = Reader::new(read_nonempty_u16(r, "certificate_authorities empty")?);
+        let mut names = Vec::new();
+        while !list.is_empty() {
+            names.push(read_nonempty_u16(
+                &mut list,
+                "certificate_authorities name empty",
+            )?);
+        }
+        Ok(CertificateAuthorities(names))
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), TooLong> {
+        try_with_len(out, 2, |b| {
+            self.0
+                .iter()
+                .try_for_each(|name| with_len(b, 2, |b| b.extend_from_slice(name)))
+        })
+    }
+}
+
+/// The schemes of a signature_algorithms_cert extension (RFC 8446 §4.2.3) among
+/// `extensions` (a ClientHello's or a CertificateRequest's), if there is one. Its body is
+/// a signature_algorithms list: empty or odd is decode_error.
+pub fn signature_algorithms_cert(extensions: &[Extension<'_>]) -> Result<Option<Vec<u16>>, Fatal> {
+    find_ext(extensions, ExtensionType::SIGNATURE_ALGORITHMS_CERT)
+        .map(|body| {
+            SignatureAlgorithms::parse(body, ()).map(|list| list.0.iter().map(|s| s.0).collect())
+        })
+        .transpose()
+}
+
+/// The names of a certificate_authorities extension among `extensions`, if there is one.
+pub fn certificate_authorities<'a>(
+    extensions: &[Extension<'a>],
+) -> Result<Option<Vec<&'a [u8]>>, Fatal> {
+    find_ext(extensions, ExtensionType::CERTIFICATE_AUTHORITIES)
+        .map(|body| CertificateAuthorities::parse(body, ()).map(|names| names.0))
+        .transpose()
+}
+
 /// The longest ticket_lifetime a server may send: seven days (RFC 8446 §4.6.1).
 pub const MAX_TICKET_LIFETIME: u32 = 604_800;
 
@@ -870,6 +921,58 @@ mod tests {
             alert_of(CertificateRequest13::parse(&[0, 0, 0], ())),
             AlertDescription::DECODE_ERROR
         );
+    }
+
+    #[test]
+    fn certificate_authorities_forms() {
+        // Two names: a 2-byte empty SEQUENCE and a 1-byte one (the codec keeps them opaque).
+        let two = [0, 7, 0, 2, 0x30, 0, 0, 1, 0x42];
+        let two = check_codec!(CertificateAuthorities<'_>, two, ());
+        assert_eq!(two.0, [&[0x30, 0][..], &[0x42]]);
+        // No name at all, an empty name, a name longer than the list.
+        for malformed in [&[0, 0][..], &[0, 2, 0, 0], &[0, 3, 0, 2, 0x30]] {
+            assert_eq!(
+                alert_of(CertificateAuthorities::parse(malformed, ())),
+                AlertDescription::DECODE_ERROR
+            );
+        }
+    }
+
+    #[test]
+    fn certificate_request_certificate_extensions() {
+        // signature_algorithms (rsa_pss_rsae_sha256), signature_algorithms_cert
+        // (rsa_pkcs1_sha256, ecdsa_secp256r1_sha256), certificate_authorities (one name).
+        let request = [
+            0, 0, 28, 0, 13, 0, 4, 0, 2, 8, 4, 0, 50, 0, 6, 0, 4, 4, 1, 4, 3, 0, 47, 0, 6, 0, 4, 0,
+            2, 0x30, 0,
+        ];
+        let request = check_codec!(CertificateRequest13<'_>, request, ());
+        assert_eq!(request.signature_schemes(), Ok(vec![0x0804]));
+        assert_eq!(
+            signature_algorithms_cert(&request.extensions),
+            Ok(Some(vec![0x0401, 0x0403]))
+        );
+        assert_eq!(
+            certificate_authorities(&request.extensions),
+            Ok(Some(vec![&[0x30, 0][..]]))
+        );
+        // Absent: None, not an error.
+        let bare = CertificateRequest13::parse(&[0, 0, 8, 0, 13, 0, 4, 0, 2, 8, 4], ()).unwrap();
+        assert_eq!(signature_algorithms_cert(&bare.extensions), Ok(None));
+        assert_eq!(certificate_authorities(&bare.extensions), Ok(None));
+        // Malformed bodies: an odd scheme list, an empty one, an empty name list.
+        for (typ, body) in [(50u16, &[0, 3, 4, 1, 4][..]), (50, &[0, 0]), (47, &[0, 0])] {
+            let ext = [Extension {
+                typ: ExtensionType(typ),
+                body,
+            }];
+            let refused = if typ == 50 {
+                signature_algorithms_cert(&ext).map(|_| ())
+            } else {
+                certificate_authorities(&ext).map(|_| ())
+            };
+            assert_eq!(alert_of(refused), AlertDescription::DECODE_ERROR);
+        }
     }
 
     #[test]

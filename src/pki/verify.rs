@@ -18,7 +18,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+use rustls_pki_types::{
+    AlgorithmIdentifier, CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime,
+    alg_id,
+};
 
 use super::certificate::{Certificate, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, PublicKey};
 use crate::error::{
@@ -305,6 +308,89 @@ pub fn signature_ok(cert: &Certificate, issuer: &Certificate) -> bool {
             alg.verify_signature(&issuer.public_key_bits, cert.tbs_der(), &cert.signature)
                 .is_ok()
         })
+}
+
+/// How a certificate's signatureAlgorithm names a TLS signature scheme.
+enum CertSignatureId {
+    /// By the algorithm OID (DER contents) alone: parameters NULL or absent alike, and an
+    /// ECDSA scheme's curve is not checked (the certificate does not say it; OpenSSL
+    /// matches certificate signatures the same way).
+    Oid(&'static [u8]),
+    /// By the whole AlgorithmIdentifier contents: RSASSA-PSS carries its hash in the
+    /// parameters.
+    Whole(AlgorithmIdentifier),
+}
+
+/// TLS signature schemes (RFC 8446 §4.2.3) as they appear in certificate signatures, in
+/// the order we list them to a peer. PSS signatures are the rsae ones: webpki accepts
+/// them only from an rsaEncryption issuer key (the `_LEGACY_KEY` verifiers). MD5 (D9a)
+/// has no TLS 1.3 scheme and is never advertised.
+const CERTIFICATE_SCHEMES: [(u16, CertSignatureId); 11] = [
+    (
+        0x0403,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]),
+    ),
+    (
+        0x0503,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03]),
+    ),
+    (0x0807, CertSignatureId::Oid(&[0x2b, 0x65, 0x70])),
+    (0x0804, CertSignatureId::Whole(alg_id::RSA_PSS_SHA256)),
+    (0x0805, CertSignatureId::Whole(alg_id::RSA_PSS_SHA384)),
+    (0x0806, CertSignatureId::Whole(alg_id::RSA_PSS_SHA512)),
+    (
+        0x0401,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]),
+    ),
+    (
+        0x0501,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c]),
+    ),
+    (
+        0x0601,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d]),
+    ),
+    (
+        0x0203,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01]),
+    ),
+    (
+        0x0201,
+        CertSignatureId::Oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05]),
+    ),
+];
+
+/// The TLS signature scheme of a certificate signature whose signatureAlgorithm has the
+/// contents `sig_alg_id` ([`Certificate::sig_alg_id`]), if there is one.
+pub fn certificate_signature_scheme(sig_alg_id: &[u8]) -> Option<u16> {
+    // The OID's TLV opens the AlgorithmIdentifier; a signature OID is far shorter than
+    // 128 bytes, so its length is one byte.
+    let oid = match sig_alg_id {
+        [0x06, len, rest @ ..] => rest.get(..usize::from(*len))?,
+        _ => return None,
+    };
+    CERTIFICATE_SCHEMES
+        .iter()
+        .find(|(_, id)| match id {
+            CertSignatureId::Oid(o) => *o == oid,
+            CertSignatureId::Whole(whole) => whole.as_ref() == sig_alg_id,
+        })
+        .map(|(scheme, _)| *scheme)
+}
+
+/// The schemes of the certificate signatures chain validation accepts
+/// ([`supported_algorithms`], so with or without `strict-cert-algorithms`): what a
+/// signature_algorithms_cert extension (RFC 8446 §4.2.3) of ours lists.
+pub fn certificate_signature_schemes() -> Vec<u16> {
+    let accepted: Vec<u16> = supported_algorithms()
+        .iter()
+        .filter_map(|alg| certificate_signature_scheme(alg.signature_alg_id().as_ref()))
+        .collect();
+    CERTIFICATE_SCHEMES
+        .iter()
+        .map(|(scheme, _)| *scheme)
+        .filter(|scheme| accepted.contains(scheme))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -653,6 +739,36 @@ mod tests {
     }
 
     const PASS: i32 = PS_CERT_AUTH_PASS;
+
+    #[test]
+    fn certificate_signature_schemes_name_what_validation_accepts() {
+        let scheme_of =
+            |name: &str| certificate_signature_scheme(&cert(&fixture_der(name)).sig_alg_id);
+        assert_eq!(scheme_of("std-leaf"), Some(0x0401));
+        assert_eq!(scheme_of("ec-p256-leaf-under-inter"), Some(0x0403));
+        assert_eq!(scheme_of("ec-p384-leaf"), Some(0x0503));
+        assert_eq!(scheme_of("ec-sha1-leaf-under-inter"), Some(0x0203));
+        assert_eq!(scheme_of("legacy-leaf"), Some(0x0201));
+        assert_eq!(scheme_of("ed25519-self-signed"), Some(0x0807));
+        assert_eq!(scheme_of("md5-leaf"), None);
+        // PSS is told apart by its parameters; other parameters name no scheme.
+        let pss384 = alg_id::RSA_PSS_SHA384;
+        assert_eq!(certificate_signature_scheme(pss384.as_ref()), Some(0x0805));
+        let cut = &pss384.as_ref()[..pss384.as_ref().len() - 1];
+        assert_eq!(certificate_signature_scheme(cut), None);
+        assert_eq!(certificate_signature_scheme(&[0x06, 0x7f, 0x2b]), None);
+        assert_eq!(certificate_signature_scheme(&[]), None);
+
+        let strict = [
+            0x0403, 0x0503, 0x0807, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601,
+        ];
+        let expected = if cfg!(feature = "strict-cert-algorithms") {
+            strict.to_vec()
+        } else {
+            [&strict[..], &[0x0203, 0x0201]].concat()
+        };
+        assert_eq!(certificate_signature_schemes(), expected);
+    }
 
     #[test]
     fn valid_rsa2048_sha256_chain() {

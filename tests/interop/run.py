@@ -3650,6 +3650,22 @@ def case13_server_client_auth(h: Harness, with_cert: bool):
         srv.stop()
 
 
+def case13_server_certificate_request_ca_names(h: Harness):
+    """Our server -A's CertificateRequest names the CA it trusts (certificate_authorities,
+    RFC 8446 section 4.2.4), as its TLS 1.2 request does: s_client -tls1_3 lists it."""
+    srv, port = h.start_server(["-A", "-a", h.pki.ca, *V13])
+    try:
+        args = ["-CAfile", h.pki.ca, "-verify_return_error", "-tls1_3", "-cert", h.pki.client_cert,
+                "-key", h.pki.client_key]
+        r = s_client(port, args, http_request_get(1000))
+        check(r.returncode == 0, f"s_client exit {r.returncode}: {tail(r.stderr)}")
+        m = re.search(rb"Acceptable client certificate CA names\n([^\n]*)\n", r.stdout)
+        check(m is not None and m.group(1) == b"CN = matrixssl-rs interop CA",
+              f"CA names shown by s_client: {m and m.group(1)!r}")
+    finally:
+        srv.stop()
+
+
 def case13_server_peer_key_update(h: Harness, commands: list[bytes]):
     """s_client -tls1_3 sends KeyUpdates interactively ("K": update_requested, which our server
     must answer; "k": not requested), then a request whose answer is read under the new keys."""
@@ -3830,6 +3846,25 @@ def case13_client_client_auth(h: Harness, ident: str):
         check(len(hs) == 1 and hs[0][0] == 0x0304, f"client handshake lines {fmt_hs(hs)}")
         check(b"Client certificate" in out and cid.subject in out,
               f"s_server page does not show our client certificate: {tail(out[-600:])}")
+    finally:
+        srv.stop()
+
+
+def case13_client_identity_by_ca_names(h: Harness):
+    """Our client holds the P-256 identity (EC root) and the RSA client one (the harness CA);
+    s_server -Verify 1 trusts only the harness CA, whose name its CertificateRequest carries
+    (certificate_authorities, RFC 8446 section 4.2.4): our client answers with the RSA
+    identity, although it prefers ECDSA otherwise (ABI.md D26)."""
+    e = h.ec
+    rsa, p256 = e.ids["rsa-client"], e.ids["p256"]
+    srv, port = ossl_server(h, ["-cert", h.pki.cert, "-key", h.pki.key, "-tls1_3", "-Verify", "1",
+                                "-CAfile", h.pki.ca, "-verify_return_error"])
+    try:
+        id_args = ["-c", rsa.chain, "-k", rsa.key, "-C", p256.chain, "-E", p256.key]
+        hs, out = h.run_client(port, [*id_args, "-x", *V13], ca=e.ca)
+        check(len(hs) == 1 and hs[0][0] == 0x0304, f"client handshake lines {fmt_hs(hs)}")
+        check(b"Client certificate" in out and rsa.subject in out,
+              f"s_server page does not show our RSA client certificate: {tail(out[-600:])}")
     finally:
         srv.stop()
 
@@ -4166,6 +4201,9 @@ def add_tls13_cases(add, quick: bool) -> None:
     add("tls13/server/openssl/client-auth-missing-cert", case13_server_client_auth, False, needs="openssl")
     add("tls13/client/openssl/client-auth-rsa", case13_client_client_auth, "rsa-client", needs="openssl")
     add("tls13/client/openssl/client-auth-p256", case13_client_client_auth, "p256", needs="openssl")
+    add("tls13/client/openssl/client-identity-by-ca-names", case13_client_identity_by_ca_names, needs="openssl")
+    add("tls13/server/openssl/certificate-request-ca-names", case13_server_certificate_request_ca_names,
+        needs="openssl")
     # KeyUpdate started by either side, with and without update_requested.
     add("tls13/server/openssl/peer-keyupdate-requested", case13_server_peer_key_update, [b"K"], needs="openssl")
     add("tls13/server/openssl/peer-keyupdate-x3", case13_server_peer_key_update, [b"K", b"k", b"K"],

@@ -587,6 +587,22 @@ fn tls13_codec_seeds(out: &Path) {
         typ: ExtensionType::SIGNATURE_ALGORITHMS,
         body: &[0, 4, 4, 3, 8, 4],
     }];
+    // signature_algorithms, signature_algorithms_cert and certificate_authorities: what a
+    // TLS 1.3 CertificateRequest of ours carries.
+    let certificate_wishes = [
+        Extension {
+            typ: ExtensionType::SIGNATURE_ALGORITHMS,
+            body: &[0, 2, 8, 4],
+        },
+        Extension {
+            typ: ExtensionType::SIGNATURE_ALGORITHMS_CERT,
+            body: &[0, 4, 4, 1, 4, 3],
+        },
+        Extension {
+            typ: ExtensionType::CERTIFICATE_AUTHORITIES,
+            body: &[0, 4, 0, 2, 0x30, 0],
+        },
+    ];
     let early_data = [Extension {
         typ: ExtensionType::EARLY_DATA,
         body: &[0, 0, 4, 0],
@@ -670,6 +686,15 @@ fn tls13_codec_seeds(out: &Path) {
             .to_bytes(),
         ),
         (
+            "CertificateRequest (TLS 1.3)",
+            "tls13-certificate-request-cert-extensions",
+            CertificateRequest13 {
+                context: &[],
+                extensions: certificate_wishes.to_vec(),
+            }
+            .to_bytes(),
+        ),
+        (
             "NewSessionTicket (TLS 1.3)",
             "tls13-new-session-ticket",
             NewSessionTicket {
@@ -688,6 +713,11 @@ fn tls13_codec_seeds(out: &Path) {
                 update_requested: true,
             }
             .to_bytes(),
+        ),
+        (
+            "certificate_authorities",
+            "tls13-certificate-authorities",
+            CertificateAuthorities(vec![&[0x30, 0], &[0x42]]).to_bytes(),
         ),
     ];
     for (kind, name, body) in seeds {

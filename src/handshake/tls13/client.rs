@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use super::{
-    Established, HandshakeKeys, VERIFY_SCHEMES, certificate_body, certificate_verify,
-    check_certificate_verify, check_finished, choose_identity, establish, parse_chain,
-    send_compatibility_ccs, transcript_hash,
+    CertificateWishes, Established, HandshakeKeys, VERIFY_SCHEMES, certificate_body,
+    certificate_verify, check_certificate_verify, check_finished, choose_identity, establish,
+    parse_chain, send_compatibility_ccs, transcript_hash,
 };
 use zeroize::Zeroizing;
 
@@ -570,8 +570,8 @@ impl State for ExpectEncryptedExtensions {
 struct ExpectCertificate {
     keys: HandshakeKeys,
     ccs_sent: bool,
-    /// The signature schemes of the server's CertificateRequest, if it sent one.
-    certificate_request: Option<Vec<u16>>,
+    /// What the server's CertificateRequest asked for, if it sent one.
+    certificate_request: Option<CertificateWishes>,
 }
 
 impl State for ExpectCertificate {
@@ -584,10 +584,13 @@ impl State for ExpectCertificate {
                     "CertificateRequest in the handshake with a non-empty context",
                 ));
             }
-            let schemes = request.signature_schemes()?;
+            let wishes = CertificateWishes::from_extensions(
+                request.signature_schemes()?,
+                &request.extensions,
+            )?;
             core.transcript.add(m.raw);
             return Ok(Box::new(ExpectCertificate {
-                certificate_request: Some(schemes),
+                certificate_request: Some(wishes),
                 ..*self
             }));
         }
@@ -617,7 +620,7 @@ impl State for ExpectCertificate {
 struct ExpectCertificateVerify {
     keys: HandshakeKeys,
     ccs_sent: bool,
-    certificate_request: Option<Vec<u16>>,
+    certificate_request: Option<CertificateWishes>,
     chain: Vec<Arc<Certificate>>,
     peer: PeerIdentity,
 }
@@ -648,7 +651,7 @@ impl State for ExpectCertificateVerify {
 struct ExpectFinished {
     keys: HandshakeKeys,
     ccs_sent: bool,
-    certificate_request: Option<Vec<u16>>,
+    certificate_request: Option<CertificateWishes>,
     auth: AuthContext,
     resumed: bool,
 }
@@ -671,8 +674,8 @@ impl State for ExpectFinished {
         }
         core.record
             .set_write_tls13(keys.client.record_protection(suite.aead));
-        if let Some(schemes) = &self.certificate_request {
-            send_client_certificate(core, suite, schemes)?;
+        if let Some(wishes) = &self.certificate_request {
+            send_client_certificate(core, suite, wishes)?;
         }
         let verify_data = keys
             .client
@@ -698,14 +701,15 @@ impl State for ExpectFinished {
 }
 
 /// Our answer to a CertificateRequest (RFC 8446 §4.4.2, §4.4.3): the chain of an identity
-/// that can sign with one of the server's schemes, and its CertificateVerify; an empty
+/// that can sign with one of the server's schemes (`choose_identity`: preferably one the
+/// server's CA names and certificate schemes accept), and its CertificateVerify; an empty
 /// Certificate when we have none (the server decides whether that is acceptable).
 fn send_client_certificate(
     core: &mut Core,
     suite: &'static Tls13Suite,
-    server_schemes: &[u16],
+    wishes: &CertificateWishes,
 ) -> Result<(), Fatal> {
-    let chosen = choose_identity(core, server_schemes);
+    let chosen = choose_identity(core, wishes);
     let body = certificate_body(&[], chosen.as_ref().map(|(id, _)| id))?;
     core.send_handshake(HandshakeType::CERTIFICATE, &body)?;
     let Some((identity, scheme)) = chosen else {

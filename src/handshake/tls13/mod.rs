@@ -25,10 +25,14 @@ use crate::crypto::tls13_record::RecordProtection;
 use crate::error::{AlertDescription, Fatal};
 use crate::keys::Identity;
 use crate::msgs::tls13::{
-    Certificate13, CertificateEntry, KeyUpdate, NewSessionTicket, certificate_verify_content,
+    Certificate13, CertificateAuthorities, CertificateEntry, CertificateRequest13, KeyUpdate,
+    NewSessionTicket, certificate_authorities, certificate_verify_content,
+    signature_algorithms_cert,
 };
-use crate::msgs::{DigitallySigned, HandshakeType, SignatureScheme};
-use crate::pki::{Certificate, Curve, PrivateKey, PublicKey, sign};
+use crate::msgs::{
+    DigitallySigned, Extension, ExtensionType, HandshakeType, SignatureAlgorithms, SignatureScheme,
+};
+use crate::pki::{Certificate, Curve, PrivateKey, PublicKey, sign, verify};
 use crate::record::content;
 use crate::suites::{TLS1_2, TLS1_3, Tls13Suite};
 
@@ -401,13 +405,135 @@ pub(crate) fn establish<const IS_CLIENT: bool>(core: &mut Core, e: Established) 
     Ok(Box::new(Established13::<IS_CLIENT>))
 }
 
-/// The identity (and scheme) we authenticate with when the peer accepts `peer_schemes`:
-/// the ECDSA one first, then RSA (ABI.md D26).
-pub(crate) fn choose_identity(core: &Core, peer_schemes: &[u16]) -> Option<(Identity, u16)> {
+/// What the peer said about the certificates it accepts: in a ClientHello, or a
+/// CertificateRequest (in the handshake or after it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CertificateWishes {
+    /// signature_algorithms: the schemes our CertificateVerify may use.
+    pub schemes: Vec<u16>,
+    /// signature_algorithms_cert (RFC 8446 §4.2.3), when sent: the schemes of the
+    /// signatures in our chain. Absent, signature_algorithms applies to them too.
+    pub certificate_schemes: Option<Vec<u16>>,
+    /// certificate_authorities (RFC 8446 §4.2.4), when sent: DER names of the CAs the peer
+    /// trusts.
+    pub authorities: Option<Vec<Vec<u8>>>,
+}
+
+impl CertificateWishes {
+    /// From the extensions of a ClientHello or CertificateRequest whose
+    /// signature_algorithms gave `schemes`: malformed optional extensions are decode_error.
+    pub fn from_extensions(schemes: Vec<u16>, extensions: &[Extension<'_>]) -> Result<Self, Fatal> {
+        Ok(CertificateWishes {
+            schemes,
+            certificate_schemes: signature_algorithms_cert(extensions)?,
+            authorities: certificate_authorities(extensions)?
+                .map(|names| names.into_iter().map(<[u8]>::to_vec).collect()),
+        })
+    }
+
+    /// Every signature in `chain` uses a scheme the peer accepts (RFC 8446 §4.4.2.2). A
+    /// self-signed certificate's own signature is left out: the peer trusts or distrusts
+    /// that certificate as it is, and checks no signature of it.
+    fn accepts_signatures_of(&self, chain: &[Arc<Certificate>]) -> bool {
+        let accepted = self.certificate_schemes.as_ref().unwrap_or(&self.schemes);
+        chain
+            .iter()
+            .filter(|c| c.subject.der != c.issuer.der)
+            .all(|c| {
+                verify::certificate_signature_scheme(&c.sig_alg_id)
+                    .is_some_and(|s| accepted.contains(&s))
+            })
+    }
+
+    /// The peer named no CAs, or `chain` reaches one it named: a certificate of the chain
+    /// is issued by, or is, a named CA.
+    fn accepts_issuer_of(&self, chain: &[Arc<Certificate>]) -> bool {
+        self.authorities.as_ref().is_none_or(|names| {
+            chain
+                .iter()
+                .any(|c| names.contains(&c.issuer.der) || names.contains(&c.subject.der))
+        })
+    }
+}
+
+/// The identity (and scheme) we authenticate with: of those that can sign a
+/// CertificateVerify with one of the peer's schemes, the first in our order (ECDSA, then
+/// RSA: ABI.md D26) whose chain reaches a CA the peer named and whose signatures the peer
+/// accepts; failing that, one that at least reaches a named CA, then one whose signatures
+/// are accepted, then the first that can sign. RFC 8446 §4.4.2.2 and §4.2.4 let us send a
+/// chain the peer may not accept rather than none: the peer decides, and a client that
+/// would be refused may still be let in anonymously by the server's callback.
+pub(crate) fn choose_identity(core: &Core, wishes: &CertificateWishes) -> Option<(Identity, u16)> {
     [core.keys.ec_identity(), core.keys.rsa_identity()]
         .into_iter()
         .flatten()
-        .find_map(|id| signing_scheme(&id.key, peer_schemes).map(|s| (id.clone(), s)))
+        .filter_map(|id| signing_scheme(&id.key, &wishes.schemes).map(|s| (id, s)))
+        // min_by_key keeps the first of equal keys: our order among equally good ones.
+        .min_by_key(|(id, _)| {
+            (
+                !wishes.accepts_issuer_of(&id.chain),
+                !wishes.accepts_signatures_of(&id.chain),
+            )
+        })
+        .map(|(id, s)| (id.clone(), s))
+}
+
+/// Our signature_algorithms_cert body when it says something signature_algorithms
+/// (`signature_algorithms`, what the same message lists) does not: the schemes chain
+/// validation accepts in certificates. RFC 8446 §4.2.3 lets the extension be left out
+/// when the lists are the same; we send it whenever they differ as sets, since
+/// signature_algorithms alone would then claim or deny certificate schemes wrongly.
+pub(crate) fn signature_algorithms_cert_body(
+    signature_algorithms: &[u16],
+) -> Result<Option<Vec<u8>>, crate::codec::TooLong> {
+    let ours = verify::certificate_signature_schemes();
+    let same = ours.len() == signature_algorithms.len()
+        && ours.iter().all(|s| signature_algorithms.contains(s));
+    if same {
+        return Ok(None);
+    }
+    SignatureAlgorithms(ours.into_iter().map(SignatureScheme).collect())
+        .to_bytes()
+        .map(Some)
+}
+
+/// A TLS 1.3 CertificateRequest body (RFC 8446 §4.3.2) with `context`: the schemes we
+/// verify in a CertificateVerify, those we accept in certificates when they differ, and
+/// the names of our trusted CAs (certificate_authorities, §4.2.4; the TLS 1.2 request's
+/// list, so the same limit: names that overflow the 2-byte list are an error, not a
+/// truncated list). No CA loaded (a build that may request anyway): no names, since the
+/// extension cannot be empty.
+pub(crate) fn certificate_request_body(core: &Core, context: &[u8]) -> Result<Vec<u8>, Fatal> {
+    let verify_schemes: Vec<u16> = VERIFY_SCHEMES.iter().map(|s| s.0).collect();
+    let schemes = SignatureAlgorithms(VERIFY_SCHEMES.to_vec()).to_bytes()?;
+    let certificate_schemes = signature_algorithms_cert_body(&verify_schemes)?;
+    let authorities = if core.keys.ca_certs.is_empty() {
+        None
+    } else {
+        let names = core.keys.ca_certs.iter().map(|ca| &ca.subject.der[..]);
+        Some(CertificateAuthorities(names.collect()).to_bytes()?)
+    };
+    let mut extensions = vec![Extension {
+        typ: ExtensionType::SIGNATURE_ALGORITHMS,
+        body: &schemes,
+    }];
+    if let Some(body) = &certificate_schemes {
+        extensions.push(Extension {
+            typ: ExtensionType::SIGNATURE_ALGORITHMS_CERT,
+            body,
+        });
+    }
+    if let Some(body) = &authorities {
+        extensions.push(Extension {
+            typ: ExtensionType::CERTIFICATE_AUTHORITIES,
+            body,
+        });
+    }
+    Ok(CertificateRequest13 {
+        context,
+        extensions,
+    }
+    .to_bytes()?)
 }
 
 /// A Certificate message body (RFC 8446 §4.4.2): `identity`'s chain, or an empty list.

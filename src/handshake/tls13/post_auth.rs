@@ -13,9 +13,9 @@
 use std::sync::Arc;
 
 use super::{
-    Established13, VERIFY_SCHEMES, accept_missing_client_certificate, certificate_body,
-    certificate_verify, check_certificate_verify, check_finished, choose_identity, parse_chain,
-    receive_key_update, transcript_hash,
+    CertificateWishes, Established13, VERIFY_SCHEMES, accept_missing_client_certificate,
+    certificate_body, certificate_request_body, certificate_verify, check_certificate_verify,
+    check_finished, choose_identity, parse_chain, receive_key_update, transcript_hash,
 };
 use crate::codec::Codec;
 use crate::crypto::rng;
@@ -24,7 +24,7 @@ use crate::handshake::{
     Callbacks, Core, Input, Next, PeerIdentity, State, Transcript, authenticate_peer_chain,
 };
 use crate::msgs::tls13::{Certificate13, CertificateRequest13};
-use crate::msgs::{Extension, ExtensionType, HandshakeType, SignatureAlgorithms};
+use crate::msgs::HandshakeType;
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
 
@@ -63,15 +63,7 @@ pub fn request(core: &mut Core) -> Result<Box<dyn State>, Fatal> {
     let mut transcript = session_transcript(core)?;
     let context: [u8; 8] =
         rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
-    let schemes = SignatureAlgorithms(VERIFY_SCHEMES.to_vec()).to_bytes()?;
-    let request = CertificateRequest13 {
-        context: &context,
-        extensions: vec![Extension {
-            typ: ExtensionType::SIGNATURE_ALGORITHMS,
-            body: &schemes,
-        }],
-    }
-    .to_bytes()?;
+    let request = certificate_request_body(core, &context)?;
     send(
         core,
         &mut transcript,
@@ -85,19 +77,21 @@ pub fn request(core: &mut Core) -> Result<Box<dyn State>, Fatal> {
 }
 
 /// Client: answers a post-handshake CertificateRequest with the chain of an identity that
-/// signs with one of the server's schemes (or an empty Certificate), its CertificateVerify,
+/// signs with one of the server's schemes, chosen as in the handshake (`choose_identity`),
+/// or an empty Certificate, its CertificateVerify,
 /// and Finished under our application traffic secret (RFC 8446 §4.4).
 pub fn answer(core: &mut Core, raw: &[u8], body: &[u8]) -> Result<(), Fatal> {
     let mut transcript = session_transcript(core)?;
     let request = CertificateRequest13::parse(body, ())?;
-    let schemes = request.signature_schemes()?;
+    let wishes =
+        CertificateWishes::from_extensions(request.signature_schemes()?, &request.extensions)?;
     transcript.add(raw);
     let session = core
         .tls13
         .as_ref()
         .ok_or(Fatal::internal("no TLS 1.3 session"))?;
     let hash = transcript_hash(session.suite.hash);
-    let chosen = choose_identity(core, &schemes);
+    let chosen = choose_identity(core, &wishes);
     let certificate = certificate_body(request.context, chosen.as_ref().map(|(id, _)| id))?;
     send(
         core,

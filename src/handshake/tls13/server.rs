@@ -7,9 +7,10 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::{
-    Established, HandshakeKeys, VERIFY_SCHEMES, accept_missing_client_certificate,
-    certificate_body, certificate_verify, check_certificate_verify, check_finished,
-    choose_identity, establish, parse_chain, send_compatibility_ccs, transcript_hash,
+    CertificateWishes, Established, HandshakeKeys, VERIFY_SCHEMES,
+    accept_missing_client_certificate, certificate_body, certificate_request_body,
+    certificate_verify, check_certificate_verify, check_finished, choose_identity, establish,
+    parse_chain, send_compatibility_ccs, transcript_hash,
 };
 use crate::codec::Codec;
 use crate::crypto::rng;
@@ -26,13 +27,13 @@ use crate::handshake::{
 };
 use crate::keys::Identity;
 use crate::msgs::tls13::{
-    Certificate13, CertificateRequest13, EncryptedExtensions, HRR_RANDOM, KeyShareClientHello,
-    KeyShareEntry, KeyShareHelloRetry, KeyShareServerHello, MAX_TICKET_LIFETIME, NewSessionTicket,
-    OfferedPsks, PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient,
-    SupportedVersionsServer, client_hello_without_binders,
+    Certificate13, EncryptedExtensions, HRR_RANDOM, KeyShareClientHello, KeyShareEntry,
+    KeyShareHelloRetry, KeyShareServerHello, MAX_TICKET_LIFETIME, NewSessionTicket, OfferedPsks,
+    PskKeyExchangeModes, SelectedPsk, SupportedVersionsClient, SupportedVersionsServer,
+    client_hello_without_binders,
 };
 use crate::msgs::{
-    ClientHello, Extension, ExtensionType, HandshakeType, SignatureAlgorithms, SupportedGroups,
+    ClientHello, ExtensionType, HandshakeType, SignatureAlgorithms, SupportedGroups,
     encode_server_hello, find_ext,
 };
 use crate::pki::Certificate;
@@ -82,6 +83,9 @@ fn check_hello(ch: &ClientHello<'_>) -> Result<(), Fatal> {
     {
         return Err(Fatal::illegal("pre_shared_key is not the last extension"));
     }
+    // signature_algorithms_cert and certificate_authorities are read strictly in every
+    // hello, not only in those that end up authenticated with a certificate.
+    CertificateWishes::from_extensions(Vec::new(), &ch.extensions)?;
     Ok(())
 }
 
@@ -142,7 +146,11 @@ pub(crate) fn preferred_suite(
 }
 
 /// The certificate we authenticate with: one whose key signs with a scheme the client
-/// accepts (signature_algorithms is mandatory then, RFC 8446 §4.2.3).
+/// accepts (signature_algorithms is mandatory then, RFC 8446 §4.2.3), preferably one whose
+/// chain the client's signature_algorithms_cert and certificate_authorities accept
+/// (`choose_identity`). Both are optional in a ClientHello and read strictly
+/// (decode_error when malformed); certificate_authorities there is used for the choice
+/// exactly as in a CertificateRequest.
 fn certificate_authentication(core: &Core, ch: &ClientHello<'_>) -> Result<Authentication, Fatal> {
     let schemes: Vec<u16> = SignatureAlgorithms::parse(
         find_ext(&ch.extensions, ExtensionType::SIGNATURE_ALGORITHMS)
@@ -153,7 +161,8 @@ fn certificate_authentication(core: &Core, ch: &ClientHello<'_>) -> Result<Authe
     .iter()
     .map(|s| s.0)
     .collect();
-    choose_identity(core, &schemes)
+    let wishes = CertificateWishes::from_extensions(schemes, &ch.extensions)?;
+    choose_identity(core, &wishes)
         .map(|(identity, scheme)| Authentication::Certificate { identity, scheme })
         .ok_or(Fatal::handshake(
             "no certificate signs with a scheme the client accepts",
@@ -539,7 +548,7 @@ fn issue_ticket(
     Ok(())
 }
 
-/// CertificateRequest (RFC 8446 §4.3.2): the schemes we verify. As in TLS 1.2, a server
+/// CertificateRequest (RFC 8446 §4.3.2; `certificate_request_body`). As in TLS 1.2, a server
 /// with no trusted CA cannot authenticate anyone and refuses (unless built to send an
 /// empty request).
 fn send_certificate_request(core: &mut Core) -> Result<(), Fatal> {
@@ -548,15 +557,8 @@ fn send_certificate_request(core: &mut Core) -> Result<(), Fatal> {
             "client authentication required but no trusted CA loaded",
         ));
     }
-    let schemes = SignatureAlgorithms(VERIFY_SCHEMES.to_vec()).to_bytes()?;
-    let request = CertificateRequest13 {
-        context: &[],
-        extensions: vec![Extension {
-            typ: ExtensionType::SIGNATURE_ALGORITHMS,
-            body: &schemes,
-        }],
-    };
-    core.send_handshake(HandshakeType::CERTIFICATE_REQUEST, &request.to_bytes()?)
+    let request = certificate_request_body(core, &[])?;
+    core.send_handshake(HandshakeType::CERTIFICATE_REQUEST, &request)
 }
 
 fn send_certificate(core: &mut Core, identity: &Identity) -> Result<(), Fatal> {
