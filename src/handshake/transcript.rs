@@ -61,6 +61,9 @@ impl Transcript {
     /// far), and the messages themselves only if `keep_messages`.
     pub fn start_hashing(&mut self, algorithms: &[HashAlgorithm], keep_messages: bool) {
         let so_far = self.messages.as_deref().unwrap_or_default();
+        // Exactly the contexts asked for: a context is about 230 bytes, and a first push
+        // would make room for four.
+        self.hashes.reserve_exact(algorithms.len());
         for &alg in algorithms {
             if self.context(alg).is_none() {
                 let mut ctx = HashContext::new(alg);
