@@ -1073,13 +1073,15 @@ fn server_flight_reframed_with_messages_straddling_records() {
             .flat_map(|r| r.2)
             .collect()
     };
-    let framings: Vec<Box<dyn Fn(&[u8]) -> Vec<usize>>> = vec![
+    /// The record ends for a handshake stream.
+    type Framing = fn(&[u8]) -> Vec<usize>;
+    let framings: [Framing; 4] = [
         // Two records, cut a few bytes into the second message, or just before the last.
-        Box::new(|s| vec![split_messages(s)[0].len() + 3, s.len()]),
-        Box::new(|s| vec![s.len() - 2, s.len()]),
+        |s| vec![split_messages(s)[0].len() + 3, s.len()],
+        |s| vec![s.len() - 2, s.len()],
         // Fixed-size records: most hold a tail, whole messages or none, and a head.
-        Box::new(|s| fixed_size_record_ends(s.len(), 700)),
-        Box::new(|s| fixed_size_record_ends(s.len(), 97)),
+        |s| fixed_size_record_ends(s.len(), 700),
+        |s| fixed_size_record_ends(s.len(), 97),
     ];
     for (f, framing) in framings.iter().enumerate() {
         let mut client =
