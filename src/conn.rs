@@ -112,6 +112,22 @@ pub struct Connection {
     handshake_open_at_close: bool,
 }
 
+/// The length (header included) of the handshake message at the start of `buf` if it is
+/// all there, `None` if more bytes are needed; a declared length above the maximum is
+/// decode_error as soon as the header is seen.
+fn next_message_len(buf: &[u8]) -> Result<Option<usize>, Fatal> {
+    let Some(len) = buf.get(1..4) else {
+        return Ok(None);
+    };
+    let body_len = (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
+    if body_len > MAX_HANDSHAKE_MESSAGE {
+        return Err(Fatal::decode(
+            "handshake message longer than the allowed maximum",
+        ));
+    }
+    Ok((buf.len() >= 4 + body_len).then_some(4 + body_len))
+}
+
 impl Connection {
     fn new(config: Config, keys: Arc<Keys>, is_client: bool) -> Self {
         let mut core = Core::new(keys, config);
@@ -274,6 +290,9 @@ impl Connection {
         if let Some(Ok(h)) = Header::parse(&self.inbuf[..self.in_len])
             && h.total_len() > self.inbuf.len()
         {
+            // Exactly: `resize` alone would double the allocation (3,000 bytes for a
+            // 1,600-byte record), which a session holding a handshake flight pays for.
+            self.inbuf.reserve_exact(h.total_len() - self.inbuf.len());
             self.inbuf.resize(h.total_len(), 0);
         }
         if self.in_len == self.inbuf.len() {
@@ -460,30 +479,72 @@ impl Connection {
             return Err(Fatal::unexpected("empty handshake record"));
         }
         self.warning_alerts = 0;
-        self.hs_buf.extend_from_slice(&self.inbuf[range]);
-        while let Some(len) = self.hs_buf.get(1..4) {
-            let body_len =
-                (usize::from(len[0]) << 16) | (usize::from(len[1]) << 8) | usize::from(len[2]);
-            if body_len > MAX_HANDSHAKE_MESSAGE {
-                return Err(Fatal::decode(
-                    "handshake message longer than the allowed maximum",
-                ));
-            }
-            if self.hs_buf.len() < 4 + body_len {
-                break;
-            }
-            let msg: Vec<u8> = self.hs_buf.drain(..4 + body_len).collect();
-            let epoch = self.core.record.read_key_epoch();
-            self.on_handshake_message(&msg, cb)?;
-            // RFC 8446 §5.1: a message that changed the read keys must end its record;
-            // bytes behind it were protected under the old keys.
-            if epoch != self.core.record.read_key_epoch() && !self.hs_buf.is_empty() {
-                return Err(Fatal::unexpected(
-                    "handshake data in the record of a key change",
-                ));
+        // Messages that lie whole in the record are handled where they are; only a message
+        // split across records is assembled in `hs_buf` (copying every message there, and
+        // out again, held a flight's Certificate message three times at the handshake's
+        // peak: record, reassembly buffer, message).
+        let mut pos = range.start;
+        if self.hs_buf.is_empty() {
+            while let Some(len) = next_message_len(&self.inbuf[pos..range.end])? {
+                let end = pos + len;
+                // The buffer is moved out (not reallocated: its bytes stay where the
+                // application's pointers expect them) while the state machine, which needs
+                // the connection mutably, reads the message from it.
+                let inbuf = std::mem::take(&mut self.inbuf);
+                let handled =
+                    self.on_handshake_message_keyed(&inbuf[pos..end], end < range.end, cb);
+                self.inbuf = inbuf;
+                handled?;
+                pos = end;
             }
         }
+        self.hs_buf.extend_from_slice(&self.inbuf[pos..range.end]);
+        let mut hs_buf = std::mem::take(&mut self.hs_buf);
+        let mut start = 0;
+        let handled = loop {
+            let len = match next_message_len(&hs_buf[start..]) {
+                Ok(Some(len)) => len,
+                Ok(None) => break Ok(()),
+                Err(f) => break Err(f),
+            };
+            let end = start + len;
+            if let Err(f) =
+                self.on_handshake_message_keyed(&hs_buf[start..end], end < hs_buf.len(), cb)
+            {
+                break Err(f);
+            }
+            start = end;
+        };
+        hs_buf.drain(..start);
+        // Only bytes of a message still incomplete keep the allocation: a session holds
+        // none between fragmented messages, and none once established. (Nothing but this
+        // function writes to `hs_buf`, so nothing written meanwhile is lost.)
+        self.hs_buf = if hs_buf.is_empty() {
+            Vec::new()
+        } else {
+            hs_buf
+        };
+        handled?;
         Ok(None)
+    }
+
+    /// One whole handshake message; `more_follows`: bytes of the same record come after it,
+    /// which RFC 8446 §5.1 forbids behind a message that changed the read keys (they were
+    /// protected under the old keys).
+    fn on_handshake_message_keyed(
+        &mut self,
+        raw: &[u8],
+        more_follows: bool,
+        cb: &mut dyn Callbacks,
+    ) -> Result<(), Fatal> {
+        let epoch = self.core.record.read_key_epoch();
+        self.on_handshake_message(raw, cb)?;
+        if epoch != self.core.record.read_key_epoch() && more_follows {
+            return Err(Fatal::unexpected(
+                "handshake data in the record of a key change",
+            ));
+        }
+        Ok(())
     }
 
     /// A change_cipher_spec record under TLS 1.3 (RFC 8446 §5, Appendix D.4): between the

@@ -1054,6 +1054,64 @@ fn client_hello_fragmented_into_records_at_every_boundary() {
     );
 }
 
+/// The ends of `size`-byte records covering `len` bytes (the last one shorter).
+fn fixed_size_record_ends(len: usize, size: usize) -> Vec<usize> {
+    (1..=len.div_ceil(size))
+        .map(|i| (i * size).min(len))
+        .collect()
+}
+
+/// Records that end inside a message and also carry whole ones (the tail of one message,
+/// whole messages, the head of the next): whole messages are handled straight from the
+/// record, the split ones reassembled, and both kinds may share a record.
+#[test]
+fn server_flight_reframed_with_messages_straddling_records() {
+    let stream_of = |wire: &[u8]| -> Vec<u8> {
+        split_records(wire)
+            .into_iter()
+            .filter(|r| r.0 == content::HANDSHAKE)
+            .flat_map(|r| r.2)
+            .collect()
+    };
+    /// The record ends for a handshake stream.
+    type Framing = fn(&[u8]) -> Vec<usize>;
+    let framings: [Framing; 4] = [
+        // Two records, cut a few bytes into the second message, or just before the last.
+        |s| vec![split_messages(s)[0].len() + 3, s.len()],
+        |s| vec![s.len() - 2, s.len()],
+        // Fixed-size records: most hold a tail, whole messages or none, and a head.
+        |s| fixed_size_record_ends(s.len(), 700),
+        |s| fixed_size_record_ends(s.len(), 97),
+    ];
+    for (f, framing) in framings.iter().enumerate() {
+        let mut client =
+            Connection::new_client(client_keys(), options(0xc02f, TLS12)).expect("client");
+        let mut server = Connection::new_server(server_keys());
+        feed(&mut server, &take_out(&mut client), usize::MAX);
+        let stream = stream_of(&take_out(&mut server));
+        assert!(split_messages(&stream).len() >= 4, "framing {f}");
+        let mut wire = Vec::new();
+        let mut start = 0;
+        for end in framing(&stream) {
+            wire.extend(record(content::HANDSHAKE, TLS12, &stream[start..end]));
+            start = end;
+        }
+        assert_eq!(start, stream.len(), "framing {f}");
+        let got = feed(&mut client, &wire, usize::MAX);
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "framing {f}");
+        assert!(!client.errored(), "framing {f}");
+        // The client's answer completes the handshake.
+        for _ in 0..4 {
+            pump(&mut client, &mut server);
+            pump(&mut server, &mut client);
+        }
+        assert!(
+            client.handshake_complete() && server.handshake_complete(),
+            "framing {f}"
+        );
+    }
+}
+
 #[test]
 fn final_flights_split_at_every_byte_boundary() {
     // Resumed handshake: the client's CCS + Finished, split everywhere.

@@ -1278,3 +1278,113 @@ fn client_authenticates_with_pss_when_the_certificate_request_lists_it() {
     );
     exchange(&mut p, 1000, usize::MAX);
 }
+
+// ---------------------------------------------------------------------------------------
+// The server's chain: verified from its DER, parsed whole for the callback and for failures
+
+/// What the certificate callback was shown: chain length, statuses and alert, per call; it
+/// answers with the alert it was given (0 accepts a chain that verified).
+#[derive(Default)]
+struct ChainSeen {
+    calls: Vec<(usize, Vec<i32>, u8)>,
+}
+
+impl matrixssl::handshake::Callbacks for ChainSeen {
+    fn has_certificate_callback(&self) -> bool {
+        true
+    }
+    fn certificate(
+        &mut self,
+        chain: &[Arc<matrixssl::pki::Certificate>],
+        statuses: &[i32],
+        alert: u8,
+    ) -> i32 {
+        self.calls.push((chain.len(), statuses.to_vec(), alert));
+        i32::from(alert)
+    }
+    fn extension(&mut self, _: u16, _: &[u8]) -> i32 {
+        0
+    }
+}
+
+/// Runs the handshake with `cb` as the client's callbacks (the server's are `NoCallbacks`).
+fn drive_with_client_callbacks(
+    client: &mut Connection,
+    server: &mut Connection,
+    cb: &mut dyn matrixssl::handshake::Callbacks,
+) {
+    for _ in 0..6 {
+        let (mut sink, mut alerts) = (Vec::new(), Vec::new());
+        pump(client, server, usize::MAX, &mut sink, &mut alerts);
+        let data = server.outdata().to_vec();
+        server.sent(data.len());
+        let mut off = 0;
+        while off < data.len() && !client.errored() {
+            let (at, room) = client.read_buf();
+            let n = room.min(data.len() - off);
+            client.inbuf_mut()[at..at + n].copy_from_slice(&data[off..off + n]);
+            off += n;
+            let mut r = client.received(n, cb);
+            while r.rc == MATRIXSSL_APP_DATA || r.rc == MATRIXSSL_RECEIVED_ALERT {
+                r = client.processed(cb);
+            }
+        }
+        if client.errored() || client.handshake_complete() && server.handshake_complete() {
+            return;
+        }
+    }
+}
+
+fn client_keys_trusting(ca: &str) -> Arc<Keys> {
+    let mut k = Keys::default();
+    k.load_rsa_files(None, None, None, Some(&path(ca)))
+        .expect("client CA");
+    Arc::new(k)
+}
+
+#[test]
+fn certificate_callback_sees_the_whole_server_chain() {
+    for version in [0x0303, 0x0304] {
+        let options = ClientOptions {
+            max_version: version,
+            ..Default::default()
+        };
+        // A chain that verifies: both certificates, both PASS, no alert.
+        let mut client = Connection::new_client(client_keys(), options.clone()).unwrap();
+        let mut server = Connection::new_server(server_keys());
+        let mut seen = ChainSeen::default();
+        drive_with_client_callbacks(&mut client, &mut server, &mut seen);
+        assert!(client.handshake_complete(), "{version:x}");
+        assert_eq!(
+            seen.calls,
+            vec![(2, vec![PS_CERT_AUTH_PASS; 2], 0)],
+            "{version:x}"
+        );
+        // From a root the client does not trust: still both certificates, with the
+        // failure, which the callback keeps.
+        let mut client =
+            Connection::new_client(client_keys_trusting("ec-ca.pem"), options.clone()).unwrap();
+        let mut server = Connection::new_server(server_keys());
+        let mut seen = ChainSeen::default();
+        drive_with_client_callbacks(&mut client, &mut server, &mut seen);
+        assert!(client.errored(), "{version:x}");
+        assert_eq!(seen.calls.len(), 1, "{version:x}");
+        let (len, statuses, alert) = &seen.calls[0];
+        assert_eq!((*len, statuses.len()), (2, 2), "{version:x}");
+        assert_ne!(*alert, 0, "{version:x}");
+        assert!(
+            statuses.iter().any(|&s| s != PS_CERT_AUTH_PASS),
+            "{version:x}"
+        );
+        // Without a callback the untrusted chain fails the handshake too.
+        let client =
+            Connection::new_client(client_keys_trusting("ec-ca.pem"), options.clone()).unwrap();
+        let (p, alerts) = drive(client, Connection::new_server(server_keys()), usize::MAX);
+        assert!(
+            p.client.errored() && !p.client.handshake_complete(),
+            "{version:x}"
+        );
+        // With the same alert the callback was shown.
+        assert_eq!(alerts, vec![[2, *alert]], "{version:x}");
+    }
+}

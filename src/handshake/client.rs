@@ -1,7 +1,5 @@
 //! Client handshake states: RSA and ECDHE key exchange, full and resumed handshakes.
 
-use std::sync::Arc;
-
 use zeroize::Zeroizing;
 
 use super::ecdhe::{self, KeyShare};
@@ -10,7 +8,7 @@ use super::finished::{
 };
 use super::{
     AuthContext, Callbacks, Core, Input, KeySchedule, Negotiated, Next, PeerIdentity, State,
-    authenticate_peer_chain, tls13,
+    authenticate_peer_ders, parse_peer_leaf, tls13,
 };
 use crate::client_sessions::{TLS13_RECORD_SECRET, Ticket13};
 use crate::codec::{Codec, TooLong};
@@ -27,7 +25,7 @@ use crate::msgs::{
     find_ext,
 };
 use crate::pki::verify::{KeyUse, Usage};
-use crate::pki::{Certificate, PublicKey, sign};
+use crate::pki::{PublicKey, sign};
 use crate::suites::{
     self, CipherSuite, KeyExchange, MAX_VERSION, MIN_VERSION, TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
     TLS1_2, TLS1_3,
@@ -863,24 +861,17 @@ impl State for ExpectCertificate {
                 "server Certificate message is empty",
             ));
         }
-        let chain = ders
-            .iter()
-            .map(|der| Certificate::from_der(der).map(Arc::new))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| {
-                Fatal::new(
-                    AlertDescription::BAD_CERTIFICATE,
-                    "server certificate does not parse",
-                )
-            })?;
+        const CAUSE: &str = "server certificate does not parse";
+        let leaf = parse_peer_leaf(&ders, CAUSE)?;
         core.transcript.add(m.raw);
         let peer = PeerIdentity::of_chain(ders.iter().copied());
         super::check_renegotiation_peer(core, &peer)?;
         let mut params = self.params;
         params.auth.peer = peer;
         let key_use = KeyUse::for_server_kx(params.ks.suite.kx);
-        params.auth.anonymous = authenticate_peer_chain(core, cb, &chain, Usage::Server, key_use)?;
-        let leaf_key = chain[0].public_key.clone();
+        params.auth.anonymous =
+            authenticate_peer_ders(core, cb, &leaf, &ders[1..], Usage::Server, key_use, CAUSE)?;
+        let leaf_key = leaf.public_key.clone();
         expect_key_exchange_for(params, self.offered_version, leaf_key)
     }
 }

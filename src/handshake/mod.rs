@@ -21,7 +21,7 @@ use crate::error::{AlertDescription, Fatal};
 use crate::keys::Keys;
 use crate::msgs::{HandshakeType, handshake_message};
 use crate::pki::Certificate;
-use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verify_chain};
+use crate::pki::verify::{KeyUse, Usage, peer_key_alert, verifies_on_common_path, verify_chain};
 use crate::record::{RecordLayer, content};
 use crate::suites::CipherSuite;
 use crate::trace;
@@ -507,6 +507,62 @@ pub(crate) fn authenticate_peer_chain(
         return Err(Fatal::new(AlertDescription(key_alert), cause));
     }
     Ok(anonymous)
+}
+
+/// One certificate of the peer's chain, parsed; one that does not parse is bad_certificate
+/// (`cause` names whose chain it was).
+fn parse_peer_certificate(der: &[u8], cause: &'static str) -> Result<Arc<Certificate>, Fatal> {
+    Certificate::from_der(der)
+        .map(Arc::new)
+        .map_err(|_| Fatal::new(AlertDescription::BAD_CERTIFICATE, cause))
+}
+
+/// The leaf of the peer's chain (`ders`, leaf first, not empty), parsed. Every certificate
+/// must parse (bad_certificate otherwise, `cause` in the error), but only the leaf is
+/// kept: the others are needed parsed only by the certificate callback and by a chain that
+/// fails webpki ([`authenticate_peer_ders`] parses them again then), and holding them all
+/// while the chain is verified was a third of a handshake's peak heap with RSA chains.
+pub(crate) fn parse_peer_leaf(
+    ders: &[&[u8]],
+    cause: &'static str,
+) -> Result<Arc<Certificate>, Fatal> {
+    let (leaf, intermediates) = ders
+        .split_first()
+        .ok_or(Fatal::new(AlertDescription::BAD_CERTIFICATE, cause))?;
+    // The others first, each dropped as soon as it is checked, so that no two are held
+    // parsed at once.
+    for der in intermediates {
+        parse_peer_certificate(der, cause)?;
+    }
+    parse_peer_certificate(leaf, cause)
+}
+
+/// [`authenticate_peer_chain`] for a chain held as its parsed `leaf` and the DER of the
+/// certificates after it (from [`parse_peer_leaf`]): when no certificate callback is set
+/// and webpki accepts the chain with a leaf key fit for `key_use`, that is the whole
+/// verdict, reached without parsing the intermediates again; otherwise the chain is parsed
+/// whole for the walk, its statuses and the callback.
+pub(crate) fn authenticate_peer_ders(
+    core: &Core,
+    cb: &mut dyn Callbacks,
+    leaf: &Arc<Certificate>,
+    intermediates: &[&[u8]],
+    usage: Usage,
+    key_use: KeyUse,
+    cause: &'static str,
+) -> Result<bool, Fatal> {
+    if !cb.has_certificate_callback()
+        && peer_key_alert(leaf, key_use) == 0
+        && verifies_on_common_path(leaf, intermediates, &core.keys.ca_certs, usage, now_unix())
+    {
+        return Ok(false);
+    }
+    let mut chain = Vec::with_capacity(1 + intermediates.len());
+    chain.push(Arc::clone(leaf));
+    for der in intermediates {
+        chain.push(parse_peer_certificate(der, cause)?);
+    }
+    authenticate_peer_chain(core, cb, &chain, usage, key_use)
 }
 
 /// RFC 7627 §5.4 (the triple-handshake attack): in a renegotiation of a connection whose

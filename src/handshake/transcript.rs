@@ -75,6 +75,9 @@ impl Transcript {
     /// far), and the messages themselves only if `keep_messages`.
     pub fn start_hashing(&mut self, algorithms: &[HashAlgorithm], keep_messages: bool) {
         let parts = self.parts_mut();
+        // Exactly the contexts asked for: a context is about 230 bytes, and a first push
+        // would make room for four.
+        parts.hashes.reserve_exact(algorithms.len());
         for &alg in algorithms {
             if !parts.hashes.iter().any(|h| h.algorithm() == alg) {
                 let mut ctx = HashContext::new(alg);

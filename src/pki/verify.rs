@@ -503,7 +503,19 @@ fn webpki_verify(
     let Some((leaf, rest)) = chain.split_first() else {
         return Err(webpki::Error::BadDer);
     };
-    let leaf_der = CertificateDer::from(leaf.der.as_slice());
+    let rest: Vec<&[u8]> = rest.iter().map(|c| c.der.as_slice()).collect();
+    webpki_verify_ders(&leaf.der, &rest, trusted, usage, now_unix)
+}
+
+/// [`webpki_verify`] on the certificates' DER (webpki reads nothing else).
+fn webpki_verify_ders(
+    leaf: &[u8],
+    rest: &[&[u8]],
+    trusted: &[Arc<Certificate>],
+    usage: Usage,
+    now_unix: u64,
+) -> Result<(), webpki::Error> {
+    let leaf_der = CertificateDer::from(leaf);
     let end_entity = webpki::EndEntityCert::try_from(&leaf_der)?;
     let anchor_ders: Vec<CertificateDer<'_>> = trusted
         .iter()
@@ -514,10 +526,8 @@ fn webpki_verify(
         .iter()
         .filter_map(|d| webpki::anchor_from_trusted_cert(d).ok())
         .collect();
-    let intermediates: Vec<CertificateDer<'_>> = rest
-        .iter()
-        .map(|c| CertificateDer::from(c.der.as_slice()))
-        .collect();
+    let intermediates: Vec<CertificateDer<'_>> =
+        rest.iter().map(|&der| CertificateDer::from(der)).collect();
     let eku = match usage {
         Usage::Server => webpki::KeyUsage::server_auth(),
         Usage::Client => webpki::KeyUsage::client_auth(),
@@ -610,6 +620,23 @@ pub fn verify_chain(
         statuses
     };
     ChainVerdict { alert, statuses }
+}
+
+/// Whether [`verify_chain`] accepts the chain `leaf` + `intermediates` (DER, as received)
+/// on its common path, where every status is PASS and only webpki's verdict counts: a v3
+/// leaf that is not itself a loaded CA, and a chain webpki accepts. `false` says nothing
+/// about the chain: `verify_chain` on the parsed chain then gives the verdict. Lets a
+/// handshake verify without holding every certificate of the chain parsed.
+pub fn verifies_on_common_path(
+    leaf: &Certificate,
+    intermediates: &[&[u8]],
+    trusted: &[Arc<Certificate>],
+    usage: Usage,
+    now_unix: u64,
+) -> bool {
+    leaf.version >= 2
+        && !is_trusted(leaf, trusted)
+        && webpki_verify_ders(&leaf.der, intermediates, trusted, usage, now_unix).is_ok()
 }
 
 /// D9a: a chain whose leaf is X.509 v1, which webpki cannot read as an end entity.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{
     CertificateWishes, Established, HandshakeKeys, VERIFY_SCHEMES, certificate_body,
     certificate_verify, check_certificate_verify, check_finished, choose_identity, establish,
-    parse_chain, send_compatibility_ccs, transcript_hash,
+    send_compatibility_ccs, transcript_hash,
 };
 use zeroize::Zeroizing;
 
@@ -19,7 +19,7 @@ use crate::handshake::tls13_keys::retry_transcript_start;
 use crate::handshake::tls13_keys::{EarlySecret, PskKind};
 use crate::handshake::{
     AuthContext, Callbacks, Core, Input, Message, Next, PeerIdentity, State, Transcript,
-    authenticate_peer_chain,
+    authenticate_peer_ders, parse_peer_leaf,
 };
 use crate::keys::Keys;
 use crate::msgs::tls13::{
@@ -604,24 +604,34 @@ impl State for ExpectCertificate {
         if msg.entries.is_empty() {
             return Err(Fatal::decode("server Certificate message is empty"));
         }
-        let chain = parse_chain(&msg, true)?;
-        let peer = PeerIdentity::of_chain(msg.certs());
+        let certs = msg.certs();
+        let leaf = parse_peer_leaf(&certs, SERVER_CHAIN_UNPARSED)?;
+        // Until the CertificateVerify, the rest of the chain waits as received: parsed
+        // again only if the callback is to see it or webpki refuses it.
+        let intermediates = certs[1..].iter().map(|der| der.to_vec()).collect();
+        let peer = PeerIdentity::of_chain(certs);
         core.transcript.add(m.raw);
         Ok(Box::new(ExpectCertificateVerify {
             keys: self.keys,
             ccs_sent: self.ccs_sent,
             certificate_request: self.certificate_request,
-            chain,
+            leaf,
+            intermediates,
             peer,
         }))
     }
 }
 
+/// The cause of the bad_certificate alert for a server chain that does not parse.
+const SERVER_CHAIN_UNPARSED: &str = "server certificate does not parse";
+
 struct ExpectCertificateVerify {
     keys: HandshakeKeys,
     ccs_sent: bool,
     certificate_request: Option<CertificateWishes>,
-    chain: Vec<Arc<Certificate>>,
+    leaf: Arc<Certificate>,
+    /// The DER of the certificates after the leaf.
+    intermediates: Vec<Vec<u8>>,
     peer: PeerIdentity,
 }
 
@@ -630,12 +640,20 @@ impl State for ExpectCertificateVerify {
         let m = input.expect(HandshakeType::CERTIFICATE_VERIFY)?;
         let hash = self.keys.transcript(core)?;
         let offered: Vec<u16> = VERIFY_SCHEMES.iter().map(|s| s.0).collect();
-        check_certificate_verify(m.body, &self.chain[0].public_key, &offered, true, &hash)?;
+        check_certificate_verify(m.body, &self.leaf.public_key, &offered, true, &hash)?;
         // The chain is judged (and shown to the certificate callback) only once the server
         // proved it holds the leaf's key (ABI.md D26).
         let mut auth = AuthContext::new(&core.keys);
-        auth.anonymous =
-            authenticate_peer_chain(core, cb, &self.chain, Usage::Server, KeyUse::Signature)?;
+        let intermediates: Vec<&[u8]> = self.intermediates.iter().map(Vec::as_slice).collect();
+        auth.anonymous = authenticate_peer_ders(
+            core,
+            cb,
+            &self.leaf,
+            &intermediates,
+            Usage::Server,
+            KeyUse::Signature,
+            SERVER_CHAIN_UNPARSED,
+        )?;
         auth.peer = self.peer;
         core.transcript.add(m.raw);
         Ok(Box::new(ExpectFinished {

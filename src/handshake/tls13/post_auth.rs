@@ -23,8 +23,8 @@ use crate::error::Fatal;
 use crate::handshake::{
     Callbacks, Core, Input, Next, PeerIdentity, State, Transcript, authenticate_peer_chain,
 };
-use crate::msgs::tls13::{Certificate13, CertificateRequest13};
 use crate::msgs::HandshakeType;
+use crate::msgs::tls13::{Certificate13, CertificateRequest13};
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
 
