@@ -37,7 +37,11 @@ INTEROP_ARGS ?=
 PYTHON ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 
 STRIP ?= 1
+comma := ,
 SMALL ?= 0
+# RELR=0 links the small build's shared library without packed relative relocations, for
+# targets with glibc before 2.36 or GNU ld before 2.38 (see below; about 28 KB larger).
+RELR ?= 1
 
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 ifeq ($(SMALL),1)
@@ -50,7 +54,7 @@ ifeq ($(SMALL),1)
 # glibc >= 2.36 (GLIBC_ABI_DT_RELR). After `--`, so only the final link sees it (the
 # dependencies are not rebuilt) and the static archive is unaffected.
 CARGO_BUILD := rustc --profile small --no-default-features --lib --crate-type cdylib \
-	--crate-type staticlib -- -C link-arg=-Wl,-z,pack-relative-relocs
+	--crate-type staticlib$(if $(filter 1,$(RELR)), -- -C link-arg=-Wl$(comma)-z$(comma)pack-relative-relocs)
 REL := $(TARGET_DIR)/small
 BUILD := build/small
 else
