@@ -274,23 +274,14 @@ impl Core {
     /// Queues a handshake message and adds it to the transcript.
     /// Fails (internal_error) only for a body too long for the 3-byte length.
     pub fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Result<(), Fatal> {
-        let msg = handshake_message(typ, body)?;
-        trace::event!(
-            trace::HANDSHAKE,
-            "{}: sent {} (type {}, {} bytes)",
-            trace::role(self.is_client),
-            typ.name(),
-            typ.0,
-            body.len()
-        );
+        let msg = self.send_post_handshake(typ, body)?;
         self.transcript.add(&msg);
-        self.record
-            .write_records(&mut self.out, content::HANDSHAKE, &msg);
         Ok(())
     }
 
-    /// Queues a TLS 1.3 post-handshake message (NewSessionTicket, KeyUpdate, the messages of
-    /// post-handshake authentication), which belongs to no connection transcript; returns
+    /// Queues a handshake message without adding it to the connection's transcript: TLS 1.3
+    /// post-handshake messages (NewSessionTicket, KeyUpdate, the messages of post-handshake
+    /// authentication) belong to none, and [`Core::send_handshake`] adds its own. Returns
     /// the framed message for an exchange that keeps a transcript of its own.
     pub fn send_post_handshake(
         &mut self,
