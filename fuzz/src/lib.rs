@@ -14,7 +14,7 @@ use matrixssl::error::*;
 use matrixssl::handshake::Callbacks;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
 use matrixssl::keys::Keys;
-use matrixssl::pki::Certificate;
+use matrixssl::pki::{Certificate, PrivateKey};
 use matrixssl::record::content;
 
 pub mod targets;
@@ -28,6 +28,8 @@ use matrixssl::crypto::rng::deterministic::{self, Stream};
 pub const CLIENT_STREAM: u64 = 0xc1;
 /// The same for the server under test (`server_recv`).
 pub const SERVER_STREAM: u64 = 0x5e;
+/// The stream [`fixed_identity`] signs its certificate under.
+const IDENTITY_STREAM: u64 = 0x1d;
 
 /// Runs `f` with `stream` as the thread's random stream, leaving `stream` where `f` left
 /// it (so one end's calls can be interleaved with the other's while recording).
@@ -80,6 +82,9 @@ pub struct Fixture {
     pub server_key_der: Vec<u8>,
     pub ec_chain_der: Vec<u8>,
     pub ec_key_der: Vec<u8>,
+    /// [`fixed_identity`] alone (also as the CA that client certificates are requested
+    /// for): a server whose certificate handshakes do not depend on the generated PKI.
+    pub fixed_identity_keys: Arc<Keys>,
 }
 
 pub fn fixture() -> &'static Fixture {
@@ -116,7 +121,13 @@ pub fn fixture() -> &'static Fixture {
             )
             .expect("client keys");
         client.add_psk(PSK_KEY, PSK_ID).expect("client PSK");
+        let (cert, key) = fixed_identity();
+        let mut fixed = Keys::default();
+        fixed
+            .load_ec_mem(Some(&cert), Some(&key), Some(&cert))
+            .expect("fixed identity");
         Fixture {
+            fixed_identity_keys: Arc::new(fixed),
             server_keys: Arc::new(server),
             client_keys: Arc::new(client),
             ca_der: pki_file("ca.der"),
@@ -126,6 +137,86 @@ pub fn fixture() -> &'static Fixture {
             ec_key_der: pki_file("ec-server-sec1.der"),
         }
     })
+}
+
+/// DER: `tag`, the definite length, `content`.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match content.len() {
+        n @ 0..=0x7f => out.push(n as u8),
+        n @ 0x80..=0xff => out.extend([0x81, n as u8]),
+        n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A P-256 identity that is the same in every process: a fixed private scalar (SEC1
+/// ECPrivateKey DER) and a self-signed certificate (DER) signed under a fixed random
+/// stream. A server with the test PKI's certificate sends a different Certificate and
+/// CertificateVerify with every generated PKI; with this one, seeds recorded against it
+/// (a client's Finished, certificate and signature) replay under any PKI.
+pub fn fixed_identity() -> (Vec<u8>, Vec<u8>) {
+    const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const ECDSA_WITH_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+    const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+    let key_der = der(
+        0x30,
+        &[
+            der(0x02, &[1]),
+            der(0x04, &[0x42; 32]),
+            der(0xa0, &der(0x06, P256)),
+        ]
+        .concat(),
+    );
+    let Ok(PrivateKey::Ec(key)) = PrivateKey::from_der_any(&key_der) else {
+        panic!("fixed P-256 key");
+    };
+    let name = der(
+        0x30,
+        &der(
+            0x31,
+            &der(
+                0x30,
+                &[der(0x06, COMMON_NAME), der(0x0c, b"localhost")].concat(),
+            ),
+        ),
+    );
+    let algorithm = der(0x30, &der(0x06, ECDSA_WITH_SHA256));
+    let spki = der(
+        0x30,
+        &[
+            der(0x30, &[der(0x06, EC_PUBLIC_KEY), der(0x06, P256)].concat()),
+            der(0x03, &[&[0][..], key.public_point()].concat()),
+        ]
+        .concat(),
+    );
+    let tbs = der(
+        0x30,
+        &[
+            der(0xa0, &der(0x02, &[2])),
+            der(0x02, &[1]),
+            algorithm.clone(),
+            name.clone(),
+            der(
+                0x30,
+                &[der(0x17, b"200101000000Z"), der(0x18, b"99991231235959Z")].concat(),
+            ),
+            name,
+            spki,
+        ]
+        .concat(),
+    );
+    let signature = with_stream(&mut Stream::new(IDENTITY_STREAM), || {
+        key.sign(matrixssl::crypto::hash::HashAlgorithm::Sha256, &tbs)
+    })
+    .expect("self-signature");
+    let cert = der(
+        0x30,
+        &[tbs, algorithm, der(0x03, &[&[0][..], &signature].concat())].concat(),
+    );
+    (cert, key_der)
 }
 
 /// Callbacks that accept whatever the peer presents (so the fuzzer can get past the

@@ -80,7 +80,8 @@ const VERSIONS: [u16; 4] = [0x0303, 0x0302, 0x0301, 0x0304];
 /// `server_recv`: `[flags] bytes...` — a fresh server session receives `bytes` as if from a
 /// client. flags bit 0: request a client certificate; bits 1-2: highest version (3: TLS
 /// 1.3, under [`crate::config_for`]); bits 3-5: delivery chunk size; bit 6: the certificate
-/// callback refuses (alert 42).
+/// callback refuses (alert 42); bit 7: the server holds [`crate::fixed_identity`] only (no
+/// PSK, the same certificate whatever the PKI) instead of the fixture's keys.
 ///
 /// The server draws its randomness from [`crate::SERVER_STREAM`] started afresh, so a
 /// client's flights recorded against it (`gen_seeds`) stay valid: its Finished included.
@@ -98,7 +99,12 @@ pub fn server_recv_outcome(data: &[u8]) -> Delivery {
     let version = VERSIONS[usize::from(flags >> 1 & 3)];
     let config = crate::config_for(version);
     crate::restart_stream(crate::SERVER_STREAM);
-    let mut server = Connection::new_server_with(config, f.server_keys.clone());
+    let keys = if flags & 0x80 != 0 {
+        &f.fixed_identity_keys
+    } else {
+        &f.server_keys
+    };
+    let mut server = Connection::new_server_with(config, keys.clone());
     let opts = server.server_options_mut();
     opts.client_auth = flags & 1 != 0;
     opts.max_version = version;

@@ -63,19 +63,19 @@ pub fn with_key_source<R>(len: usize, f: impl FnOnce(&dyn SecureRandom) -> R) ->
     f(&ring::test::rand::FixedSliceRandom { bytes: &bytes })
 }
 
-/// Runs `f` with the generator ring's ECDSA signing draws its nonce input from (ring mixes
-/// it with the key and the message digest).
+/// Runs `f` with the generator ring's signing draws from: the ECDSA nonce input (ring mixes
+/// it with the key and the message digest) and the RSA-PSS salt.
 #[cfg(not(feature = "fuzzing-deterministic"))]
-pub fn with_nonce_source<R>(f: impl FnOnce(&dyn SecureRandom) -> R) -> R {
+pub fn with_signing_source<R>(f: impl FnOnce(&dyn SecureRandom) -> R) -> R {
     f(&*SYSTEM_RANDOM)
 }
 
-/// Fuzzing build: the nonce input is one byte of the stream repeated (ring asks for a length
-/// that depends on the curve and hash, which a fixed slice could not follow); ring's mixing
-/// with the key and digest keeps nonces distinct per message.
+/// Fuzzing build: one byte of the stream repeated (ring asks for a length that depends on
+/// the curve or hash, which a fixed slice could not follow); ring's mixing with the key and
+/// digest keeps ECDSA nonces distinct per message.
 #[cfg(feature = "fuzzing-deterministic")]
 #[allow(deprecated)]
-pub fn with_nonce_source<R>(f: impl FnOnce(&dyn SecureRandom) -> R) -> R {
+pub fn with_signing_source<R>(f: impl FnOnce(&dyn SecureRandom) -> R) -> R {
     let mut byte = [0u8; 1];
     deterministic::fill(&mut byte);
     f(&ring::test::rand::FixedByteRandom { byte: byte[0] })
@@ -105,6 +105,7 @@ pub fn with_key_load_source<R>(f: impl FnOnce(&dyn SecureRandom) -> R) -> R {
 #[cfg(feature = "fuzzing-deterministic")]
 pub mod deterministic {
     use std::cell::Cell;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     /// A position in one labelled stream of bytes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,8 +122,14 @@ pub mod deterministic {
         }
     }
 
+    /// Labels of the streams threads start on: distinct per thread (tests built with
+    /// `--all-features` run sessions on many threads against shared caches, where equal
+    /// session ids would collide), and apart from the small labels harnesses choose.
+    static NEXT_THREAD_LABEL: AtomicU64 = AtomicU64::new(1 << 63);
+
     thread_local! {
-        static CURRENT: Cell<Stream> = const { Cell::new(Stream::new(0)) };
+        static CURRENT: Cell<Stream> =
+            Cell::new(Stream::new(NEXT_THREAD_LABEL.fetch_add(1, Ordering::Relaxed)));
     }
 
     /// Makes `stream` the calling thread's generator; returns the one it replaces (with

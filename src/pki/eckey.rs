@@ -252,7 +252,7 @@ impl EcPrivateKey {
     /// ECDSA with `hash` over `message`, DER-encoded `ECDSA-Sig-Value`.
     pub fn sign(&self, hash: HashAlgorithm, message: &[u8]) -> Result<Vec<u8>, ()> {
         if hash == self.curve.native_hash() {
-            let sig = crate::crypto::rng::with_nonce_source(|r| self.ring_pair.sign(r, message))
+            let sig = crate::crypto::rng::with_signing_source(|r| self.ring_pair.sign(r, message))
                 .map_err(|_| ())?;
             return Ok(sig.as_ref().to_vec());
         }

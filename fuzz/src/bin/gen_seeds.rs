@@ -306,13 +306,13 @@ fn handshake_seeds(out: &Path, complete: &mut Vec<String>) {
     }
 }
 
-/// TLS 1.3 conversations with certificates, client authentication and a KeyUpdate, for
-/// `client_recv`: the server holds no PSK, so it authenticates with a certificate
-/// (EncryptedExtensions, Certificate, CertificateVerify, Finished, then NewSessionTicket).
-/// The seeds carry the server's certificate and signature, so they replay under any test
-/// PKI. The client's flights go to `server_recv` too; its replies there contain the PKI's
-/// server certificate, so they get past the client's Finished only under the PKI they were
-/// recorded with.
+/// TLS 1.3 conversations with certificates, client authentication and a KeyUpdate. For
+/// `client_recv`, servers with the test PKI's identities and no PSK, so that they
+/// authenticate with a certificate (EncryptedExtensions, Certificate, CertificateVerify,
+/// Finished, then NewSessionTicket): the seeds carry the server's certificate and
+/// signature, so they replay under any test PKI. For `server_recv` (and `client_recv`), a
+/// server with the harnesses' fixed identity (flag bit 7): the client's Finished covers the
+/// server's certificate, which must not change with the PKI.
 fn tls13_certificate_seeds(out: &Path, complete: &mut Vec<String>) {
     let load = |rsa: bool, ec: bool| {
         let mut keys = Keys::default();
@@ -357,13 +357,32 @@ fn tls13_certificate_seeds(out: &Path, complete: &mut Vec<String>) {
             &[&[cflags, 0][..], &t.s2c].concat(),
         );
         complete.push(format!("client_recv {name}-full"));
-        let sflags = u8::from(client_auth) | version_bits(0x0304) << 1;
+    }
+    let fixed = &fixture().fixed_identity_keys;
+    for (name, client_auth) in [
+        ("tls13-fixed-cert", false),
+        ("tls13-fixed-cert-client-auth", true),
+    ] {
+        let (_, options) = client_recv_options(cflags, 0);
+        let t = record_with(options, client_auth, fixed, false, SERVER_STREAM);
+        assert!(!t.psk, "the fixed identity holds no PSK");
         write(
             out,
-            "server_recv",
+            "client_recv",
             &format!("{name}-full"),
-            &[&[sflags][..], &t.c2s].concat(),
+            &[&[cflags, 0][..], &t.s2c].concat(),
         );
+        complete.push(format!("client_recv {name}-full"));
+        let sflags = 0x80 | u8::from(client_auth) | version_bits(0x0304) << 1;
+        for (suffix, chunk) in [("full", 0), ("trickle", 2)] {
+            write(
+                out,
+                "server_recv",
+                &format!("{name}-{suffix}"),
+                &[&[sflags | chunk << 3][..], &t.c2s].concat(),
+            );
+            complete.push(format!("server_recv {name}-{suffix}"));
+        }
     }
     // A PSK handshake followed by a KeyUpdate.
     let (_, options) = client_recv_options(cflags, 0);
