@@ -148,6 +148,34 @@ fn default_offer_negotiates_tls13_when_both_allow_it() {
     established(&p, 0x1301);
 }
 
+/// Only the fuzz harnesses build the library with `fuzzing-deterministic`, which replays
+/// every random value: in the normal build two ClientHellos made the same way differ in
+/// their random, legacy session id and key shares.
+#[test]
+fn client_hellos_are_not_replayable() {
+    // Constant on purpose: fails the test suite of any build the feature leaked into.
+    #[allow(clippy::assertions_on_constants)]
+    {
+        assert!(!cfg!(feature = "fuzzing-deterministic"));
+    }
+    let hello = || {
+        let c =
+            Connection::new_client_with(config(TLS1_3), client_keys(), ClientOptions::default())
+                .unwrap();
+        c.outdata().to_vec()
+    };
+    let (a, b) = (hello(), hello());
+    assert_eq!(a.len(), b.len());
+    // After the record and handshake headers and the version: the random (its first four
+    // bytes are the clock's), then the session id's length and the 32 bytes of the id.
+    assert_ne!(a[15..43], b[15..43]);
+    assert_ne!(a[44..76], b[44..76]);
+    let differing = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    // 28 random bytes, 32 of session id and the 32-byte X25519 share: 92 bytes, each equal
+    // by chance with probability 1/256.
+    assert!(differing > 80, "only {differing} bytes differ");
+}
+
 #[test]
 fn default_cap_is_tls13() {
     // ABI.md D25: an unchanged configuration offers and accepts TLS 1.3 in both roles.

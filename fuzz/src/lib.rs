@@ -14,10 +14,36 @@ use matrixssl::error::*;
 use matrixssl::handshake::Callbacks;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
 use matrixssl::keys::Keys;
-use matrixssl::pki::Certificate;
+use matrixssl::pki::{Certificate, PrivateKey};
 use matrixssl::record::content;
 
 pub mod targets;
+
+use matrixssl::crypto::rng::deterministic::{self, Stream};
+
+/// The library's random stream (the `fuzzing-deterministic` build) a client under test
+/// draws from: `client_recv` starts it afresh, and `gen_seeds` records the client side of a
+/// conversation under it, so the replayed client sends the recorded ClientHello with the
+/// recorded key shares and can decrypt the recorded server flights.
+pub const CLIENT_STREAM: u64 = 0xc1;
+/// The same for the server under test (`server_recv`).
+pub const SERVER_STREAM: u64 = 0x5e;
+/// The stream [`fixed_identity`] signs its certificate under.
+const IDENTITY_STREAM: u64 = 0x1d;
+
+/// Runs `f` with `stream` as the thread's random stream, leaving `stream` where `f` left
+/// it (so one end's calls can be interleaved with the other's while recording).
+pub fn with_stream<R>(stream: &mut Stream, f: impl FnOnce() -> R) -> R {
+    let outer = deterministic::install(*stream);
+    let r = f();
+    *stream = deterministic::install(outer);
+    r
+}
+
+/// Starts the thread's random stream `label` afresh (a harness about to build its session).
+pub fn restart_stream(label: u64) {
+    deterministic::install(Stream::new(label));
+}
 
 /// Where the PKI lives.
 pub fn pki_dir() -> PathBuf {
@@ -37,7 +63,7 @@ fn pki_file(name: &str) -> Vec<u8> {
     })
 }
 
-fn pki_path(name: &str) -> Vec<u8> {
+pub fn pki_path(name: &str) -> Vec<u8> {
     pki_dir().join(name).into_os_string().into_encoded_bytes()
 }
 
@@ -56,6 +82,9 @@ pub struct Fixture {
     pub server_key_der: Vec<u8>,
     pub ec_chain_der: Vec<u8>,
     pub ec_key_der: Vec<u8>,
+    /// [`fixed_identity`] alone (also as the CA that client certificates are requested
+    /// for): a server whose certificate handshakes do not depend on the generated PKI.
+    pub fixed_identity_keys: Arc<Keys>,
 }
 
 pub fn fixture() -> &'static Fixture {
@@ -92,7 +121,13 @@ pub fn fixture() -> &'static Fixture {
             )
             .expect("client keys");
         client.add_psk(PSK_KEY, PSK_ID).expect("client PSK");
+        let (cert, key) = fixed_identity();
+        let mut fixed = Keys::default();
+        fixed
+            .load_ec_mem(Some(&cert), Some(&key), Some(&cert))
+            .expect("fixed identity");
         Fixture {
+            fixed_identity_keys: Arc::new(fixed),
             server_keys: Arc::new(server),
             client_keys: Arc::new(client),
             ca_der: pki_file("ca.der"),
@@ -102,6 +137,86 @@ pub fn fixture() -> &'static Fixture {
             ec_key_der: pki_file("ec-server-sec1.der"),
         }
     })
+}
+
+/// DER: `tag`, the definite length, `content`.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match content.len() {
+        n @ 0..=0x7f => out.push(n as u8),
+        n @ 0x80..=0xff => out.extend([0x81, n as u8]),
+        n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A P-256 identity that is the same in every process: a fixed private scalar (SEC1
+/// ECPrivateKey DER) and a self-signed certificate (DER) signed under a fixed random
+/// stream. A server with the test PKI's certificate sends a different Certificate and
+/// CertificateVerify with every generated PKI; with this one, seeds recorded against it
+/// (a client's Finished, certificate and signature) replay under any PKI.
+pub fn fixed_identity() -> (Vec<u8>, Vec<u8>) {
+    const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const ECDSA_WITH_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+    const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+    let key_der = der(
+        0x30,
+        &[
+            der(0x02, &[1]),
+            der(0x04, &[0x42; 32]),
+            der(0xa0, &der(0x06, P256)),
+        ]
+        .concat(),
+    );
+    let Ok(PrivateKey::Ec(key)) = PrivateKey::from_der_any(&key_der) else {
+        panic!("fixed P-256 key");
+    };
+    let name = der(
+        0x30,
+        &der(
+            0x31,
+            &der(
+                0x30,
+                &[der(0x06, COMMON_NAME), der(0x0c, b"localhost")].concat(),
+            ),
+        ),
+    );
+    let algorithm = der(0x30, &der(0x06, ECDSA_WITH_SHA256));
+    let spki = der(
+        0x30,
+        &[
+            der(0x30, &[der(0x06, EC_PUBLIC_KEY), der(0x06, P256)].concat()),
+            der(0x03, &[&[0][..], key.public_point()].concat()),
+        ]
+        .concat(),
+    );
+    let tbs = der(
+        0x30,
+        &[
+            der(0xa0, &der(0x02, &[2])),
+            der(0x02, &[1]),
+            algorithm.clone(),
+            name.clone(),
+            der(
+                0x30,
+                &[der(0x17, b"200101000000Z"), der(0x18, b"99991231235959Z")].concat(),
+            ),
+            name,
+            spki,
+        ]
+        .concat(),
+    );
+    let signature = with_stream(&mut Stream::new(IDENTITY_STREAM), || {
+        key.sign(matrixssl::crypto::hash::HashAlgorithm::Sha256, &tbs)
+    })
+    .expect("self-signature");
+    let cert = der(
+        0x30,
+        &[tbs, algorithm, der(0x03, &[&[0][..], &signature].concat())].concat(),
+    );
+    (cert, key_der)
 }
 
 /// Callbacks that accept whatever the peer presents (so the fuzzer can get past the
@@ -157,6 +272,7 @@ fn known_receive_code(rc: i32) -> bool {
 pub struct Delivery {
     pub app_data: usize,
     pub alerts: Vec<[u8; 2]>,
+    /// The session's handshake is complete.
     pub completed: bool,
     /// A negative return: the session is dead.
     pub dead: bool,
@@ -164,7 +280,10 @@ pub struct Delivery {
 
 /// Feeds `bytes` to `conn` through the buffer protocol, `chunk` bytes (at least 1) per
 /// `ReceivedData`, draining whatever it queues as if it had been sent. Checks the buffer
-/// protocol's invariants on the way.
+/// protocol's invariants on the way. Once all is delivered, `ReceivedData(0)` lets the
+/// session decode what it still holds: a session stops decoding to have its flight sent
+/// (the server after the ClientHello), and the records behind it would otherwise never be
+/// read when they came in the same chunk.
 pub fn deliver(
     conn: &mut Connection,
     bytes: &[u8],
@@ -180,41 +299,69 @@ pub fn deliver(
         let n = room.min(chunk).min(bytes.len() - off);
         conn.inbuf_mut()[at..at + n].copy_from_slice(&bytes[off..off + n]);
         off += n;
-        let mut r = conn.received(n, cb);
-        // Each APP_DATA/ALERT consumes a record of at least 6 bytes; bound the loop anyway.
-        for _ in 0..100_000 {
-            assert!(known_receive_code(r.rc), "unexpected return code {}", r.rc);
-            match r.rc {
-                MATRIXSSL_APP_DATA | MATRIXSSL_RECEIVED_ALERT => {
-                    let range = r.plaintext.clone().expect("plaintext range");
-                    let pt = &conn.inbuf_mut()[range];
-                    if r.rc == MATRIXSSL_RECEIVED_ALERT {
-                        assert_eq!(pt.len(), 2, "alerts are two bytes");
-                        d.alerts.push([pt[0], pt[1]]);
-                    } else {
-                        assert!(pt.len() <= 16384, "plaintext above the record limit");
-                        d.app_data += pt.len();
-                    }
-                    r = conn.processed(cb);
-                }
-                rc => {
-                    if rc == MATRIXSSL_HANDSHAKE_COMPLETE {
-                        d.completed = true;
-                    }
-                    if rc < 0 {
-                        d.dead = true;
-                    }
-                    break;
-                }
-            }
-        }
-        drain(conn);
+        let r = conn.received(n, cb);
+        handle_received(conn, r, cb, &mut d);
+        d.completed |= drain(conn);
     }
+    // Each round decodes at least one record, or stops; bound it anyway.
+    for _ in 0..1000 {
+        if d.dead {
+            break;
+        }
+        conn.read_buf();
+        let r = conn.received(0, cb);
+        if matches!(r.rc, PS_SUCCESS | MATRIXSSL_REQUEST_RECV) {
+            break;
+        }
+        handle_received(conn, r, cb, &mut d);
+        d.completed |= drain(conn);
+    }
+    // A completion reported together with the records behind it has no return code of its
+    // own.
+    d.completed |= conn.handshake_complete();
     d
 }
 
-/// Pretends everything queued was sent.
-pub fn drain(conn: &mut Connection) {
+/// Takes the application data and alerts `r` hands over until the session needs more
+/// input or output, recording the outcome in `d`.
+fn handle_received(
+    conn: &mut Connection,
+    mut r: matrixssl::conn::Received,
+    cb: &mut dyn Callbacks,
+    d: &mut Delivery,
+) {
+    // Each APP_DATA/ALERT consumes a record of at least 6 bytes; bound the loop anyway.
+    for _ in 0..100_000 {
+        assert!(known_receive_code(r.rc), "unexpected return code {}", r.rc);
+        match r.rc {
+            MATRIXSSL_APP_DATA | MATRIXSSL_RECEIVED_ALERT => {
+                let range = r.plaintext.clone().expect("plaintext range");
+                let pt = &conn.inbuf_mut()[range];
+                if r.rc == MATRIXSSL_RECEIVED_ALERT {
+                    assert_eq!(pt.len(), 2, "alerts are two bytes");
+                    d.alerts.push([pt[0], pt[1]]);
+                } else {
+                    assert!(pt.len() <= 16384, "plaintext above the record limit");
+                    d.app_data += pt.len();
+                }
+                r = conn.processed(cb);
+            }
+            rc => {
+                if rc == MATRIXSSL_HANDSHAKE_COMPLETE {
+                    d.completed = true;
+                }
+                if rc < 0 {
+                    d.dead = true;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// Pretends everything queued was sent. True when that completed the handshake (a session
+/// whose last flight was its own reports completion from `SentData`).
+pub fn drain(conn: &mut Connection) -> bool {
     let n = conn.outdata().len();
     if n > 0 {
         let rc = conn.sent(n);
@@ -225,7 +372,9 @@ pub fn drain(conn: &mut Connection) {
             ),
             "SentData of everything gave {rc}"
         );
+        return rc == MATRIXSSL_HANDSHAKE_COMPLETE;
     }
+    false
 }
 
 /// Moves what `from` queued into `to` (whole), returning what `to` produced.
@@ -239,7 +388,7 @@ pub fn pump(from: &mut Connection, to: &mut Connection, cb: &mut dyn Callbacks) 
 }
 
 /// As [`deliver`] in one piece, but leaves `to`'s output queued (for the next pump).
-fn deliver_keep_output(to: &mut Connection, bytes: &[u8], cb: &mut dyn Callbacks) -> Delivery {
+pub fn deliver_keep_output(to: &mut Connection, bytes: &[u8], cb: &mut dyn Callbacks) -> Delivery {
     let mut d = Delivery::default();
     let mut off = 0;
     while off < bytes.len() {

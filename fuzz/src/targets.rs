@@ -29,7 +29,7 @@ use matrixssl::pki::verify::{Usage, verify_chain};
 use matrixssl::pki::{Certificate, PrivateKey};
 use matrixssl::suites::KeyExchange;
 
-use crate::{FuzzCallbacks, deliver, drain, established_pair, fixture, seal_records};
+use crate::{Delivery, FuzzCallbacks, deliver, drain, established_pair, fixture, seal_records};
 
 /// Reads fields off the front of the input; past the end everything is zero.
 struct Cursor<'a>(&'a [u8]);
@@ -80,14 +80,31 @@ const VERSIONS: [u16; 4] = [0x0303, 0x0302, 0x0301, 0x0304];
 /// `server_recv`: `[flags] bytes...` — a fresh server session receives `bytes` as if from a
 /// client. flags bit 0: request a client certificate; bits 1-2: highest version (3: TLS
 /// 1.3, under [`crate::config_for`]); bits 3-5: delivery chunk size; bit 6: the certificate
-/// callback refuses (alert 42).
+/// callback refuses (alert 42); bit 7: the server holds [`crate::fixed_identity`] only (no
+/// PSK, the same certificate whatever the PKI) instead of the fixture's keys.
+///
+/// The server draws its randomness from [`crate::SERVER_STREAM`] started afresh, so a
+/// client's flights recorded against it (`gen_seeds`) stay valid: its Finished included.
 pub fn server_recv(data: &[u8]) {
+    server_recv_outcome(data);
+}
+
+/// [`server_recv`], returning what the delivery produced (the replay checks the recorded
+/// conversations complete).
+pub fn server_recv_outcome(data: &[u8]) -> Delivery {
     let f = fixture();
     let mut c = Cursor(data);
     let flags = c.u8();
     crate::install_fixed_sessions();
     let version = VERSIONS[usize::from(flags >> 1 & 3)];
-    let mut server = Connection::new_server_with(crate::config_for(version), f.server_keys.clone());
+    let config = crate::config_for(version);
+    crate::restart_stream(crate::SERVER_STREAM);
+    let keys = if flags & 0x80 != 0 {
+        &f.fixed_identity_keys
+    } else {
+        &f.server_keys
+    };
+    let mut server = Connection::new_server_with(config, keys.clone());
     let opts = server.server_options_mut();
     opts.client_auth = flags & 1 != 0;
     opts.max_version = version;
@@ -95,7 +112,7 @@ pub fn server_recv(data: &[u8]) {
     if flags & 0x40 != 0 {
         cb.cert_result = i32::from(alert::BAD_CERTIFICATE);
     }
-    deliver(&mut server, c.rest(), chunk_size(flags >> 3), &mut cb);
+    deliver(&mut server, c.rest(), chunk_size(flags >> 3), &mut cb)
 }
 
 /// `client_recv`: `[flags] [suite selector] bytes...` — a client session that has queued
@@ -106,11 +123,45 @@ pub fn server_recv(data: &[u8]) {
 /// connection. Suite selector 0 offers the default list; with TLS 1.3 and the selector's
 /// high bit set, one TLS 1.3 suite alone; otherwise one of the compiled-in TLS ≤ 1.2 suites
 /// (which caps the offer at TLS 1.2, ABI.md D25).
+///
+/// The client draws its randomness from [`crate::CLIENT_STREAM`] started afresh, so its
+/// ClientHello (random, key shares) is the one `gen_seeds` recorded and the recorded server
+/// flights decrypt and verify.
 pub fn client_recv(data: &[u8]) {
+    client_recv_outcome(data);
+}
+
+/// [`client_recv`], returning what the delivery produced (`None`: no session was made).
+pub fn client_recv_outcome(data: &[u8]) -> Option<Delivery> {
     let f = fixture();
     let mut c = Cursor(data);
     let flags = c.u8();
     let sel = c.u8();
+    let (version, options) = client_recv_options(flags, sel);
+    let config = crate::config_for(version);
+    crate::restart_stream(crate::CLIENT_STREAM);
+    let Ok(mut client) = Connection::new_client_with(config, f.client_keys.clone(), options) else {
+        return None; // a TLS 1.2 suite with a lower version cap
+    };
+    drain(&mut client);
+    let mut cb = FuzzCallbacks::accepting();
+    if flags & 0x40 != 0 {
+        cb.ext_result = -1;
+    }
+    if flags & 0x80 != 0 {
+        cb.cert_result = SSL_ALLOW_ANON_CONNECTION;
+    }
+    Some(deliver(
+        &mut client,
+        c.rest(),
+        chunk_size(flags >> 3),
+        &mut cb,
+    ))
+}
+
+/// The highest version and the options of `client_recv`'s client for its first two input
+/// bytes (`gen_seeds` records with the same client).
+pub fn client_recv_options(flags: u8, sel: u8) -> (u16, ClientOptions) {
     let version = VERSIONS[usize::from(flags & 3)];
     let cipher_spec = if sel == 0 {
         0
@@ -128,20 +179,7 @@ pub fn client_recv(data: &[u8]) {
         resume: (flags & 4 != 0).then(|| crate::fixed_ticket(usize::from(sel))),
         ..ClientOptions::default()
     };
-    let Ok(mut client) =
-        Connection::new_client_with(crate::config_for(version), f.client_keys.clone(), options)
-    else {
-        return; // a TLS 1.2 suite with a lower version cap
-    };
-    drain(&mut client);
-    let mut cb = FuzzCallbacks::accepting();
-    if flags & 0x40 != 0 {
-        cb.ext_result = -1;
-    }
-    if flags & 0x80 != 0 {
-        cb.cert_result = SSL_ALLOW_ANON_CONNECTION;
-    }
-    deliver(&mut client, c.rest(), chunk_size(flags >> 3), &mut cb);
+    (version, options)
 }
 
 /// `established`: `[config] ops...` — a real handshake (configuration `config & 15`, modulo

@@ -688,10 +688,9 @@ impl RsaPrivateKey {
     ) -> Option<Result<Vec<u8>, ()>> {
         let signer = self.signer.as_ref()?;
         let mut signature = vec![0u8; signer.public().modulus_len()];
-        let rng = ring::rand::SystemRandom::new();
+        // ring draws the PSS salt from the generator (PKCS#1 v1.5 draws nothing).
         Some(
-            signer
-                .sign(encoding, &rng, message, &mut signature)
+            rng::with_signing_source(|r| signer.sign(encoding, r, message, &mut signature))
                 .map(|()| signature)
                 .map_err(|_| ()),
         )

@@ -173,10 +173,7 @@ const LIBRARY_EXTENSIONS: [ExtensionType; 5] = [
 
 fn hello_random() -> Result<[u8; 32], i32> {
     let mut random: [u8; 32] = rng::random_array().map_err(|_| PS_PLATFORM_FAIL)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as u32);
-    random[..4].copy_from_slice(&now.to_be_bytes());
+    random[..4].copy_from_slice(&rng::gmt_unix_time().to_be_bytes());
     Ok(random)
 }
 

@@ -1,10 +1,10 @@
 //! Ephemeral elliptic-curve Diffie-Hellman (RFC 8422) over ring's X25519, P-256 and P-384.
 
 use ring::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
-use ring::rand::SystemRandom;
 use zeroize::Zeroizing;
 
 use crate::codec::{Codec, TooLong};
+use crate::crypto::rng;
 use crate::error::Fatal;
 use crate::msgs::{EcPointFormats, SupportedGroups};
 
@@ -23,6 +23,11 @@ fn algorithm(group: u16) -> Option<&'static agreement::Algorithm> {
     }
 }
 
+/// The private key's size in bytes: what ring draws from the generator per attempt.
+fn private_key_len(group: u16) -> usize {
+    if group == SECP384R1 { 48 } else { 32 }
+}
+
 /// Our half of an exchange: the secret is consumed by `agree`, so it is used once.
 pub struct KeyShare {
     pub group: u16,
@@ -33,8 +38,10 @@ pub struct KeyShare {
 impl KeyShare {
     pub fn generate(group: u16) -> Result<KeyShare, Fatal> {
         let alg = algorithm(group).ok_or(Fatal::internal("ECDHE group not implemented"))?;
-        let secret = EphemeralPrivateKey::generate(alg, &SystemRandom::new())
-            .map_err(|_| Fatal::internal("ECDHE key generation failed"))?;
+        let secret = rng::with_key_source(private_key_len(group), |r| {
+            EphemeralPrivateKey::generate(alg, r)
+        })
+        .map_err(|_| Fatal::internal("ECDHE key generation failed"))?;
         let public = secret
             .compute_public_key()
             .map_err(|_| Fatal::internal("ECDHE public key computation failed"))?

@@ -127,10 +127,7 @@ pub struct ExpectClientHello;
 fn server_random(version: u16, max_version: u16) -> Result<[u8; 32], Fatal> {
     let mut random: [u8; 32] =
         rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as u32);
-    random[..4].copy_from_slice(&now.to_be_bytes());
+    random[..4].copy_from_slice(&rng::gmt_unix_time().to_be_bytes());
     if max_version >= TLS1_3 && version == TLS1_2 {
         random[24..].copy_from_slice(&DOWNGRADE_TLS12);
     } else if max_version >= TLS1_2 && version < TLS1_2 {

@@ -16,7 +16,6 @@
 #![allow(clippy::result_unit_err)]
 
 use p256::ecdsa::signature::hazmat::PrehashSigner;
-use ring::rand::SystemRandom;
 use ring::signature::{self as ring_sig, EcdsaKeyPair};
 use zeroize::Zeroizing;
 
@@ -186,12 +185,9 @@ impl EcPrivateKey {
         {
             return Err(PS_PARSE_FAIL);
         }
-        let ring_pair = EcdsaKeyPair::from_private_key_and_public_key(
-            curve.ring_signing(),
-            &full,
-            &point,
-            &SystemRandom::new(),
-        )
+        let ring_pair = crate::crypto::rng::with_key_load_source(|r| {
+            EcdsaKeyPair::from_private_key_and_public_key(curve.ring_signing(), &full, &point, r)
+        })
         .map_err(|_| PS_PARSE_FAIL)?;
         Ok(EcPrivateKey {
             curve,
@@ -256,9 +252,7 @@ impl EcPrivateKey {
     /// ECDSA with `hash` over `message`, DER-encoded `ECDSA-Sig-Value`.
     pub fn sign(&self, hash: HashAlgorithm, message: &[u8]) -> Result<Vec<u8>, ()> {
         if hash == self.curve.native_hash() {
-            let sig = self
-                .ring_pair
-                .sign(&SystemRandom::new(), message)
+            let sig = crate::crypto::rng::with_signing_source(|r| self.ring_pair.sign(r, message))
                 .map_err(|_| ())?;
             return Ok(sig.as_ref().to_vec());
         }

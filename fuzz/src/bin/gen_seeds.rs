@@ -4,18 +4,37 @@
 //!
 //!   gen_seeds [OUTDIR]      (default: fuzz/seeds)
 //!
-//! The seeds are committed; rerun this only to refresh them. Randomness makes every run
-//! differ byte-wise, which does not matter to the fuzzer.
+//! The seeds are committed; rerun this only to refresh them. The fuzz crate builds the
+//! library with `fuzzing-deterministic`, so each end of a recorded conversation draws its
+//! randomness from the stream its harness replays it under (`record_with`): the seeds
+//! carry valid encrypted TLS 1.3 flights. Seeds that include our own server's certificate
+//! (server_recv after a certificate handshake) still depend on the test PKI they were
+//! recorded with.
 
 use std::path::{Path, PathBuf};
 
 use matrixssl::conn::Connection;
+use matrixssl::handshake::Callbacks;
 use matrixssl::handshake::client::{ClientOptions, ResumeTicket};
+use matrixssl::pki::Certificate;
 use matrixssl::suites::{ALL, TLS13_SUITES};
+use std::sync::Arc;
+
+use matrixssl::crypto::rng::deterministic::Stream;
+use matrixssl::keys::Keys;
 use matrixssl_fuzz::{
-    ESTABLISHED_CONFIGS, FIXED_SESSIONS, FuzzCallbacks, config_for, fixed_ticket, fixture,
-    install_fixed_sessions, pki_dir, pump,
+    CLIENT_STREAM, ESTABLISHED_CONFIGS, FIXED_SESSIONS, FuzzCallbacks, SERVER_STREAM, config_for,
+    deliver_keep_output, fixed_ticket, fixture, install_fixed_sessions, pki_dir, pki_path,
+    targets::client_recv_options, with_stream,
 };
+
+const COMPLETE_HEADER: &str = "\
+# Written by gen_seeds: seeds holding a whole recorded conversation (`TARGET NAME`). The
+# replay requires each to complete its handshake, deliver the peer's 18 bytes of application
+# data and end with its close_notify: the fuzzing build's deterministic randomness makes
+# the harness's session draw what it drew while recording, so the encrypted flights in the
+# seed are valid for it.
+";
 
 fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) {
     let d = dir.join(target);
@@ -28,42 +47,154 @@ struct Transcript {
     c2s: Vec<u8>,
     s2c: Vec<u8>,
     ticket: Option<ResumeTicket>,
+    /// The handshake used a PSK (TLS 1.3: the fixture's external one), not certificates.
+    psk: bool,
 }
 
 fn record(options: ClientOptions, client_auth: bool) -> Transcript {
+    record_with(
+        options,
+        client_auth,
+        &fixture().server_keys,
+        false,
+        SERVER_STREAM,
+    )
+}
+
+/// A resumption attempt of a session `record` made. Its server draws from another stream:
+/// one that refuses to resume would otherwise assign the very session id the client offers
+/// (the one the first recording's server drew), and the client would take the full
+/// handshake for a resumed one. (`server_recv` cannot resume these sessions anyway: they
+/// are not in its cache.)
+fn record_resumed(options: ClientOptions) -> Transcript {
+    record_with(
+        options,
+        false,
+        &fixture().server_keys,
+        false,
+        SERVER_STREAM + 1,
+    )
+}
+
+/// Records a conversation between the fixture's client and a server holding `server_keys`.
+/// Each end runs under its own random stream, started as `client_recv`/`server_recv` start
+/// theirs, so replaying one end's input to a fresh session of that harness draws the same
+/// randomness and reproduces the conversation byte for byte (the library's
+/// `fuzzing-deterministic` build). `key_update`: after the handshake the server also sends
+/// a TLS 1.3 KeyUpdate (update_requested) before its data.
+fn record_with(
+    options: ClientOptions,
+    client_auth: bool,
+    server_keys: &Arc<Keys>,
+    key_update: bool,
+    server_stream: u64,
+) -> Transcript {
     let f = fixture();
     let config = config_for(options.max_version);
-    let mut client = Connection::new_client_with(config.clone(), f.client_keys.clone(), options)
-        .expect("client");
-    let mut server = Connection::new_server_with(config, f.server_keys.clone());
-    server.server_options_mut().client_auth = client_auth;
+    let mut cs = Stream::new(CLIENT_STREAM);
+    let mut ss = Stream::new(server_stream);
+    let mut client = with_stream(&mut cs, || {
+        Connection::new_client_with(config.clone(), f.client_keys.clone(), options)
+    })
+    .expect("client");
+    let mut server = with_stream(&mut ss, || {
+        let mut server = Connection::new_server_with(config, server_keys.clone());
+        server.server_options_mut().client_auth = client_auth;
+        server
+    });
     let mut t = Transcript {
         c2s: Vec::new(),
         s2c: Vec::new(),
         ticket: None,
+        psk: false,
     };
-    let mut cb = FuzzCallbacks::accepting();
+    let mut client_cb = ServerCertificates(0);
+    let mut server_cb = FuzzCallbacks::accepting();
     for _ in 0..8 {
-        t.c2s.extend_from_slice(client.outdata());
-        pump(&mut client, &mut server, &mut cb);
-        t.s2c.extend_from_slice(server.outdata());
-        pump(&mut server, &mut client, &mut cb);
+        flight(
+            &mut client,
+            &mut cs,
+            &mut server,
+            &mut ss,
+            &mut t.c2s,
+            &mut server_cb,
+        );
+        flight(
+            &mut server,
+            &mut ss,
+            &mut client,
+            &mut cs,
+            &mut t.s2c,
+            &mut client_cb,
+        );
         if client.handshake_complete() && server.handshake_complete() && client.outdata().is_empty()
         {
             break;
         }
     }
-    assert!(client.handshake_complete() && server.handshake_complete());
-    for (from, log) in [(&mut client, &mut t.c2s), (&mut server, &mut t.s2c)] {
-        from.encode_to_outdata(b"GET / HTTP/1.0\r\n\r\n");
-        from.encode_to_outdata(&[]);
-        from.encode_closure_alert();
-        log.extend_from_slice(from.outdata());
-        let n = from.outdata().len();
-        from.sent(n);
+    assert!(
+        client.handshake_complete() && server.handshake_complete(),
+        "handshake failed: client {} server {}",
+        client.errored(),
+        server.errored()
+    );
+    if key_update {
+        with_stream(&mut ss, || {
+            server.add_rehandshake_credits(1);
+            assert_eq!(server.encode_rehandshake(None, false, 0), 0, "KeyUpdate");
+        });
+    }
+    for (from, stream, log) in [
+        (&mut client, &mut cs, &mut t.c2s),
+        (&mut server, &mut ss, &mut t.s2c),
+    ] {
+        with_stream(stream, || {
+            from.encode_to_outdata(b"GET / HTTP/1.0\r\n\r\n");
+            from.encode_to_outdata(&[]);
+            from.encode_closure_alert();
+            log.extend_from_slice(from.outdata());
+            let n = from.outdata().len();
+            from.sent(n);
+        });
     }
     t.ticket = ResumeTicket::from_negotiated(&client.core.negotiated);
+    t.psk = client_cb.0 == 0;
     t
+}
+
+/// One direction: what `from` queued is logged, marked sent and delivered to `to`, each
+/// under its own stream.
+fn flight(
+    from: &mut Connection,
+    from_stream: &mut Stream,
+    to: &mut Connection,
+    to_stream: &mut Stream,
+    log: &mut Vec<u8>,
+    cb: &mut dyn Callbacks,
+) {
+    let bytes = from.outdata().to_vec();
+    if bytes.is_empty() {
+        return;
+    }
+    log.extend_from_slice(&bytes);
+    with_stream(from_stream, || from.sent(bytes.len()));
+    with_stream(to_stream, || deliver_keep_output(to, &bytes, cb));
+}
+
+/// The recording client's callbacks: accept, counting the server's certificate chains.
+struct ServerCertificates(usize);
+
+impl Callbacks for ServerCertificates {
+    fn has_certificate_callback(&self) -> bool {
+        true
+    }
+    fn certificate(&mut self, _chain: &[Arc<Certificate>], _statuses: &[i32], _alert: u8) -> i32 {
+        self.0 += 1;
+        0
+    }
+    fn extension(&mut self, _typ: u16, _body: &[u8]) -> i32 {
+        0
+    }
 }
 
 /// `client_recv`'s suite selector byte for `id` (0 = default list).
@@ -87,7 +218,7 @@ fn version_bits(v: u16) -> u8 {
     }
 }
 
-fn handshake_seeds(out: &Path) {
+fn handshake_seeds(out: &Path, complete: &mut Vec<String>) {
     let mut configs: Vec<(String, u16, u16, bool)> = vec![
         ("default".into(), 0, 0x0303, false),
         ("default-client-auth".into(), 0, 0x0303, true),
@@ -104,11 +235,11 @@ fn handshake_seeds(out: &Path) {
         configs.push((format!("{suite:04x}-0304"), suite, 0x0304, false));
     }
     for (name, suite, version, client_auth) in configs {
-        let options = ClientOptions {
-            max_version: version,
-            cipher_spec: suite,
-            ..Default::default()
-        };
+        // Every recording's server draws the same session id (its stream starts afresh), so
+        // an entry left by the previous recording would be mistaken for this one's.
+        config_for(version).server_cache.clear();
+        // The client client_recv replays these flights to.
+        let (_, options) = client_recv_options(version_bits(version), suite_selector(suite));
         let t = record(options.clone(), client_auth);
         // server_recv: flags = client_auth | version << 1.
         let sflags = u8::from(client_auth) | version_bits(version) << 1;
@@ -141,18 +272,25 @@ fn handshake_seeds(out: &Path) {
             &format!("{name}-full"),
             &[&[cflags, suite_selector(suite)][..], &t.s2c].concat(),
         );
-        // No TLS 1.3 resumption to record yet (ABI.md D28).
         if version >= 0x0304 {
+            complete.push(format!("client_recv {name}-full"));
+            // The fixture's keys hold the same external PSK on both ends, so where the suite
+            // allows one (SHA-256) these are PSK handshakes, and the server's replies do not
+            // depend on the generated PKI; with certificates they do.
+            if t.psk {
+                complete.push(format!("server_recv {name}-full"));
+                if suite == 0 {
+                    complete.push(format!("server_recv {name}-trickle"));
+                }
+            }
+            // No TLS 1.3 resumption to record yet (ABI.md D28).
             continue;
         }
         // A resumed handshake: the server's abbreviated flight.
-        let resumed = record(
-            ClientOptions {
-                resume: t.ticket.clone(),
-                ..options
-            },
-            false,
-        );
+        let resumed = record_resumed(ClientOptions {
+            resume: t.ticket.clone(),
+            ..options
+        });
         write(
             out,
             "server_recv",
@@ -166,6 +304,96 @@ fn handshake_seeds(out: &Path) {
             &[&[cflags, suite_selector(suite)][..], &resumed.s2c].concat(),
         );
     }
+}
+
+/// TLS 1.3 conversations with certificates, client authentication and a KeyUpdate. For
+/// `client_recv`, servers with the test PKI's identities and no PSK, so that they
+/// authenticate with a certificate (EncryptedExtensions, Certificate, CertificateVerify,
+/// Finished, then NewSessionTicket): the seeds carry the server's certificate and
+/// signature, so they replay under any test PKI. For `server_recv` (and `client_recv`), a
+/// server with the harnesses' fixed identity (flag bit 7): the client's Finished covers the
+/// server's certificate, which must not change with the PKI.
+fn tls13_certificate_seeds(out: &Path, complete: &mut Vec<String>) {
+    let load = |rsa: bool, ec: bool| {
+        let mut keys = Keys::default();
+        if rsa {
+            keys.load_rsa_files(
+                Some(&pki_path("server-chain.pem")),
+                Some(&pki_path("server.key")),
+                None,
+                Some(&pki_path("ca.pem")),
+            )
+            .expect("server RSA identity");
+        }
+        if ec {
+            keys.load_ec_files(
+                Some(&pki_path("ec-server-chain.pem")),
+                Some(&pki_path("ec-server.key")),
+                None,
+                None,
+            )
+            .expect("server EC identity");
+        }
+        Arc::new(keys)
+    };
+    let both = load(true, true);
+    let ec_only = load(false, true);
+    let rsa_only = load(true, false);
+    let cases: [(&str, &Arc<Keys>, bool, bool); 5] = [
+        ("tls13-cert", &both, false, false),
+        ("tls13-cert-client-auth", &both, true, false),
+        ("tls13-cert-key-update", &both, false, true),
+        ("tls13-cert-ecdsa", &ec_only, false, false),
+        ("tls13-cert-rsa-pss-client-auth", &rsa_only, true, true),
+    ];
+    let cflags = version_bits(0x0304);
+    for (name, keys, client_auth, key_update) in cases {
+        let (_, options) = client_recv_options(cflags, 0);
+        let t = record_with(options, client_auth, keys, key_update, SERVER_STREAM);
+        write(
+            out,
+            "client_recv",
+            &format!("{name}-full"),
+            &[&[cflags, 0][..], &t.s2c].concat(),
+        );
+        complete.push(format!("client_recv {name}-full"));
+    }
+    let fixed = &fixture().fixed_identity_keys;
+    for (name, client_auth) in [
+        ("tls13-fixed-cert", false),
+        ("tls13-fixed-cert-client-auth", true),
+    ] {
+        let (_, options) = client_recv_options(cflags, 0);
+        let t = record_with(options, client_auth, fixed, false, SERVER_STREAM);
+        assert!(!t.psk, "the fixed identity holds no PSK");
+        write(
+            out,
+            "client_recv",
+            &format!("{name}-full"),
+            &[&[cflags, 0][..], &t.s2c].concat(),
+        );
+        complete.push(format!("client_recv {name}-full"));
+        let sflags = 0x80 | u8::from(client_auth) | version_bits(0x0304) << 1;
+        for (suffix, chunk) in [("full", 0), ("trickle", 2)] {
+            write(
+                out,
+                "server_recv",
+                &format!("{name}-{suffix}"),
+                &[&[sflags | chunk << 3][..], &t.c2s].concat(),
+            );
+            complete.push(format!("server_recv {name}-{suffix}"));
+        }
+    }
+    // A PSK handshake followed by a KeyUpdate.
+    let (_, options) = client_recv_options(cflags, 0);
+    let t = record_with(options, false, &fixture().server_keys, true, SERVER_STREAM);
+    write(
+        out,
+        "client_recv",
+        "tls13-key-update-full",
+        &[&[cflags, 0][..], &t.s2c].concat(),
+    );
+    complete.push("client_recv tls13-key-update-full".into());
 }
 
 /// Abbreviated handshakes resuming the harnesses' fixed sessions, and SSL 2.0-format
@@ -737,7 +965,16 @@ fn main() {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")));
-    handshake_seeds(&out);
+    // The recorded conversations the replay must see complete (see replay.rs).
+    let mut complete = Vec::new();
+    handshake_seeds(&out, &mut complete);
+    tls13_certificate_seeds(&out, &mut complete);
+    let mut list = String::from(COMPLETE_HEADER);
+    complete
+        .iter()
+        .for_each(|l| list.push_str(&format!("{l}\n")));
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("complete.txt"), list).expect("write complete.txt");
     resumption_and_sslv2_seeds(&out);
     established_seeds(&out);
     api_sequence_seeds(&out);

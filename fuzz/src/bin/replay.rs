@@ -1,6 +1,7 @@
 //! Runs every committed input (seeds/, regressions/, and corpus/ when present) through its
 //! harness on a stable toolchain, without libFuzzer: the regression check `make test`
-//! can afford. A panic in a harness is a failure.
+//! can afford. A panic in a harness is a failure, and so is a conversation listed in
+//! seeds/complete.txt that does not complete (its encrypted flights no longer replay).
 //!
 //!   replay [TARGET...]      (default: every target)
 //!
@@ -66,6 +67,46 @@ fn main() {
         }
         println!("{name}: {n} inputs");
     }
+    // The recorded conversations must go all the way: past the encrypted flights.
+    let list = std::fs::read_to_string(root.join("seeds/complete.txt")).unwrap_or_default();
+    let mut checked = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let Some((name, seed)) = line.split_once(' ') else {
+            continue;
+        };
+        if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
+            continue;
+        }
+        let path = root.join("seeds").join(name).join(seed);
+        let data = std::fs::read(&path).unwrap_or_default();
+        let outcome = catch_unwind(AssertUnwindSafe(|| match name {
+            "client_recv" => targets::client_recv_outcome(&data),
+            "server_recv" => Some(targets::server_recv_outcome(&data)),
+            _ => None,
+        }));
+        checked += 1;
+        match outcome {
+            Ok(Some(d))
+                if d.completed
+                    && !d.dead
+                    && d.app_data == 18
+                    && d.alerts.last() == Some(&[1, 0]) =>
+            {
+                passed += 1
+            }
+            other => {
+                failed += 1;
+                println!(
+                    "FAIL {name}: {} did not complete as recorded: {other:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    println!("recorded conversations completed: {checked} checked");
     println!("replay: {passed} passed, {failed} failed");
     std::process::exit(i32::from(failed > 0));
 }
