@@ -781,6 +781,23 @@ impl Connection {
     /// is not printed either, it names a resumable session).
     fn trace_negotiated(&self) {
         let n = &self.core.negotiated;
+        // TLS 1.3 has neither the extended master secret nor renegotiation to report.
+        if let Some(suite) = n.tls13_suite {
+            trace::event!(
+                trace::INFO,
+                "{}: negotiated {} {} (0x{:04x}), {}",
+                trace::role(self.is_client),
+                trace::version_name(n.version),
+                suite.name,
+                suite.id,
+                if n.resumed {
+                    "resumed"
+                } else {
+                    "full handshake"
+                }
+            );
+            return;
+        }
         trace::event!(
             trace::INFO,
             "{}: negotiated {} {} (0x{:04x}), {}, extended master secret {}, secure renegotiation {}",

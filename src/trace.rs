@@ -94,6 +94,7 @@ pub fn version_name(version: u16) -> &'static str {
         0x0301 => "TLS 1.0",
         0x0302 => "TLS 1.1",
         0x0303 => "TLS 1.2",
+        0x0304 => "TLS 1.3",
         _ => "unknown version",
     }
 }
@@ -156,5 +157,6 @@ mod tests {
         assert_eq!(HandshakeType::FINISHED.name(), "Finished");
         assert_eq!(HandshakeType(99).name(), "unknown");
         assert_eq!(version_name(0x0303), "TLS 1.2");
+        assert_eq!(version_name(0x0304), "TLS 1.3");
     }
 }
