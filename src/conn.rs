@@ -87,6 +87,38 @@ fn in_offset(pos: usize) -> u32 {
     u32::try_from(pos).expect("input buffer offsets stay below 4 GiB")
 }
 
+/// The start of a handshake message split across records, kept until the rest arrives.
+///
+/// Empty almost always (between fragmented messages, and in every established session), so
+/// it is one pointer, null when empty, instead of an empty `Vec`'s three words in every
+/// session object; the extra indirection is paid only while a message is being assembled.
+// A boxed `Vec` on purpose: the box is the thin pointer (8 bytes, where a `Vec` or a boxed
+// slice takes 24 or 16 in every session), and its extra allocation exists only while a
+// message is being assembled.
+#[allow(clippy::box_collection)]
+#[derive(Default)]
+struct Reassembly(Option<Box<Vec<u8>>>);
+
+impl Reassembly {
+    fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The bytes held (empty if none), leaving the reassembly empty.
+    fn take(&mut self) -> Vec<u8> {
+        self.0.take().map(|b| *b).unwrap_or_default()
+    }
+
+    /// Holds `bytes` until the rest of their message arrives; nothing if they are empty.
+    fn keep(&mut self, bytes: Vec<u8>) {
+        self.0 = (!bytes.is_empty()).then(|| Box::new(bytes));
+    }
+
+    fn clear(&mut self) {
+        self.0 = None;
+    }
+}
+
 pub struct Connection {
     pub core: Core,
     state: Option<Box<dyn State>>,
@@ -101,7 +133,7 @@ pub struct Connection {
     /// End of the record whose plaintext is currently lent to the application.
     outstanding: Option<u32>,
     /// Handshake message reassembly across records.
-    hs_buf: Vec<u8>,
+    hs_buf: Reassembly,
     /// Server before its first record: an SSL 2.0-format ClientHello is still acceptable.
     awaiting_first_hello: bool,
     reservation: Option<Reservation>,
@@ -169,7 +201,7 @@ impl Connection {
             in_len: 0,
             read_offer: 0,
             outstanding: None,
-            hs_buf: Vec::new(),
+            hs_buf: Reassembly::default(),
             awaiting_first_hello: !is_client,
             reservation: None,
             established_once: false,
@@ -529,8 +561,8 @@ impl Connection {
                 pos = end;
             }
         }
-        self.hs_buf.extend_from_slice(&self.inbuf[pos..range.end]);
-        let mut hs_buf = std::mem::take(&mut self.hs_buf);
+        let mut hs_buf = self.hs_buf.take();
+        hs_buf.extend_from_slice(&self.inbuf[pos..range.end]);
         let mut start = 0;
         let handled = loop {
             let len = match next_message_len(&hs_buf[start..]) {
@@ -550,11 +582,7 @@ impl Connection {
         // Only bytes of a message still incomplete keep the allocation: a session holds
         // none between fragmented messages, and none once established. (Nothing but this
         // function writes to `hs_buf`, so nothing written meanwhile is lost.)
-        self.hs_buf = if hs_buf.is_empty() {
-            Vec::new()
-        } else {
-            hs_buf
-        };
+        self.hs_buf.keep(hs_buf);
         handled?;
         Ok(None)
     }
@@ -664,9 +692,6 @@ impl Connection {
             // otherwise stay allocated for the session's lifetime: a few KB with an RSA
             // chain). A renegotiation starts from empty ones.
             self.core.transcript = crate::handshake::Transcript::new();
-            if self.hs_buf.is_empty() {
-                self.hs_buf = Vec::new();
-            }
         }
         self.state = Some(next);
     }
