@@ -35,7 +35,7 @@ const MAX_EMPTY_RECORDS: u32 = 1024;
 const MAX_CONSECUTIVE_WARNING_ALERTS: u32 = 5;
 /// A server earns one rehandshake credit per this many bytes of application records sent
 /// (BYTES_BEFORE_RH_CREDIT), up to MAX_RH_CREDITS.
-const BYTES_BEFORE_RH_CREDIT: usize = 20 * 1024 * 1024;
+const BYTES_BEFORE_RH_CREDIT: u32 = 20 * 1024 * 1024;
 const MAX_RH_CREDITS: i32 = 0x7fff;
 /// DEFAULT_RH_CREDITS: peer-initiated handshakes a new server session accepts.
 const DEFAULT_RH_CREDITS: i32 = 1;
@@ -57,11 +57,66 @@ impl Received {
 }
 
 /// Room reserved in the output buffer by `write_buf` for one application record.
+///
+/// `room` is at most one fragment (`MAX_PLAINTEXT`) and `split_len` one record of a single
+/// byte, so both fit 16 bits: the `Option<Reservation>` every session object holds then
+/// takes 24 bytes instead of 32.
 struct Reservation {
     start: usize,
-    room: usize,
+    room: u16,
     /// Length of the 1-byte record reserved in front (TLS 1.0 CBC 1/n-1 split), or 0.
-    split_len: usize,
+    split_len: u16,
+}
+
+impl Reservation {
+    fn room(&self) -> usize {
+        usize::from(self.room)
+    }
+
+    fn split_len(&self) -> usize {
+        usize::from(self.split_len)
+    }
+}
+
+/// An offset into the input buffer as the session object holds it: 32 bits, which keeps
+/// every session object 16 bytes smaller than `usize` offsets. The buffer holds the input
+/// not processed yet, normally less than a record plus the default size; it could only
+/// reach 4 GiB if an application fed gigabytes without ever letting them be processed, and
+/// then this panics (the C boundary turns it into PS_FAILURE) rather than wrap around.
+fn in_offset(pos: usize) -> u32 {
+    u32::try_from(pos).expect("input buffer offsets stay below 4 GiB")
+}
+
+/// The start of a handshake message split across records, kept until the rest arrives.
+///
+/// Empty almost always (between fragmented messages, and in every established session), so
+/// it is one pointer, null when empty, instead of an empty `Vec`'s three words in every
+/// session object; the extra indirection is paid only while a message is being assembled.
+// A boxed `Vec` on purpose: the box is the thin pointer (8 bytes, where a `Vec` or a boxed
+// slice takes 24 or 16 in every session), and its extra allocation exists only while a
+// message is being assembled.
+#[allow(clippy::box_collection)]
+#[derive(Default)]
+struct Reassembly(Option<Box<Vec<u8>>>);
+
+impl Reassembly {
+    fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The bytes held (empty if none), leaving the reassembly empty.
+    fn take(&mut self) -> Vec<u8> {
+        self.0.take().map(|b| *b).unwrap_or_default()
+    }
+
+    /// Holds `bytes` until the rest of their message arrives; nothing if they are empty.
+    fn keep(&mut self, bytes: Vec<u8>) {
+        self.0 = (!bytes.is_empty()).then(|| Box::new(bytes));
+    }
+
+    fn clear(&mut self) {
+        self.0 = None;
+    }
 }
 
 pub struct Connection {
@@ -70,15 +125,15 @@ pub struct Connection {
     is_client: bool,
     /// Input buffer; its length is the current buffer size ("insize").
     inbuf: Vec<u8>,
-    /// Unprocessed bytes are `inbuf[in_start..in_len]`.
-    in_start: usize,
-    in_len: usize,
+    /// Unprocessed bytes are `inbuf[in_start..in_len]` (32-bit: see [`in_offset`]).
+    in_start: u32,
+    in_len: u32,
     /// Bytes offered by the last `read_buf` (ReceivedData may not report more).
-    read_offer: usize,
+    read_offer: u32,
     /// End of the record whose plaintext is currently lent to the application.
-    outstanding: Option<usize>,
+    outstanding: Option<u32>,
     /// Handshake message reassembly across records.
-    hs_buf: Vec<u8>,
+    hs_buf: Reassembly,
     /// Server before its first record: an SSL 2.0-format ClientHello is still acceptable.
     awaiting_first_hello: bool,
     reservation: Option<Reservation>,
@@ -94,7 +149,8 @@ pub struct Connection {
     /// refused (see `on_application_data`).
     awaiting_peer_finished: bool,
     /// Application record bytes encoded since the last rehandshake credit was earned.
-    bytes_toward_credit: usize,
+    /// (Below `BYTES_BEFORE_RH_CREDIT` between records, so 32 bits hold it.)
+    bytes_toward_credit: u32,
     /// The last record received / sealed was larger than the default buffer: the buffer's
     /// allocation is then kept when its length shrinks back to the default, so a stream of
     /// large records reuses one allocation instead of a shrink and a regrow per record
@@ -145,7 +201,7 @@ impl Connection {
             in_len: 0,
             read_offer: 0,
             outstanding: None,
-            hs_buf: Vec::new(),
+            hs_buf: Reassembly::default(),
             awaiting_first_hello: !is_client,
             reservation: None,
             established_once: false,
@@ -249,6 +305,11 @@ impl Connection {
 
     // ---- receiving ----------------------------------------------------------------
 
+    /// Where the unprocessed input lies in `inbuf`.
+    fn unprocessed(&self) -> Range<usize> {
+        self.in_start as usize..self.in_len as usize
+    }
+
     /// Drops the lent plaintext record (the application is done with it).
     fn release_outstanding(&mut self) {
         if let Some(end) = self.outstanding.take() {
@@ -260,12 +321,13 @@ impl Connection {
     /// size when what remains fits.
     fn compact(&mut self) {
         if self.in_start > 0 {
-            self.inbuf.copy_within(self.in_start..self.in_len, 0);
+            let unprocessed = self.unprocessed();
+            self.inbuf.copy_within(unprocessed, 0);
             self.in_len -= self.in_start;
             self.in_start = 0;
         }
-        if self.inbuf.len() > DEFAULT_BUF_SIZE && self.in_len <= DEFAULT_BUF_SIZE {
-            let pending_record = Header::parse(&self.inbuf[..self.in_len])
+        if self.inbuf.len() > DEFAULT_BUF_SIZE && self.in_len as usize <= DEFAULT_BUF_SIZE {
+            let pending_record = Header::parse(&self.inbuf[..self.in_len as usize])
                 .and_then(Result::ok)
                 .is_some_and(|h| h.total_len() > DEFAULT_BUF_SIZE);
             if !pending_record {
@@ -287,7 +349,7 @@ impl Connection {
         self.compact();
         // Grow to hold exactly the record being assembled (ABI.md §7.2), so the room
         // offered is then the number of bytes still missing.
-        if let Some(Ok(h)) = Header::parse(&self.inbuf[..self.in_len])
+        if let Some(Ok(h)) = Header::parse(&self.inbuf[..self.in_len as usize])
             && h.total_len() > self.inbuf.len()
         {
             // Exactly: `resize` alone would double the allocation (3,000 bytes for a
@@ -295,11 +357,12 @@ impl Connection {
             self.inbuf.reserve_exact(h.total_len() - self.inbuf.len());
             self.inbuf.resize(h.total_len(), 0);
         }
-        if self.in_len == self.inbuf.len() {
-            self.inbuf.resize(self.in_len + DEFAULT_BUF_SIZE, 0);
+        if self.in_len as usize == self.inbuf.len() {
+            self.inbuf
+                .resize(self.in_len as usize + DEFAULT_BUF_SIZE, 0);
         }
-        self.read_offer = self.inbuf.len() - self.in_len;
-        (self.in_len, self.read_offer)
+        self.read_offer = in_offset(self.inbuf.len() - self.in_len as usize);
+        (self.in_len as usize, self.read_offer as usize)
     }
 
     /// `matrixSslReceivedData`.
@@ -307,14 +370,14 @@ impl Connection {
         // Anything decoding produces (replies, alerts) must follow the encoded output, not an
         // abandoned reservation.
         self.abandon_reservation();
-        if bytes > self.read_offer {
+        if bytes > self.read_offer as usize {
             return Received::code(PS_ARG_FAIL);
         }
         self.read_offer = 0;
         if bytes > 0 && (self.local_error || self.peer_error || self.peer_closed) {
             return Received::code(PS_PROTOCOL_FAIL);
         }
-        self.in_len += bytes;
+        self.in_len += in_offset(bytes);
         self.release_outstanding();
         if self.in_start == self.in_len {
             return Received::code(if bytes == 0 {
@@ -355,7 +418,7 @@ impl Connection {
             if queued && self.core.tls13.is_none() {
                 return Received::code(MATRIXSSL_REQUEST_SEND);
             }
-            let avail = &self.inbuf[self.in_start..self.in_len];
+            let avail = &self.inbuf[self.unprocessed()];
             if self.awaiting_first_hello && avail.first().is_some_and(|b| b & 0x80 != 0) {
                 match self.on_sslv2_hello(cb) {
                     Ok(None) => continue,
@@ -376,7 +439,7 @@ impl Connection {
                 }
                 return self.need_more();
             }
-            let record_start = self.in_start;
+            let record_start = self.in_start as usize;
             self.large_in = header.total_len() > DEFAULT_BUF_SIZE;
             let record_end = record_start + header.total_len();
             let (typ, range) = match self
@@ -387,7 +450,7 @@ impl Connection {
                 Ok((typ, r)) => (typ, (record_start + r.start)..(record_start + r.end)),
                 Err(f) => return self.fail(f),
             };
-            self.in_start = record_end;
+            self.in_start = in_offset(record_end);
             // Under TLS 1.3 keys a record whose outer type is not application_data was
             // not protected (RecordLayer::open passes such CCS and alert records through).
             let unprotected13 = self.core.record.is_tls13()
@@ -421,7 +484,7 @@ impl Connection {
     /// An SSL 2.0-format ClientHello (2-byte header with the high bit set), which old
     /// clients send for compatibility; ABI.md §3.4.2 says servers accept it.
     fn on_sslv2_hello(&mut self, cb: &mut dyn Callbacks) -> Result<Option<Received>, Fatal> {
-        let avail = &self.inbuf[self.in_start..self.in_len];
+        let avail = &self.inbuf[self.unprocessed()];
         let Some(h) = avail.get(..2) else {
             return Ok(Some(self.need_more()));
         };
@@ -431,7 +494,7 @@ impl Connection {
         };
         let msg = msg.to_vec();
         self.awaiting_first_hello = false;
-        self.in_start += 2 + len;
+        self.in_start += in_offset(2 + len);
         if self.closure_sent {
             return Ok(None); // as any handshake message after our close_notify
         }
@@ -498,8 +561,8 @@ impl Connection {
                 pos = end;
             }
         }
-        self.hs_buf.extend_from_slice(&self.inbuf[pos..range.end]);
-        let mut hs_buf = std::mem::take(&mut self.hs_buf);
+        let mut hs_buf = self.hs_buf.take();
+        hs_buf.extend_from_slice(&self.inbuf[pos..range.end]);
         let mut start = 0;
         let handled = loop {
             let len = match next_message_len(&hs_buf[start..]) {
@@ -519,11 +582,7 @@ impl Connection {
         // Only bytes of a message still incomplete keep the allocation: a session holds
         // none between fragmented messages, and none once established. (Nothing but this
         // function writes to `hs_buf`, so nothing written meanwhile is lost.)
-        self.hs_buf = if hs_buf.is_empty() {
-            Vec::new()
-        } else {
-            hs_buf
-        };
+        self.hs_buf.keep(hs_buf);
         handled?;
         Ok(None)
     }
@@ -633,9 +692,6 @@ impl Connection {
             // otherwise stay allocated for the session's lifetime: a few KB with an RSA
             // chain). A renegotiation starts from empty ones.
             self.core.transcript = crate::handshake::Transcript::new();
-            if self.hs_buf.is_empty() {
-                self.hs_buf = Vec::new();
-            }
         }
         self.state = Some(next);
     }
@@ -711,7 +767,7 @@ impl Connection {
                 return Err(Fatal::unexpected("too many consecutive warning alerts"));
             }
         }
-        self.outstanding = Some(record_end);
+        self.outstanding = Some(in_offset(record_end));
         Ok(Some(Received {
             rc: MATRIXSSL_RECEIVED_ALERT,
             plaintext: Some(range),
@@ -750,7 +806,7 @@ impl Connection {
         if self.complete_unreported {
             self.report_completion();
         }
-        self.outstanding = Some(record_end);
+        self.outstanding = Some(in_offset(record_end));
         Ok(Some(Received {
             rc: MATRIXSSL_APP_DATA,
             plaintext: Some(range),
@@ -957,8 +1013,9 @@ impl Connection {
         };
         self.reservation = Some(Reservation {
             start,
-            room,
-            split_len,
+            // `room` was capped at MAX_PLAINTEXT above; `split_len` is one 1-byte record.
+            room: u16::try_from(room).expect("room within one fragment"),
+            split_len: u16::try_from(split_len).expect("a 1-byte record"),
         });
         (at, room)
     }
@@ -1000,13 +1057,13 @@ impl Connection {
         let Some(res) = self.reservation.take() else {
             return PS_FAILURE;
         };
-        if len > res.room {
+        if len > res.room() {
             self.reservation = Some(res);
             return PS_FAILURE;
         }
         // Where the application wrote its first byte (see `write_buf`).
-        let data_at = if res.split_len > 0 {
-            res.start + res.split_len + HEADER_LEN - 1
+        let data_at = if res.split_len() > 0 {
+            res.start + res.split_len() + HEADER_LEN - 1
         } else {
             res.start + HEADER_LEN + self.core.record.prefix_len()
         };
@@ -1066,7 +1123,10 @@ impl Connection {
     }
 
     fn earn_rehandshake_credit(&mut self, record_bytes: usize) {
-        self.bytes_toward_credit += record_bytes;
+        // Callers pass one or two records (at most HEADER_LEN + MAX_BODY bytes each), so
+        // the sum stays far below 2^32; saturating keeps even an impossible value harmless.
+        let record_bytes = u32::try_from(record_bytes).unwrap_or(u32::MAX);
+        self.bytes_toward_credit = self.bytes_toward_credit.saturating_add(record_bytes);
         if self.bytes_toward_credit >= BYTES_BEFORE_RH_CREDIT {
             self.bytes_toward_credit -= BYTES_BEFORE_RH_CREDIT;
             self.core.rehandshake_credits = (self.core.rehandshake_credits + 1).min(MAX_RH_CREDITS);

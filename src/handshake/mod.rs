@@ -177,8 +177,13 @@ impl<const N: usize> std::fmt::Debug for InlineBytes<N> {
 
 /// A session id: at most 32 bytes (RFC 5246 §7.4.1.2).
 pub type SessionId = InlineBytes<32>;
-/// A Finished verify_data: 12 bytes, SSL 3.0's 36 (RFC 6101 §5.6.9).
-pub type VerifyData = InlineBytes<36>;
+/// The longest Finished verify_data this build produces: 12 bytes (RFC 5246 §7.4.9), or
+/// SSL 3.0's 36 (RFC 6101 §5.6.9) when that protocol is compiled in. Every established
+/// session holds two, so room for 36 in a build without SSL 3.0 would cost each one 48
+/// bytes it can never use.
+pub const MAX_VERIFY_DATA: usize = if cfg!(feature = "ssl3") { 36 } else { 12 };
+/// A Finished verify_data (see [`MAX_VERIFY_DATA`]).
+pub type VerifyData = InlineBytes<MAX_VERIFY_DATA>;
 
 /// What a finished handshake established; survives into renegotiations.
 pub struct Negotiated {
