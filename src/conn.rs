@@ -548,43 +548,47 @@ impl Connection {
         // peak: record, reassembly buffer, message).
         let mut pos = range.start;
         if self.hs_buf.is_empty() {
-            while let Some(len) = next_message_len(&self.inbuf[pos..range.end])? {
-                let end = pos + len;
-                // The buffer is moved out (not reallocated: its bytes stay where the
-                // application's pointers expect them) while the state machine, which needs
-                // the connection mutably, reads the message from it.
-                let inbuf = std::mem::take(&mut self.inbuf);
-                let handled =
-                    self.on_handshake_message_keyed(&inbuf[pos..end], end < range.end, cb);
-                self.inbuf = inbuf;
-                handled?;
-                pos = end;
-            }
+            // The buffer is moved out (not reallocated: its bytes stay where the
+            // application's pointers expect them) while the state machine, which needs the
+            // connection mutably, reads the messages from it.
+            let inbuf = std::mem::take(&mut self.inbuf);
+            let (used, handled) = self.on_whole_messages(&inbuf[range.clone()], cb);
+            self.inbuf = inbuf;
+            handled?;
+            pos += used;
         }
         let mut hs_buf = self.hs_buf.take();
         hs_buf.extend_from_slice(&self.inbuf[pos..range.end]);
-        let mut start = 0;
-        let handled = loop {
-            let len = match next_message_len(&hs_buf[start..]) {
-                Ok(Some(len)) => len,
-                Ok(None) => break Ok(()),
-                Err(f) => break Err(f),
-            };
-            let end = start + len;
-            if let Err(f) =
-                self.on_handshake_message_keyed(&hs_buf[start..end], end < hs_buf.len(), cb)
-            {
-                break Err(f);
-            }
-            start = end;
-        };
-        hs_buf.drain(..start);
+        let (used, handled) = self.on_whole_messages(&hs_buf, cb);
+        hs_buf.drain(..used);
         // Only bytes of a message still incomplete keep the allocation: a session holds
         // none between fragmented messages, and none once established. (Nothing but this
         // function writes to `hs_buf`, so nothing written meanwhile is lost.)
         self.hs_buf.keep(hs_buf);
         handled?;
         Ok(None)
+    }
+
+    /// The whole handshake messages at the start of `buf` (a buffer moved out of the
+    /// connection), up to the first error; returns how many bytes they took.
+    fn on_whole_messages(
+        &mut self,
+        buf: &[u8],
+        cb: &mut dyn Callbacks,
+    ) -> (usize, Result<(), Fatal>) {
+        let mut pos = 0;
+        loop {
+            let len = match next_message_len(&buf[pos..]) {
+                Ok(Some(len)) => len,
+                Ok(None) => return (pos, Ok(())),
+                Err(f) => return (pos, Err(f)),
+            };
+            let end = pos + len;
+            if let Err(f) = self.on_handshake_message_keyed(&buf[pos..end], end < buf.len(), cb) {
+                return (pos, Err(f));
+            }
+            pos = end;
+        }
     }
 
     /// One whole handshake message; `more_follows`: bytes of the same record come after it,

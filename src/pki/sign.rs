@@ -207,10 +207,9 @@ fn ring_rsa_verify(
     let n = key.modulus_be();
     let e = key.exponent_be();
     let n_bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
-    let e_ok = e.len() <= 5
-        && e.last().is_some_and(|b| b & 1 == 1)
-        && (e.len() > 1 || e[0] >= 3)
-        && (e.len() < 5 || e[0] == 1);
+    // Minimal big-endian, so more than 5 bytes is above 33 bits.
+    let e_value = e.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b));
+    let e_ok = e.len() <= 5 && e_value >= 3 && e_value & 1 == 1 && e_value < 1 << 33;
     if !(2048..=8192).contains(&n_bits) || !e_ok {
         return None;
     }

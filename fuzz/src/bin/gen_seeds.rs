@@ -42,6 +42,18 @@ fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) {
     std::fs::write(d.join(name), bytes).expect("write seed");
 }
 
+/// [`write`], and lists the seed among those the replay requires to complete.
+fn write_completing(
+    dir: &Path,
+    complete: &mut Vec<String>,
+    target: &str,
+    name: &str,
+    bytes: &[u8],
+) {
+    write(dir, target, name, bytes);
+    complete.push(format!("{target} {name}"));
+}
+
 /// Both directions of one connection: handshake, a little data each way, close_notify.
 struct Transcript {
     c2s: Vec<u8>,
@@ -350,13 +362,13 @@ fn tls13_certificate_seeds(out: &Path, complete: &mut Vec<String>) {
     for (name, keys, client_auth, key_update) in cases {
         let (_, options) = client_recv_options(cflags, 0);
         let t = record_with(options, client_auth, keys, key_update, SERVER_STREAM);
-        write(
+        write_completing(
             out,
+            complete,
             "client_recv",
             &format!("{name}-full"),
             &[&[cflags, 0][..], &t.s2c].concat(),
         );
-        complete.push(format!("client_recv {name}-full"));
     }
     let fixed = &fixture().fixed_identity_keys;
     for (name, client_auth) in [
@@ -366,34 +378,34 @@ fn tls13_certificate_seeds(out: &Path, complete: &mut Vec<String>) {
         let (_, options) = client_recv_options(cflags, 0);
         let t = record_with(options, client_auth, fixed, false, SERVER_STREAM);
         assert!(!t.psk, "the fixed identity holds no PSK");
-        write(
+        write_completing(
             out,
+            complete,
             "client_recv",
             &format!("{name}-full"),
             &[&[cflags, 0][..], &t.s2c].concat(),
         );
-        complete.push(format!("client_recv {name}-full"));
         let sflags = 0x80 | u8::from(client_auth) | version_bits(0x0304) << 1;
         for (suffix, chunk) in [("full", 0), ("trickle", 2)] {
-            write(
+            write_completing(
                 out,
+                complete,
                 "server_recv",
                 &format!("{name}-{suffix}"),
                 &[&[sflags | chunk << 3][..], &t.c2s].concat(),
             );
-            complete.push(format!("server_recv {name}-{suffix}"));
         }
     }
     // A PSK handshake followed by a KeyUpdate.
     let (_, options) = client_recv_options(cflags, 0);
     let t = record_with(options, false, &fixture().server_keys, true, SERVER_STREAM);
-    write(
+    write_completing(
         out,
+        complete,
         "client_recv",
         "tls13-key-update-full",
         &[&[cflags, 0][..], &t.s2c].concat(),
     );
-    complete.push("client_recv tls13-key-update-full".into());
 }
 
 /// Abbreviated handshakes resuming the harnesses' fixed sessions, and SSL 2.0-format

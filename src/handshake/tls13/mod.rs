@@ -189,15 +189,14 @@ pub(crate) fn send_compatibility_ccs(core: &mut Core) {
 /// Sends KeyUpdate (RFC 8446 §4.6.3) and moves our writes to the next generation of our
 /// traffic secret. Post-handshake messages are not part of any transcript.
 pub fn send_key_update(core: &mut Core, update_requested: bool) -> Result<(), Fatal> {
+    const OUTSIDE: &str = "KeyUpdate outside an established TLS 1.3 session";
+    // Checked before sending (nothing goes out outside a session), and the session is
+    // borrowed again after: sending needs the whole core.
     if core.tls13.is_none() {
-        return Err(Fatal::internal(
-            "KeyUpdate outside an established TLS 1.3 session",
-        ));
+        return Err(Fatal::internal(OUTSIDE));
     }
     core.send_post_handshake(HandshakeType::KEY_UPDATE, &[u8::from(update_requested)])?;
-    let session = core.tls13.as_mut().ok_or(Fatal::internal(
-        "KeyUpdate outside an established TLS 1.3 session",
-    ))?;
+    let session = core.tls13.as_mut().ok_or(Fatal::internal(OUTSIDE))?;
     let ours = if core.is_client {
         &mut session.client_traffic
     } else {
