@@ -236,17 +236,30 @@ static int finish_response(conn_t *c)
     return 0;
 }
 
-static int send_simple(conn_t *c, const char *version, const char *status, const char *body)
+/* Queues a whole small response (header block and body) as one record, as most HTTPS
+   servers do: test suites that speak HTTP/1.0 (tlsfuzzer's scripts among them) expect the
+   answer to GET / in one application-data record, then close_notify. */
+static int send_whole(conn_t *c, const char *version, const char *status, const char *type,
+                      const char *body, int with_body)
 {
-    char head[256];
-    snprintf(head, sizeof(head),
-        "%s %s\r\nContent-Type: text/plain\r\nContent-Length: %lu\r\n"
-        "Connection: close\r\n\r\n",
-        version, status, (unsigned long)strlen(body));
-    if (queue_text(c, head) < 0 || queue_text(c, body) < 0) {
+    char msg[1024];
+    int n = snprintf(msg, sizeof(msg),
+        "%s %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n"
+        "Connection: close\r\n\r\n%s",
+        version, status, type, (unsigned long)strlen(body), with_body ? body : "");
+    if (n < 0 || (size_t)n >= sizeof(msg)) {
+        errc(c, "response too long", n);
+        return -1;
+    }
+    if (queue_plain(c, (const unsigned char *)msg, (size_t)n) < 0) {
         return -1;
     }
     return finish_response(c);
+}
+
+static int send_simple(conn_t *c, const char *version, const char *status, const char *body)
+{
+    return send_whole(c, version, status, "text/plain", body, 1);
 }
 
 /* Produces GET /N body records while little output is pending. */
@@ -349,17 +362,8 @@ static int start_response(conn_t *c, const unsigned char *rest, size_t rest_len)
     if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
         uint64_t n;
         if (strcmp(target, "/") == 0) {
-            snprintf(head, sizeof(head),
-                "%s 200 OK\r\nContent-Type: text/html\r\nContent-Length: %lu\r\n"
-                "Connection: close\r\n\r\n",
-                version, (unsigned long)strlen(root_page));
-            if (queue_text(c, head) < 0) {
-                return -1;
-            }
-            if (strcmp(method, "GET") == 0 && queue_text(c, root_page) < 0) {
-                return -1;
-            }
-            return finish_response(c);
+            return send_whole(c, version, "200 OK", "text/html", root_page,
+                              strcmp(method, "GET") == 0);
         }
         if (target[0] == '/' && parse_u64(target + 1, &n) == 0) {
             int head_only = strcmp(method, "HEAD") == 0;
