@@ -25,7 +25,8 @@ use matrixssl::keys::Keys;
 use matrixssl_fuzz::{
     CLIENT_STREAM, ESTABLISHED_CONFIGS, FIXED_SESSIONS, FuzzCallbacks, SERVER_STREAM, config_for,
     deliver_keep_output, fixed_ticket, fixture, install_fixed_sessions, pki_dir, pki_path,
-    targets::client_recv_options, with_stream,
+    targets::{client_recv_options, client_recv_outcome, server_recv_outcome},
+    with_stream,
 };
 
 const COMPLETE_HEADER: &str = "\
@@ -298,6 +299,9 @@ fn handshake_seeds(out: &Path, complete: &mut Vec<String>) {
             // No TLS 1.3 resumption to record yet (ABI.md D28).
             continue;
         }
+        // The server's flight carries its certificate, the client's premaster or share is
+        // drawn again by the harness: the client completes under any PKI.
+        complete.push(format!("client_recv {name}-full"));
         // A resumed handshake: the server's abbreviated flight.
         let resumed = record_resumed(ClientOptions {
             resume: t.ticket.clone(),
@@ -406,6 +410,94 @@ fn tls13_certificate_seeds(out: &Path, complete: &mut Vec<String>) {
         "tls13-key-update-full",
         &[&[cflags, 0][..], &t.s2c].concat(),
     );
+}
+
+/// HelloRetryRequest flights (RFC 8446 §4.1.4), which no recorded conversation has: our
+/// client always sends a share for X25519, which our server always takes. For
+/// `client_recv`, a HelloRetryRequest asking the harness's client for P-256 (its
+/// ClientHello is the one the harness's session draws, so the request echoes its
+/// legacy_session_id), followed by the compatibility ChangeCipherSpec: the client answers
+/// with its second ClientHello (new share, PSK binders recomputed over the retry
+/// transcript) and waits for the ServerHello. For `server_recv`, with the harnesses' fixed
+/// identity (no PSK, so the offered one is ignored): that ClientHello with an empty
+/// key_share, which our server answers with a HelloRetryRequest for X25519, then the
+/// original ClientHello as the second one; the server sends its flight and waits for the
+/// client's Finished. Neither completes (the other end never saw the retry), so they are
+/// not in complete.txt; they start the fuzzer inside the retry states.
+fn hello_retry_seeds(out: &Path) {
+    use matrixssl::codec::Codec;
+    use matrixssl::msgs::tls13::{HRR_RANDOM, KeyShareHelloRetry};
+    use matrixssl::msgs::{ClientHello, ExtensionType, encode_server_hello};
+
+    const SECP256R1: u16 = 23;
+    let f = fixture();
+    let cflags = version_bits(0x0304);
+    let (_, options) = client_recv_options(cflags, 0);
+    let mut cs = Stream::new(CLIENT_STREAM);
+    let client = with_stream(&mut cs, || {
+        Connection::new_client_with(config_for(0x0304), f.client_keys.clone(), options)
+    })
+    .expect("client");
+    let messages = cleartext_handshake_messages(client.outdata());
+    let (typ, hello) = &messages[0];
+    assert_eq!(*typ, 1, "the client's first flight is its ClientHello");
+    let ch = ClientHello::parse(hello, ()).expect("our ClientHello parses");
+
+    let retry = encode_server_hello(
+        0x0303,
+        &HRR_RANDOM,
+        ch.session_id,
+        TLS13_SUITES[0].id,
+        &[
+            (ExtensionType::SUPPORTED_VERSIONS, vec![0x03, 0x04]),
+            (
+                ExtensionType::KEY_SHARE,
+                KeyShareHelloRetry(SECP256R1).to_bytes().expect("encode"),
+            ),
+        ],
+    )
+    .expect("encode HelloRetryRequest");
+    let mut wire = handshake_record(2, &retry);
+    wire.extend_from_slice(&[20, 3, 3, 0, 1, 1]);
+    let seed = [&[cflags, 0][..], &wire].concat();
+    let got = client_recv_outcome(&seed).expect("a TLS 1.3 client");
+    assert!(
+        !got.dead && got.alerts.is_empty() && !got.completed,
+        "the client takes the HelloRetryRequest: {got:?}"
+    );
+    write(out, "client_recv", "tls13-hello-retry", &seed);
+
+    let mut no_shares = ch.clone();
+    for ext in &mut no_shares.extensions {
+        if ext.typ == ExtensionType::KEY_SHARE {
+            ext.body = &[0, 0];
+        }
+    }
+    let first = no_shares.to_bytes().expect("encode ClientHello");
+    let sflags = 0x80 | version_bits(0x0304) << 1;
+    let seed = [
+        &[sflags][..],
+        &handshake_record(1, &first),
+        &handshake_record(1, hello),
+    ]
+    .concat();
+    let got = server_recv_outcome(&seed);
+    assert!(
+        !got.dead && got.alerts.is_empty() && !got.completed,
+        "the server retries and takes the second ClientHello: {got:?}"
+    );
+    write(out, "server_recv", "tls13-hello-retry-full", &seed);
+}
+
+/// One handshake message of type `typ` in one plaintext record.
+fn handshake_record(typ: u8, body: &[u8]) -> Vec<u8> {
+    let len = body.len() as u32;
+    let mut msg = vec![typ, (len >> 16) as u8, (len >> 8) as u8, len as u8];
+    msg.extend_from_slice(body);
+    let mut rec = vec![22, 3, 3];
+    rec.extend_from_slice(&(msg.len() as u16).to_be_bytes());
+    rec.extend_from_slice(&msg);
+    rec
 }
 
 /// Abbreviated handshakes resuming the harnesses' fixed sessions, and SSL 2.0-format
@@ -981,6 +1073,7 @@ fn main() {
     let mut complete = Vec::new();
     handshake_seeds(&out, &mut complete);
     tls13_certificate_seeds(&out, &mut complete);
+    hello_retry_seeds(&out);
     let mut list = String::from(COMPLETE_HEADER);
     complete
         .iter()
