@@ -425,13 +425,22 @@ static APP_UNUSED int header_is(const char *line, const char *name)
     return line[n] == ':';
 }
 
-/* Finds "\r\n\r\n" in buf[0..len); returns the offset just past it, or 0 if absent. */
+/* Finds the blank line that ends a header block in buf[0..len): "\r\n\r\n", or a bare
+   "\n\n" / "\n\r\n" (RFC 7230 3.5 lets a recipient take a lone LF as a line end, and
+   simple clients and test suites send "GET / HTTP/1.0\n\n"). Returns the offset just past
+   it, or 0 if absent. */
 static APP_UNUSED size_t find_header_end(const char *buf, size_t len)
 {
     size_t k;
-    for (k = 0; k + 3 < len; k++) {
-        if (buf[k] == '\r' && buf[k + 1] == '\n' && buf[k + 2] == '\r' && buf[k + 3] == '\n') {
-            return k + 4;
+    for (k = 0; k + 1 < len; k++) {
+        if (buf[k] != '\n') {
+            continue;
+        }
+        if (buf[k + 1] == '\n') {
+            return k + 2;
+        }
+        if (k + 2 < len && buf[k + 1] == '\r' && buf[k + 2] == '\n') {
+            return k + 3;
         }
     }
     return 0;
