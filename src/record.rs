@@ -49,7 +49,10 @@ impl Header {
                 "record version major is not 3",
             ));
         }
-        if self.len == 0 {
+        // Zero-length application data fragments are allowed (RFC 5246 §6.2.1, RFC 8446
+        // §5.1); the connection judges where one may come (before the handshake it is
+        // unexpected_message). Empty records of the other types never are.
+        if self.len == 0 && self.typ != content::APPLICATION_DATA {
             return Err(Fatal::illegal("empty record"));
         }
         if self.len > MAX_BODY {
@@ -426,6 +429,11 @@ impl RecordLayer {
             ));
         }
         let range = match self.decrypter.as_mut() {
+            // A protected record always carries at least its MAC or tag; the ciphers
+            // are not handed an empty body.
+            Some(_) if body.is_empty() => {
+                return Err(Fatal::bad_mac("empty protected record"));
+            }
             Some(dec) => dec
                 .open(self.read_seq, header.typ, header.version, body)
                 .map_err(|_| Fatal::bad_mac("record MAC or padding check failed"))?,
@@ -457,6 +465,7 @@ mod tests {
             Header::parse(&[22, 3, 1, 0, 0]),
             Some(Err(Fatal::illegal("empty record")))
         );
+        assert!(matches!(Header::parse(&[23, 3, 1, 0, 0]), Some(Ok(h)) if h.len == 0));
         assert_eq!(
             Header::parse(&[23, 3, 3, 0x48, 0x01]),
             Some(Err(Fatal::new(
