@@ -442,12 +442,17 @@ impl Connection {
             let record_start = self.in_start as usize;
             self.large_in = header.total_len() > DEFAULT_BUF_SIZE;
             let record_end = record_start + header.total_len();
-            let (typ, range) = match self
+            let opened = self
                 .core
                 .record
-                .open(&header, &mut self.inbuf[record_start..record_end])
-            {
-                Ok((typ, r)) => (typ, (record_start + r.start)..(record_start + r.end)),
+                .open_or_skip(&header, &mut self.inbuf[record_start..record_end]);
+            let (typ, range) = match opened {
+                Ok(Some((typ, r))) => (typ, (record_start + r.start)..(record_start + r.end)),
+                // Rejected 0-RTT data (RFC 8446 §4.2.10): dropped unread.
+                Ok(None) => {
+                    self.in_start = in_offset(record_end);
+                    continue;
+                }
                 Err(f) => return self.fail(f),
             };
             self.in_start = in_offset(record_end);
@@ -740,6 +745,11 @@ impl Connection {
         range: Range<usize>,
         record_end: usize,
     ) -> Result<Option<Received>, Fatal> {
+        // RFC 8446 §5.4: a protected Alert with no content at all is unexpected_message;
+        // one of the wrong non-zero length is a malformed alert (decode_error).
+        if range.is_empty() && self.core.record.is_tls13() {
+            return Err(Fatal::unexpected("empty TLS 1.3 alert record"));
+        }
         if range.len() != 2 {
             return Err(Fatal::decode("alert record not 2 bytes long"));
         }
@@ -796,6 +806,13 @@ impl Connection {
         if self.awaiting_peer_finished {
             return Err(Fatal::unexpected(
                 "application data between ChangeCipherSpec and Finished",
+            ));
+        }
+        // RFC 8446 §5.1: the records of a handshake message split across records are not
+        // interleaved with other records (TLS 1.2 allowed it, RFC 5246 §6.2.1).
+        if self.core.record.is_tls13() && !self.hs_buf.is_empty() {
+            return Err(Fatal::unexpected(
+                "application data inside a fragmented TLS 1.3 handshake message",
             ));
         }
         if range.is_empty() {

@@ -49,7 +49,10 @@ impl Header {
                 "record version major is not 3",
             ));
         }
-        if self.len == 0 {
+        // Zero-length application data fragments are allowed (RFC 5246 §6.2.1, RFC 8446
+        // §5.1); the connection judges where one may come (before the handshake it is
+        // unexpected_message). Empty records of the other types never are.
+        if self.len == 0 && self.typ != content::APPLICATION_DATA {
             return Err(Fatal::illegal("empty record"));
         }
         if self.len > MAX_BODY {
@@ -97,7 +100,29 @@ pub struct RecordLayer {
     tls13: bool,
     /// Counts read-key changes: a handshake message must not straddle one (RFC 8446 §5.1).
     read_key_epoch: u32,
+    /// A TLS 1.3 server skipping the 0-RTT data it rejected, and how many more record
+    /// body bytes it skips before treating such records as the errors they otherwise are.
+    rejected_early_data: Option<(EarlyDataSkip, usize)>,
 }
+
+/// How a TLS 1.3 server that rejects 0-RTT recognises the early data to skip (RFC 8446
+/// §4.2.10). We never accept early data (ABI.md D28), so every early_data offer is refused
+/// this way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EarlyDataSkip {
+    /// We answered with a ServerHello: records that fail to deprotect under the client's
+    /// handshake key, until the first one that deprotects (the client's second flight).
+    Undecryptable,
+    /// We answered with a HelloRetryRequest: every application_data record (the client
+    /// encrypted it, we hold no key) until the second ClientHello.
+    Protected,
+}
+
+/// How much rejected early data is skipped, in record body bytes: the 2^14 bytes OpenSSL
+/// also tolerates by default, plus one record's protection overhead (RFC 8446 §5.2). We
+/// advertise no max_early_data_size (we issue no tickets allowing 0-RTT), so a client
+/// sending early data guessed; past this bound its records fail as any other would.
+pub const REJECTED_EARLY_DATA_LIMIT: usize = MAX_PLAINTEXT + 256;
 
 /// The pending state of RFC 5246 §6.1, one direction taken at each ChangeCipherSpec.
 struct PendingKeys {
@@ -139,6 +164,12 @@ impl RecordLayer {
         self.decrypter = None;
         self.read_seq = 0;
         self.read_key_epoch = self.read_key_epoch.wrapping_add(1);
+    }
+
+    /// From now on, skips the rejected 0-RTT data that `how` recognises (RFC 8446 §4.2.10),
+    /// up to `REJECTED_EARLY_DATA_LIMIT` bytes.
+    pub fn skip_rejected_early_data(&mut self, how: EarlyDataSkip) {
+        self.rejected_early_data = Some((how, REJECTED_EARLY_DATA_LIMIT));
     }
 
     /// Writes from now on under `protection`, sequence number 0.
@@ -314,10 +345,53 @@ impl RecordLayer {
         header: &Header,
         record: &mut [u8],
     ) -> Result<(u8, Range<usize>), Fatal> {
+        self.open_or_skip(header, record)?
+            .ok_or(Fatal::internal("record skipped as rejected early data"))
+    }
+
+    /// `open`, except that while a server skips rejected 0-RTT data
+    /// (`skip_rejected_early_data`) a record that is such data is consumed and `None`
+    /// returned: it leaves the sequence number alone, as it was never under our keys.
+    pub fn open_or_skip(
+        &mut self,
+        header: &Header,
+        record: &mut [u8],
+    ) -> Result<Option<(u8, Range<usize>)>, Fatal> {
+        if let Some((how, left)) = self.rejected_early_data {
+            match (how, header.typ) {
+                (EarlyDataSkip::Protected, content::APPLICATION_DATA) if header.len <= left => {
+                    self.rejected_early_data = Some((how, left - header.len));
+                    return Ok(None);
+                }
+                // The second ClientHello ends the early data of the first.
+                (EarlyDataSkip::Protected, content::HANDSHAKE) => self.rejected_early_data = None,
+                _ => {}
+            }
+        }
         if let Some(protection) = self.read13.as_ref() {
             return match header.typ {
                 content::APPLICATION_DATA => {
-                    let opened = protection.open(self.read_seq, record)?;
+                    let opened = match protection.open(self.read_seq, record) {
+                        Ok(opened) => opened,
+                        Err(f) => match self.rejected_early_data {
+                            Some((EarlyDataSkip::Undecryptable, left))
+                                if f.alert == AlertDescription::BAD_RECORD_MAC
+                                    && header.len <= left =>
+                            {
+                                self.rejected_early_data =
+                                    Some((EarlyDataSkip::Undecryptable, left - header.len));
+                                return Ok(None);
+                            }
+                            _ => return Err(f),
+                        },
+                    };
+                    // The first record that deprotects is the client's second flight.
+                    if self
+                        .rejected_early_data
+                        .is_some_and(|(how, _)| how == EarlyDataSkip::Undecryptable)
+                    {
+                        self.rejected_early_data = None;
+                    }
                     self.read_seq = self.read_seq.wrapping_add(1);
                     if !matches!(
                         opened.content_type,
@@ -327,10 +401,10 @@ impl RecordLayer {
                             "protected record of a type other than alert, handshake or data",
                         ));
                     }
-                    Ok((opened.content_type, opened.content))
+                    Ok(Some((opened.content_type, opened.content)))
                 }
                 content::CHANGE_CIPHER_SPEC | content::ALERT => {
-                    Ok((header.typ, HEADER_LEN..record.len()))
+                    Ok(Some((header.typ, HEADER_LEN..record.len())))
                 }
                 _ => Err(Fatal::unexpected(
                     "unprotected record after the TLS 1.3 keys were installed",
@@ -339,7 +413,10 @@ impl RecordLayer {
         }
         let (_, body) = record.split_at_mut(HEADER_LEN);
         let range = self.open_body(header, body)?;
-        Ok((header.typ, HEADER_LEN + range.start..HEADER_LEN + range.end))
+        Ok(Some((
+            header.typ,
+            HEADER_LEN + range.start..HEADER_LEN + range.end,
+        )))
     }
 
     fn open_body(&mut self, header: &Header, body: &mut [u8]) -> Result<Range<usize>, Fatal> {
@@ -352,6 +429,11 @@ impl RecordLayer {
             ));
         }
         let range = match self.decrypter.as_mut() {
+            // A protected record always carries at least its MAC or tag; the ciphers
+            // are not handed an empty body.
+            Some(_) if body.is_empty() => {
+                return Err(Fatal::bad_mac("empty protected record"));
+            }
             Some(dec) => dec
                 .open(self.read_seq, header.typ, header.version, body)
                 .map_err(|_| Fatal::bad_mac("record MAC or padding check failed"))?,
@@ -383,6 +465,7 @@ mod tests {
             Header::parse(&[22, 3, 1, 0, 0]),
             Some(Err(Fatal::illegal("empty record")))
         );
+        assert!(matches!(Header::parse(&[23, 3, 1, 0, 0]), Some(Ok(h)) if h.len == 0));
         assert_eq!(
             Header::parse(&[23, 3, 3, 0x48, 0x01]),
             Some(Err(Fatal::new(

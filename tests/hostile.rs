@@ -661,6 +661,13 @@ fn malformed_record_headers_get_specific_alerts() {
     );
     // Zero-length record.
     server_rejects(&[22, 3, 1, 0, 0], alert::ILLEGAL_PARAMETER, "empty record");
+    // A zero-length application data record is a valid record, but not before the
+    // handshake.
+    server_rejects(
+        &[23, 3, 1, 0, 0],
+        alert::UNEXPECTED_MESSAGE,
+        "empty application data",
+    );
     // Body length above 2^14 + 2048. RFC 5246 §6.2.3 says record_overflow; ABI.md §7.3
     // records the 3.3 library's illegal_parameter for the same case.
     server_rejects(
@@ -2280,7 +2287,13 @@ fn bad_cbc_padding_and_macs_get_bad_record_mac() {
 #[test]
 fn tampered_replayed_and_truncated_aead_records() {
     type Attack = fn(&mut Vec<u8>, &[u8]);
-    let attacks: [(&str, Attack); 5] = [
+    let attacks: [(&str, Attack); 6] = [
+        // Zero-length application data records pass the header check (they are valid in
+        // the clear); a protected one has no room for its MAC or tag.
+        ("empty record", |r, _| {
+            r.truncate(5);
+            r[3..5].copy_from_slice(&[0, 0]);
+        }),
         ("tag flipped", |r, _| {
             let n = r.len();
             r[n - 1] ^= 1;

@@ -1229,11 +1229,16 @@ impl ScriptedClient {
     }
 
     fn client_hello(&mut self, exts: &[(u16, Vec<u8>)]) {
+        self.client_hello_as(TLS12, &[TLS_AES_128_GCM_SHA256], exts);
+    }
+
+    /// A ClientHello with this legacy_version and these suites.
+    fn client_hello_as(&mut self, legacy_version: u16, suites: &[u16], exts: &[(u16, Vec<u8>)]) {
         let body = msgs::encode_client_hello(
-            TLS12,
+            legacy_version,
             &[0x31; 32],
             &SESSION_ID,
-            &[TLS_AES_128_GCM_SHA256],
+            suites,
             &typed(exts),
         )
         .unwrap();
@@ -1369,6 +1374,24 @@ impl ScriptedClient {
             self.server_application.as_ref().unwrap(),
             self.suite,
         ))
+    }
+
+    /// A completed handshake (an X25519 share, no retry, no client certificate).
+    fn established() -> ScriptedClient {
+        let mut c = ScriptedClient::hellos();
+        c.finished(false);
+        c.deliver();
+        assert!(c.server.handshake_complete());
+        c
+    }
+
+    /// Delivers what is scripted after the handshake; our server must fail with `desc`
+    /// under its application key.
+    #[track_caller]
+    fn rejects_after_handshake(mut self, desc: u8, what: &str) {
+        self.deliver();
+        let under = self.server_application_key();
+        assert_fatal(&mut self.server, desc, under, what);
     }
 
     /// Delivers what is scripted; our server must fail with `desc` under its application
@@ -1699,4 +1722,169 @@ fn client_certificate_not_requested() {
     let mut c = ScriptedClient::hellos();
     c.certificate();
     c.rejects_after_server_finished(alert::UNEXPECTED_MESSAGE, "unrequested Certificate");
+}
+
+/// Correct ClientHello extensions with a `share_group` share whose supported_versions
+/// offers TLS 1.2 besides TLS 1.3.
+fn offering_tls13_and_tls12(c: &mut ScriptedClient, share_group: u16) -> Vec<(u16, Vec<u8>)> {
+    let mut exts = c.hello_extensions(Some(share_group));
+    set_ext(
+        &mut exts,
+        ExtensionType::SUPPORTED_VERSIONS,
+        SupportedVersionsClient(vec![TLS13, TLS12])
+            .to_bytes()
+            .unwrap(),
+    );
+    exts
+}
+
+/// Appendix D.5: a ClientHello whose legacy_version is 0x0300 or below, with
+/// supported_versions (here offering TLS 1.3 and 1.2), is refused with protocol_version
+/// rather than negotiated by its extension.
+#[test]
+fn client_hello_legacy_version_ssl3_or_below() {
+    for legacy_version in [0x0300, 0x0200, 0x0103, 0x0000] {
+        let mut c = ScriptedClient::start(false);
+        let exts = offering_tls13_and_tls12(&mut c, X25519);
+        c.client_hello_as(legacy_version, &[TLS_AES_128_GCM_SHA256], &exts);
+        c.deliver();
+        let what = format!("legacy_version {legacy_version:#06x}");
+        assert_handshake_fatal(&mut c.server, alert::PROTOCOL_VERSION, Under::Clear, &what);
+    }
+}
+
+/// §4.2.1: the version is chosen from supported_versions before the suite. A client
+/// offering TLS 1.3 (and 1.2) but only TLS 1.2 suites, which our server also has enabled,
+/// gets TLS 1.3 and, with no 1.3 suite in common, handshake_failure: not TLS 1.2.
+#[test]
+fn client_hello_offering_tls13_with_only_tls12_suites() {
+    const TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: u16 = 0xc02f;
+    const TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: u16 = 0xc013;
+    let mut c = ScriptedClient::start(false);
+    let exts = offering_tls13_and_tls12(&mut c, SECP256R1);
+    let tls12_suites = [
+        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+    ];
+    assert!(tls12_suites.iter().all(|&s| config13().suites.enabled(s)));
+    c.client_hello_as(TLS12, &tls12_suites, &exts);
+    c.deliver();
+    assert_handshake_fatal(
+        &mut c.server,
+        alert::HANDSHAKE_FAILURE,
+        Under::Clear,
+        "TLS 1.3 offered with TLS 1.2 suites only",
+    );
+}
+
+/// §5.4: a protected Alert record with no content is unexpected_message, during the
+/// handshake (under the client's handshake key) and after it.
+#[test]
+fn empty_protected_alert() {
+    let mut c = ScriptedClient::hellos();
+    c.protected(content::ALERT, &[]);
+    c.rejects_after_server_finished(alert::UNEXPECTED_MESSAGE, "empty alert, handshake key");
+
+    let mut c = ScriptedClient::established();
+    c.protected(content::ALERT, &[]);
+    c.rejects_after_handshake(alert::UNEXPECTED_MESSAGE, "empty alert, application key");
+}
+
+/// §5.1: the records of a handshake message split across records are not interleaved
+/// with other records; application data between the pieces of a KeyUpdate is
+/// unexpected_message, not delivered.
+#[test]
+fn application_data_inside_a_fragmented_key_update() {
+    let mut c = ScriptedClient::established();
+    let key_update = handshake_message(hs::KEY_UPDATE, &[1]);
+    c.protected(content::HANDSHAKE, &key_update[..2]);
+    c.protected(content::APPLICATION_DATA, b"GET /");
+    c.protected(content::HANDSHAKE, &key_update[2..]);
+    c.rejects_after_handshake(alert::UNEXPECTED_MESSAGE, "data inside a KeyUpdate");
+}
+
+/// 0-RTT records as a client would send them after a ClientHello with early_data: opaque
+/// application_data records (we hold no early key), `sizes` bytes of body each.
+fn early_data_records(sizes: &[usize]) -> Vec<u8> {
+    sizes
+        .iter()
+        .flat_map(|&n| whole_record(content::APPLICATION_DATA, &vec![0xe0; n]))
+        .collect()
+}
+
+fn with_early_data(c: &mut ScriptedClient, share_group: Option<u16>) -> Vec<(u16, Vec<u8>)> {
+    let mut exts = c.hello_extensions(share_group);
+    set_ext(&mut exts, ExtensionType::EARLY_DATA, Vec::new());
+    exts
+}
+
+/// §4.2.10: a server rejecting 0-RTT with a ServerHello skips the records that fail to
+/// deprotect under the client's handshake key, up to a bound, and reads the first that
+/// does as the client's second flight; after it nothing more is skipped.
+#[test]
+fn rejected_early_data_skipped_after_server_hello() {
+    let mut c = ScriptedClient::start(false);
+    let exts = with_early_data(&mut c, Some(X25519));
+    c.client_hello(&exts);
+    c.exchange_hellos();
+    c.wire.extend(early_data_records(&[1000, 14000, 17]));
+    c.ccs();
+    c.finished(false);
+    let got = c.deliver();
+    assert!(got.last() >= 0, "{got:?}");
+    assert!(c.server.handshake_complete());
+    c.protected(content::APPLICATION_DATA, b"ping");
+    assert_eq!(c.deliver().app, b"ping");
+    // The second flight ended the early data: a record that does not open is an error.
+    c.wire.extend(early_data_records(&[100]));
+    c.rejects_after_handshake(alert::BAD_RECORD_MAC, "after the early data");
+}
+
+/// Without early_data offered, or past the bound of what is skipped, a record that does
+/// not deprotect is bad_record_mac.
+#[test]
+fn undecryptable_records_not_skipped_without_early_data_or_past_the_bound() {
+    let mut c = ScriptedClient::hellos();
+    c.wire.extend(early_data_records(&[100]));
+    c.rejects_after_server_finished(alert::BAD_RECORD_MAC, "no early_data offered");
+
+    let mut c = ScriptedClient::start(false);
+    let exts = with_early_data(&mut c, Some(X25519));
+    c.client_hello(&exts);
+    c.exchange_hellos();
+    c.wire.extend(early_data_records(&[16000, 16000]));
+    c.rejects_after_server_finished(alert::BAD_RECORD_MAC, "early data past the bound");
+}
+
+/// §4.2.10: a server rejecting 0-RTT with a HelloRetryRequest skips the application_data
+/// records before the second ClientHello, which must not offer early data again (§4.1.2).
+#[test]
+fn rejected_early_data_skipped_after_hello_retry_request() {
+    let mut c = ScriptedClient::start(false);
+    let exts = with_early_data(&mut c, None);
+    c.client_hello(&exts);
+    assert_eq!(c.exchange_hellos(), [hs::SERVER_HELLO], "HelloRetryRequest");
+    c.wire.extend(early_data_records(&[5000, 5000]));
+    c.ccs();
+    let exts = c.hello_extensions(Some(X25519));
+    c.client_hello(&exts);
+    let types = c.exchange_hellos();
+    assert_eq!(types.last(), Some(&hs::FINISHED));
+    c.finished(false);
+    c.deliver();
+    assert!(c.server.handshake_complete());
+
+    let mut c = ScriptedClient::start(false);
+    let exts = with_early_data(&mut c, None);
+    c.client_hello(&exts);
+    assert_eq!(c.exchange_hellos(), [hs::SERVER_HELLO], "HelloRetryRequest");
+    let exts = with_early_data(&mut c, Some(X25519));
+    c.client_hello(&exts);
+    c.deliver();
+    assert_handshake_fatal(
+        &mut c.server,
+        alert::ILLEGAL_PARAMETER,
+        Under::Clear,
+        "early_data in the second ClientHello",
+    );
 }

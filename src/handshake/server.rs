@@ -305,13 +305,15 @@ impl State for ExpectClientHello {
     fn handle(self: Box<Self>, core: &mut Core, _cb: &mut dyn Callbacks, input: Input<'_>) -> Next {
         let m = input.expect(HandshakeType::CLIENT_HELLO)?;
         let ch = ClientHello::parse(m.body, ())?;
+        check_legacy_version(&ch)?;
         // TLS 1.3 has no renegotiation: a connection that negotiated TLS ≤ 1.2 stays there.
-        // A client offering TLS 1.3 but none of the 1.3 suites this server has enabled still
-        // gets TLS 1.2 (as any 1.2-capable peer would), not a handshake_failure.
+        // The version is chosen before the suite (RFC 8446 §4.2.1, as OpenSSL and GnuTLS
+        // do): a client offering TLS 1.3 to a server that speaks it gets TLS 1.3, and a
+        // handshake_failure when it offers none of our 1.3 suites. Falling back to 1.2
+        // there would answer a 1.3 client with a downgrade it must refuse (§4.1.3).
         if core.negotiated.version == 0
-            && core.server_options.max_version >= TLS1_3
+            && tls13_capable_max(core) >= TLS1_3
             && tls13::server::offers_tls13(&ch)?
-            && tls13::server::preferred_suite(core, &ch).is_ok()
         {
             return tls13::server::on_client_hello(core, m, &ch);
         }
@@ -347,6 +349,22 @@ impl State for ExpectClientHello {
             None => send_full_flight(core, params, &caps),
         }
     }
+}
+
+/// RFC 8446 Appendix D.5: a ClientHello carrying supported_versions (so from a client that
+/// knows TLS 1.3's negotiation) with legacy_version 0x0300 or below is refused with
+/// protocol_version, whatever versions the extension lists. Such a client never speaks SSL
+/// 3.0, whose ClientHello has no extensions of this kind.
+fn check_legacy_version(ch: &ClientHello<'_>) -> Result<(), Fatal> {
+    if ch.version <= suites::SSL3
+        && find_ext(&ch.extensions, ExtensionType::SUPPORTED_VERSIONS).is_some()
+    {
+        return Err(Fatal::new(
+            AlertDescription::PROTOCOL_VERSION,
+            "ClientHello legacy_version 0x0300 or below with supported_versions",
+        ));
+    }
+    Ok(())
 }
 
 /// From the ServerHello on, the transcript keeps the hashes the PRF needs and, while a

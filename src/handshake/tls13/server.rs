@@ -38,6 +38,7 @@ use crate::msgs::{
 };
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
+use crate::record::EarlyDataSkip;
 use crate::session_cache::{CachedSession, ENTRY_LIFE};
 use crate::suites::{self, TLS1_2, TLS1_3, Tls13Suite};
 
@@ -135,10 +136,7 @@ fn suite_allowed(core: &Core, ch: &ClientHello<'_>, id: u16) -> bool {
 }
 
 /// Our suite: the first of ours the client offers that this session may use.
-pub(crate) fn preferred_suite(
-    core: &Core,
-    ch: &ClientHello<'_>,
-) -> Result<&'static Tls13Suite, Fatal> {
+fn preferred_suite(core: &Core, ch: &ClientHello<'_>) -> Result<&'static Tls13Suite, Fatal> {
     suites::TLS13_SUITES
         .iter()
         .find(|s| suite_allowed(core, ch, s.id))
@@ -334,6 +332,10 @@ fn send_hello_retry_request(
     let hrr = encode_server_hello(TLS1_2, &HRR_RANDOM, ch.session_id, suite.id, &extensions)?;
     core.send_handshake(HandshakeType::SERVER_HELLO, &hrr)?;
     core.record.enter_tls13();
+    if offers_early_data(ch) {
+        core.record
+            .skip_rejected_early_data(EarlyDataSkip::Protected);
+    }
     send_compatibility_ccs(core);
     Ok(Box::new(ExpectSecondClientHello {
         suite,
@@ -360,6 +362,11 @@ impl State for ExpectSecondClientHello {
             ));
         }
         check_hello(&ch)?;
+        // RFC 8446 §4.1.2: the client removes early_data after a HelloRetryRequest (the
+        // early data of its first hello was rejected with it).
+        if offers_early_data(&ch) {
+            return Err(Fatal::illegal("second ClientHello offers early data"));
+        }
         // Without key_share this ClientHello breaks RFC 8446 §9.2 as a first one would:
         // missing_extension. With one, it must hold exactly the share we asked for.
         let shares = KeyShareClientHello::parse(
@@ -437,6 +444,10 @@ fn respond(
     let keys = HandshakeKeys::derive(core, suite, early, &shared)?;
     core.record.set_write_tls13(keys.protection(&keys.server));
     core.record.set_read_tls13(keys.protection(&keys.client));
+    if offers_early_data(ch) {
+        core.record
+            .skip_rejected_early_data(EarlyDataSkip::Undecryptable);
+    }
     let ee = EncryptedExtensions {
         extensions: Vec::new(),
     };
@@ -489,6 +500,12 @@ fn respond(
     } else {
         Ok(Box::new(ExpectClientFinished { flight }))
     }
+}
+
+/// Whether the client sends 0-RTT data after this ClientHello (RFC 8446 §4.2.10), which we
+/// reject (ABI.md D28) and must then skip.
+fn offers_early_data(ch: &ClientHello<'_>) -> bool {
+    find_ext(&ch.extensions, ExtensionType::EARLY_DATA).is_some()
 }
 
 /// Whether the client can resume with a ticket of ours: it offered psk_dhe_ke (RFC 8446
