@@ -425,13 +425,23 @@ static APP_UNUSED int header_is(const char *line, const char *name)
     return line[n] == ':';
 }
 
-/* Finds "\r\n\r\n" in buf[0..len); returns the offset just past it, or 0 if absent. */
+/* Finds the blank line ending an HTTP header block in buf[0..len); returns the offset just
+   past it, or 0 if absent. */
 static APP_UNUSED size_t find_header_end(const char *buf, size_t len)
 {
     size_t k;
-    for (k = 0; k + 3 < len; k++) {
-        if (buf[k] == '\r' && buf[k + 1] == '\n' && buf[k + 2] == '\r' && buf[k + 3] == '\n') {
-            return k + 4;
+    /* RFC 9112 section 2.2 lets a recipient take a bare LF as a line end (a CR before it
+       is ignored); HTTP servers accept "GET / HTTP/1.0\n\n" that way, so the blank line
+       ending the header block is LF or CRLF after a line's LF. */
+    for (k = 0; k + 1 < len; k++) {
+        if (buf[k] != '\n') {
+            continue;
+        }
+        if (buf[k + 1] == '\n') {
+            return k + 2;
+        }
+        if (k + 2 < len && buf[k + 1] == '\r' && buf[k + 2] == '\n') {
+            return k + 3;
         }
     }
     return 0;
