@@ -1431,6 +1431,22 @@ fn duplicate_and_unknown_extensions_in_client_hello() {
         alert::DECODE_ERROR,
         "supported_groups of odd length",
     );
+    // RFC 8422 §5.1.2: ec_point_format_list<1..2^8-1>; a client naming its curves must
+    // take uncompressed points.
+    server_rejects(
+        &client_hello_record(TLS12, &[0xc02f], &[(11, vec![0])]),
+        alert::DECODE_ERROR,
+        "empty ec_point_formats",
+    );
+    server_rejects(
+        &client_hello_record(
+            TLS12,
+            &[0xc02f, 0x002f],
+            &[(10, vec![0, 2, 0, 23]), (11, vec![1, 1])],
+        ),
+        alert::ILLEGAL_PARAMETER,
+        "ec_point_formats without uncompressed",
+    );
     // An extension block whose length overruns the message.
     let mut body = client_hello_body(TLS12, &[0x002f], &[(0x7777, vec![1, 2, 3])]);
     let n = body.len();

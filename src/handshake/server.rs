@@ -171,6 +171,11 @@ impl ClientCapabilities {
             Some(body) => EcPointFormats::parse(body, ())?.has_uncompressed(),
             None => true,
         };
+        // RFC 8422 §5.1.2: a client naming one of its curves must accept uncompressed points.
+        let named_groups = find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS).is_some();
+        if !uncompressed && named_groups && groups.iter().any(|g| RFC8422_CURVES.contains(g)) {
+            return Err(Fatal::illegal("ec_point_formats lacks uncompressed"));
+        }
         let ecdhe_group = ecdhe::SUPPORTED_GROUPS
             .iter()
             .copied()
@@ -188,6 +193,9 @@ impl ClientCapabilities {
         })
     }
 }
+
+/// The curves RFC 8422 §5.1.1 defines: secp256r1, secp384r1, secp521r1, x25519, x448.
+const RFC8422_CURVES: [u16; 5] = [23, 24, 25, 29, 30];
 
 /// The identity that authenticates `kx`.
 fn identity_for(core: &Core, kx: KeyExchange) -> Option<&Identity> {
