@@ -525,6 +525,20 @@ static void begin_linger(conn_t *c)
     c->deadline = now_ms() + LINGER_MS;
 }
 
+/* Decodes records the library still holds from earlier reads (matrixSslReceivedData with 0
+   bytes). Returns -1 to drop the connection. */
+static int decode_buffered(conn_t *c)
+{
+    unsigned char *pt = NULL;
+    uint32 ptlen = 0;
+    int32 rc = matrixSslReceivedData(c->ssl, 0, &pt, &ptlen);
+    if (rc < 0) {
+        errc(c, "matrixSslReceivedData(0) failed", rc);
+        return -1;
+    }
+    return handle_rc(c, rc, pt, ptlen);
+}
+
 /* Sends as much pending output as the socket takes. Returns -1 to drop the connection. */
 static int flush_out(conn_t *c)
 {
@@ -554,29 +568,25 @@ static int flush_out(conn_t *c)
         rc = matrixSslSentData(c->ssl, (uint32)n);
         switch (rc) {
         case MATRIXSSL_SUCCESS:
+            /* Everything went out. Records that arrived in the same read as the message we
+             * just answered are still buffered (a peer may pipeline more than it should):
+             * decode them now rather than when the peer next sends, which may be never. */
+            if (decode_buffered(c) < 0) {
+                return -1;
+            }
+            break;
         case MATRIXSSL_REQUEST_SEND:
             break;
         case MATRIXSSL_REQUEST_CLOSE:
             begin_linger(c);
             return 0;
-        case MATRIXSSL_HANDSHAKE_COMPLETE: {
+        case MATRIXSSL_HANDSHAKE_COMPLETE:
             /* Full handshake: our CCS+Finished went out. Records that arrived right after
              * the client's Finished (false start) are still buffered: decode them now. */
-            unsigned char *pt = NULL;
-            uint32 ptlen = 0;
-            if (on_handshake_complete(c) < 0) {
-                return -1;
-            }
-            rc = matrixSslReceivedData(c->ssl, 0, &pt, &ptlen);
-            if (rc < 0) {
-                errc(c, "matrixSslReceivedData(0) failed", rc);
-                return -1;
-            }
-            if (handle_rc(c, rc, pt, ptlen) < 0) {
+            if (on_handshake_complete(c) < 0 || decode_buffered(c) < 0) {
                 return -1;
             }
             break;
-        }
         default:
             errc(c, "matrixSslSentData failed", rc);
             return -1;

@@ -809,9 +809,9 @@ impl<'a> Codec<'a> for SupportedGroups {
     }
 }
 
-/// ec_point_formats (RFC 8422 §5.1.2): the point formats the peer can parse. An empty
-/// list is read as it is (it then lacks the mandatory uncompressed format, which the
-/// handshake refuses or avoids).
+/// ec_point_formats (RFC 8422 §5.1.2): the point formats the peer can parse,
+/// `ec_point_format_list<1..2^8-1>` (an empty list is a decode_error). A list without the
+/// mandatory uncompressed format is read as it is: the handshake refuses or avoids it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EcPointFormats<'a>(pub &'a [u8]);
 
@@ -828,7 +828,11 @@ impl<'a> Codec<'a> for EcPointFormats<'a> {
     type Context = ();
 
     fn read(r: &mut Reader<'a>, (): ()) -> Result<Self, Fatal> {
-        Ok(EcPointFormats(r.vec_u8().or_decode()?))
+        let list = r.vec_u8().or_decode()?;
+        if list.is_empty() {
+            return Err(Fatal::decode("ec_point_formats list empty"));
+        }
+        Ok(EcPointFormats(list))
     }
 
     fn encode(&self, out: &mut Vec<u8>) -> Result<(), TooLong> {
@@ -1146,6 +1150,11 @@ mod tests {
         let formats = check_codec!(EcPointFormats<'_>, [2, 1, 0], ());
         assert!(formats.has_uncompressed());
         assert!(!check_codec!(EcPointFormats<'_>, [1, 1], ()).has_uncompressed());
+        assert_eq!(
+            EcPointFormats::parse(&[0], ()).err().map(|e| e.alert),
+            Some(crate::error::AlertDescription::DECODE_ERROR),
+            "empty ec_point_formats"
+        );
         let sigs = signature_algorithms_body(true).unwrap();
         let algs = check_codec!(SignatureAlgorithms, sigs, ());
         assert_eq!(algs.0[..11], SUPPORTED_SIGNATURE_SCHEMES);

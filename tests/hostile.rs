@@ -1438,6 +1438,22 @@ fn duplicate_and_unknown_extensions_in_client_hello() {
         alert::DECODE_ERROR,
         "supported_groups of odd length",
     );
+    // RFC 8422 §5.1.2: ec_point_format_list<1..2^8-1>; a client naming its curves must
+    // take uncompressed points.
+    server_rejects(
+        &client_hello_record(TLS12, &[0xc02f], &[(11, vec![0])]),
+        alert::DECODE_ERROR,
+        "empty ec_point_formats",
+    );
+    server_rejects(
+        &client_hello_record(
+            TLS12,
+            &[0xc02f, 0x002f],
+            &[(10, vec![0, 2, 0, 23]), (11, vec![1, 1])],
+        ),
+        alert::ILLEGAL_PARAMETER,
+        "ec_point_formats without uncompressed",
+    );
     // An extension block whose length overruns the message.
     let mut body = client_hello_body(TLS12, &[0x002f], &[(0x7777, vec![1, 2, 3])]);
     let n = body.len();
@@ -1755,6 +1771,80 @@ fn server_keeps_the_master_secret_derivation_of_resumed_sessions() {
     feed(&mut server, &resuming_hello(&id, false), usize::MAX);
     assert!(!server.errored());
     assert_eq!(server_answer(&mut server), (id.to_vec(), false, false));
+}
+
+/// The server's first flight to `hello`: the suite it chose and the DH prime of its
+/// ServerKeyExchange (empty for a suite without one).
+fn dhe_answer(hello: &[u8]) -> (u16, Vec<u8>) {
+    let mut server = Connection::new_server(server_keys());
+    let got = feed(&mut server, hello, usize::MAX);
+    assert!(!server.errored(), "{got:?}");
+    let out = take_out(&mut server);
+    let stream: Vec<u8> = split_records(&out).into_iter().flat_map(|r| r.2).collect();
+    let messages = split_messages(&stream);
+    let sh = ServerHello::parse(&messages[0][4..], ()).expect("ServerHello");
+    let p = messages
+        .iter()
+        .find(|m| m[0] == hs::SERVER_KEY_EXCHANGE)
+        .map(|m| {
+            let len = usize::from(u16::from_be_bytes([m[4], m[5]]));
+            m[6..6 + len].to_vec()
+        })
+        .unwrap_or_default();
+    (sh.suite, p)
+}
+
+/// supported_groups listing `groups`.
+fn groups_ext(groups: &[u16]) -> (u16, Vec<u8>) {
+    let list: Vec<u8> = groups.iter().flat_map(|g| g.to_be_bytes()).collect();
+    let mut body = (list.len() as u16).to_be_bytes().to_vec();
+    body.extend_from_slice(&list);
+    (10, body)
+}
+
+#[test]
+fn dhe_group_comes_from_the_clients_ffdhe_groups() {
+    use matrixssl::crypto::dh::DhGroup;
+    const DHE_GCM: u16 = 0x009e;
+    const RSA_CBC: u16 = 0x002f;
+    const FFDHE3072: u16 = 257;
+    const UNKNOWN_FFDHE: u16 = 0x01ff;
+    const SECP256R1: u16 = 23;
+    let hello =
+        |suites: &[u16], groups: &[u16]| client_hello_record(TLS12, suites, &[groups_ext(groups)]);
+    let p2048 = DhGroup::ffdhe2048().p_be().to_vec();
+    // RFC 7919 §4: a client naming FFDHE groups gets one of them, not the server's default.
+    assert_eq!(
+        dhe_answer(&hello(&[DHE_GCM], &[UNKNOWN_FFDHE, FFDHE3072])),
+        (DHE_GCM, DhGroup::ffdhe(FFDHE3072).unwrap().p_be().to_vec())
+    );
+    // Our group among the client's: kept.
+    assert_eq!(
+        dhe_answer(&hello(&[DHE_GCM], &[FFDHE3072, 256])),
+        (DHE_GCM, p2048.clone())
+    );
+    // A client naming no FFDHE group takes any group: the server's.
+    assert_eq!(
+        dhe_answer(&hello(&[DHE_GCM], &[SECP256R1])),
+        (DHE_GCM, p2048.clone())
+    );
+    // None of its FFDHE groups known: no DHE suite, another offered suite instead ...
+    assert_eq!(
+        dhe_answer(&hello(&[DHE_GCM, RSA_CBC], &[UNKNOWN_FFDHE, SECP256R1])),
+        (RSA_CBC, Vec::new())
+    );
+    // ... or, with DHE suites only, insufficient_security.
+    server_rejects(
+        &hello(&[DHE_GCM], &[UNKNOWN_FFDHE]),
+        alert::INSUFFICIENT_SECURITY,
+        "only unknown FFDHE groups",
+    );
+    // No suite in common for another reason is still handshake_failure.
+    server_rejects(
+        &hello(&[0x0005], &[UNKNOWN_FFDHE]),
+        alert::HANDSHAKE_FAILURE,
+        "no common suite",
+    );
 }
 
 // ---- renegotiation -----------------------------------------------------------------------

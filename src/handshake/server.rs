@@ -151,9 +151,15 @@ fn tls13_capable_max(core: &Core) -> u16 {
 }
 
 /// What the ClientHello says about elliptic curves and signatures.
+#[derive(Clone)]
 struct ClientCapabilities {
     /// The group we would use for ECDHE, if the client can do it with us at all.
     ecdhe_group: Option<u16>,
+    /// The group we would use for a DHE suite, if the client accepts one of ours (see
+    /// [`dhe_group`]).
+    dhe_group: Option<Arc<DhGroup>>,
+    /// supported_groups names FFDHE groups (RFC 7919 §4: the client is RFC 7919-aware).
+    names_ffdhe: bool,
     /// signature_algorithms (TLS 1.2), with RFC 5246 §7.4.1.4.1's default when absent.
     signature_schemes: Vec<SignatureScheme>,
     /// supported_groups as sent (None: the extension was absent, any curve will do).
@@ -161,7 +167,7 @@ struct ClientCapabilities {
 }
 
 impl ClientCapabilities {
-    fn from_hello(ch: &ClientHello<'_>, version: u16) -> Result<Self, Fatal> {
+    fn from_hello(core: &Core, ch: &ClientHello<'_>, version: u16) -> Result<Self, Fatal> {
         // RFC 8422 §4: no supported_groups means the client supports any curve; pick P-256.
         let groups = match find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS) {
             Some(body) => SupportedGroups::parse(body, ())?.0,
@@ -171,6 +177,11 @@ impl ClientCapabilities {
             Some(body) => EcPointFormats::parse(body, ())?.has_uncompressed(),
             None => true,
         };
+        // RFC 8422 §5.1.2: a client naming one of its curves must accept uncompressed points.
+        let named_groups = find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS).is_some();
+        if !uncompressed && named_groups && groups.iter().any(|g| RFC8422_CURVES.contains(g)) {
+            return Err(Fatal::illegal("ec_point_formats lacks uncompressed"));
+        }
         let ecdhe_group = ecdhe::SUPPORTED_GROUPS
             .iter()
             .copied()
@@ -181,12 +192,45 @@ impl ClientCapabilities {
             _ => vec![SignatureScheme::RSA_PKCS1_SHA1, SignatureScheme::ECDSA_SHA1],
         };
         let groups = find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS).map(|_| groups);
+        let ffdhe_offered: Vec<u16> = groups
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|g| FFDHE_CODEPOINTS.contains(g))
+            .collect();
         Ok(ClientCapabilities {
             ecdhe_group,
+            dhe_group: dhe_group(core, &ffdhe_offered),
+            names_ffdhe: !ffdhe_offered.is_empty(),
             signature_schemes,
             groups,
         })
     }
+}
+
+/// The curves RFC 8422 §5.1.1 defines: secp256r1, secp384r1, secp521r1, x25519, x448.
+const RFC8422_CURVES: [u16; 5] = [23, 24, 25, 29, 30];
+
+/// RFC 7919 §2: the supported_groups range of FFDHE groups, known to us or not.
+const FFDHE_CODEPOINTS: std::ops::RangeInclusive<u16> = 256..=511;
+
+/// The DHE group for a client whose supported_groups lists `ffdhe_offered` (in its order).
+/// RFC 7919 §4: a client that names no FFDHE group takes any group, so the server's own
+/// (loaded parameters, else ffdhe2048); one that names some gets one of them or no DHE at
+/// all: our own group if it is one of them, else the first one we know (all five RFC 7919
+/// groups), else none.
+fn dhe_group(core: &Core, ffdhe_offered: &[u16]) -> Option<Arc<DhGroup>> {
+    let ours = core.keys.server_dh_group();
+    if ffdhe_offered.is_empty()
+        || ours
+            .ffdhe_id()
+            .is_some_and(|id| ffdhe_offered.contains(&id))
+    {
+        return Some(ours);
+    }
+    ffdhe_offered
+        .iter()
+        .find_map(|&id| crate::keys::ffdhe_group(id))
 }
 
 /// The identity that authenticates `kx`.
@@ -212,6 +256,9 @@ fn can_sign(identity: &Identity, caps: &ClientCapabilities, version: u16) -> boo
 fn can_serve(core: &Core, kx: KeyExchange, version: u16, caps: &ClientCapabilities) -> bool {
     if kx.uses_psk() {
         return !core.keys.psks.is_empty();
+    }
+    if kx.is_dhe() && caps.dhe_group.is_none() {
+        return false;
     }
     if kx == KeyExchange::DhAnon {
         return true;
@@ -321,7 +368,7 @@ impl State for ExpectClientHello {
         let secure_renegotiation = check_renegotiation_info(core, &ch)?;
         let ems = extended_master_secret(core, &ch, version)?;
         let resumable = resumable_session(core, &ch, version, ems)?;
-        let caps = ClientCapabilities::from_hello(&ch, version)?;
+        let caps = ClientCapabilities::from_hello(core, &ch, version)?;
         let (suite, session_id, auth) = match &resumable {
             // A resumed session is authenticated as the session it resumes was.
             Some(cached) => (
@@ -532,8 +579,22 @@ fn new_session(
     version: u16,
     caps: &ClientCapabilities,
 ) -> Result<(&'static CipherSuite, Vec<u8>, AuthContext), Fatal> {
-    let suite = choose_suite(core, &ch.suites, version, caps)
-        .ok_or(Fatal::handshake("no cipher suite in common"))?;
+    let suite = choose_suite(core, &ch.suites, version, caps).ok_or_else(|| {
+        // RFC 7919 §4: no suite because none of the client's FFDHE groups is ours is
+        // insufficient_security; any other lack of a common suite, handshake_failure.
+        let any_group = ClientCapabilities {
+            dhe_group: Some(core.keys.server_dh_group()),
+            ..caps.clone()
+        };
+        if caps.names_ffdhe && choose_suite(core, &ch.suites, version, &any_group).is_some() {
+            Fatal::new(
+                AlertDescription::INSUFFICIENT_SECURITY,
+                "none of the client's FFDHE groups is known to us",
+            )
+        } else {
+            Fatal::handshake("no cipher suite in common")
+        }
+    })?;
     let id: [u8; 32] =
         rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
     let auth = AuthContext {
@@ -611,7 +672,7 @@ fn send_resumed_finished(core: &mut Core, params: Params, cached: CachedSession)
 fn send_full_flight(core: &mut Core, params: Params, caps: &ClientCapabilities) -> Next {
     let kx = params.ks.suite.kx;
     let identity = send_certificate(core, kx)?;
-    let share = ephemeral_share(core, kx, caps)?;
+    let share = ephemeral_share(kx, caps)?;
     if let Some(body) = server_key_exchange(&params, identity.as_ref(), caps, &share)? {
         core.send_handshake(HandshakeType::SERVER_KEY_EXCHANGE, &body)?;
     }
@@ -646,18 +707,17 @@ fn send_certificate(core: &mut Core, kx: KeyExchange) -> Result<Option<Identity>
 }
 
 /// Our ephemeral key pair for an ECDHE (RFC 8422 §5.4) or DHE (RFC 5246 §7.4.3) suite.
-fn ephemeral_share(
-    core: &Core,
-    kx: KeyExchange,
-    caps: &ClientCapabilities,
-) -> Result<ServerShare, Fatal> {
+fn ephemeral_share(kx: KeyExchange, caps: &ClientCapabilities) -> Result<ServerShare, Fatal> {
     if kx.is_ecdhe() {
         Ok(ServerShare::Ecdhe(KeyShare::generate(
             caps.ecdhe_group
                 .ok_or(Fatal::handshake("no ECDHE group in common"))?,
         )?))
     } else if kx.is_dhe() {
-        let group = core.keys.server_dh_group();
+        let group = caps
+            .dhe_group
+            .clone()
+            .ok_or(Fatal::handshake("no DHE group in common"))?;
         let pair =
             DhKeyPair::generate(&group).map_err(|_| Fatal::internal("DH key generation failed"))?;
         Ok(ServerShare::Dhe(group, pair))

@@ -75,6 +75,21 @@ impl std::fmt::Debug for Psk {
 
 static FFDHE2048: LazyLock<Arc<DhGroup>> = LazyLock::new(|| Arc::new(DhGroup::ffdhe2048()));
 
+/// The RFC 7919 groups by supported_groups codepoint, for clients that name FFDHE groups.
+static FFDHE_GROUPS: LazyLock<Vec<(u16, Arc<DhGroup>)>> = LazyLock::new(|| {
+    (256..=260)
+        .filter_map(|id| Some((id, Arc::new(DhGroup::ffdhe(id)?))))
+        .collect()
+});
+
+/// The RFC 7919 group with supported_groups codepoint `id`, if it names one.
+pub fn ffdhe_group(id: u16) -> Option<Arc<DhGroup>> {
+    FFDHE_GROUPS
+        .iter()
+        .find(|(named, _)| *named == id)
+        .map(|(_, group)| Arc::clone(group))
+}
+
 /// A certificate chain (leaf first) and the private key of its leaf.
 #[derive(Clone)]
 pub struct Identity {

@@ -2999,7 +2999,8 @@ def case_server_gnutls_kx(h: Harness, suite: Suite, ver: Version, n: int = 20000
                           group: bytes = b"DHE-FFDHE2048"):
     """gnutls-cli against our server for DHE_RSA, 3DES, PSK and DHE_PSK suites, resuming.
     gnutls-cli names the DH group it got: DHE-FFDHE2048 for the built-in RFC 7919 group,
-    DHE-CUSTOM<bits> for anything else (so -D <file> shows that the file is used)."""
+    DHE-CUSTOM<bits> for anything else. It offers the RFC 7919 groups, so a -D file is used
+    only when it holds one of them (RFC 7919 §4)."""
     psk = suite.psk
     extra_srv: list = []
     if dh is not None:
@@ -3244,8 +3245,11 @@ def add_dhe_psk_cases(add, quick: bool) -> None:
     for sid, ver in client_rows:
         add(f"client/gnutls/{ver.name}/{s[sid].hex}", case_client_gnutls_kx, s[sid], ver, needs="gnutls-serv")
     add("server/gnutls/3des-last-in-preference", case_server_gnutls_3des_last, needs="gnutls-cli")
+    # gnutls-cli names the RFC 7919 groups in supported_groups, so the server must use one of
+    # them (RFC 7919 §4), not the loaded X9.42 parameters (server/openssl/dhe/.../D-x942 shows
+    # those in use with a client that names no FFDHE group).
     add("server/gnutls/TLS1.2/0x009E/D-x942", case_server_gnutls_kx, s[0x009E], t12, 20000, "dh-x942.pem",
-        b"DHE-CUSTOM2048", needs="gnutls-cli")
+        b"DHE-FFDHE2048", needs="gnutls-cli")
     if not quick:
         add("server/gnutls/TLS1.2/0x0067/D-dh2048", case_server_gnutls_kx, s[0x0067], t12, 20000, "dh2048.pem",
             needs="gnutls-cli")
