@@ -522,6 +522,12 @@ impl Connection {
     }
 
     fn need_more(&mut self) -> Received {
+        // A TLS 1.3 client whose Finished is still queued (records behind the server's
+        // Finished, e.g. a ticket sent with it, came in a later piece) completes when that
+        // Finished is sent (ABI.md D27): SentData reports it.
+        if self.complete_unreported && !self.core.out.is_empty() {
+            return Received::code(MATRIXSSL_REQUEST_SEND);
+        }
         if self.in_start == self.in_len && self.complete_unreported {
             self.report_completion();
             return Received::code(MATRIXSSL_HANDSHAKE_COMPLETE);
@@ -1182,6 +1188,12 @@ impl Connection {
         // post-handshake CertificateRequest when the client offered post_handshake_auth;
         // anything else is a rekey of both directions.
         if self.core.tls13.is_some() {
+            // ABI.md §3.4 EncodeRehandshake: a client's cipherSpec that is not available is
+            // PS_UNSUPPORTED_FAIL, whatever the version, as on 3.3; an available one changes
+            // nothing here (a KeyUpdate keeps the suite).
+            if self.is_client && cipher_spec != 0 && !self.core.config.suites.enabled(cipher_spec) {
+                return PS_UNSUPPORTED_FAIL;
+            }
             // Credits (ABI.md D7) apply to both meanings on a server, one per call: in TLS
             // 1.2 the server spends one when the client's ClientHello answers its
             // HelloRequest and refuses it without one; in TLS 1.3 nothing comes back that

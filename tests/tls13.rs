@@ -253,6 +253,29 @@ fn key_updates_from_either_side_keep_data_flowing() {
     }
 }
 
+/// ABI.md §3.4: a client's EncodeRehandshake naming a suite that is unknown or disabled
+/// fails with PS_UNSUPPORTED_FAIL on TLS 1.3 as on 1.2, and queues nothing; an enabled one
+/// is a KeyUpdate like cipherSpec 0.
+#[test]
+fn client_rehandshake_with_an_unavailable_suite_is_unsupported() {
+    let cfg = config(TLS1_3);
+    assert!(cfg.suites.set_enabled(0x000a, false));
+    let mut p = pair(&cfg, client_keys(), ClientOptions::default(), ec_server());
+    established(&p, 0x1301);
+    for unavailable in [0x000a, 0xfefe] {
+        assert_eq!(
+            p.client.encode_rehandshake(None, false, unavailable),
+            PS_UNSUPPORTED_FAIL
+        );
+        assert!(p.client.outdata().is_empty(), "nothing queued");
+    }
+    assert_eq!(
+        p.client.encode_rehandshake(None, false, 0x1302),
+        MATRIXSSL_SUCCESS
+    );
+    exchange(&mut p, 100);
+}
+
 #[test]
 fn client_authentication() {
     let server = keys(
@@ -428,6 +451,70 @@ fn resumption_with_a_ticket_is_psk_dhe_and_single_use() {
     let fourth = pair(&cfg, client_keys(), resume_options(Some(ticket)), server);
     established(&fourth, 0x1301);
     assert!(fourth.server.core.negotiated.resumed);
+}
+
+/// RFC 8446 §4.6.1 (note): without client authentication the server sends its ticket with
+/// its Finished. The client holds it once its own handshake completes, the server has
+/// nothing left to send once its completes, and the ticket resumes only a session whose
+/// client Finished reached the server: an abandoned handshake leaves nothing resumable.
+#[test]
+fn the_ticket_comes_with_the_servers_finished_and_counts_once_the_client_finished() {
+    let cfg = config(TLS1_3);
+    let server_keys = ec_server();
+    let (mut sink, mut alerts) = (Vec::new(), Vec::new());
+    let start = |cfg: &Config| {
+        let c = Connection::new_client_with(cfg.clone(), client_keys(), ClientOptions::default())
+            .expect("client");
+        let s = Connection::new_server_with(cfg.clone(), server_keys.clone());
+        (c, s)
+    };
+    let (mut client, mut server) = start(&cfg);
+    pump(&mut client, &mut server, usize::MAX, &mut sink, &mut alerts);
+    pump(&mut server, &mut client, usize::MAX, &mut sink, &mut alerts);
+    assert!(client.handshake_complete() && !server.handshake_complete());
+    assert!(
+        client.latest_ticket().is_some(),
+        "ticket with the first flight"
+    );
+    pump(&mut client, &mut server, usize::MAX, &mut sink, &mut alerts);
+    assert!(server.handshake_complete(), "{alerts:?}");
+    assert!(server.outdata().is_empty(), "nothing left to send");
+    let mut done = Pair {
+        client,
+        server,
+        alerts,
+    };
+    let ticket = ticket_of(&mut done, &cfg).expect("ticket record");
+    let resumed = pair(
+        &cfg,
+        client_keys(),
+        resume_options(Some(ticket)),
+        server_keys.clone(),
+    );
+    established(&resumed, 0x1301);
+    assert!(resumed.server.core.negotiated.resumed);
+
+    // The client's Finished never reaches the server: its ticket names no cache entry.
+    let (mut client, mut server) = start(&cfg);
+    let mut alerts = Vec::new();
+    pump(&mut client, &mut server, usize::MAX, &mut sink, &mut alerts);
+    pump(&mut server, &mut client, usize::MAX, &mut sink, &mut alerts);
+    assert!(client.handshake_complete());
+    drop(server);
+    let mut abandoned = Pair {
+        client,
+        server: Connection::new_server_with(cfg.clone(), server_keys.clone()),
+        alerts,
+    };
+    let ticket = ticket_of(&mut abandoned, &cfg).expect("ticket record");
+    let full = pair(
+        &cfg,
+        client_keys(),
+        resume_options(Some(ticket)),
+        server_keys,
+    );
+    established(&full, 0x1301);
+    assert!(!full.server.core.negotiated.resumed);
 }
 
 #[test]

@@ -123,6 +123,21 @@ impl Transcript {
         }
     }
 
+    /// The `alg` digest of the messages so far followed by `next`, leaving the transcript
+    /// as it is: the hash a message we can predict will make (a TLS 1.3 server that does
+    /// not authenticate the client knows its Finished in advance).
+    pub fn digest_with(&self, alg: HashAlgorithm, next: &[u8]) -> Result<Vec<u8>, Fatal> {
+        if let Some(ctx) = self.context(alg) {
+            let mut ctx = ctx.clone();
+            ctx.update(next);
+            return Ok(ctx.finish());
+        }
+        match self.messages() {
+            Some(messages) => Ok(alg.digest(&[messages, next].concat())),
+            None => Err(Fatal::internal("transcript hash not kept")),
+        }
+    }
+
     /// MD5(messages) ‖ SHA-1(messages): TLS 1.0/1.1's handshake hash and what their
     /// signatures cover.
     pub fn md5_sha1(&self) -> Result<[u8; 36], Fatal> {

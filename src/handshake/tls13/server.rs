@@ -34,7 +34,7 @@ use crate::msgs::tls13::{
 };
 use crate::msgs::{
     ClientHello, ExtensionType, HandshakeType, SignatureAlgorithms, SupportedGroups,
-    encode_server_hello, find_ext,
+    encode_server_hello, find_ext, handshake_message,
 };
 use crate::pki::Certificate;
 use crate::pki::verify::{KeyUse, Usage};
@@ -474,6 +474,26 @@ fn respond(
     let verify_data = keys.server.finished_verify_data(&keys.transcript(core)?);
     core.send_handshake(HandshakeType::FINISHED, &verify_data)?;
     let hash = keys.transcript(core)?;
+    // RFC 8446 §4.6.1 (note): a server that does not request client authentication knows
+    // the rest of the transcript, the client's Finished being determined by it, and may
+    // send its NewSessionTicket right after its own Finished. We do: a client then holds
+    // its ticket as soon as its handshake completes, and nothing is left to send once the
+    // server's completes (as after a TLS 1.2 handshake, which 3.3 programs expect). The
+    // cache entry the ticket names is only made once that Finished has arrived and
+    // verified (`ExpectClientFinished`): a handshake that never completes leaves nothing
+    // resumable behind.
+    let expected_client_finished = if !request_certificate && offers_psk_dhe_ke(ch)? {
+        let finished = handshake_message(
+            HandshakeType::FINISHED,
+            &keys.client.finished_verify_data(&hash),
+        )?;
+        Some(
+            core.transcript
+                .digest_with(transcript_hash(suite.hash), &finished)?,
+        )
+    } else {
+        None
+    };
     let HandshakeKeys {
         secret,
         client: client_handshake,
@@ -484,6 +504,15 @@ fn respond(
     let server_traffic = master.server_application_traffic_secret(&hash);
     core.record
         .set_write_tls13(server_traffic.record_protection(suite.aead));
+    let pending_ticket = match expected_client_finished {
+        Some(hash) => Some(Box::new(send_ticket(
+            core,
+            suite,
+            &master.resumption_master_secret(&hash),
+            &session_auth,
+        )?)),
+        None => None,
+    };
     let flight = ClientFlight {
         suite,
         client_handshake,
@@ -493,6 +522,7 @@ fn respond(
         auth: session_auth,
         resumed,
         issue_ticket: offers_psk_dhe_ke(ch)?,
+        pending_ticket,
         post_handshake_auth: find_ext(&ch.extensions, ExtensionType::POST_HANDSHAKE_AUTH).is_some(),
     };
     if request_certificate {
@@ -524,13 +554,14 @@ fn offers_psk_dhe_ke(ch: &ClientHello<'_>) -> Result<bool, Fatal> {
 /// One NewSessionTicket (RFC 8446 §4.6.1; ABI.md D28): the ticket is a random reference to
 /// an entry of the server session cache holding the PSK and the session's authentication
 /// context, living as long as TLS 1.2 cache entries. Post-handshake messages are not part
-/// of the transcript.
-fn issue_ticket(
+/// of the transcript. Sends the ticket and returns the entry it names, for the caller to
+/// put in the cache once the client's Finished has verified.
+fn send_ticket(
     core: &mut Core,
     suite: &'static Tls13Suite,
     resumption: &ResumptionMasterSecret,
     auth: &AuthContext,
-) -> Result<(), Fatal> {
+) -> Result<CachedSession, Fatal> {
     let ticket: [u8; 32] =
         rng::random_array().map_err(|_| Fatal::internal("random generator failed"))?;
     let age_add = u32::from_be_bytes(
@@ -542,17 +573,14 @@ fn issue_ticket(
     let mut master_secret = Zeroizing::new([0u8; 48]);
     let psk_bytes = psk.as_secret().as_bytes();
     master_secret[..psk_bytes.len()].copy_from_slice(psk_bytes);
-    core.config.server_cache.insert(
-        CachedSession {
-            id: ticket,
-            master_secret,
-            suite: suite.id,
-            version: TLS1_3,
-            extended_master_secret: false,
-            auth: auth.clone(),
-        },
-        core.config.now(),
-    );
+    let entry = CachedSession {
+        id: ticket,
+        master_secret,
+        suite: suite.id,
+        version: TLS1_3,
+        extended_master_secret: false,
+        auth: auth.clone(),
+    };
     let body = NewSessionTicket {
         lifetime: u32::try_from(ENTRY_LIFE.as_secs()).unwrap_or(MAX_TICKET_LIFETIME),
         age_add,
@@ -562,7 +590,7 @@ fn issue_ticket(
     }
     .to_bytes()?;
     core.send_post_handshake(HandshakeType::NEW_SESSION_TICKET, &body)?;
-    Ok(())
+    Ok(entry)
 }
 
 /// CertificateRequest (RFC 8446 §4.3.2; `certificate_request_body`). As in TLS 1.2, a server
@@ -594,7 +622,11 @@ struct ClientFlight {
     master: MasterSecret,
     auth: AuthContext,
     resumed: bool,
+    /// The client can resume with a ticket (it offered psk_dhe_ke).
     issue_ticket: bool,
+    /// The ticket already sent with our Finished (no client authentication): its cache
+    /// entry, made once the client's Finished verifies.
+    pending_ticket: Option<Box<CachedSession>>,
     post_handshake_auth: bool,
 }
 
@@ -659,8 +691,13 @@ impl State for ExpectClientFinished {
             .resumption_master_secret(&core.transcript.digest(transcript_hash(f.suite.hash))?);
         core.record
             .set_read_tls13(f.client_traffic.record_protection(f.suite.aead));
-        if f.issue_ticket {
-            issue_ticket(core, f.suite, &resumption, &f.auth)?;
+        let ticket = match f.pending_ticket {
+            Some(entry) => Some(*entry),
+            None if f.issue_ticket => Some(send_ticket(core, f.suite, &resumption, &f.auth)?),
+            None => None,
+        };
+        if let Some(entry) = ticket {
+            core.config.server_cache.insert(entry, core.config.now());
         }
         establish::<false>(
             core,
