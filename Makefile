@@ -18,6 +18,10 @@
 #                        operations are about three times slower. Its tree
 #                        is build/small/ (stage, bin), its cargo output $(TARGET_DIR)/small.
 #   make deps            install what the tests need (gnutls-bin, valgrind, Python venv)
+#   make conformance TLSFUZZER=/path/to/tlsfuzzer [TLSLITE=/path/to/tlslite-ng]
+#                        tlsfuzzer's server scripts listed in tests/conformance/cases.txt
+#                        against the example server (tlsfuzzer is not packaged: bring a
+#                        checkout; not part of make test)
 #   make clean
 #
 # Installed layout (build/stage is the same tree with PREFIX=build/stage; the staged
@@ -81,7 +85,7 @@ MATRIX_LIBS = $$($(PKG_ENV) $(PKG_CONFIG) --libs matrixssl) -Wl,-rpath,$(STAGE)/
 APP_CFLAGS := -std=c99 -O2 -g -Wall -Wextra -Werror
 CTEST_CFLAGS := -O1 -g -Wall -Wextra
 
-.PHONY: all build stage apps ctests install install-debug test interop demo bench fuzz load deps \
+.PHONY: all build stage apps ctests install install-debug test interop demo bench fuzz load conformance deps \
 	clean distclean
 
 all: build stage apps ctests
@@ -173,6 +177,10 @@ demo: all
 FUZZ_SECONDS ?= 300
 fuzz:
 	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# tlsfuzzer conformance scripts against the example server (a checkout of tlsfuzzer needed).
+conformance: apps
+	PYTHON=$(PYTHON) bash tests/conformance/tlsfuzzer.sh
 
 # Load test of the example server: 1,000 concurrent connections, 20,000 handshakes.
 load: apps

@@ -524,11 +524,11 @@ impl Connection {
     fn need_more(&mut self) -> Received {
         // A TLS 1.3 client whose Finished is still queued (records behind the server's
         // Finished, e.g. a ticket sent with it, came in a later piece) completes when that
-        // Finished is sent (ABI.md D27): SentData reports it.
-        if self.complete_unreported && !self.core.out.is_empty() {
-            return Received::code(MATRIXSSL_REQUEST_SEND);
-        }
-        if self.in_start == self.in_len && self.complete_unreported {
+        // Finished is sent (ABI.md D27): SentData reports it. The queued output was
+        // announced by the REQUEST_SEND of the call that queued it; this one asks for more
+        // input as usual (answering REQUEST_SEND again would keep a loop of ReceivedData(0)
+        // calls, ABI.md §3.4.2, spinning).
+        if self.in_start == self.in_len && self.complete_unreported && self.core.out.is_empty() {
             self.report_completion();
             return Received::code(MATRIXSSL_HANDSHAKE_COMPLETE);
         }
