@@ -141,6 +141,10 @@ pub struct Connection {
     complete_unreported: bool,
     completion_reported: bool,
     empty_records: u32,
+    /// A TLS 1.3 compatibility change_cipher_spec was already dropped: Appendix D.4 of
+    /// RFC 8446 has each side send exactly one, so a second is unexpected_message (as
+    /// NSS and GnuTLS do) rather than one more record dropped unread (CVE-2020-25648).
+    compat_ccs_dropped: bool,
     /// Warning alerts received since the peer last made progress (see
     /// MAX_CONSECUTIVE_WARNING_ALERTS).
     warning_alerts: u32,
@@ -208,6 +212,7 @@ impl Connection {
             complete_unreported: false,
             completion_reported: false,
             empty_records: 0,
+            compat_ccs_dropped: false,
             warning_alerts: 0,
             awaiting_peer_finished: false,
             bytes_toward_credit: 0,
@@ -623,8 +628,9 @@ impl Connection {
 
     /// A change_cipher_spec record under TLS 1.3 (RFC 8446 §5, Appendix D.4): between the
     /// hellos and the peer's Finished, an unprotected one holding the byte 1 is dropped
-    /// (middlebox compatibility); any other is unexpected_message. Dropped ones count
-    /// towards the bound on records that carry nothing.
+    /// (middlebox compatibility) once; any other, a second one included, is
+    /// unexpected_message. The dropped one counts towards the bound on records that
+    /// carry nothing.
     fn on_compatibility_ccs(
         &mut self,
         range: Range<usize>,
@@ -638,6 +644,12 @@ impl Connection {
                 "change_cipher_spec outside the TLS 1.3 compatibility points",
             ));
         }
+        if self.compat_ccs_dropped {
+            return Err(Fatal::unexpected(
+                "second change_cipher_spec in a TLS 1.3 handshake",
+            ));
+        }
+        self.compat_ccs_dropped = true;
         self.empty_records += 1;
         if self.empty_records > MAX_EMPTY_RECORDS {
             return Err(Fatal::unexpected("too many records without content"));

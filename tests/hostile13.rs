@@ -1039,6 +1039,17 @@ fn protected_change_cipher_spec() {
     s.rejects(alert::UNEXPECTED_MESSAGE, "CCS of value 2");
 }
 
+/// Appendix D.4: a server sends one compatibility change_cipher_spec; a second is
+/// unexpected_message, not one more record dropped unread (CVE-2020-25648).
+#[test]
+fn second_change_cipher_spec_from_the_server() {
+    let mut s = ScriptedServer::start();
+    s.server_hello(|_| {});
+    s.ccs();
+    s.ccs();
+    s.rejects(alert::UNEXPECTED_MESSAGE, "second CCS");
+}
+
 /// §5: a change_cipher_spec "received after the peer's Finished" is handled as an
 /// unexpected record type: unexpected_message, under our application key by then.
 #[test]
@@ -1695,6 +1706,26 @@ fn application_data_before_the_client_finished() {
     let mut c = ScriptedClient::hellos();
     c.protected(content::APPLICATION_DATA, b"too early");
     c.rejects_after_server_finished(alert::UNEXPECTED_MESSAGE, "data before Finished");
+}
+
+/// Appendix D.4: a client sends one compatibility change_cipher_spec; a second one,
+/// whether right behind the first or just before its Finished, is unexpected_message.
+#[test]
+fn second_change_cipher_spec_from_the_client() {
+    let mut c = ScriptedClient::hellos();
+    c.ccs();
+    c.ccs();
+    c.finished(false);
+    c.rejects_after_server_finished(alert::UNEXPECTED_MESSAGE, "two CCS in a row");
+
+    let mut c = ScriptedClient::start(false);
+    let exts = c.hello_extensions(Some(X25519));
+    c.client_hello(&exts);
+    c.ccs();
+    c.exchange_hellos();
+    c.ccs();
+    c.finished(false);
+    c.rejects_after_server_finished(alert::UNEXPECTED_MESSAGE, "CCS before Finished");
 }
 
 /// §5: a change_cipher_spec after the client's Finished is unexpected_message.
