@@ -1487,6 +1487,74 @@ fn duplicate_and_unknown_extensions_in_client_hello() {
 }
 
 #[test]
+fn malformed_server_name_in_client_hello() {
+    /// A server_name extension body listing `entries` (name type, name).
+    fn sni(entries: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut list = Vec::new();
+        for (name_type, name) in entries {
+            list.push(*name_type);
+            list.extend_from_slice(&(name.len() as u16).to_be_bytes());
+            list.extend_from_slice(name);
+        }
+        [&(list.len() as u16).to_be_bytes()[..], &list].concat()
+    }
+    // RFC 6066 §3: ServerName server_name_list<1..2^16-1>, HostName<1..2^16-1>.
+    let decode_errors: [(&str, Vec<u8>); 5] = [
+        ("empty extension", vec![]),
+        ("empty name list", vec![0, 0]),
+        ("empty host_name", sni(&[(0, b"")])),
+        ("trailing byte", [sni(&[(0, b"e")]), vec![b'x']].concat()),
+        ("list length overruns", vec![0xff; 4]),
+    ];
+    // Well formed, against RFC 6066's content rules: one name per type, ASCII host names.
+    let illegal: [(&str, Vec<u8>); 5] = [
+        (
+            "two host_names",
+            sni(&[(0, b"localhost"), (0, b"www.localhost")]),
+        ),
+        ("NUL in host_name", sni(&[(0, b"localhos\0t")])),
+        ("BEL in host_name", sni(&[(0, b"localhos\x07t")])),
+        (
+            "UTF-8 in host_name",
+            sni(&[(0, "localhos\u{105}t".as_bytes())]),
+        ),
+        ("escape in host_name", sni(&[(0, b"localhost\x1b[31m")])),
+    ];
+    // The check precedes version negotiation: a hello offering TLS 1.3 gets the same alert.
+    let tls13_offer = (ext::SUPPORTED_VERSIONS, vec![2, 3, 4]);
+    for (alert, cases) in [
+        (alert::DECODE_ERROR, &decode_errors),
+        (alert::ILLEGAL_PARAMETER, &illegal),
+    ] {
+        for (what, body) in cases {
+            for extra in [None, Some(tls13_offer.clone())] {
+                let mut exts = vec![(ext::SERVER_NAME, body.clone())];
+                exts.extend(extra.clone());
+                server_rejects(
+                    &client_hello_record(TLS12, &[0x002f, 0x1301], &exts),
+                    alert,
+                    &format!("server_name: {what}, TLS 1.3 offered: {}", extra.is_some()),
+                );
+            }
+        }
+    }
+    // A name we do not serve, and a name type other than host_name next to it, are
+    // accepted (RFC 6066 lets the server go on without an alert).
+    for body in [
+        sni(&[(0, b"www.example.com")]),
+        sni(&[(0, b"a.example"), (1, b"x")]),
+    ] {
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        let hello = m.client_hello(TLS12, &[0x002f, 0x00ff], &[(ext::SERVER_NAME, body)]);
+        feed(&mut server, &hello, usize::MAX);
+        let r = m.absorb_server(&take_out(&mut server));
+        assert!(r.alerts.is_empty(), "{:?}", r.alerts);
+        assert!(!server.errored());
+    }
+}
+
+#[test]
 fn bad_extensions_in_server_hello() {
     let reneg = (ext::RENEGOTIATION_INFO, vec![0]);
     let cases: Vec<(&str, Extensions, u8)> = vec![
@@ -1695,15 +1763,60 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
 /// A ClientHello record offering to resume `id` with suite 0x002f, with or without the
 /// extended_master_secret extension.
 fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
+    resuming_hello_offering(id, ems, &[0x002f, 0x00ff])
+}
+
+/// A ClientHello record offering to resume `id` with `suites`.
+fn resuming_hello_offering(id: &[u8; 32], ems: bool, suites: &[u16]) -> Vec<u8> {
     let exts: Extensions = if ems {
         vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())]
     } else {
         Vec::new()
     };
-    let body =
-        msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &typed_exts(&exts))
-            .unwrap();
+    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, suites, &typed_exts(&exts)).unwrap();
     record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
+}
+
+#[test]
+fn resuming_hello_must_offer_the_session_suite() {
+    let config = Config::new();
+    let id = [0x5d; 32];
+    // RFC 5246 §7.4.1.2: the session's suite (0x002f) MUST be offered; AES-256 and NULL-SHA
+    // alone are refused, not answered with a full handshake.
+    for suites in [&[0x0035, 0x00ff][..], &[0x0002]] {
+        cache_session(&config, id, true);
+        let mut server = Connection::new_server_with(config.clone(), server_keys());
+        let got = feed(
+            &mut server,
+            &resuming_hello_offering(&id, true, suites),
+            usize::MAX,
+        );
+        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
+        assert_plain_fatal(
+            &mut server,
+            alert::ILLEGAL_PARAMETER,
+            "resumption without the session's suite",
+        );
+    }
+    // Offered anywhere in the list, it is resumed.
+    cache_session(&config, id, true);
+    let mut server = Connection::new_server_with(config.clone(), server_keys());
+    feed(
+        &mut server,
+        &resuming_hello_offering(&id, true, &[0x0035, 0x002f]),
+        usize::MAX,
+    );
+    assert!(!server.errored());
+    assert_eq!(server_answer(&mut server), (id.to_vec(), true, false));
+    // An unknown session id with the same list is a full handshake as before.
+    let mut server = Connection::new_server_with(config.clone(), server_keys());
+    feed(
+        &mut server,
+        &resuming_hello_offering(&[0x11; 32], true, &[0x0035, 0x00ff]),
+        usize::MAX,
+    );
+    assert!(!server.errored());
+    assert!(server_answer(&mut server).2);
 }
 
 /// Puts a TLS 1.2 session with suite 0x002f in the server cache of `config` (a fatal alert
