@@ -1763,60 +1763,15 @@ fn client_aborts_a_resumption_that_changes_the_master_secret_derivation() {
 /// A ClientHello record offering to resume `id` with suite 0x002f, with or without the
 /// extended_master_secret extension.
 fn resuming_hello(id: &[u8; 32], ems: bool) -> Vec<u8> {
-    resuming_hello_offering(id, ems, &[0x002f, 0x00ff])
-}
-
-/// A ClientHello record offering to resume `id` with `suites`.
-fn resuming_hello_offering(id: &[u8; 32], ems: bool, suites: &[u16]) -> Vec<u8> {
     let exts: Extensions = if ems {
         vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())]
     } else {
         Vec::new()
     };
-    let body = msgs::encode_client_hello(TLS12, &[7; 32], id, suites, &typed_exts(&exts)).unwrap();
+    let body =
+        msgs::encode_client_hello(TLS12, &[7; 32], id, &[0x002f, 0x00ff], &typed_exts(&exts))
+            .unwrap();
     record(22, TLS10, &handshake_message(hs::CLIENT_HELLO, &body))
-}
-
-#[test]
-fn resuming_hello_must_offer_the_session_suite() {
-    let config = Config::new();
-    let id = [0x5d; 32];
-    // RFC 5246 §7.4.1.2: the session's suite (0x002f) MUST be offered; AES-256 and NULL-SHA
-    // alone are refused, not answered with a full handshake.
-    for suites in [&[0x0035, 0x00ff][..], &[0x0002]] {
-        cache_session(&config, id, true);
-        let mut server = Connection::new_server_with(config.clone(), server_keys());
-        let got = feed(
-            &mut server,
-            &resuming_hello_offering(&id, true, suites),
-            usize::MAX,
-        );
-        assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{got:?}");
-        assert_plain_fatal(
-            &mut server,
-            alert::ILLEGAL_PARAMETER,
-            "resumption without the session's suite",
-        );
-    }
-    // Offered anywhere in the list, it is resumed.
-    cache_session(&config, id, true);
-    let mut server = Connection::new_server_with(config.clone(), server_keys());
-    feed(
-        &mut server,
-        &resuming_hello_offering(&id, true, &[0x0035, 0x002f]),
-        usize::MAX,
-    );
-    assert!(!server.errored());
-    assert_eq!(server_answer(&mut server), (id.to_vec(), true, false));
-    // An unknown session id with the same list is a full handshake as before.
-    let mut server = Connection::new_server_with(config.clone(), server_keys());
-    feed(
-        &mut server,
-        &resuming_hello_offering(&[0x11; 32], true, &[0x0035, 0x00ff]),
-        usize::MAX,
-    );
-    assert!(!server.errored());
-    assert!(server_answer(&mut server).2);
 }
 
 /// Puts a TLS 1.2 session with suite 0x002f in the server cache of `config` (a fatal alert
@@ -3355,40 +3310,51 @@ fn application_data_inside_a_renegotiation_to_client() {
 
 #[test]
 fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
-    // The cached session is TLS 1.2 with 0x002f. A hello with its id that does not offer
-    // 0x002f, or that negotiates another version, gets a full handshake on what it offers
-    // (new session id, a Certificate), never the old suite.
-    type Case<'a> = (&'a str, u16, Vec<u16>, Option<(u16, u16)>);
-    let cases: Vec<Case> = vec![
+    // The cached session is TLS 1.2 with 0x002f. A hello with its id that negotiates
+    // another version gets a full handshake on what it offers (new session id, a
+    // Certificate), never the old suite. One that does not offer 0x002f breaks RFC 5246
+    // §7.4.1.2's MUST and is refused with illegal_parameter (as OpenSSL does).
+    enum Outcome {
+        Full(u16, u16),
+        Resumed,
+        Refused,
+    }
+    let cases: Vec<(&str, u16, Vec<u16>, Outcome)> = vec![
         (
             "suite not offered",
             TLS12,
             vec![0x0035, 0x00ff],
-            Some((TLS12, 0x0035)),
+            Outcome::Refused,
         ),
         (
             "only other suites, many",
             TLS12,
             vec![0x003c, 0x009c, 0x0035, 0x00ff],
-            Some((TLS12, 0x009c)),
+            Outcome::Refused,
         ),
+        ("only a NULL suite", TLS12, vec![0x0002], Outcome::Refused),
         (
             "TLS 1.1 hello",
             TLS11,
             vec![0x002f, 0x00ff],
-            Some((TLS11, 0x002f)),
+            Outcome::Full(TLS11, 0x002f),
         ),
         (
             "TLS 1.0 hello",
             TLS10,
             vec![0x002f, 0x00ff],
-            Some((TLS10, 0x002f)),
+            Outcome::Full(TLS10, 0x002f),
         ),
         // Control: the session's own suite and version resume it.
-        ("resumable", TLS12, vec![0x0035, 0x002f, 0x00ff], None),
+        (
+            "resumable",
+            TLS12,
+            vec![0x0035, 0x002f, 0x00ff],
+            Outcome::Resumed,
+        ),
     ];
     let config = Config::new();
-    for (what, version, offer, full) in cases {
+    for (what, version, offer, outcome) in cases {
         let id = [0x5d; 32];
         cache_session(&config, id, true);
         let exts = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
@@ -3398,6 +3364,10 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         let mut server = Connection::new_server_with(config.clone(), server_keys());
         let got = feed(&mut server, &hello, usize::MAX);
         assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        if let Outcome::Refused = outcome {
+            assert_plain_fatal(&mut server, alert::ILLEGAL_PARAMETER, what);
+            continue;
+        }
         assert!(!server.errored(), "{what}");
         let out = take_out(&mut server);
         let stream: Vec<u8> = split_records(&out)
@@ -3408,18 +3378,19 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         let messages = split_messages(&stream);
         let sh = ServerHello::parse(&messages[0][4..], ()).expect("ServerHello");
         let certificate = messages.iter().any(|m| m[0] == hs::CERTIFICATE);
-        match full {
-            Some((v, suite)) => {
+        match outcome {
+            Outcome::Full(v, suite) => {
                 assert_eq!((sh.version, sh.suite), (v, suite), "{what}");
                 assert!(
                     sh.session_id != id && certificate,
                     "{what}: not a full handshake"
                 );
             }
-            None => {
+            Outcome::Resumed => {
                 assert_eq!((sh.version, sh.suite), (TLS12, 0x002f), "{what}");
                 assert!(sh.session_id == id && !certificate, "{what}: not resumed");
             }
+            Outcome::Refused => unreachable!("handled above"),
         }
     }
 }
