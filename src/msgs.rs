@@ -790,6 +790,69 @@ impl<'a> Codec<'a> for RenegotiationInfo<'a> {
     }
 }
 
+/// server_name (RFC 6066 §3): `ServerName server_name_list<1..2^16-1>`, each entry a
+/// name_type byte and its name. host_name (0) is `opaque HostName<1..2^16-1>`; RFC 6066 asks
+/// every future name type to begin with a 16-bit length too, so other types are read the
+/// same way (with no lower bound) and kept, not refused. Empty lists, empty host names and
+/// trailing bytes are decode_error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerNameList<'a>(pub Vec<(u8, &'a [u8])>);
+
+impl<'a> ServerNameList<'a> {
+    pub const HOST_NAME: u8 = 0;
+
+    /// RFC 6066 §3's rules on the content: no two names of one type (illegal_parameter:
+    /// well formed, but a list the client must not send), and a host_name that is an ASCII
+    /// DNS name. Only printable ASCII is let through (not the full LDH syntax, so the
+    /// underscores of real-world names still pass); control bytes such as NUL, which could
+    /// cut the name short where it is used as a C string, and non-ASCII bytes (an IDN
+    /// must be sent as its A-label) are illegal_parameter.
+    pub fn check(&self) -> Result<(), Fatal> {
+        for (i, (name_type, name)) in self.0.iter().enumerate() {
+            if self.0[..i].iter().any(|(t, _)| t == name_type) {
+                return Err(Fatal::illegal("server_name lists a name type twice"));
+            }
+            if *name_type == Self::HOST_NAME && !name.iter().all(|b| b.is_ascii_graphic()) {
+                return Err(Fatal::illegal(
+                    "server_name host_name is not an ASCII DNS name",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Codec<'a> for ServerNameList<'a> {
+    type Context = ();
+
+    fn read(r: &mut Reader<'a>, (): ()) -> Result<Self, Fatal> {
+        let mut list = Reader::new(r.vec_u16().or_decode()?);
+        if list.is_empty() {
+            return Err(Fatal::decode("server_name list empty"));
+        }
+        let mut names = Vec::new();
+        while !list.is_empty() {
+            let name_type = list.u8().or_decode()?;
+            let name = list.vec_u16().or_decode()?;
+            if name_type == Self::HOST_NAME && name.is_empty() {
+                return Err(Fatal::decode("server_name host_name empty"));
+            }
+            names.push((name_type, name));
+        }
+        Ok(ServerNameList(names))
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), TooLong> {
+        try_with_len(out, 2, |list| {
+            for (name_type, name) in &self.0 {
+                list.push(*name_type);
+                with_len(list, 2, |b| b.extend_from_slice(name))?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// supported_groups (RFC 8422 §5.1.1): the named groups the client can use, non-empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupportedGroups(pub Vec<u16>);
@@ -1147,6 +1210,39 @@ mod tests {
         check_codec!(RenegotiationInfo<'_>, [0], ());
         let groups = check_codec!(SupportedGroups, [0, 4, 0, 29, 0, 23], ());
         assert_eq!(groups.0, vec![29, 23]);
+        let sni = check_codec!(
+            ServerNameList<'_>,
+            [0, 7, 0, 0, 4, b'a', b'.', b'b', b'c'],
+            ()
+        );
+        assert_eq!(sni.0, vec![(0, &b"a.bc"[..])]);
+        assert_eq!(sni.check(), Ok(()));
+        // Another name type is read by its 16-bit length (RFC 6066 §3), even empty.
+        let two = check_codec!(ServerNameList<'_>, [0, 7, 0, 0, 1, b'a', 1, 0, 0], ());
+        assert_eq!(two.check(), Ok(()));
+        // Empty extension, empty list, empty host name: structure errors.
+        for body in [&[][..], &[0, 0], &[0, 3, 0, 0, 0]] {
+            assert_eq!(
+                ServerNameList::parse(body, ()).err().map(|e| e.alert),
+                Some(crate::error::AlertDescription::DECODE_ERROR),
+                "server_name {body:?}"
+            );
+        }
+        // Well formed, but two host names, or one with a control or non-ASCII byte.
+        for body in [
+            &[0, 8, 0, 0, 1, b'a', 0, 0, 1, b'b'][..],
+            &[0, 6, 0, 0, 3, b'a', 0, b'b'],
+            &[0, 6, 0, 0, 3, b'a', 7, b'b'],
+            &[0, 7, 0, 0, 4, b'a', 0xc4, 0x85, b'b'],
+            &[0, 6, 0, 0, 3, b'a', b' ', b'b'],
+        ] {
+            let list = ServerNameList::parse(body, ()).expect("well formed");
+            assert_eq!(
+                list.check().err().map(|e| e.alert),
+                Some(crate::error::AlertDescription::ILLEGAL_PARAMETER),
+                "server_name {body:?}"
+            );
+        }
         let formats = check_codec!(EcPointFormats<'_>, [2, 1, 0], ());
         assert!(formats.has_uncompressed());
         assert!(!check_codec!(EcPointFormats<'_>, [1, 1], ()).has_uncompressed());

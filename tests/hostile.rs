@@ -1487,6 +1487,74 @@ fn duplicate_and_unknown_extensions_in_client_hello() {
 }
 
 #[test]
+fn malformed_server_name_in_client_hello() {
+    /// A server_name extension body listing `entries` (name type, name).
+    fn sni(entries: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut list = Vec::new();
+        for (name_type, name) in entries {
+            list.push(*name_type);
+            list.extend_from_slice(&(name.len() as u16).to_be_bytes());
+            list.extend_from_slice(name);
+        }
+        [&(list.len() as u16).to_be_bytes()[..], &list].concat()
+    }
+    // RFC 6066 §3: ServerName server_name_list<1..2^16-1>, HostName<1..2^16-1>.
+    let decode_errors: [(&str, Vec<u8>); 5] = [
+        ("empty extension", vec![]),
+        ("empty name list", vec![0, 0]),
+        ("empty host_name", sni(&[(0, b"")])),
+        ("trailing byte", [sni(&[(0, b"e")]), vec![b'x']].concat()),
+        ("list length overruns", vec![0xff; 4]),
+    ];
+    // Well formed, against RFC 6066's content rules: one name per type, ASCII host names.
+    let illegal: [(&str, Vec<u8>); 5] = [
+        (
+            "two host_names",
+            sni(&[(0, b"localhost"), (0, b"www.localhost")]),
+        ),
+        ("NUL in host_name", sni(&[(0, b"localhos\0t")])),
+        ("BEL in host_name", sni(&[(0, b"localhos\x07t")])),
+        (
+            "UTF-8 in host_name",
+            sni(&[(0, "localhos\u{105}t".as_bytes())]),
+        ),
+        ("escape in host_name", sni(&[(0, b"localhost\x1b[31m")])),
+    ];
+    // The check precedes version negotiation: a hello offering TLS 1.3 gets the same alert.
+    let tls13_offer = (ext::SUPPORTED_VERSIONS, vec![2, 3, 4]);
+    for (alert, cases) in [
+        (alert::DECODE_ERROR, &decode_errors),
+        (alert::ILLEGAL_PARAMETER, &illegal),
+    ] {
+        for (what, body) in cases {
+            for extra in [None, Some(tls13_offer.clone())] {
+                let mut exts = vec![(ext::SERVER_NAME, body.clone())];
+                exts.extend(extra.clone());
+                server_rejects(
+                    &client_hello_record(TLS12, &[0x002f, 0x1301], &exts),
+                    alert,
+                    &format!("server_name: {what}, TLS 1.3 offered: {}", extra.is_some()),
+                );
+            }
+        }
+    }
+    // A name we do not serve, and a name type other than host_name next to it, are
+    // accepted (RFC 6066 lets the server go on without an alert).
+    for body in [
+        sni(&[(0, b"www.example.com")]),
+        sni(&[(0, b"a.example"), (1, b"x")]),
+    ] {
+        let mut server = Connection::new_server(server_keys());
+        let mut m = Script::new(true);
+        let hello = m.client_hello(TLS12, &[0x002f, 0x00ff], &[(ext::SERVER_NAME, body)]);
+        feed(&mut server, &hello, usize::MAX);
+        let r = m.absorb_server(&take_out(&mut server));
+        assert!(r.alerts.is_empty(), "{:?}", r.alerts);
+        assert!(!server.errored());
+    }
+}
+
+#[test]
 fn bad_extensions_in_server_hello() {
     let reneg = (ext::RENEGOTIATION_INFO, vec![0]);
     let cases: Vec<(&str, Extensions, u8)> = vec![
@@ -3242,40 +3310,51 @@ fn application_data_inside_a_renegotiation_to_client() {
 
 #[test]
 fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
-    // The cached session is TLS 1.2 with 0x002f. A hello with its id that does not offer
-    // 0x002f, or that negotiates another version, gets a full handshake on what it offers
-    // (new session id, a Certificate), never the old suite.
-    type Case<'a> = (&'a str, u16, Vec<u16>, Option<(u16, u16)>);
-    let cases: Vec<Case> = vec![
+    // The cached session is TLS 1.2 with 0x002f. A hello with its id that negotiates
+    // another version gets a full handshake on what it offers (new session id, a
+    // Certificate), never the old suite. One that does not offer 0x002f breaks RFC 5246
+    // §7.4.1.2's MUST and is refused with illegal_parameter (as OpenSSL does).
+    enum Outcome {
+        Full(u16, u16),
+        Resumed,
+        Refused,
+    }
+    let cases: Vec<(&str, u16, Vec<u16>, Outcome)> = vec![
         (
             "suite not offered",
             TLS12,
             vec![0x0035, 0x00ff],
-            Some((TLS12, 0x0035)),
+            Outcome::Refused,
         ),
         (
             "only other suites, many",
             TLS12,
             vec![0x003c, 0x009c, 0x0035, 0x00ff],
-            Some((TLS12, 0x009c)),
+            Outcome::Refused,
         ),
+        ("only a NULL suite", TLS12, vec![0x0002], Outcome::Refused),
         (
             "TLS 1.1 hello",
             TLS11,
             vec![0x002f, 0x00ff],
-            Some((TLS11, 0x002f)),
+            Outcome::Full(TLS11, 0x002f),
         ),
         (
             "TLS 1.0 hello",
             TLS10,
             vec![0x002f, 0x00ff],
-            Some((TLS10, 0x002f)),
+            Outcome::Full(TLS10, 0x002f),
         ),
         // Control: the session's own suite and version resume it.
-        ("resumable", TLS12, vec![0x0035, 0x002f, 0x00ff], None),
+        (
+            "resumable",
+            TLS12,
+            vec![0x0035, 0x002f, 0x00ff],
+            Outcome::Resumed,
+        ),
     ];
     let config = Config::new();
-    for (what, version, offer, full) in cases {
+    for (what, version, offer, outcome) in cases {
         let id = [0x5d; 32];
         cache_session(&config, id, true);
         let exts = vec![(ext::EXTENDED_MASTER_SECRET, Vec::new())];
@@ -3285,6 +3364,10 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         let mut server = Connection::new_server_with(config.clone(), server_keys());
         let got = feed(&mut server, &hello, usize::MAX);
         assert_eq!(got.last(), MATRIXSSL_REQUEST_SEND, "{what}");
+        if let Outcome::Refused = outcome {
+            assert_plain_fatal(&mut server, alert::ILLEGAL_PARAMETER, what);
+            continue;
+        }
         assert!(!server.errored(), "{what}");
         let out = take_out(&mut server);
         let stream: Vec<u8> = split_records(&out)
@@ -3295,18 +3378,19 @@ fn resumption_needs_the_sessions_suite_and_version_in_the_new_hello() {
         let messages = split_messages(&stream);
         let sh = ServerHello::parse(&messages[0][4..], ()).expect("ServerHello");
         let certificate = messages.iter().any(|m| m[0] == hs::CERTIFICATE);
-        match full {
-            Some((v, suite)) => {
+        match outcome {
+            Outcome::Full(v, suite) => {
                 assert_eq!((sh.version, sh.suite), (v, suite), "{what}");
                 assert!(
                     sh.session_id != id && certificate,
                     "{what}: not a full handshake"
                 );
             }
-            None => {
+            Outcome::Resumed => {
                 assert_eq!((sh.version, sh.suite), (TLS12, 0x002f), "{what}");
                 assert!(sh.session_id == id && !certificate, "{what}: not resumed");
             }
+            Outcome::Refused => unreachable!("handled above"),
         }
     }
 }

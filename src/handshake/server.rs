@@ -19,7 +19,7 @@ use crate::msgs::tls13::{DOWNGRADE_TLS11, DOWNGRADE_TLS12, SupportedVersionsClie
 use crate::msgs::{
     self, CertificateMsg, CertificateRequest, CertificateVerify, ClientExchange, ClientHello,
     ClientKeyExchange, DigitallySigned, EcPointFormats, ExtendedMasterSecret, ExtensionType,
-    HandshakeType, ServerKeyExchange, ServerKeyExchangeParams, SignatureAlgorithms,
+    HandshakeType, ServerKeyExchange, ServerKeyExchangeParams, ServerNameList, SignatureAlgorithms,
     SignatureScheme, SupportedGroups, find_ext,
 };
 use crate::pki::verify::{KeyUse, Usage};
@@ -315,7 +315,8 @@ fn choose_suite(
 
 /// May the ClientHello resume this cached session? Only where everything the session was
 /// made under still holds; otherwise a full handshake follows (never an error):
-/// - the same version, and a suite the hello offers and this session may use;
+/// - the same version, and a suite this session may still use (that the hello offers it
+///   is the client's duty, checked in `resumable_session`);
 /// - the same key container contents (our identity, the CAs that verified the client, the
 ///   PSKs), so a session from a listener with other keys is not resumed here;
 /// - the same client-authentication requirement, so a session made without client
@@ -325,15 +326,9 @@ fn choose_suite(
 ///   connection (a rehandshake that adds a certificate callback), and only a session of the
 ///   peer this connection already authenticated (RFC 7627 §5.4: no resumption across
 ///   connections with a different peer identity).
-fn may_resume(
-    core: &Core,
-    cached: &session_cache::CachedSession,
-    version: u16,
-    offered: &[u16],
-) -> bool {
+fn may_resume(core: &Core, cached: &session_cache::CachedSession, version: u16) -> bool {
     let options = &core.server_options;
     let same_protection = cached.version == version
-        && offered.contains(&cached.suite)
         && core.config.suites.enabled(cached.suite)
         && !options.disabled_suites.contains(&cached.suite);
     let same_context = cached.auth.keys == core.keys.context_digest()
@@ -353,6 +348,7 @@ impl State for ExpectClientHello {
         let m = input.expect(HandshakeType::CLIENT_HELLO)?;
         let ch = ClientHello::parse(m.body, ())?;
         check_legacy_version(&ch)?;
+        check_server_name(&ch)?;
         // TLS 1.3 has no renegotiation: a connection that negotiated TLS ≤ 1.2 stays there.
         // The version is chosen before the suite (RFC 8446 §4.2.1, as OpenSSL and GnuTLS
         // do): a client offering TLS 1.3 to a server that speaks it gets TLS 1.3, and a
@@ -412,6 +408,18 @@ fn check_legacy_version(ch: &ClientHello<'_>) -> Result<(), Fatal> {
         ));
     }
     Ok(())
+}
+
+/// RFC 6066 §3: server_name, which this server does not act on (it has one identity per
+/// key type and chooses among them by suite), is still checked as the RFC defines it, for
+/// TLS 1.3 hellos too: a malformed list is decode_error, a duplicated name type or a host
+/// name that is no ASCII DNS name illegal_parameter (see [`ServerNameList::check`]). A
+/// well-formed name we do not serve needs no alert: RFC 6066 lets the server continue.
+fn check_server_name(ch: &ClientHello<'_>) -> Result<(), Fatal> {
+    match find_ext(&ch.extensions, ExtensionType::SERVER_NAME) {
+        Some(body) => ServerNameList::parse(body, ())?.check(),
+        None => Ok(()),
+    }
 }
 
 /// From the ServerHello on, the transcript keeps the hashes the PRF needs and, while a
@@ -551,6 +559,13 @@ fn extended_master_secret(core: &Core, ch: &ClientHello<'_>, version: u16) -> Re
 /// session created with the extended master secret is not resumed (nor silently replaced)
 /// by a hello without it: abort. One created without it is not resumed by a hello that
 /// has it: a full handshake gives a new session.
+///
+/// RFC 5246 §7.4.1.2: a hello resuming a session MUST offer that session's suite. One that
+/// names a session we would resume but leaves its suite out is refused with
+/// illegal_parameter (as OpenSSL does) rather than answered with a full handshake: the
+/// client broke a MUST, and a hello whose session and suite list contradict each other
+/// is malformed in content, not a request we can read either way. RFC 5246 names no alert
+/// for it; illegal_parameter is the one for a well-formed field with a wrong value.
 fn resumable_session(
     core: &Core,
     ch: &ClientHello<'_>,
@@ -561,8 +576,11 @@ fn resumable_session(
         .config
         .server_cache
         .lookup(ch.session_id, core.config.now())
-        .filter(|cached| may_resume(core, cached, version, &ch.suites));
+        .filter(|cached| may_resume(core, cached, version));
     match resumable {
+        Some(cached) if !ch.suites.contains(&cached.suite) => Err(Fatal::illegal(
+            "resuming hello does not offer the session's cipher suite",
+        )),
         Some(cached) if cached.extended_master_secret && !ems => Err(Fatal::handshake(
             "resumption without the extended master secret of the session",
         )),
