@@ -14,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 : "${TLSFUZZER:?set TLSFUZZER to a tlsfuzzer checkout}"
 PYTHON=${PYTHON:-python3}
+# The scripts run from the tlsfuzzer checkout: a relative interpreter path is the project's.
+case "$PYTHON" in /*) ;; */*) PYTHON=$root/$PYTHON ;; esac
 export PYTHONPATH="$TLSFUZZER${TLSLITE:+:$TLSLITE}${PYTHONPATH:+:$PYTHONPATH}"
 server=${SERVER:-$root/build/bin/server}
 pki=${PKI:-$root/build/pki}
@@ -23,7 +25,7 @@ mkdir -p "$logs"
 failed=0
 passed=0
 while IFS='|' read -r script sargs cargs; do
-    script=$(echo "$script" | xargs)
+    script=${script//[[:space:]]/}
     case "$script" in ''|\#*) continue ;; esac
     echo "$script" | grep -Eq -- "$filter" || continue
     port=$((20000 + RANDOM % 20000))
