@@ -13,7 +13,8 @@
 #                        .gnu_debuglink the installed library then carries)
 #   make SMALL=1 [...]   any of the above with the small build: Cargo profile `small`
 #                        (size-optimised, full LTO, no debug info) without the default
-#                        features `fast-rsa` (aws-lc) and `ec-tables` (P-256/P-384 tables);
+#                        features `fast-rsa` (aws-lc), `ec-tables` (P-256/P-384 tables) and
+#                        `ffdhe-large-groups` (RFC 7919 groups above 2048 bits);
 #                        the whole C API and every default suite stay, RSA private
 #                        operations are about three times slower. Its tree
 #                        is build/small/ (stage, bin), its cargo output $(TARGET_DIR)/small.

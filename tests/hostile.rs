@@ -1871,6 +1871,7 @@ fn groups_ext(groups: &[u16]) -> (u16, Vec<u8>) {
 }
 
 #[test]
+#[cfg(feature = "ffdhe-large-groups")]
 fn dhe_group_comes_from_the_clients_ffdhe_groups() {
     use matrixssl::crypto::dh::DhGroup;
     const DHE_GCM: u16 = 0x009e;
