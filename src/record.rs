@@ -357,14 +357,13 @@ impl RecordLayer {
         header: &Header,
         record: &mut [u8],
     ) -> Result<Option<(u8, Range<usize>)>, Fatal> {
-        if let Some((how, left)) = self.rejected_early_data {
-            match (how, header.typ) {
-                (EarlyDataSkip::Protected, content::APPLICATION_DATA) if header.len <= left => {
-                    self.rejected_early_data = Some((how, left - header.len));
+        if let Some((EarlyDataSkip::Protected, _)) = self.rejected_early_data {
+            match header.typ {
+                content::APPLICATION_DATA if self.skip_early(EarlyDataSkip::Protected, header) => {
                     return Ok(None);
                 }
                 // The second ClientHello ends the early data of the first.
-                (EarlyDataSkip::Protected, content::HANDSHAKE) => self.rejected_early_data = None,
+                content::HANDSHAKE => self.rejected_early_data = None,
                 _ => {}
             }
         }
@@ -373,17 +372,13 @@ impl RecordLayer {
                 content::APPLICATION_DATA => {
                     let opened = match protection.open(self.read_seq, record) {
                         Ok(opened) => opened,
-                        Err(f) => match self.rejected_early_data {
-                            Some((EarlyDataSkip::Undecryptable, left))
-                                if f.alert == AlertDescription::BAD_RECORD_MAC
-                                    && header.len <= left =>
-                            {
-                                self.rejected_early_data =
-                                    Some((EarlyDataSkip::Undecryptable, left - header.len));
-                                return Ok(None);
-                            }
-                            _ => return Err(f),
-                        },
+                        Err(f)
+                            if f.alert == AlertDescription::BAD_RECORD_MAC
+                                && self.skip_early(EarlyDataSkip::Undecryptable, header) =>
+                        {
+                            return Ok(None);
+                        }
+                        Err(f) => return Err(f),
                     };
                     // The first record that deprotects is the client's second flight.
                     if self
@@ -417,6 +412,18 @@ impl RecordLayer {
             header.typ,
             HEADER_LEN + range.start..HEADER_LEN + range.end,
         )))
+    }
+
+    /// Whether this record is rejected early data of kind `how` within the bound still
+    /// left; if so it is counted against the bound.
+    fn skip_early(&mut self, how: EarlyDataSkip, header: &Header) -> bool {
+        match self.rejected_early_data {
+            Some((skipping, left)) if skipping == how && header.len <= left => {
+                self.rejected_early_data = Some((how, left - header.len));
+                true
+            }
+            _ => false,
+        }
     }
 
     fn open_body(&mut self, header: &Header, body: &mut [u8]) -> Result<Range<usize>, Fatal> {

@@ -157,6 +157,24 @@ const FFDHE_NAMED: &[(u16, &str)] = &[
     (260, FFDHE8192_P),
 ];
 
+/// The RFC 7919 primes as bytes, decoded once: groups are matched against them on every
+/// DHE handshake (a client's ServerKeyExchange, a server facing a client naming FFDHE
+/// groups).
+fn ffdhe_primes() -> &'static [(u16, Vec<u8>)] {
+    static PRIMES: std::sync::LazyLock<Vec<(u16, Vec<u8>)>> = std::sync::LazyLock::new(|| {
+        FFDHE_NAMED
+            .iter()
+            .map(|(id, p)| (*id, hex_bytes(p)))
+            .collect()
+    });
+    &PRIMES
+}
+
+/// The supported_groups codepoints of the built-in RFC 7919 groups.
+pub fn ffdhe_ids() -> impl Iterator<Item = u16> {
+    FFDHE_NAMED.iter().map(|(id, _)| *id)
+}
+
 /// The supported_groups codepoint of ffdhe2048.
 pub const FFDHE2048: u16 = 256;
 
@@ -258,9 +276,8 @@ impl DhGroup {
 
     /// The RFC 7919 group with supported_groups codepoint `id` (g = 2), if `id` names one.
     pub fn ffdhe(id: u16) -> Option<DhGroup> {
-        let (_, p) = FFDHE_NAMED.iter().find(|(named, _)| *named == id)?;
-        let mut group =
-            DhGroup::from_be(&hex_bytes(p), &[2]).expect("the RFC 7919 constants are valid groups");
+        let (_, p) = ffdhe_primes().iter().find(|(named, _)| *named == id)?;
+        let mut group = DhGroup::from_be(p, &[2]).expect("the RFC 7919 constants are valid groups");
         group.safe_prime = true;
         Some(group)
     }
@@ -271,15 +288,19 @@ impl DhGroup {
         if self.g_be != [2] {
             return None;
         }
-        FFDHE_NAMED
-            .iter()
-            .find(|(_, p)| self.p_be == hex_bytes(p))
-            .map(|(id, _)| *id)
+        self.builtin_prime_id()
     }
 
     /// Whether p is one of the built-in RFC 7919 primes (all safe primes, whatever g is).
     fn is_builtin(&self) -> bool {
-        FFDHE_NAMED.iter().any(|(_, p)| self.p_be == hex_bytes(p))
+        self.builtin_prime_id().is_some()
+    }
+
+    fn builtin_prime_id(&self) -> Option<u16> {
+        ffdhe_primes()
+            .iter()
+            .find(|(_, p)| self.p_be == *p)
+            .map(|(id, _)| *id)
     }
 
     /// p, big-endian without leading zeros.

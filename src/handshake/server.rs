@@ -168,31 +168,36 @@ struct ClientCapabilities {
 
 impl ClientCapabilities {
     fn from_hello(core: &Core, ch: &ClientHello<'_>, version: u16) -> Result<Self, Fatal> {
-        // RFC 8422 §4: no supported_groups means the client supports any curve; pick P-256.
-        let groups = match find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS) {
-            Some(body) => SupportedGroups::parse(body, ())?.0,
-            None => vec![ecdhe::SECP256R1],
+        // supported_groups as sent; RFC 8422 §4: without it the client supports any curve,
+        // and ECDHE picks P-256.
+        let sent_groups = match find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS) {
+            Some(body) => Some(SupportedGroups::parse(body, ())?.0),
+            None => None,
         };
+        let curves = sent_groups.as_deref().unwrap_or(&[ecdhe::SECP256R1]);
         let uncompressed = match find_ext(&ch.extensions, ExtensionType::EC_POINT_FORMATS) {
             Some(body) => EcPointFormats::parse(body, ())?.has_uncompressed(),
             None => true,
         };
         // RFC 8422 §5.1.2: a client naming one of its curves must accept uncompressed points.
-        let named_groups = find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS).is_some();
-        if !uncompressed && named_groups && groups.iter().any(|g| RFC8422_CURVES.contains(g)) {
+        if !uncompressed
+            && sent_groups
+                .iter()
+                .flatten()
+                .any(|g| RFC8422_CURVES.contains(g))
+        {
             return Err(Fatal::illegal("ec_point_formats lacks uncompressed"));
         }
         let ecdhe_group = ecdhe::SUPPORTED_GROUPS
             .iter()
             .copied()
-            .find(|g| uncompressed && groups.contains(g));
+            .find(|g| uncompressed && curves.contains(g));
         let signature_schemes = match find_ext(&ch.extensions, ExtensionType::SIGNATURE_ALGORITHMS)
         {
             Some(body) if version >= TLS1_2 => SignatureAlgorithms::parse(body, ())?.0,
             _ => vec![SignatureScheme::RSA_PKCS1_SHA1, SignatureScheme::ECDSA_SHA1],
         };
-        let groups = find_ext(&ch.extensions, ExtensionType::SUPPORTED_GROUPS).map(|_| groups);
-        let ffdhe_offered: Vec<u16> = groups
+        let ffdhe_offered: Vec<u16> = sent_groups
             .iter()
             .flatten()
             .copied()
@@ -203,7 +208,7 @@ impl ClientCapabilities {
             dhe_group: dhe_group(core, &ffdhe_offered),
             names_ffdhe: !ffdhe_offered.is_empty(),
             signature_schemes,
-            groups,
+            groups: sent_groups,
         })
     }
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use zeroize::Zeroizing;
 
-use crate::crypto::dh::DhGroup;
+use crate::crypto::dh::{DhGroup, FFDHE2048};
 use crate::crypto::hash::ItemDigest;
 use crate::error::PS_ARG_FAIL;
 use crate::pki::{Certificate, PrivateKey, PublicKey};
@@ -73,11 +73,10 @@ impl std::fmt::Debug for Psk {
     }
 }
 
-static FFDHE2048: LazyLock<Arc<DhGroup>> = LazyLock::new(|| Arc::new(DhGroup::ffdhe2048()));
-
-/// The RFC 7919 groups by supported_groups codepoint, for clients that name FFDHE groups.
+/// The built-in RFC 7919 groups by supported_groups codepoint: ffdhe2048 is the server's
+/// default, the others serve clients that name them.
 static FFDHE_GROUPS: LazyLock<Vec<(u16, Arc<DhGroup>)>> = LazyLock::new(|| {
-    (256..=260)
+    crate::crypto::dh::ffdhe_ids()
         .filter_map(|id| Some((id, Arc::new(DhGroup::ffdhe(id)?))))
         .collect()
 });
@@ -139,7 +138,7 @@ impl Keys {
     pub fn server_dh_group(&self) -> Arc<DhGroup> {
         self.dh_params
             .clone()
-            .unwrap_or_else(|| Arc::clone(&FFDHE2048))
+            .unwrap_or_else(|| ffdhe_group(FFDHE2048).expect("ffdhe2048 is built in"))
     }
 
     /// `matrixSslLoadPsk`: appends a copy of (`key`, `id`). `PS_ARG_FAIL` unless
